@@ -1,0 +1,54 @@
+#include "autodiff/define_op.hpp"
+
+#include <fmt/format.h>
+
+#include "autodiff/error.hpp"
+#include "autodiff/grad_mode.hpp"
+#include "autodiff/node.hpp"
+
+namespace tg {
+
+namespace {
+
+// Checks the edges; true when the result must be recorded: grad mode is on and some input
+// requires grad.
+template <class Edges>
+bool should_record(const std::string& name, const Edges& edges) {
+  bool any = false;
+  std::size_t i = 0;
+  for (const Edge& e : edges) {
+    if (!e.input.defined()) throw graph_error(fmt::format("{}: input {} is an empty Variable", name, i));
+    if (!e.derivative) throw graph_error(fmt::format("{}: input {} has no derivative", name, i));
+    any = any || e.input.requires_grad();
+    ++i;
+  }
+  return any && is_grad_enabled();
+}
+
+// The node y = op(...) holding `value`, without history yet.
+std::shared_ptr<detail::Node> make_node(std::string name, Tensor value) {
+  if (is_anomaly_enabled()) detail::check_finite(value, name, "its forward value");
+  auto node = std::make_shared<detail::Node>(std::move(value));
+  node->op = std::move(name);
+  return node;
+}
+
+}  // namespace
+
+Variable define_op(std::string name, Tensor value, std::vector<Edge> edges) {
+  const bool record = should_record(name, edges);
+  auto node = make_node(std::move(name), std::move(value));
+  if (record) {
+    node->requires_grad = true;
+    node->is_leaf = false;
+    node->edges = std::move(edges);
+  }
+  return Variable(std::move(node));
+}
+
+Variable define_op(std::string name, Tensor value, std::initializer_list<Edge> edges) {
+  if (should_record(name, edges)) return define_op(std::move(name), std::move(value), std::vector<Edge>(edges));
+  return Variable(make_node(std::move(name), std::move(value)));  // a constant: no edges kept
+}
+
+}  // namespace tg

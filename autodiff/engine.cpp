@@ -1,0 +1,246 @@
+// The reverse pass, shared by Variable::backward and tg::grad.
+//
+// 1. Order: a depth-first search from the outputs, with an explicit stack (no recursion, so a
+//    chain of a million nodes is fine), lists every node that requires grad in post-order:
+//    each node after all of its inputs. Read backwards, that is a topological order from the
+//    outputs to the leaves, so a node's gradient is complete before it is passed on.
+// 2. Play the tape backwards: each node's gradient ∂C/∂y goes through the derivative of each
+//    input, and the results are ADDED to the inputs' gradients: a value used twice receives
+//    both contributions (the multivariable chain rule sums over all paths).
+// 3. Release: unless retain_graph, each node drops its inputs and derivatives once used.
+#include "autodiff/engine.hpp"
+
+#include <algorithm>
+#include <atomic>
+
+#include <fmt/format.h>
+
+#include "autodiff/broadcast.hpp"
+#include "autodiff/error.hpp"
+#include "autodiff/grad_mode.hpp"
+#include "autodiff/node.hpp"
+#include "autodiff/ops/arithmetic.hpp"
+#include "autodiff/ops/shape.hpp"
+
+namespace tg {
+
+namespace {
+
+using detail::Node;
+
+std::atomic<std::uint64_t> next_pass{1};
+
+bool same_shape(const Tensor& a, const Tensor& b) {
+  return std::equal(a.shape().begin(), a.shape().end(), b.shape().begin(), b.shape().end());
+}
+
+std::string describe(const Node& n) { return fmt::format("'{}' (shape {})", n.op, shape_str(n.value)); }
+
+// Step 1. Nodes reachable from `roots` through inputs that require grad, inputs first.
+// Marks each node's `needed`: it is wanted (is_wanted) or some input of it is needed.
+template <class IsWanted>
+std::vector<Variable> topological_order(const std::vector<Variable>& roots, std::uint64_t pass,
+                                        IsWanted is_wanted) {
+  struct Frame {
+    Variable v;
+    std::size_t next_edge;
+  };
+  std::vector<Variable> order;
+  std::vector<Frame> stack;
+  for (const Variable& root : roots) {
+    if (root.node()->pass == pass) continue;
+    root.node()->pass = pass;
+    stack.push_back({root, 0});
+    while (!stack.empty()) {
+      Node* n = stack.back().v.node();
+      if (n->released)
+        throw graph_error(fmt::format(
+            "backward: the graph through {} was already released by an earlier backward pass; "
+            "pass retain_graph=true to the first one to go through a graph twice",
+            describe(*n)));
+      if (stack.back().next_edge < n->edges.size()) {
+        const Variable& in = n->edges[stack.back().next_edge++].input;
+        Node* m = in.node();
+        if (m->requires_grad && m->pass != pass) {
+          m->pass = pass;
+          stack.push_back({in, 0});  // may reallocate: n and `in` are not used after this
+        }
+        continue;
+      }
+      n->needed = is_wanted(*n);
+      for (const Edge& e : n->edges) n->needed = n->needed || (e.input.node()->requires_grad && e.input.node()->needed);
+      order.push_back(std::move(stack.back().v));
+      stack.pop_back();
+    }
+  }
+  return order;
+}
+
+// The gradient an input receives from one derivative, checked and summed back to its shape.
+Variable input_gradient(const Node& n, std::size_t i, const Backward& b) {
+  const Node& in = *n.edges[i].input.node();
+  Variable g = n.edges[i].derivative(b);
+  if (!g.defined())
+    throw graph_error(fmt::format("backward of {}: the derivative for input {} returned an empty Variable",
+                                  describe(n), i));
+  if (!same_shape(g.value(), in.value)) {
+    if (!broadcastable_to(shape_of(in.value), g.shape()))
+      throw graph_error(fmt::format(
+          "backward of {}: the derivative for input {} has shape {}, which cannot be summed to the "
+          "input's shape {}",
+          describe(n), i, shape_str(g.value()), shape_str(in.value)));
+    g = sum_to(g, shape_of(in.value));  // undo broadcasting
+  }
+  if (is_anomaly_enabled())
+    detail::check_finite(g.value(), n.op, fmt::format("the gradient for its input {} (backward)", i));
+  return g;
+}
+
+// pending += g. Recorded as an add when building a graph; otherwise added in place when
+// nobody else holds the pending value (the common case), saving a node per fan-out.
+void accumulate(Variable& pending, Variable g, bool create_graph) {
+  if (!pending.defined()) pending = std::move(g);
+  else if (!create_graph && pending.node_ptr().use_count() == 1 && same_shape(pending.value(), g.value()))
+    pending.node()->value += g.value();
+  else pending = pending + g;
+}
+
+struct PassOptions {
+  bool accumulate_into_grad;  // backward(): add into leaves' and retained nodes' .grad
+  bool create_graph;
+  bool retain_graph;
+};
+
+// Steps 2 and 3 for roots with their seeds; `order` from topological_order.
+void run_pass(const std::vector<Variable>& order, const std::vector<Variable>& roots,
+              const std::vector<Variable>& seeds, std::uint64_t pass, const PassOptions& opt) {
+  for (std::size_t k = 0; k < roots.size(); ++k) {
+    Node* r = roots[k].node();
+    accumulate(r->pending, seeds[k], true);
+  }
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    const Variable& y = *it;
+    Node* n = y.node();
+    Variable gy = std::move(n->pending);
+    n->pending = Variable();
+    if (gy.defined()) {
+      if (n->target_pass == pass) n->pending = gy;  // complete now: grad() reads it at the end
+      if (opt.accumulate_into_grad && (n->is_leaf || n->retains_grad)) {
+        if (n->grad) *n->grad += gy.value();
+        else n->grad = std::make_unique<Tensor>(gy.value());
+      }
+      if (n->needed) {
+        const Backward b{gy, y, n->edges};
+        for (std::size_t i = 0; i < n->edges.size(); ++i) {
+          Node* in = n->edges[i].input.node();
+          if (!in->requires_grad || !in->needed) continue;
+          accumulate(in->pending, input_gradient(*n, i, b), opt.create_graph);
+        }
+      }
+    }
+    if (!opt.retain_graph && !n->is_leaf) {
+      n->edges.clear();
+      n->released = true;
+    }
+  }
+}
+
+// Leaves no scratch behind in the nodes, also when a derivative throws.
+struct ScratchCleaner {
+  const std::vector<Variable>& order;
+  ~ScratchCleaner() {
+    for (const Variable& v : order) {
+      v.node()->pending = Variable();
+    }
+  }
+};
+
+}  // namespace
+
+void Variable::backward() {
+  const detail::Node& n = *node_;
+  if (n.value.size() != 1)
+    throw graph_error(fmt::format(
+        "backward: the output {} is not a single element; pass a seed of shape {} (∂C/∂output)",
+        describe(n), shape_str(n.value)));
+  backward(filled(shape_of(n.value), 1.0));
+}
+
+void Variable::backward(const Tensor& seed, bool retain_graph) {
+  if (!node_) throw graph_error("backward: the Variable is empty (default-constructed)");
+  if (!node_->requires_grad)
+    throw graph_error(fmt::format(
+        "backward: {} does not require grad: no Variable it was computed from has "
+        "requires_grad=true (or it was computed under no_grad)",
+        describe(*node_)));
+  if (!same_shape(seed, node_->value))
+    throw shape_error(fmt::format("backward: the seed has shape {} but the output {} has shape {}",
+                                  shape_str(seed), describe(*node_), shape_str(node_->value)));
+  const std::uint64_t pass = next_pass++;
+  const std::vector<Variable> roots{*this};
+  const auto order = topological_order(roots, pass, [](const Node& m) { return m.is_leaf || m.retains_grad; });
+  ScratchCleaner cleaner{order};
+  no_grad guard;  // the derivatives compute plain values
+  run_pass(order, roots, {Variable(seed)}, pass, {true, false, retain_graph});
+}
+
+std::vector<Variable> grad(const std::vector<Variable>& outputs, const std::vector<Variable>& inputs,
+                           bool create_graph) {
+  std::vector<Variable> seeds;
+  for (std::size_t k = 0; k < outputs.size(); ++k) {
+    if (!outputs[k].defined()) throw graph_error(fmt::format("grad: output {} is an empty Variable", k));
+    if (outputs[k].numel() != 1)
+      throw graph_error(fmt::format(
+          "grad: output {} {} is not a single element; pass seeds (one per output, of its shape)",
+          k, describe(*outputs[k].node())));
+    seeds.emplace_back(filled(outputs[k].shape(), 1.0));
+  }
+  return grad(outputs, inputs, seeds, create_graph);
+}
+
+std::vector<Variable> grad(const std::vector<Variable>& outputs, const std::vector<Variable>& inputs,
+                           const std::vector<Variable>& seeds, bool create_graph,
+                           std::optional<bool> retain_graph) {
+  if (outputs.empty()) throw graph_error("grad: no outputs given");
+  if (seeds.size() != outputs.size())
+    throw graph_error(fmt::format("grad: {} seeds for {} outputs", seeds.size(), outputs.size()));
+  for (std::size_t k = 0; k < outputs.size(); ++k) {
+    if (!outputs[k].defined()) throw graph_error(fmt::format("grad: output {} is an empty Variable", k));
+    if (!outputs[k].requires_grad())
+      throw graph_error(fmt::format(
+          "grad: output {} {} does not require grad: no Variable it was computed from has "
+          "requires_grad=true",
+          k, describe(*outputs[k].node())));
+    if (!seeds[k].defined() || !same_shape(seeds[k].value(), outputs[k].value()))
+      throw shape_error(fmt::format("grad: seed {} has shape {} but output {} has shape {}", k,
+                                    seeds[k].defined() ? shape_str(seeds[k].value()) : "(empty)", k,
+                                    shape_str(outputs[k].value())));
+  }
+  const std::uint64_t pass = next_pass++;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    if (!inputs[i].defined()) throw graph_error(fmt::format("grad: input {} is an empty Variable", i));
+    if (!inputs[i].requires_grad())
+      throw graph_error(fmt::format(
+          "grad: input {} {} does not require grad; create it with requires_grad=true", i,
+          describe(*inputs[i].node())));
+    inputs[i].node()->target_pass = pass;
+  }
+  const auto order = topological_order(outputs, pass, [pass](const Node& m) { return m.target_pass == pass; });
+  ScratchCleaner cleaner{order};
+  std::vector<Variable> result;
+  {
+    std::optional<no_grad> off;
+    std::optional<enable_grad> on;
+    if (create_graph) on.emplace();
+    else off.emplace();
+    run_pass(order, outputs, seeds, pass, {false, create_graph, retain_graph.value_or(create_graph)});
+  }
+  for (const Variable& in : inputs) {
+    Node* n = in.node();
+    // Not reached from any output: the outputs do not depend on it, its gradient is zero.
+    result.push_back(n->pending.defined() ? n->pending : Variable(filled(shape_of(n->value), 0.0)));
+  }
+  return result;
+}
+
+}  // namespace tg

@@ -1,0 +1,23 @@
+#include "autodiff/grad_mode.hpp"
+
+namespace tg {
+
+namespace {
+// Per thread: graphs built in different threads do not see each other's switches.
+thread_local bool grad_enabled = true;
+thread_local bool anomaly_enabled = false;
+}  // namespace
+
+bool is_grad_enabled() { return grad_enabled; }
+bool is_anomaly_enabled() { return anomaly_enabled; }
+
+no_grad::no_grad() : previous_(grad_enabled) { grad_enabled = false; }
+no_grad::~no_grad() { grad_enabled = previous_; }
+
+enable_grad::enable_grad() : previous_(grad_enabled) { grad_enabled = true; }
+enable_grad::~enable_grad() { grad_enabled = previous_; }
+
+detect_anomaly::detect_anomaly() : previous_(anomaly_enabled) { anomaly_enabled = true; }
+detect_anomaly::~detect_anomaly() { anomaly_enabled = previous_; }
+
+}  // namespace tg

@@ -1,0 +1,49 @@
+// Per-thread switches for recording and for anomaly detection.
+#pragma once
+
+namespace tg {
+
+// Is recording on in this thread? (Ops made while it is off have no history.)
+bool is_grad_enabled();
+// Is anomaly detection on in this thread?
+bool is_anomaly_enabled();
+
+// Nothing computed while a no_grad guard lives is recorded: results are leaves.
+//   { tg::no_grad guard; w = w - 0.1 * w.grad(); }
+class no_grad {
+ public:
+  no_grad();
+  ~no_grad();
+  no_grad(const no_grad&) = delete;
+  no_grad& operator=(const no_grad&) = delete;
+
+ private:
+  bool previous_;
+};
+
+// Recording on again inside a no_grad region (the engine uses it for create_graph).
+class enable_grad {
+ public:
+  enable_grad();
+  ~enable_grad();
+  enable_grad(const enable_grad&) = delete;
+  enable_grad& operator=(const enable_grad&) = delete;
+
+ private:
+  bool previous_;
+};
+
+// While a detect_anomaly guard lives, an op whose forward value or backward gradient holds a
+// NaN or Inf throws tg::anomaly_error naming the op, the element and the value.
+class detect_anomaly {
+ public:
+  detect_anomaly();
+  ~detect_anomaly();
+  detect_anomaly(const detect_anomaly&) = delete;
+  detect_anomaly& operator=(const detect_anomaly&) = delete;
+
+ private:
+  bool previous_;
+};
+
+}  // namespace tg

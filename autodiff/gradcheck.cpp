@@ -1,0 +1,127 @@
+#include "autodiff/gradcheck.hpp"
+
+#include <cmath>
+#include <random>
+
+#include <fmt/format.h>
+
+#include "autodiff/engine.hpp"
+#include "autodiff/error.hpp"
+#include "autodiff/grad_mode.hpp"
+
+namespace tg {
+
+namespace {
+
+std::vector<Variable> make_leaves(const std::vector<Tensor>& values) {
+  std::vector<Variable> leaves;
+  for (const Tensor& t : values) leaves.emplace_back(t, true);
+  return leaves;
+}
+
+// Output values of f at `values`, under no_grad.
+std::vector<Tensor> evaluate(const MultiFunction& f, const std::vector<Tensor>& values) {
+  no_grad guard;
+  std::vector<Tensor> out;
+  for (const Variable& y : f(make_leaves(values))) out.push_back(y.value());
+  return out;
+}
+
+}  // namespace
+
+GradcheckResult gradcheck(const MultiFunction& f, const std::vector<Tensor>& inputs,
+                          const GradcheckOptions& opt) {
+  // Analytic Jacobian, one row per output element: backward with the seed e_k.
+  const std::vector<Variable> leaves = make_leaves(inputs);
+  const std::vector<Variable> outputs = f(leaves);
+  // analytic[o][k][i] = ∂ output o element k / ∂ input i (a tensor of input i's shape)
+  std::vector<std::vector<std::vector<Tensor>>> analytic(outputs.size());
+  for (std::size_t o = 0; o < outputs.size(); ++o) {
+    const Variable& y = outputs[o];
+    for (std::size_t k = 0; k < y.numel(); ++k) {
+      std::vector<Tensor> row;
+      if (y.requires_grad()) {
+        Tensor seed = filled(y.shape(), 0.0);
+        seed.data()[k] = 1.0;
+        for (const Variable& g : grad({y}, leaves, {Variable(seed)}, false, true)) row.push_back(g.value());
+      } else {  // a constant output: its Jacobian is zero
+        for (const Tensor& x : inputs) row.push_back(filled(shape_of(x), 0.0));
+      }
+      analytic[o].push_back(std::move(row));
+    }
+  }
+
+  // Numeric Jacobian, one column per input element, compared entry by entry.
+  GradcheckResult result;
+  std::vector<Tensor> values = inputs;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    for (std::size_t j = 0; j < values[i].size(); ++j) {
+      const double x0 = values[i].data()[j];
+      values[i].data()[j] = x0 + opt.eps;
+      const std::vector<Tensor> plus = evaluate(f, values);
+      values[i].data()[j] = x0 - opt.eps;
+      const std::vector<Tensor> minus = evaluate(f, values);
+      values[i].data()[j] = x0;
+      for (std::size_t o = 0; o < plus.size(); ++o) {
+        for (std::size_t k = 0; k < plus[o].size(); ++k) {
+          const double numeric = (plus[o].data()[k] - minus[o].data()[k]) / (2.0 * opt.eps);
+          const double a = analytic[o][k][i].data()[j];
+          const double diff = std::abs(a - numeric);
+          const double tolerance = opt.atol + opt.rtol * std::abs(numeric);
+          ++result.entries;
+          if (!(diff <= result.max_abs_error)) result.max_abs_error = diff;  // NaN sticks
+          if (!(diff <= tolerance) && result.ok) {
+            result.ok = false;
+            result.report = fmt::format(
+                "input {}, element {}, output {} element {}: analytic {:.10g}, numeric {:.10g}, "
+                "|diff| {:.3g} > tolerance {:.3g}",
+                i, index_str(shape_of(inputs[i]), j), o, index_str(shape_of(plus[o]), k), a,
+                numeric, diff, tolerance);
+          }
+        }
+      }
+    }
+  }
+  return result;
+}
+
+GradcheckResult gradcheck(const Function& f, const std::vector<Tensor>& inputs,
+                          const GradcheckOptions& options) {
+  return gradcheck(MultiFunction([&f](const std::vector<Variable>& x) {
+                     return std::vector<Variable>{f(x)};
+                   }),
+                   inputs, options);
+}
+
+GradcheckResult gradgradcheck(const Function& f, const std::vector<Tensor>& inputs,
+                              const GradcheckOptions& options) {
+  // A fixed random v = ∂C/∂y of f's output shape, itself one more input.
+  Shape out_shape;
+  {
+    no_grad guard;
+    out_shape = f(make_leaves(inputs)).shape();
+  }
+  std::mt19937_64 rng(options.seed);
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  Tensor v = Tensor::from_shape(out_shape);
+  for (double& e : v) e = u(rng);
+
+  std::vector<Tensor> extended = inputs;
+  extended.push_back(v);
+  const std::size_t n = inputs.size();
+  const MultiFunction first_order = [&f, n](const std::vector<Variable>& xs) {
+    const std::vector<Variable> x(xs.begin(), xs.begin() + static_cast<long>(n));
+    const Variable y = f(x);
+    if (!y.requires_grad()) {  // f does not depend on its inputs: the gradient is zero
+      std::vector<Variable> zeros;
+      for (const Variable& xi : x) zeros.emplace_back(filled(xi.shape(), 0.0));
+      return zeros;
+    }
+    return grad({y}, x, {xs[n]}, /*create_graph=*/true);
+  };
+  GradcheckResult r = gradcheck(first_order, extended, options);
+  if (!r.ok) r.report = fmt::format("second order (input {} is the seed v): {}", n, r.report);
+  return r;
+}
+
+}  // namespace tg

@@ -1,0 +1,48 @@
+// Finite-difference checks of the engine's gradients.
+//
+// gradcheck compares every entry of the Jacobian ∂f/∂inputs computed by backward (analytic)
+// with central differences (f(x + εe_j) − f(x − εe_j)) / 2ε (numeric), in double precision.
+// An entry passes when |analytic − numeric| ≤ atol + rtol·|numeric|.
+// gradgradcheck does the same for the gradient itself: it differentiates
+//   (inputs, v) ↦ grad(f(inputs), inputs, seed v, create_graph)
+// so every second derivative the backward pass records is checked too.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "autodiff/variable.hpp"
+
+namespace tg {
+
+struct GradcheckOptions {
+  double eps = 1e-6;   // step of the central difference
+  double atol = 1e-5;  // absolute tolerance
+  double rtol = 1e-3;  // relative tolerance (to the numeric value)
+  std::uint64_t seed = 0;  // gradgradcheck: seed of the random vector v
+};
+
+struct GradcheckResult {
+  bool ok = true;
+  std::size_t entries = 0;      // Jacobian entries compared
+  double max_abs_error = 0.0;   // worst |analytic − numeric| over all entries
+  // On failure: the first entry outside the tolerance, e.g.
+  // "input 1, element (0,2), output 0 element (1): analytic 0.5, numeric 0.75, |diff| 0.25 > tolerance 0.00076"
+  std::string report;
+  explicit operator bool() const { return ok; }
+};
+
+// f maps the inputs (leaves requiring grad, holding the given values) to one or more outputs.
+using MultiFunction = std::function<std::vector<Variable>(const std::vector<Variable>&)>;
+using Function = std::function<Variable(const std::vector<Variable>&)>;
+
+GradcheckResult gradcheck(const MultiFunction& f, const std::vector<Tensor>& inputs,
+                          const GradcheckOptions& options = {});
+GradcheckResult gradcheck(const Function& f, const std::vector<Tensor>& inputs,
+                          const GradcheckOptions& options = {});
+GradcheckResult gradgradcheck(const Function& f, const std::vector<Tensor>& inputs,
+                              const GradcheckOptions& options = {});
+
+}  // namespace tg

@@ -1,0 +1,73 @@
+#include "autodiff/graphviz.hpp"
+
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "autodiff/node.hpp"
+
+namespace tg {
+
+namespace {
+
+// Escapes text for a double-quoted DOT string.
+std::string escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+std::string label(const detail::Node& n, const DotOptions& opt) {
+  std::string text;
+  if (!n.label.empty()) text = n.is_leaf ? n.label : fmt::format("{} = {}", n.label, n.op);
+  else text = n.op;
+  text += fmt::format("\n{}", shape_str(n.value));
+  if (opt.values) text += fmt::format("\nvalue {}", format_tensor(n.value, opt.precision, opt.max_elements));
+  if (opt.grads && n.grad) text += fmt::format("\ngrad {}", format_tensor(*n.grad, opt.precision, opt.max_elements));
+  if (n.released) text += "\n(released)";
+  return text;
+}
+
+}  // namespace
+
+std::string to_dot(const std::vector<Variable>& outputs, const DotOptions& opt) {
+  std::unordered_map<const detail::Node*, std::size_t> id;
+  std::vector<const detail::Node*> todo;
+  std::string body;
+  auto visit = [&](const detail::Node* n) {
+    auto [it, fresh] = id.emplace(n, id.size());
+    if (fresh) todo.push_back(n);
+    return it->second;
+  };
+  for (const Variable& y : outputs) visit(y.node());
+  // Iterative walk: graphs may be a million nodes deep.
+  while (!todo.empty()) {
+    const detail::Node* n = todo.back();
+    todo.pop_back();
+    const std::size_t me = id.at(n);
+    const char* style = n->is_leaf ? (n->requires_grad ? "shape=box, style=filled, fillcolor=lightblue"
+                                                        : "shape=box, style=filled, fillcolor=gray90")
+                                   : "shape=ellipse";
+    body += fmt::format("  n{} [label=\"{}\", {}];\n", me, escape(label(*n, opt)), style);
+    for (std::size_t i = 0; i < n->edges.size(); ++i) {
+      const std::size_t from = visit(n->edges[i].input.node());
+      if (n->edges.size() > 1) body += fmt::format("  n{} -> n{} [label=\"{}\"];\n", from, me, i);
+      else body += fmt::format("  n{} -> n{};\n", from, me);
+    }
+  }
+  for (const Variable& y : outputs) body += fmt::format("  n{} [peripheries=2];\n", id.at(y.node()));
+  return "digraph tapegrad {\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];\n" + body + "}\n";
+}
+
+std::string to_dot(const Variable& y, const DotOptions& options) {
+  return to_dot(std::vector<Variable>{y}, options);
+}
+
+}  // namespace tg

@@ -1,0 +1,24 @@
+// The graph that produced a Variable, as Graphviz DOT text (render with `dot -Tsvg`).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "autodiff/variable.hpp"
+
+namespace tg {
+
+struct DotOptions {
+  bool values = false;  // print each node's value
+  bool grads = false;   // print each node's gradient, where it has one
+  int precision = 4;    // significant digits of printed numbers
+  std::size_t max_elements = 12;  // longer tensors are elided
+};
+
+// Nodes are ops (ellipses: op name, shape) and leaves (boxes: name or "leaf", shape; filled
+// when they require grad). Edges run from each input to the op that used it, numbered by
+// argument position. The outputs are drawn with a double border.
+std::string to_dot(const Variable& y, const DotOptions& options = {});
+std::string to_dot(const std::vector<Variable>& outputs, const DotOptions& options = {});
+
+}  // namespace tg

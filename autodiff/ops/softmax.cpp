@@ -1,0 +1,47 @@
+// Both subtract the maximum along the axis before exponentiating: e^{x−m} ≤ 1 never overflows,
+// and the result is unchanged because the factor e^{−m} cancels (softmax) or is added back
+// (log_softmax: ln Σ e^{x_k} = m + ln Σ e^{x_k − m}).
+#include "autodiff/ops/softmax.hpp"
+
+#include <xtensor/xmath.hpp>
+
+#include "autodiff/broadcast.hpp"
+#include "autodiff/define_op.hpp"
+#include "autodiff/ops/arithmetic.hpp"
+#include "autodiff/ops/math.hpp"
+#include "autodiff/ops/reduce.hpp"
+
+namespace tg {
+
+namespace {
+// x − m and Σ e^{x−m} along the axis (kept as an axis of extent 1).
+struct Shifted {
+  Tensor x_minus_max;
+  Tensor sum_exp;
+};
+Shifted shift(const Tensor& x, std::size_t axis) {
+  Tensor d = x - max_keepdims(x, axis);
+  Tensor e = xt::exp(d);
+  return {std::move(d), sum_to(e, keepdims_shape(shape_of(x), axis))};
+}
+}  // namespace
+
+// y = softmax(x)         ∂C/∂x = y ⊙ (gy − Σ_k gy_k y_k)      (Σ along the axis)
+Variable softmax(const Variable& x, int axis) {
+  const std::size_t a = normalize_axis("softmax", axis, x.shape());
+  Shifted s = shift(x.value(), a);
+  return define_op("softmax", xt::exp(s.x_minus_max) / s.sum_exp, {
+      {x, [a](const Backward& g) {
+         return g.y * (g.gy - sum(g.gy * g.y, static_cast<int>(a), true));
+       }}});
+}
+
+// y = log_softmax(x)     ∂C/∂x = gy − e^y ⊙ Σ_k gy_k           (e^y is softmax(x))
+Variable log_softmax(const Variable& x, int axis) {
+  const std::size_t a = normalize_axis("log_softmax", axis, x.shape());
+  Shifted s = shift(x.value(), a);
+  return define_op("log_softmax", s.x_minus_max - xt::log(s.sum_exp), {
+      {x, [a](const Backward& g) { return g.gy - exp(g.y) * sum(g.gy, static_cast<int>(a), true); }}});
+}
+
+}  // namespace tg

@@ -1,0 +1,13 @@
+// softmax and log_softmax along an axis, stable for inputs of any size (±1000 included).
+#pragma once
+
+#include "autodiff/variable.hpp"
+
+namespace tg {
+
+// y_i = e^{x_i} / Σ_k e^{x_k} along `axis` (−1 is the last axis).
+Variable softmax(const Variable& x, int axis);
+// y_i = x_i − ln Σ_k e^{x_k} along `axis`.
+Variable log_softmax(const Variable& x, int axis);
+
+}  // namespace tg

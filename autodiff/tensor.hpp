@@ -1,0 +1,43 @@
+// Tensor: the values the engine computes with, and helpers for shapes and printing.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include <xtensor/xarray.hpp>
+
+namespace tg {
+
+// A dense, row-major array of doubles; 0-d (shape ()) holds one scalar.
+using Tensor = xt::xarray<double>;
+// A shape: one extent per axis, e.g. {2, 3} for a 2×3 matrix, {} for a scalar.
+using Shape = std::vector<std::size_t>;
+
+// The shape of t as a Shape.
+Shape shape_of(const Tensor& t);
+
+// Number of elements a tensor of this shape holds (1 for the 0-d shape).
+std::size_t numel(const Shape& shape);
+
+// "(2,3)", "(3)", "()": how every error message and picture prints a shape.
+std::string shape_str(const Shape& shape);
+std::string shape_str(const Tensor& t);
+
+// A 0-d tensor holding v.
+Tensor scalar_tensor(double v);
+
+// A tensor of the given shape filled with v.
+Tensor filled(const Shape& shape, double v);
+
+// The numbers of t, NumPy-style: "[[1, 2], [3, 4]]"; long tensors are elided with "...".
+std::string format_tensor(const Tensor& t, int precision = 6, std::size_t max_elements = 64);
+
+// The element index (row-major multi-index) of flat position i, printed as "(1,2)".
+std::string index_str(const Shape& shape, std::size_t flat);
+
+// Normalises a possibly negative axis for a tensor of rank `rank` (-1 is the last axis);
+// throws tg::shape_error naming the op and the shape when it is out of range.
+std::size_t normalize_axis(const char* op, long axis, const Shape& shape);
+
+}  // namespace tg
