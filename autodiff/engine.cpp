@@ -79,7 +79,12 @@ std::vector<Variable> topological_order(const std::vector<Variable>& roots, std:
 // The gradient an input receives from one derivative, checked and summed back to its shape.
 Variable input_gradient(const Node& n, std::size_t i, const Backward& b) {
   const Node& in = *n.edges[i].input.node();
-  Variable g = n.edges[i].derivative(b);
+  const bool check = is_anomaly_enabled();
+  Variable g;
+  {
+    detail::anomaly_pause pause;  // checked below, in the name of this op
+    g = n.edges[i].derivative(b);
+  }
   if (!g.defined())
     throw graph_error(fmt::format("backward of {}: the derivative for input {} returned an empty Variable",
                                   describe(n), i));
@@ -91,7 +96,7 @@ Variable input_gradient(const Node& n, std::size_t i, const Backward& b) {
           describe(n), i, shape_str(g.value()), shape_str(in.value)));
     g = sum_to(g, shape_of(in.value));  // undo broadcasting
   }
-  if (is_anomaly_enabled())
+  if (check)
     detail::check_finite(g.value(), n.op, fmt::format("the gradient for its input {} (backward)", i));
   return g;
 }
@@ -158,6 +163,7 @@ struct ScratchCleaner {
 }  // namespace
 
 void Variable::backward() {
+  if (!node_) throw graph_error("backward: the Variable is empty (default-constructed)");
   const detail::Node& n = *node_;
   if (n.value.size() != 1)
     throw graph_error(fmt::format(

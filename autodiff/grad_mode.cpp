@@ -20,4 +20,7 @@ enable_grad::~enable_grad() { grad_enabled = previous_; }
 detect_anomaly::detect_anomaly() : previous_(anomaly_enabled) { anomaly_enabled = true; }
 detect_anomaly::~detect_anomaly() { anomaly_enabled = previous_; }
 
+detail::anomaly_pause::anomaly_pause() : previous_(anomaly_enabled) { anomaly_enabled = false; }
+detail::anomaly_pause::~anomaly_pause() { anomaly_enabled = previous_; }
+
 }  // namespace tg

@@ -46,4 +46,19 @@ class detect_anomaly {
   bool previous_;
 };
 
+namespace detail {
+// Anomaly checks off while the engine runs one derivative: the ops inside it are not the
+// user's, so a NaN is reported once, for the op being differentiated, after it returns.
+class anomaly_pause {
+ public:
+  anomaly_pause();
+  ~anomaly_pause();
+  anomaly_pause(const anomaly_pause&) = delete;
+  anomaly_pause& operator=(const anomaly_pause&) = delete;
+
+ private:
+  bool previous_;
+};
+}  // namespace detail
+
 }  // namespace tg

@@ -19,9 +19,9 @@ std::vector<Variable> make_leaves(const std::vector<Tensor>& values) {
   return leaves;
 }
 
-// Output values of f at `values`, under no_grad.
+// Output values of f at `values`. Recording stays on: f may itself take gradients
+// (gradgradcheck's f does).
 std::vector<Tensor> evaluate(const MultiFunction& f, const std::vector<Tensor>& values) {
-  no_grad guard;
   std::vector<Tensor> out;
   for (const Variable& y : f(make_leaves(values))) out.push_back(y.value());
   return out;

@@ -1,5 +1,7 @@
 #include "autodiff/tensor.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "autodiff/error.hpp"
@@ -21,6 +23,12 @@ std::string shape_str(const Tensor& t) { return shape_str(shape_of(t)); }
 Tensor scalar_tensor(double v) {
   Tensor t = Tensor::from_shape({});
   t() = v;
+  return t;
+}
+
+Tensor column(std::initializer_list<double> values) {
+  Tensor t = Tensor::from_shape({values.size(), 1});
+  std::copy(values.begin(), values.end(), t.begin());
   return t;
 }
 

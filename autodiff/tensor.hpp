@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,10 @@ std::string shape_str(const Tensor& t);
 
 // A 0-d tensor holding v.
 Tensor scalar_tensor(double v);
+
+// A column vector (n, 1), as in Nielsen's notation: column({1.0, 2.0}) is [[1], [2]].
+// (The literal Tensor{{1.0}, {2.0}} is ambiguous in xtensor 0.24.)
+Tensor column(std::initializer_list<double> values);
 
 // A tensor of the given shape filled with v.
 Tensor filled(const Shape& shape, double v);

@@ -49,7 +49,8 @@ void check_finite(const Tensor& t, const std::string& op, const std::string& whe
   for (std::size_t i = 0; i < t.size(); ++i) {
     if (!std::isfinite(d[i]))
       throw anomaly_error(fmt::format("detect_anomaly: '{}' produced {} in {} (element {} of {})",
-                                      op, d[i], where, index_str(shape_of(t), i), shape_str(t)));
+                                      op, std::isnan(d[i]) ? "nan" : (d[i] > 0 ? "inf" : "-inf"),
+                                      where, index_str(shape_of(t), i), shape_str(t)));
   }
 }
 

@@ -1,0 +1,246 @@
+// The reverse pass (autodiff/engine.cpp): order, accumulation, release, seeds, tg::grad,
+// higher-order gradients, deep graphs and memory.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <stdexcept>
+
+#include "autodiff/autodiff.hpp"
+#include "autodiff/node.hpp"
+#include "support/random.hpp"
+
+using doctest::Approx;
+using tg::Tensor;
+using tg::Variable;
+
+namespace {
+
+// y = x, with a derivative that counts how often the engine calls it.
+Variable counted_identity(const Variable& x, int& calls) {
+  return tg::define_op("counted", x.value(), {
+      {x, [&calls](const tg::Backward& g) {
+         ++calls;
+         return g.gy;
+       }}});
+}
+
+}  // namespace
+
+TEST_CASE("a value used twice receives both contributions") {
+  Variable x(3.0, true);
+  Variable y = x * x;  // dy/dx = 2x: one x from each factor
+  y.backward();
+  CHECK(x.grad()() == Approx(6.0));
+}
+
+TEST_CASE("backward visits each node exactly once, after all its consumers") {
+  // A diamond: h feeds both branches; its derivative must run once, with the summed gradient.
+  int calls = 0;
+  Variable x(2.0, true);
+  Variable h = counted_identity(x, calls);
+  Variable y = h * 3.0 + h * h;  // dy/dh = 3 + 2h = 7
+  y.backward();
+  CHECK(calls == 1);
+  CHECK(x.grad()() == Approx(7.0));
+}
+
+TEST_CASE("backward twice without zero_grad sums, as in PyTorch; zero_grad clears") {
+  Variable x(Tensor{1.0, 2.0}, true);
+  Variable y = tg::sum(x * x);
+  y.backward(tg::filled({}, 1.0), /*retain_graph=*/true);
+  y.backward();
+  CHECK(x.grad()(0) == Approx(4.0));  // 2 passes × 2x
+  CHECK(x.grad()(1) == Approx(8.0));
+  x.zero_grad();
+  CHECK(x.grad()(1) == 0.0);
+}
+
+TEST_CASE("a second backward through a released graph is a clear error") {
+  Variable x(2.0, true);
+  Variable y = tg::exp(x) * x;
+  y.backward();
+  CHECK_THROWS_WITH_AS(y.backward(), doctest::Contains("already released"), tg::graph_error);
+  // The error came before any gradient was touched.
+  CHECK(x.grad()() == Approx(std::exp(2.0) * 3.0));
+}
+
+TEST_CASE("retain_graph keeps the graph for a second pass") {
+  Variable x(2.0, true);
+  Variable y = tg::tanh(x);
+  y.backward(tg::filled({}, 1.0), true);
+  CHECK_NOTHROW(y.backward(tg::filled({}, 1.0), true));
+  CHECK(x.grad()() == Approx(2.0 * (1.0 - std::tanh(2.0) * std::tanh(2.0))));
+}
+
+TEST_CASE("non-scalar outputs need a seed of their shape") {
+  Variable x(Tensor{{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}}, true);
+  Variable y = x * 2.0;
+  CHECK_THROWS_WITH_AS(y.backward(), doctest::Contains("not a single element"), tg::graph_error);
+  CHECK_THROWS_WITH_AS(y.backward(tg::filled({3, 2}, 1.0)),
+                       doctest::Contains("seed has shape (3,2) but the output 'mul' (shape (2,3))"),
+                       tg::shape_error);
+  const Tensor seed = {{1.0, 0.0, -1.0}, {0.5, 2.0, 0.0}};
+  y.backward(seed);
+  CHECK(x.grad()(0, 2) == Approx(-2.0));  // ∂C/∂x = 2 · seed
+  CHECK(x.grad()(1, 1) == Approx(4.0));
+}
+
+TEST_CASE("backward of something that does not require grad is a clear error") {
+  Variable a(Tensor{1.0, 2.0}), b(Tensor{3.0, 4.0});
+  Variable y = tg::sum(a * b);
+  CHECK_THROWS_WITH_AS(y.backward(), doctest::Contains("does not require grad"), tg::graph_error);
+}
+
+TEST_CASE("leaves keep grad; intermediates only with retain_grad") {
+  Variable x(Tensor{1.0, -2.0}, true);
+  Variable h = x * 3.0;
+  Variable k = h + 1.0;
+  h.retain_grad();
+  Variable y = tg::sum(k * k);
+  y.backward();
+  CHECK(h.grad()(1) == Approx(2.0 * (-6.0 + 1.0)));
+  CHECK(x.grad()(1) == Approx(3.0 * 2.0 * (-6.0 + 1.0)));
+  CHECK_FALSE(k.has_grad());
+  CHECK_THROWS_WITH_AS(k.grad(), doctest::Contains("retain_grad"), tg::graph_error);
+}
+
+TEST_CASE("broadcasting is undone in backward: each input gets a gradient of its own shape") {
+  Variable col(tg::column({1.0, 2.0, 3.0}), true);     // (3,1)
+  Variable row(Tensor{{10.0, 20.0, 30.0, 40.0}}, true);  // (1,4)
+  Variable y = tg::sum(col * row);                      // (3,4) summed
+  y.backward();
+  REQUIRE(col.grad().shape() == std::vector<std::size_t>{3, 1});
+  REQUIRE(row.grad().shape() == std::vector<std::size_t>{1, 4});
+  CHECK(col.grad()(2, 0) == Approx(100.0));  // Σ_j row_j
+  CHECK(row.grad()(0, 3) == Approx(6.0));    // Σ_i col_i
+}
+
+TEST_CASE("tg::grad returns gradients as values and leaves .grad alone") {
+  Variable x(Tensor{1.0, 2.0, 3.0}, true), w(Tensor{0.5, -1.0, 2.0}, true);
+  Variable y = tg::sum(x * w);
+  auto g = tg::grad({y}, {x, w});
+  REQUIRE(g.size() == 2);
+  CHECK(g[0].value()(2) == Approx(2.0));
+  CHECK(g[1].value()(0) == Approx(1.0));
+  CHECK_FALSE(x.has_grad());
+  CHECK_FALSE(g[0].requires_grad());  // without create_graph, plain values
+}
+
+TEST_CASE("tg::grad: several outputs add up; inputs may be intermediates; unused inputs get zeros") {
+  Variable x(2.0, true), unused(Tensor{1.0, 1.0}, true);
+  Variable h = x * x;
+  Variable y1 = h * 3.0, y2 = tg::exp(x);
+  auto g = tg::grad({y1, y2}, {x, h, unused});
+  CHECK(g[0].item() == Approx(12.0 + std::exp(2.0)));
+  CHECK(g[1].item() == Approx(3.0));
+  CHECK(g[2].value()(1) == 0.0);
+  CHECK(g[2].shape() == tg::Shape{2});
+}
+
+TEST_CASE("tg::grad errors name what was wrong") {
+  Variable x(Tensor{1.0, 2.0}, true), c(Tensor{1.0, 2.0});
+  Variable y = x * 2.0;
+  CHECK_THROWS_WITH_AS(tg::grad({tg::sum(y)}, {c}), doctest::Contains("input 0"), tg::graph_error);
+  CHECK_THROWS_WITH_AS(tg::grad({tg::sum(c)}, {x}), doctest::Contains("does not require grad"), tg::graph_error);
+  CHECK_THROWS_WITH_AS(tg::grad({y}, {x}), doctest::Contains("not a single element"), tg::graph_error);
+  CHECK_THROWS_WITH_AS(tg::grad({y}, {x}, {Variable(tg::filled({3}, 1.0))}),
+                       doctest::Contains("seed 0 has shape (3) but output 0 has shape (2)"), tg::shape_error);
+}
+
+TEST_CASE("create_graph: the Hessian of a small function equals its closed form") {
+  // f(a, b, c) = a²b + b³ + e^{ac}
+  const double av = 0.7, bv = -1.3, cv = 0.4;
+  Variable a(av, true), b(bv, true), c(cv, true);
+  Variable f = a * a * b + tg::pow(b, 3.0) + tg::exp(a * c);
+  auto g = tg::grad({f}, {a, b, c}, /*create_graph=*/true);
+  const double e = std::exp(av * cv);
+  CHECK(g[0].item() == Approx(2 * av * bv + cv * e));
+  CHECK(g[1].item() == Approx(av * av + 3 * bv * bv));
+  CHECK(g[2].item() == Approx(av * e));
+  const double H[3][3] = {{2 * bv + cv * cv * e, 2 * av, e + av * cv * e},
+                          {2 * av, 6 * bv, 0.0},
+                          {e + av * cv * e, 0.0, av * av * e}};
+  for (int i = 0; i < 3; ++i) {
+    REQUIRE(g[i].requires_grad());
+    auto row = tg::grad({g[i]}, {a, b, c}, /*create_graph=*/true);  // keeps f's graph for the next row
+    for (int j = 0; j < 3; ++j) {
+      CAPTURE(i);
+      CAPTURE(j);
+      CHECK(row[j].item() == Approx(H[i][j]).epsilon(1e-12));
+    }
+  }
+}
+
+TEST_CASE("create_graph: a Hessian-vector product agrees with finite differences of gradients") {
+  // f(x) = Σ tanh(W x) ⊙ (W x),  Hv = ∇(∇f · v)
+  const Tensor W = tg::test::random_tensor({3, 4}, tg::test::Domain::any, 7);
+  const Tensor x0 = tg::test::random_tensor({4}, tg::test::Domain::any, 8);
+  const Tensor v = tg::test::random_tensor({4}, tg::test::Domain::any, 9);
+  auto f = [&W](const Variable& x) {
+    Variable z = tg::matmul(Variable(W), x);
+    return tg::sum(tg::tanh(z) * z);
+  };
+  auto gradient = [&f](const Tensor& at) {
+    Variable x(at, true);
+    return tg::grad({f(x)}, {x})[0].value();
+  };
+  Variable x(x0, true);
+  Variable g = tg::grad({f(x)}, {x}, true)[0];
+  Variable hv = tg::grad({tg::sum(g * Variable(v))}, {x})[0];
+  const double eps = 1e-5;
+  const Tensor fd = (gradient(x0 + eps * v) - gradient(x0 - eps * v)) / (2 * eps);
+  for (std::size_t i = 0; i < 4; ++i) CHECK(hv.value()(i) == Approx(fd(i)).epsilon(1e-7));
+}
+
+TEST_CASE("a derivative returning a shape that does not fit its input is an error naming the op") {
+  Variable x(Tensor{1.0, 2.0}, true);
+  Variable y = tg::define_op("bad", x.value(), {
+      {x, [](const tg::Backward&) { return Variable(tg::filled({3}, 1.0)); }}});
+  CHECK_THROWS_WITH_AS(y.backward(tg::filled({2}, 1.0)),
+                       doctest::Contains("backward of 'bad'"), tg::graph_error);
+}
+
+TEST_CASE("an exception in a derivative leaves the graph usable and nothing half-done") {
+  Variable x(1.0, true);
+  bool fail = true;
+  Variable y = tg::define_op("flaky", x.value(), {
+      {x, [&fail](const tg::Backward& g) {
+         if (fail) throw std::runtime_error("flaky derivative");
+         return g.gy;
+       }}});
+  CHECK_THROWS_AS(y.backward(tg::filled({}, 1.0), true), std::runtime_error);
+  fail = false;
+  y.backward();
+  CHECK(x.grad()() == 1.0);
+}
+
+TEST_CASE("a chain of 100,000 nodes goes forward, backward and out of scope without recursion") {
+  const std::size_t before = tg::live_nodes();
+  {
+    Variable x(1.0, true);
+    Variable h = x;
+    for (int i = 0; i < 100000; ++i) h = h * 1.0 + 0.0;  // 200,000 ops
+    h.backward();
+    CHECK(x.grad()() == Approx(1.0));
+  }
+  CHECK(tg::live_nodes() == before);
+  {
+    Variable x(1.0, true);  // dropped without backward: the destructor must not recurse either
+    Variable h = x;
+    for (int i = 0; i < 100000; ++i) h = tg::tanh(h);
+  }
+  CHECK(tg::live_nodes() == before);
+}
+
+TEST_CASE("a graph released after backward leaves no live intermediate nodes") {
+  const std::size_t before = tg::live_nodes();
+  Variable W(tg::test::random_tensor({4, 3}, tg::test::Domain::any, 1), true);
+  Variable b(tg::test::random_tensor({4, 1}, tg::test::Domain::any, 2), true);
+  Variable X(tg::test::random_tensor({3, 5}, tg::test::Domain::any, 3));
+  Variable loss = tg::mean(tg::sigmoid(tg::matmul(W, X) + b));
+  CHECK(tg::live_nodes() > before + 5);
+  loss.backward();
+  CHECK(tg::live_nodes() == before + 4);  // W, b, X and loss itself: the rest is gone
+  loss = Variable();
+  CHECK(tg::live_nodes() == before + 3);
+}

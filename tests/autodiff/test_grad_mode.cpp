@@ -1,0 +1,56 @@
+// Grad mode and anomaly detection (autodiff/grad_mode.cpp): guards, nesting, threads.
+#include <doctest/doctest.h>
+
+#include <thread>
+
+#include "autodiff/autodiff.hpp"
+
+using tg::Tensor;
+using tg::Variable;
+
+TEST_CASE("no_grad records nothing, nests, and restores the previous mode") {
+  Variable x(2.0, true);
+  CHECK(tg::is_grad_enabled());
+  {
+    tg::no_grad outer;
+    Variable y = x * x;
+    CHECK_FALSE(y.requires_grad());
+    CHECK(y.is_leaf());
+    {
+      tg::enable_grad inner;
+      CHECK((x * x).requires_grad());
+    }
+    CHECK_FALSE(tg::is_grad_enabled());
+  }
+  CHECK(tg::is_grad_enabled());
+}
+
+TEST_CASE("detect_anomaly names the op whose forward produced NaN or Inf") {
+  Variable x(Tensor{1.0, -1.0}, true);
+  CHECK_NOTHROW(tg::log(x));  // off by default: NaN flows silently, as in PyTorch
+  tg::detect_anomaly guard;
+  CHECK_THROWS_WITH_AS(tg::log(x), doctest::Contains("'log' produced nan in its forward value (element (1)"),
+                       tg::anomaly_error);
+}
+
+TEST_CASE("detect_anomaly names the op whose backward produced NaN or Inf") {
+  Variable x(Tensor{0.0, 4.0}, true);
+  Variable y = tg::sum(tg::sqrt(x));  // √0 = 0 is fine; its derivative 1/(2√0) is not
+  tg::detect_anomaly guard;
+  CHECK_THROWS_WITH_AS(y.backward(), doctest::Contains("'sqrt' produced inf in the gradient for its input 0"),
+                       tg::anomaly_error);
+}
+
+TEST_CASE("grad mode and anomaly mode are per thread") {
+  tg::no_grad off;
+  tg::detect_anomaly on;
+  bool other_grad = false, other_anomaly = true;
+  std::thread t([&] {
+    other_grad = tg::is_grad_enabled();
+    other_anomaly = tg::is_anomaly_enabled();
+  });
+  t.join();
+  CHECK(other_grad);
+  CHECK_FALSE(other_anomaly);
+  CHECK_FALSE(tg::is_grad_enabled());
+}

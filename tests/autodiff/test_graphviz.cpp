@@ -1,0 +1,57 @@
+// to_dot (autodiff/graphviz.cpp): the graph as Graphviz DOT.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "autodiff/autodiff.hpp"
+
+using tg::Tensor;
+using tg::Variable;
+
+namespace {
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t p = text.find(what); p != std::string::npos; p = text.find(what, p + 1)) ++n;
+  return n;
+}
+}  // namespace
+
+TEST_CASE("to_dot draws ops, leaves, shapes and numbered edges") {
+  Variable W(Tensor{{1.0, 2.0}, {3.0, 4.0}}, true);
+  W.set_name("W");
+  Variable x(tg::column({1.0, -1.0}));
+  Variable y = tg::sum(tg::sigmoid(tg::matmul(W, x)));
+  const std::string dot = tg::to_dot(y);
+  CHECK(dot.rfind("digraph tapegrad {", 0) == 0);
+  CHECK(dot.find("label=\"W\\n(2,2)\"") != std::string::npos);
+  CHECK(dot.find("label=\"matmul\\n(2,1)\"") != std::string::npos);
+  CHECK(dot.find("sigmoid") != std::string::npos);
+  CHECK(dot.find("label=\"sum\\n()\"") != std::string::npos);
+  CHECK(count(dot, " -> ") == 4);        // W, x -> matmul -> sigmoid -> sum
+  CHECK(count(dot, "[label=\"0\"]") == 1);  // matmul's two inputs are numbered
+  CHECK(count(dot, "peripheries=2") == 1);
+  CHECK(dot.find("value") == std::string::npos);
+}
+
+TEST_CASE("to_dot shows values and gradients when asked") {
+  Variable x(Tensor{1.5, -2.0}, true);
+  Variable y = tg::sum(x * x);
+  y.backward(tg::filled({}, 1.0), /*retain_graph=*/true);
+  tg::DotOptions opt;
+  opt.values = true;
+  opt.grads = true;
+  const std::string dot = tg::to_dot(y, opt);
+  CHECK(dot.find("value [1.5, -2]") != std::string::npos);
+  CHECK(dot.find("grad [3, -4]") != std::string::npos);
+  y.backward();  // now released: the picture says so
+  CHECK(tg::to_dot(y).find("(released)") != std::string::npos);
+}
+
+TEST_CASE("to_dot walks a deep graph without recursion") {
+  Variable x(1.0, true);
+  Variable h = x;
+  for (int i = 0; i < 20000; ++i) h = h + 1.0;
+  const std::string dot = tg::to_dot(h);
+  CHECK(count(dot, " -> ") == 20000);
+}

@@ -1,0 +1,93 @@
+// Variable (autodiff/variable.cpp): leaves, values, gradients, flags, names.
+#include <doctest/doctest.h>
+
+#include "autodiff/autodiff.hpp"
+
+using tg::Tensor;
+using tg::Variable;
+
+TEST_CASE("a leaf holds its value and flags") {
+  Variable x(Tensor{{1.0, 2.0}}, true);
+  CHECK(x.defined());
+  CHECK(x.shape() == tg::Shape{1, 2});
+  CHECK(x.numel() == 2);
+  CHECK(x.requires_grad());
+  CHECK(x.is_leaf());
+  CHECK(x.op_name() == "leaf");
+  CHECK_FALSE(x.has_grad());
+
+  Variable s(2.5);
+  CHECK(s.shape().empty());
+  CHECK(s.item() == 2.5);
+  CHECK_FALSE(s.requires_grad());
+  CHECK_THROWS_WITH_AS(x.item(), doctest::Contains("shape (1,2)"), tg::shape_error);
+}
+
+TEST_CASE("requires_grad propagates from inputs to results") {
+  Variable a(1.0, true), c(2.0);
+  CHECK((a * c).requires_grad());
+  CHECK_FALSE((c * c).requires_grad());
+  CHECK((c * c).is_leaf());  // nothing to record: a constant
+  Variable y = a * c;
+  CHECK_FALSE(y.is_leaf());
+  CHECK(y.op_name() == "mul");
+  REQUIRE(y.inputs().size() == 2);
+  CHECK(y.inputs()[0].same_node(a));
+}
+
+TEST_CASE("grad() explains why there is none") {
+  Variable c(1.0);
+  CHECK_THROWS_WITH_AS(c.grad(), doctest::Contains("does not require grad"), tg::graph_error);
+  Variable x(1.0, true);
+  CHECK_THROWS_WITH_AS(x.grad(), doctest::Contains("backward() has not reached it"), tg::graph_error);
+}
+
+TEST_CASE("zero_grad sets the gradient to zeros of the value's shape") {
+  Variable x(Tensor{1.0, 2.0, 3.0}, true);
+  tg::sum(x * x).backward();
+  CHECK(x.grad()(2) == 6.0);
+  x.zero_grad();
+  REQUIRE(x.has_grad());
+  CHECK(x.grad() == tg::filled({3}, 0.0));
+}
+
+TEST_CASE("detach gives a leaf with the same value and no history") {
+  Variable x(Tensor{1.0, 2.0}, true);
+  Variable y = x * 3.0;
+  Variable d = y.detach();
+  CHECK(d.is_leaf());
+  CHECK_FALSE(d.requires_grad());
+  CHECK(d.value() == y.value());
+  CHECK_FALSE(d.same_node(y));
+  // Gradients do not flow through a detached value.
+  Variable z = tg::sum(d * x);
+  z.backward();
+  CHECK(x.grad() == d.value());
+}
+
+TEST_CASE("set_requires_grad works on leaves only; retain_grad needs requires_grad") {
+  Variable x(1.0);
+  x.set_requires_grad(true);
+  CHECK(x.requires_grad());
+  Variable y = x * 2.0;
+  CHECK_THROWS_WITH_AS(y.set_requires_grad(false), doctest::Contains("only leaves"), tg::graph_error);
+  Variable c(1.0);
+  CHECK_THROWS_WITH_AS(c.retain_grad(), doctest::Contains("does not require grad"), tg::graph_error);
+  CHECK(y.retain_grad().retains_grad());
+}
+
+TEST_CASE("names label nodes for pictures") {
+  Variable W(tg::column({1.0}), true);
+  W.set_name("W^2");
+  CHECK(W.name() == "W^2");
+  CHECK(Variable(1.0).name().empty());
+}
+
+TEST_CASE("an empty Variable is an error, not a crash") {
+  Variable e;
+  CHECK_FALSE(e.defined());
+  CHECK_THROWS_WITH_AS(e.value(), doctest::Contains("empty"), tg::graph_error);
+  CHECK_THROWS_AS(e.backward(), tg::graph_error);
+  CHECK_THROWS_WITH_AS(tg::define_op("f", tg::scalar_tensor(1.0), {{e, [](const tg::Backward& g) { return g.gy; }}}),
+                       doctest::Contains("f: input 0 is an empty Variable"), tg::graph_error);
+}
