@@ -1,0 +1,17 @@
+// The demo the README's main command runs: seed 002's 2-2-1 sigmoid network on one example,
+// backpropagated by the engine, each gradient printed beside central finite differences.
+#pragma once
+
+#include <string>
+
+namespace tg::cli {
+
+struct DemoOptions {
+  std::string dot_path;  // if set, the graph of the loss is written there as Graphviz DOT
+};
+
+// Prints the demo on stdout; returns the process exit code (non-zero if autodiff and finite
+// differences disagree).
+int run_demo(const DemoOptions& options);
+
+}  // namespace tg::cli

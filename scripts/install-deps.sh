@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages tapegrad builds with, if any is missing. Idempotent.
+set -euo pipefail
+
+packages=(
+  g++ cmake ninja-build pkg-config     # toolchain
+  libxtensor-dev libxsimd-dev xtl-dev  # tensors (xsimd vectorises their loops)
+  libopenblas-dev                      # BLAS: cblas_dgemm for matmul
+  libfmt-dev                           # formatting
+  doctest-dev                          # tests
+  libbenchmark-dev                     # bench/
+  graphviz                             # dot: renders the graphs tapegrad draws
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "tapegrad: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
