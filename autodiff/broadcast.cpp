@@ -112,7 +112,7 @@ Tensor max_keepdims(const Tensor& x, std::size_t axis) {
   double* o = out.data();
   const double* in = x.data();
   for_each_broadcast(from, to, [&](std::size_t bi, std::size_t si) {
-    if (!(in[bi] <= o[si])) o[si] = in[bi];  // NaN wins, so it is not hidden
+    if (!std::isnan(o[si]) && !(in[bi] <= o[si])) o[si] = in[bi];  // a NaN wins and stays
   });
   return out;
 }

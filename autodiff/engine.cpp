@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "autodiff/broadcast.hpp"
+#include "autodiff/elementwise.hpp"
 #include "autodiff/error.hpp"
 #include "autodiff/grad_mode.hpp"
 #include "autodiff/node.hpp"
@@ -106,7 +107,7 @@ Variable input_gradient(const Node& n, std::size_t i, const Backward& b) {
 void accumulate(Variable& pending, Variable g, bool create_graph) {
   if (!pending.defined()) pending = std::move(g);
   else if (!create_graph && pending.node_ptr().use_count() == 1 && same_shape(pending.value(), g.value()))
-    pending.node()->value += g.value();
+    add_into(pending.node()->value, g.value());
   else pending = pending + g;
 }
 
@@ -131,7 +132,7 @@ void run_pass(const std::vector<Variable>& order, const std::vector<Variable>& r
     if (gy.defined()) {
       if (n->target_pass == pass) n->pending = gy;  // complete now: grad() reads it at the end
       if (opt.accumulate_into_grad && (n->is_leaf || n->retains_grad)) {
-        if (n->grad) *n->grad += gy.value();
+        if (n->grad) add_into(*n->grad, gy.value());
         else n->grad = std::make_unique<Tensor>(gy.value());
       }
       if (n->needed) {
@@ -162,7 +163,7 @@ struct ScratchCleaner {
 
 }  // namespace
 
-void Variable::backward() {
+void Variable::backward() const {
   if (!node_) throw graph_error("backward: the Variable is empty (default-constructed)");
   const detail::Node& n = *node_;
   if (n.value.size() != 1)
@@ -172,7 +173,7 @@ void Variable::backward() {
   backward(filled(shape_of(n.value), 1.0));
 }
 
-void Variable::backward(const Tensor& seed, bool retain_graph) {
+void Variable::backward(const Tensor& seed, bool retain_graph) const {
   if (!node_) throw graph_error("backward: the Variable is empty (default-constructed)");
   if (!node_->requires_grad)
     throw graph_error(fmt::format(

@@ -28,11 +28,14 @@ struct Node {
   Variable pending;               // gradient accumulated from the node's consumers so far;
                                   // for grad(), the finished gradient of a requested input
 
-  explicit Node(Tensor v);
+  explicit Node(Tensor&& v);
   ~Node();  // iterative: destroying a chain of a million nodes does not recurse
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
 };
+
+// A new node holding `value`, from a per-thread pool of node blocks (see variable.cpp).
+std::shared_ptr<Node> new_node(Tensor&& value);
 
 // Throws tg::anomaly_error if t holds a NaN or Inf; `where` completes "... produced nan in <where>".
 void check_finite(const Tensor& t, const std::string& op, const std::string& where);

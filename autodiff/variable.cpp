@@ -26,7 +26,7 @@ void detach_edges(Node& n, std::vector<std::shared_ptr<Node>>& doomed) {
 }
 }  // namespace
 
-Node::Node(Tensor v) : value(std::move(v)) { node_count.fetch_add(1, std::memory_order_relaxed); }
+Node::Node(Tensor&& v) : value(std::move(v)) { node_count.fetch_add(1, std::memory_order_relaxed); }
 
 // A node owns its inputs; letting shared_ptr destroy them would recurse once per node and
 // overflow the stack on a long chain. Instead, inputs whose last owner is being destroyed are
@@ -42,6 +42,55 @@ Node::~Node() {
     }  // n is destroyed here with no edges left
   }
   node_count.fetch_sub(1, std::memory_order_relaxed);
+}
+
+namespace {
+
+// Node blocks are recycled through a small per-thread free list. A backward pass frees its
+// nodes in a burst, far more than malloc's own per-thread cache keeps, and the slow path of
+// free() then cost more than the arithmetic of a scalar op. The list is bounded, so a big
+// graph's memory goes back to malloc when it dies.
+template <class T>
+struct NodePool {
+  using value_type = T;
+  NodePool() = default;
+  template <class U>
+  NodePool(const NodePool<U>&) {}
+
+  struct FreeList {
+    std::vector<void*> blocks;
+    ~FreeList() {
+      for (void* b : blocks) ::operator delete(b);
+    }
+  };
+  static FreeList& free_list() {
+    thread_local FreeList list;
+    return list;
+  }
+  static constexpr std::size_t max_kept = 4096;
+
+  T* allocate(std::size_t n) {
+    auto& list = free_list().blocks;
+    if (n == 1 && !list.empty()) {
+      void* b = list.back();
+      list.pop_back();
+      return static_cast<T*>(b);
+    }
+    return static_cast<T*>(::operator new(n * sizeof(T)));
+  }
+  void deallocate(T* p, std::size_t n) {
+    auto& list = free_list().blocks;
+    if (n == 1 && list.size() < max_kept) list.push_back(p);
+    else ::operator delete(p);
+  }
+  template <class U>
+  bool operator==(const NodePool<U>&) const { return true; }
+};
+
+}  // namespace
+
+std::shared_ptr<Node> new_node(Tensor&& value) {
+  return std::allocate_shared<Node>(NodePool<Node>(), std::move(value));
 }
 
 void check_finite(const Tensor& t, const std::string& op, const std::string& where) {
@@ -65,8 +114,7 @@ detail::Node& checked(const std::shared_ptr<detail::Node>& n, const char* what) 
 }
 }  // namespace
 
-Variable::Variable(Tensor value, bool requires_grad)
-    : node_(std::make_shared<detail::Node>(std::move(value))) {
+Variable::Variable(Tensor value, bool requires_grad) : node_(detail::new_node(std::move(value))) {
   node_->requires_grad = requires_grad;
 }
 

@@ -59,8 +59,9 @@ class Variable {
   // Backpropagates from this Variable. Without a seed it must hold one element (dC/dC = 1).
   // The seed is ∂C/∂(this) and has this Variable's shape. Without retain_graph the graph's
   // saved inputs are released, and a second backward through it throws.
-  void backward();
-  void backward(const Tensor& seed, bool retain_graph = false);
+  // (const: like every method here, it acts on the node, not on the handle.)
+  void backward() const;
+  void backward(const Tensor& seed, bool retain_graph = false) const;
 
   // The inputs of the op that made this Variable (empty for leaves and released nodes).
   std::vector<Variable> inputs() const;

@@ -34,7 +34,7 @@ Forward forward(const Net& n, const Variable& x, double y) {
 
 }  // namespace
 
-int run_demo(const DemoOptions& options) {
+int run_demo(const DemoOptions& options, std::FILE* out) {
   Net net{Variable(Tensor{{0.15, 0.20}, {0.25, 0.30}}, true), Variable(column({0.35, 0.35}), true),
           Variable(Tensor{{0.40, 0.45}}, true), Variable(column({0.60}), true)};
   net.W1.set_name("W[1]");
@@ -44,31 +44,31 @@ int run_demo(const DemoOptions& options) {
   const Variable x = Variable(column({0.05, 0.10})).set_name("x");
   const double y = 1.0;
 
-  fmt::print("tapegrad demo: seed 002's 2-2-1 sigmoid network, cross-entropy loss, one example\n");
-  fmt::print("  x = {}, y = {}\n\n", format_tensor(x.value()), y);
+  fmt::print(out, "tapegrad demo: seed 002's 2-2-1 sigmoid network, cross-entropy loss, one example\n");
+  fmt::print(out, "  x = {}, y = {}\n\n", format_tensor(x.value()), y);
 
   Forward f = forward(net, x, y);
   f.z2.retain_grad();
   // Kept (retain_graph) so that the picture below can show it with its gradients.
   f.loss.backward(filled({}, 1.0), /*retain_graph=*/true);
-  fmt::print("loss L = {:.10f}\n", f.loss.item());
-  fmt::print("seed 002: dL/dz[2] = a - y = {:.10f}; autodiff: {:.10f}\n\n", f.a.item() - y,
+  fmt::print(out, "loss L = {:.10f}\n", f.loss.item());
+  fmt::print(out, "seed 002: dL/dz[2] = a - y = {:.10f}; autodiff: {:.10f}\n\n", f.a.item() - y,
              f.z2.grad().data()[0]);
 
   if (!options.dot_path.empty()) {
-    std::ofstream out(options.dot_path);
+    std::ofstream file(options.dot_path);
     DotOptions dot;
     dot.values = dot.grads = true;
-    out << to_dot(f.loss, dot);
-    if (!out) throw std::runtime_error(fmt::format("demo: cannot write {}", options.dot_path));
-    fmt::print("graph written to {} (render: dot -Tsvg {} -o graph.svg)\n\n", options.dot_path,
+    file << to_dot(f.loss, dot);
+    if (!file) throw std::runtime_error(fmt::format("demo: cannot write {}", options.dot_path));
+    fmt::print(out, "graph written to {} (render: dot -Tsvg {} -o graph.svg)\n\n", options.dot_path,
                options.dot_path);
   }
 
   // Central differences, (L(θ + ε) − L(θ − ε)) / 2ε, one parameter element at a time.
   const double eps = 1e-6;
   bool agree = true;
-  fmt::print("{:<8} {:<8} {:>16} {:>16} {:>10}\n", "param", "element", "autodiff", "finite diff", "|diff|");
+  fmt::print(out, "{:<8} {:<8} {:>16} {:>16} {:>10}\n", "param", "element", "autodiff", "finite diff", "|diff|");
   for (Variable* p : {&net.W1, &net.b1, &net.W2, &net.b2}) {
     Tensor& v = const_cast<Tensor&>(p->value());
     for (std::size_t i = 0; i < v.size(); ++i) {
@@ -84,11 +84,11 @@ int run_demo(const DemoOptions& options) {
       const double analytic = p->grad().data()[i];
       const double diff = std::abs(analytic - numeric);
       agree = agree && diff <= 1e-7 + 1e-5 * std::abs(numeric);
-      fmt::print("{:<8} {:<8} {:>16.10f} {:>16.10f} {:>10.2e}\n", p->name(),
+      fmt::print(out, "{:<8} {:<8} {:>16.10f} {:>16.10f} {:>10.2e}\n", p->name(),
                  index_str(p->shape(), i), analytic, numeric, diff);
     }
   }
-  fmt::print("\n{}\n", agree ? "autodiff and finite differences agree."
+  fmt::print(out, "\n{}\n", agree ? "autodiff and finite differences agree."
                              : "MISMATCH between autodiff and finite differences.");
   return agree ? 0 : 1;
 }

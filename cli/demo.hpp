@@ -2,6 +2,7 @@
 // backpropagated by the engine, each gradient printed beside central finite differences.
 #pragma once
 
+#include <cstdio>
 #include <string>
 
 namespace tg::cli {
@@ -10,8 +11,8 @@ struct DemoOptions {
   std::string dot_path;  // if set, the graph of the loss is written there as Graphviz DOT
 };
 
-// Prints the demo on stdout; returns the process exit code (non-zero if autodiff and finite
+// Prints the demo to `out`; returns the process exit code (non-zero if autodiff and finite
 // differences disagree).
-int run_demo(const DemoOptions& options);
+int run_demo(const DemoOptions& options, std::FILE* out = stdout);
 
 }  // namespace tg::cli

@@ -2,45 +2,43 @@
 // Gradients may come out in the broadcast shape; the engine sums them back (sum_to).
 #include "autodiff/ops/arithmetic.hpp"
 
-#include "autodiff/broadcast.hpp"
+#include <functional>
+
+#include "autodiff/elementwise.hpp"
 #include "autodiff/define_op.hpp"
 
 namespace tg {
 
 // y = a + b        ∂C/∂a = gy,   ∂C/∂b = gy
 Variable operator+(const Variable& a, const Variable& b) {
-  check_broadcast("add", a.value(), b.value());
-  return define_op("add", a.value() + b.value(), {
+  return define_op("add", zip("add", a.value(), b.value(), std::plus<>()), {
       {a, [](const Backward& g) { return g.gy; }},
       {b, [](const Backward& g) { return g.gy; }}});
 }
 
 // y = −x           ∂C/∂x = −gy
 Variable operator-(const Variable& x) {
-  return define_op("neg", -x.value(), {
+  return define_op("neg", map(x.value(), std::negate<>()), {
       {x, [](const Backward& g) { return -g.gy; }}});
 }
 
 // y = a − b        ∂C/∂a = gy,   ∂C/∂b = −gy
 Variable operator-(const Variable& a, const Variable& b) {
-  check_broadcast("sub", a.value(), b.value());
-  return define_op("sub", a.value() - b.value(), {
+  return define_op("sub", zip("sub", a.value(), b.value(), std::minus<>()), {
       {a, [](const Backward& g) { return g.gy; }},
       {b, [](const Backward& g) { return -g.gy; }}});
 }
 
 // y = a ⊙ b        ∂C/∂a = gy ⊙ b,   ∂C/∂b = gy ⊙ a
 Variable operator*(const Variable& a, const Variable& b) {
-  check_broadcast("mul", a.value(), b.value());
-  return define_op("mul", a.value() * b.value(), {
+  return define_op("mul", zip("mul", a.value(), b.value(), std::multiplies<>()), {
       {a, [](const Backward& g) { return g.gy * g.x(1); }},
       {b, [](const Backward& g) { return g.gy * g.x(0); }}});
 }
 
 // y = a ⊘ b        ∂C/∂a = gy ⊘ b,   ∂C/∂b = −gy ⊙ a ⊘ b² = −gy ⊙ y ⊘ b
 Variable operator/(const Variable& a, const Variable& b) {
-  check_broadcast("div", a.value(), b.value());
-  return define_op("div", a.value() / b.value(), {
+  return define_op("div", zip("div", a.value(), b.value(), std::divides<>()), {
       {a, [](const Backward& g) { return g.gy / g.x(1); }},
       {b, [](const Backward& g) { return -(g.gy * g.y) / g.x(1); }}});
 }
@@ -48,7 +46,7 @@ Variable operator/(const Variable& a, const Variable& b) {
 // With a double operand s (a constant: it gets no gradient, so it needs no node).
 // y = a + s, s + a   ∂C/∂a = gy
 Variable operator+(const Variable& a, double s) {
-  return define_op("add", a.value() + s, {{a, [](const Backward& g) { return g.gy; }}});
+  return define_op("add", map(a.value(), [s](double v) { return v + s; }), {{a, [](const Backward& g) { return g.gy; }}});
 }
 Variable operator+(double s, const Variable& a) { return a + s; }
 
@@ -57,12 +55,12 @@ Variable operator-(const Variable& a, double s) { return a + (-s); }
 
 // y = s − a          ∂C/∂a = −gy
 Variable operator-(double s, const Variable& a) {
-  return define_op("sub", s - a.value(), {{a, [](const Backward& g) { return -g.gy; }}});
+  return define_op("sub", map(a.value(), [s](double v) { return s - v; }), {{a, [](const Backward& g) { return -g.gy; }}});
 }
 
 // y = s a, a s       ∂C/∂a = s gy
 Variable operator*(const Variable& a, double s) {
-  return define_op("mul", a.value() * s, {{a, [s](const Backward& g) { return g.gy * s; }}});
+  return define_op("mul", map(a.value(), [s](double v) { return v * s; }), {{a, [s](const Backward& g) { return g.gy * s; }}});
 }
 Variable operator*(double s, const Variable& a) { return a * s; }
 
@@ -71,7 +69,7 @@ Variable operator/(const Variable& a, double s) { return a * (1.0 / s); }
 
 // y = s / a          ∂C/∂a = −gy s / a² = −gy ⊙ y ⊘ a
 Variable operator/(double s, const Variable& a) {
-  return define_op("div", s / a.value(), {{a, [](const Backward& g) { return -(g.gy * g.y) / g.x(0); }}});
+  return define_op("div", map(a.value(), [s](double v) { return s / v; }), {{a, [](const Backward& g) { return -(g.gy * g.y) / g.x(0); }}});
 }
 
 }  // namespace tg

@@ -64,9 +64,10 @@ Variable matmul(const Variable& a, const Variable& b) {
                                   shape_str(a.value()), shape_str(b.value())));
   if (ra == 2 && rb == 2) return matmul(a, b, false, false);
   // A vector is a 1×k row on the left, a k×1 column on the right; the extra axis is dropped after.
-  if (ra == 1 && a.shape()[0] != b.shape()[0])
+  const std::size_t ka = a.shape()[ra - 1], kb = b.shape()[0];
+  if (ka != kb)  // checked here, so that the message shows the shapes as given
     throw shape_error(fmt::format("matmul: {} @ {}: inner dimensions {} and {} differ",
-                                  shape_str(a.value()), shape_str(b.value()), a.shape()[0], b.shape()[0]));
+                                  shape_str(a.value()), shape_str(b.value()), ka, kb));
   const Variable a2 = ra == 1 ? reshape(a, {1, a.shape()[0]}) : a;
   const Variable b2 = rb == 1 ? reshape(b, {b.shape()[0], 1}) : b;
   const Variable y = matmul(a2, b2, false, false);

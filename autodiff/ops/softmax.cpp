@@ -3,9 +3,11 @@
 // (log_softmax: ln Σ e^{x_k} = m + ln Σ e^{x_k − m}).
 #include "autodiff/ops/softmax.hpp"
 
-#include <xtensor/xmath.hpp>
+#include <functional>
 
-#include "autodiff/broadcast.hpp"
+#include <cmath>
+
+#include "autodiff/elementwise.hpp"
 #include "autodiff/define_op.hpp"
 #include "autodiff/ops/arithmetic.hpp"
 #include "autodiff/ops/math.hpp"
@@ -20,8 +22,8 @@ struct Shifted {
   Tensor sum_exp;
 };
 Shifted shift(const Tensor& x, std::size_t axis) {
-  Tensor d = x - max_keepdims(x, axis);
-  Tensor e = xt::exp(d);
+  Tensor d = zip("softmax", x, max_keepdims(x, axis), std::minus<>());
+  Tensor e = map(d, [](double v) { return std::exp(v); });
   return {std::move(d), sum_to(e, keepdims_shape(shape_of(x), axis))};
 }
 }  // namespace
@@ -30,7 +32,8 @@ Shifted shift(const Tensor& x, std::size_t axis) {
 Variable softmax(const Variable& x, int axis) {
   const std::size_t a = normalize_axis("softmax", axis, x.shape());
   Shifted s = shift(x.value(), a);
-  return define_op("softmax", xt::exp(s.x_minus_max) / s.sum_exp, {
+  Tensor y = zip("softmax", map(s.x_minus_max, [](double v) { return std::exp(v); }), s.sum_exp, std::divides<>());
+  return define_op("softmax", std::move(y), {
       {x, [a](const Backward& g) {
          return g.y * (g.gy - sum(g.gy * g.y, static_cast<int>(a), true));
        }}});
@@ -40,7 +43,8 @@ Variable softmax(const Variable& x, int axis) {
 Variable log_softmax(const Variable& x, int axis) {
   const std::size_t a = normalize_axis("log_softmax", axis, x.shape());
   Shifted s = shift(x.value(), a);
-  return define_op("log_softmax", s.x_minus_max - xt::log(s.sum_exp), {
+  Tensor y = zip("log_softmax", s.x_minus_max, map(s.sum_exp, [](double v) { return std::log(v); }), std::minus<>());
+  return define_op("log_softmax", std::move(y), {
       {x, [a](const Backward& g) { return g.gy - exp(g.y) * sum(g.gy, static_cast<int>(a), true); }}});
 }
 
