@@ -1,43 +1,13 @@
 #include "autodiff/ops/linalg.hpp"
 
-#include <cblas.h>  // not with xtensor-blas in one file: the two clash in xtensor 0.24
-
 #include <fmt/format.h>
 
+#include "autodiff/blas.hpp"
 #include "autodiff/define_op.hpp"
 #include "autodiff/error.hpp"
 #include "autodiff/ops/shape.hpp"
 
 namespace tg {
-
-namespace {
-
-std::string operand_str(const Tensor& t, bool transposed) {
-  return shape_str(t) + (transposed ? ".T" : "");
-}
-
-// C = op(A) op(B) by one cblas_dgemm call into a new row-major result.
-//   op(A): (m, k), op(B): (k, n) -> C: (m, n)
-Tensor gemm(const Tensor& a, bool ta, const Tensor& b, bool tb) {
-  const std::size_t m = ta ? a.shape()[1] : a.shape()[0], k = ta ? a.shape()[0] : a.shape()[1];
-  const std::size_t kb = tb ? b.shape()[1] : b.shape()[0], n = tb ? b.shape()[0] : b.shape()[1];
-  if (k != kb)
-    throw shape_error(fmt::format("matmul: {} @ {}: inner dimensions {} and {} differ",
-                                  operand_str(a, ta), operand_str(b, tb), k, kb));
-  Tensor c = Tensor::from_shape({m, n});
-  if (m == 0 || n == 0) return c;
-  if (k == 0) {
-    c.fill(0.0);
-    return c;
-  }
-  cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-              static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), 1.0, a.data(),
-              static_cast<int>(a.shape()[1]), b.data(), static_cast<int>(b.shape()[1]), 0.0,
-              c.data(), static_cast<int>(n));
-  return c;
-}
-
-}  // namespace
 
 // Y = op(A) op(B). With G = ∂C/∂Y, the textbook rule for Y = A B is
 //   ∂C/∂A = G Bᵀ,  ∂C/∂B = Aᵀ G.
@@ -45,9 +15,6 @@ Tensor gemm(const Tensor& a, bool ta, const Tensor& b, bool tb) {
 //   ∂C/∂A = ta ? op(B) Gᵀ : G op(B)ᵀ,     ∂C/∂B = tb ? Gᵀ op(A) : op(A)ᵀ G
 // and each of these is again one matmul with transpose flags (op(B)ᵀ = B read with !tb).
 Variable matmul(const Variable& a, const Variable& b, bool ta, bool tb) {
-  if (a.value().dimension() != 2 || b.value().dimension() != 2)
-    throw shape_error(fmt::format("matmul: {} @ {}: transposed operands must both be 2-D",
-                                  operand_str(a.value(), ta), operand_str(b.value(), tb)));
   return define_op("matmul", gemm(a.value(), ta, b.value(), tb), {
       {a, [ta, tb](const Backward& g) {
          return ta ? matmul(g.x(1), g.gy, tb, true) : matmul(g.gy, g.x(1), false, !tb);

@@ -2,6 +2,7 @@
 // with y, which backward hands to the derivative; nothing is recomputed.
 #include "autodiff/ops/math.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "autodiff/elementwise.hpp"
@@ -66,6 +67,14 @@ Variable relu(const Variable& x) {
       {x, [](const Backward& g) {
          return g.gy * Variable(map(g.x(0).value(), [](double v) { return v > 0.0 ? 1.0 : 0.0; }));
        }}});
+}
+
+// y = ln(1 + eˣ)        ∂C/∂x = gy ⊙ σ(x)
+// Computed as max(x, 0) + ln(1 + e^{−|x|}): the exponent is never positive, so nothing
+// overflows, and log1p keeps the digits when e^{−|x|} is tiny.
+Variable softplus(const Variable& x) {
+  return define_op("softplus", map(x.value(), [](double v) { return std::max(v, 0.0) + std::log1p(std::exp(-std::abs(v))); }), {
+      {x, [](const Backward& g) { return g.gy * sigmoid(g.x(0)); }}});
 }
 
 }  // namespace tg

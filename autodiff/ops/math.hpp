@@ -14,5 +14,6 @@ Variable abs(const Variable& x);                      // y = |x|
 Variable tanh(const Variable& x);                     // y = tanh x
 Variable sigmoid(const Variable& x);                  // y = σ(x) = 1 / (1 + e⁻ˣ)
 Variable relu(const Variable& x);                     // y = max(x, 0)
+Variable softplus(const Variable& x);                 // y = ln(1 + eˣ), stable for any x
 
 }  // namespace tg

@@ -68,6 +68,7 @@ std::vector<Row> op_table() {
       {"tanh", [](const Inputs& x) { return tanh(x[0]); }, unary_shapes()},
       {"sigmoid", [](const Inputs& x) { return sigmoid(x[0]); }, unary_shapes()},
       {"relu", [](const Inputs& x) { return relu(x[0]); }, unary_shapes(Domain::nonzero)},
+      {"softplus", [](const Inputs& x) { return softplus(x[0]); }, unary_shapes()},
       {"sum", [](const Inputs& x) { return sum(x[0]); }, unary_shapes()},
       {"sum (axis 0)", [](const Inputs& x) { return sum(x[0], 0); }, {{{{3}}}, {{{2, 3}}}, {{{2, 3, 4}}}}},
       {"sum (axis -1, keepdims)", [](const Inputs& x) { return sum(x[0], -1, true); }, {{{{3}}}, {{{2, 3}}}, {{{2, 3, 4}}}}},

@@ -1,0 +1,52 @@
+// nn::compare: BP1–BP4 by hand against the autodiff engine (and, on request, against central
+// finite differences), parameter by parameter.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "autodiff/tensor.hpp"
+#include "nn/cost.hpp"
+#include "nn/mlp.hpp"
+
+namespace tg::nn {
+
+// How far two gradients of one parameter are apart:
+//   max_abs = max_i |g_i − h_i|,   max_rel = max_abs / max(‖g‖_∞, ‖h‖_∞)   (0 when both are 0).
+struct Difference {
+  double max_abs = 0.0;
+  double max_rel = 0.0;
+};
+Difference difference(const Tensor& g, const Tensor& h);
+
+struct ParameterReport {
+  std::size_t layer;   // l = 2..L
+  std::string name;    // "W" or "b"
+  Shape shape;
+  double grad_norm;    // ‖∂C/∂θ‖_∞ by BP1–BP4, for scale
+  Difference autodiff;  // BP1–BP4 vs the engine
+  Difference numeric;   // BP1–BP4 vs finite differences (when asked)
+};
+
+struct CompareReport {
+  double cost = 0.0;
+  bool has_numeric = false;
+  std::vector<ParameterReport> parameters;  // W^2, b^2, ..., W^L, b^L
+  // The largest relative difference between BP1–BP4 and autodiff (and finite differences).
+  double max_rel_autodiff() const;
+  double max_rel_numeric() const;
+};
+
+struct CompareOptions {
+  bool numeric = false;  // also central finite differences (two forward passes per element)
+  double eps = 1e-6;     // their step
+};
+
+// X: (N^1, m), Y: (N^L, m)
+CompareReport compare(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost,
+                      const CompareOptions& options = {});
+
+// The report as a table for people.
+std::string format_report(const CompareReport& report);
+
+}  // namespace tg::nn

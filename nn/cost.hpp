@@ -1,0 +1,50 @@
+// Cost functions C(a^L, y) for a batch, an optional L2 term, and each cost's BP1 delta.
+//
+//   quadratic       C = 1/(2m) Σ_x ‖a − y‖²                       (seeds 000, 001; Nielsen eq. 6)
+//   cross_entropy   C = −1/m Σ_x Σ_j [y ln a + (1−y) ln(1−a)]      (seed 002; Nielsen eq. 63)
+//   log_likelihood  C = −1/m Σ_x ln a_{y(x)} = −1/m Σ_x y·ln a      (softmax outputs; Nielsen ch. 3)
+// With Reduction::sum the 1/m goes (seed 003 sums ½‖a − y‖² over the batch).
+// L2 adds λ/(2m) Σ_l ‖W^l‖² (Nielsen ch. 3) or λ/2 Σ_l ‖W^l‖² (seed 004); biases are not regularised.
+#pragma once
+
+#include <string>
+
+#include "autodiff/autodiff.hpp"
+#include "nn/mlp.hpp"
+
+namespace tg::nn {
+
+enum class CostKind { quadratic, cross_entropy, log_likelihood };
+enum class Reduction { mean, sum };
+enum class Regularization {
+  none,
+  l2,        // λ/(2m) Σ‖W‖²   (Nielsen)
+  l2_total,  // λ/2 Σ‖W‖²      (seed 004, UFLDL)
+};
+
+struct Cost {
+  CostKind kind = CostKind::quadratic;
+  Reduction reduction = Reduction::mean;
+  Regularization regularization = Regularization::none;
+  double lambda = 0.0;
+};
+
+std::string to_string(CostKind kind);
+// "quadratic", "cross_entropy", "log_likelihood"; anything else throws std::invalid_argument.
+CostKind parse_cost(const std::string& name);
+std::string describe(const Cost& cost);  // e.g. "cross_entropy (mean) + L2 λ/(2m) λ=0.1"
+
+// C for the network's forward trace and targets Y (N^L, m), recorded for autodiff.
+// Cross-entropy on sigmoid outputs and log-likelihood on softmax outputs are computed from z^L
+// (softplus(z) − y z and −y·log_softmax(z)), so saturated outputs never take log(0).
+Variable cost(const Cost& c, const Mlp& net, const Mlp::Trace& trace, const Tensor& Y);
+
+// BP1 by hand: δ^L = ∂C/∂z^L for this cost, the output activation and Y.
+// Quadratic: (a − y) ⊙ σ'(z); cross-entropy on sigmoid and log-likelihood on softmax: a − y
+// (σ' cancels); other pairings: (∂a/∂z)ᵀ ∇_a C. Includes the 1/m of Reduction::mean.
+Tensor output_delta(const Cost& c, Activation output, const Tensor& zL, const Tensor& aL, const Tensor& Y);
+
+// κ such that the L2 term adds κ W^l to ∂C/∂W^l: λ/m, λ, or 0.
+double l2_coefficient(const Cost& c, std::size_t m);
+
+}  // namespace tg::nn

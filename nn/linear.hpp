@@ -1,0 +1,26 @@
+// One layer's affine map in Nielsen's notation: z^l = W^l a^{l−1} + b^l.
+#pragma once
+
+#include <cstdint>
+#include <random>
+
+#include "autodiff/autodiff.hpp"
+#include "nn/init.hpp"
+
+namespace tg::nn {
+
+struct Linear {
+  Variable W;  // W^l: (N^l, N^{l−1}); w^l_jk joins neuron k of layer l−1 to neuron j of layer l
+  Variable b;  // b^l: (N^l, 1), broadcast across the batch's columns
+
+  Linear(std::size_t in, std::size_t out, Init init, std::mt19937_64& rng);
+  Linear(Tensor W, Tensor b);  // given values; shapes (out, in) and (out, 1) are checked
+
+  std::size_t in() const { return W.shape()[1]; }
+  std::size_t out() const { return W.shape()[0]; }
+
+  // Z = W A + b.      A: (N^{l−1}, m) -> Z: (N^l, m)
+  Variable forward(const Variable& A) const;
+};
+
+}  // namespace tg::nn

@@ -1,0 +1,55 @@
+// A multilayer perceptron in Nielsen's notation. Layers are numbered as in the book: layer 1
+// is the input, layers 2..L compute z^l = W^l a^{l−1} + b^l and a^l = σ(z^l). A batch is a
+// matrix with one column per example, so the code reads like the formulas.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "nn/activation.hpp"
+#include "nn/init.hpp"
+#include "nn/linear.hpp"
+
+namespace tg::nn {
+
+class Mlp {
+ public:
+  // sizes = {N^1, N^2, ..., N^L}, e.g. {784, 100, 10}; at least two layers, none empty.
+  // hidden: σ of layers 2..L−1; output: σ of layer L. Weights drawn with `init` from `seed`.
+  Mlp(std::vector<std::size_t> sizes, Activation hidden, Activation output, std::uint64_t seed,
+      Init init = Init::scaled_normal);
+  // A network with given layers (from a checkpoint, or a seed's worked example).
+  Mlp(std::vector<Linear> layers, Activation hidden, Activation output);
+
+  const std::vector<std::size_t>& sizes() const { return sizes_; }
+  std::size_t num_layers() const { return sizes_.size(); }  // L, the input layer included
+  Activation hidden() const { return hidden_; }
+  Activation output() const { return output_; }
+  Activation activation(std::size_t l) const { return l == num_layers() ? output_ : hidden_; }
+
+  // Layer l = 2..L (Nielsen's numbering).
+  Linear& layer(std::size_t l);
+  const Linear& layer(std::size_t l) const;
+
+  // W^2, b^2, W^3, b^3, ..., W^L, b^L.
+  std::vector<Variable> parameters() const;
+
+  // What the forward pass computed, layer by layer: z[l] and a[l] for l = 2..L, a[1] = x
+  // (index 0 and z[1] are unused, so that the indices are the book's).
+  struct Trace {
+    std::vector<Variable> z, a;
+    const Variable& output() const { return a.back(); }
+  };
+  // X: (N^1, m) -> Trace
+  Trace forward_trace(const Variable& X) const;
+  // a^L for X.    X: (N^1, m) -> (N^L, m)
+  Variable forward(const Variable& X) const;
+
+ private:
+  void check() const;
+  std::vector<std::size_t> sizes_;
+  Activation hidden_, output_;
+  std::vector<Linear> layers_;  // layers_[l − 2] is layer l
+};
+
+}  // namespace tg::nn
