@@ -7,6 +7,7 @@ packages=(
   libxtensor-dev libxsimd-dev xtl-dev  # tensors (xsimd vectorises their loops)
   libopenblas-dev                      # BLAS: cblas_dgemm for matmul
   libfmt-dev                           # formatting
+  nlohmann-json3-dev                   # JSON (checkpoint metadata)
   doctest-dev                          # tests
   libbenchmark-dev                     # bench/
   graphviz                             # dot: renders the graphs tapegrad draws

@@ -1,0 +1,53 @@
+// Mlp and Linear (nn/mlp.cpp, nn/linear.cpp): shapes in Nielsen's notation, numbering, errors.
+#include <doctest/doctest.h>
+
+#include "nn/mlp.hpp"
+
+using tg::Tensor;
+using tg::Variable;
+using namespace tg::nn;
+
+TEST_CASE("an Mlp's weights follow Nielsen: W^l is (N^l, N^{l-1}), b^l is (N^l, 1)") {
+  Mlp net({784, 100, 10}, Activation::sigmoid, Activation::softmax, 1);
+  CHECK(net.num_layers() == 3);
+  CHECK(net.layer(2).W.shape() == tg::Shape{100, 784});
+  CHECK(net.layer(2).b.shape() == tg::Shape{100, 1});
+  CHECK(net.layer(3).W.shape() == tg::Shape{10, 100});
+  CHECK(net.parameters().size() == 4);
+  CHECK(net.activation(2) == Activation::sigmoid);
+  CHECK(net.activation(3) == Activation::softmax);
+  CHECK_THROWS_AS(net.layer(1), std::out_of_range);
+  CHECK_THROWS_AS(net.layer(4), std::out_of_range);
+}
+
+TEST_CASE("a batch is one column per example; the trace keeps z^l and a^l") {
+  Mlp net({3, 4, 2}, Activation::tanh, Activation::identity, 7);
+  Variable X(Tensor::from_shape({3, 5}));
+  const_cast<Tensor&>(X.value()).fill(0.5);
+  const Mlp::Trace t = net.forward_trace(X);
+  CHECK(t.a[1].same_node(X));
+  CHECK(t.z[2].shape() == tg::Shape{4, 5});
+  CHECK(t.output().shape() == tg::Shape{2, 5});
+  CHECK(t.z[3].same_node(t.a[3]));  // identity output: a^L = z^L
+  // Every column is the same example, so every column of the output is the same.
+  CHECK(t.output().value()(1, 0) == t.output().value()(1, 4));
+}
+
+TEST_CASE("seeded construction is reproducible") {
+  Mlp a({2, 3, 1}, Activation::sigmoid, Activation::sigmoid, 42), b({2, 3, 1}, Activation::sigmoid, Activation::sigmoid, 42);
+  Mlp c({2, 3, 1}, Activation::sigmoid, Activation::sigmoid, 43);
+  CHECK(a.layer(2).W.value() == b.layer(2).W.value());
+  CHECK(a.layer(2).W.value() != c.layer(2).W.value());
+}
+
+TEST_CASE("bad architectures and inputs are clear errors") {
+  CHECK_THROWS_WITH_AS(Mlp({4}, Activation::sigmoid, Activation::sigmoid, 1), doctest::Contains("at least two"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(Mlp({4, 0, 2}, Activation::sigmoid, Activation::sigmoid, 1), doctest::Contains("layer 2 has no neurons"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(Mlp({4, 3, 2}, Activation::softmax, Activation::sigmoid, 1), doctest::Contains("output activation"), std::invalid_argument);
+  Mlp net({4, 3, 2}, Activation::sigmoid, Activation::sigmoid, 1);
+  CHECK_THROWS_WITH_AS(net.forward(Variable(Tensor::from_shape({5, 2}))), doctest::Contains("input (5,2) does not fit: expected (4, m)"), tg::shape_error);
+  std::vector<Linear> layers{Linear(Tensor::from_shape({3, 4}), Tensor::from_shape({3, 1})),
+                             Linear(Tensor::from_shape({2, 5}), Tensor::from_shape({2, 1}))};
+  CHECK_THROWS_WITH_AS(Mlp(layers, Activation::sigmoid, Activation::sigmoid), doctest::Contains("layer 3 takes 5 inputs but layer 2 has 3 neurons"), tg::shape_error);
+  CHECK_THROWS_WITH_AS(Linear(Tensor::from_shape({3, 4}), Tensor::from_shape({4, 1})), doctest::Contains("do not fit"), tg::shape_error);
+}
