@@ -1,0 +1,95 @@
+// nn::compare (nn/compare.cpp): BP1–BP4 by hand against the autodiff engine over a sweep of
+// networks, costs and batches, and the report people read.
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include "nn/compare.hpp"
+#include "support/nets.hpp"
+
+using namespace tg::nn;
+using tg::Tensor;
+
+namespace {
+
+// Which output activations a cost makes sense with (cross-entropy and the log-likelihood need
+// outputs in (0, 1)).
+bool fits(CostKind kind, Activation output) {
+  if (kind == CostKind::quadratic) return true;
+  return output == Activation::sigmoid || output == Activation::softmax;
+}
+
+}  // namespace
+
+TEST_CASE("autodiff and BP1–BP4 agree to 1e-12 over a sweep of networks, costs and batches") {
+  const std::size_t depths[] = {1, 2, 3, 4, 5};        // weight layers
+  const std::size_t widths[] = {1, 2, 5, 16, 64};
+  const std::size_t batches[] = {1, 7, 64};
+  const Activation hiddens[] = {Activation::sigmoid, Activation::tanh, Activation::relu, Activation::identity};
+  const Activation outputs[] = {Activation::sigmoid, Activation::tanh, Activation::relu, Activation::identity,
+                                Activation::softmax};
+  const CostKind kinds[] = {CostKind::quadratic, CostKind::cross_entropy, CostKind::log_likelihood};
+  const Regularization regs[] = {Regularization::none, Regularization::l2, Regularization::l2_total};
+  const Reduction reductions[] = {Reduction::mean, Reduction::sum};
+
+  std::size_t case_no = 0, checked = 0;
+  bool seen_depth[6] = {}, seen_batch64 = false, seen_width64 = false;
+  for (Activation hidden : hiddens)
+    for (Activation output : outputs)
+      for (CostKind kind : kinds)
+        for (Regularization reg : regs)
+          for (Reduction red : reductions) {
+            if (!fits(kind, output)) continue;
+            // Depth, width and batch cycle at different rates, so every combination of the
+            // others meets several of each.
+            const std::size_t depth = depths[case_no % 5], width = widths[(case_no / 2) % 5],
+                              m = batches[(case_no / 3) % 3];
+            ++case_no;
+            std::vector<std::size_t> sizes{3};
+            for (std::size_t i = 1; i < depth; ++i) sizes.push_back(width);
+            sizes.push_back(output == Activation::softmax || kind == CostKind::log_likelihood ? 4 : 2);
+            const Mlp net(sizes, hidden, output, case_no, Init::scaled_normal);
+            const Tensor X = tg::test::random_tensor({3, m}, tg::test::Domain::any, case_no);
+            const Tensor Y = tg::test::targets_for(kind, output, sizes.back(), m, case_no);
+            const Cost cost{kind, red, reg, 0.3};
+            const CompareReport r = compare(net, X, Y, cost);
+            const std::string what = fmt::format("sizes {} hidden {} output {} {} batch {}", fmt::join(sizes, ","),
+                                                 to_string(hidden), to_string(output), describe(cost), m);
+            CAPTURE(what);
+            CHECK_MESSAGE(r.max_rel_autodiff() <= 1e-12, format_report(r));
+            seen_depth[depth] = true;
+            seen_batch64 = seen_batch64 || m == 64;
+            seen_width64 = seen_width64 || (width == 64 && depth > 1);
+            ++checked;
+          }
+  CHECK(checked >= 200);
+  for (std::size_t d = 1; d <= 5; ++d) CHECK(seen_depth[d]);
+  CHECK(seen_batch64);
+  CHECK(seen_width64);
+}
+
+TEST_CASE("finite differences agree with BP1–BP4 too, and the report says so in a table") {
+  const Mlp net({3, 4, 2}, Activation::tanh, Activation::sigmoid, 5);
+  const Tensor X = tg::test::random_tensor({3, 6}, tg::test::Domain::any, 1);
+  const Tensor Y = tg::test::targets_for(CostKind::cross_entropy, Activation::sigmoid, 2, 6, 2);
+  CompareOptions options;
+  options.numeric = true;
+  const CompareReport r = compare(net, X, Y, Cost{CostKind::cross_entropy}, options);
+  REQUIRE(r.parameters.size() == 4);
+  CHECK(r.parameters[0].layer == 2);
+  CHECK(r.parameters[0].name == "W");
+  CHECK(r.parameters[3].shape == tg::Shape{2, 1});
+  CHECK(r.max_rel_numeric() < 1e-6);
+  CHECK(r.max_rel_numeric() > 0.0);  // finite differences are never exact: the column is real
+  const std::string table = format_report(r);
+  CHECK(table.find("W^2") != std::string::npos);
+  CHECK(table.find("numeric rel") != std::string::npos);
+  CHECK(table.find("largest relative difference") != std::string::npos);
+}
+
+TEST_CASE("difference: absolute and relative to the larger gradient") {
+  const Difference d = difference(Tensor{1.0, -2.0, 0.0}, Tensor{1.0, -2.5, 0.0});
+  CHECK(d.max_abs == doctest::Approx(0.5));
+  CHECK(d.max_rel == doctest::Approx(0.2));  // 0.5 / 2.5
+  CHECK(difference(Tensor{0.0}, Tensor{0.0}).max_rel == 0.0);
+  CHECK_THROWS_AS(difference(Tensor{0.0}, Tensor{0.0, 1.0}), tg::shape_error);
+}
