@@ -7,6 +7,7 @@
 #include "autodiff/engine.hpp"
 #include "autodiff/error.hpp"
 #include "autodiff/grad_mode.hpp"
+#include "autodiff/memory.hpp"
 #include "autodiff/gradcheck.hpp"
 #include "autodiff/graphviz.hpp"
 #include "autodiff/ops/arithmetic.hpp"
