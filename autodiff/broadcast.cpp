@@ -136,10 +136,3 @@ Tensor argmax_mask(const Tensor& x, std::size_t axis) {
 }
 
 }  // namespace tg
-
-namespace tg {
-void check_broadcast(const char* op, const Tensor& a, const Tensor& b) {
-  if (std::equal(a.shape().begin(), a.shape().end(), b.shape().begin(), b.shape().end())) return;
-  broadcast_shapes(op, shape_of(a), shape_of(b));
-}
-}  // namespace tg

@@ -34,9 +34,3 @@ Tensor argmax_mask(const Tensor& x, std::size_t axis);
 Shape keepdims_shape(const Shape& shape, std::size_t axis);
 
 }  // namespace tg
-
-namespace tg {
-// Throws tg::shape_error naming `op` when a and b cannot be broadcast together (cheap when
-// the shapes are equal, the common case).
-void check_broadcast(const char* op, const Tensor& a, const Tensor& b);
-}  // namespace tg

@@ -152,3 +152,10 @@ TEST_CASE("tensor: normalize_axis out of range names the op, the axis and the sh
   CHECK_THROWS_WITH_AS(tg::normalize_axis("softmax", -1, Shape{}), doctest::Contains("softmax"),
                        tg::shape_error);
 }
+
+TEST_CASE("tensor: column builds an (n,1) column vector, as in Nielsen's notation") {
+  const tg::Tensor c = tg::column({1.0, -2.0, 3.5});
+  CHECK(c.shape() == std::vector<std::size_t>{3, 1});
+  CHECK(c(1, 0) == -2.0);
+  CHECK(tg::column({}).shape() == std::vector<std::size_t>{0, 1});
+}
