@@ -121,6 +121,14 @@ Variable::Variable(Tensor value, bool requires_grad) : node_(detail::new_node(st
 Variable::Variable(double v, bool requires_grad) : Variable(scalar_tensor(v), requires_grad) {}
 
 const Tensor& Variable::value() const { return checked(node_, "value").value; }
+Tensor& Variable::mutable_value() const {
+  detail::Node& n = checked(node_, "mutable_value");
+  if (!n.is_leaf)
+    throw graph_error(fmt::format("mutable_value: '{}' is the result of an op; only leaves can be "
+                                  "changed in place", n.op));
+  return n.value;
+}
+
 Shape Variable::shape() const { return shape_of(value()); }
 std::size_t Variable::numel() const { return value().size(); }
 
@@ -151,7 +159,7 @@ const Tensor& Variable::grad() const {
 
 bool Variable::has_grad() const { return node_ && node_->grad != nullptr; }
 
-void Variable::zero_grad() {
+void Variable::zero_grad() const {
   detail::Node& n = checked(node_, "zero_grad");
   if (n.grad) n.grad->fill(0.0);
 }

@@ -29,6 +29,10 @@ class Variable {
 
   bool defined() const { return node_ != nullptr; }
   const Tensor& value() const;
+  // The value, to change in place: how optimizers update parameters and finite differences
+  // nudge them. Only for leaves (throws otherwise); a graph already recorded from this leaf
+  // saw the old value, so backpropagate it before changing the value.
+  Tensor& mutable_value() const;
   Shape shape() const;
   std::size_t numel() const;
   // The value of a one-element Variable as a double.
@@ -38,7 +42,7 @@ class Variable {
   const Tensor& grad() const;
   bool has_grad() const;
   // Sets the gradient to zeros (backward adds to it, so call this between steps).
-  void zero_grad();
+  void zero_grad() const;
 
   bool requires_grad() const;
   // Only for leaves: whether backward should compute this leaf's gradient.

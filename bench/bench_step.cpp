@@ -38,7 +38,7 @@ struct Problem {
 
 // θ ← θ − η ∂C/∂θ, in place.
 void sgd(const Variable& theta, const Tensor& g) {
-  Tensor& v = const_cast<Tensor&>(theta.value());
+  Tensor& v = theta.mutable_value();
   for (std::size_t i = 0; i < v.size(); ++i) v.data()[i] -= kEta * g.data()[i];
 }
 
@@ -51,7 +51,7 @@ void BM_step_autodiff(benchmark::State& state) {
     C.backward();
     for (const Variable& theta : params) {
       sgd(theta, theta.grad());
-      const_cast<Variable&>(theta).zero_grad();
+      theta.zero_grad();
     }
     benchmark::DoNotOptimize(C.item());
   }

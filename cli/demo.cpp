@@ -70,7 +70,7 @@ int run_demo(const DemoOptions& options, std::FILE* out) {
   bool agree = true;
   fmt::print(out, "{:<8} {:<8} {:>16} {:>16} {:>10}\n", "param", "element", "autodiff", "finite diff", "|diff|");
   for (Variable* p : {&net.W1, &net.b1, &net.W2, &net.b2}) {
-    Tensor& v = const_cast<Tensor&>(p->value());
+    Tensor& v = p->mutable_value();
     for (std::size_t i = 0; i < v.size(); ++i) {
       const double keep = v.data()[i];
       double loss_at[2];

@@ -46,7 +46,7 @@ double cost_at(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& c) 
 // ∂C/∂θ by central differences, one element at a time.
 Tensor numeric_gradient(const Mlp& net, const Variable& theta, const Tensor& X, const Tensor& Y,
                         const Cost& c, double eps) {
-  Tensor& v = const_cast<Tensor&>(theta.value());  // nudged in place and put back
+  Tensor& v = theta.mutable_value();  // nudged in place and put back
   Tensor g = Tensor::from_shape(v.shape());
   for (std::size_t i = 0; i < v.size(); ++i) {
     const double keep = v.data()[i];

@@ -76,6 +76,14 @@ TEST_CASE("set_requires_grad works on leaves only; retain_grad needs requires_gr
   CHECK(y.retain_grad().retains_grad());
 }
 
+TEST_CASE("mutable_value changes a leaf in place, and only a leaf") {
+  Variable w(Tensor{1.0, 2.0}, true);
+  w.mutable_value() -= Tensor{0.5, 0.5};
+  CHECK(w.value() == Tensor{0.5, 1.5});
+  Variable y = w * 2.0;
+  CHECK_THROWS_WITH_AS(y.mutable_value(), doctest::Contains("only leaves"), tg::graph_error);
+}
+
 TEST_CASE("names label nodes for pictures") {
   Variable W(tg::column({1.0}), true);
   W.set_name("W^2");
