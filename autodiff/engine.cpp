@@ -133,6 +133,8 @@ void run_pass(const std::vector<Variable>& order, const std::vector<Variable>& r
       if (n->target_pass == pass) n->pending = gy;  // complete now: grad() reads it at the end
       if (opt.accumulate_into_grad && (n->is_leaf || n->retains_grad)) {
         if (n->grad) add_into(*n->grad, gy.value());
+        else if (n->is_leaf && gy.node_ptr().use_count() == 1)  // nobody else holds it: no copy
+          n->grad = std::make_unique<Tensor>(std::move(gy.node()->value));
         else n->grad = std::make_unique<Tensor>(gy.value());
       }
       if (n->needed) {

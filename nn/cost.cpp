@@ -61,7 +61,7 @@ Variable data_term(CostKind kind, Activation output, const Variable& zL, const V
 double l2_coefficient(const Cost& c, std::size_t m) {
   switch (c.regularization) {
     case Regularization::none: return 0.0;
-    case Regularization::l2: return c.lambda / static_cast<double>(m);
+    case Regularization::l2: return c.lambda / static_cast<double>(c.training_set_size > 0 ? c.training_set_size : m);
     case Regularization::l2_total: return c.lambda;
   }
   return 0.0;

@@ -27,6 +27,9 @@ struct Cost {
   Reduction reduction = Reduction::mean;
   Regularization regularization = Regularization::none;
   double lambda = 0.0;
+  // n in Nielsen's λ/(2n): the size of the whole training set. 0 means the batch's own m.
+  // nn::train sets it, so that a mini-batch is regularised as the book's full sum is.
+  std::size_t training_set_size = 0;
 };
 
 std::string to_string(CostKind kind);
@@ -44,7 +47,7 @@ Variable cost(const Cost& c, const Mlp& net, const Mlp::Trace& trace, const Tens
 // (σ' cancels); other pairings: (∂a/∂z)ᵀ ∇_a C. Includes the 1/m of Reduction::mean.
 Tensor output_delta(const Cost& c, Activation output, const Tensor& zL, const Tensor& aL, const Tensor& Y);
 
-// κ such that the L2 term adds κ W^l to ∂C/∂W^l: λ/m, λ, or 0.
+// κ such that the L2 term adds κ W^l to ∂C/∂W^l: λ/n (n = training_set_size, or m if 0), λ, or 0.
 double l2_coefficient(const Cost& c, std::size_t m);
 
 }  // namespace tg::nn

@@ -71,6 +71,8 @@ TEST_CASE("L2: λ/(2m) Σ‖W‖² (Nielsen) and λ/2 Σ‖W‖² (seed 004); bi
         doctest::Approx(data + 0.2 * 5.0));
   CHECK(l2_coefficient(Cost{CostKind::quadratic, Reduction::mean, Regularization::l2, 0.4}, 2) == doctest::Approx(0.2));
   CHECK(l2_coefficient(Cost{CostKind::quadratic, Reduction::mean, Regularization::l2_total, 0.4}, 2) == doctest::Approx(0.4));
+  // A mini-batch of a larger training set: Nielsen's n is the set's size, not the batch's.
+  CHECK(l2_coefficient(Cost{CostKind::quadratic, Reduction::mean, Regularization::l2, 0.4, 100}, 2) == doctest::Approx(0.004));
 }
 
 TEST_CASE("BP1: each cost's δ^L equals the engine's ∂C/∂z^L, for canonical and other pairings") {

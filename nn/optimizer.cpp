@@ -1,0 +1,160 @@
+#include "nn/optimizer.hpp"
+
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <xtensor/xmath.hpp>
+
+namespace tg::nn {
+
+namespace {
+
+void check_learning_rate(const char* who, double eta) {
+  if (!(eta > 0.0) || !std::isfinite(eta))
+    throw std::invalid_argument(fmt::format("{}: the learning rate η must be a positive number, got {}", who, eta));
+}
+
+// β, μ ∈ [0, 1): the fraction of the old average (or velocity) kept each step.
+void check_decay(const char* who, const char* what, double value) {
+  if (!(value >= 0.0 && value < 1.0))
+    throw std::invalid_argument(fmt::format("{}: {} must lie in [0, 1), got {}", who, what, value));
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Optimizer: the loop every rule shares. θ_i ← θ_i + Δθ_i, with Δθ_i from the rule.
+
+Optimizer::Optimizer(std::vector<Variable> params, double eta, const char* who)
+    : params_(std::move(params)), eta_(eta), who_(who) {
+  check_learning_rate(who_, eta_);
+  if (params_.empty()) throw std::invalid_argument(fmt::format("{}: no parameters to optimize", who_));
+  for (std::size_t i = 0; i < params_.size(); ++i) {
+    if (!params_[i].defined())
+      throw std::invalid_argument(fmt::format("{}: parameter {} is an empty Variable", who_, i));
+    if (!params_[i].is_leaf())
+      throw std::invalid_argument(fmt::format(
+          "{}: parameter {} ('{}', shape {}) was made by an op; only leaves (weights, biases) can be "
+          "updated in place",
+          who_, i, params_[i].op_name(), shape_str(params_[i].shape())));
+  }
+}
+
+void Optimizer::set_learning_rate(double eta) {
+  check_learning_rate(who_, eta);
+  eta_ = eta;
+}
+
+void Optimizer::reset() { t_ = 0; }
+
+std::vector<Tensor> Optimizer::zeros_like_parameters() const {
+  std::vector<Tensor> z;
+  for (const Variable& p : params_) z.push_back(filled(p.shape(), 0.0));
+  return z;
+}
+
+double Optimizer::step(const std::vector<Tensor>& grads) {
+  if (grads.size() != params_.size())
+    throw shape_error(fmt::format("{}::step: {} gradients for {} parameters", who_, grads.size(), params_.size()));
+  for (std::size_t i = 0; i < params_.size(); ++i) {
+    const Tensor& theta = params_[i].value();
+    if (!std::equal(theta.shape().begin(), theta.shape().end(), grads[i].shape().begin(), grads[i].shape().end()))
+      throw shape_error(fmt::format("{}::step: gradient {} has shape {} but its parameter has shape {}", who_, i,
+                                    shape_str(grads[i]), shape_str(theta)));
+  }
+
+  no_grad guard;  // an update of the weights, not part of any graph
+  ++t_;
+  double max_change = 0.0;
+  bool nan_change = false;
+  for (std::size_t i = 0; i < params_.size(); ++i) {
+    const Tensor d = delta(i, grads[i]);  // Δθ_i
+    // Parameters are leaves: their value is written in place (Variable has no setter).
+    Tensor& theta = params_[i].mutable_value();
+    double* th = theta.data();
+    const double* dd = d.data();
+    for (std::size_t k = 0; k < theta.size(); ++k) {
+      th[k] += dd[k];  // θ ← θ + Δθ
+      const double change = std::abs(dd[k]);
+      if (std::isnan(change)) nan_change = true;
+      else if (change > max_change) max_change = change;
+    }
+  }
+  return nan_change ? std::numeric_limits<double>::quiet_NaN() : max_change;
+}
+
+double Optimizer::step() {
+  std::vector<Tensor> grads;
+  grads.reserve(params_.size());
+  for (const Variable& p : params_) grads.push_back(p.grad());  // throws if backward missed p
+  return step(grads);
+}
+
+void Optimizer::zero_grad() {
+  for (Variable& p : params_) p.zero_grad();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sgd
+
+Sgd::Sgd(std::vector<Variable> params, double eta) : Optimizer(std::move(params), eta, "Sgd") {}
+
+Tensor Sgd::delta(std::size_t, const Tensor& g) {
+  return -learning_rate() * g;  // Δθ = −η g
+}
+
+// ---------------------------------------------------------------------------------------------
+// Momentum
+
+Momentum::Momentum(std::vector<Variable> params, double eta, double mu)
+    : Optimizer(std::move(params), eta, "Momentum"), mu_(mu) {
+  check_decay("Momentum", "the momentum coefficient μ", mu_);
+  v_ = zeros_like_parameters();
+}
+
+void Momentum::reset() {
+  Optimizer::reset();
+  v_ = zeros_like_parameters();
+}
+
+Tensor Momentum::delta(std::size_t i, const Tensor& g) {
+  Tensor& v = v_[i];
+  v = mu_ * v - learning_rate() * g;  // v ← μ v − η g
+  return v;                           // Δθ = v
+}
+
+// ---------------------------------------------------------------------------------------------
+// Adam
+
+Adam::Adam(std::vector<Variable> params, double eta, double beta1, double beta2, double epsilon)
+    : Optimizer(std::move(params), eta, "Adam"), beta1_(beta1), beta2_(beta2), epsilon_(epsilon) {
+  check_decay("Adam", "β₁", beta1_);
+  check_decay("Adam", "β₂", beta2_);
+  if (!(epsilon_ > 0.0) || !std::isfinite(epsilon_))
+    throw std::invalid_argument(fmt::format("Adam: ε must be a small positive number, got {}", epsilon_));
+  m_ = zeros_like_parameters();
+  v_ = zeros_like_parameters();
+}
+
+void Adam::reset() {
+  Optimizer::reset();
+  m_ = zeros_like_parameters();
+  v_ = zeros_like_parameters();
+}
+
+Tensor Adam::delta(std::size_t i, const Tensor& g) {
+  const double t = static_cast<double>(steps());
+  Tensor& m = m_[i];
+  Tensor& v = v_[i];
+  m = beta1_ * m + (1.0 - beta1_) * g;                  // m ← β₁ m + (1 − β₁) g
+  v = beta2_ * v + (1.0 - beta2_) * g * g;              // v ← β₂ v + (1 − β₂) g ⊙ g
+  const double c1 = 1.0 - std::pow(beta1_, t);          // bias corrections: m and v start at 0,
+  const double c2 = 1.0 - std::pow(beta2_, t);          // so early averages are too small
+  const Tensor m_hat = m / c1;                          // m̂ = m / (1 − β₁ᵗ)
+  const Tensor v_hat = v / c2;                          // v̂ = v / (1 − β₂ᵗ)
+  return -learning_rate() * m_hat / (xt::sqrt(v_hat) + epsilon_);  // Δθ = −η m̂ ⊘ (√v̂ + ε)
+}
+
+}  // namespace tg::nn

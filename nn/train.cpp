@@ -1,0 +1,211 @@
+#include "nn/train.hpp"
+
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace tg::nn {
+
+std::string to_string(GradientSource source) {
+  switch (source) {
+    case GradientSource::autodiff: return "autodiff";
+    case GradientSource::backprop: return "backprop";
+  }
+  return "?";
+}
+
+std::string to_string(StopReason reason) {
+  switch (reason) {
+    case StopReason::epochs_done: return "epochs done";
+    case StopReason::epsilon: return "ε reached (every change below stop_epsilon)";
+    case StopReason::max_iterations: return "max iterations reached";
+    case StopReason::diverged: return "diverged (the loss is not finite)";
+  }
+  return "?";
+}
+
+namespace {
+
+// A uniform integer in [0, n), by rejection, so that no value is favoured and a seed gives the
+// same numbers with every standard library (std::uniform_int_distribution and std::shuffle
+// leave their algorithms to the implementation; std::mt19937_64 itself is fully specified).
+std::size_t uniform_below(std::mt19937_64& rng, std::size_t n) {
+  const std::uint64_t range = n;
+  const std::uint64_t limit = std::numeric_limits<std::uint64_t>::max() -
+                              std::numeric_limits<std::uint64_t>::max() % range;  // a multiple of n
+  std::uint64_t x = rng();
+  while (x >= limit) x = rng();
+  return static_cast<std::size_t>(x % range);
+}
+
+void check_data(const char* who, const Mlp& net, const Tensor& X, const Tensor& Y) {
+  if (X.dimension() != 2 || X.shape()[0] != net.sizes().front())
+    throw shape_error(fmt::format("{}: inputs X {} do not fit the network: expected ({}, m), one column per example",
+                                  who, shape_str(X), net.sizes().front()));
+  if (Y.dimension() != 2 || Y.shape()[0] != net.sizes().back())
+    throw shape_error(fmt::format("{}: targets Y {} do not fit the network: expected ({}, m), one column per example",
+                                  who, shape_str(Y), net.sizes().back()));
+  if (X.shape()[1] != Y.shape()[1])
+    throw shape_error(fmt::format("{}: X {} has {} examples (columns) but Y {} has {}", who, shape_str(X),
+                                  X.shape()[1], shape_str(Y), Y.shape()[1]));
+  if (X.shape()[1] == 0) throw std::invalid_argument(fmt::format("{}: no examples (X has 0 columns)", who));
+}
+
+void check_options(const Mlp& net, const Tensor& X, const Tensor& Y, const Optimizer& opt, const TrainOptions& o) {
+  check_data("train", net, X, Y);
+  const std::size_t m = X.shape()[1];
+  if (o.batch_size > m)
+    throw std::invalid_argument(fmt::format(
+        "train: batch_size {} is larger than the {} examples (use 0 for the full batch)", o.batch_size, m));
+  if (!(o.stop_epsilon >= 0.0) || !std::isfinite(o.stop_epsilon))
+    throw std::invalid_argument(fmt::format("train: stop_epsilon must be 0 (off) or positive, got {}", o.stop_epsilon));
+  if (o.epochs == 0 && o.stop_epsilon == 0.0 && o.max_iterations == 0)
+    throw std::invalid_argument(
+        "train: nothing would end training: epochs is 0 (no limit) and neither stop_epsilon nor "
+        "max_iterations is set");
+  const std::vector<Variable> params = net.parameters();
+  const std::vector<Variable>& theirs = opt.parameters();
+  bool same = params.size() == theirs.size();
+  for (std::size_t i = 0; same && i < params.size(); ++i) same = params[i].same_node(theirs[i]);
+  if (!same)
+    throw std::invalid_argument(fmt::format(
+        "train: the {} optimizer was built for other parameters than this network's; construct it "
+        "with net.parameters()",
+        opt.name()));
+}
+
+}  // namespace
+
+std::vector<std::vector<std::size_t>> make_batches(std::size_t m, std::size_t batch_size, bool shuffle,
+                                                   std::mt19937_64& rng) {
+  if (batch_size == 0 || batch_size > m) batch_size = m;
+  std::vector<std::size_t> order(m);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  if (shuffle)  // Fisher–Yates: swap each position with a uniformly chosen one at or before it
+    for (std::size_t i = m; i > 1; --i) std::swap(order[i - 1], order[uniform_below(rng, i)]);
+
+  std::vector<std::vector<std::size_t>> batches;
+  for (std::size_t start = 0; start < m; start += batch_size)
+    batches.emplace_back(order.begin() + static_cast<std::ptrdiff_t>(start),
+                         order.begin() + static_cast<std::ptrdiff_t>(std::min(start + batch_size, m)));
+  return batches;
+}
+
+Tensor select_columns(const Tensor& A, const std::vector<std::size_t>& index) {
+  // A: (n, m) -> (n, index.size())
+  if (A.dimension() != 2) throw shape_error(fmt::format("select_columns: expected a matrix, got {}", shape_str(A)));
+  const std::size_t n = A.shape()[0], m = A.shape()[1];
+  Tensor out = Tensor::from_shape({n, index.size()});
+  for (std::size_t k = 0; k < index.size(); ++k) {
+    if (index[k] >= m)
+      throw std::out_of_range(fmt::format("select_columns: column {} of a {} matrix", index[k], shape_str(A)));
+    for (std::size_t i = 0; i < n; ++i) out(i, k) = A(i, index[k]);
+  }
+  return out;
+}
+
+std::vector<Tensor> parameter_gradients(const BackpropResult& r) {
+  std::vector<Tensor> g;
+  for (std::size_t l = 2; l < r.dW.size(); ++l) {
+    g.push_back(r.dW[l]);  // ∂C/∂W^l  (BP4)
+    g.push_back(r.db[l]);  // ∂C/∂b^l  (BP3)
+  }
+  return g;
+}
+
+std::vector<Tensor> gradients(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& c,
+                              GradientSource source) {
+  // X: (N^1, m), Y: (N^L, m)
+  if (source == GradientSource::backprop) return parameter_gradients(backprop(net, X, Y, c));
+  const Variable C = cost(c, net, net.forward_trace(Variable(X)), Y);  // recorded
+  std::vector<Tensor> g;
+  for (const Variable& gi : grad({C}, net.parameters())) g.push_back(gi.value());  // ∂C/∂θ, no .grad touched
+  return g;
+}
+
+Tensor predict(const Mlp& net, const Tensor& X) {
+  no_grad guard;
+  return net.forward(Variable(X)).value();  // a^L: (N^L, m)
+}
+
+double evaluate_cost(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& c) {
+  no_grad guard;
+  return cost(c, net, net.forward_trace(Variable(X)), Y).item();
+}
+
+std::vector<std::size_t> class_labels(const Tensor& A) {
+  // A: (n, m) -> m labels
+  if (A.dimension() != 2 || A.shape()[0] == 0)
+    throw shape_error(fmt::format("class_labels: expected (n, m) with one column per example, got {}", shape_str(A)));
+  const std::size_t n = A.shape()[0], m = A.shape()[1];
+  std::vector<std::size_t> labels(m, 0);
+  for (std::size_t j = 0; j < m; ++j) {
+    if (n == 1) {
+      labels[j] = A(0, j) >= 0.5 ? 1 : 0;  // threshold a sigmoid output (or a 0/1 target)
+      continue;
+    }
+    for (std::size_t i = 1; i < n; ++i)  // argmax of the column
+      if (A(i, j) > A(labels[j], j)) labels[j] = i;
+  }
+  return labels;
+}
+
+double accuracy(const Mlp& net, const Tensor& X, const Tensor& Y) {
+  check_data("accuracy", net, X, Y);
+  const std::vector<std::size_t> predicted = class_labels(predict(net, X)), truth = class_labels(Y);
+  std::size_t right = 0;
+  for (std::size_t j = 0; j < truth.size(); ++j) right += predicted[j] == truth[j];
+  return static_cast<double>(right) / static_cast<double>(truth.size());
+}
+
+TrainResult train(Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost, Optimizer& opt,
+                  const TrainOptions& o, const EpochCallback& on_epoch) {
+  // X: (N^1, m), Y: (N^L, m)
+  check_options(net, X, Y, opt, o);
+  const std::size_t m = X.shape()[1];
+  Cost c = cost;  // λ/(2n) takes n from the whole training set, also for a mini-batch
+  if (c.training_set_size == 0) c.training_set_size = m;
+  const std::size_t batch_size = o.batch_size == 0 ? m : o.batch_size;
+  const bool full_batch = batch_size == m;
+  std::mt19937_64 rng(o.shuffle_seed);
+
+  TrainResult r;
+  r.initial_loss = evaluate_cost(net, X, Y, c);
+  for (std::size_t epoch = 1; o.epochs == 0 || epoch <= o.epochs; ++epoch) {
+    bool stop = false;
+    for (const std::vector<std::size_t>& batch : make_batches(m, batch_size, o.shuffle && !full_batch, rng)) {
+      // The batch's examples: Xb (N^1, b), Yb (N^L, b). A full batch is X and Y themselves.
+      Tensor X_batch, Y_batch;
+      if (!full_batch) {
+        X_batch = select_columns(X, batch);
+        Y_batch = select_columns(Y, batch);
+      }
+      const Tensor& Xb = full_batch ? X : X_batch;
+      const Tensor& Yb = full_batch ? Y : Y_batch;
+      r.last_change = opt.step(gradients(net, Xb, Yb, c, o.gradients));  // θ ← θ + Δθ
+      ++r.iterations;
+      if (o.stop_epsilon > 0.0 && r.last_change < o.stop_epsilon) {  // every |Δθ| < ε (NaN never is)
+        r.reason = StopReason::epsilon;
+        stop = true;
+      } else if (o.max_iterations > 0 && r.iterations >= o.max_iterations) {
+        r.reason = StopReason::max_iterations;
+        stop = true;
+      }
+      if (stop) break;
+    }
+    r.loss.push_back(evaluate_cost(net, X, Y, c));
+    if (on_epoch) on_epoch(EpochReport{epoch, r.iterations, r.loss.back(), r.last_change});
+    if (!std::isfinite(r.loss.back())) {
+      r.reason = StopReason::diverged;
+      break;
+    }
+    if (stop) break;
+  }
+  r.epochs = r.loss.size();
+  return r;
+}
+
+}  // namespace tg::nn

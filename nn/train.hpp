@@ -1,0 +1,119 @@
+// Training: gradient descent over a data set, full-batch (seed 003), in mini-batches, or one
+// example at a time, with the gradients from the engine or from BP1–BP4 by hand.
+//
+// X is (N^1, m) and Y is (N^L, m), one column per example. An epoch splits the m columns into
+// batches (shuffled, if asked, with a seeded generator) and takes one optimizer step per batch:
+//
+//   for each epoch:
+//     for each batch B (columns of X and Y):
+//       g = ∂C_B/∂θ                      C_B: the cost of the batch (mean or sum, as the Cost says)
+//       Δθ = opt.step(g)                 e.g. θ ← θ − η g
+//       stop if every |Δθ| < ε           (seed 003's rule, when stop_epsilon > 0)
+//       stop after max_iterations steps  (seed 003's MAX, when max_iterations > 0)
+//     loss = C(whole training set)       recorded, computed with nothing recorded (no_grad)
+//
+// Seed 003 is batch_size = 0 with Reduction::sum: W^l ← W^l − α Σ_i δ^{i,l} (a^{i,l−1})ᵀ.
+// Everything is reproducible: the same net seed, data and shuffle_seed give the same weights.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "autodiff/tensor.hpp"
+#include "nn/backprop.hpp"
+#include "nn/cost.hpp"
+#include "nn/mlp.hpp"
+#include "nn/optimizer.hpp"
+
+namespace tg::nn {
+
+// Where ∂C/∂θ comes from: the engine (the recorded forward pass, played backwards) or
+// nn::backprop's hand-written BP1–BP4. Both give the same numbers to rounding.
+enum class GradientSource { autodiff, backprop };
+
+struct TrainOptions {
+  // Examples per step: 0 = the whole set (full-batch, seed 003), 1 = one example at a time
+  // (stochastic), otherwise mini-batches of this size (the last may be smaller).
+  std::size_t batch_size = 0;
+  // Passes over the data. 0 = no limit: then stop_epsilon or max_iterations must end training.
+  std::size_t epochs = 1;
+  // Shuffle the examples at the start of every epoch (mini-batches only: a full batch is
+  // always the whole set in order).
+  bool shuffle = true;
+  std::uint64_t shuffle_seed = 0;
+  // Seed 003's rule: stop when every parameter change |Δθ| of a step is below ε. 0 = off.
+  double stop_epsilon = 0.0;
+  // Seed 003's MAX: stop after this many optimizer steps in all. 0 = no limit.
+  std::size_t max_iterations = 0;
+  GradientSource gradients = GradientSource::autodiff;
+};
+
+enum class StopReason {
+  epochs_done,     // all `epochs` epochs ran
+  epsilon,         // a step changed every parameter by less than stop_epsilon
+  max_iterations,  // max_iterations steps were taken
+  diverged,        // the loss became NaN or infinite (η too large?)
+};
+
+// What the per-epoch callback sees, after the epoch's last step (or after the step at which
+// a stop rule ended training mid-epoch).
+struct EpochReport {
+  std::size_t epoch;       // 1, 2, ...
+  std::size_t iterations;  // optimizer steps so far, in all epochs
+  double loss;             // C over the whole training set
+  double max_change;       // the last step's largest |Δθ|
+};
+using EpochCallback = std::function<void(const EpochReport&)>;
+
+struct TrainResult {
+  double initial_loss = 0.0;  // C over the training set before the first step
+  // loss[e]: C over the training set after epoch e + 1. When a stop rule fires in the middle
+  // of an epoch, that partial epoch gets an entry too, so loss.back() is always the final C.
+  std::vector<double> loss;
+  std::size_t epochs = 0;      // epochs begun (= loss.size())
+  std::size_t iterations = 0;  // optimizer steps taken
+  double last_change = 0.0;    // the last step's largest |Δθ|
+  StopReason reason = StopReason::epochs_done;
+};
+
+std::string to_string(GradientSource source);  // "autodiff", "backprop"
+std::string to_string(StopReason reason);      // "epochs done", "ε reached", ...
+
+// Trains `net` in place with `opt`, which must have been built for net.parameters().
+// X: (N^1, m), Y: (N^L, m). Bad options (a batch larger than m, nothing to end training,
+// X and Y of different m, ...) throw std::invalid_argument or tg::shape_error.
+TrainResult train(Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost, Optimizer& opt,
+                  const TrainOptions& options, const EpochCallback& on_epoch = {});
+
+// ∂C/∂θ for every parameter, in net.parameters() order (∂C/∂W^2, ∂C/∂b^2, ..., ∂C/∂b^L).
+// X: (N^1, m), Y: (N^L, m)
+std::vector<Tensor> gradients(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost,
+                              GradientSource source = GradientSource::autodiff);
+// BP3/BP4's results in net.parameters() order: dW[2], db[2], ..., dW[L], db[L].
+std::vector<Tensor> parameter_gradients(const BackpropResult& r);
+
+// a^L for every example, with nothing recorded.     X: (N^1, m) -> (N^L, m)
+Tensor predict(const Mlp& net, const Tensor& X);
+// C over the whole set, with nothing recorded.      X: (N^1, m), Y: (N^L, m)
+double evaluate_cost(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost);
+// The class of each column: the row of its largest entry (the first, on a tie) for several
+// rows (outputs of softmax, one-hot targets); for a single row, 1 when the entry is ≥ 0.5
+// (a sigmoid output, 0/1 targets) and 0 otherwise.      A: (n, m) -> m labels
+std::vector<std::size_t> class_labels(const Tensor& A);
+// The fraction of examples classified right, in [0, 1]: class_labels of the outputs a^L
+// against class_labels of Y.     X: (N^1, m), Y: (N^L, m)
+double accuracy(const Mlp& net, const Tensor& X, const Tensor& Y);
+
+// The batches of one epoch: lists of example (column) indices that together hold 0..m−1 once
+// each; in order, or in an order drawn from `rng` when shuffle is set (the same with every
+// standard library). batch_size 0 means one batch of all m.
+std::vector<std::vector<std::size_t>> make_batches(std::size_t m, std::size_t batch_size, bool shuffle,
+                                                   std::mt19937_64& rng);
+// The columns `index` of A, in that order.    A: (n, m) -> (n, index.size())
+Tensor select_columns(const Tensor& A, const std::vector<std::size_t>& index);
+
+}  // namespace tg::nn

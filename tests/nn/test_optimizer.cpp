@@ -1,0 +1,182 @@
+// Optimizers (nn/optimizer.cpp): each update rule against its formula worked by hand, Adam's
+// bias correction, gradients from the engine or from BP1–BP4, and bad arguments.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <limits>
+
+#include "autodiff/autodiff.hpp"
+#include "nn/optimizer.hpp"
+#include "nn/train.hpp"
+#include "support/random.hpp"
+
+using namespace tg::nn;
+using tg::Tensor;
+using tg::Variable;
+
+namespace {
+
+// A (1, 1) matrix. (Tensor{{v}} is ambiguous in xtensor 0.24.)
+Tensor one_by_one(double v) { return tg::filled({1, 1}, v); }
+
+// Two parameters shaped like a layer's W^l (3, 2) and b^l (3, 1).
+std::vector<Variable> two_parameters() {
+  return {Variable(tg::test::random_tensor({3, 2}, tg::test::Domain::any, 1), true),
+          Variable(tg::test::random_tensor({3, 1}, tg::test::Domain::any, 2), true)};
+}
+
+std::vector<Tensor> values(const std::vector<Variable>& ps) {
+  std::vector<Tensor> v;
+  for (const Variable& p : ps) v.push_back(p.value());
+  return v;
+}
+
+double max_abs(const Tensor& t) {
+  double m = 0.0;
+  for (double x : t) m = std::max(m, std::abs(x));
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("Sgd: θ ← θ − η g, and the step returns the largest |Δθ|") {
+  const auto ps = two_parameters();
+  const auto before = values(ps);
+  const std::vector<Tensor> g = {tg::test::random_tensor({3, 2}, tg::test::Domain::any, 3),
+                                 tg::test::random_tensor({3, 1}, tg::test::Domain::any, 4)};
+  Sgd opt(ps, 0.1);
+  const double change = opt.step(g);
+  CHECK(opt.steps() == 1);
+  for (std::size_t i = 0; i < 2; ++i)
+    for (std::size_t k = 0; k < g[i].size(); ++k)
+      CHECK(ps[i].value().data()[k] == doctest::Approx(before[i].data()[k] - 0.1 * g[i].data()[k]).epsilon(1e-15));
+  CHECK(change == doctest::Approx(0.1 * std::max(max_abs(g[0]), max_abs(g[1]))).epsilon(1e-15));
+  // The parameters stay leaves with no history: the update was not recorded.
+  CHECK(ps[0].is_leaf());
+  CHECK(ps[0].requires_grad());
+}
+
+TEST_CASE("Momentum: v ← μ v − η g, θ ← θ + v, worked by hand over two steps") {
+  Variable theta(Tensor{{1.0, -2.0}}, true);
+  Momentum opt({theta}, 0.5, 0.9);
+  // Step 1: v = −0.5·(2, −4) = (−1, 2); θ = (0, 0).
+  opt.step({Tensor{{2.0, -4.0}}});
+  CHECK(theta.value()(0, 0) == doctest::Approx(0.0));
+  CHECK(theta.value()(0, 1) == doctest::Approx(0.0));
+  CHECK(opt.velocities()[0](0, 1) == doctest::Approx(2.0));
+  // Step 2 with g = (1, 1): v = 0.9·(−1, 2) − 0.5·(1, 1) = (−1.4, 1.3); θ = (−1.4, 1.3).
+  const double change = opt.step({Tensor{{1.0, 1.0}}});
+  CHECK(theta.value()(0, 0) == doctest::Approx(-1.4));
+  CHECK(theta.value()(0, 1) == doctest::Approx(1.3));
+  CHECK(change == doctest::Approx(1.4));
+  // μ = 0 is plain SGD.
+  Variable a(one_by_one(1.0), true), b(one_by_one(1.0), true);
+  Momentum no_friction({a}, 0.3, 0.0);
+  Sgd sgd({b}, 0.3);
+  for (double g : {1.0, -2.0, 0.5}) {
+    no_friction.step({one_by_one(g)});
+    sgd.step({one_by_one(g)});
+  }
+  CHECK(a.value()(0, 0) == doctest::Approx(b.value()(0, 0)).epsilon(1e-15));
+}
+
+TEST_CASE("Adam's first step moves every parameter by about η against its gradient's sign") {
+  // Bias correction: after one step m̂ = g and v̂ = g², so Δθ = −η g/(|g| + ε) ≈ −η sign(g),
+  // for gradients of any size. Without the correction it would be −η (1−β₁)/√(1−β₂) sign(g) ≈ −3.16 η.
+  Variable theta(Tensor{{0.0, 0.0, 0.0, 0.0, 0.0, 0.0}}, true);
+  const Tensor g{{1e-4, -3e-2, 1.0, -7.0, 250.0, -1e3}};
+  Adam opt({theta}, 0.01);
+  const double change = opt.step({g});
+  for (std::size_t k = 0; k < g.size(); ++k) {
+    const double sign = g.data()[k] > 0 ? 1.0 : -1.0;
+    CHECK(theta.value().data()[k] == doctest::Approx(-0.01 * sign).epsilon(1e-3));
+  }
+  CHECK(change == doctest::Approx(0.01).epsilon(1e-3));
+}
+
+TEST_CASE("Adam on a network: the first step moves every weight and bias by about η") {
+  Mlp net({3, 4, 2}, Activation::tanh, Activation::softmax, 5);
+  const Tensor X = tg::test::random_tensor({3, 6}, tg::test::Domain::any, 6);
+  Tensor Y = tg::filled({2, 6}, 0.0);
+  for (std::size_t j = 0; j < 6; ++j) Y(j % 2, j) = 1.0;
+  const Cost c{CostKind::log_likelihood};
+  const auto before = values(net.parameters());
+  Adam opt(net.parameters(), 1e-3);
+  opt.step(gradients(net, X, Y, c));
+  const auto after = values(net.parameters());
+  for (std::size_t i = 0; i < before.size(); ++i)
+    for (std::size_t k = 0; k < before[i].size(); ++k)
+      CHECK(std::abs(after[i].data()[k] - before[i].data()[k]) == doctest::Approx(1e-3).epsilon(1e-3));
+}
+
+TEST_CASE("Adam's moments and bias correction over two steps, by hand") {
+  Variable theta(one_by_one(1.0), true);
+  const double eta = 0.1, b1 = 0.9, b2 = 0.999, eps = 1e-8;
+  Adam opt({theta}, eta, b1, b2, eps);
+  opt.step({one_by_one(2.0)});
+  opt.step({one_by_one(-1.0)});
+  const double m = b1 * (1 - b1) * 2.0 + (1 - b1) * -1.0;   // m₂ = β₁ m₁ + (1−β₁) g₂
+  const double v = b2 * (1 - b2) * 4.0 + (1 - b2) * 1.0;    // v₂ = β₂ v₁ + (1−β₂) g₂²
+  const double m_hat = m / (1 - b1 * b1), v_hat = v / (1 - b2 * b2);
+  const double step1 = -eta * 2.0 / (2.0 + eps);  // m̂₁ = g₁, √v̂₁ = |g₁|
+  const double expected = 1.0 + step1 - eta * m_hat / (std::sqrt(v_hat) + eps);
+  CHECK(opt.first_moments()[0](0, 0) == doctest::Approx(m));
+  CHECK(opt.second_moments()[0](0, 0) == doctest::Approx(v));
+  CHECK(theta.value()(0, 0) == doctest::Approx(expected).epsilon(1e-12));
+  // reset() forgets the moments: the next step is a "first" step again.
+  opt.reset();
+  CHECK(opt.steps() == 0);
+  const double keep = theta.value()(0, 0);
+  opt.step({one_by_one(-5.0)});
+  CHECK(theta.value()(0, 0) - keep == doctest::Approx(eta).epsilon(1e-6));
+}
+
+TEST_CASE("step() takes the gradients from θ.grad() after backward; zero_grad clears them") {
+  Mlp a({2, 3, 1}, Activation::sigmoid, Activation::sigmoid, 9), b({2, 3, 1}, Activation::sigmoid, Activation::sigmoid, 9);
+  const Tensor X = tg::test::random_tensor({2, 5}, tg::test::Domain::any, 10);
+  const Tensor Y{{0.0, 1.0, 1.0, 0.0, 1.0}};
+  const Cost c{CostKind::cross_entropy};
+  Sgd from_grad(a.parameters(), 0.5), from_backprop(b.parameters(), 0.5);
+
+  cost(c, a, a.forward_trace(Variable(X)), Y).backward();
+  from_grad.step();
+  from_backprop.step(parameter_gradients(backprop(b, X, Y, c)));
+  for (std::size_t i = 0; i < 4; ++i)
+    CHECK(max_abs(a.parameters()[i].value() - b.parameters()[i].value()) < 1e-14);
+
+  from_grad.zero_grad();
+  for (const Variable& p : a.parameters()) CHECK(max_abs(p.grad()) == 0.0);
+}
+
+TEST_CASE("a NaN gradient makes the step report NaN, never a small change") {
+  Variable theta(Tensor{{1.0, 2.0}}, true);
+  Sgd opt({theta}, 0.1);
+  const double change = opt.step({Tensor{{std::numeric_limits<double>::quiet_NaN(), 0.0}}});
+  CHECK(std::isnan(change));
+  CHECK_FALSE(change < 1e-3);  // so seed 003's ε rule cannot fire on it
+}
+
+TEST_CASE("optimizer arguments are checked") {
+  const auto ps = two_parameters();
+  CHECK_THROWS_AS(Sgd(ps, 0.0), std::invalid_argument);
+  CHECK_THROWS_AS(Sgd(ps, -0.1), std::invalid_argument);
+  CHECK_THROWS_AS(Sgd(ps, std::numeric_limits<double>::quiet_NaN()), std::invalid_argument);
+  CHECK_THROWS_AS(Sgd({}, 0.1), std::invalid_argument);
+  CHECK_THROWS_AS(Momentum(ps, 0.1, 1.0), std::invalid_argument);
+  CHECK_THROWS_AS(Momentum(ps, 0.1, -0.5), std::invalid_argument);
+  CHECK_THROWS_AS(Adam(ps, 0.1, 1.0), std::invalid_argument);
+  CHECK_THROWS_AS(Adam(ps, 0.1, 0.9, 1.5), std::invalid_argument);
+  CHECK_THROWS_AS(Adam(ps, 0.1, 0.9, 0.999, 0.0), std::invalid_argument);
+  // Only leaves can be updated in place: not the result of an op.
+  CHECK_THROWS_AS(Sgd({ps[0] * 2.0}, 0.1), std::invalid_argument);
+
+  Sgd opt(ps, 0.1);
+  CHECK_THROWS_AS(opt.step({one_by_one(1.0)}), tg::shape_error);                          // too few
+  CHECK_THROWS_AS(opt.step({tg::filled({2, 3}, 1.0), tg::filled({3, 1}, 1.0)}), tg::shape_error);  // W's shape transposed
+  CHECK_THROWS_AS(opt.step(), tg::graph_error);  // no backward yet: no .grad
+  CHECK(opt.steps() == 0);
+  CHECK_THROWS_AS(opt.set_learning_rate(0.0), std::invalid_argument);
+  opt.set_learning_rate(0.2);
+  CHECK(opt.learning_rate() == 0.2);
+  CHECK(opt.name() == "sgd");
+}
