@@ -6,24 +6,16 @@
 #include <vector>
 
 #include "autodiff/autodiff.hpp"
+#include "support/tensors.hpp"
 #include "support/random.hpp"
 
 using doctest::Approx;
 using tg::Shape;
 using tg::Tensor;
+using tg::test::check_tensor;
 using tg::Variable;
 
 namespace {
-
-// t must have shape `shape` and hold `expected` in row-major order.
-void check_tensor(const Tensor& t, const Shape& shape, const std::vector<double>& expected) {
-  REQUIRE(tg::shape_of(t) == shape);
-  REQUIRE(t.size() == expected.size());
-  for (std::size_t i = 0; i < expected.size(); ++i) {
-    CAPTURE(i);
-    CHECK(t.data()[i] == Approx(expected[i]));
-  }
-}
 
 // a and b must have the same shape and (nearly) the same numbers.
 void check_close(const Tensor& a, const Tensor& b) {

@@ -6,30 +6,16 @@
 #include <vector>
 
 #include "autodiff/autodiff.hpp"
+#include "support/tensors.hpp"
 
 using doctest::Approx;
 using tg::Shape;
 using tg::Tensor;
+using tg::test::iota;
+using tg::test::check_tensor;
 using tg::Variable;
 
 namespace {
-
-// t must have shape `shape` and hold `expected` in row-major order.
-void check_tensor(const Tensor& t, const Shape& shape, const std::vector<double>& expected) {
-  REQUIRE(tg::shape_of(t) == shape);
-  REQUIRE(t.size() == expected.size());
-  for (std::size_t i = 0; i < expected.size(); ++i) {
-    CAPTURE(i);
-    CHECK(t.data()[i] == Approx(expected[i]));
-  }
-}
-
-// A tensor of the given shape holding 1, 2, 3, ... in row-major order.
-Tensor iota(const Shape& shape) {
-  Tensor t = Tensor::from_shape(shape);
-  for (std::size_t i = 0; i < t.size(); ++i) t.data()[i] = static_cast<double>(i + 1);
-  return t;
-}
 
 const Tensor x_values{{1.0, 5.0, 3.0}, {4.0, 2.0, 6.0}};
 

@@ -6,32 +6,14 @@
 #include <vector>
 
 #include "autodiff/autodiff.hpp"
+#include "support/tensors.hpp"
 
 using doctest::Approx;
 using tg::Shape;
 using tg::Tensor;
+using tg::test::iota;
+using tg::test::check_tensor;
 using tg::Variable;
-
-namespace {
-
-// t must have shape `shape` and hold `expected` in row-major order.
-void check_tensor(const Tensor& t, const Shape& shape, const std::vector<double>& expected) {
-  REQUIRE(tg::shape_of(t) == shape);
-  REQUIRE(t.size() == expected.size());
-  for (std::size_t i = 0; i < expected.size(); ++i) {
-    CAPTURE(i);
-    CHECK(t.data()[i] == Approx(expected[i]));
-  }
-}
-
-// A tensor of the given shape holding 1, 2, 3, ... in row-major order.
-Tensor iota(const Shape& shape) {
-  Tensor t = Tensor::from_shape(shape);
-  for (std::size_t i = 0; i < t.size(); ++i) t.data()[i] = static_cast<double>(i + 1);
-  return t;
-}
-
-}  // namespace
 
 TEST_CASE("shape ops: reshape keeps the row-major order of the numbers") {
   const Variable x(iota({2, 3}));  // [[1, 2, 3], [4, 5, 6]]
