@@ -6,8 +6,8 @@
 //    is next to nothing, so the time is the engine's own: a node, a Tensor and the std::function
 //    edges per op, the topological sort, the derivative calls (which build small Variables
 //    themselves), the accumulation into .grad, and the graph's release. Counter ns_per_op is the
-//    CPU time of forward + backward (+ teardown) divided by the 64 op calls; nodes_per_op is how many graph nodes
-//    one call records (mean and max are composites of two nodes each).
+//    CPU time of forward + backward (+ teardown) divided by the 64 op calls; nodes_per_op is how
+//    many graph nodes one call records (mean and max are composites of two nodes each).
 //    Two variants of mul split that time: chain_fwd/mul records the same chain without backward
 //    (the graph is still built and torn down), chain_nograd/mul computes it under tg::no_grad
 //    (nothing recorded: the cost of the values alone).
