@@ -1,0 +1,363 @@
+#include "nn/checkpoint.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <optional>
+#include <regex>
+#include <iterator>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace tg::nn {
+
+namespace fs = std::filesystem;
+using json = nlohmann::ordered_json;  // keys stay in the order written: format and version first
+
+namespace {
+
+constexpr std::string_view format_name = "tapegrad-mlp-checkpoint";
+constexpr int format_version = 1;
+constexpr std::string_view json_name = "checkpoint.json";
+constexpr std::string_view temp_name = "checkpoint.json.tmp";  // written, fsync'd, then renamed onto json_name
+
+// ---------------------------------------------------------------------------------------------
+// Saving
+
+// The generation in a weight file's name: "W2.g3.npy" -> 3; nullopt for any other file, which
+// a save leaves alone.
+std::optional<std::uint64_t> generation_of(const fs::path& file) {
+  static const std::regex pattern(R"([Wb][0-9]+\.g([0-9]{1,18})\.npy)");
+  std::smatch m;
+  const std::string name = file.filename().string();
+  if (!std::regex_match(name, m, pattern)) return std::nullopt;
+  return std::stoull(m[1].str());
+}
+
+// A file descriptor closed on scope exit unless it was closed (and checked) already.
+struct Fd {
+  int fd = -1;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+// One save's I/O calls: each is numbered, so that the test seam detail::checkpoint_fail_at_step
+// can make the n-th fail as a full disk would, and each failure is an error naming the path.
+class SaveIo {
+ public:
+  template <class Call>
+  auto run(Call call) {
+    if (++steps_ == detail::checkpoint_fail_at_step) {
+      errno = ENOSPC;
+      return decltype(call())(-1);
+    }
+    return call();
+  }
+
+  [[noreturn]] static void fail(std::string_view what, const fs::path& path) {
+    throw checkpoint_error(fmt::format("save_checkpoint: cannot {} '{}': {}", what, path.string(), std::strerror(errno)));
+  }
+
+  // Writes bytes to file (replacing it) and fsyncs it, so that it is on disk before the JSON
+  // that names it can be.
+  void write_durably(const fs::path& file, std::string_view bytes) {
+    Fd f;
+    f.fd = run([&] { return ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644); });
+    if (f.fd < 0) fail("create", file);
+    for (std::size_t done = 0; done < bytes.size();) {  // write() may take fewer bytes than asked
+      const ssize_t n = run([&] { return ::write(f.fd, bytes.data() + done, bytes.size() - done); });
+      if (n < 0 && errno == EINTR) continue;
+      if (n == 0) errno = EIO;  // no progress and no error: do not loop forever
+      if (n <= 0) fail("write", file);
+      done += static_cast<std::size_t>(n);
+    }
+    if (run([&] { return ::fsync(f.fd); }) != 0) fail("fsync", file);
+    // close reports errors of delayed writes (NFS); when the seam fails it, ~Fd still closes.
+    if (run([&] { return ::close(std::exchange(f.fd, -1)); }) != 0) fail("close", file);
+  }
+
+  // fsync of a directory makes the names created or renamed in it durable.
+  void sync_directory(const fs::path& dir) {
+    Fd d;
+    d.fd = run([&] { return ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); });
+    if (d.fd < 0) fail("open directory", dir);
+    if (run([&] { return ::fsync(d.fd); }) != 0) fail("fsync directory", dir);
+  }
+
+  void rename(const fs::path& from, const fs::path& to) {
+    if (run([&] { return ::rename(from.c_str(), to.c_str()); }) != 0)
+      fail(fmt::format("rename '{}' to", from.string()), to);
+  }
+
+ private:
+  std::size_t steps_ = 0;
+};
+
+json shape_json(const Shape& shape) { return json(std::vector<std::size_t>(shape.begin(), shape.end())); }
+
+// ---------------------------------------------------------------------------------------------
+// Loading
+
+// What checkpoint.json declares, checked, before any .npy file is read.
+struct Metadata {
+  struct Param {
+    std::string file;
+    Shape shape;
+  };
+  fs::path json_file;
+  Shape sizes;
+  Activation hidden, output;
+  std::vector<std::pair<Param, Param>> layers;  // (W^l, b^l) for l = 2..L
+  CheckpointExtra extra;
+};
+
+// Typed access to checkpoint.json; every error names the file and the key, e.g. layers[0].W.shape.
+class MetadataReader {
+ public:
+  explicit MetadataReader(fs::path file) : file_(std::move(file)) {}
+
+  template <class... Args>
+  [[noreturn]] void fail(fmt::format_string<Args...> format, Args&&... args) const {
+    throw checkpoint_error(
+        fmt::format("load_checkpoint: '{}': {}", file_.string(), fmt::format(format, std::forward<Args>(args)...)));
+  }
+
+  const json& at(const json& object, std::string_view where, const std::string& key) const {
+    const std::string name = where.empty() ? key : fmt::format("{}.{}", where, key);
+    if (!object.is_object()) fail("'{}' should be an object, found {}", where, object.dump());
+    const auto it = object.find(key);
+    if (it == object.end()) fail("missing key '{}'", name);
+    return *it;
+  }
+  std::string string(const json& object, std::string_view where, const std::string& key) const {
+    const json& v = at(object, where, key);
+    if (!v.is_string()) fail("key '{}' should be a string, found {}", join(where, key), v.dump());
+    return v.get<std::string>();
+  }
+  Shape extents(const json& object, std::string_view where, const std::string& key) const {
+    const json& v = at(object, where, key);
+    if (!v.is_array()) fail("key '{}' should be an array of positive integers, found {}", join(where, key), v.dump());
+    Shape s;
+    for (const json& n : v) {
+      if (!n.is_number_unsigned() || n.get<std::size_t>() == 0)
+        fail("key '{}' should be an array of positive integers, found {}", join(where, key), v.dump());
+      s.push_back(n.get<std::size_t>());
+    }
+    return s;
+  }
+  Activation activation(const json& object, const std::string& key) const {
+    const std::string name = string(object, "", key);
+    try {
+      return parse_activation(name);
+    } catch (const std::invalid_argument& e) {
+      fail("{}: {}", key, e.what());
+    }
+  }
+  // A file in the checkpoint's directory: a plain name, so that the JSON cannot point elsewhere.
+  std::string file_name(const json& object, std::string_view where) const {
+    const std::string name = string(object, where, "file");
+    if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos)
+      fail("key '{}.file' should be a file name in the checkpoint's directory, found '{}'", where, name);
+    return name;
+  }
+
+ private:
+  static std::string join(std::string_view where, const std::string& key) {
+    return where.empty() ? key : fmt::format("{}.{}", where, key);
+  }
+  fs::path file_;
+};
+
+Metadata read_metadata(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) throw checkpoint_error(fmt::format("load_checkpoint: directory '{}' does not exist", dir.string()));
+  if (!fs::is_directory(dir, ec)) throw checkpoint_error(fmt::format("load_checkpoint: '{}' is not a directory", dir.string()));
+  Metadata meta;
+  meta.json_file = dir / json_name;
+  if (!fs::exists(meta.json_file, ec))
+    throw checkpoint_error(fmt::format("load_checkpoint: '{}' is missing: '{}' holds no checkpoint", meta.json_file.string(),
+                                       dir.string()));
+
+  std::ifstream in(meta.json_file, std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in || in.bad())
+    throw checkpoint_error(fmt::format("load_checkpoint: cannot read '{}': {}", meta.json_file.string(), std::strerror(errno)));
+  json root;
+  try {
+    root = json::parse(text);
+  } catch (const json::parse_error& e) {  // says where: "parse error at line 3, column 5: ..."
+    throw checkpoint_error(fmt::format("load_checkpoint: '{}' is not valid JSON: {}", meta.json_file.string(), e.what()));
+  }
+
+  const MetadataReader r(meta.json_file);
+  if (!root.is_object()) r.fail("expected a JSON object, found {}", root.type_name());
+  if (const std::string format = r.string(root, "", "format"); format != format_name)
+    r.fail("format is '{}', not '{}'", format, format_name);
+  const json& version = r.at(root, "", "version");
+  if (!version.is_number_integer() || version.get<long long>() < 1)
+    r.fail("key 'version' should be a positive integer, found {}", version.dump());
+  if (version.get<long long>() > format_version)
+    r.fail("format version {} is newer than this tapegrad reads ({})", version.get<long long>(), format_version);
+
+  meta.sizes = r.extents(root, "", "sizes");
+  if (meta.sizes.size() < 2) r.fail("'sizes' should list at least two layers, found {}", r.at(root, "", "sizes").dump());
+  meta.hidden = r.activation(root, "hidden_activation");
+  meta.output = r.activation(root, "output_activation");
+
+  const json& layers = r.at(root, "", "layers");
+  if (!layers.is_array() || layers.size() != meta.sizes.size() - 1)
+    r.fail("'layers' should be an array of {} layers (l = 2..{}) for sizes {}, found {}", meta.sizes.size() - 1,
+           meta.sizes.size(), shape_str(meta.sizes), layers.is_array() ? fmt::format("{} layers", layers.size()) : layers.dump());
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const std::size_t l = i + 2;
+    const std::string where = fmt::format("layers[{}]", i);
+    const json& layer = layers[i];
+    if (const json& n = r.at(layer, where, "layer"); n != json(l))
+      r.fail("'{}.layer' is {}: layers are listed in order, so it should be {}", where, n.dump(), l);
+    Metadata::Param W{r.file_name(r.at(layer, where, "W"), where + ".W"), r.extents(r.at(layer, where, "W"), where + ".W", "shape")};
+    Metadata::Param b{r.file_name(r.at(layer, where, "b"), where + ".b"), r.extents(r.at(layer, where, "b"), where + ".b", "shape")};
+
+    // W^l: (N^l, N^{l−1}), b^l: (N^l, 1), and W^l takes what W^{l−1} gives.
+    auto shape_fail = [&](const std::string& message) {
+      throw shape_error(fmt::format("load_checkpoint: '{}': {}", meta.json_file.string(), message));
+    };
+    if (W.shape.size() != 2) shape_fail(fmt::format("W^{} has shape {}: expected a matrix (N^{}, N^{})", l, shape_str(W.shape), l, l - 1));
+    if (b.shape != Shape{W.shape[0], 1})
+      shape_fail(fmt::format("b^{} has shape {} but W^{} has shape {}: expected b^{} ({}, 1)", l, shape_str(b.shape), l,
+                             shape_str(W.shape), l, W.shape[0]));
+    if (i > 0 && W.shape[1] != meta.layers.back().first.shape[0])
+      shape_fail(fmt::format("layers do not chain: W^{} has shape {}, taking {} inputs, but W^{} has shape {}, giving {}", l,
+                             shape_str(W.shape), W.shape[1], l - 1, shape_str(meta.layers.back().first.shape),
+                             meta.layers.back().first.shape[0]));
+    if (W.shape != Shape{meta.sizes[l - 1], meta.sizes[l - 2]})
+      shape_fail(fmt::format("W^{} has shape {} but sizes {} say ({},{})", l, shape_str(W.shape), shape_str(meta.sizes),
+                             meta.sizes[l - 1], meta.sizes[l - 2]));
+    meta.layers.emplace_back(std::move(W), std::move(b));
+  }
+
+  if (const auto it = root.find("extra"); it != root.end()) {
+    if (!it->is_object()) r.fail("'extra' should be an object of strings, found {}", it->dump());
+    for (const auto& [key, value] : it->items()) {
+      if (!value.is_string()) r.fail("'extra.{}' should be a string, found {}", key, value.dump());
+      meta.extra[key] = value.get<std::string>();
+    }
+  }
+  return meta;
+}
+
+// The tensor `name` (e.g. "W^2") from dir/param.file, with the shape the JSON declares.
+Tensor read_param(const fs::path& dir, const Metadata& meta, const Metadata::Param& param, const std::string& name) {
+  const fs::path file = dir / param.file;
+  std::error_code ec;
+  if (!fs::exists(file, ec))
+    throw checkpoint_error(fmt::format("load_checkpoint: {} file '{}' is missing (named in '{}')", name, file.string(),
+                                       meta.json_file.string()));
+  Tensor t;
+  try {
+    t = read_npy(file);
+  } catch (const npy_error& e) {
+    throw npy_error(fmt::format("load_checkpoint: {}: {}", name, e.what()));
+  }
+  if (shape_of(t) != param.shape)
+    throw shape_error(fmt::format("load_checkpoint: '{}' holds {} of shape {}, but '{}' says {}", file.string(), name,
+                                  shape_str(t), meta.json_file.string(), shape_str(param.shape)));
+  return t;
+}
+
+}  // namespace
+
+void save_checkpoint(const Mlp& net, const fs::path& dir, const CheckpointExtra& extra) {
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
+    throw checkpoint_error(fmt::format("save_checkpoint: '{}' exists and is not a directory", dir.string()));
+  fs::create_directories(dir, ec);
+  if (ec) throw checkpoint_error(fmt::format("save_checkpoint: cannot create directory '{}': {}", dir.string(), ec.message()));
+
+  // A generation newer than every weight file in dir, so that no file of the current
+  // checkpoint (or left by an interrupted save) is ever overwritten.
+  std::uint64_t generation = 1;
+  for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec))
+    if (const auto g = generation_of(entry.path())) generation = std::max(generation, *g + 1);
+  if (ec) throw checkpoint_error(fmt::format("save_checkpoint: cannot list '{}': {}", dir.string(), ec.message()));
+
+  json layers = json::array();
+  for (std::size_t l = 2; l <= net.num_layers(); ++l) {
+    const Linear& layer = net.layer(l);
+    layers.push_back({{"layer", l},
+                      {"W", {{"file", fmt::format("W{}.g{}.npy", l, generation)}, {"shape", shape_json(layer.W.shape())}}},
+                      {"b", {{"file", fmt::format("b{}.g{}.npy", l, generation)}, {"shape", shape_json(layer.b.shape())}}}});
+  }
+  const json meta = {{"format", format_name},
+                     {"version", format_version},
+                     {"generation", generation},
+                     {"sizes", shape_json(net.sizes())},
+                     {"hidden_activation", to_string(net.hidden())},
+                     {"output_activation", to_string(net.output())},
+                     {"layers", layers},
+                     {"extra", extra}};
+
+  SaveIo io;
+  std::vector<fs::path> written;  // removed again if the save fails before its commit
+  try {
+    for (std::size_t l = 2; l <= net.num_layers(); ++l) {
+      const json& entry = layers[l - 2];
+      for (const auto& [key, value] : {std::pair{"W", &net.layer(l).W}, std::pair{"b", &net.layer(l).b}}) {
+        written.push_back(dir / entry[key]["file"].get<std::string>());
+        io.write_durably(written.back(), encode_npy(value->value()));
+      }
+    }
+    written.push_back(dir / temp_name);
+    io.write_durably(written.back(), meta.dump(2) + "\n");
+    io.sync_directory(dir);  // the new files' names are durable before the JSON can name them
+    io.rename(dir / temp_name, dir / json_name);  // the commit point
+  } catch (const checkpoint_error& e) {
+    for (const fs::path& file : written) fs::remove(file, ec);
+    throw checkpoint_error(fmt::format("{} (the checkpoint in '{}' is unchanged)", e.what(), dir.string()));
+  } catch (...) {
+    for (const fs::path& file : written) fs::remove(file, ec);
+    throw;
+  }
+
+  // Committed: the new checkpoint is in place. Its rename must reach the disk before the old
+  // generation's files may go; if it cannot, keep them and say so.
+  try {
+    io.sync_directory(dir);
+  } catch (const checkpoint_error& e) {
+    throw checkpoint_error(fmt::format("{} (the new checkpoint is in '{}' but may not survive a power cut)", e.what(),
+                                       dir.string()));
+  }
+  // Other generations' files, the previous checkpoint's and any an interrupted save left, are
+  // garbage now. Removal is best effort: what remains is removed by the next save.
+  std::vector<fs::path> stale;
+  for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec))
+    if (const auto g = generation_of(entry.path()); g && *g != generation) stale.push_back(entry.path());
+  for (const fs::path& file : stale) fs::remove(file, ec);
+}
+
+Mlp load_checkpoint(const fs::path& dir) {
+  const Metadata meta = read_metadata(dir);
+  std::vector<Linear> layers;
+  for (std::size_t i = 0; i < meta.layers.size(); ++i) {
+    const auto& [W, b] = meta.layers[i];
+    layers.emplace_back(read_param(dir, meta, W, fmt::format("W^{}", i + 2)), read_param(dir, meta, b, fmt::format("b^{}", i + 2)));
+  }
+  try {
+    return Mlp(std::move(layers), meta.hidden, meta.output);
+  } catch (const shape_error& e) {
+    throw shape_error(fmt::format("load_checkpoint: '{}': {}", meta.json_file.string(), e.what()));
+  } catch (const std::invalid_argument& e) {  // e.g. softmax as the hidden activation
+    throw checkpoint_error(fmt::format("load_checkpoint: '{}': {}", meta.json_file.string(), e.what()));
+  }
+}
+
+CheckpointExtra load_checkpoint_extra(const fs::path& dir) { return read_metadata(dir).extra; }
+
+}  // namespace tg::nn

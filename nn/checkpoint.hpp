@@ -1,0 +1,55 @@
+// Checkpoints of an Mlp: its architecture and weights, in a directory numpy can read.
+//
+//   dir/checkpoint.json   {"format": "tapegrad-mlp-checkpoint", "version": 1, "generation": 3,
+//                          "sizes": [784, 100, 10], "hidden_activation": "sigmoid",
+//                          "output_activation": "softmax",
+//                          "layers": [{"layer": 2, "W": {"file": "W2.g3.npy", "shape": [100, 784]},
+//                                                  "b": {"file": "b2.g3.npy", "shape": [100, 1]}}, ...],
+//                          "extra": {"epoch": "12"}}
+//   dir/W2.g3.npy, dir/b2.g3.npy, ...   float64, C order: numpy.load("dir/W2.g3.npy")
+//
+// Saving never damages the checkpoint already in `dir`: the new weights go to files of a new
+// generation (g3 after g2), then checkpoint.json is replaced by rename(), the one commit point,
+// and only then are the old generation's files deleted. A save that fails or is killed before
+// the rename leaves the old checkpoint as it was; files it left behind are removed by the next
+// save. Files named W<l>.g<n>.npy and b<l>.g<n>.npy belong to the checkpoint; a save leaves
+// every other file in dir alone. One process should save into a directory at a time.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <map>
+#include <stdexcept>
+#include <string>
+
+#include "nn/mlp.hpp"
+#include "nn/npy.hpp"
+
+namespace tg::nn {
+
+// A checkpoint that cannot be written or read: I/O failures, bad or missing JSON and files.
+// (Weights whose shapes disagree throw tg::shape_error; an unreadable .npy file, npy_error.)
+struct checkpoint_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Free-form notes kept with the weights, e.g. {"epoch": "12", "cost": "0.031"}.
+using CheckpointExtra = std::map<std::string, std::string>;
+
+// Saves net into dir (created if missing), replacing the checkpoint there atomically.
+void save_checkpoint(const Mlp& net, const std::filesystem::path& dir, const CheckpointExtra& extra = {});
+
+// The network saved in dir. Every error names the file and what is wrong with it.
+Mlp load_checkpoint(const std::filesystem::path& dir);
+
+// The `extra` notes saved with the checkpoint in dir.
+CheckpointExtra load_checkpoint_extra(const std::filesystem::path& dir);
+
+namespace detail {
+// Test seam: when n > 0, the n-th I/O step of each save_checkpoint call on this thread (opening,
+// writing, fsync-ing or closing a file, the rename, a directory's fsync) fails with ENOSPC as it
+// would on a full disk. 0 turns it off.
+inline thread_local std::size_t checkpoint_fail_at_step = 0;
+}  // namespace detail
+
+}  // namespace tg::nn

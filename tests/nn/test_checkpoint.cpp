@@ -1,0 +1,382 @@
+// Checkpoints (nn/checkpoint.cpp) and the .npy reader/writer under them (nn/npy.cpp):
+// round trips, atomic saves under injected failures, and a clear error for every kind of bad file.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <random>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "nn/checkpoint.hpp"
+#include "support/random.hpp"
+
+using tg::Shape;
+using tg::Tensor;
+using tg::Variable;
+using namespace tg::nn;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A fresh directory under the system's temporary directory, removed with everything in it.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::random_device rd;
+    path = fs::temp_directory_path() / fmt::format("tapegrad-checkpoint-test-{:016x}", (std::uint64_t{rd()} << 32) | rd());
+    fs::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+};
+
+// Turns the fault-injection seam on for one scope.
+struct FailAtStep {
+  explicit FailAtStep(std::size_t n) { tg::nn::detail::checkpoint_fail_at_step = n; }
+  ~FailAtStep() { tg::nn::detail::checkpoint_fail_at_step = 0; }
+};
+
+std::string read_bytes(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void write_bytes(const fs::path& file, const std::string& bytes) {
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  out << bytes;
+  REQUIRE(out.good());
+}
+
+std::set<std::string> file_names(const fs::path& dir) {
+  std::set<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir)) names.insert(entry.path().filename().string());
+  return names;
+}
+
+// The one file in dir whose name starts with prefix, e.g. "W2." -> W2.g1.npy.
+fs::path find_file(const fs::path& dir, const std::string& prefix) {
+  fs::path found;
+  for (const auto& entry : fs::directory_iterator(dir))
+    if (entry.path().filename().string().rfind(prefix, 0) == 0) {
+      REQUIRE(found.empty());
+      found = entry.path();
+    }
+  REQUIRE(!found.empty());
+  return found;
+}
+
+bool same_net(const Mlp& a, const Mlp& b) {
+  if (a.sizes() != b.sizes() || a.hidden() != b.hidden() || a.output() != b.output()) return false;
+  for (std::size_t l = 2; l <= a.num_layers(); ++l)
+    if (a.layer(l).W.value() != b.layer(l).W.value() || a.layer(l).b.value() != b.layer(l).b.value()) return false;
+  return true;
+}
+
+// A checkpoint written by hand: checkpoint.json with `json` and the given .npy files.
+void write_checkpoint(const fs::path& dir, const std::string& json, const std::vector<std::pair<std::string, Tensor>>& files) {
+  write_bytes(dir / "checkpoint.json", json);
+  for (const auto& [name, t] : files) write_npy(dir / name, t);
+}
+
+// sizes [2, 3, 1] with W^3 of shape (1, 4): the layers do not chain.
+constexpr const char* unchained_json = R"({
+  "format": "tapegrad-mlp-checkpoint", "version": 1, "sizes": [2, 3, 1],
+  "hidden_activation": "tanh", "output_activation": "identity",
+  "layers": [
+    {"layer": 2, "W": {"file": "W2.npy", "shape": [3, 2]}, "b": {"file": "b2.npy", "shape": [3, 1]}},
+    {"layer": 3, "W": {"file": "W3.npy", "shape": [1, 4]}, "b": {"file": "b3.npy", "shape": [1, 1]}}
+  ]
+})";
+
+}  // namespace
+
+TEST_CASE("checkpoint: a saved network loads back identical, and computes the same outputs") {
+  TempDir tmp;
+  const fs::path dir = tmp.path / "run";  // created by the save
+  const Mlp net({4, 5, 3, 2}, Activation::tanh, Activation::softmax, 11);
+  save_checkpoint(net, dir, {{"epoch", "12"}, {"note", "after the learning-rate drop"}});
+
+  const Mlp loaded = load_checkpoint(dir);
+  CHECK(loaded.sizes() == std::vector<std::size_t>{4, 5, 3, 2});
+  CHECK(loaded.hidden() == Activation::tanh);
+  CHECK(loaded.output() == Activation::softmax);
+  for (std::size_t l = 2; l <= 4; ++l) {
+    CAPTURE(l);
+    CHECK(loaded.layer(l).W.value() == net.layer(l).W.value());  // bit for bit
+    CHECK(loaded.layer(l).b.value() == net.layer(l).b.value());
+    CHECK(loaded.layer(l).W.requires_grad());  // ready to train on
+  }
+  const Variable X(tg::test::random_tensor({4, 7}, tg::test::Domain::any, 3));
+  CHECK(loaded.forward(X).value() == net.forward(X).value());
+
+  CHECK(load_checkpoint_extra(dir) == CheckpointExtra{{"epoch", "12"}, {"note", "after the learning-rate drop"}});
+  CHECK(file_names(dir) == std::set<std::string>{"checkpoint.json", "W2.g1.npy", "b2.g1.npy", "W3.g1.npy", "b3.g1.npy",
+                                                 "W4.g1.npy", "b4.g1.npy"});
+  // Each .npy file stands alone: W^3 is (N^3, N^2) = (3, 5).
+  CHECK(read_npy(dir / "W3.g1.npy") == net.layer(3).W.value());
+  const std::string json = read_bytes(dir / "checkpoint.json");
+  CHECK(json.find("\"format\": \"tapegrad-mlp-checkpoint\"") != std::string::npos);
+  CHECK(json.find("\"hidden_activation\": \"tanh\"") != std::string::npos);
+}
+
+TEST_CASE("checkpoint: saving again replaces the checkpoint and keeps one generation of files") {
+  TempDir tmp;
+  const Mlp first({3, 4, 2}, Activation::sigmoid, Activation::sigmoid, 1);
+  const Mlp second({3, 4, 2}, Activation::relu, Activation::identity, 2);
+  const Mlp third({3, 2}, Activation::sigmoid, Activation::identity, 3);  // a different architecture
+  save_checkpoint(first, tmp.path);
+  save_checkpoint(second, tmp.path);
+  CHECK(same_net(load_checkpoint(tmp.path), second));
+  CHECK(file_names(tmp.path) == std::set<std::string>{"checkpoint.json", "W2.g2.npy", "b2.g2.npy", "W3.g2.npy", "b3.g2.npy"});
+  save_checkpoint(third, tmp.path);
+  CHECK(same_net(load_checkpoint(tmp.path), third));
+  CHECK(file_names(tmp.path) == std::set<std::string>{"checkpoint.json", "W2.g3.npy", "b2.g3.npy"});
+  CHECK(load_checkpoint_extra(tmp.path).empty());
+}
+
+TEST_CASE("checkpoint: a save that fails at any step leaves the previous checkpoint loadable and unchanged") {
+  TempDir tmp;
+  const Mlp old_net({3, 4, 2}, Activation::sigmoid, Activation::softmax, 1);
+  const Mlp new_net({3, 5, 2}, Activation::tanh, Activation::identity, 2);
+  save_checkpoint(old_net, tmp.path, {{"epoch", "1"}});
+
+  std::size_t failures = 0, committed = 0;
+  for (std::size_t step = 1;; ++step) {
+    CAPTURE(step);
+    const std::set<std::string> old_files = file_names(tmp.path);
+    const std::string old_json = read_bytes(tmp.path / "checkpoint.json");
+    bool failed = false;
+    {
+      FailAtStep fault(step);
+      try {
+        save_checkpoint(new_net, tmp.path, {{"epoch", "2"}});
+      } catch (const checkpoint_error& e) {
+        failed = true;
+        CHECK(std::string(e.what()).find("No space left on device") != std::string::npos);
+        CHECK(std::string(e.what()).find(tmp.path.string()) != std::string::npos);
+      }
+    }
+    if (!failed) break;  // every step has been failed once
+    ++failures;
+    const Mlp loaded = load_checkpoint(tmp.path);
+    if (same_net(loaded, old_net)) {
+      // Not committed: the directory is exactly as it was, the new files removed again.
+      CHECK(file_names(tmp.path) == old_files);
+      CHECK(read_bytes(tmp.path / "checkpoint.json") == old_json);
+      CHECK(load_checkpoint_extra(tmp.path) == CheckpointExtra{{"epoch", "1"}});
+    } else {
+      // Only the directory's fsync after the rename comes after the commit: then the new
+      // checkpoint is in place, whole.
+      CHECK(same_net(loaded, new_net));
+      ++committed;
+      save_checkpoint(old_net, tmp.path, {{"epoch", "1"}});  // start the next step from the old one again
+    }
+  }
+  // 4 .npy files and the JSON × (open, write, fsync, close), the directory's (open, fsync), the
+  // rename; after the commit, the directory's (open, fsync) again.
+  CHECK(failures == 25);
+  CHECK(committed == 2);
+  // The directory still takes saves, and they clean up after the failed ones.
+  save_checkpoint(new_net, tmp.path);
+  CHECK(same_net(load_checkpoint(tmp.path), new_net));
+  CHECK(file_names(tmp.path).size() == 5);
+}
+
+TEST_CASE("checkpoint: a save killed half-way leaves files that neither hurt loading nor outlive the next save") {
+  TempDir tmp;
+  const Mlp net({3, 4, 2}, Activation::sigmoid, Activation::sigmoid, 1);
+  save_checkpoint(net, tmp.path);
+  // What a save killed before its rename leaves: a new generation's files, a half-written JSON.
+  write_bytes(tmp.path / "W2.g2.npy", encode_npy(Tensor::from_shape({4, 3})).substr(0, 100));
+  write_bytes(tmp.path / "checkpoint.json.tmp", "{\"format\": \"tapegrad-ml");
+  write_bytes(tmp.path / "notes.txt", "a user's own file");
+  CHECK(same_net(load_checkpoint(tmp.path), net));
+
+  save_checkpoint(net, tmp.path);  // generation 3: it never overwrites the leftovers of generation 2
+  CHECK(same_net(load_checkpoint(tmp.path), net));
+  CHECK(file_names(tmp.path) ==
+        std::set<std::string>{"checkpoint.json", "W2.g3.npy", "b2.g3.npy", "W3.g3.npy", "b3.g3.npy", "notes.txt"});
+}
+
+TEST_CASE("checkpoint: an unwritable directory is a clear error naming the path") {
+  TempDir tmp;
+  write_bytes(tmp.path / "plain_file", "not a directory");
+  const Mlp net({2, 1}, Activation::sigmoid, Activation::sigmoid, 1);
+  // Tests run as root, whom permission bits do not stop; a path under a regular file stops anyone.
+  CHECK_THROWS_WITH_AS(save_checkpoint(net, tmp.path / "plain_file" / "ckpt"),
+                       doctest::Contains("save_checkpoint: cannot create directory"), checkpoint_error);
+  CHECK_THROWS_WITH_AS(save_checkpoint(net, tmp.path / "plain_file" / "ckpt"),
+                       doctest::Contains((tmp.path / "plain_file" / "ckpt").string().c_str()), checkpoint_error);
+  CHECK_THROWS_WITH_AS(save_checkpoint(net, tmp.path / "plain_file"), doctest::Contains("is not a directory"), checkpoint_error);
+  // checkpoint.json taken by a directory: the rename fails, and the new files are removed.
+  fs::create_directories(tmp.path / "blocked" / "checkpoint.json" / "x");
+  CHECK_THROWS_WITH_AS(save_checkpoint(net, tmp.path / "blocked"), doctest::Contains("cannot rename"), checkpoint_error);
+  CHECK(file_names(tmp.path / "blocked") == std::set<std::string>{"checkpoint.json"});
+}
+
+TEST_CASE("checkpoint: a truncated .npy is an error naming the file and the byte, at every cut") {
+  TempDir tmp;
+  const Mlp net({3, 4, 2}, Activation::sigmoid, Activation::sigmoid, 1);
+  save_checkpoint(net, tmp.path);
+  const fs::path file = find_file(tmp.path, "W2.");
+  const std::string bytes = read_bytes(file);
+  REQUIRE(bytes.size() == 128 + 12 * 8);
+  // In the magic, the version, the header length, the header, at its end, in the data, one short.
+  for (std::size_t cut : {0, 3, 7, 9, 40, 127, 128, 129, 200, 223}) {
+    CAPTURE(cut);
+    write_bytes(file, bytes.substr(0, cut));
+    CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains(fmt::format("truncated at byte {}", cut).c_str()), npy_error);
+    CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains(file.string().c_str()), npy_error);
+    CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("load_checkpoint: W^2"), npy_error);
+  }
+  write_bytes(file, bytes.substr(0, 40));
+  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("the header should run to byte 128"), npy_error);
+  write_bytes(file, bytes.substr(0, 200));
+  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("shape (4,3) needs 96 bytes of data from byte 128"), npy_error);
+  write_bytes(file, bytes + "xyz");
+  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("3 unexpected bytes after the data, from byte 224"), npy_error);
+}
+
+TEST_CASE("checkpoint: a .npy that is not float64 in C order, or not .npy at all, is an error saying what it is") {
+  TempDir tmp;
+  const Mlp net({3, 4, 2}, Activation::sigmoid, Activation::sigmoid, 1);
+  save_checkpoint(net, tmp.path);
+  const fs::path file = find_file(tmp.path, "b3.");
+  const std::string good = read_bytes(file);
+  auto replaced = [&](const std::string& from, const std::string& to) {
+    std::string bytes = good;
+    REQUIRE(from.size() == to.size());  // keeps the header's length
+    bytes.replace(bytes.find(from), from.size(), to);
+    return bytes;
+  };
+  struct Case {
+    std::string bytes, message;
+  };
+  const std::vector<Case> cases = {
+      {replaced("<f8", "<f4"), "dtype '<f4' is not '<f8' (little-endian float64)"},
+      {replaced("<f8", "<i8"), "dtype '<i8' is not '<f8'"},
+      {replaced("<f8", ">f8"), "dtype '>f8' is not '<f8' (little-endian float64): this file is big-endian"},
+      {replaced("False", "True "), "fortran_order is True"},
+      {replaced("\x93NUMPY", "PK\x03\x04zz"), "not a .npy file: bad magic string at byte 0"},
+      {replaced(std::string("NUMPY\x01", 6), std::string("NUMPY\x04", 6)), "unsupported .npy version 4.0 at byte 6"},
+      {replaced("'shape'", "'shapf'"), "unexpected key 'shapf'"},
+      {replaced("(2, 1)", "(2, x)"), "expected a dimension (a non-negative integer), found 'x' at byte 64"},
+      {replaced("}", "]"), "expected a quoted string in the header, found ']' at byte"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.message);
+    write_bytes(file, c.bytes);
+    CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains(c.message.c_str()), npy_error);
+    CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains(file.string().c_str()), npy_error);
+  }
+  // Not even a header's worth: a three-byte text file.
+  write_bytes(file, "abc");
+  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("not a .npy file"), npy_error);
+}
+
+TEST_CASE("checkpoint: weights whose shapes disagree with the JSON, or layers that do not chain, are shape errors") {
+  TempDir tmp;
+  const Mlp net({3, 4, 2}, Activation::sigmoid, Activation::sigmoid, 1);
+  save_checkpoint(net, tmp.path);
+  const fs::path file = find_file(tmp.path, "W3.");
+  write_npy(file, Tensor::from_shape({2, 5}));
+  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("holds W^3 of shape (2,5)"), tg::shape_error);
+  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("checkpoint.json' says (2,4)"), tg::shape_error);
+  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains(file.string().c_str()), tg::shape_error);
+
+  TempDir hand;
+  const std::vector<std::pair<std::string, Tensor>> files = {{"W2.npy", Tensor::from_shape({3, 2})}, {"b2.npy", Tensor::from_shape({3, 1})},
+                                                             {"W3.npy", Tensor::from_shape({1, 4})}, {"b3.npy", Tensor::from_shape({1, 1})}};
+  write_checkpoint(hand.path, unchained_json, files);
+  CHECK_THROWS_WITH_AS(load_checkpoint(hand.path),
+                       doctest::Contains("layers do not chain: W^3 has shape (1,4), taking 4 inputs, but W^2 has shape (3,2), giving 3"),
+                       tg::shape_error);
+  // Shapes that chain but disagree with "sizes".
+  std::string json = unchained_json;
+  json.replace(json.find("[1, 4]"), 6, "[1, 3]");
+  json.replace(json.find("[2, 3, 1]"), 9, "[2, 3, 2]");
+  write_checkpoint(hand.path, json, {});
+  CHECK_THROWS_WITH_AS(load_checkpoint(hand.path), doctest::Contains("W^3 has shape (1,3) but sizes (2,3,2) say (2,3)"), tg::shape_error);
+  // b^l must be a column of W^l's height.
+  json = unchained_json;
+  json.replace(json.find("[3, 1]"), 6, "[1, 3]");
+  write_checkpoint(hand.path, json, {});
+  CHECK_THROWS_WITH_AS(load_checkpoint(hand.path), doctest::Contains("b^2 has shape (1,3) but W^2 has shape (3,2)"), tg::shape_error);
+}
+
+TEST_CASE("checkpoint: a missing or corrupted checkpoint.json, or a missing .npy, is an error naming the file") {
+  TempDir tmp;
+  const fs::path json_file = tmp.path / "checkpoint.json";
+  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path / "nowhere"), doctest::Contains("does not exist"), checkpoint_error);
+  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("checkpoint.json' is missing"), checkpoint_error);
+  write_bytes(tmp.path / "file", "x");
+  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path / "file"), doctest::Contains("is not a directory"), checkpoint_error);
+
+  const Mlp net({3, 4, 2}, Activation::sigmoid, Activation::sigmoid, 1);
+  save_checkpoint(net, tmp.path);
+  const std::string json = read_bytes(json_file);
+
+  write_bytes(json_file, json.substr(0, json.size() / 2));  // cut short
+  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("checkpoint.json' is not valid JSON"), checkpoint_error);
+  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("parse error at line"), checkpoint_error);
+  write_bytes(json_file, "");
+  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("is not valid JSON"), checkpoint_error);
+
+  // Well-formed JSON that is wrong, field by field.
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string s = json;
+    const std::size_t at = s.find(from);
+    REQUIRE(at != std::string::npos);
+    return s.replace(at, from.size(), to);
+  };
+  struct Case {
+    std::string json, message;
+  };
+  const std::vector<Case> cases = {
+      {"[1, 2]", "expected a JSON object, found array"},
+      {with("\"format\"", "\"formats\""), "missing key 'format'"},
+      {with("tapegrad-mlp-checkpoint", "keras"), "format is 'keras', not 'tapegrad-mlp-checkpoint'"},
+      {with("\"version\": 1", "\"version\": 7"), "format version 7 is newer than this tapegrad reads (1)"},
+      {with("\"layers\"", "\"layerz\""), "missing key 'layers'"},
+      {with("\"hidden_activation\": \"sigmoid\"", "\"hidden_activation\": \"sigmoidal\""),
+       "hidden_activation: unknown activation 'sigmoidal' (expected sigmoid, tanh, relu, identity or softmax)"},
+      {with("\"output_activation\": \"sigmoid\"", "\"output_activation\": 3"), "key 'output_activation' should be a string, found 3"},
+      {with("\"sizes\": [", "\"sizes\": [-1, "), "key 'sizes' should be an array of positive integers"},
+      {with("\"file\": \"W2.g1.npy\"", "\"file\": \"../W2.g1.npy\""), "key 'layers[0].W.file' should be a file name in the checkpoint's directory"},
+      {with("\"file\": \"b3.g1.npy\"", "\"name\": \"b3.g1.npy\""), "missing key 'layers[1].b.file'"},
+      {with("\"layer\": 3", "\"layer\": 2"), "'layers[1].layer' is 2: layers are listed in order, so it should be 3"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.message);
+    write_bytes(json_file, c.json);
+    CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains(c.message.c_str()), checkpoint_error);
+    CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains(json_file.string().c_str()), checkpoint_error);
+  }
+
+  write_bytes(json_file, json);
+  fs::remove(tmp.path / "b3.g1.npy");
+  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains(("b^3 file '" + (tmp.path / "b3.g1.npy").string() + "' is missing").c_str()),
+                       checkpoint_error);
+}
+
+TEST_CASE("checkpoint: softmax as a hidden activation in a hand-edited JSON is refused, naming the file") {
+  TempDir tmp;
+  std::string json = unchained_json;
+  json.replace(json.find("[1, 4]"), 6, "[1, 3]");
+  json.replace(json.find("\"tanh\""), 6, "\"softmax\"");
+  write_checkpoint(tmp.path, json, {{"W2.npy", Tensor::from_shape({3, 2})}, {"b2.npy", Tensor::from_shape({3, 1})},
+                                    {"W3.npy", Tensor::from_shape({1, 3})}, {"b3.npy", Tensor::from_shape({1, 1})}});
+  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("softmax is an output activation"), checkpoint_error);
+  // The same files with tanh load: the hand-written format is the documented one.
+  json.replace(json.find("\"softmax\""), 9, "\"tanh\"");
+  write_bytes(tmp.path / "checkpoint.json", json);
+  CHECK(load_checkpoint(tmp.path).sizes() == std::vector<std::size_t>{2, 3, 1});
+}
