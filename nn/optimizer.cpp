@@ -71,7 +71,7 @@ double Optimizer::step(const std::vector<Tensor>& grads) {
   bool nan_change = false;
   for (std::size_t i = 0; i < params_.size(); ++i) {
     const Tensor d = delta(i, grads[i]);  // Δθ_i
-    // Parameters are leaves: their value is written in place (Variable has no setter).
+    // Parameters are leaves: their value is written in place.
     Tensor& theta = params_[i].mutable_value();
     double* th = theta.data();
     const double* dd = d.data();
