@@ -44,7 +44,7 @@ TEST_CASE("backward visits each node exactly once, after all its consumers") {
   CHECK(x.grad()() == Approx(7.0));
 }
 
-TEST_CASE("backward twice without zero_grad sums, as in PyTorch; zero_grad clears") {
+TEST_CASE("backward twice without zero_grad sums, as in PyTorch, zero_grad clears") {
   Variable x(Tensor{1.0, 2.0}, true);
   Variable y = tg::sum(x * x);
   y.backward(tg::filled({}, 1.0), /*retain_graph=*/true);
@@ -91,7 +91,7 @@ TEST_CASE("backward of something that does not require grad is a clear error") {
   CHECK_THROWS_WITH_AS(y.backward(), doctest::Contains("does not require grad"), tg::graph_error);
 }
 
-TEST_CASE("leaves keep grad; intermediates only with retain_grad") {
+TEST_CASE("leaves keep grad, intermediates only with retain_grad") {
   Variable x(Tensor{1.0, -2.0}, true);
   Variable h = x * 3.0;
   Variable k = h + 1.0;
@@ -126,7 +126,7 @@ TEST_CASE("tg::grad returns gradients as values and leaves .grad alone") {
   CHECK_FALSE(g[0].requires_grad());  // without create_graph, plain values
 }
 
-TEST_CASE("tg::grad: several outputs add up; inputs may be intermediates; unused inputs get zeros") {
+TEST_CASE("tg::grad: several outputs add up, inputs may be intermediates, unused inputs get zeros") {
   Variable x(2.0, true), unused(Tensor{1.0, 1.0}, true);
   Variable h = x * x;
   Variable y1 = h * 3.0, y2 = tg::exp(x);

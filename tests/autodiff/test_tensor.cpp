@@ -28,7 +28,7 @@ TEST_CASE("tensor: shape_of returns one extent per axis") {
   CHECK(tg::shape_of(tg::scalar_tensor(0.0)).empty());
 }
 
-TEST_CASE("tensor: numel multiplies the extents; the 0-d shape holds one element") {
+TEST_CASE("tensor: numel multiplies the extents, the 0-d shape holds one element") {
   CHECK(tg::numel(Shape{}) == 1);
   CHECK(tg::numel(Shape{3}) == 3);
   CHECK(tg::numel(Shape{2, 3}) == 6);

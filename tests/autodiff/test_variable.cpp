@@ -65,7 +65,7 @@ TEST_CASE("detach gives a leaf with the same value and no history") {
   CHECK(x.grad() == d.value());
 }
 
-TEST_CASE("set_requires_grad works on leaves only; retain_grad needs requires_grad") {
+TEST_CASE("set_requires_grad works on leaves only, retain_grad needs requires_grad") {
   Variable x(1.0);
   x.set_requires_grad(true);
   CHECK(x.requires_grad());

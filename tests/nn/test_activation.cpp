@@ -40,7 +40,7 @@ TEST_CASE("activation_backward is (∂a/∂z)ᵀ grad_a, as the engine computes 
   }
 }
 
-TEST_CASE("activation names round-trip; unknown names are a clear error") {
+TEST_CASE("activation names round-trip, unknown names are a clear error") {
   for (Activation a : {Activation::sigmoid, Activation::tanh, Activation::relu, Activation::identity, Activation::softmax})
     CHECK(parse_activation(to_string(a)) == a);
   CHECK_THROWS_WITH_AS(parse_activation("sigmod"), doctest::Contains("unknown activation 'sigmod'"), std::invalid_argument);

@@ -60,7 +60,7 @@ TEST_CASE("saturated outputs do not take log(0): cross-entropy and log-likelihoo
   }
 }
 
-TEST_CASE("L2: λ/(2m) Σ‖W‖² (Nielsen) and λ/2 Σ‖W‖² (seed 004); biases are not regularised") {
+TEST_CASE("L2: λ/(2m) Σ‖W‖² (Nielsen) and λ/2 Σ‖W‖² (seed 004), biases are not regularised") {
   const Mlp net = one_layer(Tensor{{1.0, -2.0}}, tg::column({5.0}), Activation::identity);
   const Tensor X{{0.0, 0.0}, {0.0, 0.0}}, Y{{0.0, 0.0}};  // m = 2; zero data term apart from b
   const Mlp::Trace t = net.forward_trace(Variable(X));
@@ -95,7 +95,7 @@ TEST_CASE("BP1: each cost's δ^L equals the engine's ∂C/∂z^L, for canonical 
   }
 }
 
-TEST_CASE("cost names round-trip; bad targets and names are clear errors") {
+TEST_CASE("cost names round-trip, bad targets and names are clear errors") {
   for (CostKind k : {CostKind::quadratic, CostKind::cross_entropy, CostKind::log_likelihood}) CHECK(parse_cost(to_string(k)) == k);
   CHECK_THROWS_WITH_AS(parse_cost("mse"), doctest::Contains("unknown cost 'mse'"), std::invalid_argument);
   const Mlp net({2, 3}, Activation::identity, Activation::sigmoid, 1);

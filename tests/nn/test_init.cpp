@@ -46,7 +46,7 @@ TEST_CASE("biases: N(0, 1) in Nielsen's initialisers, zero otherwise") {
   CHECK(init_biases(Init::xavier, 3, rng) == tg::filled({3, 1}, 0.0));
 }
 
-TEST_CASE("the same seed gives the same weights; names round-trip") {
+TEST_CASE("the same seed gives the same weights, names round-trip") {
   std::mt19937_64 a(7), b(7);
   CHECK(init_weights(Init::he, 4, 5, a) == init_weights(Init::he, 4, 5, b));
   for (Init i : {Init::normal, Init::scaled_normal, Init::xavier, Init::he}) CHECK(parse_init(to_string(i)) == i);

@@ -20,7 +20,7 @@ TEST_CASE("an Mlp's weights follow Nielsen: W^l is (N^l, N^{l-1}), b^l is (N^l, 
   CHECK_THROWS_AS(net.layer(4), std::out_of_range);
 }
 
-TEST_CASE("a batch is one column per example; the trace keeps z^l and a^l") {
+TEST_CASE("a batch is one column per example, the trace keeps z^l and a^l") {
   Mlp net({3, 4, 2}, Activation::tanh, Activation::identity, 7);
   Variable X(Tensor::from_shape({3, 5}));
   X.mutable_value().fill(0.5);

@@ -131,7 +131,7 @@ TEST_CASE("Adam's moments and bias correction over two steps, by hand") {
   CHECK(theta.value()(0, 0) - keep == doctest::Approx(eta).epsilon(1e-6));
 }
 
-TEST_CASE("step() takes the gradients from θ.grad() after backward; zero_grad clears them") {
+TEST_CASE("step() takes the gradients from θ.grad() after backward, zero_grad clears them") {
   Mlp a({2, 3, 1}, Activation::sigmoid, Activation::sigmoid, 9), b({2, 3, 1}, Activation::sigmoid, Activation::sigmoid, 9);
   const Tensor X = tg::test::random_tensor({2, 5}, tg::test::Domain::any, 10);
   const Tensor Y{{0.0, 1.0, 1.0, 0.0, 1.0}};
