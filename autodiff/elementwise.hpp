@@ -25,7 +25,7 @@ Tensor map(const Tensor& x, F f) {
 // y_i = f(a_i, b_i), with NumPy broadcasting; `op` names the op in a shape error.
 template <class F>
 Tensor zip(const char* op, const Tensor& a, const Tensor& b, F f) {
-  if (std::equal(a.shape().begin(), a.shape().end(), b.shape().begin(), b.shape().end())) {
+  if (same_shape(a, b)) {
     Tensor y = a;
     std::transform(y.data(), y.data() + y.size(), b.data(), y.data(), f);
     return y;

@@ -31,10 +31,6 @@ using detail::Node;
 
 std::atomic<std::uint64_t> next_pass{1};
 
-bool same_shape(const Tensor& a, const Tensor& b) {
-  return std::equal(a.shape().begin(), a.shape().end(), b.shape().begin(), b.shape().end());
-}
-
 std::string describe(const Node& n) { return fmt::format("'{}' (shape {})", n.op, shape_str(n.value)); }
 
 // Step 1. Nodes reachable from `roots` through inputs that require grad, inputs first.

@@ -1,6 +1,7 @@
 // Tensor: the values the engine computes with, and helpers for shapes and printing.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <initializer_list>
 #include <string>
@@ -17,6 +18,11 @@ using Shape = std::vector<std::size_t>;
 
 // The shape of t as a Shape.
 Shape shape_of(const Tensor& t);
+
+// Do a and b have the same shape? (Compares in place, without building Shapes.)
+inline bool same_shape(const Tensor& a, const Tensor& b) {
+  return std::equal(a.shape().begin(), a.shape().end(), b.shape().begin(), b.shape().end());
+}
 
 // Number of elements a tensor of this shape holds (1 for the 0-d shape).
 std::size_t numel(const Shape& shape);

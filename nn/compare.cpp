@@ -10,7 +10,7 @@
 namespace tg::nn {
 
 Difference difference(const Tensor& g, const Tensor& h) {
-  if (!std::equal(g.shape().begin(), g.shape().end(), h.shape().begin(), h.shape().end()))
+  if (!same_shape(g, h))
     throw shape_error(fmt::format("difference: {} and {} differ in shape", shape_str(g), shape_str(h)));
   Difference d;
   double scale = 0.0;

@@ -36,7 +36,7 @@ std::string describe(const Cost& c) {
 namespace {
 
 void check_targets(const char* what, const Tensor& aL, const Tensor& Y) {
-  if (!std::equal(aL.shape().begin(), aL.shape().end(), Y.shape().begin(), Y.shape().end()))
+  if (!same_shape(aL, Y))
     throw shape_error(fmt::format("{}: targets {} do not match the network's output {}", what,
                                   shape_str(Y), shape_str(aL)));
 }

@@ -60,7 +60,7 @@ double Optimizer::step(const std::vector<Tensor>& grads) {
     throw shape_error(fmt::format("{}::step: {} gradients for {} parameters", who_, grads.size(), params_.size()));
   for (std::size_t i = 0; i < params_.size(); ++i) {
     const Tensor& theta = params_[i].value();
-    if (!std::equal(theta.shape().begin(), theta.shape().end(), grads[i].shape().begin(), grads[i].shape().end()))
+    if (!same_shape(theta, grads[i]))
       throw shape_error(fmt::format("{}::step: gradient {} has shape {} but its parameter has shape {}", who_, i,
                                     shape_str(grads[i]), shape_str(theta)));
   }
