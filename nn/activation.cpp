@@ -47,10 +47,7 @@ Tensor activate(Activation a, const Tensor& z) {
     case Activation::tanh: return map(z, [](double v) { return std::tanh(v); });
     case Activation::relu: return map(z, [](double v) { return v > 0.0 ? v : 0.0; });
     case Activation::identity: return z;
-    case Activation::softmax: {  // per column, shifted by its max so that e^{z−max} ≤ 1
-      const Tensor e = map(zip("softmax", z, max_keepdims(z, 0), std::minus<>()), [](double v) { return std::exp(v); });
-      return zip("softmax", e, sum_to(e, {1, z.shape()[1]}), std::divides<>());
-    }
+    case Activation::softmax: return softmax_values(z, 0);  // down each column, stably
   }
   throw std::logic_error("activate: unknown activation");
 }

@@ -3,9 +3,8 @@
 // (log_softmax: ln Σ e^{x_k} = m + ln Σ e^{x_k − m}).
 #include "autodiff/ops/softmax.hpp"
 
-#include <functional>
-
 #include <cmath>
+#include <functional>
 
 #include "autodiff/elementwise.hpp"
 #include "autodiff/define_op.hpp"
@@ -16,24 +15,29 @@
 namespace tg {
 
 namespace {
-// x − m and Σ e^{x−m} along the axis (kept as an axis of extent 1).
+// x − m, e^{x−m} and Σ e^{x−m} along the axis (kept as an axis of extent 1).
 struct Shifted {
   Tensor x_minus_max;
+  Tensor exp;
   Tensor sum_exp;
 };
 Shifted shift(const Tensor& x, std::size_t axis) {
   Tensor d = zip("softmax", x, max_keepdims(x, axis), std::minus<>());
   Tensor e = map(d, [](double v) { return std::exp(v); });
-  return {std::move(d), sum_to(e, keepdims_shape(shape_of(x), axis))};
+  Tensor s = sum_to(e, keepdims_shape(shape_of(x), axis));
+  return {std::move(d), std::move(e), std::move(s)};
 }
 }  // namespace
+
+Tensor softmax_values(const Tensor& x, std::size_t axis) {
+  const Shifted s = shift(x, axis);
+  return zip("softmax", s.exp, s.sum_exp, std::divides<>());
+}
 
 // y = softmax(x)         ∂C/∂x = y ⊙ (gy − Σ_k gy_k y_k)      (Σ along the axis)
 Variable softmax(const Variable& x, int axis) {
   const std::size_t a = normalize_axis("softmax", axis, x.shape());
-  Shifted s = shift(x.value(), a);
-  Tensor y = zip("softmax", map(s.x_minus_max, [](double v) { return std::exp(v); }), s.sum_exp, std::divides<>());
-  return define_op("softmax", std::move(y), {
+  return define_op("softmax", softmax_values(x.value(), a), {
       {x, [a](const Backward& g) {
          return g.y * (g.gy - sum(g.gy * g.y, static_cast<int>(a), true));
        }}});
