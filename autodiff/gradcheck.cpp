@@ -29,6 +29,22 @@ std::vector<Tensor> evaluate(const MultiFunction& f, const std::vector<Tensor>& 
 
 }  // namespace
 
+Tensor central_differences(const Variable& x, const std::function<double()>& f, double eps) {
+  Tensor& v = x.mutable_value();
+  Tensor g = Tensor::from_shape(v.shape());
+  no_grad guard;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const double keep = v.data()[i];
+    v.data()[i] = keep + eps;
+    const double plus = f();
+    v.data()[i] = keep - eps;
+    const double minus = f();
+    v.data()[i] = keep;
+    g.data()[i] = (plus - minus) / (2.0 * eps);
+  }
+  return g;
+}
+
 GradcheckResult gradcheck(const MultiFunction& f, const std::vector<Tensor>& inputs,
                           const GradcheckOptions& opt) {
   // Analytic Jacobian, one row per output element: backward with the seed e_k.

@@ -38,6 +38,10 @@ struct GradcheckResult {
 using MultiFunction = std::function<std::vector<Variable>(const std::vector<Variable>&)>;
 using Function = std::function<Variable(const std::vector<Variable>&)>;
 
+// ∂f/∂x by central differences, (f(x + εe_i) − f(x − εe_i)) / 2ε for every element i of the
+// leaf x, which is nudged in place and put back; f is evaluated under no_grad.
+Tensor central_differences(const Variable& x, const std::function<double()>& f, double eps = 1e-6);
+
 GradcheckResult gradcheck(const MultiFunction& f, const std::vector<Tensor>& inputs,
                           const GradcheckOptions& options = {});
 GradcheckResult gradcheck(const Function& f, const std::vector<Tensor>& inputs,

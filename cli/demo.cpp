@@ -70,22 +70,13 @@ int run_demo(const DemoOptions& options, std::FILE* out) {
   bool agree = true;
   fmt::print(out, "{:<8} {:<8} {:>16} {:>16} {:>10}\n", "param", "element", "autodiff", "finite diff", "|diff|");
   for (Variable* p : {&net.W1, &net.b1, &net.W2, &net.b2}) {
-    Tensor& v = p->mutable_value();
-    for (std::size_t i = 0; i < v.size(); ++i) {
-      const double keep = v.data()[i];
-      double loss_at[2];
-      for (int s = 0; s < 2; ++s) {
-        v.data()[i] = keep + (s == 0 ? eps : -eps);
-        no_grad guard;
-        loss_at[s] = forward(net, x, y).loss.item();
-      }
-      v.data()[i] = keep;
-      const double numeric = (loss_at[0] - loss_at[1]) / (2 * eps);
+    const Tensor numeric = central_differences(*p, [&] { return forward(net, x, y).loss.item(); }, eps);
+    for (std::size_t i = 0; i < numeric.size(); ++i) {
       const double analytic = p->grad().data()[i];
-      const double diff = std::abs(analytic - numeric);
-      agree = agree && diff <= 1e-7 + 1e-5 * std::abs(numeric);
+      const double diff = std::abs(analytic - numeric.data()[i]);
+      agree = agree && diff <= 1e-7 + 1e-5 * std::abs(numeric.data()[i]);
       fmt::print(out, "{:<8} {:<8} {:>16.10f} {:>16.10f} {:>10.2e}\n", p->name(),
-                 index_str(p->shape(), i), analytic, numeric, diff);
+                 index_str(p->shape(), i), analytic, numeric.data()[i], diff);
     }
   }
   fmt::print(out, "\n{}\n", agree ? "autodiff and finite differences agree."

@@ -37,27 +37,9 @@ double CompareReport::max_rel_numeric() const {
 
 namespace {
 
-// The cost at the network's current parameters, with nothing recorded.
+// The cost at the network's current parameters.
 double cost_at(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& c) {
-  no_grad guard;
   return cost(c, net, net.forward_trace(Variable(X)), Y).item();
-}
-
-// ∂C/∂θ by central differences, one element at a time.
-Tensor numeric_gradient(const Mlp& net, const Variable& theta, const Tensor& X, const Tensor& Y,
-                        const Cost& c, double eps) {
-  Tensor& v = theta.mutable_value();  // nudged in place and put back
-  Tensor g = Tensor::from_shape(v.shape());
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    const double keep = v.data()[i];
-    v.data()[i] = keep + eps;
-    const double plus = cost_at(net, X, Y, c);
-    v.data()[i] = keep - eps;
-    const double minus = cost_at(net, X, Y, c);
-    v.data()[i] = keep;
-    g.data()[i] = (plus - minus) / (2.0 * eps);
-  }
-  return g;
 }
 
 }  // namespace
@@ -81,7 +63,7 @@ CompareReport compare(const Mlp& net, const Tensor& X, const Tensor& Y, const Co
       ParameterReport p{l, k == 0 ? "W" : "b", shape_of(by_hand), difference(by_hand, filled(shape_of(by_hand), 0.0)).max_abs,
                         difference(by_hand, grads[index].value()), {}};
       if (options.numeric)
-        p.numeric = difference(by_hand, numeric_gradient(net, params[index], X, Y, c, options.eps));
+        p.numeric = difference(by_hand, central_differences(params[index], [&] { return cost_at(net, X, Y, c); }, options.eps));
       report.parameters.push_back(p);
     }
   }

@@ -59,3 +59,13 @@ TEST_CASE("tolerances are options") {
   loose.atol = 10.0;
   CHECK(tg::gradcheck(f, {Tensor{1.0}}, loose).ok);
 }
+
+TEST_CASE("central_differences estimates ∂f/∂x element by element and puts x back") {
+  Variable x(Tensor{1.0, -2.0, 0.5}, true);
+  const Tensor before = x.value();
+  // f(x) = Σ x³, so ∂f/∂x = 3x²
+  const Tensor g = tg::central_differences(x, [&] { return tg::sum(x * x * x).item(); });
+  for (std::size_t i = 0; i < 3; ++i) CHECK(g(i) == doctest::Approx(3.0 * before(i) * before(i)).epsilon(1e-8));
+  CHECK(x.value() == before);
+  CHECK_THROWS_AS(tg::central_differences(x * 2.0, [] { return 0.0; }), tg::graph_error);  // leaves only
+}
