@@ -41,6 +41,15 @@ std::size_t uniform_below(std::mt19937_64& rng, std::size_t n) {
   return static_cast<std::size_t>(x % range);
 }
 
+// The shuffling generator of one epoch, from the seed and the epoch's number. std::seed_seq's
+// mixing is specified by the standard, so this too is the same with every standard library;
+// it takes 32-bit words, hence the halves.
+std::mt19937_64 epoch_generator(std::uint64_t seed, std::size_t epoch) {
+  const std::uint64_t e = epoch;
+  std::seed_seq words{seed & 0xffffffffu, seed >> 32, e & 0xffffffffu, e >> 32};
+  return std::mt19937_64(words);
+}
+
 void check_data(const char* who, const Mlp& net, const Tensor& X, const Tensor& Y) {
   if (X.dimension() != 2 || X.shape()[0] != net.sizes().front())
     throw shape_error(fmt::format("{}: inputs X {} do not fit the network: expected ({}, m), one column per example",
@@ -153,16 +162,30 @@ std::vector<std::size_t> class_labels(const Tensor& A) {
   return labels;
 }
 
-double accuracy(const Mlp& net, const Tensor& X, const Tensor& Y) {
-  check_data("accuracy", net, X, Y);
-  const std::vector<std::size_t> predicted = class_labels(predict(net, X)), truth = class_labels(Y);
+double accuracy(const Tensor& A, const Tensor& Y) {
+  if (!same_shape(A, Y))
+    throw shape_error(fmt::format("accuracy: outputs {} and targets {} differ in shape", shape_str(A), shape_str(Y)));
+  const std::vector<std::size_t> predicted = class_labels(A), truth = class_labels(Y);
   std::size_t right = 0;
   for (std::size_t j = 0; j < truth.size(); ++j) right += predicted[j] == truth[j];
-  return static_cast<double>(right) / static_cast<double>(truth.size());
+  return truth.empty() ? 0.0 : static_cast<double>(right) / static_cast<double>(truth.size());
+}
+
+double accuracy(const Mlp& net, const Tensor& X, const Tensor& Y) {
+  check_data("accuracy", net, X, Y);
+  return accuracy(predict(net, X), Y);
+}
+
+Evaluation evaluate(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& c) {
+  // X: (N^1, m), Y: (N^L, m)
+  check_data("evaluate", net, X, Y);
+  no_grad guard;
+  const Mlp::Trace trace = net.forward_trace(Variable(X));
+  return {cost(c, net, trace, Y).item(), accuracy(trace.output().value(), Y)};
 }
 
 TrainResult train(Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost, Optimizer& opt,
-                  const TrainOptions& o, const EpochCallback& on_epoch) {
+                  const TrainOptions& o, const EpochCallback& on_epoch, const StepCallback& on_step) {
   // X: (N^1, m), Y: (N^L, m)
   check_options(net, X, Y, opt, o);
   const std::size_t m = X.shape()[1];
@@ -170,13 +193,15 @@ TrainResult train(Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost, 
   if (c.training_set_size == 0) c.training_set_size = m;
   const std::size_t batch_size = o.batch_size == 0 ? m : o.batch_size;
   const bool full_batch = batch_size == m;
-  std::mt19937_64 rng(o.shuffle_seed);
 
   TrainResult r;
   r.initial_loss = evaluate_cost(net, X, Y, c);
-  for (std::size_t epoch = 1; o.epochs == 0 || epoch <= o.epochs; ++epoch) {
+  for (std::size_t epoch = o.first_epoch; o.epochs == 0 || epoch < o.first_epoch + o.epochs; ++epoch) {
     bool stop = false;
-    for (const std::vector<std::size_t>& batch : make_batches(m, batch_size, o.shuffle && !full_batch, rng)) {
+    std::mt19937_64 rng = epoch_generator(o.shuffle_seed, epoch);
+    const std::vector<std::vector<std::size_t>> batches = make_batches(m, batch_size, o.shuffle && !full_batch, rng);
+    std::size_t step = 0, examples = 0;
+    for (const std::vector<std::size_t>& batch : batches) {
       // The batch's examples: Xb (N^1, b), Yb (N^L, b). A full batch is X and Y themselves.
       Tensor X_batch, Y_batch;
       if (!full_batch) {
@@ -187,6 +212,8 @@ TrainResult train(Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost, 
       const Tensor& Yb = full_batch ? Y : Y_batch;
       r.last_change = opt.step(gradients(net, Xb, Yb, c, o.gradients));  // θ ← θ + Δθ
       ++r.iterations;
+      examples += batch.size();
+      if (on_step) on_step(StepReport{epoch, ++step, batches.size(), examples});
       if (o.stop_epsilon > 0.0 && r.last_change < o.stop_epsilon) {  // every |Δθ| < ε (NaN never is)
         r.reason = StopReason::epsilon;
         stop = true;
@@ -196,8 +223,9 @@ TrainResult train(Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost, 
       }
       if (stop) break;
     }
-    r.loss.push_back(evaluate_cost(net, X, Y, c));
-    if (on_epoch) on_epoch(EpochReport{epoch, r.iterations, r.loss.back(), r.last_change});
+    const Evaluation e = evaluate(net, X, Y, c);
+    r.loss.push_back(e.cost);
+    if (on_epoch) on_epoch(EpochReport{epoch, r.iterations, e.cost, e.accuracy, r.last_change});
     if (!std::isfinite(r.loss.back())) {
       r.reason = StopReason::diverged;
       break;

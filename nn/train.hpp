@@ -50,6 +50,10 @@ struct TrainOptions {
   // Seed 003's MAX: stop after this many optimizer steps in all. 0 = no limit.
   std::size_t max_iterations = 0;
   GradientSource gradients = GradientSource::autodiff;
+  // The number of the first epoch: 1 for a new run, k + 1 to go on after k epochs (a resumed
+  // checkpoint). Epoch e shuffles with its own generator, seeded from (shuffle_seed, e), so a
+  // run resumed after epoch k sees the same batches as one that never stopped.
+  std::size_t first_epoch = 1;
 };
 
 enum class StopReason {
@@ -62,12 +66,22 @@ enum class StopReason {
 // What the per-epoch callback sees, after the epoch's last step (or after the step at which
 // a stop rule ended training mid-epoch).
 struct EpochReport {
-  std::size_t epoch;       // 1, 2, ...
-  std::size_t iterations;  // optimizer steps so far, in all epochs
+  std::size_t epoch;       // first_epoch, first_epoch + 1, ...
+  std::size_t iterations;  // optimizer steps so far, in this call of train
   double loss;             // C over the whole training set
+  double accuracy;         // the fraction of it classified right (see class_labels)
   double max_change;       // the last step's largest |Δθ|
 };
 using EpochCallback = std::function<void(const EpochReport&)>;
+
+// What the per-step callback sees, after each optimizer step (for progress displays).
+struct StepReport {
+  std::size_t epoch;
+  std::size_t step;         // 1..steps in this epoch
+  std::size_t steps;        // the epoch's number of batches
+  std::size_t examples;     // examples used so far in this epoch
+};
+using StepCallback = std::function<void(const StepReport&)>;
 
 struct TrainResult {
   double initial_loss = 0.0;  // C over the training set before the first step
@@ -87,7 +101,8 @@ std::string to_string(StopReason reason);      // "epochs done", "ε reached", .
 // X: (N^1, m), Y: (N^L, m). Bad options (a batch larger than m, nothing to end training,
 // X and Y of different m, ...) throw std::invalid_argument or tg::shape_error.
 TrainResult train(Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost, Optimizer& opt,
-                  const TrainOptions& options, const EpochCallback& on_epoch = {});
+                  const TrainOptions& options, const EpochCallback& on_epoch = {},
+                  const StepCallback& on_step = {});
 
 // ∂C/∂θ for every parameter, in net.parameters() order (∂C/∂W^2, ∂C/∂b^2, ..., ∂C/∂b^L).
 // X: (N^1, m), Y: (N^L, m)
@@ -107,6 +122,16 @@ std::vector<std::size_t> class_labels(const Tensor& A);
 // The fraction of examples classified right, in [0, 1]: class_labels of the outputs a^L
 // against class_labels of Y.     X: (N^1, m), Y: (N^L, m)
 double accuracy(const Mlp& net, const Tensor& X, const Tensor& Y);
+// The same fraction for outputs already computed.     A, Y: (n, m)
+double accuracy(const Tensor& A, const Tensor& Y);
+
+// C and the accuracy of a set from one forward pass, with nothing recorded.
+struct Evaluation {
+  double cost = 0.0;
+  double accuracy = 0.0;
+};
+// X: (N^1, m), Y: (N^L, m)
+Evaluation evaluate(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost);
 
 // The batches of one epoch: lists of example (column) indices that together hold 0..m−1 once
 // each; in order, or in an order drawn from `rng` when shuffle is set (the same with every

@@ -341,3 +341,71 @@ TEST_CASE("bad training options are clear errors") {
   CHECK_THROWS_WITH_AS(train(net, X, Y, c, theirs, o), doctest::Contains("net.parameters()"), std::invalid_argument);
   CHECK(opt.steps() == 0);  // nothing ran
 }
+
+TEST_CASE("a run resumed after epoch k goes on exactly as one that never stopped") {
+  // Each epoch shuffles with a generator seeded from (shuffle_seed, epoch), and SGD keeps no
+  // state, so 2 epochs + 3 more from first_epoch = 3 are bit for bit 5 epochs in one go.
+  const auto [X, Y] = data::two_moons(30, 0.1, 3);
+  const Cost c{CostKind::cross_entropy};
+  TrainOptions o;
+  o.batch_size = 4;
+  o.shuffle_seed = 9;
+
+  Mlp straight({2, 4, 1}, Activation::tanh, Activation::sigmoid, 5);
+  Sgd opt_straight(straight.parameters(), 0.3);
+  o.epochs = 5;
+  std::vector<std::size_t> epochs_seen;
+  const TrainResult all = train(straight, X, Y, c, opt_straight, o, [&](const EpochReport& e) { epochs_seen.push_back(e.epoch); });
+  CHECK(epochs_seen == std::vector<std::size_t>{1, 2, 3, 4, 5});
+
+  Mlp resumed({2, 4, 1}, Activation::tanh, Activation::sigmoid, 5);
+  Sgd opt_first(resumed.parameters(), 0.3);
+  o.epochs = 2;
+  train(resumed, X, Y, c, opt_first, o);
+  Sgd opt_second(resumed.parameters(), 0.3);  // a fresh optimizer, as after loading a checkpoint
+  o.epochs = 3;
+  o.first_epoch = 3;
+  epochs_seen.clear();
+  const TrainResult rest = train(resumed, X, Y, c, opt_second, o, [&](const EpochReport& e) { epochs_seen.push_back(e.epoch); });
+  CHECK(epochs_seen == std::vector<std::size_t>{3, 4, 5});
+  CHECK(max_difference(values(straight), values(resumed)) == 0.0);
+  CHECK(rest.loss.back() == all.loss.back());
+}
+
+TEST_CASE("evaluate gives C and the accuracy of one forward pass") {
+  const auto [X, Y] = data::spirals(20, 3, 0.1, 2);
+  const Mlp net({2, 8, 3}, Activation::relu, Activation::softmax, 4, Init::he);
+  const Cost c{CostKind::log_likelihood};
+  const Evaluation e = evaluate(net, X, Y, c);
+  CHECK(e.cost == doctest::Approx(evaluate_cost(net, X, Y, c)).epsilon(1e-15));
+  CHECK(e.accuracy == accuracy(net, X, Y));
+  CHECK(e.accuracy == accuracy(predict(net, X), Y));
+  // Three outputs, two right: 2/3.
+  CHECK(accuracy(Tensor{{0.9, 0.1, 0.2}, {0.1, 0.8, 0.7}}, Tensor{{1.0, 0.0, 1.0}, {0.0, 1.0, 0.0}}) == doctest::Approx(2.0 / 3.0));
+  CHECK_THROWS_WITH_AS(accuracy(Tensor{{1.0, 0.0}}, Tensor{{1.0, 0.0, 1.0}}), doctest::Contains("(1,2)"), tg::shape_error);
+  CHECK_THROWS_AS(evaluate(net, Tensor::from_shape({3, 5}), Y, c), tg::shape_error);
+}
+
+TEST_CASE("the step callback counts the steps and examples of each epoch") {
+  const auto [X, Y] = data::two_moons(20, 0.1, 2);
+  Mlp net({2, 3, 1}, Activation::sigmoid, Activation::sigmoid, 1);
+  Sgd opt(net.parameters(), 0.1);
+  TrainOptions o;
+  o.batch_size = 8;  // 8 + 8 + 4
+  o.epochs = 2;
+  std::vector<StepReport> steps;
+  std::vector<double> accuracies;
+  train(net, X, Y, Cost{CostKind::cross_entropy}, opt, o, [&](const EpochReport& e) { accuracies.push_back(e.accuracy); },
+        [&](const StepReport& s) { steps.push_back(s); });
+  REQUIRE(steps.size() == 6);
+  CHECK(steps[0].epoch == 1);
+  CHECK(steps[2].step == 3);
+  CHECK(steps[2].steps == 3);
+  CHECK(steps[1].examples == 16);
+  CHECK(steps[2].examples == 20);
+  CHECK(steps[3].epoch == 2);
+  CHECK(steps[3].step == 1);
+  CHECK(steps[3].examples == 8);
+  REQUIRE(accuracies.size() == 2);
+  CHECK(accuracies[1] == accuracy(net, X, Y));
+}
