@@ -8,6 +8,10 @@ packages=(
   libopenblas-dev                      # BLAS: cblas_dgemm for matmul
   libfmt-dev                           # formatting
   nlohmann-json3-dev                   # JSON (checkpoint metadata)
+  libcli11-dev                         # the tapegrad program's command line
+  dataset-fashion-mnist                # the real data set (/usr/share/datasets/fashion-mnist)
+  zlib1g-dev                           # .gz IDX files (MNIST, Fashion-MNIST)
+  clang libclang-rt-14-dev             # fuzz/: libFuzzer and the sanitizers' runtimes for clang
   doctest-dev                          # tests
   libbenchmark-dev                     # bench/
   graphviz                             # dot: renders the graphs tapegrad draws

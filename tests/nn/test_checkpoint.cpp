@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "nn/checkpoint.hpp"
+#include "support/temp_dir.hpp"
 #include "support/random.hpp"
 
 using tg::Shape;
@@ -20,20 +21,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A fresh directory under the system's temporary directory, removed with everything in it.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::random_device rd;
-    path = fs::temp_directory_path() / fmt::format("tapegrad-checkpoint-test-{:016x}", (std::uint64_t{rd()} << 32) | rd());
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
+// A temporary directory for each test.
+struct TempDir : tg::test::TempDir {
+  TempDir() : tg::test::TempDir("checkpoint") {}
 };
 
 // Turns the fault-injection seam on for one scope.

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Writes the seed corpus fuzz/corpus/idx: tiny valid IDX files of every element type, plain and
+# gzipped (gzip -n: no name or time stamp, so the bytes are the same on every run). The files
+# are checked in; run this again only to change them.
+set -euo pipefail
+out="$(cd "$(dirname "$0")" && pwd)/corpus/idx"
+mkdir -p "$out"
+cd "$out"
+
+# name, then the file's bytes as printf escapes: 00 00, the type, the rank, the dims (big-endian u32), the data
+put() { printf "$2" >"$1"; }
+put u8_labels  '\x00\x00\x08\x01\x00\x00\x00\x05\x03\x00\x09\x01\x07'
+put u8_images  '\x00\x00\x08\x03\x00\x00\x00\x02\x00\x00\x00\x02\x00\x00\x00\x03\x00\x10\x20\x80\xfe\xff\x01\x02\x03\x04\x05\x06'
+put u8_empty   '\x00\x00\x08\x03\x00\x00\x00\x00\x00\x00\x00\x1c\x00\x00\x00\x1c'
+put i8         '\x00\x00\x09\x01\x00\x00\x00\x04\x80\xff\x00\x7f'
+put i16        '\x00\x00\x0b\x02\x00\x00\x00\x02\x00\x00\x00\x02\x80\x00\xff\xfe\x01\x02\x7f\xff'
+put i32        '\x00\x00\x0c\x01\x00\x00\x00\x03\x80\x00\x00\x00\xff\xff\xff\xff\x01\x02\x03\x04'
+put f32        '\x00\x00\x0d\x01\x00\x00\x00\x02\xbf\xc0\x00\x00\x7f\x80\x00\x00'
+put f64        '\x00\x00\x0e\x02\x00\x00\x00\x01\x00\x00\x00\x02\x40\x09\x21\xfb\x54\x44\x2d\x18\x80\x00\x00\x00\x00\x00\x00\x00'
+
+for f in u8_labels u8_images i16 f64; do gzip -9 -n -c "$f" >"$f.gz"; done
+# two gzip members, cut inside the header: read as one stream
+head -c 6 u8_images | gzip -n -c >u8_images_two_members.gz
+tail -c +7 u8_images | gzip -n -c >>u8_images_two_members.gz

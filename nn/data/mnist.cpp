@@ -1,0 +1,124 @@
+#include "nn/data/mnist.hpp"
+
+#include <algorithm>
+#include <array>
+#include <system_error>
+
+#include <fmt/format.h>
+
+#include "nn/data/idx.hpp"
+
+namespace tg::nn::data {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::size_t classes = 10;
+
+// One set's two files, by the names the MNIST distribution gives them.
+struct SetFiles {
+  const char* images;
+  const char* labels;
+};
+constexpr SetFiles train_files{"train-images-idx3-ubyte", "train-labels-idx1-ubyte"};
+constexpr SetFiles test_files{"t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
+
+// dir/name if it is a file, else dir/name.gz (the plain file first: it reads faster); empty if neither.
+fs::path find_file(const fs::path& dir, const std::string& name) {
+  std::error_code ec;
+  for (const fs::path& candidate : {dir / name, dir / (name + ".gz")})
+    if (fs::is_regular_file(candidate, ec)) return candidate;
+  return {};
+}
+
+fs::path require_file(const fs::path& dir, const std::string& name) {
+  fs::path file = find_file(dir, name);
+  if (file.empty())
+    throw idx_error(fmt::format("load_mnist: neither '{}' nor '{}' exists", (dir / name).string(), (dir / (name + ".gz")).string()));
+  return file;
+}
+
+std::string dims_str(const std::vector<std::size_t>& dims) { return fmt::format("({})", fmt::join(dims, ", ")); }
+
+// images: (count, rows, cols) unsigned bytes, labels: (count) in 0..9  ->  X: (rows·cols, m), Y: (10, m)
+// with m = count, or max when 0 < max < count.
+ImageSet load_set(const fs::path& images_file, const fs::path& labels_file, std::size_t max) {
+  const IdxArray images = read_idx(images_file);
+  const IdxArray labels = read_idx(labels_file);
+  if (images.type != IdxType::u8 || images.dims.size() != 3)
+    throw idx_error(fmt::format("load_mnist: '{}': expected images of unsigned bytes with dims (count, rows, columns), "
+                                "found {} with dims {}", images_file.string(), to_string(images.type), dims_str(images.dims)));
+  if (labels.type != IdxType::u8 || labels.dims.size() != 1)
+    throw idx_error(fmt::format("load_mnist: '{}': expected labels of unsigned bytes with dims (count), found {} with dims {}",
+                                labels_file.string(), to_string(labels.type), dims_str(labels.dims)));
+  const std::size_t count = images.dims[0];
+  if (labels.dims[0] != count)
+    throw idx_error(fmt::format("load_mnist: '{}' holds {} images but '{}' holds {} labels", images_file.string(), count,
+                                labels_file.string(), labels.dims[0]));
+  for (std::size_t j = 0; j < count; ++j)
+    if (labels.data[j] >= classes)
+      throw idx_error(fmt::format("load_mnist: '{}': label {} of example {} (at byte {}) is not below {} (the labels of '{}')",
+                                  labels_file.string(), labels.data[j], j, 8 + j, classes, images_file.string()));
+
+  ImageSet set;
+  set.rows = images.dims[1];
+  set.cols = images.dims[2];
+  const std::size_t m = max == 0 ? count : std::min(max, count);
+  const std::size_t pixels = set.rows * set.cols;
+  set.labels.assign(labels.data.begin(), labels.data.begin() + static_cast<std::ptrdiff_t>(m));
+
+  // X(p, j) = pixel p of image j / 255: the transpose of the images' (count, pixels) bytes. A
+  // block of images at a time, so that the image rows read and the X rows written stay in cache.
+  std::array<double, 256> scaled{};  // v / 255, once per byte value
+  for (std::size_t v = 0; v < scaled.size(); ++v) scaled[v] = static_cast<double>(v) / 255.0;
+  Tensor X = Tensor::from_shape({pixels, m});
+  const std::uint8_t* in = images.data.data();
+  double* out = X.data();
+  constexpr std::size_t block = 64;
+  for (std::size_t j0 = 0; j0 < m; j0 += block) {
+    const std::size_t j1 = std::min(m, j0 + block);
+    for (std::size_t p = 0; p < pixels; ++p) {
+      double* row = out + p * m;
+      for (std::size_t j = j0; j < j1; ++j) row[j] = scaled[in[j * pixels + p]];
+    }
+  }
+  set.examples = {std::move(X), one_hot(set.labels, classes)};
+  return set;
+}
+
+}  // namespace
+
+Mnist load_mnist(const fs::path& dir, std::size_t max_train, std::size_t max_test) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    throw idx_error(fmt::format("load_mnist: '{}' {}", dir.string(), fs::exists(dir, ec) ? "is not a directory" : "does not exist"));
+  // All four files are found before any is read: a missing one fails at once, not after the training set.
+  const fs::path train_images = require_file(dir, train_files.images), train_labels = require_file(dir, train_files.labels);
+  const fs::path test_images = require_file(dir, test_files.images), test_labels = require_file(dir, test_files.labels);
+
+  Mnist mnist;
+  mnist.classes = classes;
+  mnist.train = load_set(train_images, train_labels, max_train);
+  mnist.test = load_set(test_images, test_labels, max_test);
+  if (mnist.test.rows != mnist.train.rows || mnist.test.cols != mnist.train.cols)
+    throw idx_error(fmt::format("load_mnist: '{}' holds {}×{} images but '{}' holds {}×{}", test_images.string(), mnist.test.rows,
+                                mnist.test.cols, train_images.string(), mnist.train.rows, mnist.train.cols));
+  return mnist;
+}
+
+bool is_mnist_dir(const fs::path& dir) {
+  for (const SetFiles& set : {train_files, test_files})
+    if (find_file(dir, set.images).empty() || find_file(dir, set.labels).empty()) return false;
+  return true;
+}
+
+fs::path fashion_mnist_dir() { return "/usr/share/datasets/fashion-mnist"; }
+
+const std::vector<std::string>& fashion_mnist_classes() {
+  static const std::vector<std::string> names{"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                                              "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+  return names;
+}
+
+}  // namespace tg::nn::data
