@@ -1,0 +1,199 @@
+#include "cli/options.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <cmath>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+namespace tg::cli {
+
+namespace {
+
+// Parses the whole of s as a T, or nothing.
+template <class T>
+std::optional<T> parse_all(const std::string& s) {
+  T value{};
+  const char* end = s.data() + s.size();
+  const auto [ptr, ec] = std::from_chars(s.data(), end, value);
+  if (ec != std::errc() || ptr != end || s.empty()) return std::nullopt;
+  return value;
+}
+
+CLI::Validator number_validator(const char* description, bool allow_zero) {
+  return CLI::Validator(
+      [=](std::string& s) -> std::string {
+        const std::optional<double> v = parse_number(s);
+        if (v && std::isfinite(*v) && (*v > 0.0 || (allow_zero && *v == 0.0))) return {};
+        return fmt::format("expected {}, got '{}'", description, s);
+      },
+      "");  // no description: the option's type_name says it
+}
+
+CLI::Validator count_validator(const char* description, bool allow_zero) {
+  return CLI::Validator(
+      [=](std::string& s) -> std::string {
+        const std::optional<std::uint64_t> v = parse_count(s);
+        if (v && (*v > 0 || allow_zero)) return {};
+        return fmt::format("expected {}, got '{}'", description, s);
+      },
+      "");
+}
+
+// An option whose value goes through one of nn's parse_* functions (which throw
+// std::invalid_argument listing the names they know): the error becomes CLI11's, one line.
+// Target is T or std::optional<T>.
+template <class T, class Target>
+CLI::Option* add_choice(CLI::App& app, const std::string& flag, Target& target, T (*parse)(const std::string&),
+                        const std::string& help) {
+  return app.add_option_function<std::string>(
+      flag,
+      [&target, parse, flag](const std::string& s) {
+        try {
+          target = parse(s);
+        } catch (const std::invalid_argument& e) {
+          throw CLI::ValidationError(flag, e.what());
+        }
+      },
+      help);
+}
+
+nn::Reduction parse_reduction(const std::string& s) {
+  if (s == "mean") return nn::Reduction::mean;
+  if (s == "sum") return nn::Reduction::sum;
+  throw std::invalid_argument(fmt::format("unknown reduction '{}': expected mean or sum", s));
+}
+
+nn::Regularization parse_l2_form(const std::string& s) {
+  if (s == "nielsen") return nn::Regularization::l2;
+  if (s == "total") return nn::Regularization::l2_total;
+  throw std::invalid_argument(fmt::format("unknown L2 form '{}': expected nielsen (λ/(2n) Σ‖W‖²) or total (λ/2 Σ‖W‖²)", s));
+}
+
+}  // namespace
+
+std::optional<double> parse_number(const std::string& s) { return parse_all<double>(s); }
+std::optional<std::uint64_t> parse_count(const std::string& s) { return parse_all<std::uint64_t>(s); }
+
+const CLI::Validator& positive_number() {
+  static const CLI::Validator v = number_validator("a number > 0", false);
+  return v;
+}
+const CLI::Validator& non_negative_number() {
+  static const CLI::Validator v = number_validator("a number >= 0", true);
+  return v;
+}
+const CLI::Validator& count() {
+  static const CLI::Validator v = count_validator("a whole number >= 0", true);
+  return v;
+}
+const CLI::Validator& positive_count() {
+  static const CLI::Validator v = count_validator("a whole number >= 1", false);
+  return v;
+}
+
+CLI::Validator one_of(std::vector<std::string> choices) {
+  return CLI::Validator(
+      [choices](std::string& s) -> std::string {
+        if (std::find(choices.begin(), choices.end(), s) != choices.end()) return {};
+        return fmt::format("expected {}, got '{}'", fmt::join(choices, ", "), s);
+      },
+      "");
+}
+
+const CLI::Validator& existing_directory() {
+  static const CLI::Validator v(
+      [](std::string& s) -> std::string {
+        std::error_code ec;
+        if (std::filesystem::is_directory(s, ec)) return {};
+        return fmt::format("no directory '{}'", s);
+      },
+      "");
+  return v;
+}
+
+std::string sizes_str(const std::vector<std::size_t>& sizes) { return fmt::format("[{}]", fmt::join(sizes, ",")); }
+
+void add_data_options(CLI::App& app, DataOptions& data) {
+  app.add_option("--data", data.name,
+                 fmt::format("data set: {} or an MNIST-format directory (default: {})",
+                             fmt::join(data_set_names(), ", "), default_data_name()))
+      ->type_name("NAME|DIR");
+  app.add_option("--train-size", data.train_size,
+                 "training examples: image sets keep the first N, synthetic sets make N (0: all / the default)")
+      ->check(count())->type_name("N");
+  app.add_option("--test-size", data.test_size, "test examples, likewise")->check(count())->type_name("N");
+}
+
+void add_cost_options(CLI::App& app, ModelOptions& m) {
+  add_choice(app, "--cost", m.cost, &nn::parse_cost,
+             "cost: quadratic, cross_entropy (sigmoid outputs), log_likelihood (softmax outputs); "
+             "default: the data set's")
+      ->type_name("NAME");
+  add_choice(app, "--reduction", m.reduction, &parse_reduction, "mean (1/m Σ over the batch, default) or sum (seed 003)")
+      ->type_name("mean|sum");
+  app.add_option("--l2", m.l2, "L2 regularisation strength λ (default 0: none)")->check(non_negative_number())->type_name("X");
+  add_choice(app, "--l2-form", m.l2_form, &parse_l2_form,
+             "nielsen: λ/(2n) Σ‖W‖² (default), total: λ/2 Σ‖W‖² (seed 004)")
+      ->type_name("nielsen|total");
+}
+
+void add_model_options(CLI::App& app, ModelOptions& m) {
+  app.add_option_function<std::vector<std::size_t>>(
+         "--sizes", [&m](const std::vector<std::size_t>& s) { m.sizes = s; },
+         "layer sizes N^1,...,N^L, e.g. 784,100,10 (default: the data set's)")
+      ->delimiter(',')
+      ->check(positive_count())->type_name("N")
+      ->type_name("N,N,...");
+  add_choice(app, "--hidden", m.hidden, &nn::parse_activation, "hidden activation: sigmoid, tanh, relu, identity")
+      ->type_name("NAME");
+  add_choice(app, "--output", m.output, &nn::parse_activation, "output activation: softmax, sigmoid, identity, ...")
+      ->type_name("NAME");
+  add_choice(app, "--init", m.init, &nn::parse_init,
+             "weights: normal N(0,1), scaled_normal N(0,1/n_in) (default), xavier, he")
+      ->type_name("NAME");
+  add_cost_options(app, m);
+  app.add_option("--seed", m.seed, "seed of the weights and of the synthetic data (default 1)")->check(count())->type_name("N");
+}
+
+void check_fits(const nn::Mlp& net, const DataSet& data, const std::string& what) {
+  if (net.sizes().front() != data.inputs() || net.sizes().back() != data.outputs())
+    throw std::invalid_argument(fmt::format(
+        "{} {} does not fit data set '{}': it has {} inputs and {} outputs, so the sizes must be {},...,{}", what,
+        sizes_str(net.sizes()), data.name, data.inputs(), data.outputs(), data.inputs(), data.outputs()));
+}
+
+nn::Mlp build_network(const ModelOptions& m, const DataSet& data) {
+  std::vector<std::size_t> sizes;
+  if (m.sizes) {
+    sizes = *m.sizes;
+    if (sizes.size() < 2)
+      throw std::invalid_argument(fmt::format("--sizes {}: a network needs at least an input and an output layer",
+                                              sizes_str(sizes)));
+  } else {
+    sizes.push_back(data.inputs());
+    sizes.insert(sizes.end(), data.defaults.hidden_sizes.begin(), data.defaults.hidden_sizes.end());
+    sizes.push_back(data.outputs());
+  }
+  const nn::Activation hidden = m.hidden.value_or(data.defaults.hidden);
+  const nn::Init init = m.init.value_or(hidden == nn::Activation::relu ? nn::Init::he : nn::Init::scaled_normal);
+  nn::Mlp net(sizes, hidden, m.output.value_or(data.defaults.output), m.seed_or_default(), init);
+  check_fits(net, data, "--sizes");
+  return net;
+}
+
+nn::Cost build_cost(const ModelOptions& m, const DataSet& data) {
+  nn::Cost c;
+  c.kind = m.cost.value_or(data.defaults.cost);
+  c.reduction = m.reduction;
+  if (m.l2 > 0.0) {
+    c.regularization = m.l2_form;
+    c.lambda = m.l2;
+  }
+  return c;
+}
+
+}  // namespace tg::cli

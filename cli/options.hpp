@@ -1,0 +1,66 @@
+// The command-line options that train, verify and eval share, registered with CLI11.
+//
+// An option left out is std::nullopt, and then the data set's suggestion (cli/dataset.hpp) or
+// a checkpoint's value is used; every value is checked as it is parsed, so that a wrong one is
+// a one-line error naming the option: "--lr: expected a number > 0, got '-1'".
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/dataset.hpp"
+#include "nn/cost.hpp"
+#include "nn/init.hpp"
+#include "nn/mlp.hpp"
+
+namespace tg::cli {
+
+// The whole of s as a number / a whole number ≥ 0, or nullopt ("12x", "", "-3" for a count).
+std::optional<double> parse_number(const std::string& s);
+std::optional<std::uint64_t> parse_count(const std::string& s);
+
+// Validators for numbers, with messages a student understands (CLI11's own would print the
+// range as 0 to 1.8e308, and it would take -3 for a size_t).
+const CLI::Validator& positive_number();      // a finite number > 0
+const CLI::Validator& non_negative_number();  // a finite number ≥ 0
+const CLI::Validator& count();                // 0, 1, 2, ... (digits only)
+const CLI::Validator& positive_count();       // 1, 2, ...
+CLI::Validator one_of(std::vector<std::string> choices);  // one of these words
+const CLI::Validator& existing_directory();
+
+// --data, --train-size, --test-size (and --seed, shared with the network's).
+void add_data_options(CLI::App& app, DataOptions& data);
+
+// The network and its cost.
+struct ModelOptions {
+  std::optional<std::vector<std::size_t>> sizes;  // --sizes 784,100,10
+  std::optional<nn::Activation> hidden, output;  // --hidden, --output
+  std::optional<nn::Init> init;                  // --init
+  std::optional<nn::CostKind> cost;              // --cost
+  nn::Reduction reduction = nn::Reduction::mean;               // --reduction
+  double l2 = 0.0;                                              // --l2 λ
+  nn::Regularization l2_form = nn::Regularization::l2;         // --l2-form nielsen|total
+  std::optional<std::uint64_t> seed;                            // --seed: weights and synthetic data
+  std::uint64_t seed_or_default() const { return seed.value_or(1); }
+};
+void add_model_options(CLI::App& app, ModelOptions& model);
+// Only --cost, --reduction, --l2, --l2-form: for commands that load the network from a checkpoint.
+void add_cost_options(CLI::App& app, ModelOptions& model);
+
+// The network the options describe for a data set: sizes (checked against the data's input and
+// output sizes), activations and initialisation from the options or the data set's defaults.
+nn::Mlp build_network(const ModelOptions& model, const DataSet& data);
+// The cost the options describe (the data set's when --cost is not given).
+nn::Cost build_cost(const ModelOptions& model, const DataSet& data);
+// Checks that a network (say, from a checkpoint) fits the data: N^1 and N^L.
+void check_fits(const nn::Mlp& net, const DataSet& data, const std::string& what);
+
+// "[784,100,10]"
+std::string sizes_str(const std::vector<std::size_t>& sizes);
+
+}  // namespace tg::cli

@@ -1,0 +1,37 @@
+// A problem: a network, the data set it learns and the cost it minimises, as the command line
+// describes them, or as a checkpoint holds them: its data set and cost are those given on the
+// command line, or else the ones recorded by `tapegrad train --save`, or else the data set's
+// defaults. Used by `verify` and `eval`.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "cli/dataset.hpp"
+#include "cli/options.hpp"
+#include "nn/checkpoint.hpp"
+#include "nn/cost.hpp"
+#include "nn/mlp.hpp"
+
+namespace tg::cli {
+
+struct Problem {
+  nn::Mlp net;
+  DataSet data;
+  nn::Cost cost;
+};
+
+// The whole number recorded under `key` in the checkpoint in dir's extra notes (nullopt when
+// absent); anything else there throws, naming the checkpoint, the key and the value.
+std::optional<std::uint64_t> recorded_count(const nn::CheckpointExtra& extra, const std::string& key,
+                                            const std::string& dir);
+
+// A new network from the options, on their data set.
+Problem new_problem(const DataOptions& data, const ModelOptions& model);
+
+// The network saved in dir. Throws when the checkpoint cannot be read or its network does not
+// fit the data.
+Problem load_problem(const std::string& dir, const DataOptions& data, const ModelOptions& model);
+
+}  // namespace tg::cli

@@ -1,0 +1,245 @@
+#include "cli/train_command.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <stdexcept>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "cli/problem.hpp"
+#include "cli/dataset.hpp"
+#include "cli/files.hpp"
+#include "cli/progress.hpp"
+#include "nn/checkpoint.hpp"
+#include "nn/optimizer.hpp"
+
+namespace tg::cli {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// One epoch's figures: a row of the CSV.
+struct EpochRow {
+  std::size_t epoch = 0;
+  double train_loss = 0, train_accuracy = 0, test_loss = 0, test_accuracy = 0;
+  double seconds = 0;  // the epoch's optimizer steps only (not the evaluation)
+  double examples_per_second = 0;
+};
+
+constexpr const char* csv_header = "epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,examples_per_second";
+
+std::string csv_row(const EpochRow& r, bool classification) {
+  const auto acc = [&](double a) { return classification ? fmt::format("{:.6f}", a) : std::string(); };
+  return fmt::format("{},{:.9g},{},{:.9g},{},{:.4f},{:.1f}", r.epoch, r.train_loss, acc(r.train_accuracy), r.test_loss,
+                     acc(r.test_accuracy), r.seconds, r.examples_per_second);
+}
+
+// The rows of an earlier run's CSV for epochs before `first_epoch` (kept when a run resumes
+// into the same file, so that the file holds the whole history).
+std::vector<std::string> earlier_rows(const std::string& csv, std::size_t first_epoch) {
+  std::vector<std::string> rows;
+  std::ifstream in(csv);
+  std::string line;
+  if (!in || !std::getline(in, line) || line != csv_header) return rows;
+  while (std::getline(in, line)) {
+    std::size_t epoch = 0;
+    if (std::sscanf(line.c_str(), "%zu,", &epoch) == 1 && epoch < first_epoch) rows.push_back(line);
+  }
+  return rows;
+}
+
+std::unique_ptr<nn::Optimizer> make_optimizer(const TrainCommand& c, const DataSet& data, const nn::Mlp& net) {
+  if (c.optimizer == "sgd") return std::make_unique<nn::Sgd>(net.parameters(), c.learning_rate.value_or(data.defaults.learning_rate));
+  if (c.optimizer == "momentum")  // η(1 − μ): in the long run the same step as SGD's η
+    return std::make_unique<nn::Momentum>(net.parameters(),
+                                          c.learning_rate.value_or(data.defaults.learning_rate * (1.0 - c.momentum)),
+                                          c.momentum);
+  if (c.optimizer == "adam") return std::make_unique<nn::Adam>(net.parameters(), c.learning_rate.value_or(1e-3));
+  throw std::invalid_argument(fmt::format("unknown optimizer '{}': expected sgd, momentum or adam", c.optimizer));
+}
+
+// The network to train: a new one, or the one in --resume's checkpoint (whose shape the
+// network options, if given, must match). Sets first_epoch to go on after the checkpoint's.
+nn::Mlp starting_network(const TrainCommand& c, const DataSet& data, std::size_t& first_epoch) {
+  first_epoch = 1;
+  if (c.resume.empty()) return build_network(c.model, data);
+  nn::Mlp net = nn::load_checkpoint(c.resume);
+  const auto mismatch = [&](const char* what, const std::string& given, const std::string& saved) {
+    throw std::invalid_argument(fmt::format("--resume {}: the checkpoint's {} is {}, but {} was given", c.resume, what,
+                                            saved, given));
+  };
+  if (c.model.sizes && *c.model.sizes != net.sizes()) mismatch("--sizes", sizes_str(*c.model.sizes), sizes_str(net.sizes()));
+  if (c.model.hidden && *c.model.hidden != net.hidden()) mismatch("--hidden", to_string(*c.model.hidden), to_string(net.hidden()));
+  if (c.model.output && *c.model.output != net.output()) mismatch("--output", to_string(*c.model.output), to_string(net.output()));
+  check_fits(net, data, fmt::format("the network in {}", c.resume));
+  const nn::CheckpointExtra extra = nn::load_checkpoint_extra(c.resume);
+  first_epoch = recorded_count(extra, "epochs", c.resume).value_or(0) + 1;
+  return net;
+}
+
+std::string percent(double fraction) { return fmt::format("{:.2f}%", 100.0 * fraction); }
+
+}  // namespace
+
+void add_train_options(CLI::App& app, TrainCommand& c) {
+  add_data_options(app, c.data);
+  add_model_options(app, c.model);
+  app.add_option("--optimizer", c.optimizer, "sgd (default), momentum or adam")
+      ->check(one_of({"sgd", "momentum", "adam"}))
+      ->type_name("sgd|momentum|adam");
+  app.add_option("--lr", c.learning_rate,
+                 "learning rate η (default: the data set's for sgd, η(1−μ) for momentum, 0.001 for adam)")
+      ->check(positive_number())->type_name("X");
+  app.add_option("--momentum", c.momentum, "momentum μ, in [0, 1) (default 0.9)")
+      ->check(CLI::Validator(
+          [](std::string& s) -> std::string {
+            const std::optional<double> mu = parse_number(s);
+            return mu && *mu >= 0.0 && *mu < 1.0 ? "" : fmt::format("expected a number in [0, 1), got '{}'", s);
+          },
+          "NUMBER"));
+  app.add_option("--batch-size", c.batch_size, "examples per step; 0 = the whole set (default: the data set's)")
+      ->check(count())->type_name("N");
+  app.add_option("--epochs", c.epochs, "passes over the training set (default: the data set's)")->check(positive_count())->type_name("N");
+  app.add_option_function<std::string>(
+         "--gradients",
+         [&c](const std::string& s) {
+           if (s == "autodiff") c.gradients = nn::GradientSource::autodiff;
+           else if (s == "backprop") c.gradients = nn::GradientSource::backprop;
+           else throw CLI::ValidationError("--gradients", fmt::format("expected autodiff or backprop, got '{}'", s));
+         },
+         "where ∂C/∂θ comes from: autodiff (the engine, default) or backprop (BP1–BP4 by hand)")
+      ->type_name("autodiff|backprop");
+  app.add_option("--csv", c.csv, "write each epoch's train/test loss and accuracy to FILE (CSV)")->type_name("FILE");
+  app.add_option("--save", c.save, "save a checkpoint in DIR at the end")->type_name("DIR");
+  app.add_option("--resume", c.resume, "start from the checkpoint in DIR, going on after its epochs")
+      ->type_name("DIR")
+      ->check(existing_directory());
+  app.add_option("--progress", c.progress, "auto (a live line on a terminal, default), always, never")
+      ->check(one_of({"auto", "always", "never"}))
+      ->type_name("auto|always|never");
+}
+
+int run_train(const TrainCommand& c, std::FILE* out) {
+  DataOptions data_options = c.data;
+  data_options.seed = c.model.seed_or_default();
+  const DataSet data = load_data_set(data_options);
+  std::size_t first_epoch = 1;
+  nn::Mlp net = starting_network(c, data, first_epoch);
+  const nn::Cost cost = build_cost(c.model, data);
+  const std::unique_ptr<nn::Optimizer> optimizer = make_optimizer(c, data, net);
+
+  nn::TrainOptions t;
+  t.batch_size = c.batch_size.value_or(data.defaults.batch_size);  // larger than the set: train() says so
+  t.epochs = c.epochs.value_or(data.defaults.epochs);
+  t.shuffle_seed = c.model.seed_or_default();
+  t.first_epoch = first_epoch;
+  t.gradients = c.gradients;
+  const std::size_t last_epoch = first_epoch + t.epochs - 1;
+
+  fmt::print(out, "tapegrad train: {} ({} training, {} test examples)\n", data.name, data.train.size(), data.test.size());
+  fmt::print(out, "  network {} {} hidden, {} output; cost {}\n", sizes_str(net.sizes()), to_string(net.hidden()),
+             to_string(net.output()), nn::describe(cost));
+  fmt::print(out, "  {} η={:g}, batch {}, epochs {}..{}, seed {}, gradients by {}\n", optimizer->name(),
+             optimizer->learning_rate(), t.batch_size == 0 ? data.train.size() : t.batch_size, first_epoch, last_epoch,
+             c.model.seed_or_default(), to_string(c.gradients));
+  if (!c.resume.empty()) {
+    fmt::print(out, "  resumed from {} after epoch {}\n", c.resume, first_epoch - 1);
+    if (optimizer->name() != "sgd")
+      fmt::print(out, "  note: {}'s running averages are not kept in checkpoints; they start again from 0\n",
+                 optimizer->name());
+  }
+  std::fflush(out);
+
+  const bool live = c.progress == "always" || (c.progress == "auto" && is_terminal(out));
+  Progress progress(out, live, last_epoch);
+  std::vector<std::string> csv_lines = c.csv.empty() || c.resume.empty() ? std::vector<std::string>{} : earlier_rows(c.csv, first_epoch);
+  std::vector<EpochRow> rows;
+  Clock::time_point epoch_start = Clock::now(), last_step = epoch_start;
+  std::size_t examples = 0;
+
+  const auto on_step = [&](const nn::StepReport& s) {
+    last_step = Clock::now();
+    examples = s.examples;
+    progress.step(s, s.examples / std::chrono::duration<double>(last_step - epoch_start).count());
+  };
+  const auto on_epoch = [&](const nn::EpochReport& e) {
+    EpochRow r;
+    r.epoch = e.epoch;
+    r.train_loss = e.loss;
+    r.train_accuracy = e.accuracy;
+    const nn::Evaluation test = nn::evaluate(net, data.test.X, data.test.Y, cost);
+    r.test_loss = test.cost;
+    r.test_accuracy = test.accuracy;
+    r.seconds = std::chrono::duration<double>(last_step - epoch_start).count();
+    r.examples_per_second = r.seconds > 0 ? examples / r.seconds : 0.0;
+    rows.push_back(r);
+    if (!c.csv.empty()) {
+      csv_lines.push_back(csv_row(r, data.classification()));
+      std::string text = std::string(csv_header) + "\n";
+      for (const std::string& line : csv_lines) text += line + "\n";
+      write_file_atomically(c.csv, text);
+    }
+    if (live) {
+      progress.clear();
+      if (data.classification())
+        fmt::print(out, "epoch {}/{}  train loss {:.4f} accuracy {}  test loss {:.4f} accuracy {}  {} examples/s\n",
+                   r.epoch, last_epoch, r.train_loss, percent(r.train_accuracy), r.test_loss, percent(r.test_accuracy),
+                   with_commas(r.examples_per_second));
+      else
+        fmt::print(out, "epoch {}/{}  train loss {:.6f}  test loss {:.6f}  {} examples/s\n", r.epoch, last_epoch,
+                   r.train_loss, r.test_loss, with_commas(r.examples_per_second));
+      std::fflush(out);
+    }
+    epoch_start = Clock::now();
+  };
+  const nn::TrainResult result = nn::train(net, data.train.X, data.train.Y, cost, *optimizer, t, on_epoch, on_step);
+  progress.clear();
+
+  if (!live) {  // not a terminal: the epochs as one table at the end, at most about 20 rows of it
+    fmt::print(out, "{:>6} {:>12} {:>10} {:>12} {:>10} {:>9} {:>12}\n", "epoch", "train loss", "train acc", "test loss",
+               "test acc", "seconds", "examples/s");
+    const std::size_t every = (rows.size() + 19) / 20;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if ((i + 1) % every != 0 && i + 1 != rows.size()) continue;
+      const EpochRow& r = rows[i];
+      fmt::print(out, "{:>6} {:>12.6f} {:>10} {:>12.6f} {:>10} {:>9.3f} {:>12}\n", r.epoch, r.train_loss,
+                 data.classification() ? percent(r.train_accuracy) : "-", r.test_loss,
+                 data.classification() ? percent(r.test_accuracy) : "-", r.seconds, with_commas(r.examples_per_second));
+    }
+    if (every > 1) fmt::print(out, "(every {}th epoch shown{})\n", every, c.csv.empty() ? "; --csv FILE keeps them all" : "");
+  }
+  if (result.reason == nn::StopReason::diverged) {
+    fmt::print(out, "training diverged in epoch {}: the loss is {} (is η = {:g} too large?); nothing saved\n",
+               rows.back().epoch, result.loss.back(), optimizer->learning_rate());
+    return 1;
+  }
+  const EpochRow& last = rows.back();
+  if (data.classification())
+    fmt::print(out, "after epoch {}: test accuracy {}, test loss {:.6f}\n", last.epoch, percent(last.test_accuracy), last.test_loss);
+  else
+    fmt::print(out, "after epoch {}: test loss {:.6f}\n", last.epoch, last.test_loss);
+  if (!c.csv.empty()) fmt::print(out, "per-epoch figures: {}\n", c.csv);
+  if (!c.save.empty()) {
+    nn::save_checkpoint(net, c.save,
+                        {{"epochs", std::to_string(last.epoch)},
+                         {"data", data.name},
+                         {"cost", to_string(cost.kind)},
+                         {"cost_description", nn::describe(cost)},
+                         {"optimizer", optimizer->name()},
+                         {"learning_rate", fmt::format("{:g}", optimizer->learning_rate())},
+                         {"batch_size", std::to_string(t.batch_size)},
+                         {"seed", std::to_string(c.model.seed_or_default())},
+                         {"train_loss", fmt::format("{:.9g}", last.train_loss)},
+                         {"test_loss", fmt::format("{:.9g}", last.test_loss)},
+                         {"test_accuracy", fmt::format("{:.6f}", last.test_accuracy)}});
+    fmt::print(out, "checkpoint saved in {} (tapegrad eval --checkpoint {})\n", c.save, c.save);
+  }
+  return 0;
+}
+
+}  // namespace tg::cli

@@ -1,0 +1,39 @@
+// `tapegrad train`: trains a network on a data set, shows its progress, writes the per-epoch
+// losses and accuracies as CSV, and saves a checkpoint that `--resume` continues from.
+#pragma once
+
+#include <cstddef>
+#include <cstdio>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/options.hpp"
+#include "nn/train.hpp"
+
+namespace tg::cli {
+
+struct TrainCommand {
+  DataOptions data;
+  ModelOptions model;
+  std::string optimizer = "sgd";          // sgd, momentum, adam
+  std::optional<double> learning_rate;    // default: the data set's (SGD), its (1 − μ) (momentum), 1e-3 (Adam)
+  double momentum = 0.9;                  // μ
+  std::optional<std::size_t> batch_size;  // 0: full batch
+  std::optional<std::size_t> epochs;
+  nn::GradientSource gradients = nn::GradientSource::autodiff;
+  std::string csv;      // per-epoch figures, rewritten after every epoch
+  std::string save;     // checkpoint directory written at the end
+  std::string resume;   // checkpoint directory to start from
+  std::string progress = "auto";  // auto (live on a terminal), always, never
+};
+
+// Registers the subcommand's options on `app` (the "train" subcommand).
+void add_train_options(CLI::App& app, TrainCommand& command);
+
+// Runs it; prints to out. Returns the exit code: 0, or 1 when training diverged.
+// Bad settings and unreadable files throw.
+int run_train(const TrainCommand& command, std::FILE* out);
+
+}  // namespace tg::cli

@@ -1,0 +1,126 @@
+#include "cli/verify_command.hpp"
+
+#include <filesystem>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/problem.hpp"
+#include "cli/files.hpp"
+#include "nn/compare.hpp"
+#include "nn/npy.hpp"
+#include "nn/train.hpp"
+
+namespace tg::cli {
+
+namespace {
+
+std::vector<std::size_t> first_n(std::size_t n) {
+  std::vector<std::size_t> index(n);
+  for (std::size_t j = 0; j < n; ++j) index[j] = j;
+  return index;
+}
+
+nlohmann::ordered_json file_entry(const std::string& file, const Tensor& t) {
+  return {{"file", file}, {"shape", std::vector<std::size_t>(t.shape().begin(), t.shape().end())}};
+}
+
+}  // namespace
+
+void write_dump(const std::string& dir, const nn::Mlp& net, const nn::Cost& cost, const Tensor& X, const Tensor& Y) {
+  namespace fs = std::filesystem;
+  fs::create_directories(dir);
+  const auto put = [&](const std::string& file, const Tensor& t) {
+    write_file_atomically(fs::path(dir) / file, nn::encode_npy(t));
+    return file_entry(file, t);
+  };
+  // In net.parameters() order: ∂C/∂W^2, ∂C/∂b^2, ..., ∂C/∂b^L.
+  const std::vector<Tensor> by_backprop = nn::gradients(net, X, Y, cost, nn::GradientSource::backprop);
+  const std::vector<Tensor> by_autodiff = nn::gradients(net, X, Y, cost, nn::GradientSource::autodiff);
+
+  nlohmann::ordered_json index;
+  index["format"] = "tapegrad-verify-dump";
+  index["version"] = 1;
+  index["notation"] = "Nielsen: z^l = W^l a^(l-1) + b^l, a^l = act(z^l), one column per example";
+  index["sizes"] = net.sizes();
+  index["hidden_activation"] = to_string(net.hidden());
+  index["output_activation"] = to_string(net.output());
+  index["cost"] = {{"kind", to_string(cost.kind)},
+                   {"reduction", cost.reduction == nn::Reduction::mean ? "mean" : "sum"},
+                   {"regularization", cost.regularization == nn::Regularization::none ? "none"
+                                      : cost.regularization == nn::Regularization::l2 ? "l2: lambda/(2n) sum W^2"
+                                                                                       : "l2_total: lambda/2 sum W^2"},
+                   {"lambda", cost.lambda},
+                   {"n", cost.training_set_size == 0 ? X.shape()[1] : cost.training_set_size},
+                   {"value", nn::evaluate_cost(net, X, Y, cost)},
+                   {"description", nn::describe(cost)}};
+  index["X"] = put("X.npy", X);
+  index["Y"] = put("Y.npy", Y);
+  nlohmann::ordered_json layers = nlohmann::ordered_json::array();
+  for (std::size_t l = 2; l <= net.num_layers(); ++l) {
+    const std::size_t i = 2 * (l - 2);  // ∂C/∂W^l at i, ∂C/∂b^l at i + 1
+    layers.push_back({{"layer", l},
+                      {"W", put(fmt::format("W{}.npy", l), net.layer(l).W.value())},
+                      {"b", put(fmt::format("b{}.npy", l), net.layer(l).b.value())},
+                      {"dW_backprop", put(fmt::format("dW{}.backprop.npy", l), by_backprop[i])},
+                      {"dW_autodiff", put(fmt::format("dW{}.autodiff.npy", l), by_autodiff[i])},
+                      {"db_backprop", put(fmt::format("db{}.backprop.npy", l), by_backprop[i + 1])},
+                      {"db_autodiff", put(fmt::format("db{}.autodiff.npy", l), by_autodiff[i + 1])}});
+  }
+  index["layers"] = layers;
+  write_file_atomically(fs::path(dir) / "index.json", index.dump(2) + "\n");
+}
+
+void add_verify_options(CLI::App& app, VerifyCommand& c) {
+  app.add_option("--checkpoint", c.checkpoint, "verify the network saved in DIR (default: a new one)")
+      ->type_name("DIR")
+      ->check(existing_directory());
+  add_data_options(app, c.data);
+  add_model_options(app, c.model);
+  app.add_option("--batch", c.batch, "how many training examples form the batch (default 10)")->check(positive_count())->type_name("N");
+  app.add_flag("--numeric", c.numeric, "also compare with central finite differences (2 forward passes per weight)");
+  app.add_option("--eps", c.eps, "finite differences' step (default 1e-6)")->check(positive_number())->type_name("X");
+  app.add_option("--tolerance", c.tolerance, "largest relative difference allowed, BP1–BP4 vs autodiff (default 1e-10)")
+      ->check(positive_number())->type_name("X");
+  app.add_option("--numeric-tolerance", c.numeric_tolerance,
+                 "largest relative difference allowed vs finite differences (default 1e-6)")
+      ->check(positive_number())->type_name("X");
+  app.add_option("--dump", c.dump, "write the batch, the weights and both gradients as .npy files in DIR")
+      ->type_name("DIR");
+}
+
+int run_verify(const VerifyCommand& c, std::FILE* out) {
+  const Problem s = c.checkpoint.empty() ? new_problem(c.data, c.model) : load_problem(c.checkpoint, c.data, c.model);
+  const std::size_t m = std::min(c.batch, s.data.train.size());
+  const Tensor X = nn::select_columns(s.data.train.X, first_n(m));
+  const Tensor Y = nn::select_columns(s.data.train.Y, first_n(m));
+
+  fmt::print(out, "tapegrad verify: {} {} {} hidden, {} output, {} on the first {} training examples of {}\n",
+             c.checkpoint.empty() ? "a new network" : c.checkpoint, sizes_str(s.net.sizes()), to_string(s.net.hidden()),
+             to_string(s.net.output()), nn::describe(s.cost), m, s.data.name);
+  const nn::CompareReport report = nn::compare(s.net, X, Y, s.cost, {c.numeric, c.eps});
+  fmt::print(out, "{}", nn::format_report(report));
+  if (!c.dump.empty()) {
+    write_dump(c.dump, s.net, s.cost, X, Y);
+    fmt::print(out, "dumped the batch, the weights and both gradients in {} (see {}/index.json)\n", c.dump, c.dump);
+  }
+
+  bool ok = true;
+  if (!(report.max_rel_autodiff() <= c.tolerance)) {  // NaN fails too
+    fmt::print(out, "FAIL: BP1–BP4 and autodiff differ by a relative {:.3g} > tolerance {:.3g}\n",
+               report.max_rel_autodiff(), c.tolerance);
+    ok = false;
+  }
+  if (c.numeric && !(report.max_rel_numeric() <= c.numeric_tolerance)) {
+    fmt::print(out, "FAIL: BP1–BP4 and finite differences differ by a relative {:.3g} > tolerance {:.3g}\n",
+               report.max_rel_numeric(), c.numeric_tolerance);
+    ok = false;
+  }
+  if (ok)
+    fmt::print(out, "OK: BP1–BP4 and autodiff agree to a relative {:.3g}{}\n", report.max_rel_autodiff(),
+               c.numeric ? fmt::format(", and finite differences to {:.3g}", report.max_rel_numeric()) : "");
+  return ok ? 0 : 1;
+}
+
+}  // namespace tg::cli

@@ -1,0 +1,110 @@
+// The program's command line (cli/app.cpp): help, version, exit codes, and a one-line error
+// naming the option for every wrong flag or value.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "support/run_tapegrad.hpp"
+
+using tg::test::contains;
+using tg::test::count_lines;
+using tg::test::run_tapegrad;
+
+TEST_CASE("tapegrad --help lists every command, and each command's --help its options") {
+  const auto top = run_tapegrad({"--help"});
+  CHECK(top.code == 0);
+  for (const char* command : {"train", "verify", "eval", "demo"}) CHECK(contains(top.out, command));
+  CHECK(contains(top.out, "Exit codes"));
+  CHECK(run_tapegrad({}).out == top.out);  // no command: the same summary
+
+  const std::vector<std::pair<std::string, std::vector<std::string>>> expected{
+      {"train", {"--data", "--sizes", "--hidden", "--output", "--cost", "--l2", "--optimizer", "--lr", "--batch-size",
+                 "--epochs", "--seed", "--csv", "--save", "--resume", "--progress", "--gradients"}},
+      {"verify", {"--checkpoint", "--data", "--sizes", "--batch", "--numeric", "--tolerance", "--dump"}},
+      {"eval", {"--checkpoint", "--data", "--cost"}},
+      {"demo", {"--dot"}}};
+  for (const auto& [command, options] : expected) {
+    INFO("tapegrad " << command << " --help");
+    const auto help = run_tapegrad({command, "--help"});
+    CHECK(help.code == 0);
+    CHECK(help.err.empty());
+    for (const std::string& option : options) CHECK_MESSAGE(contains(help.out, option), option);
+  }
+}
+
+TEST_CASE("tapegrad --version") {
+  const auto r = run_tapegrad({"--version"});
+  CHECK(r.code == 0);
+  CHECK(r.out == "tapegrad " TG_VERSION "\n");
+}
+
+TEST_CASE("a wrong flag or value is one line on stderr naming it, and exit code 2") {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
+      {{"bogus"}, "bogus"},
+      {{"train", "--bogus"}, "--bogus"},
+      {{"train", "--lr"}, "--lr"},
+      {{"train", "--lr", "-1"}, "--lr: expected a number > 0, got '-1'"},
+      {{"train", "--lr", "0"}, "--lr"},
+      {{"train", "--lr", "nan"}, "--lr"},
+      {{"train", "--lr", "0.1x"}, "--lr"},
+      {{"train", "--epochs", "0"}, "--epochs: expected a whole number >= 1, got '0'"},
+      {{"train", "--batch-size", "-3"}, "--batch-size: expected a whole number >= 0, got '-3'"},
+      {{"train", "--sizes", "2,x,2"}, "--sizes"},
+      {{"train", "--sizes", "2,0,2"}, "--sizes"},
+      {{"train", "--hidden", "banana"}, "--hidden: unknown activation 'banana'"},
+      {{"train", "--output", "soft"}, "--output"},
+      {{"train", "--init", "zeros"}, "--init"},
+      {{"train", "--cost", "hinge"}, "--cost"},
+      {{"train", "--reduction", "max"}, "--reduction"},
+      {{"train", "--l2", "-0.1"}, "--l2: expected a number >= 0"},
+      {{"train", "--l2-form", "half"}, "--l2-form"},
+      {{"train", "--optimizer", "sgdd"}, "--optimizer: expected sgd, momentum, adam, got 'sgdd'"},
+      {{"train", "--momentum", "1"}, "--momentum: expected a number in [0, 1)"},
+      {{"train", "--seed", "-1"}, "--seed"},
+      {{"train", "--gradients", "magic"}, "--gradients"},
+      {{"train", "--progress", "sometimes"}, "--progress"},
+      {{"train", "--resume", "/nonexistent/tapegrad"}, "--resume: no directory '/nonexistent/tapegrad'"},
+      {{"verify", "--batch", "0"}, "--batch"},
+      {{"verify", "--eps", "-1e-6"}, "--eps"},
+      {{"verify", "--tolerance", "x"}, "--tolerance"},
+      {{"eval"}, "--checkpoint"},
+      {{"eval", "--checkpoint", "/nonexistent/tapegrad"}, "--checkpoint: no directory"},
+      {{"demo", "--dot"}, "--dot"},
+      {{"train", "verify"}, "verify"},
+  };
+  for (const auto& [args, names] : cases) {
+    std::string line;
+    for (const std::string& a : args) line += a + " ";
+    INFO("tapegrad " << line);
+    const auto r = run_tapegrad(args);
+    CHECK(r.code == 2);
+    CHECK(r.out.empty());
+    CHECK(count_lines(r.err) == 1);
+    CHECK(r.err.rfind("tapegrad: ", 0) == 0);
+    CHECK_MESSAGE(contains(r.err, names), r.err);
+  }
+}
+
+TEST_CASE("a command that fails says so in one line on stderr, with exit code 1") {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
+      {{"train", "--data", "no-such-set"}, "tapegrad train: unknown data set 'no-such-set'"},
+      {{"train", "--data", "moons", "--sizes", "3,4,2"}, "--sizes [3,4,2] does not fit data set 'moons'"},
+      {{"train", "--data", "moons", "--sizes", "2"}, "at least an input and an output layer"},
+      {{"train", "--data", "moons", "--batch-size", "5000"}, "batch_size 5000 is larger than the 1000 examples"},
+      {{"verify", "--data", "xor", "--sizes", "2,3,2"}, "tapegrad verify: --sizes [2,3,2] does not fit data set 'xor'"},
+  };
+  for (const auto& [args, message] : cases) {
+    INFO(message);
+    const auto r = run_tapegrad(args);
+    CHECK(r.code == 1);
+    CHECK(count_lines(r.err) == 1);
+    CHECK_MESSAGE(contains(r.err, message), r.err);
+  }
+}
+
+TEST_CASE("tapegrad demo is the seed 002 demo") {
+  const auto r = run_tapegrad({"demo"});
+  CHECK(r.code == 0);
+  CHECK(contains(r.out, "autodiff and finite differences agree."));
+}

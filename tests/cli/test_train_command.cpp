@@ -1,0 +1,164 @@
+// `tapegrad train` (cli/train_command.cpp): per-epoch CSV, checkpoints, --resume going on
+// exactly where a run stopped, progress only on a terminal, and divergence reported.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "nn/checkpoint.hpp"
+#include "support/run_tapegrad.hpp"
+#include "support/temp_dir.hpp"
+
+using tg::test::contains;
+using tg::test::run_tapegrad;
+using tg::test::TempDir;
+
+namespace {
+
+std::vector<std::string> lines_of(const std::string& file) {
+  std::ifstream in(file);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+std::vector<std::string> fields(const std::string& line) {
+  std::vector<std::string> f;
+  std::stringstream in(line);
+  for (std::string field; std::getline(in, field, ',');) f.push_back(field);
+  if (!line.empty() && line.back() == ',') f.emplace_back();
+  return f;
+}
+
+// Every weight and bias of the checkpoint in dir, in order.
+std::vector<double> weights(const std::string& dir) {
+  std::vector<double> w;
+  for (const tg::Variable& p : tg::nn::load_checkpoint(dir).parameters())
+    w.insert(w.end(), p.value().begin(), p.value().end());
+  return w;
+}
+
+const std::vector<std::string> moons{"train", "--data", "moons", "--train-size", "200", "--test-size", "100"};
+
+std::vector<std::string> with(std::vector<std::string> args, const std::vector<std::string>& more) {
+  args.insert(args.end(), more.begin(), more.end());
+  return args;
+}
+
+}  // namespace
+
+TEST_CASE("train writes one CSV row per epoch and a checkpoint that eval reads") {
+  TempDir dir("train");
+  const auto r = run_tapegrad(with(moons, {"--epochs", "4", "--csv", dir / "m.csv", "--save", dir / "ckpt"}));
+  REQUIRE(r.code == 0);
+  CHECK(r.err.empty());
+  CHECK(contains(r.out, "moons (200 training, 100 test examples)"));
+  CHECK(contains(r.out, "network [2,16,2] tanh hidden, softmax output"));
+
+  const std::vector<std::string> csv = lines_of(dir / "m.csv");
+  REQUIRE(csv.size() == 5);
+  CHECK(csv[0] == "epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,examples_per_second");
+  for (std::size_t e = 1; e <= 4; ++e) {
+    const auto f = fields(csv[e]);
+    REQUIRE(f.size() == 7);
+    CHECK(f[0] == std::to_string(e));
+    CHECK(std::stod(f[1]) > 0.0);
+    CHECK(std::stod(f[2]) >= 0.0);
+    CHECK(std::stod(f[2]) <= 1.0);
+    CHECK(std::stod(f[6]) > 0.0);  // examples per second
+  }
+  CHECK(std::stod(fields(csv[4])[1]) < std::stod(fields(csv[1])[1]));  // the loss fell
+  // The summary's test accuracy is the last row's.
+  CHECK(contains(r.out, fmt::format("after epoch 4: test accuracy {:.2f}%", 100 * std::stod(fields(csv[4])[4]))));
+
+  const tg::nn::CheckpointExtra extra = tg::nn::load_checkpoint_extra(dir / "ckpt");
+  CHECK(extra.at("epochs") == "4");
+  CHECK(extra.at("data") == "moons");
+  CHECK(extra.at("cost") == "log_likelihood");
+  CHECK(tg::nn::load_checkpoint(dir / "ckpt").sizes() == std::vector<std::size_t>{2, 16, 2});
+}
+
+TEST_CASE("--resume goes on after the checkpoint's epochs, exactly as a run that never stopped") {
+  TempDir dir("train");
+  REQUIRE(run_tapegrad(with(moons, {"--epochs", "4", "--save", dir / "straight"})).code == 0);
+  REQUIRE(run_tapegrad(with(moons, {"--epochs", "2", "--save", dir / "half", "--csv", dir / "h.csv"})).code == 0);
+  const auto r = run_tapegrad(
+      with(moons, {"--epochs", "2", "--resume", dir / "half", "--save", dir / "resumed", "--csv", dir / "h.csv"}));
+  REQUIRE(r.code == 0);
+  CHECK(contains(r.out, "epochs 3..4"));
+  CHECK(contains(r.out, "resumed from"));
+  CHECK(weights(dir / "resumed") == weights(dir / "straight"));  // SGD keeps no state: bit for bit
+  CHECK(tg::nn::load_checkpoint_extra(dir / "resumed").at("epochs") == "4");
+  // The CSV holds the whole history, epochs 1..4.
+  const std::vector<std::string> csv = lines_of(dir / "h.csv");
+  REQUIRE(csv.size() == 5);
+  for (std::size_t e = 1; e <= 4; ++e) CHECK(fields(csv[e])[0] == std::to_string(e));
+
+  // A stateful optimizer's averages are not in the checkpoint: said, not hidden.
+  const auto adam = run_tapegrad(with(moons, {"--epochs", "1", "--optimizer", "adam", "--resume", dir / "half"}));
+  CHECK(adam.code == 0);
+  CHECK(contains(adam.out, "adam's running averages are not kept in checkpoints"));
+
+  // The network options, when given, must be the checkpoint's.
+  const auto other = run_tapegrad(with(moons, {"--resume", dir / "half", "--sizes", "2,8,2"}));
+  CHECK(other.code == 1);
+  CHECK(contains(other.err, "the checkpoint's --sizes is [2,16,2], but [2,8,2] was given"));
+  const auto wrong_data = run_tapegrad({"train", "--data", "sine", "--resume", dir / "half"});
+  CHECK(wrong_data.code == 1);
+  CHECK(contains(wrong_data.err, "does not fit data set 'sine'"));
+}
+
+TEST_CASE("progress is live on a terminal only, and a log gets one table at the end") {
+  const auto quiet = run_tapegrad(with(moons, {"--epochs", "3"}));
+  REQUIRE(quiet.code == 0);
+  CHECK(!contains(quiet.out, "\r"));
+  CHECK(contains(quiet.out, "epoch   train loss  train acc"));
+  const auto live = run_tapegrad(with(moons, {"--epochs", "3", "--progress", "always"}));
+  REQUIRE(live.code == 0);
+  CHECK(contains(live.out, "\repoch 1/3 ["));
+  CHECK(contains(live.out, "examples/s"));
+  CHECK(contains(live.out, "epoch 3/3  train loss"));
+  const auto many = run_tapegrad({"train", "--data", "xor", "--epochs", "100"});
+  CHECK(tg::test::count_lines(many.out) < 40);  // every 5th epoch of 100
+  CHECK(contains(many.out, "(every 5th epoch shown"));
+}
+
+TEST_CASE("train on each built-in synthetic set, and on an MNIST-format directory") {
+  const auto x = run_tapegrad({"train", "--data", "xor"});  // seed 002's 2-2-1 task
+  CHECK(x.code == 0);
+  CHECK(contains(x.out, "network [2,2,1] sigmoid hidden, sigmoid output; cost cross_entropy"));
+  CHECK(contains(x.out, "test accuracy 100.00%"));
+
+  TempDir dir("train");
+  const auto s = run_tapegrad({"train", "--data", "sine", "--epochs", "50", "--csv", dir / "s.csv"});
+  CHECK(s.code == 0);
+  CHECK(contains(s.out, "identity output; cost quadratic"));
+  const auto row = fields(lines_of(dir / "s.csv").back());
+  CHECK(row[2].empty());  // regression: no accuracy
+  CHECK(std::stod(row[3]) < 0.01);
+
+  const auto sp = run_tapegrad({"train", "--data", "spirals", "--epochs", "3", "--optimizer", "momentum"});
+  CHECK(sp.code == 0);
+  CHECK(contains(sp.out, "momentum η=0.005"));  // η(1 − μ) of the data set's 0.05
+}
+
+TEST_CASE("gradients by BP1–BP4 train the same network as gradients by autodiff") {
+  TempDir dir("train");
+  REQUIRE(run_tapegrad(with(moons, {"--epochs", "2", "--save", dir / "a"})).code == 0);
+  REQUIRE(run_tapegrad(with(moons, {"--epochs", "2", "--gradients", "backprop", "--save", dir / "b"})).code == 0);
+  const auto a = weights(dir / "a"), b = weights(dir / "b");
+  REQUIRE(a.size() == b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) CHECK(a[i] == doctest::Approx(b[i]).epsilon(1e-10));
+}
+
+TEST_CASE("a diverging run stops with a message and saves nothing") {
+  TempDir dir("train");
+  const auto r = run_tapegrad({"train", "--data", "sine", "--lr", "1e6", "--epochs", "5", "--save", dir / "never"});
+  CHECK(r.code == 1);
+  CHECK(contains(r.out, "training diverged in epoch"));
+  CHECK(contains(r.out, "η = 1e+06 too large?"));
+  CHECK(!std::filesystem::exists(dir / "never"));
+}
