@@ -9,10 +9,12 @@
 #include <vector>
 
 #include "nn/checkpoint.hpp"
+#include "support/idx_files.hpp"
 #include "support/run_tapegrad.hpp"
 #include "support/temp_dir.hpp"
 
 using tg::test::contains;
+using tg::test::count_lines;
 using tg::test::run_tapegrad;
 using tg::test::TempDir;
 
@@ -122,7 +124,7 @@ TEST_CASE("progress is live on a terminal only, and a log gets one table at the 
   CHECK(contains(live.out, "examples/s"));
   CHECK(contains(live.out, "epoch 3/3  train loss"));
   const auto many = run_tapegrad({"train", "--data", "xor", "--epochs", "100"});
-  CHECK(tg::test::count_lines(many.out) < 40);  // every 5th epoch of 100
+  CHECK(count_lines(many.out) < 40);  // every 5th epoch of 100
   CHECK(contains(many.out, "(every 5th epoch shown"));
 }
 
@@ -161,4 +163,23 @@ TEST_CASE("a diverging run stops with a message and saves nothing") {
   CHECK(contains(r.out, "training diverged in epoch"));
   CHECK(contains(r.out, "η = 1e+06 too large?"));
   CHECK(!std::filesystem::exists(dir / "never"));
+}
+
+TEST_CASE("a damaged data file is a one-line error naming it, never a crash") {
+  using namespace tg::test;
+  TempDir dir("train");
+  const auto write_set = [&](const char* prefix, std::uint32_t n, std::size_t cut) {
+    Bytes pixels(n * 4, 7), labels(n, 3);
+    Bytes images = idx_file(tg::nn::data::IdxType::u8, {n, 2, 2}, pixels);
+    images.resize(images.size() - cut);  // cut bytes off the end
+    write_gz(dir.path / fmt::format("{}-images-idx3-ubyte.gz", prefix), images);
+    write_bytes(dir.path / fmt::format("{}-labels-idx1-ubyte", prefix), idx_file(tg::nn::data::IdxType::u8, {n}, labels));
+  };
+  write_set("train", 20, 0);
+  write_set("t10k", 10, 5);
+  const auto r = run_tapegrad({"train", "--data", dir.path.string()});
+  CHECK(r.code == 1);
+  CHECK(count_lines(r.err) == 1);
+  CHECK(contains(r.err, "t10k-images-idx3-ubyte.gz"));
+  CHECK(contains(r.err, "truncated"));
 }
