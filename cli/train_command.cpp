@@ -163,6 +163,10 @@ int run_train(const TrainCommand& c, std::FILE* out) {
   std::size_t examples = 0;
 
   const auto on_step = [&](const nn::StepReport& s) {
+    if (s.step == 0) {  // the epoch begins: time its steps only, not the evaluations around them
+      epoch_start = last_step = Clock::now();
+      return;
+    }
     last_step = Clock::now();
     examples = s.examples;
     progress.step(s, s.examples / std::chrono::duration<double>(last_step - epoch_start).count());
@@ -195,7 +199,6 @@ int run_train(const TrainCommand& c, std::FILE* out) {
                    r.train_loss, r.test_loss, with_commas(r.examples_per_second));
       std::fflush(out);
     }
-    epoch_start = Clock::now();
   };
   const nn::TrainResult result = nn::train(net, data.train.X, data.train.Y, cost, *optimizer, t, on_epoch, on_step);
   progress.clear();

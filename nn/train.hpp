@@ -74,12 +74,13 @@ struct EpochReport {
 };
 using EpochCallback = std::function<void(const EpochReport&)>;
 
-// What the per-step callback sees, after each optimizer step (for progress displays).
+// What the per-step callback sees: once as an epoch begins (step 0), then after each optimizer
+// step (for progress displays and timing).
 struct StepReport {
   std::size_t epoch;
-  std::size_t step;         // 1..steps in this epoch
+  std::size_t step;         // 0 (the epoch begins), then 1..steps
   std::size_t steps;        // the epoch's number of batches
-  std::size_t examples;     // examples used so far in this epoch
+  std::size_t examples;     // examples used so far in this epoch (0 at step 0)
 };
 using StepCallback = std::function<void(const StepReport&)>;
 
