@@ -6,6 +6,8 @@
 #   bench/run_epoch.sh [BATCH]      BATCH: examples per step (default 64)
 #   env: BUILD_DIR (default build), ROUNDS (default 3)
 #
+# Both run with OPENBLAS_NUM_THREADS=1: Debian's torch calls the pthread build of OpenBLAS, whose
+# threads torch.set_num_threads(1) does not limit (seen here: user + sys time above wall time).
 # The two programs alternate, ROUNDS times, so that load from elsewhere on the machine falls on
 # both alike; the table gives every round and the medians.
 set -euo pipefail
@@ -39,7 +41,7 @@ for ((r = 1; r <= rounds; r++)); do
     --progress never --csv "$tmp/epoch.csv" > "$tmp/train.log" 2>&1 || { cat "$tmp/train.log"; exit 1; }
   echo "tapegrad $(tail -n 1 "$tmp/epoch.csv")" >> "$results"
   if ((have_torch)); then
-    torch_json=$(/usr/bin/python3 bench/torch_epoch.py --batch "$batch" --epochs 1)
+    torch_json=$(OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/torch_epoch.py --batch "$batch" --epochs 1)
     echo "torch $torch_json" >> "$results"
   fi
 done

@@ -10,7 +10,7 @@ trap 'rm -f "$out"' EXIT
   cmake --build "$build" -j"$(nproc)" --target bench_step; } > "$out" 2>&1 || { cat "$out"; exit 1; }
 OPENBLAS_NUM_THREADS=1 "./$build/bench/bench_step" --benchmark_repetitions=5 \
   --benchmark_report_aggregates_only=true --benchmark_format=json > "$out"
-torch_json=$(/usr/bin/python3 bench/torch_step.py 2>/dev/null || echo '{}')
+torch_json=$(OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/torch_step.py 2>/dev/null || echo '{}')
 /usr/bin/python3 - "$out" "$torch_json" <<'PY'
 import json, sys
 runs = {b["run_name"]: b["real_time"] for b in json.load(open(sys.argv[1]))["benchmarks"] if b.get("aggregate_name") == "median"}
