@@ -149,8 +149,10 @@ int run_train(const TrainCommand& c, std::FILE* out) {
              c.model.seed_or_default(), to_string(c.gradients));
   if (!c.resume.empty()) {
     fmt::print(out, "  resumed from {} after epoch {}\n", c.resume, first_epoch - 1);
-    if (optimizer->name() != "sgd")
-      fmt::print(out, "  note: {}'s running averages are not kept in checkpoints; they start again from 0\n",
+    // The running averages (momentum's velocity, Adam's moments) and the step count come back
+    // too when the checkpoint was saved by the same rule; then the run goes on exactly.
+    if (!nn::load_optimizer_state(c.resume, *optimizer) && !optimizer->state().empty())
+      fmt::print(out, "  note: the checkpoint holds no {} state; its running averages start again from 0\n",
                  optimizer->name());
   }
   std::fflush(out);
@@ -239,7 +241,8 @@ int run_train(const TrainCommand& c, std::FILE* out) {
                          {"seed", std::to_string(c.model.seed_or_default())},
                          {"train_loss", fmt::format("{:.9g}", last.train_loss)},
                          {"test_loss", fmt::format("{:.9g}", last.test_loss)},
-                         {"test_accuracy", fmt::format("{:.6f}", last.test_accuracy)}});
+                         {"test_accuracy", fmt::format("{:.6f}", last.test_accuracy)}},
+                        optimizer.get());
     fmt::print(out, "checkpoint saved in {} (tapegrad eval --checkpoint {})\n", c.save, c.save);
   }
   return 0;

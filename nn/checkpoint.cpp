@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <regex>
 #include <iterator>
@@ -31,10 +32,10 @@ constexpr std::string_view temp_name = "checkpoint.json.tmp";  // written, fsync
 // ---------------------------------------------------------------------------------------------
 // Saving
 
-// The generation in a weight file's name: "W2.g3.npy" -> 3; nullopt for any other file, which
-// a save leaves alone.
+// The generation in a checkpoint file's name: "W2.g3.npy", "m.W2.g3.npy" -> 3; nullopt for any
+// other file, which a save leaves alone.
 std::optional<std::uint64_t> generation_of(const fs::path& file) {
-  static const std::regex pattern(R"([Wb][0-9]+\.g([0-9]{1,18})\.npy)");
+  static const std::regex pattern(R"((?:[a-z]+\.)?[Wb][0-9]+\.g([0-9]{1,18})\.npy)");
   std::smatch m;
   const std::string name = file.filename().string();
   if (!std::regex_match(name, m, pattern)) return std::nullopt;
@@ -117,6 +118,12 @@ struct Metadata {
   Activation hidden, output;
   std::vector<std::pair<Param, Param>> layers;  // (W^l, b^l) for l = 2..L
   CheckpointExtra extra;
+  struct OptimizerState {
+    std::string name;
+    std::size_t steps = 0;
+    std::map<std::string, std::vector<Param>> slots;  // per slot, one file per parameter, in order
+  };
+  std::optional<OptimizerState> optimizer;
 };
 
 // Typed access to checkpoint.json; every error names the file and the key, e.g. layers[0].W.shape.
@@ -250,6 +257,31 @@ Metadata read_metadata(const fs::path& dir) {
       meta.extra[key] = value.get<std::string>();
     }
   }
+
+  if (const auto it = root.find("optimizer"); it != root.end()) {
+    Metadata::OptimizerState o;
+    o.name = r.string(*it, "optimizer", "name");
+    const json& steps = r.at(*it, "optimizer", "steps");
+    if (!steps.is_number_unsigned()) r.fail("key 'optimizer.steps' should be a whole number, found {}", steps.dump());
+    o.steps = steps.get<std::size_t>();
+    const json& state = r.at(*it, "optimizer", "state");
+    if (!state.is_object()) r.fail("'optimizer.state' should be an object of slots, found {}", state.dump());
+    for (const auto& [slot, files] : state.items()) {
+      const std::string where = "optimizer.state." + slot;
+      if (!files.is_array() || files.size() != 2 * meta.layers.size())
+        r.fail("'{}' should list {} files, one per parameter, found {}", where, 2 * meta.layers.size(), files.dump());
+      for (std::size_t i = 0; i < files.size(); ++i) {
+        const std::string at = fmt::format("{}[{}]", where, i);
+        Metadata::Param p{r.file_name(files[i], at), r.extents(files[i], at, "shape")};
+        const Metadata::Param& param = i % 2 == 0 ? meta.layers[i / 2].first : meta.layers[i / 2].second;
+        if (p.shape != param.shape)
+          throw shape_error(fmt::format("load_checkpoint: '{}': '{}' has shape {} but its parameter has shape {}",
+                                        meta.json_file.string(), at, shape_str(p.shape), shape_str(param.shape)));
+        o.slots[slot].push_back(std::move(p));
+      }
+    }
+    meta.optimizer = std::move(o);
+  }
   return meta;
 }
 
@@ -274,7 +306,7 @@ Tensor read_param(const fs::path& dir, const Metadata& meta, const Metadata::Par
 
 }  // namespace
 
-void save_checkpoint(const Mlp& net, const fs::path& dir, const CheckpointExtra& extra) {
+void save_checkpoint(const Mlp& net, const fs::path& dir, const CheckpointExtra& extra, const Optimizer* optimizer) {
   std::error_code ec;
   if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
     throw checkpoint_error(fmt::format("save_checkpoint: '{}' exists and is not a directory", dir.string()));
@@ -295,24 +327,49 @@ void save_checkpoint(const Mlp& net, const fs::path& dir, const CheckpointExtra&
                       {"W", {{"file", fmt::format("W{}.g{}.npy", l, generation)}, {"shape", shape_json(layer.W.shape())}}},
                       {"b", {{"file", fmt::format("b{}.g{}.npy", l, generation)}, {"shape", shape_json(layer.b.shape())}}}});
   }
-  const json meta = {{"format", format_name},
-                     {"version", format_version},
-                     {"generation", generation},
-                     {"sizes", shape_json(net.sizes())},
-                     {"hidden_activation", to_string(net.hidden())},
-                     {"output_activation", to_string(net.output())},
-                     {"layers", layers},
-                     {"extra", extra}};
+  json meta = {{"format", format_name},
+               {"version", format_version},
+               {"generation", generation},
+               {"sizes", shape_json(net.sizes())},
+               {"hidden_activation", to_string(net.hidden())},
+               {"output_activation", to_string(net.output())},
+               {"layers", layers},
+               {"extra", extra}};
+
+  // Every file of the new generation: its name and its tensor.
+  std::vector<std::pair<std::string, const Tensor*>> files;
+  for (std::size_t l = 2; l <= net.num_layers(); ++l) {
+    files.emplace_back(layers[l - 2]["W"]["file"], &net.layer(l).W.value());
+    files.emplace_back(layers[l - 2]["b"]["file"], &net.layer(l).b.value());
+  }
+  Optimizer::State state;  // kept alive until the files are written
+  if (optimizer) {
+    const std::vector<Variable> params = net.parameters();
+    bool same = params.size() == optimizer->parameters().size();
+    for (std::size_t i = 0; same && i < params.size(); ++i) same = params[i].same_node(optimizer->parameters()[i]);
+    if (!same)
+      throw std::invalid_argument(fmt::format(
+          "save_checkpoint: the {} optimizer was built for other parameters than this network's", optimizer->name()));
+    state = optimizer->state();
+    json slots = json::object();
+    for (const auto& [slot, tensors] : state) {
+      json list = json::array();
+      for (std::size_t i = 0; i < tensors.size(); ++i) {
+        const std::string file = fmt::format("{}.{}{}.g{}.npy", slot, i % 2 == 0 ? "W" : "b", i / 2 + 2, generation);
+        list.push_back({{"file", file}, {"shape", shape_json(shape_of(tensors[i]))}});
+        files.emplace_back(file, &tensors[i]);
+      }
+      slots[slot] = list;
+    }
+    meta["optimizer"] = {{"name", optimizer->name()}, {"steps", optimizer->steps()}, {"state", slots}};
+  }
 
   SaveIo io;
   std::vector<fs::path> written;  // removed again if the save fails before its commit
   try {
-    for (std::size_t l = 2; l <= net.num_layers(); ++l) {
-      const json& entry = layers[l - 2];
-      for (const auto& [key, value] : {std::pair{"W", &net.layer(l).W}, std::pair{"b", &net.layer(l).b}}) {
-        written.push_back(dir / entry[key]["file"].get<std::string>());
-        io.write_durably(written.back(), encode_npy(value->value()));
-      }
+    for (const auto& [file, tensor] : files) {
+      written.push_back(dir / file);
+      io.write_durably(written.back(), encode_npy(*tensor));
     }
     written.push_back(dir / temp_name);
     io.write_durably(written.back(), meta.dump(2) + "\n");
@@ -359,5 +416,20 @@ Mlp load_checkpoint(const fs::path& dir) {
 }
 
 CheckpointExtra load_checkpoint_extra(const fs::path& dir) { return read_metadata(dir).extra; }
+
+bool load_optimizer_state(const fs::path& dir, Optimizer& opt) {
+  const Metadata meta = read_metadata(dir);
+  if (!meta.optimizer || meta.optimizer->name != opt.name()) return false;
+  Optimizer::State state;
+  for (const auto& [slot, params] : meta.optimizer->slots)
+    for (std::size_t i = 0; i < params.size(); ++i)
+      state[slot].push_back(read_param(dir, meta, params[i], fmt::format("{}'s {} of parameter {}", opt.name(), slot, i)));
+  try {
+    opt.restore(meta.optimizer->steps, state);
+  } catch (const std::exception& e) {
+    throw checkpoint_error(fmt::format("load_optimizer_state: '{}': {}", meta.json_file.string(), e.what()));
+  }
+  return true;
+}
 
 }  // namespace tg::nn

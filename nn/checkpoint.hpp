@@ -5,15 +5,19 @@
 //                          "output_activation": "softmax",
 //                          "layers": [{"layer": 2, "W": {"file": "W2.g3.npy", "shape": [100, 784]},
 //                                                  "b": {"file": "b2.g3.npy", "shape": [100, 1]}}, ...],
-//                          "extra": {"epoch": "12"}}
+//                          "extra": {"epoch": "12"},
+//                          "optimizer": {"name": "adam", "steps": 5640,            (when saved with one)
+//                                        "state": {"m": [{"file": "m.W2.g3.npy", "shape": [100, 784]},
+//                                                        {"file": "m.b2.g3.npy", ...}, ...], "v": [...]}}}
 //   dir/W2.g3.npy, dir/b2.g3.npy, ...   float64, C order: numpy.load("dir/W2.g3.npy")
+//   dir/m.W2.g3.npy, ...                the optimizer's running averages, one per parameter
 //
 // Saving never damages the checkpoint already in `dir`: the new weights go to files of a new
 // generation (g3 after g2), then checkpoint.json is replaced by rename(), the one commit point,
 // and only then are the old generation's files deleted. A save that fails or is killed before
 // the rename leaves the old checkpoint as it was; files it left behind are removed by the next
-// save. Files named W<l>.g<n>.npy and b<l>.g<n>.npy belong to the checkpoint; a save leaves
-// every other file in dir alone. One process should save into a directory at a time.
+// save. Files named W<l>.g<n>.npy and b<l>.g<n>.npy (optionally with a "<slot>." prefix)
+// belong to the checkpoint; a save leaves every other file in dir alone. One process should save into a directory at a time.
 #pragma once
 
 #include <cstddef>
@@ -24,6 +28,7 @@
 
 #include "nn/mlp.hpp"
 #include "nn/npy.hpp"
+#include "nn/optimizer.hpp"
 
 namespace tg::nn {
 
@@ -36,14 +41,21 @@ struct checkpoint_error : std::runtime_error {
 // Free-form notes kept with the weights, e.g. {"epoch": "12", "cost": "0.031"}.
 using CheckpointExtra = std::map<std::string, std::string>;
 
-// Saves net into dir (created if missing), replacing the checkpoint there atomically.
-void save_checkpoint(const Mlp& net, const std::filesystem::path& dir, const CheckpointExtra& extra = {});
+// Saves net into dir (created if missing), replacing the checkpoint there atomically; with an
+// optimizer (built for net.parameters()), also its state, so that training can resume exactly.
+void save_checkpoint(const Mlp& net, const std::filesystem::path& dir, const CheckpointExtra& extra = {},
+                     const Optimizer* optimizer = nullptr);
 
 // The network saved in dir. Every error names the file and what is wrong with it.
 Mlp load_checkpoint(const std::filesystem::path& dir);
 
 // The `extra` notes saved with the checkpoint in dir.
 CheckpointExtra load_checkpoint_extra(const std::filesystem::path& dir);
+
+// Puts the optimizer state saved in dir back into opt (built for the loaded network's
+// parameters). Returns false, leaving opt as it was, when the checkpoint holds no state of an
+// optimizer of opt's kind (none saved, or another rule's); a damaged state throws.
+bool load_optimizer_state(const std::filesystem::path& dir, Optimizer& opt);
 
 namespace detail {
 // Test seam: when n > 0, the n-th I/O step of each save_checkpoint call on this thread (opening,

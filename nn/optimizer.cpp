@@ -1,5 +1,6 @@
 #include "nn/optimizer.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -48,6 +49,30 @@ void Optimizer::set_learning_rate(double eta) {
 }
 
 void Optimizer::reset() { t_ = 0; }
+
+void Optimizer::restore(std::size_t steps, const State& given) {
+  const State own = state();
+  const auto names = [](const State& s) {
+    std::string list;
+    for (const auto& [name, slot] : s) list += (list.empty() ? "" : ", ") + name;
+    return list.empty() ? std::string("none") : list;
+  };
+  if (given.size() != own.size() || !std::equal(given.begin(), given.end(), own.begin(),
+                                                [](const auto& a, const auto& b) { return a.first == b.first; }))
+    throw std::invalid_argument(fmt::format("{}::restore: the state has slots ({}), but {} keeps ({})", who_, names(given),
+                                            name(), names(own)));
+  for (const auto& [slot, tensors] : given) {
+    if (tensors.size() != params_.size())
+      throw shape_error(fmt::format("{}::restore: slot '{}' holds {} tensors for {} parameters", who_, slot,
+                                    tensors.size(), params_.size()));
+    for (std::size_t i = 0; i < params_.size(); ++i)
+      if (!same_shape(tensors[i], params_[i].value()))
+        throw shape_error(fmt::format("{}::restore: slot '{}' tensor {} has shape {} but its parameter has shape {}", who_,
+                                      slot, i, shape_str(tensors[i]), shape_str(params_[i].value())));
+  }
+  restore_slots(given);
+  t_ = steps;
+}
 
 std::vector<Tensor> Optimizer::zeros_like_parameters() const {
   std::vector<Tensor> z;

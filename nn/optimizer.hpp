@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,15 @@ class Optimizer {
   virtual void reset();
   virtual std::string name() const = 0;  // "sgd", "momentum", "adam"
 
+  // What the rule has learnt along the way, for checkpoints: named slots of one tensor per
+  // parameter (Momentum: "velocity"; Adam: "m" and "v"; Sgd: none). With steps() it is all a
+  // resumed run needs to go on exactly as if it had never stopped.
+  using State = std::map<std::string, std::vector<Tensor>>;
+  virtual State state() const { return {}; }
+  // Puts back a state() taken after `steps` updates. Its slots and their shapes must be this
+  // optimizer's own (std::invalid_argument or tg::shape_error otherwise, nothing changed).
+  void restore(std::size_t steps, const State& state);
+
  protected:
   // `who` names the optimizer in error messages.
   Optimizer(std::vector<Variable> params, double eta, const char* who);
@@ -58,6 +68,8 @@ class Optimizer {
   virtual Tensor delta(std::size_t i, const Tensor& g) = 0;
   // Zeros shaped like each parameter (for velocities and moments).
   std::vector<Tensor> zeros_like_parameters() const;
+  // Takes the slots of a checked state (see restore).
+  virtual void restore_slots(const State&) {}
 
  private:
   std::vector<Variable> params_;
@@ -86,9 +98,11 @@ class Momentum : public Optimizer {
   const std::vector<Tensor>& velocities() const { return v_; }
   void reset() override;
   std::string name() const override { return "momentum"; }
+  State state() const override { return {{"velocity", v_}}; }
 
  protected:
   Tensor delta(std::size_t i, const Tensor& g) override;
+  void restore_slots(const State& s) override { v_ = s.at("velocity"); }
 
  private:
   double mu_;
@@ -112,9 +126,14 @@ class Adam : public Optimizer {
   const std::vector<Tensor>& second_moments() const { return v_; }
   void reset() override;
   std::string name() const override { return "adam"; }
+  State state() const override { return {{"m", m_}, {"v", v_}}; }
 
  protected:
   Tensor delta(std::size_t i, const Tensor& g) override;
+  void restore_slots(const State& s) override {
+    m_ = s.at("m");
+    v_ = s.at("v");
+  }
 
  private:
   double beta1_, beta2_, epsilon_;

@@ -99,10 +99,19 @@ TEST_CASE("--resume goes on after the checkpoint's epochs, exactly as a run that
   REQUIRE(csv.size() == 5);
   for (std::size_t e = 1; e <= 4; ++e) CHECK(fields(csv[e])[0] == std::to_string(e));
 
-  // A stateful optimizer's averages are not in the checkpoint: said, not hidden.
-  const auto adam = run_tapegrad(with(moons, {"--epochs", "1", "--optimizer", "adam", "--resume", dir / "half"}));
-  CHECK(adam.code == 0);
-  CHECK(contains(adam.out, "adam's running averages are not kept in checkpoints"));
+  // Adam's moments and step count are saved too: 2 + 2 epochs are 4 in one go, bit for bit.
+  const std::vector<std::string> adam{"--optimizer", "adam", "--lr", "0.01"};
+  REQUIRE(run_tapegrad(with(with(moons, adam), {"--epochs", "4", "--save", dir / "adam4"})).code == 0);
+  REQUIRE(run_tapegrad(with(with(moons, adam), {"--epochs", "2", "--save", dir / "adam2"})).code == 0);
+  const auto adam_resumed =
+      run_tapegrad(with(with(moons, adam), {"--epochs", "2", "--resume", dir / "adam2", "--save", dir / "adam2+2"}));
+  REQUIRE(adam_resumed.code == 0);
+  CHECK(!contains(adam_resumed.out, "note:"));
+  CHECK(weights(dir / "adam2+2") == weights(dir / "adam4"));
+  // Resuming an SGD checkpoint with Adam: no moments to restore, and the output says so.
+  const auto switched = run_tapegrad(with(with(moons, adam), {"--epochs", "1", "--resume", dir / "half"}));
+  CHECK(switched.code == 0);
+  CHECK(contains(switched.out, "note: the checkpoint holds no adam state"));
 
   // The network options, when given, must be the checkpoint's.
   const auto other = run_tapegrad(with(moons, {"--resume", dir / "half", "--sizes", "2,8,2"}));

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "nn/checkpoint.hpp"
+#include "nn/train.hpp"
 #include "support/temp_dir.hpp"
 #include "support/random.hpp"
 
@@ -369,4 +370,99 @@ TEST_CASE("checkpoint: softmax as a hidden activation in a hand-edited JSON is r
   json.replace(json.find("\"softmax\""), 9, "\"tanh\"");
   write_bytes(tmp.path / "checkpoint.json", json);
   CHECK(load_checkpoint(tmp.path).sizes() == std::vector<std::size_t>{2, 3, 1});
+}
+
+TEST_CASE("checkpoint: an optimizer's state is saved with the weights and restored exactly") {
+  TempDir tmp;
+  Mlp net({3, 4, 2}, Activation::tanh, Activation::softmax, 1);
+  Adam adam(net.parameters(), 0.01);
+  const Tensor X = tg::test::random_tensor({3, 6}, tg::test::Domain::any, 2);
+  const Tensor Y = tg::test::random_tensor({2, 6}, tg::test::Domain::positive, 3);
+  const Cost c{CostKind::quadratic};
+  for (int i = 0; i < 3; ++i) adam.step(gradients(net, X, Y, c));
+  save_checkpoint(net, tmp.path, {}, &adam);
+  CHECK(file_names(tmp.path) == std::set<std::string>{"checkpoint.json", "W2.g1.npy", "b2.g1.npy", "W3.g1.npy",
+                                                      "b3.g1.npy", "m.W2.g1.npy", "m.b2.g1.npy", "m.W3.g1.npy",
+                                                      "m.b3.g1.npy", "v.W2.g1.npy", "v.b2.g1.npy", "v.W3.g1.npy",
+                                                      "v.b3.g1.npy"});
+  CHECK(read_npy(tmp.path / "m.W3.g1.npy") == adam.first_moments()[2]);  // numpy reads the moments too
+
+  Mlp loaded = load_checkpoint(tmp.path);
+  Adam resumed(loaded.parameters(), 0.01);
+  REQUIRE(load_optimizer_state(tmp.path, resumed));
+  CHECK(resumed.steps() == 3);
+  adam.step(gradients(net, X, Y, c));
+  resumed.step(gradients(loaded, X, Y, c));
+  CHECK(same_net(loaded, net));  // the fourth step is the same step
+
+  // Another rule, or a checkpoint saved without an optimizer: nothing to restore.
+  Momentum momentum(loaded.parameters(), 0.1);
+  CHECK_FALSE(load_optimizer_state(tmp.path, momentum));
+  save_checkpoint(net, tmp.path);
+  CHECK_FALSE(load_optimizer_state(tmp.path, resumed));
+  CHECK(file_names(tmp.path).size() == 5);  // the moments' files went with their generation
+
+  // An optimizer of another network is refused.
+  const Mlp other({3, 4, 2}, Activation::tanh, Activation::softmax, 2);
+  CHECK_THROWS_WITH_AS(save_checkpoint(other, tmp.path, {}, &adam), doctest::Contains("built for other parameters"),
+                       std::invalid_argument);
+}
+
+TEST_CASE("checkpoint: a damaged optimizer state is an error naming the file") {
+  TempDir tmp;
+  const Mlp net({3, 4, 2}, Activation::tanh, Activation::softmax, 1);
+  Momentum momentum(net.parameters(), 0.1);
+  save_checkpoint(net, tmp.path, {}, &momentum);
+  const std::string json = read_bytes(tmp.path / "checkpoint.json");
+
+  fs::remove(tmp.path / "velocity.b3.g1.npy");
+  CHECK_THROWS_WITH_AS(load_optimizer_state(tmp.path, momentum), doctest::Contains("velocity.b3.g1.npy' is missing"),
+                       checkpoint_error);
+
+  std::string wrong_shape = json;
+  const std::size_t at = wrong_shape.find("\"file\": \"velocity.W2.g1.npy\"");
+  REQUIRE(at != std::string::npos);
+  wrong_shape.replace(wrong_shape.find("[", at), wrong_shape.find("]", at) - wrong_shape.find("[", at) + 1, "[4, 4]");
+  write_bytes(tmp.path / "checkpoint.json", wrong_shape);
+  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("optimizer.state.velocity[0]' has shape (4,4)"),
+                       tg::shape_error);
+
+  std::string bad_steps = json;
+  bad_steps.replace(bad_steps.find("\"steps\": 0"), 10, "\"steps\": -1");
+  write_bytes(tmp.path / "checkpoint.json", bad_steps);
+  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("'optimizer.steps' should be a whole number"),
+                       checkpoint_error);
+}
+
+TEST_CASE("checkpoint: a save with optimizer state that fails at any step leaves the previous one whole") {
+  TempDir tmp;
+  const Mlp net({3, 4, 2}, Activation::tanh, Activation::softmax, 1);
+  Adam adam(net.parameters());
+  save_checkpoint(net, tmp.path, {}, &adam);
+  const std::string old_json = read_bytes(tmp.path / "checkpoint.json");
+  const Mlp other({3, 4, 2}, Activation::sigmoid, Activation::softmax, 2);
+  Adam other_adam(other.parameters());
+  std::size_t failures = 0;
+  for (std::size_t step = 1;; ++step) {
+    CAPTURE(step);
+    bool failed = false;
+    {
+      FailAtStep fault(step);
+      try {
+        save_checkpoint(other, tmp.path, {}, &other_adam);
+      } catch (const checkpoint_error&) {
+        failed = true;
+      }
+    }
+    if (!failed) break;
+    ++failures;
+    if (read_bytes(tmp.path / "checkpoint.json") != old_json) {  // failed after the commit
+      save_checkpoint(net, tmp.path, {}, &adam);
+      continue;
+    }
+    CHECK(same_net(load_checkpoint(tmp.path), net));
+    Adam again(net.parameters());
+    CHECK(load_optimizer_state(tmp.path, again));
+  }
+  CHECK(failures == 4 * 13 + 5);  // (12 .npy files + the JSON) × 4 calls, then 2 + 1 + 2 more
 }

@@ -180,3 +180,40 @@ TEST_CASE("optimizer arguments are checked") {
   CHECK(opt.learning_rate() == 0.2);
   CHECK(opt.name() == "sgd");
 }
+
+TEST_CASE("state() and restore(): an optimizer restored from another's state steps exactly as it would") {
+  const std::vector<Tensor> g{tg::test::random_tensor({3, 2}, tg::test::Domain::any, 5),
+                              tg::test::random_tensor({3, 1}, tg::test::Domain::any, 6)};
+  const auto check_rule = [&](auto make) {
+    const std::vector<Variable> a = two_parameters(), b = two_parameters();
+    auto first = make(a);
+    first.step(g);
+    first.step(g);
+    // b: a copy of a's parameters, and a fresh optimizer given first's state and step count.
+    for (std::size_t i = 0; i < 2; ++i) b[i].mutable_value() = a[i].value();
+    auto second = make(b);
+    second.restore(first.steps(), first.state());
+    CHECK(second.steps() == 2);
+    first.step(g);
+    second.step(g);
+    for (std::size_t i = 0; i < 2; ++i) CHECK(a[i].value() == b[i].value());  // bit for bit
+  };
+  check_rule([](const std::vector<Variable>& p) { return Momentum(p, 0.1, 0.9); });
+  check_rule([](const std::vector<Variable>& p) { return Adam(p, 0.01); });
+  check_rule([](const std::vector<Variable>& p) { return Sgd(p, 0.1); });
+  CHECK(Sgd(two_parameters(), 0.1).state().empty());
+  CHECK(Adam(two_parameters()).state().size() == 2);
+}
+
+TEST_CASE("restore() refuses another rule's slots or shapes that are not the parameters'") {
+  Adam adam(two_parameters());
+  const Optimizer::State velocity = Momentum(two_parameters(), 0.1).state();
+  CHECK_THROWS_WITH_AS(adam.restore(3, velocity), doctest::Contains("the state has slots (velocity), but adam keeps (m, v)"),
+                       std::invalid_argument);
+  Optimizer::State wrong = adam.state();
+  wrong["v"][1] = tg::filled({2, 1}, 0.0);
+  CHECK_THROWS_WITH_AS(adam.restore(3, wrong), doctest::Contains("slot 'v' tensor 1 has shape (2,1)"), tg::shape_error);
+  wrong["v"].pop_back();
+  CHECK_THROWS_WITH_AS(adam.restore(3, wrong), doctest::Contains("holds 1 tensors for 2 parameters"), tg::shape_error);
+  CHECK(adam.steps() == 0);  // nothing changed
+}
