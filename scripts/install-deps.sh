@@ -10,6 +10,7 @@ packages=(
   nlohmann-json3-dev                   # JSON (checkpoint metadata)
   libcli11-dev                         # the tapegrad program's command line
   dataset-fashion-mnist                # the real data set (/usr/share/datasets/fashion-mnist)
+  python3-numpy                        # tests: verify's dumps re-checked by scripts/recheck_dump.py
   zlib1g-dev                           # .gz IDX files (MNIST, Fashion-MNIST)
   clang libclang-rt-14-dev             # fuzz/: libFuzzer and the sanitizers' runtimes for clang
   doctest-dev                          # tests
