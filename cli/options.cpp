@@ -61,6 +61,8 @@ CLI::Option* add_choice(CLI::App& app, const std::string& flag, Target& target, 
       help);
 }
 
+}  // namespace
+
 nn::Reduction parse_reduction(const std::string& s) {
   if (s == "mean") return nn::Reduction::mean;
   if (s == "sum") return nn::Reduction::sum;
@@ -73,7 +75,8 @@ nn::Regularization parse_l2_form(const std::string& s) {
   throw std::invalid_argument(fmt::format("unknown L2 form '{}': expected nielsen (λ/(2n) Σ‖W‖²) or total (λ/2 Σ‖W‖²)", s));
 }
 
-}  // namespace
+std::string reduction_name(nn::Reduction r) { return r == nn::Reduction::mean ? "mean" : "sum"; }
+std::string l2_form_name(nn::Regularization r) { return r == nn::Regularization::l2_total ? "total" : "nielsen"; }
 
 std::optional<double> parse_number(const std::string& s) { return parse_all<double>(s); }
 std::optional<std::uint64_t> parse_count(const std::string& s) { return parse_all<std::uint64_t>(s); }
@@ -188,10 +191,10 @@ nn::Mlp build_network(const ModelOptions& m, const DataSet& data) {
 nn::Cost build_cost(const ModelOptions& m, const DataSet& data) {
   nn::Cost c;
   c.kind = m.cost.value_or(data.defaults.cost);
-  c.reduction = m.reduction;
-  if (m.l2 > 0.0) {
-    c.regularization = m.l2_form;
-    c.lambda = m.l2;
+  c.reduction = m.reduction.value_or(nn::Reduction::mean);
+  if (m.l2.value_or(0.0) > 0.0) {
+    c.regularization = m.l2_form.value_or(nn::Regularization::l2);
+    c.lambda = *m.l2;
   }
   return c;
 }

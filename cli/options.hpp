@@ -42,9 +42,9 @@ struct ModelOptions {
   std::optional<nn::Activation> hidden, output;  // --hidden, --output
   std::optional<nn::Init> init;                  // --init
   std::optional<nn::CostKind> cost;              // --cost
-  nn::Reduction reduction = nn::Reduction::mean;               // --reduction
-  double l2 = 0.0;                                              // --l2 λ
-  nn::Regularization l2_form = nn::Regularization::l2;         // --l2-form nielsen|total
+  std::optional<nn::Reduction> reduction;        // --reduction (default mean)
+  std::optional<double> l2;                      // --l2 λ (default 0: none)
+  std::optional<nn::Regularization> l2_form;     // --l2-form nielsen|total (default nielsen)
   std::optional<std::uint64_t> seed;                            // --seed: weights and synthetic data
   std::uint64_t seed_or_default() const { return seed.value_or(1); }
 };
@@ -56,6 +56,11 @@ void add_cost_options(CLI::App& app, ModelOptions& model);
 // output sizes), activations and initialisation from the options or the data set's defaults.
 nn::Mlp build_network(const ModelOptions& model, const DataSet& data);
 // The cost the options describe (the data set's when --cost is not given).
+// (parse_reduction / parse_l2_form take "mean"|"sum" and "nielsen"|"total"; to_string gives them back.)
+nn::Reduction parse_reduction(const std::string& s);
+nn::Regularization parse_l2_form(const std::string& s);
+std::string reduction_name(nn::Reduction r);
+std::string l2_form_name(nn::Regularization r);
 nn::Cost build_cost(const ModelOptions& model, const DataSet& data);
 // Checks that a network (say, from a checkpoint) fits the data: N^1 and N^L.
 void check_fits(const nn::Mlp& net, const DataSet& data, const std::string& what);

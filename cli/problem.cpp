@@ -1,5 +1,7 @@
 #include "cli/problem.hpp"
 
+#include <stdexcept>
+
 #include <fmt/format.h>
 
 namespace tg::cli {
@@ -14,21 +16,58 @@ std::optional<std::uint64_t> recorded_count(const nn::CheckpointExtra& extra, co
   return value;
 }
 
+nn::CheckpointExtra problem_notes(const DataOptions& data, const ModelOptions& model, const nn::Cost& cost) {
+  nn::CheckpointExtra notes{{"data", data.name},
+                            {"train_size", std::to_string(data.train_size)},
+                            {"test_size", std::to_string(data.test_size)},
+                            {"seed", std::to_string(model.seed_or_default())},
+                            {"cost", to_string(cost.kind)},
+                            {"reduction", reduction_name(cost.reduction)},
+                            {"cost_description", nn::describe(cost)}};
+  if (cost.regularization != nn::Regularization::none) {
+    notes["l2"] = fmt::format("{:.17g}", cost.lambda);
+    notes["l2_form"] = l2_form_name(cost.regularization);
+  }
+  return notes;
+}
+
+void fill_from_notes(const nn::CheckpointExtra& notes, const std::string& dir, DataOptions& data, ModelOptions& model) {
+  const auto note = [&](const char* key) -> std::optional<std::string> {
+    const auto it = notes.find(key);
+    if (it == notes.end()) return std::nullopt;
+    return it->second;
+  };
+  // A note that does not parse names the checkpoint and the note.
+  const auto parsed = [&](const char* key, auto parse) {
+    try {
+      return parse(*note(key));
+    } catch (const std::invalid_argument& e) {
+      throw nn::checkpoint_error(fmt::format("checkpoint {}: its note \"{}\": {}", dir, key, e.what()));
+    }
+  };
+  if (data.name.empty() && note("data")) data.name = *note("data");
+  if (data.train_size == 0) data.train_size = recorded_count(notes, "train_size", dir).value_or(0);
+  if (data.test_size == 0) data.test_size = recorded_count(notes, "test_size", dir).value_or(0);
+  if (!model.seed) model.seed = recorded_count(notes, "seed", dir);
+  if (!model.cost && note("cost")) model.cost = parsed("cost", nn::parse_cost);
+  if (!model.reduction && note("reduction")) model.reduction = parsed("reduction", parse_reduction);
+  if (!model.l2 && note("l2")) {
+    const std::optional<double> l2 = parse_number(*note("l2"));
+    if (!l2 || *l2 < 0) throw nn::checkpoint_error(fmt::format("checkpoint {}: its note \"l2\" is \"{}\", expected a number >= 0", dir, *note("l2")));
+    model.l2 = l2;
+    if (!model.l2_form && note("l2_form")) model.l2_form = parsed("l2_form", parse_l2_form);
+  }
+}
+
 Problem load_problem(const std::string& dir, const DataOptions& data, const ModelOptions& model) {
   nn::Mlp net = nn::load_checkpoint(dir);
-  const nn::CheckpointExtra extra = nn::load_checkpoint_extra(dir);
-  const auto recorded = [&extra](const char* key) {
-    const auto it = extra.find(key);
-    return it == extra.end() ? std::string() : it->second;
-  };
   DataOptions d = data;
-  if (d.name.empty()) d.name = recorded("data");
-  d.seed = model.seed ? *model.seed : recorded_count(extra, "seed", dir).value_or(1);
+  ModelOptions m = model;
+  fill_from_notes(nn::load_checkpoint_extra(dir), dir, d, m);
+  d.seed = m.seed_or_default();
   DataSet set = load_data_set(d);
   check_fits(net, set, "the network in " + dir);
-  ModelOptions m = model;
-  if (!m.cost && !recorded("cost").empty()) m.cost = nn::parse_cost(recorded("cost"));
-  nn::Cost cost = build_cost(m, set);
+  const nn::Cost cost = build_cost(m, set);
   return {std::move(net), std::move(set), cost};
 }
 

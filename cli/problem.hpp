@@ -27,6 +27,12 @@ struct Problem {
 std::optional<std::uint64_t> recorded_count(const nn::CheckpointExtra& extra, const std::string& key,
                                             const std::string& dir);
 
+// The notes `tapegrad train --save` keeps in a checkpoint about the problem: the data set (its
+// name, sizes and seed) and the cost, so that eval, verify and --resume find them again.
+nn::CheckpointExtra problem_notes(const DataOptions& data, const ModelOptions& model, const nn::Cost& cost);
+// Fills what the options leave out from such notes (what they give wins).
+void fill_from_notes(const nn::CheckpointExtra& notes, const std::string& dir, DataOptions& data, ModelOptions& model);
+
 // A new network from the options, on their data set.
 Problem new_problem(const DataOptions& data, const ModelOptions& model);
 

@@ -54,13 +54,41 @@ std::vector<std::string> earlier_rows(const std::string& csv, std::size_t first_
 }
 
 std::unique_ptr<nn::Optimizer> make_optimizer(const TrainCommand& c, const DataSet& data, const nn::Mlp& net) {
-  if (c.optimizer == "sgd") return std::make_unique<nn::Sgd>(net.parameters(), c.learning_rate.value_or(data.defaults.learning_rate));
-  if (c.optimizer == "momentum")  // η(1 − μ): in the long run the same step as SGD's η
+  const std::string name = c.optimizer.value_or("sgd");
+  const double mu = c.momentum.value_or(0.9);
+  if (name == "sgd") return std::make_unique<nn::Sgd>(net.parameters(), c.learning_rate.value_or(data.defaults.learning_rate));
+  if (name == "momentum")  // η(1 − μ): in the long run the same step as SGD's η
     return std::make_unique<nn::Momentum>(net.parameters(),
-                                          c.learning_rate.value_or(data.defaults.learning_rate * (1.0 - c.momentum)),
-                                          c.momentum);
-  if (c.optimizer == "adam") return std::make_unique<nn::Adam>(net.parameters(), c.learning_rate.value_or(1e-3));
-  throw std::invalid_argument(fmt::format("unknown optimizer '{}': expected sgd, momentum or adam", c.optimizer));
+                                          c.learning_rate.value_or(data.defaults.learning_rate * (1.0 - mu)), mu);
+  if (name == "adam") return std::make_unique<nn::Adam>(net.parameters(), c.learning_rate.value_or(1e-3));
+  throw std::invalid_argument(fmt::format("unknown optimizer '{}': expected sgd, momentum or adam", name));
+}
+
+// The training settings kept in a checkpoint's notes, besides the problem's (problem_notes).
+nn::CheckpointExtra training_notes(const nn::Optimizer& opt, const nn::TrainOptions& t) {
+  nn::CheckpointExtra notes{{"optimizer", opt.name()},
+                            {"learning_rate", fmt::format("{:.17g}", opt.learning_rate())},
+                            {"batch_size", std::to_string(t.batch_size)}};
+  if (const auto* m = dynamic_cast<const nn::Momentum*>(&opt)) notes["momentum"] = fmt::format("{:.17g}", m->mu());
+  return notes;
+}
+
+// --resume: the settings the command line leaves out are the checkpoint's.
+void fill_from_training_notes(const nn::CheckpointExtra& notes, const std::string& dir, TrainCommand& c) {
+  const auto number = [&](const char* key) -> std::optional<double> {
+    const auto it = notes.find(key);
+    if (it == notes.end()) return std::nullopt;
+    const std::optional<double> x = parse_number(it->second);
+    if (!x || !(*x >= 0.0))
+      throw nn::checkpoint_error(fmt::format("checkpoint {}: its note \"{}\" is \"{}\", expected a number", dir, key, it->second));
+    return x;
+  };
+  if (const auto saved = notes.find("optimizer"); saved != notes.end()) {
+    if (!c.optimizer) c.optimizer = saved->second;
+    if (!c.learning_rate && *c.optimizer == saved->second) c.learning_rate = number("learning_rate");  // the saved rule's η
+  }
+  if (!c.momentum) c.momentum = number("momentum");
+  if (!c.batch_size) c.batch_size = recorded_count(notes, "batch_size", dir);
 }
 
 // The network to train: a new one, or the one in --resume's checkpoint (whose shape the
@@ -95,13 +123,13 @@ void add_train_options(CLI::App& app, TrainCommand& c) {
   app.add_option("--lr", c.learning_rate,
                  "learning rate η (default: the data set's for sgd, η(1−μ) for momentum, 0.001 for adam)")
       ->check(positive_number())->type_name("X");
-  app.add_option("--momentum", c.momentum, "momentum μ, in [0, 1) (default 0.9)")
+  app.add_option("--momentum", c.momentum, "momentum μ, in [0, 1) (default 0.9)")->type_name("X")
       ->check(CLI::Validator(
           [](std::string& s) -> std::string {
             const std::optional<double> mu = parse_number(s);
             return mu && *mu >= 0.0 && *mu < 1.0 ? "" : fmt::format("expected a number in [0, 1), got '{}'", s);
           },
-          "NUMBER"));
+          ""));
   app.add_option("--batch-size", c.batch_size, "examples per step; 0 = the whole set (default: the data set's)")
       ->check(count())->type_name("N");
   app.add_option("--epochs", c.epochs, "passes over the training set (default: the data set's)")->check(positive_count())->type_name("N");
@@ -124,10 +152,17 @@ void add_train_options(CLI::App& app, TrainCommand& c) {
       ->type_name("auto|always|never");
 }
 
-int run_train(const TrainCommand& c, std::FILE* out) {
+int run_train(const TrainCommand& command, std::FILE* out) {
+  TrainCommand c = command;
+  if (!c.resume.empty()) {  // what the command line leaves out is the checkpoint's
+    const nn::CheckpointExtra notes = nn::load_checkpoint_extra(c.resume);
+    fill_from_notes(notes, c.resume, c.data, c.model);
+    fill_from_training_notes(notes, c.resume, c);
+  }
   DataOptions data_options = c.data;
   data_options.seed = c.model.seed_or_default();
   const DataSet data = load_data_set(data_options);
+  data_options.name = data.name;  // for the checkpoint's notes
   std::size_t first_epoch = 1;
   nn::Mlp net = starting_network(c, data, first_epoch);
   const nn::Cost cost = build_cost(c.model, data);
@@ -230,19 +265,13 @@ int run_train(const TrainCommand& c, std::FILE* out) {
     fmt::print(out, "after epoch {}: test loss {:.6f}\n", last.epoch, last.test_loss);
   if (!c.csv.empty()) fmt::print(out, "per-epoch figures: {}\n", c.csv);
   if (!c.save.empty()) {
-    nn::save_checkpoint(net, c.save,
-                        {{"epochs", std::to_string(last.epoch)},
-                         {"data", data.name},
-                         {"cost", to_string(cost.kind)},
-                         {"cost_description", nn::describe(cost)},
-                         {"optimizer", optimizer->name()},
-                         {"learning_rate", fmt::format("{:g}", optimizer->learning_rate())},
-                         {"batch_size", std::to_string(t.batch_size)},
-                         {"seed", std::to_string(c.model.seed_or_default())},
-                         {"train_loss", fmt::format("{:.9g}", last.train_loss)},
-                         {"test_loss", fmt::format("{:.9g}", last.test_loss)},
-                         {"test_accuracy", fmt::format("{:.6f}", last.test_accuracy)}},
-                        optimizer.get());
+    nn::CheckpointExtra notes = problem_notes(data_options, c.model, cost);
+    notes.merge(training_notes(*optimizer, t));
+    notes["epochs"] = std::to_string(last.epoch);
+    notes["train_loss"] = fmt::format("{:.9g}", last.train_loss);
+    notes["test_loss"] = fmt::format("{:.9g}", last.test_loss);
+    if (data.classification()) notes["test_accuracy"] = fmt::format("{:.6f}", last.test_accuracy);
+    nn::save_checkpoint(net, c.save, notes, optimizer.get());
     fmt::print(out, "checkpoint saved in {} (tapegrad eval --checkpoint {})\n", c.save, c.save);
   }
   return 0;

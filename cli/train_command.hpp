@@ -17,9 +17,11 @@ namespace tg::cli {
 struct TrainCommand {
   DataOptions data;
   ModelOptions model;
-  std::string optimizer = "sgd";          // sgd, momentum, adam
+  // Left out: the defaults below, or with --resume the checkpoint's own (so that it goes on as
+  // it was trained).
+  std::optional<std::string> optimizer;   // sgd (default), momentum, adam
   std::optional<double> learning_rate;    // default: the data set's (SGD), its (1 − μ) (momentum), 1e-3 (Adam)
-  double momentum = 0.9;                  // μ
+  std::optional<double> momentum;         // μ, default 0.9
   std::optional<std::size_t> batch_size;  // 0: full batch
   std::optional<std::size_t> epochs;
   nn::GradientSource gradients = nn::GradientSource::autodiff;

@@ -47,7 +47,7 @@ void write_dump(const std::string& dir, const nn::Mlp& net, const nn::Cost& cost
   index["hidden_activation"] = to_string(net.hidden());
   index["output_activation"] = to_string(net.output());
   index["cost"] = {{"kind", to_string(cost.kind)},
-                   {"reduction", cost.reduction == nn::Reduction::mean ? "mean" : "sum"},
+                   {"reduction", reduction_name(cost.reduction)},
                    {"regularization", cost.regularization == nn::Regularization::none ? "none"
                                       : cost.regularization == nn::Regularization::l2 ? "l2: lambda/(2n) sum W^2"
                                                                                        : "l2_total: lambda/2 sum W^2"},

@@ -122,6 +122,24 @@ TEST_CASE("--resume goes on after the checkpoint's epochs, exactly as a run that
   CHECK(contains(wrong_data.err, "does not fit data set 'sine'"));
 }
 
+TEST_CASE("--resume alone goes on with the checkpoint's data, seed, cost, optimizer, η and batch size") {
+  TempDir dir("train");
+  const std::vector<std::string> setup{"train",     "--data", "moons",      "--train-size", "150", "--test-size", "50",
+                                       "--seed",    "3",      "--optimizer", "momentum",    "--lr",  "0.05",
+                                       "--momentum", "0.8",   "--batch-size", "16",         "--l2",  "0.01"};
+  REQUIRE(run_tapegrad(with(setup, {"--epochs", "3", "--save", dir / "straight"})).code == 0);
+  REQUIRE(run_tapegrad(with(setup, {"--epochs", "1", "--save", dir / "first"})).code == 0);
+  const auto r = run_tapegrad({"train", "--resume", dir / "first", "--epochs", "2", "--save", dir / "rest"});
+  REQUIRE(r.code == 0);
+  CHECK(contains(r.out, "moons (150 training, 50 test examples)"));
+  CHECK(contains(r.out, "L2"));
+  CHECK(contains(r.out, "momentum η=0.05, batch 16, epochs 2..3, seed 3"));
+  CHECK(weights(dir / "rest") == weights(dir / "straight"));
+  // What the command line gives wins: another η is taken as given.
+  const auto other = run_tapegrad({"train", "--resume", dir / "first", "--epochs", "1", "--lr", "0.01"});
+  CHECK(contains(other.out, "momentum η=0.01"));
+}
+
 TEST_CASE("progress is live on a terminal only, and a log gets one table at the end") {
   const auto quiet = run_tapegrad(with(moons, {"--epochs", "3"}));
   REQUIRE(quiet.code == 0);
