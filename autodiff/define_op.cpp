@@ -27,7 +27,7 @@ bool should_record(const std::string& name, const Edges& edges) {
 
 // The node y = op(...) holding `value`, without history yet.
 std::shared_ptr<detail::Node> make_node(std::string&& name, Tensor&& value) {
-  if (is_anomaly_enabled()) detail::check_finite(value, name, "its forward value");
+  if (is_anomaly_enabled()) check_finite(value, name, "its forward value");
   auto node = detail::new_node(std::move(value));
   node->op = std::move(name);
   return node;

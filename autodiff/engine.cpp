@@ -94,7 +94,7 @@ Variable input_gradient(const Node& n, std::size_t i, const Backward& b) {
     g = sum_to(g, shape_of(in.value));  // undo broadcasting
   }
   if (check)
-    detail::check_finite(g.value(), n.op, fmt::format("the gradient for its input {} (backward)", i));
+    check_finite(g.value(), n.op, fmt::format("the gradient for its input {} (backward)", i));
   return g;
 }
 
@@ -126,6 +126,11 @@ void run_pass(const std::vector<Variable>& order, const std::vector<Variable>& r
     Variable gy = std::move(n->pending);
     n->pending = Variable();
     if (gy.defined()) {
+      // Each contribution was checked as it was made; their sum can still overflow (1e308 + 1e308)
+      // or cancel to NaN (∞ − ∞).
+      if (is_anomaly_enabled())
+        check_finite(gy.value(), n->label.empty() ? n->op : n->label,
+                     "the sum of the gradients reaching its output (backward)");
       if (n->target_pass == pass) n->pending = gy;  // complete now: grad() reads it at the end
       if (opt.accumulate_into_grad && (n->is_leaf || n->retains_grad)) {
         if (n->grad) add_into(*n->grad, gy.value());

@@ -1,5 +1,11 @@
 #include "autodiff/grad_mode.hpp"
 
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "autodiff/error.hpp"
+
 namespace tg {
 
 namespace {
@@ -22,5 +28,15 @@ detect_anomaly::~detect_anomaly() { anomaly_enabled = previous_; }
 
 detail::anomaly_pause::anomaly_pause() : previous_(anomaly_enabled) { anomaly_enabled = false; }
 detail::anomaly_pause::~anomaly_pause() { anomaly_enabled = previous_; }
+
+void check_finite(const Tensor& t, const std::string& op, const std::string& where) {
+  const double* d = t.data();
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (!std::isfinite(d[i]))
+      throw anomaly_error(fmt::format("detect_anomaly: '{}' produced {} in {} (element {} of {})",
+                                      op, std::isnan(d[i]) ? "nan" : (d[i] > 0 ? "inf" : "-inf"),
+                                      where, index_str(shape_of(t), i), shape_str(t)));
+  }
+}
 
 }  // namespace tg

@@ -1,12 +1,21 @@
 // Per-thread switches for recording and for anomaly detection.
 #pragma once
 
+#include <string>
+
+#include "autodiff/tensor.hpp"
+
 namespace tg {
 
 // Is recording on in this thread? (Ops made while it is off have no history.)
 bool is_grad_enabled();
 // Is anomaly detection on in this thread?
 bool is_anomaly_enabled();
+
+// detect_anomaly's test, also for values computed outside ops (an optimizer's update): throws
+// anomaly_error "detect_anomaly: '<op>' produced inf in <where> (element (0,3) of (2,4))" at
+// the first NaN or infinity in t.
+void check_finite(const Tensor& t, const std::string& op, const std::string& where);
 
 // Nothing computed while a no_grad guard lives is recorded: results are leaves.
 //   { tg::no_grad guard; w = w - 0.1 * w.grad(); }

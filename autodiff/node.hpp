@@ -37,7 +37,4 @@ struct Node {
 // A new node holding `value`, from a per-thread pool of node blocks (see variable.cpp).
 std::shared_ptr<Node> new_node(Tensor&& value);
 
-// Throws tg::anomaly_error if t holds a NaN or Inf; `where` completes "... produced nan in <where>".
-void check_finite(const Tensor& t, const std::string& op, const std::string& where);
-
 }  // namespace tg::detail

@@ -93,16 +93,6 @@ std::shared_ptr<Node> new_node(Tensor&& value) {
   return std::allocate_shared<Node>(NodePool<Node>(), std::move(value));
 }
 
-void check_finite(const Tensor& t, const std::string& op, const std::string& where) {
-  const double* d = t.data();
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    if (!std::isfinite(d[i]))
-      throw anomaly_error(fmt::format("detect_anomaly: '{}' produced {} in {} (element {} of {})",
-                                      op, std::isnan(d[i]) ? "nan" : (d[i] > 0 ? "inf" : "-inf"),
-                                      where, index_str(shape_of(t), i), shape_str(t)));
-  }
-}
-
 }  // namespace detail
 
 std::size_t live_nodes() { return detail::node_count.load(std::memory_order_relaxed); }

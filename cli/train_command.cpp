@@ -247,15 +247,18 @@ int run_train(const TrainCommand& command, std::FILE* out) {
     for (std::size_t i = 0; i < rows.size(); ++i) {
       if ((i + 1) % every != 0 && i + 1 != rows.size()) continue;
       const EpochRow& r = rows[i];
-      fmt::print(out, "{:>6} {:>12.6f} {:>10} {:>12.6f} {:>10} {:>9.3f} {:>12}\n", r.epoch, r.train_loss,
+      fmt::print(out, "{:>6} {:>12.6g} {:>10} {:>12.6g} {:>10} {:>9.3f} {:>12}\n", r.epoch, r.train_loss,
                  data.classification() ? percent(r.train_accuracy) : "-", r.test_loss,
                  data.classification() ? percent(r.test_accuracy) : "-", r.seconds, with_commas(r.examples_per_second));
     }
     if (every > 1) fmt::print(out, "(every {}th epoch shown{})\n", every, c.csv.empty() ? "; --csv FILE keeps them all" : "");
   }
   if (result.reason == nn::StopReason::diverged) {
-    fmt::print(out, "training diverged in epoch {}: the loss is {} (is η = {:g} too large?); nothing saved\n",
-               rows.back().epoch, result.loss.back(), optimizer->learning_rate());
+    fmt::print(out, "training diverged in epoch {}, {}: {}\n", result.divergence_epoch,
+               result.divergence_step ? fmt::format("step {}", result.divergence_step) : std::string("evaluating the loss"),
+               result.divergence);
+    fmt::print(out, "(the epoch was played again under detect_anomaly to find the first op; is η = {:g} too large?) "
+                    "nothing saved\n", optimizer->learning_rate());
     return 1;
   }
   const EpochRow& last = rows.back();

@@ -83,6 +83,31 @@ class ColumnGatherer {
   std::vector<double> rows_;  // Aᵀ: example j is rows_[j·n .. j·n + n)
 };
 
+// The parameters and the optimizer's state at one moment, to go back to.
+class Snapshot {
+ public:
+  Snapshot(const Mlp& net, const Optimizer& opt) : state_(opt.state()), steps_(opt.steps()) {
+    for (const Variable& p : net.parameters()) values_.push_back(p.value());
+  }
+  void put_back(Mlp& net, Optimizer& opt) const {
+    std::vector<Variable> params = net.parameters();
+    for (std::size_t i = 0; i < params.size(); ++i) params[i].mutable_value() = values_[i];
+    opt.restore(steps_, state_);
+  }
+
+ private:
+  std::vector<Tensor> values_;
+  Optimizer::State state_;
+  std::size_t steps_;
+};
+
+// Throws anomaly_error naming the first parameter with a NaN or an infinity.
+void check_parameters_finite(const Mlp& net) {
+  for (std::size_t l = 2; l <= net.num_layers(); ++l)
+    for (const auto& [name, p] : {std::pair{"W", &net.layer(l).W}, std::pair{"b", &net.layer(l).b}})
+      check_finite(p->value(), fmt::format("the update θ ← θ + Δθ of {}^{}", name, l), "its result");
+}
+
 void check_data(const char* who, const Mlp& net, const Tensor& X, const Tensor& Y) {
   if (X.dimension() != 2 || X.shape()[0] != net.sizes().front())
     throw shape_error(fmt::format("{}: inputs X {} do not fit the network: expected ({}, m), one column per example",
@@ -233,28 +258,32 @@ TrainResult train(Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost, 
     Y_columns.emplace(Y);
   }
 
+  // One optimizer step on the examples `batch`: Xb (N^1, b), Yb (N^L, b). A full batch is X
+  // and Y themselves. Returns the largest |Δθ|.
+  const auto take_step = [&](const std::vector<std::size_t>& batch) {
+    if (full_batch) return opt.step(gradients(net, X, Y, c, o.gradients));
+    return opt.step(gradients(net, X_columns->gather(batch), Y_columns->gather(batch), c, o.gradients));  // θ ← θ + Δθ
+  };
+
   TrainResult r;
   r.initial_loss = evaluate_cost(net, X, Y, c);
   for (std::size_t epoch = o.first_epoch; o.epochs == 0 || epoch < o.first_epoch + o.epochs; ++epoch) {
     bool stop = false;
     std::mt19937_64 rng = epoch_generator(o.shuffle_seed, epoch);
     const std::vector<std::vector<std::size_t>> batches = make_batches(m, batch_size, o.shuffle && !full_batch, rng);
+    const Snapshot start(net, opt);  // to play the epoch again if it diverges
     std::size_t step = 0, examples = 0;
     if (on_step) on_step(StepReport{epoch, 0, batches.size(), 0});  // the epoch begins
     for (const std::vector<std::size_t>& batch : batches) {
-      // The batch's examples: Xb (N^1, b), Yb (N^L, b). A full batch is X and Y themselves.
-      Tensor X_batch, Y_batch;
-      if (!full_batch) {
-        X_batch = X_columns->gather(batch);
-        Y_batch = Y_columns->gather(batch);
-      }
-      const Tensor& Xb = full_batch ? X : X_batch;
-      const Tensor& Yb = full_batch ? Y : Y_batch;
-      r.last_change = opt.step(gradients(net, Xb, Yb, c, o.gradients));  // θ ← θ + Δθ
+      r.last_change = take_step(batch);
       ++r.iterations;
+      ++step;
       examples += batch.size();
-      if (on_step) on_step(StepReport{epoch, ++step, batches.size(), examples});
-      if (o.stop_epsilon > 0.0 && r.last_change < o.stop_epsilon) {  // every |Δθ| < ε (NaN never is)
+      if (on_step) on_step(StepReport{epoch, step, batches.size(), examples});
+      if (!std::isfinite(r.last_change)) {  // NaN or ∞ reached the weights: no step can mend that
+        r.reason = StopReason::diverged;
+        stop = true;
+      } else if (o.stop_epsilon > 0.0 && r.last_change < o.stop_epsilon) {  // every |Δθ| < ε
         r.reason = StopReason::epsilon;
         stop = true;
       } else if (o.max_iterations > 0 && r.iterations >= o.max_iterations) {
@@ -266,8 +295,25 @@ TrainResult train(Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost, 
     const Evaluation e = evaluate(net, X, Y, c);
     r.loss.push_back(e.cost);
     if (on_epoch) on_epoch(EpochReport{epoch, r.iterations, e.cost, e.accuracy, r.last_change});
-    if (!std::isfinite(r.loss.back())) {
-      r.reason = StopReason::diverged;
+    if (!std::isfinite(r.loss.back())) r.reason = StopReason::diverged;
+    if (r.reason == StopReason::diverged) {
+      // Where did it go wrong? The epoch again, from its start, under detect_anomaly: the first
+      // op whose forward or backward result holds a NaN or an infinity throws, naming itself.
+      start.put_back(net, opt);
+      detect_anomaly guard;
+      try {
+        for (std::size_t j = 0; j < step; ++j) {
+          r.divergence_step = j + 1;
+          take_step(batches[j]);
+          check_parameters_finite(net);  // θ + Δθ is no op: an overflow there is found here
+        }
+        r.divergence_step = 0;
+        evaluate(net, X, Y, c);
+        r.divergence = fmt::format("the loss is {}, from finite values", r.loss.back());
+      } catch (const anomaly_error& a) {
+        r.divergence = a.what();
+      }
+      r.divergence_epoch = epoch;
       break;
     }
     if (stop) break;

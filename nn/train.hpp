@@ -60,7 +60,7 @@ enum class StopReason {
   epochs_done,     // all `epochs` epochs ran
   epsilon,         // a step changed every parameter by less than stop_epsilon
   max_iterations,  // max_iterations steps were taken
-  diverged,        // the loss became NaN or infinite (η too large?)
+  diverged,        // a step or the loss became NaN or infinite (η too large?): see divergence
 };
 
 // What the per-epoch callback sees, after the epoch's last step (or after the step at which
@@ -93,6 +93,11 @@ struct TrainResult {
   std::size_t iterations = 0;  // optimizer steps taken
   double last_change = 0.0;    // the last step's largest |Δθ|
   StopReason reason = StopReason::epochs_done;
+  // When training diverged: the epoch is played again from its start under detect_anomaly, and
+  // this says what went wrong first, e.g. "detect_anomaly: 'exp' produced inf in its forward
+  // result (element (3,7) of (100,10))", in step divergence_step (0: when evaluating the loss).
+  std::string divergence;
+  std::size_t divergence_epoch = 0, divergence_step = 0;
 };
 
 std::string to_string(GradientSource source);  // "autodiff", "backprop"

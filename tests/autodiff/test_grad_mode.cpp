@@ -1,6 +1,7 @@
 // Grad mode and anomaly detection (autodiff/grad_mode.cpp): guards, nesting, threads.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <thread>
 
 #include "autodiff/autodiff.hpp"
@@ -53,4 +54,21 @@ TEST_CASE("grad mode and anomaly mode are per thread") {
   CHECK(other_grad);
   CHECK_FALSE(other_anomaly);
   CHECK_FALSE(tg::is_grad_enabled());
+}
+
+TEST_CASE("detect_anomaly catches a gradient sum that overflows though every contribution is finite") {
+  // y = x·c + x·c with x = 1e-300, c = 1e308: y = 2e8, and each path gives ∂y/∂x = 1e308, but
+  // their sum is inf. Only the accumulation is not an op's result.
+  const Variable x(tg::scalar_tensor(1e-300), true);
+  const Variable y = x * 1e308 + x * 1e308;
+  CHECK(y.item() == doctest::Approx(2e8));
+  tg::detect_anomaly guard;
+  CHECK_THROWS_WITH_AS(y.backward(), doctest::Contains("produced inf in the sum of the gradients reaching its output"),
+                       tg::anomaly_error);
+}
+
+TEST_CASE("check_finite is detect_anomaly's test, for values computed outside ops") {
+  CHECK_NOTHROW(tg::check_finite(Tensor{1.0, 2.0}, "update", "its result"));
+  CHECK_THROWS_WITH_AS(tg::check_finite(Tensor{{1.0, 2.0}, {std::nan(""), 4.0}}, "update", "its result"),
+                       "detect_anomaly: 'update' produced nan in its result (element (1,0) of (2,2))", tg::anomaly_error);
 }

@@ -431,3 +431,21 @@ TEST_CASE("mini-batch training takes exactly the batches' columns, as select_col
       opt_hand.step(gradients(by_hand, select_columns(X, batch), select_columns(Y, batch), c));
   CHECK(max_difference(values(by_train), values(by_hand)) == 0.0);
 }
+
+TEST_CASE("a diverging run stops at once and names the first op that produced a NaN or an infinity") {
+  const auto [X, Y] = data::sine_curve(40, 0.05, 1);
+  Mlp net({1, 8, 1}, Activation::tanh, Activation::identity, 2);
+  Sgd opt(net.parameters(), 1e6);  // far too large: the weights blow up within a few epochs
+  TrainOptions o;
+  o.batch_size = 4;
+  o.epochs = 50;
+  const TrainResult r = train(net, X, Y, Cost{CostKind::quadratic}, opt, o);
+  CHECK(r.reason == StopReason::diverged);
+  CHECK(r.epochs <= 5);  // not 50 epochs of nan (here: 3)
+  CHECK(r.divergence_epoch == r.epochs);
+  CHECK(r.divergence_step >= 1);
+  CHECK(r.divergence_step <= 10);
+  CHECK(r.divergence.find("detect_anomaly: '") == 0);  // e.g. 'pow' produced inf in its forward value
+  CHECK(r.divergence.find("produced") != std::string::npos);
+  CHECK_FALSE(tg::is_anomaly_enabled());  // the replay's detect_anomaly is over
+}
