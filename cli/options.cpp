@@ -156,7 +156,7 @@ void add_model_options(CLI::App& app, ModelOptions& m) {
   add_choice(app, "--output", m.output, &nn::parse_activation, "output activation: softmax, sigmoid, identity, ...")
       ->type_name("NAME");
   add_choice(app, "--init", m.init, &nn::parse_init,
-             "weights: normal N(0,1), scaled_normal N(0,1/n_in) (default), xavier, he")
+             "weights: normal N(0,1), scaled_normal N(0,1/n_in), xavier, he (default: he for relu, else scaled_normal)")
       ->type_name("NAME");
   add_cost_options(app, m);
   app.add_option("--seed", m.seed, "seed of the weights and of the synthetic data (default 1)")->check(count())->type_name("N");
@@ -196,6 +196,9 @@ nn::Cost build_cost(const ModelOptions& m, const DataSet& data) {
     c.regularization = m.l2_form.value_or(nn::Regularization::l2);
     c.lambda = *m.l2;
   }
+  // Nielsen's λ/(2n) takes n from the training set, for a batch and for the test set alike,
+  // so that train and test losses are the same function.
+  c.training_set_size = data.train.size();
   return c;
 }
 

@@ -133,6 +133,12 @@ void add_train_options(CLI::App& app, TrainCommand& c) {
   app.add_option("--batch-size", c.batch_size, "examples per step; 0 = the whole set (default: the data set's)")
       ->check(count())->type_name("N");
   app.add_option("--epochs", c.epochs, "passes over the training set (default: the data set's)")->check(positive_count())->type_name("N");
+  app.add_option("--stop-epsilon", c.stop_epsilon, "seed 003's rule: stop when every |Δθ| of a step is below ε")
+      ->check(non_negative_number())
+      ->type_name("ε");
+  app.add_option("--max-iterations", c.max_iterations, "seed 003's MAX: stop after N optimizer steps in all")
+      ->check(count())
+      ->type_name("N");
   app.add_option_function<std::string>(
          "--gradients",
          [&c](const std::string& s) {
@@ -173,6 +179,8 @@ int run_train(const TrainCommand& command, std::FILE* out) {
   t.epochs = c.epochs.value_or(data.defaults.epochs);
   t.shuffle_seed = c.model.seed_or_default();
   t.first_epoch = first_epoch;
+  t.stop_epsilon = c.stop_epsilon;
+  t.max_iterations = c.max_iterations;
   t.gradients = c.gradients;
   const std::size_t last_epoch = first_epoch + t.epochs - 1;
 
@@ -262,6 +270,8 @@ int run_train(const TrainCommand& command, std::FILE* out) {
     return 1;
   }
   const EpochRow& last = rows.back();
+  if (result.reason != nn::StopReason::epochs_done)
+    fmt::print(out, "stopped after {} steps: {}\n", result.iterations, nn::to_string(result.reason));
   if (data.classification())
     fmt::print(out, "after epoch {}: test accuracy {}, test loss {:.6f}\n", last.epoch, percent(last.test_accuracy), last.test_loss);
   else

@@ -24,6 +24,8 @@ struct TrainCommand {
   std::optional<double> momentum;         // μ, default 0.9
   std::optional<std::size_t> batch_size;  // 0: full batch
   std::optional<std::size_t> epochs;
+  double stop_epsilon = 0.0;        // seed 003: stop when every |Δθ| of a step is below ε (0: off)
+  std::size_t max_iterations = 0;   // seed 003's MAX: stop after this many steps (0: no limit)
   nn::GradientSource gradients = nn::GradientSource::autodiff;
   std::string csv;      // per-epoch figures, rewritten after every epoch
   std::string save;     // checkpoint directory written at the end

@@ -40,7 +40,7 @@ BackpropResult backprop(const Mlp& net, const Tensor& X, const Tensor& Y, const 
   for (std::size_t l = 2; l <= L; ++l) {
     r.db[l] = sum_to(r.delta[l], {net.sizes()[l - 1], 1});      // (BP3) ∂C/∂b^l = δ^l, summed over examples
     r.dW[l] = gemm(r.delta[l], false, r.a[l - 1], true);        // (BP4) ∂C/∂W^l = δ^l (a^{l−1})ᵀ
-    if (kappa != 0.0)                                           // L2: + κ W^l  (κ = λ/m or λ)
+    if (kappa != 0.0)                                           // L2: + κ W^l  (κ = λ/n or λ)
       r.dW[l] = zip("backprop", r.dW[l], net.layer(l).W.value(), [kappa](double g, double w) { return g + kappa * w; });
   }
   return r;

@@ -28,7 +28,9 @@ CostKind parse_cost(const std::string& name) {
 
 std::string describe(const Cost& c) {
   std::string s = fmt::format("{} ({})", to_string(c.kind), c.reduction == Reduction::mean ? "mean" : "sum");
-  if (c.regularization == Regularization::l2) s += fmt::format(" + L2 λ/(2m)Σ‖W‖², λ={}", c.lambda);
+  if (c.regularization == Regularization::l2)
+    s += fmt::format(" + L2 λ/(2n)Σ‖W‖², λ={}, n={}", c.lambda,
+                     c.training_set_size ? std::to_string(c.training_set_size) : std::string("m"));
   if (c.regularization == Regularization::l2_total) s += fmt::format(" + L2 λ/2 Σ‖W‖², λ={}", c.lambda);
   return s;
 }

@@ -4,7 +4,8 @@
 //   cross_entropy   C = −1/m Σ_x Σ_j [y ln a + (1−y) ln(1−a)]      (seed 002; Nielsen eq. 63)
 //   log_likelihood  C = −1/m Σ_x ln a_{y(x)} = −1/m Σ_x y·ln a      (softmax outputs; Nielsen ch. 3)
 // With Reduction::sum the 1/m goes (seed 003 sums ½‖a − y‖² over the batch).
-// L2 adds λ/(2m) Σ_l ‖W^l‖² (Nielsen ch. 3) or λ/2 Σ_l ‖W^l‖² (seed 004); biases are not regularised.
+// L2 adds λ/(2n) Σ_l ‖W^l‖² (Nielsen ch. 3; n is the training set's size, training_set_size) or
+// λ/2 Σ_l ‖W^l‖² (seed 004); biases are not regularised.
 #pragma once
 
 #include <string>
@@ -18,7 +19,7 @@ enum class CostKind { quadratic, cross_entropy, log_likelihood };
 enum class Reduction { mean, sum };
 enum class Regularization {
   none,
-  l2,        // λ/(2m) Σ‖W‖²   (Nielsen)
+  l2,        // λ/(2n) Σ‖W‖²   (Nielsen; n = training_set_size, or the batch's m if 0)
   l2_total,  // λ/2 Σ‖W‖²      (seed 004, UFLDL)
 };
 
@@ -35,7 +36,7 @@ struct Cost {
 std::string to_string(CostKind kind);
 // "quadratic", "cross_entropy", "log_likelihood"; anything else throws std::invalid_argument.
 CostKind parse_cost(const std::string& name);
-std::string describe(const Cost& cost);  // e.g. "cross_entropy (mean) + L2 λ/(2m) λ=0.1"
+std::string describe(const Cost& cost);  // e.g. "cross_entropy (mean) + L2 λ/(2n)Σ‖W‖², λ=0.1, n=60000"
 
 // C for the network's forward trace and targets Y (N^L, m), recorded for autodiff.
 // Cross-entropy on sigmoid outputs and log-likelihood on softmax outputs are computed from z^L

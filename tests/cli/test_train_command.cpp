@@ -211,3 +211,14 @@ TEST_CASE("a damaged data file is a one-line error naming it, never a crash") {
   CHECK(contains(r.err, "t10k-images-idx3-ubyte.gz"));
   CHECK(contains(r.err, "truncated"));
 }
+
+TEST_CASE("seed 003's stop rules: --stop-epsilon and --max-iterations") {
+  const auto r = run_tapegrad({"train", "--data", "xor", "--epochs", "100000", "--stop-epsilon", "1e-4"});
+  CHECK(r.code == 0);
+  CHECK(contains(r.out, "ε reached"));
+  const auto m = run_tapegrad({"train", "--data", "moons", "--max-iterations", "7"});
+  CHECK(m.code == 0);
+  CHECK(contains(m.out, "stopped after 7 steps: max iterations reached"));
+  CHECK(contains(m.out, "after epoch 1:"));  // 7 steps of batch 10 end in the first epoch
+  CHECK(run_tapegrad({"train", "--stop-epsilon", "-1"}).code == 2);
+}

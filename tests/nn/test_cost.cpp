@@ -60,7 +60,7 @@ TEST_CASE("saturated outputs do not take log(0): cross-entropy and log-likelihoo
   }
 }
 
-TEST_CASE("L2: λ/(2m) Σ‖W‖² (Nielsen) and λ/2 Σ‖W‖² (seed 004), biases are not regularised") {
+TEST_CASE("L2: λ/(2n) Σ‖W‖² (Nielsen, n = m here) and λ/2 Σ‖W‖² (seed 004), biases are not regularised") {
   const Mlp net = one_layer(Tensor{{1.0, -2.0}}, tg::column({5.0}), Activation::identity);
   const Tensor X{{0.0, 0.0}, {0.0, 0.0}}, Y{{0.0, 0.0}};  // m = 2; zero data term apart from b
   const Mlp::Trace t = net.forward_trace(Variable(X));
@@ -101,5 +101,5 @@ TEST_CASE("cost names round-trip, bad targets and names are clear errors") {
   const Mlp net({2, 3}, Activation::identity, Activation::sigmoid, 1);
   const Mlp::Trace t = net.forward_trace(Variable(Tensor::from_shape({2, 4})));
   CHECK_THROWS_WITH_AS(cost(Cost{}, net, t, Tensor::from_shape({3, 5})), doctest::Contains("targets (3,5) do not match the network's output (3,4)"), tg::shape_error);
-  CHECK(describe(Cost{CostKind::cross_entropy, Reduction::sum, Regularization::l2, 0.1}) == "cross_entropy (sum) + L2 λ/(2m)Σ‖W‖², λ=0.1");
+  CHECK(describe(Cost{CostKind::cross_entropy, Reduction::sum, Regularization::l2, 0.1}) == "cross_entropy (sum) + L2 λ/(2n)Σ‖W‖², λ=0.1, n=m");
 }
