@@ -16,6 +16,7 @@ packages=(
   doctest-dev                          # tests
   libbenchmark-dev                     # bench/
   graphviz                             # dot: renders the graphs tapegrad draws
+  doxygen                              # docs/: the API pages (cmake --build build --target docs)
 )
 
 missing=()

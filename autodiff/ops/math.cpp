@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 
 #include "autodiff/elementwise.hpp"
 #include "autodiff/define_op.hpp"
@@ -75,6 +76,13 @@ Variable relu(const Variable& x) {
 Variable softplus(const Variable& x) {
   return define_op("softplus", map(x.value(), [](double v) { return std::max(v, 0.0) + std::log1p(std::exp(-std::abs(v))); }), {
       {x, [](const Backward& g) { return g.gy * sigmoid(g.x(0)); }}});
+}
+
+// y = erf x              ∂C/∂x = gy ⊙ (2/√π) e^{−x²}
+// The error function, for the normal CDF Φ(x) = ½(1 + erf(x/√2)) (GELU: docs/adding-an-op.md).
+Variable erf(const Variable& x) {
+  return define_op("erf", map(x.value(), [](double v) { return std::erf(v); }), {
+      {x, [](const Backward& g) { return g.gy * (2.0 * std::numbers::inv_sqrtpi * exp(-(g.x(0) * g.x(0)))); }}});
 }
 
 }  // namespace tg

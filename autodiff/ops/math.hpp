@@ -15,5 +15,6 @@ Variable tanh(const Variable& x);                     // y = tanh x
 Variable sigmoid(const Variable& x);                  // y = σ(x) = 1 / (1 + e⁻ˣ)
 Variable relu(const Variable& x);                     // y = max(x, 0)
 Variable softplus(const Variable& x);                 // y = ln(1 + eˣ), stable for any x
+Variable erf(const Variable& x);                      // y = erf x = (2/√π) ∫₀ˣ e^{−t²} dt
 
 }  // namespace tg

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "autodiff/autodiff.hpp"
+#include "examples/gelu.hpp"  // an op added outside the engine, as docs/adding-an-op.md shows
 #include "support/random.hpp"
 
 namespace {
@@ -69,6 +70,7 @@ std::vector<Row> op_table() {
       {"sigmoid", [](const Inputs& x) { return sigmoid(x[0]); }, unary_shapes()},
       {"relu", [](const Inputs& x) { return relu(x[0]); }, unary_shapes(Domain::nonzero)},
       {"softplus", [](const Inputs& x) { return softplus(x[0]); }, unary_shapes()},
+      {"erf", [](const Inputs& x) { return erf(x[0]); }, unary_shapes()},
       {"sum", [](const Inputs& x) { return sum(x[0]); }, unary_shapes()},
       {"sum (axis 0)", [](const Inputs& x) { return sum(x[0], 0); }, {{{{3}}}, {{{2, 3}}}, {{{2, 3, 4}}}}},
       {"sum (axis -1, keepdims)", [](const Inputs& x) { return sum(x[0], -1, true); }, {{{{3}}}, {{{2, 3}}}, {{{2, 3, 4}}}}},
@@ -94,6 +96,7 @@ std::vector<Row> op_table() {
       {"softmax (axis -1)", [](const Inputs& x) { return softmax(x[0], -1); }, {{{{4}}}, {{{2, 3}}}}},
       {"log_softmax (axis 0)", [](const Inputs& x) { return log_softmax(x[0], 0); }, {{{{4}}}, {{{3, 2}}}}},
       {"log_softmax (axis 1)", [](const Inputs& x) { return log_softmax(x[0], 1); }, {{{{2, 3}}}}},
+      {"gelu", [](const Inputs& x) { return tg::examples::gelu(x[0]); }, unary_shapes()},
   };
 }
 

@@ -1,4 +1,4 @@
-// Elementwise functions (autodiff/ops/math.cpp): exp, log, pow, sqrt, abs, tanh, sigmoid and relu
+// Elementwise functions (autodiff/ops/math.cpp): exp, log, pow, sqrt, abs, tanh, sigmoid, relu and erf
 // against the C++ standard library; sigmoid far out at ±1000 (no NaN, value or gradient); and
 // the derivatives at the kinks, which gradcheck cannot see: relu and abs at 0 and below.
 #include <doctest/doctest.h>
@@ -146,4 +146,15 @@ TEST_CASE("math: abs's gradient is the sign, with sign(0) = 0") {
   CHECK(x.grad()(0) == -1.0);
   CHECK(x.grad()(1) == 0.0);
   CHECK(x.grad()(2) == 1.0);
+}
+
+TEST_CASE("math: erf matches the standard library, and its derivative is (2/√π) e^{−x²}") {
+  check_elementwise(tg::erf(Variable(any_x)), any_x, [](double v) { return std::erf(v); });
+  CHECK(tg::erf(Variable(0.0)).item() == 0.0);
+  CHECK(tg::erf(Variable(1.0)).item() == Approx(0.8427007929497149));
+  CHECK(tg::erf(Variable(-1.0)).item() == Approx(-0.8427007929497149));
+  Variable x(Tensor{0.0, 1.0}, true);
+  tg::sum(tg::erf(x)).backward();
+  CHECK(x.grad()(0) == Approx(1.1283791670955126));  // 2/√π
+  CHECK(x.grad()(1) == Approx(1.1283791670955126 * std::exp(-1.0)));
 }

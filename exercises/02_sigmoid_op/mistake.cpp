@@ -1,0 +1,16 @@
+// Exercise 02, a plausible wrong answer: the right numbers, computed on plain Tensors and
+// wrapped in a constant Variable. The first derivative is right (gradcheck passes), but the
+// engine cannot see how it depends on x, so its second derivative is 0: gradgradcheck fails.
+// (Built with -DTG_EXERCISE_SOLUTIONS=ON; its test must fail, which proves the test catches it.)
+#include <functional>
+
+#include "sigmoid_op.hpp"
+
+namespace tg::exercises {
+
+Variable sigmoid_derivative(const Backward& g) {
+  const Tensor sigma_prime = map(g.y.value(), [](double y) { return y * (1.0 - y); });  // σ' as numbers
+  return g.gy * Variable(sigma_prime);  // a constant: no path from it back to x
+}
+
+}  // namespace tg::exercises

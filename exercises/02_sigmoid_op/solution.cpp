@@ -1,0 +1,10 @@
+// Exercise 02, the reference solution (built with -DTG_EXERCISE_SOLUTIONS=ON).
+#include "sigmoid_op.hpp"
+
+namespace tg::exercises {
+
+// y = σ(x)        ∂C/∂x = gy ⊙ y ⊙ (1 − y)       (σ' = σ(1 − σ), written with the output)
+// Variable ops throughout, so that with create_graph the engine records it.
+Variable sigmoid_derivative(const Backward& g) { return g.gy * g.y * (1.0 - g.y); }
+
+}  // namespace tg::exercises

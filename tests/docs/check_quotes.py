@@ -1,0 +1,100 @@
+#!/usr/bin/python3
+"""Every code line and command quoted in docs/ is real: a test for the teaching pages.
+
+  check_quotes.py SOURCE_DIR TAPEGRAD BUILD_DIR [--no-run]
+
+- ```cpp blocks: every line (surrounding whitespace ignored) must be a line of some source
+  file of the repository (autodiff/, nn/, cli/, examples/, exercises/, tests/, bench/), so
+  what the docs quote is the code that is compiled and tested. A line "..." marks an omission.
+- ```sh blocks: run, one block at a time, as a bash script in a fresh temporary directory with
+  `tapegrad` the program just built, `scripts/` and `build/` reaching the repository's and the
+  build's, and set -e: every command must succeed. scripts/run.sh, test.sh, build.sh and
+  install-deps.sh are only checked to exist (CI runs them itself). (Synopses and outputs go in ```text blocks,
+  which are not checked.)
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+SOURCE_DIRS = ("autodiff", "nn", "cli", "examples", "exercises", "tests", "bench", "fuzz", "scripts")
+SOURCE_EXT = (".cpp", ".hpp", ".h", ".py", ".sh", ".txt")
+
+
+def source_lines(root):
+    lines = set()
+    for top in SOURCE_DIRS:
+        for dirpath, _, files in os.walk(os.path.join(root, top)):
+            for name in files:
+                if name.endswith(SOURCE_EXT) or name == "CMakeLists.txt":
+                    with open(os.path.join(dirpath, name), encoding="utf-8", errors="replace") as f:
+                        lines.update(line.strip() for line in f)
+    return lines
+
+
+def blocks(path):
+    """(language, first line number, lines) of each fenced block."""
+    out, lang, start, body = [], None, 0, []
+    with open(path, encoding="utf-8") as f:
+        for number, line in enumerate(f, 1):
+            fence = re.match(r"^\s*```\s*([A-Za-z0-9_+-]*)", line)
+            if fence and lang is None:
+                lang, start, body = fence.group(1) or "text", number + 1, []
+            elif fence:
+                out.append((lang, start, body))
+                lang = None
+            elif lang is not None:
+                body.append(line.rstrip("\n"))
+    return out
+
+
+# The set-up scripts build the whole project: CI runs them itself; here they need only exist.
+SETUP = re.compile(r"^\s*(scripts/(?:run|test|build|install-deps)\.sh)\b.*$")
+
+
+def runnable(line):
+    m = SETUP.match(line)
+    return f'test -x "$SOURCE/{m.group(1)}"' if m else line
+
+
+def main():
+    root, tapegrad, build = (os.path.abspath(a) for a in sys.argv[1:4])
+    run = "--no-run" not in sys.argv
+    known = source_lines(root)
+    failures, cpp_lines, sh_blocks = [], 0, 0
+    for dirpath, _, files in os.walk(os.path.join(root, "docs")):
+        for name in sorted(files):
+            if not name.endswith(".md"):
+                continue
+            path = os.path.join(dirpath, name)
+            rel = os.path.relpath(path, root)
+            for lang, start, body in blocks(path):
+                if lang == "cpp":
+                    for i, line in enumerate(body):
+                        text = line.strip()
+                        if not text or text == "...":
+                            continue
+                        cpp_lines += 1
+                        if text not in known:
+                            failures.append(f"{rel}:{start + i}: not a line of the sources: {text}")
+                elif lang in ("sh", "bash", "shell") and run:
+                    sh_blocks += 1
+                    with tempfile.TemporaryDirectory() as tmp:
+                        os.symlink(os.path.join(root, "scripts"), os.path.join(tmp, "scripts"))
+                        os.symlink(build, os.path.join(tmp, "build"))
+                        script = "set -euo pipefail\ntapegrad() { \"$TAPEGRAD\" \"$@\"; }\n" + "\n".join(map(runnable, body)) + "\n"
+                        result = subprocess.run(["bash", "-c", script], cwd=tmp, capture_output=True, text=True,
+                                                env=dict(os.environ, TAPEGRAD=tapegrad, SOURCE=root), timeout=600)
+                        if result.returncode != 0:
+                            tail = (result.stdout + result.stderr).strip().splitlines()[-5:]
+                            failures.append(f"{rel}:{start}: the ```sh block fails (exit {result.returncode}):\n    "
+                                            + "\n    ".join(tail))
+    for f in failures:
+        print(f)
+    print(f"{cpp_lines} quoted C++ lines, {sh_blocks} command blocks checked; {len(failures)} problems")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
