@@ -47,6 +47,14 @@ void for_each_broadcast(const Shape& big, const Shape& small, F&& f) {
   }
 }
 
+// Throws tg::shape_error naming `op` unless 0 ≤ axis < rank (these helpers take an axis that
+// the ops have already normalised; a bad one would index past the shape).
+void check_axis(const char* op, std::size_t axis, const Shape& shape) {
+  if (axis >= shape.size())
+    throw shape_error(fmt::format("{}: axis {} is out of range for shape {} (rank {})", op, axis, shape_str(shape),
+                                  shape.size()));
+}
+
 }  // namespace
 
 Shape broadcast_shapes(const char* op, const Shape& a, const Shape& b) {
@@ -99,12 +107,14 @@ Tensor sum_to(const Tensor& x, const Shape& shape) {
 }
 
 Shape keepdims_shape(const Shape& shape, std::size_t axis) {
+  check_axis("keepdims_shape", axis, shape);
   Shape out = shape;
   out[axis] = 1;
   return out;
 }
 
 Tensor max_keepdims(const Tensor& x, std::size_t axis) {
+  check_axis("max_keepdims", axis, shape_of(x));
   const Shape from = shape_of(x), to = keepdims_shape(from, axis);
   if (from[axis] == 0)
     throw shape_error(fmt::format("max: axis {} of {} is empty", axis, shape_str(from)));
@@ -118,6 +128,7 @@ Tensor max_keepdims(const Tensor& x, std::size_t axis) {
 }
 
 Tensor argmax_mask(const Tensor& x, std::size_t axis) {
+  check_axis("argmax_mask", axis, shape_of(x));
   const Shape from = shape_of(x), to = keepdims_shape(from, axis);
   const Tensor m = max_keepdims(x, axis);
   std::vector<char> taken(numel(to), 0);

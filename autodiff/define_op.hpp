@@ -54,6 +54,7 @@ inline const Variable& Backward::x(std::size_t i) const { return edges[i].input;
 
 // Makes the node y = op(inputs) holding `value`. It is recorded (and requires grad) when
 // grad mode is on and some input requires grad; otherwise the result is a leaf with no history.
+// Every edge needs a defined input and a derivative (tg::graph_error naming `name` otherwise).
 // Under detect_anomaly a non-finite value throws, naming `name`.
 Variable define_op(std::string name, Tensor value, std::initializer_list<Edge> edges);
 Variable define_op(std::string name, Tensor value, std::vector<Edge> edges);

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <random>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -27,9 +28,34 @@ std::vector<Tensor> evaluate(const MultiFunction& f, const std::vector<Tensor>& 
   return out;
 }
 
+// The finite-difference step must be a positive number.
+void check_eps(const char* who, double eps) {
+  if (!(eps > 0.0) || !std::isfinite(eps))
+    throw std::invalid_argument(fmt::format("{}: eps (the finite-difference step) must be a positive number, got {}", who, eps));
+}
+
+void check_options(const char* who, const GradcheckOptions& o) {
+  check_eps(who, o.eps);
+  if (!(o.atol >= 0.0) || !std::isfinite(o.atol))
+    throw std::invalid_argument(fmt::format("{}: atol must be a finite number ≥ 0, got {}", who, o.atol));
+  if (!(o.rtol >= 0.0) || !std::isfinite(o.rtol))
+    throw std::invalid_argument(fmt::format("{}: rtol must be a finite number ≥ 0, got {}", who, o.rtol));
+}
+
+template <class F>
+void check_function(const char* who, const F& f) {
+  if (!f) throw std::invalid_argument(fmt::format("{}: f is empty (a default-constructed std::function)", who));
+}
+
 }  // namespace
 
 Tensor central_differences(const Variable& x, const std::function<double()>& f, double eps) {
+  if (!x.defined()) throw graph_error("central_differences: x is an empty Variable");
+  if (!x.is_leaf())
+    throw graph_error(fmt::format("central_differences: x ('{}', shape {}) is the result of an op; only a leaf can be "
+                                  "nudged in place", x.op_name(), shape_str(x.value())));
+  check_function("central_differences", f);
+  check_eps("central_differences", eps);
   Tensor& v = x.mutable_value();
   Tensor g = Tensor::from_shape(v.shape());
   no_grad guard;
@@ -47,6 +73,8 @@ Tensor central_differences(const Variable& x, const std::function<double()>& f, 
 
 GradcheckResult gradcheck(const MultiFunction& f, const std::vector<Tensor>& inputs,
                           const GradcheckOptions& opt) {
+  check_function("gradcheck", f);
+  check_options("gradcheck", opt);
   // Analytic Jacobian, one row per output element: backward with the seed e_k.
   const std::vector<Variable> leaves = make_leaves(inputs);
   const std::vector<Variable> outputs = f(leaves);
@@ -103,6 +131,7 @@ GradcheckResult gradcheck(const MultiFunction& f, const std::vector<Tensor>& inp
 
 GradcheckResult gradcheck(const Function& f, const std::vector<Tensor>& inputs,
                           const GradcheckOptions& options) {
+  check_function("gradcheck", f);
   return gradcheck(MultiFunction([&f](const std::vector<Variable>& x) {
                      return std::vector<Variable>{f(x)};
                    }),
@@ -111,6 +140,8 @@ GradcheckResult gradcheck(const Function& f, const std::vector<Tensor>& inputs,
 
 GradcheckResult gradgradcheck(const Function& f, const std::vector<Tensor>& inputs,
                               const GradcheckOptions& options) {
+  check_function("gradgradcheck", f);
+  check_options("gradgradcheck", options);
   // A fixed random v = ∂C/∂y of f's output shape, itself one more input.
   Shape out_shape;
   {

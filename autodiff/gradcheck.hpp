@@ -17,6 +17,8 @@
 
 namespace tg {
 
+// Checked by every function below (std::invalid_argument naming it): eps > 0, atol and rtol
+// finite and ≥ 0.
 struct GradcheckOptions {
   double eps = 1e-6;   // step of the central difference
   double atol = 1e-5;  // absolute tolerance
@@ -40,8 +42,10 @@ using Function = std::function<Variable(const std::vector<Variable>&)>;
 
 // ∂f/∂x by central differences, (f(x + εe_i) − f(x − εe_i)) / 2ε for every element i of the
 // leaf x, which is nudged in place and put back; f is evaluated under no_grad.
+// x must be a leaf (tg::graph_error), f not empty and eps > 0 (std::invalid_argument).
 Tensor central_differences(const Variable& x, const std::function<double()>& f, double eps = 1e-6);
 
+// f must not be empty (std::invalid_argument).
 GradcheckResult gradcheck(const MultiFunction& f, const std::vector<Tensor>& inputs,
                           const GradcheckOptions& options = {});
 GradcheckResult gradcheck(const Function& f, const std::vector<Tensor>& inputs,

@@ -1,9 +1,11 @@
 #include "autodiff/graphviz.hpp"
 
+#include <stdexcept>
 #include <unordered_map>
 
 #include <fmt/format.h>
 
+#include "autodiff/error.hpp"
 #include "autodiff/node.hpp"
 
 namespace tg {
@@ -38,6 +40,10 @@ std::string label(const detail::Node& n, const DotOptions& opt) {
 }  // namespace
 
 std::string to_dot(const std::vector<Variable>& outputs, const DotOptions& opt) {
+  if (opt.precision < 0)
+    throw std::invalid_argument(fmt::format("to_dot: DotOptions::precision must be ≥ 0, got {}", opt.precision));
+  for (std::size_t k = 0; k < outputs.size(); ++k)
+    if (!outputs[k].defined()) throw graph_error(fmt::format("to_dot: output {} is an empty Variable", k));
   std::unordered_map<const detail::Node*, std::size_t> id;
   std::vector<const detail::Node*> todo;
   std::string body;

@@ -11,13 +11,15 @@ namespace tg {
 struct DotOptions {
   bool values = false;  // print each node's value
   bool grads = false;   // print each node's gradient, where it has one
-  int precision = 4;    // significant digits of printed numbers
+  int precision = 4;    // significant digits of printed numbers (≥ 0)
   std::size_t max_elements = 12;  // longer tensors are elided
 };
 
 // Nodes are ops (ellipses: op name, shape) and leaves (boxes: name or "leaf", shape; filled
 // when they require grad). Edges run from each input to the op that used it, numbered by
 // argument position. The outputs are drawn with a double border.
+// An empty (default-constructed) output throws tg::graph_error; a negative precision,
+// std::invalid_argument.
 std::string to_dot(const Variable& y, const DotOptions& options = {});
 std::string to_dot(const std::vector<Variable>& outputs, const DotOptions& options = {});
 

@@ -21,7 +21,8 @@ struct Node {
   bool retains_grad = false;
   bool released = false;  // backward ran without retain_graph: edges are gone
 
-  // Scratch of the backward pass in progress (see engine.cpp).
+  // Scratch of the backward pass in progress (see engine.cpp). Not synchronised: two threads
+  // must not backpropagate through one node at once (see tests/autodiff/test_threads.cpp).
   std::uint64_t pass = 0;         // the pass that last visited this node
   std::uint64_t target_pass = 0;  // the pass whose grad() asked for this node's gradient
   bool needed = false;            // does some wanted gradient lie beyond this node?

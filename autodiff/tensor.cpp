@@ -1,6 +1,7 @@
 #include "autodiff/tensor.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -59,6 +60,8 @@ void format_axis(std::string& out, const Tensor& t, std::size_t axis, std::size_
 }  // namespace
 
 std::string format_tensor(const Tensor& t, int precision, std::size_t max_elements) {
+  if (precision < 0)
+    throw std::invalid_argument(fmt::format("format_tensor: precision must be ≥ 0 (significant digits), got {}", precision));
   if (t.size() > max_elements) {
     // Too long to read: the first elements in flat order and the shape.
     std::vector<std::string> head;
@@ -72,6 +75,9 @@ std::string format_tensor(const Tensor& t, int precision, std::size_t max_elemen
 }
 
 std::string index_str(const Shape& shape, std::size_t flat) {
+  if (flat >= numel(shape))
+    throw std::out_of_range(fmt::format("index_str: flat index {} is out of range for shape {} ({} elements)", flat,
+                                        shape_str(shape), numel(shape)));
   std::vector<std::size_t> idx(shape.size());
   for (std::size_t a = shape.size(); a-- > 0;) {
     idx[a] = flat % shape[a];

@@ -42,9 +42,11 @@ Tensor column(std::initializer_list<double> values);
 Tensor filled(const Shape& shape, double v);
 
 // The numbers of t, NumPy-style: "[[1, 2], [3, 4]]"; long tensors are elided with "...".
+// precision (significant digits) must be ≥ 0 (std::invalid_argument otherwise).
 std::string format_tensor(const Tensor& t, int precision = 6, std::size_t max_elements = 64);
 
 // The element index (row-major multi-index) of flat position i, printed as "(1,2)".
+// i < numel(shape), or std::out_of_range.
 std::string index_str(const Shape& shape, std::size_t flat);
 
 // Normalises a possibly negative axis for a tensor of rank `rank` (-1 is the last axis);

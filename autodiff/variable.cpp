@@ -50,6 +50,14 @@ namespace {
 // nodes in a burst, far more than malloc's own per-thread cache keeps, and the slow path of
 // free() then cost more than the arithmetic of a scalar op. The list is bounded, so a big
 // graph's memory goes back to malloc when it dies.
+//
+// Threads: each list is touched by its own thread only, so there is no lock. A block joins the
+// list of the thread that frees it, whichever thread made it (blocks are plain operator new
+// memory). A thread's list is destroyed at the thread's end (the main thread's before static
+// objects), yet a node can still die in that thread afterwards: one held by a thread_local
+// Variable constructed before the list, or by a static Variable at exit. Its block used to go
+// onto the destroyed list, a write into freed memory (tests/autodiff/test_threads.cpp, caught by
+// the ASan and TSan passes of scripts/test.sh); now it goes straight back to operator delete.
 template <class T>
 struct NodePool {
   using value_type = T;
@@ -59,28 +67,34 @@ struct NodePool {
 
   struct FreeList {
     std::vector<void*> blocks;
+    bool& gone;
+    explicit FreeList(bool& g) : gone(g) {}
     ~FreeList() {
       for (void* b : blocks) ::operator delete(b);
+      gone = true;
     }
   };
-  static FreeList& free_list() {
-    thread_local FreeList list;
-    return list;
+  // This thread's list, or nullptr once it has been destroyed.
+  static std::vector<void*>* free_list() {
+    thread_local bool gone = false;  // trivially destructible: readable until the thread ends
+    if (gone) return nullptr;
+    thread_local FreeList list(gone);
+    return &list.blocks;
   }
   static constexpr std::size_t max_kept = 4096;
 
   T* allocate(std::size_t n) {
-    auto& list = free_list().blocks;
-    if (n == 1 && !list.empty()) {
-      void* b = list.back();
-      list.pop_back();
+    std::vector<void*>* list = free_list();
+    if (n == 1 && list && !list->empty()) {
+      void* b = list->back();
+      list->pop_back();
       return static_cast<T*>(b);
     }
     return static_cast<T*>(::operator new(n * sizeof(T)));
   }
   void deallocate(T* p, std::size_t n) {
-    auto& list = free_list().blocks;
-    if (n == 1 && list.size() < max_kept) list.push_back(p);
+    std::vector<void*>* list = free_list();
+    if (n == 1 && list && list->size() < max_kept) list->push_back(p);
     else ::operator delete(p);
   }
   template <class U>
@@ -119,11 +133,11 @@ Tensor& Variable::mutable_value() const {
   return n.value;
 }
 
-Shape Variable::shape() const { return shape_of(value()); }
-std::size_t Variable::numel() const { return value().size(); }
+Shape Variable::shape() const { return shape_of(checked(node_, "shape").value); }
+std::size_t Variable::numel() const { return checked(node_, "numel").value.size(); }
 
 double Variable::item() const {
-  const Tensor& v = value();
+  const Tensor& v = checked(node_, "item").value;
   if (v.size() != 1)
     throw shape_error(fmt::format("item: the Variable has shape {}, not one element", shape_str(v)));
   return v.data()[0];
@@ -180,7 +194,7 @@ Variable& Variable::retain_grad() {
 
 bool Variable::retains_grad() const { return checked(node_, "retains_grad").retains_grad; }
 
-Variable Variable::detach() const { return Variable(value(), false); }
+Variable Variable::detach() const { return Variable(checked(node_, "detach").value, false); }
 
 const std::string& Variable::op_name() const { return checked(node_, "op_name").op; }
 const std::string& Variable::name() const { return checked(node_, "name").label; }

@@ -18,6 +18,7 @@ namespace detail {
 struct Node;
 }
 
+// Every method that reads the node throws tg::graph_error on an empty handle (defined() false).
 class Variable {
  public:
   // An empty handle (no node); defined() is false.
@@ -30,26 +31,30 @@ class Variable {
   bool defined() const { return node_ != nullptr; }
   const Tensor& value() const;
   // The value, to change in place: how optimizers update parameters and finite differences
-  // nudge them. Only for leaves (throws otherwise); a graph already recorded from this leaf
+  // nudge them. Only for leaves (tg::graph_error otherwise); a graph already recorded from this leaf
   // saw the old value, so backpropagate it before changing the value.
   Tensor& mutable_value() const;
   Shape shape() const;
   std::size_t numel() const;
-  // The value of a one-element Variable as a double.
+  // The value of a one-element Variable as a double (tg::shape_error for any other size).
   double item() const;
 
-  // ∂C/∂(this value), accumulated by backward(); throws if backward has not reached it.
+  // ∂C/∂(this value), accumulated by backward(). Throws tg::graph_error, saying why, when there
+  // is none: it does not require grad, it is an intermediate without retain_grad(), or
+  // backward has not reached it.
   const Tensor& grad() const;
   bool has_grad() const;
   // Sets the gradient to zeros (backward adds to it, so call this between steps).
   void zero_grad() const;
 
   bool requires_grad() const;
-  // Only for leaves: whether backward should compute this leaf's gradient.
+  // Only for leaves (tg::graph_error otherwise): whether backward should compute this leaf's gradient.
   Variable& set_requires_grad(bool on);
   // True for Variables not made by a recorded op: inputs, parameters, constants.
   bool is_leaf() const;
   // Keep the gradient of this intermediate (non-leaf) Variable when backward passes it.
+  // It must require grad (tg::graph_error otherwise); on a leaf it changes nothing, since a
+  // leaf that requires grad keeps its gradient anyway (as in PyTorch).
   Variable& retain_grad();
   bool retains_grad() const;
   // A new leaf with the same value and no history; requires_grad is false.
@@ -63,6 +68,8 @@ class Variable {
   // Backpropagates from this Variable. Without a seed it must hold one element (dC/dC = 1).
   // The seed is ∂C/∂(this) and has this Variable's shape. Without retain_graph the graph's
   // saved inputs are released, and a second backward through it throws.
+  // tg::graph_error: the Variable does not require grad, holds more than one element and no
+  // seed is given, or its graph was released; tg::shape_error: the seed's shape differs.
   // (const: like every method here, it acts on the node, not on the handle.)
   void backward() const;
   void backward(const Tensor& seed, bool retain_graph = false) const;

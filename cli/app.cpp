@@ -1,18 +1,34 @@
 #include "cli/app.hpp"
 
 #include <exception>
+#include <string_view>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "cli/demo.hpp"
-#include "cli/eval_command.hpp"
-#include "cli/train_command.hpp"
-#include "cli/verify_command.hpp"
-
 namespace tg::cli {
 
-int run_app(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
+namespace {
+
+// text with its control characters escaped (\n, \r, \t, \x01, ...), so that a value the user
+// typed cannot split an error message into several lines.
+std::string escape_controls(std::string_view text) {
+  std::string s;
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\n') s += "\\n";
+    else if (c == '\r') s += "\\r";
+    else if (c == '\t') s += "\\t";
+    else if (u < 0x20 || u == 0x7f) s += fmt::format("\\x{:02x}", u);
+    else s += c;
+  }
+  return s;
+}
+
+}  // namespace
+
+CommandLine parse_command_line(const std::vector<std::string>& args) {
+  CommandLine result;
   CLI::App app{"tapegrad: reverse-mode autodiff and BP1–BP4 for learning backpropagation", "tapegrad"};
   app.set_version_flag("--version", TG_VERSION);
   app.require_subcommand(0, 1);
@@ -20,23 +36,20 @@ int run_app(const std::vector<std::string>& args, std::FILE* out, std::FILE* err
       "Run 'tapegrad COMMAND --help' for a command's options.\n"
       "Exit codes: 0 success, 1 the command failed, 2 a wrong command line.");
 
-  TrainCommand train;
+  // The options are parsed straight into result's fields.
   CLI::App* train_app = app.add_subcommand("train", "train a network; progress, per-epoch CSV, checkpoints");
-  add_train_options(*train_app, train);
+  add_train_options(*train_app, result.train);
 
-  VerifyCommand verify;
   CLI::App* verify_app =
       app.add_subcommand("verify", "BP1–BP4 by hand vs autodiff (vs finite differences) on one batch");
-  add_verify_options(*verify_app, verify);
+  add_verify_options(*verify_app, result.verify);
 
-  EvalCommand eval;
   CLI::App* eval_app = app.add_subcommand("eval", "a checkpoint on a test set: accuracy and confusion matrix");
-  add_eval_options(*eval_app, eval);
+  add_eval_options(*eval_app, result.eval);
 
-  DemoOptions demo;
   CLI::App* demo_app =
       app.add_subcommand("demo", "seed 002's 2-2-1 network: every gradient beside finite differences");
-  demo_app->add_option("--dot", demo.dot_path, "also write the loss's computational graph as Graphviz DOT")
+  demo_app->add_option("--dot", result.demo.dot_path, "also write the loss's computational graph as Graphviz DOT")
       ->type_name("FILE");
 
   std::vector<const char*> argv{"tapegrad"};
@@ -44,28 +57,49 @@ int run_app(const std::vector<std::string>& args, std::FILE* out, std::FILE* err
   try {
     app.parse(static_cast<int>(argv.size()), argv.data());
   } catch (const CLI::CallForHelp&) {
-    fmt::print(out, "{}", app.help());
-    return 0;
+    result.message = app.help();
+    return result;
   } catch (const CLI::CallForVersion&) {
-    fmt::print(out, "tapegrad {}\n", TG_VERSION);
-    return 0;
+    result.message = fmt::format("tapegrad {}\n", TG_VERSION);
+    return result;
   } catch (const CLI::ParseError& e) {
-    fmt::print(err, "tapegrad: {} (try 'tapegrad --help')\n", e.what());
-    return 2;
+    result.exit_code = 2;
+    result.message = fmt::format("tapegrad: {} (try 'tapegrad --help')", escape_controls(e.what()));
+    return result;
+  }
+
+  using Command = CommandLine::Command;
+  if (train_app->parsed()) result.command = Command::train;
+  else if (verify_app->parsed()) result.command = Command::verify;
+  else if (eval_app->parsed()) result.command = Command::eval;
+  else if (demo_app->parsed()) result.command = Command::demo;
+  else result.message = app.help();  // no command: what there is to run
+  return result;
+}
+
+int run_app(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
+  const CommandLine line = parse_command_line(args);
+  using Command = CommandLine::Command;
+  if (line.command == Command::none) {
+    if (line.exit_code == 0) fmt::print(out, "{}", line.message);
+    else fmt::print(err, "{}\n", line.message);
+    return line.exit_code;
   }
 
   const char* command = "tapegrad";
   try {
-    if (train_app->parsed()) return command = "tapegrad train", run_train(train, out);
-    if (verify_app->parsed()) return command = "tapegrad verify", run_verify(verify, out);
-    if (eval_app->parsed()) return command = "tapegrad eval", run_eval(eval, out);
-    if (demo_app->parsed()) return command = "tapegrad demo", run_demo(demo, out);
+    switch (line.command) {
+      case Command::train: return command = "tapegrad train", run_train(line.train, out);
+      case Command::verify: return command = "tapegrad verify", run_verify(line.verify, out);
+      case Command::eval: return command = "tapegrad eval", run_eval(line.eval, out);
+      case Command::demo: return command = "tapegrad demo", run_demo(line.demo, out);
+      case Command::none: break;
+    }
   } catch (const std::exception& e) {
     std::fflush(out);
     fmt::print(err, "{}: {}\n", command, e.what());
     return 1;
   }
-  fmt::print(out, "{}", app.help());  // no command: what there is to run
   return 0;
 }
 

@@ -14,9 +14,39 @@
 #include <string>
 #include <vector>
 
+#include "cli/demo.hpp"
+#include "cli/eval_command.hpp"
+#include "cli/train_command.hpp"
+#include "cli/verify_command.hpp"
+
 namespace tg::cli {
 
-// args: the arguments after the program's name. Normal output goes to out, errors to err.
+// A command line, parsed: which command to run with which options, or what to print instead.
+// Parsing runs nothing and writes no file (it only looks whether directories given to
+// --resume and --checkpoint exist).
+struct CommandLine {
+  enum class Command { none, train, verify, eval, demo };
+  // none: nothing to run; print `message` and exit with `exit_code`, which is 0 for --help,
+  // --version or no command at all (message: the text for stdout, ending in a newline) or 2 for
+  // a wrong command line (message: one line for stderr, without its newline, e.g.
+  // "tapegrad: --lr: expected a number > 0, got '-1' (try 'tapegrad --help')"; control
+  // characters the user typed are shown escaped, as \n or \x01, so that it stays one line).
+  // Otherwise exit_code is 0 and message empty.
+  Command command = Command::none;
+  int exit_code = 0;
+  std::string message;
+  // The chosen command's options, filled from the command line; the others keep their defaults.
+  TrainCommand train;
+  VerifyCommand verify;
+  EvalCommand eval;
+  DemoOptions demo;
+};
+
+// args: the arguments after the program's name. Throws nothing but std::bad_alloc.
+CommandLine parse_command_line(const std::vector<std::string>& args);
+
+// parse_command_line, then the command. args: the arguments after the program's name. Normal
+// output goes to out, errors to err. Returns the exit code.
 int run_app(const std::vector<std::string>& args, std::FILE* out = stdout, std::FILE* err = stderr);
 
 }  // namespace tg::cli

@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
-# Writes the seed corpus fuzz/corpus/idx: tiny valid IDX files of every element type, plain and
-# gzipped (gzip -n: no name or time stamp, so the bytes are the same on every run). The files
-# are checked in; run this again only to change them.
+# Writes the seed corpora under fuzz/corpus/. The files are checked in; run this again only to
+# change them.
+#   idx/          tiny valid IDX files of every element type, plain and gzipped (gzip -n: no
+#                 name or time stamp, so the bytes are the same on every run)
+#   cli/          realistic command lines, the words after "tapegrad" separated by '\0'
+#   checkpoint/   small checkpoints saved by tapegrad itself, framed as
+#                 fuzz/checkpoint_files.hpp says; written by make_checkpoint_corpus, built in
+#                 build-fuzz as fuzz/run.sh builds the fuzz targets
 set -euo pipefail
-out="$(cd "$(dirname "$0")" && pwd)/corpus/idx"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+
+(
+out="$root/fuzz/corpus/idx"
 mkdir -p "$out"
 cd "$out"
 
@@ -22,3 +30,49 @@ for f in u8_labels u8_images i16 f64; do gzip -9 -n -c "$f" >"$f.gz"; done
 # two gzip members, cut inside the header: read as one stream
 head -c 6 u8_images | gzip -n -c >u8_images_two_members.gz
 tail -c +7 u8_images | gzip -n -c >>u8_images_two_members.gz
+)
+
+(
+out="$root/fuzz/corpus/cli"
+rm -rf "$out"
+mkdir -p "$out"
+cd "$out"
+# name, then the words (no '\0' after the last: that would be one more, empty, word)
+line() {
+  local name="$1"
+  shift
+  local first=1
+  for word in "$@"; do
+    [ "$first" = 1 ] || printf '\0'
+    printf '%s' "$word"
+    first=0
+  done >"$name"
+}
+line train             train
+line train_moons       train --data moons --sizes 2,16,2 --hidden tanh --output softmax --cost log_likelihood \
+                             --epochs 3 --batch-size 10 --seed 7 --train-size 200 --test-size 100
+line train_adam        train --data spirals --optimizer adam --lr 0.01 --l2 0.001 --l2-form total --reduction sum \
+                             --init he --hidden relu
+line train_resume      train --optimizer momentum --momentum 0.5 --resume . --save . --csv epochs.csv --progress never
+line train_seed003     train --data xor --sizes 2,2,1 --output sigmoid --cost quadratic --stop-epsilon 1e-6 \
+                             --max-iterations 1000 --gradients backprop --batch-size 0
+line train_equals      train --lr=0.1 --epochs=2 --data=sine --output=identity --progress=always
+line verify_numeric    verify --data xor --sizes 2,3,2 --numeric --eps 1e-7 --tolerance 1e-9 --numeric-tolerance 1e-5 \
+                              --batch 4
+line verify_checkpoint verify --checkpoint . --dump dump --cost cross_entropy
+line eval              eval --checkpoint . --data fashion-mnist --cost quadratic --reduction mean
+line demo_dot          demo --dot graph.dot
+line help              --help
+line train_help        train --help
+line version           --version
+line wrong_value       train --lr -1 --sizes 2,x,2
+line wrong_flag        train --bogus
+)
+
+build="$root/build-fuzz"
+# The same configuration as fuzz/run.sh's
+CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DTG_BUILD_FUZZ=ON -DTG_BUILD_TESTS=OFF -DTG_BUILD_BENCH=OFF >/dev/null
+cmake --build "$build" -j "${JOBS:-2}" --target make_checkpoint_corpus
+rm -rf "$root/fuzz/corpus/checkpoint"
+"$build/fuzz/make_checkpoint_corpus" "$root/fuzz/corpus/checkpoint"

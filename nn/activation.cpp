@@ -53,6 +53,13 @@ Tensor activate(Activation a, const Tensor& z) {
 }
 
 Tensor activation_backward(Activation act, const Tensor& z, const Tensor& a, const Tensor& grad_a) {
+  // z, a, grad_a: (N, m). zip would broadcast mismatched shapes into a wrong answer: refuse them.
+  if (!same_shape(z, a) || !same_shape(a, grad_a))
+    throw shape_error(fmt::format("activation_backward: z {}, a {} and grad_a {} must have one shape", shape_str(z),
+                                  shape_str(a), shape_str(grad_a)));
+  if (act == Activation::softmax && a.dimension() != 2)
+    throw shape_error(fmt::format("activation_backward: softmax works down the columns of an (N, m) matrix, got {}",
+                                  shape_str(a)));
   switch (act) {
     case Activation::sigmoid:  // σ' = a(1 − a)
       return zip("sigmoid'", grad_a, map(a, [](double s) { return s * (1.0 - s); }), std::multiplies<>());

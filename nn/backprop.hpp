@@ -24,7 +24,7 @@ struct BackpropResult {
   std::vector<Tensor> dW, db;  // ∂C/∂W^l: (N^l, N^{l−1}), ∂C/∂b^l: (N^l, 1)
 };
 
-// X: (N^1, m), Y: (N^L, m)
+// X: (N^1, m), Y: (N^L, m): other shapes throw tg::shape_error; a bad cost (λ < 0), std::invalid_argument.
 BackpropResult backprop(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost);
 
 }  // namespace tg::nn

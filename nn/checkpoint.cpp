@@ -114,6 +114,7 @@ struct Metadata {
     Shape shape;
   };
   fs::path json_file;
+  const char* who = "load_checkpoint";  // the public function reading it, for messages
   Shape sizes;
   Activation hidden, output;
   std::vector<std::pair<Param, Param>> layers;  // (W^l, b^l) for l = 2..L
@@ -129,12 +130,13 @@ struct Metadata {
 // Typed access to checkpoint.json; every error names the file and the key, e.g. layers[0].W.shape.
 class MetadataReader {
  public:
-  explicit MetadataReader(fs::path file) : file_(std::move(file)) {}
+  // `who` (load_checkpoint, load_checkpoint_extra, load_optimizer_state) starts every message.
+  MetadataReader(fs::path file, const char* who) : file_(std::move(file)), who_(who) {}
 
   template <class... Args>
   [[noreturn]] void fail(fmt::format_string<Args...> format, Args&&... args) const {
     throw checkpoint_error(
-        fmt::format("load_checkpoint: '{}': {}", file_.string(), fmt::format(format, std::forward<Args>(args)...)));
+        fmt::format("{}: '{}': {}", who_, file_.string(), fmt::format(format, std::forward<Args>(args)...)));
   }
 
   const json& at(const json& object, std::string_view where, const std::string& key) const {
@@ -181,30 +183,62 @@ class MetadataReader {
     return where.empty() ? key : fmt::format("{}.{}", where, key);
   }
   fs::path file_;
+  const char* who_;
 };
 
-Metadata read_metadata(const fs::path& dir) {
+// nlohmann::json copies nested values recursively, so a checkpoint.json nested thousands deep
+// would overflow the stack instead of being an error: it is refused before it is parsed. A real
+// one nests 6 deep (the root, "optimizer", "state", a slot, its list, an entry's "shape").
+constexpr std::size_t max_json_depth = 32;
+
+// The byte at which text's arrays and objects first nest deeper than max_json_depth, if they do
+// ('[' and '{' inside strings do not count).
+std::optional<std::size_t> too_deep_at(std::string_view text) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;  // an escaped character, e.g. \" (a bad escape is for the parser to report)
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_json_depth) return i;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
+
+// `who` names the public function in errors.
+Metadata read_metadata(const fs::path& dir, const char* who) {
   std::error_code ec;
-  if (!fs::exists(dir, ec)) throw checkpoint_error(fmt::format("load_checkpoint: directory '{}' does not exist", dir.string()));
-  if (!fs::is_directory(dir, ec)) throw checkpoint_error(fmt::format("load_checkpoint: '{}' is not a directory", dir.string()));
+  if (!fs::exists(dir, ec)) throw checkpoint_error(fmt::format("{}: directory '{}' does not exist", who, dir.string()));
+  if (!fs::is_directory(dir, ec)) throw checkpoint_error(fmt::format("{}: '{}' is not a directory", who, dir.string()));
   Metadata meta;
   meta.json_file = dir / json_name;
   if (!fs::exists(meta.json_file, ec))
-    throw checkpoint_error(fmt::format("load_checkpoint: '{}' is missing: '{}' holds no checkpoint", meta.json_file.string(),
+    throw checkpoint_error(fmt::format("{}: '{}' is missing: '{}' holds no checkpoint", who, meta.json_file.string(),
                                        dir.string()));
 
   std::ifstream in(meta.json_file, std::ios::binary);
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (!in || in.bad())
-    throw checkpoint_error(fmt::format("load_checkpoint: cannot read '{}': {}", meta.json_file.string(), std::strerror(errno)));
+    throw checkpoint_error(fmt::format("{}: cannot read '{}': {}", who, meta.json_file.string(), std::strerror(errno)));
+  if (const std::optional<std::size_t> at = too_deep_at(text))
+    throw checkpoint_error(fmt::format("{}: '{}' is not a checkpoint: its arrays and objects nest more than {} deep at byte {}",
+                                       who, meta.json_file.string(), max_json_depth, *at));
   json root;
   try {
     root = json::parse(text);
   } catch (const json::parse_error& e) {  // says where: "parse error at line 3, column 5: ..."
-    throw checkpoint_error(fmt::format("load_checkpoint: '{}' is not valid JSON: {}", meta.json_file.string(), e.what()));
+    throw checkpoint_error(fmt::format("{}: '{}' is not valid JSON: {}", who, meta.json_file.string(), e.what()));
   }
 
-  const MetadataReader r(meta.json_file);
+  meta.who = who;
+  const MetadataReader r(meta.json_file, who);
   if (!root.is_object()) r.fail("expected a JSON object, found {}", root.type_name());
   if (const std::string format = r.string(root, "", "format"); format != format_name)
     r.fail("format is '{}', not '{}'", format, format_name);
@@ -234,7 +268,7 @@ Metadata read_metadata(const fs::path& dir) {
 
     // W^l: (N^l, N^{l−1}), b^l: (N^l, 1), and W^l takes what W^{l−1} gives.
     auto shape_fail = [&](const std::string& message) {
-      throw shape_error(fmt::format("load_checkpoint: '{}': {}", meta.json_file.string(), message));
+      throw shape_error(fmt::format("{}: '{}': {}", who, meta.json_file.string(), message));
     };
     if (W.shape.size() != 2) shape_fail(fmt::format("W^{} has shape {}: expected a matrix (N^{}, N^{})", l, shape_str(W.shape), l, l - 1));
     if (b.shape != Shape{W.shape[0], 1})
@@ -275,7 +309,7 @@ Metadata read_metadata(const fs::path& dir) {
         Metadata::Param p{r.file_name(files[i], at), r.extents(files[i], at, "shape")};
         const Metadata::Param& param = i % 2 == 0 ? meta.layers[i / 2].first : meta.layers[i / 2].second;
         if (p.shape != param.shape)
-          throw shape_error(fmt::format("load_checkpoint: '{}': '{}' has shape {} but its parameter has shape {}",
+          throw shape_error(fmt::format("{}: '{}': '{}' has shape {} but its parameter has shape {}", who,
                                         meta.json_file.string(), at, shape_str(p.shape), shape_str(param.shape)));
         o.slots[slot].push_back(std::move(p));
       }
@@ -290,16 +324,16 @@ Tensor read_param(const fs::path& dir, const Metadata& meta, const Metadata::Par
   const fs::path file = dir / param.file;
   std::error_code ec;
   if (!fs::exists(file, ec))
-    throw checkpoint_error(fmt::format("load_checkpoint: {} file '{}' is missing (named in '{}')", name, file.string(),
+    throw checkpoint_error(fmt::format("{}: {} file '{}' is missing (named in '{}')", meta.who, name, file.string(),
                                        meta.json_file.string()));
   Tensor t;
   try {
     t = read_npy(file);
   } catch (const npy_error& e) {
-    throw npy_error(fmt::format("load_checkpoint: {}: {}", name, e.what()));
+    throw npy_error(fmt::format("{}: {}: {}", meta.who, name, e.what()));
   }
   if (shape_of(t) != param.shape)
-    throw shape_error(fmt::format("load_checkpoint: '{}' holds {} of shape {}, but '{}' says {}", file.string(), name,
+    throw shape_error(fmt::format("{}: '{}' holds {} of shape {}, but '{}' says {}", meta.who, file.string(), name,
                                   shape_str(t), meta.json_file.string(), shape_str(param.shape)));
   return t;
 }
@@ -307,6 +341,14 @@ Tensor read_param(const fs::path& dir, const Metadata& meta, const Metadata::Par
 }  // namespace
 
 void save_checkpoint(const Mlp& net, const fs::path& dir, const CheckpointExtra& extra, const Optimizer* optimizer) {
+  if (optimizer) {  // checked before anything is written: a misuse leaves dir as it was
+    const std::vector<Variable> params = net.parameters();
+    bool same = params.size() == optimizer->parameters().size();
+    for (std::size_t i = 0; same && i < params.size(); ++i) same = params[i].same_node(optimizer->parameters()[i]);
+    if (!same)
+      throw std::invalid_argument(fmt::format(
+          "save_checkpoint: the {} optimizer was built for other parameters than this network's", optimizer->name()));
+  }
   std::error_code ec;
   if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
     throw checkpoint_error(fmt::format("save_checkpoint: '{}' exists and is not a directory", dir.string()));
@@ -344,12 +386,6 @@ void save_checkpoint(const Mlp& net, const fs::path& dir, const CheckpointExtra&
   }
   Optimizer::State state;  // kept alive until the files are written
   if (optimizer) {
-    const std::vector<Variable> params = net.parameters();
-    bool same = params.size() == optimizer->parameters().size();
-    for (std::size_t i = 0; same && i < params.size(); ++i) same = params[i].same_node(optimizer->parameters()[i]);
-    if (!same)
-      throw std::invalid_argument(fmt::format(
-          "save_checkpoint: the {} optimizer was built for other parameters than this network's", optimizer->name()));
     state = optimizer->state();
     json slots = json::object();
     for (const auto& [slot, tensors] : state) {
@@ -400,7 +436,7 @@ void save_checkpoint(const Mlp& net, const fs::path& dir, const CheckpointExtra&
 }
 
 Mlp load_checkpoint(const fs::path& dir) {
-  const Metadata meta = read_metadata(dir);
+  const Metadata meta = read_metadata(dir, "load_checkpoint");
   std::vector<Linear> layers;
   for (std::size_t i = 0; i < meta.layers.size(); ++i) {
     const auto& [W, b] = meta.layers[i];
@@ -415,10 +451,10 @@ Mlp load_checkpoint(const fs::path& dir) {
   }
 }
 
-CheckpointExtra load_checkpoint_extra(const fs::path& dir) { return read_metadata(dir).extra; }
+CheckpointExtra load_checkpoint_extra(const fs::path& dir) { return read_metadata(dir, "load_checkpoint_extra").extra; }
 
 bool load_optimizer_state(const fs::path& dir, Optimizer& opt) {
-  const Metadata meta = read_metadata(dir);
+  const Metadata meta = read_metadata(dir, "load_optimizer_state");
   if (!meta.optimizer || meta.optimizer->name != opt.name()) return false;
   Optimizer::State state;
   for (const auto& [slot, params] : meta.optimizer->slots)

@@ -42,7 +42,8 @@ struct checkpoint_error : std::runtime_error {
 using CheckpointExtra = std::map<std::string, std::string>;
 
 // Saves net into dir (created if missing), replacing the checkpoint there atomically; with an
-// optimizer (built for net.parameters()), also its state, so that training can resume exactly.
+// optimizer (built for net.parameters(), std::invalid_argument otherwise), also its state, so
+// that training can resume exactly. dir must be (or become) a directory: checkpoint_error.
 void save_checkpoint(const Mlp& net, const std::filesystem::path& dir, const CheckpointExtra& extra = {},
                      const Optimizer* optimizer = nullptr);
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -46,6 +47,9 @@ double cost_at(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& c) 
 
 CompareReport compare(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& c,
                       const CompareOptions& options) {
+  if (!(options.eps > 0.0) || !std::isfinite(options.eps))
+    throw std::invalid_argument(fmt::format("compare: CompareOptions::eps (the finite-difference step) must be a "
+                                            "positive number, got {}", options.eps));
   const BackpropResult bp = backprop(net, X, Y, c);
 
   // The engine: the same cost, recorded, and backpropagated generically.

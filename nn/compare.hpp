@@ -17,7 +17,7 @@ struct Difference {
   double max_abs = 0.0;
   double max_rel = 0.0;
 };
-Difference difference(const Tensor& g, const Tensor& h);
+Difference difference(const Tensor& g, const Tensor& h);  // g, h: one shape (tg::shape_error)
 
 struct ParameterReport {
   std::size_t layer;   // l = 2..L
@@ -39,10 +39,10 @@ struct CompareReport {
 
 struct CompareOptions {
   bool numeric = false;  // also central finite differences (two forward passes per element)
-  double eps = 1e-6;     // their step
+  double eps = 1e-6;     // their step: a positive number (std::invalid_argument from compare)
 };
 
-// X: (N^1, m), Y: (N^L, m)
+// X: (N^1, m), Y: (N^L, m) (tg::shape_error otherwise, as backprop)
 CompareReport compare(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost,
                       const CompareOptions& options = {});
 

@@ -1,8 +1,11 @@
 #include "nn/cost.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <stdexcept>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -43,6 +46,36 @@ void check_targets(const char* what, const Tensor& aL, const Tensor& Y) {
                                   shape_str(Y), shape_str(aL)));
 }
 
+// λ is a strength: a finite number ≥ 0 (a negative one would reward large weights). It is only
+// read when a regularization is on.
+void check_lambda(const char* who, const Cost& c) {
+  if (c.regularization != Regularization::none && (!(c.lambda >= 0.0) || !std::isfinite(c.lambda)))
+    throw std::invalid_argument(fmt::format("{}: the L2 strength λ (Cost::lambda) must be a finite number ≥ 0, got {}",
+                                            who, c.lambda));
+}
+
+// ln(1 − a) for a = softmax(z) down each column, with no ln 0 where a rounds to 1:
+// ln(1 − a_j) = ln Σ_{k≠j} a_k. Below the column's largest a (so a_j ≤ ½) that is log(1 − a_j),
+// well conditioned; at the largest, j*, it is a log-sum-exp of ℓ = ln a over the others,
+// shifted by their maximum s so that no exponential overflows: s + ln Σ_{k≠j*} e^{ℓ_k − s}.
+// z, ell = log_softmax(z, 0): (N, m) -> (N, m)
+Variable log_one_minus_softmax(const Variable& z, const Variable& ell) {
+  const Tensor top = argmax_mask(z.value(), 0);  // 1 at each column's largest a (its first, on a tie)
+  const Tensor rest = map(top, [](double t) { return 1.0 - t; });
+  const std::size_t n = top.shape()[0], m = top.shape()[1];
+  Tensor shift = filled({1, m}, 0.0);  // s: the largest ℓ_k, k ≠ j*, of each column
+  for (std::size_t j = 0; j < m; ++j) {
+    double s = -std::numeric_limits<double>::infinity();
+    for (std::size_t i = 0; i < n; ++i)
+      if (rest(i, j) != 0.0) s = std::max(s, ell.value()(i, j));
+    shift(0, j) = n > 1 ? s : 0.0;  // one row: no others, and ln(1 − a) = ln 0 = −∞ is the truth
+  }
+  const Variable T(top), R(rest), S(shift);
+  const Variable below_top = log(1.0 - exp(ell) * R);                  // ln(1 − a_j), j ≠ j*; 0 at j*
+  const Variable at_top = S + log(sum(R * exp(R * (ell - S)), 0, true));  // ln Σ_{k≠j*} a_k   (1, m)
+  return below_top + T * at_top;
+}
+
 // Σ over the batch of the per-example cost, before the reduction.
 Variable data_term(CostKind kind, Activation output, const Variable& zL, const Variable& aL, const Variable& Y) {
   switch (kind) {
@@ -50,20 +83,67 @@ Variable data_term(CostKind kind, Activation output, const Variable& zL, const V
     case CostKind::cross_entropy:
       // −[y ln σ(z) + (1−y) ln(1−σ(z))] = softplus(z) − y z
       if (output == Activation::sigmoid) return sum(softplus(zL) - Y * zL);
+      // ln a = log_softmax(z), and ln(1 − a) likewise from z: finite however far out z is
+      if (output == Activation::softmax) {
+        const Variable ell = log_softmax(zL, 0);  // ℓ = ln a
+        return -sum(Y * ell + (1.0 - Y) * log_one_minus_softmax(zL, ell));
+      }
       return -sum(Y * log(aL) + (1.0 - Y) * log(1.0 - aL));
     case CostKind::log_likelihood:
       if (output == Activation::softmax) return -sum(Y * log_softmax(zL, 0));
+      // −y ln σ(z) = y softplus(−z): finite where σ(z) rounds to 0, and 0 (not 0 · −inf) for y = 0
+      if (output == Activation::sigmoid) return sum(Y * softplus(-zL));
       return -sum(Y * log(aL));
   }
   throw std::logic_error("cost: unknown cost");
 }
 
+// (BP1) for cross-entropy on softmax outputs: (∂a/∂z)ᵀ ∇_a C with ∇_a C = (a − y)/(a(1 − a)),
+// multiplied out so that nothing divides by a(1 − a), which is 0 where a saturates:
+//   δ_i = a_i Σ_j y_j − y_i + (1 − y_i) a_i − Σ_{j≠i} (1 − y_j) a_j a_i/(1 − a_j)
+// Each a_j a_i/(1 − a_j) ≤ 1 (as a_i + a_j ≤ 1) is computed as e^{ℓ_j + ℓ_i − ln(1 − a_j)} from
+// ℓ = ln a, with ln(1 − a_j) as log_one_minus_softmax says.   zL, Y: (N, m) -> (N, m), unscaled
+Tensor cross_entropy_softmax_delta(const Tensor& zL, const Tensor& Y) {
+  const std::size_t n = zL.shape()[0], m = zL.shape()[1];
+  Tensor delta = Tensor::from_shape({n, m});
+  std::vector<double> ell(n), l1m(n);  // ln a_i and ln(1 − a_i) of one column
+  for (std::size_t c = 0; c < m; ++c) {
+    std::size_t top = 0;
+    for (std::size_t i = 1; i < n; ++i)
+      if (zL(i, c) > zL(top, c)) top = i;
+    double sum_exp = 0.0;
+    for (std::size_t i = 0; i < n; ++i) sum_exp += std::exp(zL(i, c) - zL(top, c));
+    for (std::size_t i = 0; i < n; ++i) ell[i] = zL(i, c) - zL(top, c) - std::log(sum_exp);
+    double s = -std::numeric_limits<double>::infinity(), rest = 0.0;
+    for (std::size_t k = 0; k < n; ++k)
+      if (k != top) s = std::max(s, ell[k]);
+    for (std::size_t k = 0; k < n; ++k)
+      if (k != top) rest += std::exp(ell[k] - s);
+    for (std::size_t j = 0; j < n; ++j) l1m[j] = j == top ? s + std::log(rest) : std::log1p(-std::exp(ell[j]));
+    double sum_y = 0.0;
+    for (std::size_t i = 0; i < n; ++i) sum_y += Y(i, c);
+    for (std::size_t i = 0; i < n; ++i) {
+      const double a = std::exp(ell[i]);
+      double d = a * sum_y - Y(i, c) + (1.0 - Y(i, c)) * a;
+      for (std::size_t j = 0; j < n; ++j)
+        if (j != i) d -= (1.0 - Y(j, c)) * std::exp(ell[j] + ell[i] - l1m[j]);
+      delta(i, c) = d;
+    }
+  }
+  return delta;
+}
+
 }  // namespace
 
 double l2_coefficient(const Cost& c, std::size_t m) {
+  check_lambda("l2_coefficient", c);
   switch (c.regularization) {
     case Regularization::none: return 0.0;
-    case Regularization::l2: return c.lambda / static_cast<double>(c.training_set_size > 0 ? c.training_set_size : m);
+    case Regularization::l2:
+      if (c.training_set_size == 0 && m == 0)
+        throw std::invalid_argument(
+            "l2_coefficient: λ/(2n) needs n ≥ 1, but training_set_size is 0 (use the batch's m) and the batch is empty");
+      return c.lambda / static_cast<double>(c.training_set_size > 0 ? c.training_set_size : m);
     case Regularization::l2_total: return c.lambda;
   }
   return 0.0;
@@ -71,8 +151,16 @@ double l2_coefficient(const Cost& c, std::size_t m) {
 
 Variable cost(const Cost& c, const Mlp& net, const Mlp::Trace& trace, const Tensor& Y) {
   const std::size_t L = net.num_layers();
+  if (trace.z.size() != L + 1 || trace.a.size() != L + 1 || !trace.z[L].defined() || !trace.a[L].defined())
+    throw std::invalid_argument(fmt::format(
+        "cost: the trace holds {} layers but the network has {}: pass this network's net.forward_trace(X)",
+        trace.a.empty() ? 0 : trace.a.size() - 1, L));
+  check_lambda("cost", c);
   check_targets("cost", trace.a[L].value(), Y);
   const std::size_t m = Y.shape()[1];
+  if (m == 0 && c.reduction == Reduction::mean)
+    throw std::invalid_argument(fmt::format(
+        "cost: the mean over a batch of no examples (targets {}) is undefined; use Reduction::sum", shape_str(Y)));
   Variable C = data_term(c.kind, net.output(), trace.z[L], trace.a[L], Variable(Y));
   if (c.reduction == Reduction::mean) C = C / static_cast<double>(m);
   const double kappa = l2_coefficient(c, m);  // κ/2 Σ‖W‖² has gradient κ W
@@ -86,6 +174,10 @@ Variable cost(const Cost& c, const Mlp& net, const Mlp::Trace& trace, const Tens
 }
 
 Tensor output_delta(const Cost& c, Activation output, const Tensor& zL, const Tensor& aL, const Tensor& Y) {
+  // zL, aL, Y: (N^L, m)
+  if (aL.dimension() != 2 || !same_shape(zL, aL))
+    throw shape_error(fmt::format("output_delta: z^L {} and a^L {} must be one (N^L, m) shape", shape_str(zL),
+                                  shape_str(aL)));
   check_targets("output_delta", aL, Y);
   const double scale = c.reduction == Reduction::mean ? 1.0 / static_cast<double>(Y.shape()[1]) : 1.0;
   const auto scaled = [scale](double v) { return v * scale; };
@@ -95,12 +187,15 @@ Tensor output_delta(const Cost& c, Activation output, const Tensor& zL, const Te
       return map(activation_backward(output, zL, aL, a_minus_y), scaled);
     case CostKind::cross_entropy:
       if (output == Activation::sigmoid) return map(a_minus_y, scaled);  // (BP1) δ^L = a − y
+      if (output == Activation::softmax) return map(cross_entropy_softmax_delta(zL, Y), scaled);  // (BP1), multiplied out
       // (BP1) ∇_a C = (a − y) / (a(1 − a))
       return map(activation_backward(output, zL, aL,
                                      zip("output_delta", a_minus_y, aL, [](double d, double a) { return d / (a * (1.0 - a)); })),
                  scaled);
     case CostKind::log_likelihood:
       if (output == Activation::softmax) return map(a_minus_y, scaled);  // (BP1) δ^L = a − y
+      if (output == Activation::sigmoid)  // (BP1) (−y/a) ⊙ a(1 − a) = −y(1 − a): a cancels, no 0/0 at a = 0
+        return map(zip("output_delta", Y, aL, [](double y, double a) { return -y * (1.0 - a); }), scaled);
       // (BP1) ∇_a C = −y / a
       return map(activation_backward(output, zL, aL,
                                      zip("output_delta", Y, aL, [](double y, double a) { return -y / a; })),

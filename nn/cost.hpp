@@ -27,6 +27,8 @@ struct Cost {
   CostKind kind = CostKind::quadratic;
   Reduction reduction = Reduction::mean;
   Regularization regularization = Regularization::none;
+  // λ: a finite number ≥ 0 when a regularization is on (std::invalid_argument from cost,
+  // l2_coefficient, backprop); not read with Regularization::none.
   double lambda = 0.0;
   // n in Nielsen's λ/(2n): the size of the whole training set. 0 means the batch's own m.
   // nn::train sets it, so that a mini-batch is regularised as the book's full sum is.
@@ -39,16 +41,23 @@ CostKind parse_cost(const std::string& name);
 std::string describe(const Cost& cost);  // e.g. "cross_entropy (mean) + L2 λ/(2n)Σ‖W‖², λ=0.1, n=60000"
 
 // C for the network's forward trace and targets Y (N^L, m), recorded for autodiff.
-// Cross-entropy on sigmoid outputs and log-likelihood on softmax outputs are computed from z^L
-// (softplus(z) − y z and −y·log_softmax(z)), so saturated outputs never take log(0).
+// With sigmoid and softmax outputs, cross-entropy and log-likelihood are computed from z^L
+// (softplus(z) − y z; −y·log_softmax(z); y softplus(−z); ln(1 − a) as a log-sum-exp of the other
+// outputs), so saturated outputs never take log(0): C and its first and second derivatives stay
+// finite for any finite z^L (z = ±1000 included). Other outputs take ln a as they are.
+// trace must be net.forward_trace(X) (std::invalid_argument otherwise); Y must have a^L's shape
+// (tg::shape_error); Reduction::mean needs m ≥ 1 example (std::invalid_argument).
 Variable cost(const Cost& c, const Mlp& net, const Mlp::Trace& trace, const Tensor& Y);
 
 // BP1 by hand: δ^L = ∂C/∂z^L for this cost, the output activation and Y.
 // Quadratic: (a − y) ⊙ σ'(z); cross-entropy on sigmoid and log-likelihood on softmax: a − y
-// (σ' cancels); other pairings: (∂a/∂z)ᵀ ∇_a C. Includes the 1/m of Reduction::mean.
+// (σ' cancels); log-likelihood on sigmoid: −y(1 − a); cross-entropy on softmax: (∂a/∂z)ᵀ ∇_a C
+// multiplied out (no division by a(1 − a)); other pairings: (∂a/∂z)ᵀ ∇_a C.
+// Includes the 1/m of Reduction::mean. zL, aL and Y: one (N^L, m) shape (tg::shape_error).
 Tensor output_delta(const Cost& c, Activation output, const Tensor& zL, const Tensor& aL, const Tensor& Y);
 
 // κ such that the L2 term adds κ W^l to ∂C/∂W^l: λ/n (n = training_set_size, or m if 0), λ, or 0.
+// λ as Cost::lambda says; λ/(2n) needs n ≥ 1 (std::invalid_argument).
 double l2_coefficient(const Cost& c, std::size_t m);
 
 }  // namespace tg::nn

@@ -35,6 +35,12 @@ void Mlp::check() const {
     throw std::invalid_argument("Mlp: softmax is an output activation, not a hidden one");
 }
 
+Activation Mlp::activation(std::size_t l) const {
+  if (l < 2 || l > num_layers())
+    throw std::out_of_range(fmt::format("Mlp::activation: layers are numbered 2..{}, got {}", num_layers(), l));
+  return l == num_layers() ? output_ : hidden_;
+}
+
 Linear& Mlp::layer(std::size_t l) {
   if (l < 2 || l > num_layers())
     throw std::out_of_range(fmt::format("Mlp::layer: layers are numbered 2..{}, got {}", num_layers(), l));

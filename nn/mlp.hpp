@@ -16,18 +16,23 @@ class Mlp {
  public:
   // sizes = {N^1, N^2, ..., N^L}, e.g. {784, 100, 10}; at least two layers, none empty.
   // hidden: σ of layers 2..L−1; output: σ of layer L. Weights drawn with `init` from `seed`.
+  // Fewer than two sizes, a size 0, or softmax as the hidden activation (of a network that has
+  // hidden layers) throw std::invalid_argument.
   Mlp(std::vector<std::size_t> sizes, Activation hidden, Activation output, std::uint64_t seed,
       Init init = Init::scaled_normal);
-  // A network with given layers (from a checkpoint, or a seed's worked example).
+  // A network with given layers (from a checkpoint, or a seed's worked example). At least one
+  // layer (std::invalid_argument), each taking as many inputs as the one before has neurons
+  // (tg::shape_error), softmax not hidden (std::invalid_argument).
   Mlp(std::vector<Linear> layers, Activation hidden, Activation output);
 
   const std::vector<std::size_t>& sizes() const { return sizes_; }
   std::size_t num_layers() const { return sizes_.size(); }  // L, the input layer included
   Activation hidden() const { return hidden_; }
   Activation output() const { return output_; }
-  Activation activation(std::size_t l) const { return l == num_layers() ? output_ : hidden_; }
+  // σ of layer l = 2..L (std::out_of_range otherwise, as layer(l)).
+  Activation activation(std::size_t l) const;
 
-  // Layer l = 2..L (Nielsen's numbering).
+  // Layer l = 2..L (Nielsen's numbering); std::out_of_range otherwise.
   Linear& layer(std::size_t l);
   const Linear& layer(std::size_t l) const;
 
@@ -40,7 +45,7 @@ class Mlp {
     std::vector<Variable> z, a;
     const Variable& output() const { return a.back(); }
   };
-  // X: (N^1, m) -> Trace
+  // X: (N^1, m) -> Trace   (any other X: tg::shape_error)
   Trace forward_trace(const Variable& X) const;
   // a^L for X.    X: (N^1, m) -> (N^L, m)
   Variable forward(const Variable& X) const;

@@ -19,6 +19,11 @@
 // Parameters are leaves; a step writes their values in place (as an update of the weights, not
 // an op: nothing is recorded). Do not step while a graph built from the old values is still to
 // be backpropagated: its saved inputs are the parameters themselves, so it would see the new ones.
+//
+// Every constructor needs a learning rate η that is a finite number > 0 and a non-empty list of
+// parameters that are leaves (not empty Variables, not results of ops); Momentum's μ and Adam's
+// β₁, β₂ lie in [0, 1), Adam's ε is a finite number > 0. Anything else: std::invalid_argument
+// naming the optimizer and the value.
 #pragma once
 
 #include <cstddef>
@@ -34,11 +39,13 @@ class Optimizer {
  public:
   virtual ~Optimizer() = default;
 
-  // One update with grads[i] = ∂C/∂θ_i (θ_i's shape), in place, under no_grad.
+  // One update with grads[i] = ∂C/∂θ_i (θ_i's shape), in place, under no_grad. One gradient per
+  // parameter, each of its shape (tg::shape_error otherwise, nothing changed).
   // Returns the largest change |Δθ| over every element of every parameter (seed 003 stops
   // when it falls below ε); NaN if any change is NaN, so a diverging run never looks converged.
   double step(const std::vector<Tensor>& grads);
-  // The same with each parameter's own gradient θ.grad(), after C.backward().
+  // The same with each parameter's own gradient θ.grad(), after C.backward() (tg::graph_error
+  // if a parameter has none).
   double step();
   // Clears every parameter's θ.grad() (backward adds to it, so call this between steps).
   void zero_grad();

@@ -129,6 +129,8 @@ void check_options(const Mlp& net, const Tensor& X, const Tensor& Y, const Optim
         "train: batch_size {} is larger than the {} examples (use 0 for the full batch)", o.batch_size, m));
   if (!(o.stop_epsilon >= 0.0) || !std::isfinite(o.stop_epsilon))
     throw std::invalid_argument(fmt::format("train: stop_epsilon must be 0 (off) or positive, got {}", o.stop_epsilon));
+  if (o.first_epoch == 0)
+    throw std::invalid_argument("train: first_epoch is 0, but epochs are numbered from 1 (k + 1 to go on after epoch k)");
   if (o.epochs == 0 && o.stop_epsilon == 0.0 && o.max_iterations == 0)
     throw std::invalid_argument(
         "train: nothing would end training: epochs is 0 (no limit) and neither stop_epsilon nor "

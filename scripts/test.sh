@@ -2,7 +2,8 @@
 # Every test: install what is missing, build, run the doctest suite through CTest, build the API
 # pages (Doxygen; a warning fails); then build and run the same suite again under
 # AddressSanitizer, UndefinedBehaviorSanitizer and LeakSanitizer, so that a memory error or a
-# leak fails the run; then fuzz the IDX reader for a minute (fuzz/run.sh).
+# leak fails the run; then the engine's suite under ThreadSanitizer, so that a data race fails;
+# then fuzz the IDX reader, the checkpoint loader and the command line, a minute each (fuzz/run.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -16,5 +17,19 @@ cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 cmake --build build-sanitize -j"$(nproc)"
 ctest --test-dir build-sanitize --output-on-failure -j"$(nproc)"
 
-# The IDX reader's fuzz target (clang, libFuzzer + ASan/UBSan), a minute from the seed corpus.
+# The engine's suite again under ThreadSanitizer (only test_autodiff: 2½ CPU-minutes to build, 5 s
+# to run), so that a data race in tests/autodiff/test_threads.cpp fails the run: a TSan report
+# makes the test exit with 66 (TSan's default exitcode), halt_on_error at the first report.
+# OpenBLAS is not built with TSan: its worker threads hand work over through synchronisation
+# TSan cannot see, which can give false reports; OPENBLAS_NUM_THREADS=1 keeps every dgemm in
+# the calling thread, where TSan sees all of it (and the test threads do not oversubscribe).
+cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTG_SANITIZE=thread \
+  -DTG_BUILD_BENCH=OFF -DTG_BUILD_EXAMPLES=OFF -DTG_EXERCISE_SOLUTIONS=ON
+cmake --build build-tsan -j"$(nproc)" --target test_autodiff
+OPENBLAS_NUM_THREADS=1 TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan -R '^autodiff/' \
+  --no-tests=error --output-on-failure -j"$(nproc)"
+
+# The fuzz targets (clang, libFuzzer + ASan/UBSan: the IDX reader, the checkpoint loader, the
+# command line), a minute each from their seed corpora; building them with their instrumented
+# libraries takes about 5 CPU-minutes.
 fuzz/run.sh 60

@@ -1,5 +1,8 @@
 // + − × ÷ and negation, elementwise with NumPy broadcasting.
 // A double operand is a constant: it applies to every element and gets no gradient.
+// Two Variables must have shapes that broadcast (tg::shape_error naming the op and both shapes).
+// Division by zero is numerics, not an error: ±inf or NaN, as in IEEE arithmetic
+// (detect_anomaly reports it).
 #pragma once
 
 #include "autodiff/variable.hpp"

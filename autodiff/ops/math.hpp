@@ -1,4 +1,9 @@
 // Elementwise functions of one tensor (and pow), with their derivatives.
+//
+// Inputs outside a function's domain are numerics, not errors: as in the C++ standard library
+// and NumPy, log of a negative number, sqrt of a negative number and pow of a negative base
+// with a fractional exponent give NaN (log 0 gives −inf), and so may their gradients.
+// detect_anomaly turns such a value into an anomaly_error naming the op.
 #pragma once
 
 #include "autodiff/variable.hpp"
@@ -8,7 +13,9 @@ namespace tg {
 Variable exp(const Variable& x);                      // y = eˣ
 Variable log(const Variable& x);                      // y = ln x
 Variable pow(const Variable& x, double p);            // y = xᵖ
-Variable pow(const Variable& x, const Variable& p);   // y = xᵖ (x > 0 where p needs a gradient)
+// y = xᵖ; x and p broadcast (tg::shape_error otherwise). Where p needs a gradient,
+// ∂y/∂p = y ln x needs x > 0 (NaN otherwise, as log).
+Variable pow(const Variable& x, const Variable& p);
 Variable sqrt(const Variable& x);                     // y = √x
 Variable abs(const Variable& x);                      // y = |x|
 Variable tanh(const Variable& x);                     // y = tanh x

@@ -6,8 +6,11 @@
 #include <cmath>
 #include <functional>
 
+#include <fmt/format.h>
+
 #include "autodiff/elementwise.hpp"
 #include "autodiff/define_op.hpp"
+#include "autodiff/error.hpp"
 #include "autodiff/ops/arithmetic.hpp"
 #include "autodiff/ops/math.hpp"
 #include "autodiff/ops/reduce.hpp"
@@ -21,8 +24,14 @@ struct Shifted {
   Tensor exp;
   Tensor sum_exp;
 };
-Shifted shift(const Tensor& x, std::size_t axis) {
-  Tensor d = zip("softmax", x, max_keepdims(x, axis), std::minus<>());
+// `op` names the caller in errors: the axis must exist and hold at least one element.
+Shifted shift(const char* op, const Tensor& x, std::size_t axis) {
+  const Shape shape = shape_of(x);
+  if (axis >= shape.size())
+    throw shape_error(fmt::format("{}: axis {} is out of range for shape {}", op, axis, shape_str(shape)));
+  if (shape[axis] == 0)
+    throw shape_error(fmt::format("{}: axis {} of {} is empty: there is nothing to normalise", op, axis, shape_str(shape)));
+  Tensor d = zip(op, x, max_keepdims(x, axis), std::minus<>());
   Tensor e = map(d, [](double v) { return std::exp(v); });
   Tensor s = sum_to(e, keepdims_shape(shape_of(x), axis));
   return {std::move(d), std::move(e), std::move(s)};
@@ -30,14 +39,15 @@ Shifted shift(const Tensor& x, std::size_t axis) {
 }  // namespace
 
 Tensor softmax_values(const Tensor& x, std::size_t axis) {
-  const Shifted s = shift(x, axis);
+  const Shifted s = shift("softmax_values", x, axis);
   return zip("softmax", s.exp, s.sum_exp, std::divides<>());
 }
 
 // y = softmax(x)         ∂C/∂x = y ⊙ (gy − Σ_k gy_k y_k)      (Σ along the axis)
 Variable softmax(const Variable& x, int axis) {
   const std::size_t a = normalize_axis("softmax", axis, x.shape());
-  return define_op("softmax", softmax_values(x.value(), a), {
+  const Shifted s = shift("softmax", x.value(), a);
+  return define_op("softmax", zip("softmax", s.exp, s.sum_exp, std::divides<>()), {
       {x, [a](const Backward& g) {
          return g.y * (g.gy - sum(g.gy * g.y, static_cast<int>(a), true));
        }}});
@@ -46,7 +56,7 @@ Variable softmax(const Variable& x, int axis) {
 // y = log_softmax(x)     ∂C/∂x = gy − e^y ⊙ Σ_k gy_k           (e^y is softmax(x))
 Variable log_softmax(const Variable& x, int axis) {
   const std::size_t a = normalize_axis("log_softmax", axis, x.shape());
-  Shifted s = shift(x.value(), a);
+  Shifted s = shift("log_softmax", x.value(), a);
   Tensor y = zip("log_softmax", s.x_minus_max, map(s.sum_exp, [](double v) { return std::log(v); }), std::minus<>());
   return define_op("log_softmax", std::move(y), {
       {x, [a](const Backward& g) { return g.gy - exp(g.y) * sum(g.gy, static_cast<int>(a), true); }}});

@@ -51,6 +51,7 @@ Examples spirals(std::size_t m_per_class, std::size_t classes, double noise, std
 Examples sine_curve(std::size_t m, double noise, std::uint64_t seed);
 
 // One-hot columns for class labels: Y(labels[j], j) = 1.    -> (classes, labels.size())
+// classes ≥ 1 and every label < classes (std::invalid_argument naming the label and example).
 Tensor one_hot(const std::vector<std::size_t>& labels, std::size_t classes);
 
 }  // namespace tg::nn::data

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "autodiff/autodiff.hpp"
+#include "support/bad_input.hpp"
 #include "support/tensors.hpp"
 
 using doctest::Approx;
@@ -196,4 +197,28 @@ TEST_CASE("broadcast: argmax_mask marks the FIRST maximum of each slice") {
   check_tensor(tg::argmax_mask(z, 1), {2, 2, 2}, {1, 1, 0, 0, 1, 1, 0, 0});
   // The same tensor along the last axis: slices (1,1) (1,0) (0,2) (0,2).
   check_tensor(tg::argmax_mask(z, 2), {2, 2, 2}, {1, 0, 1, 0, 0, 1, 0, 1});
+}
+
+TEST_CASE("broadcast helpers: bad arguments are clear errors") {
+  using tg::test::BadInput;
+  tg::test::check_bad_inputs({
+      {"broadcast_shapes: extents 3 and 4", [] { (void)tg::broadcast_shapes("mul", {2, 3}, {4}); }, TG_ERROR(tg::shape_error),
+       "mul: (2,3) and (4) cannot be broadcast together: extents 3 and 4 differ on axis -1"},
+      {"broadcast_to: to fewer axes", [] { (void)tg::broadcast_to(iota({2, 3}), {3}); }, TG_ERROR(tg::shape_error),
+       "broadcast_to: (2,3) cannot be broadcast to (3)"},
+      {"sum_to: to a shape that does not broadcast back", [] { (void)tg::sum_to(iota({2, 3}), {3, 3}); },
+       TG_ERROR(tg::shape_error), "sum_to: (2,3) cannot be summed to (3,3) ((3,3) does not broadcast to (2,3))"},
+      {"keepdims_shape: axis 2 of a matrix", [] { (void)tg::keepdims_shape({2, 3}, 2); }, TG_ERROR(tg::shape_error),
+       "keepdims_shape: axis 2 is out of range for shape (2,3) (rank 2)"},
+      {"max_keepdims: axis 2 of a matrix", [] { (void)tg::max_keepdims(iota({2, 3}), 2); }, TG_ERROR(tg::shape_error),
+       "max_keepdims: axis 2 is out of range for shape (2,3) (rank 2)"},
+      {"max_keepdims: any axis of a 0-d tensor", [] { (void)tg::max_keepdims(tg::scalar_tensor(1.0), 0); },
+       TG_ERROR(tg::shape_error), "max_keepdims: axis 0 is out of range for shape () (rank 0)"},
+      {"max_keepdims: an empty axis", [] { (void)tg::max_keepdims(Tensor::from_shape({2, 0}), 1); },
+       TG_ERROR(tg::shape_error), "max: axis 1 of (2,0) is empty"},
+      {"argmax_mask: axis 5 of a matrix", [] { (void)tg::argmax_mask(iota({2, 3}), 5); }, TG_ERROR(tg::shape_error),
+       "argmax_mask: axis 5 is out of range for shape (2,3) (rank 2)"},
+      {"argmax_mask: an empty axis", [] { (void)tg::argmax_mask(Tensor::from_shape({0, 3}), 0); },
+       TG_ERROR(tg::shape_error), "max: axis 0 of (0,3) is empty"},
+  });
 }

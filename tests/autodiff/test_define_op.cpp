@@ -2,10 +2,12 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <vector>
 
 #include <xtensor/xmath.hpp>
 
 #include "autodiff/autodiff.hpp"
+#include "support/bad_input.hpp"
 #include "support/random.hpp"
 
 using tg::Tensor;
@@ -64,4 +66,26 @@ TEST_CASE("an edge without a derivative is rejected") {
   Variable x(1.0, true);
   CHECK_THROWS_WITH_AS(tg::define_op("nod", x.value(), {{x, tg::Derivative()}}),
                        doctest::Contains("nod: input 0 has no derivative"), tg::graph_error);
+}
+
+TEST_CASE("define_op: bad arguments are clear errors") {
+  using tg::test::BadInput;
+  Variable x(Tensor{1.0, 2.0}, true);
+  const tg::Derivative identity = [](const tg::Backward& g) { return g.gy; };
+  // Derivatives that break the rules are found when backward calls them.
+  const Variable hollow = tg::define_op("hollow", x.value(), {{x, [](const tg::Backward&) { return Variable(); }}});
+  const Variable wide = tg::define_op("wide", x.value(), {{x, [](const tg::Backward&) { return Variable(tg::filled({3}, 1.0)); }}});
+  tg::test::check_bad_inputs({
+      {"an empty input", [&] { (void)tg::define_op("f", x.value(), {{x, identity}, {Variable(), identity}}); },
+       TG_ERROR(tg::graph_error), "f: input 1 is an empty Variable"},
+      {"an empty input (vector of edges)", [&] { (void)tg::define_op("g", x.value(), std::vector<tg::Edge>{{Variable(), identity}}); },
+       TG_ERROR(tg::graph_error), "g: input 0 is an empty Variable"},
+      {"an edge without a derivative", [&] { (void)tg::define_op("nod", x.value(), {{x, tg::Derivative()}}); },
+       TG_ERROR(tg::graph_error), "nod: input 0 has no derivative"},
+      {"a derivative returning an empty Variable", [&] { hollow.backward(tg::filled({2}, 1.0), true); },
+       TG_ERROR(tg::graph_error), "backward of 'hollow' (shape (2)): the derivative for input 0 returned an empty Variable"},
+      {"a derivative returning a shape that does not sum to its input's", [&] { wide.backward(tg::filled({2}, 1.0), true); },
+       TG_ERROR(tg::graph_error),
+       "backward of 'wide' (shape (2)): the derivative for input 0 has shape (3), which cannot be summed to the input's shape (2)"},
+  });
 }

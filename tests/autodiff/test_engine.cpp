@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "autodiff/autodiff.hpp"
+#include "support/bad_input.hpp"
 #include "autodiff/node.hpp"
 #include "support/random.hpp"
 
@@ -243,4 +244,43 @@ TEST_CASE("a graph released after backward leaves no live intermediate nodes") {
   CHECK(tg::live_nodes() == before + 4);  // W, b, X and loss itself: the rest is gone
   loss = Variable();
   CHECK(tg::live_nodes() == before + 3);
+}
+
+TEST_CASE("backward and tg::grad: bad arguments are clear errors") {
+  using tg::test::BadInput;
+  Variable x(Tensor{1.0, 2.0}, true), c(Tensor{1.0, 2.0});
+  const Variable y = x * 2.0;              // (2), requires grad
+  const Variable s = tg::sum(y * y);       // ()
+  Variable released = tg::sum(tg::exp(x));
+  released.backward();                     // its graph is gone now
+  tg::test::check_bad_inputs({
+      {"backward: two elements and no seed", [&] { y.backward(); }, TG_ERROR(tg::graph_error),
+       "backward: the output 'mul' (shape (2)) is not a single element; pass a seed of shape (2)"},
+      {"backward: a seed of the wrong shape", [&] { y.backward(tg::filled({2, 1}, 1.0)); }, TG_ERROR(tg::shape_error),
+       "backward: the seed has shape (2,1) but the output 'mul' (shape (2)) has shape (2)"},
+      {"backward: a constant", [] { Variable(1.0).backward(); }, TG_ERROR(tg::graph_error),
+       "backward: 'leaf' (shape ()) does not require grad"},
+      {"backward: a result computed from constants only", [&] { tg::sum(c * c).backward(); }, TG_ERROR(tg::graph_error),
+       "backward: 'sum' (shape ()) does not require grad"},
+      {"backward: a released graph", [&] { released.backward(); }, TG_ERROR(tg::graph_error),
+       "was already released by an earlier backward pass; pass retain_graph=true"},
+      {"grad: no outputs", [&] { (void)tg::grad({}, {x}); }, TG_ERROR(tg::graph_error), "grad: no outputs given"},
+      {"grad: an empty output", [&] { (void)tg::grad({s, Variable()}, {x}); }, TG_ERROR(tg::graph_error),
+       "grad: output 1 is an empty Variable"},
+      {"grad: an empty input", [&] { (void)tg::grad({s}, {x, Variable()}); }, TG_ERROR(tg::graph_error),
+       "grad: input 1 is an empty Variable"},
+      {"grad: an output of two elements", [&] { (void)tg::grad({y}, {x}); }, TG_ERROR(tg::graph_error),
+       "grad: output 0 'mul' (shape (2)) is not a single element; pass seeds"},
+      {"grad: an output that does not require grad", [&] { (void)tg::grad({tg::sum(c)}, {x}); }, TG_ERROR(tg::graph_error),
+       "grad: output 0 'sum' (shape ()) does not require grad"},
+      {"grad: an input that does not require grad", [&] { (void)tg::grad({s}, {x, c}); }, TG_ERROR(tg::graph_error),
+       "grad: input 1 'leaf' (shape (2)) does not require grad; create it with requires_grad=true"},
+      {"grad: two seeds for one output", [&] { (void)tg::grad({y}, {x}, {Variable(Tensor{1.0, 1.0}), Variable(Tensor{1.0, 1.0})}); },
+       TG_ERROR(tg::graph_error), "grad: 2 seeds for 1 outputs"},
+      {"grad: a seed of the wrong shape", [&] { (void)tg::grad({y}, {x}, {Variable(tg::filled({1, 2}, 1.0))}); },
+       TG_ERROR(tg::shape_error), "grad: seed 0 has shape (1,2) but output 0 has shape (2)"},
+      {"grad: an empty seed", [&] { (void)tg::grad({y}, {x}, {Variable()}); }, TG_ERROR(tg::shape_error),
+       "grad: seed 0 has shape (empty) but output 0 has shape (2)"},
+      {"grad: a released graph", [&] { (void)tg::grad({released}, {x}); }, TG_ERROR(tg::graph_error), "already released"},
+  });
 }

@@ -1,7 +1,12 @@
 // gradcheck and gradgradcheck (autodiff/gradcheck.cpp) catch wrong derivatives and say where.
 #include <doctest/doctest.h>
 
+#include <functional>
+#include <limits>
+#include <vector>
+
 #include "autodiff/autodiff.hpp"
+#include "support/bad_input.hpp"
 
 using tg::Tensor;
 using tg::Variable;
@@ -68,4 +73,50 @@ TEST_CASE("central_differences estimates ∂f/∂x element by element and puts x
   for (std::size_t i = 0; i < 3; ++i) CHECK(g(i) == doctest::Approx(3.0 * before(i) * before(i)).epsilon(1e-8));
   CHECK(x.value() == before);
   CHECK_THROWS_AS(tg::central_differences(x * 2.0, [] { return 0.0; }), tg::graph_error);  // leaves only
+}
+
+TEST_CASE("gradcheck: bad arguments are clear errors") {
+  using tg::test::BadInput;
+  const auto square = [](const std::vector<Variable>& v) { return v[0] * v[0]; };
+  const std::vector<Tensor> x{Tensor{1.0, 2.0}};
+  const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
+  const auto with = [](double eps, double atol, double rtol) {
+    tg::GradcheckOptions o;
+    o.eps = eps;
+    o.atol = atol;
+    o.rtol = rtol;
+    return o;
+  };
+  Variable leaf(Tensor{1.0, 2.0}, true);
+  tg::test::check_bad_inputs({
+      {"eps 0", [&] { (void)tg::gradcheck(square, x, with(0.0, 1e-5, 1e-3)); }, TG_ERROR(std::invalid_argument),
+       "gradcheck: eps (the finite-difference step) must be a positive number, got 0"},
+      {"eps negative", [&] { (void)tg::gradcheck(square, x, with(-1e-6, 1e-5, 1e-3)); }, TG_ERROR(std::invalid_argument),
+       "gradcheck: eps (the finite-difference step) must be a positive number, got -1e-06"},
+      {"eps NaN", [&] { (void)tg::gradcheck(square, x, with(nan, 1e-5, 1e-3)); }, TG_ERROR(std::invalid_argument),
+       "must be a positive number, got nan"},
+      {"atol negative", [&] { (void)tg::gradcheck(square, x, with(1e-6, -1.0, 1e-3)); }, TG_ERROR(std::invalid_argument),
+       "gradcheck: atol must be a finite number ≥ 0, got -1"},
+      {"rtol infinite", [&] { (void)tg::gradcheck(square, x, with(1e-6, 1e-5, inf)); }, TG_ERROR(std::invalid_argument),
+       "gradcheck: rtol must be a finite number ≥ 0, got inf"},
+      {"gradgradcheck: eps 0", [&] { (void)tg::gradgradcheck(square, x, with(0.0, 1e-5, 1e-3)); }, TG_ERROR(std::invalid_argument),
+       "gradgradcheck: eps (the finite-difference step) must be a positive number, got 0"},
+      {"gradgradcheck: rtol NaN", [&] { (void)tg::gradgradcheck(square, x, with(1e-6, 1e-5, nan)); },
+       TG_ERROR(std::invalid_argument), "gradgradcheck: rtol must be a finite number ≥ 0, got nan"},
+      {"an empty function", [&] { (void)tg::gradcheck(tg::Function(), x); }, TG_ERROR(std::invalid_argument),
+       "gradcheck: f is empty"},
+      {"an empty multi-output function", [&] { (void)tg::gradcheck(tg::MultiFunction(), x); }, TG_ERROR(std::invalid_argument),
+       "gradcheck: f is empty"},
+      {"gradgradcheck: an empty function", [&] { (void)tg::gradgradcheck(tg::Function(), x); }, TG_ERROR(std::invalid_argument),
+       "gradgradcheck: f is empty"},
+      {"central_differences: x made by an op", [&] { (void)tg::central_differences(leaf * 2.0, [] { return 0.0; }); },
+       TG_ERROR(tg::graph_error), "central_differences: x ('mul', shape (2)) is the result of an op"},
+      {"central_differences: an empty x", [] { (void)tg::central_differences(Variable(), [] { return 0.0; }); },
+       TG_ERROR(tg::graph_error), "central_differences: x is an empty Variable"},
+      {"central_differences: eps 0", [&] { (void)tg::central_differences(leaf, [] { return 0.0; }, 0.0); },
+       TG_ERROR(std::invalid_argument), "central_differences: eps (the finite-difference step) must be a positive number, got 0"},
+      {"central_differences: an empty function", [&] { (void)tg::central_differences(leaf, std::function<double()>()); },
+       TG_ERROR(std::invalid_argument), "central_differences: f is empty"},
+  });
+  CHECK(leaf.value() == Tensor{1.0, 2.0});  // nothing was nudged
 }

@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <string>
+#include <vector>
 
 #include "autodiff/autodiff.hpp"
+#include "support/bad_input.hpp"
 
 using tg::Tensor;
 using tg::Variable;
@@ -54,4 +56,19 @@ TEST_CASE("to_dot walks a deep graph without recursion") {
   for (int i = 0; i < 20000; ++i) h = h + 1.0;
   const std::string dot = tg::to_dot(h);
   CHECK(count(dot, " -> ") == 20000);
+}
+
+TEST_CASE("to_dot: bad arguments are clear errors") {
+  using tg::test::BadInput;
+  Variable x(1.0, true);
+  const Variable y = x * 2.0;
+  tg::DotOptions negative;
+  negative.precision = -1;
+  tg::test::check_bad_inputs({
+      {"an empty Variable", [] { (void)tg::to_dot(Variable()); }, TG_ERROR(tg::graph_error), "to_dot: output 0 is an empty Variable"},
+      {"an empty Variable among several", [&] { (void)tg::to_dot(std::vector<Variable>{y, Variable()}); },
+       TG_ERROR(tg::graph_error), "to_dot: output 1 is an empty Variable"},
+      {"a negative precision", [&] { (void)tg::to_dot(y, negative); }, TG_ERROR(std::invalid_argument),
+       "to_dot: DotOptions::precision must be ≥ 0, got -1"},
+  });
 }

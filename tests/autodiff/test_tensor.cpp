@@ -7,6 +7,7 @@
 #include <string>
 
 #include "autodiff/autodiff.hpp"
+#include "support/bad_input.hpp"
 
 using tg::Shape;
 using tg::Tensor;
@@ -158,4 +159,18 @@ TEST_CASE("tensor: column builds an (n,1) column vector, as in Nielsen's notatio
   CHECK(c.shape() == std::vector<std::size_t>{3, 1});
   CHECK(c(1, 0) == -2.0);
   CHECK(tg::column({}).shape() == std::vector<std::size_t>{0, 1});
+}
+
+TEST_CASE("tensor helpers: bad arguments are clear errors") {
+  using tg::test::BadInput;
+  tg::test::check_bad_inputs({
+      {"index_str: a flat index past the end", [] { (void)tg::index_str({2, 3}, 6); }, TG_ERROR(std::out_of_range),
+       "index_str: flat index 6 is out of range for shape (2,3) (6 elements)"},
+      {"index_str: a shape with no elements", [] { (void)tg::index_str({2, 0}, 0); }, TG_ERROR(std::out_of_range),
+       "index_str: flat index 0 is out of range for shape (2,0) (0 elements)"},
+      {"format_tensor: a negative precision", [] { (void)tg::format_tensor(Tensor{1.0, 2.0}, -1); },
+       TG_ERROR(std::invalid_argument), "format_tensor: precision must be ≥ 0 (significant digits), got -1"},
+      {"normalize_axis: far below −rank", [] { (void)tg::normalize_axis("sum", -100, Shape{2, 3}); },
+       TG_ERROR(tg::shape_error), "sum: axis -100 is out of range for shape (2,3)"},
+  });
 }

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "autodiff/autodiff.hpp"
+#include "support/bad_input.hpp"
 
 using tg::Tensor;
 using tg::Variable;
@@ -98,4 +99,66 @@ TEST_CASE("an empty Variable is an error, not a crash") {
   CHECK_THROWS_AS(e.backward(), tg::graph_error);
   CHECK_THROWS_WITH_AS(tg::define_op("f", tg::scalar_tensor(1.0), {{e, [](const tg::Backward& g) { return g.gy; }}}),
                        doctest::Contains("f: input 0 is an empty Variable"), tg::graph_error);
+}
+
+TEST_CASE("retain_grad on a leaf changes nothing: a leaf that requires grad keeps its gradient anyway") {
+  Variable x(Tensor{1.0, 2.0}, true);
+  x.retain_grad();
+  tg::sum(x * x).backward();
+  CHECK(x.grad() == Tensor{2.0, 4.0});
+}
+
+TEST_CASE("Variable: bad arguments are clear errors") {
+  using tg::test::BadInput;
+  const Variable e;  // empty: no node
+  Variable x(Tensor{{1.0, 2.0}}, true);
+  Variable y = x * 2.0;
+  tg::test::check_bad_inputs({
+      {"item: two elements", [&] { (void)x.item(); }, TG_ERROR(tg::shape_error),
+       "item: the Variable has shape (1,2), not one element"},
+      {"item: no elements", [] { (void)Variable(Tensor::from_shape({0})).item(); }, TG_ERROR(tg::shape_error),
+       "item: the Variable has shape (0), not one element"},
+      {"mutable_value: the result of an op", [&] { (void)y.mutable_value(); }, TG_ERROR(tg::graph_error),
+       "mutable_value: 'mul' is the result of an op; only leaves can be changed in place"},
+      {"grad: a constant", [] { (void)Variable(Tensor{1.0, 2.0}).grad(); }, TG_ERROR(tg::graph_error),
+       "grad: this Variable ('leaf', shape (2)) does not require grad, so it never gets one"},
+      {"grad: before any backward", [&] { (void)x.grad(); }, TG_ERROR(tg::graph_error),
+       "grad: no gradient yet for 'leaf' (shape (1,2)): backward() has not reached it"},
+      {"grad: an intermediate without retain_grad", [&] { (void)y.grad(); }, TG_ERROR(tg::graph_error),
+       "grad: 'mul' (shape (1,2)) is an intermediate result; call retain_grad() on it before backward()"},
+      {"set_requires_grad: the result of an op", [&] { y.set_requires_grad(false); }, TG_ERROR(tg::graph_error),
+       "set_requires_grad: 'mul' is the result of an op; only leaves can change requires_grad"},
+      {"retain_grad: a constant", [] { Variable(1.0).retain_grad(); }, TG_ERROR(tg::graph_error),
+       "retain_grad: 'leaf' (shape ()) does not require grad"},
+      // Every method of an empty handle names itself.
+      {"value of an empty Variable", [&] { (void)e.value(); }, TG_ERROR(tg::graph_error),
+       "Variable::value: the Variable is empty (default-constructed)"},
+      {"mutable_value of an empty Variable", [&] { (void)e.mutable_value(); }, TG_ERROR(tg::graph_error),
+       "Variable::mutable_value: the Variable is empty"},
+      {"shape of an empty Variable", [&] { (void)e.shape(); }, TG_ERROR(tg::graph_error), "Variable::shape: the Variable is empty"},
+      {"numel of an empty Variable", [&] { (void)e.numel(); }, TG_ERROR(tg::graph_error), "Variable::numel: the Variable is empty"},
+      {"item of an empty Variable", [&] { (void)e.item(); }, TG_ERROR(tg::graph_error), "Variable::item: the Variable is empty"},
+      {"grad of an empty Variable", [&] { (void)e.grad(); }, TG_ERROR(tg::graph_error), "Variable::grad: the Variable is empty"},
+      {"zero_grad of an empty Variable", [&] { e.zero_grad(); }, TG_ERROR(tg::graph_error),
+       "Variable::zero_grad: the Variable is empty"},
+      {"requires_grad of an empty Variable", [&] { (void)e.requires_grad(); }, TG_ERROR(tg::graph_error),
+       "Variable::requires_grad: the Variable is empty"},
+      {"set_requires_grad of an empty Variable", [] { Variable().set_requires_grad(true); }, TG_ERROR(tg::graph_error),
+       "Variable::set_requires_grad: the Variable is empty"},
+      {"is_leaf of an empty Variable", [&] { (void)e.is_leaf(); }, TG_ERROR(tg::graph_error), "Variable::is_leaf: the Variable is empty"},
+      {"retain_grad of an empty Variable", [] { Variable().retain_grad(); }, TG_ERROR(tg::graph_error),
+       "Variable::retain_grad: the Variable is empty"},
+      {"retains_grad of an empty Variable", [&] { (void)e.retains_grad(); }, TG_ERROR(tg::graph_error),
+       "Variable::retains_grad: the Variable is empty"},
+      {"detach of an empty Variable", [&] { (void)e.detach(); }, TG_ERROR(tg::graph_error), "Variable::detach: the Variable is empty"},
+      {"op_name of an empty Variable", [&] { (void)e.op_name(); }, TG_ERROR(tg::graph_error), "Variable::op_name: the Variable is empty"},
+      {"name of an empty Variable", [&] { (void)e.name(); }, TG_ERROR(tg::graph_error), "Variable::name: the Variable is empty"},
+      {"set_name of an empty Variable", [] { Variable().set_name("W"); }, TG_ERROR(tg::graph_error),
+       "Variable::set_name: the Variable is empty"},
+      {"inputs of an empty Variable", [&] { (void)e.inputs(); }, TG_ERROR(tg::graph_error), "Variable::inputs: the Variable is empty"},
+      {"backward of an empty Variable", [&] { e.backward(); }, TG_ERROR(tg::graph_error),
+       "backward: the Variable is empty (default-constructed)"},
+      {"backward with a seed, of an empty Variable", [&] { e.backward(tg::scalar_tensor(1.0)); }, TG_ERROR(tg::graph_error),
+       "backward: the Variable is empty (default-constructed)"},
+  });
 }

@@ -1,11 +1,13 @@
 // The program's command line (cli/app.cpp): help, version, exit codes, and a one-line error
-// naming the option for every wrong flag or value.
+// naming the option for every wrong flag or value; parse_command_line, which parses only.
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "support/run_tapegrad.hpp"
+#include "support/temp_dir.hpp"
 
 using tg::test::contains;
 using tg::test::count_lines;
@@ -107,4 +109,76 @@ TEST_CASE("tapegrad demo is the seed 002 demo") {
   const auto r = run_tapegrad({"demo"});
   CHECK(r.code == 0);
   CHECK(contains(r.out, "autodiff and finite differences agree."));
+}
+
+TEST_CASE("parse_command_line only parses: the command and its options, the help, or a one-line error") {
+  using tg::cli::CommandLine;
+  using tg::cli::parse_command_line;
+  namespace fs = std::filesystem;
+  const tg::test::TempDir dir("app");
+
+  // A command with its options; nothing runs, no file is written.
+  const CommandLine train = parse_command_line({"train", "--data", "xor", "--sizes", "2,3,2", "--lr", "0.5", "--epochs",
+                                                "7", "--optimizer", "adam", "--save", dir / "saved", "--csv",
+                                                dir / "epochs.csv", "--resume", dir.path.string()});
+  CHECK(train.command == CommandLine::Command::train);
+  CHECK(train.exit_code == 0);
+  CHECK(train.message.empty());
+  CHECK(train.train.data.name == "xor");
+  CHECK(train.train.model.sizes == std::vector<std::size_t>{2, 3, 2});
+  CHECK(train.train.learning_rate == 0.5);
+  CHECK(train.train.epochs == 7u);
+  CHECK(train.train.optimizer == "adam");
+  CHECK(train.train.save == dir / "saved");
+  CHECK(train.train.resume == dir.path.string());
+  CHECK(!train.train.batch_size);  // left out: the data set's
+
+  const CommandLine verify = parse_command_line({"verify", "--numeric", "--batch", "3", "--dump", dir / "dump"});
+  CHECK(verify.command == CommandLine::Command::verify);
+  CHECK(verify.verify.numeric);
+  CHECK(verify.verify.batch == 3u);
+  CHECK(verify.verify.dump == dir / "dump");
+
+  const CommandLine eval = parse_command_line({"eval", "--checkpoint", dir.path.string(), "--cost", "quadratic"});
+  CHECK(eval.command == CommandLine::Command::eval);
+  CHECK(eval.eval.checkpoint == dir.path.string());
+  CHECK(eval.eval.model.cost == tg::nn::CostKind::quadratic);
+
+  const CommandLine demo = parse_command_line({"demo", "--dot", dir / "graph.dot"});
+  CHECK(demo.command == CommandLine::Command::demo);
+  CHECK(demo.demo.dot_path == dir / "graph.dot");
+
+  CHECK(fs::is_empty(dir.path));  // no checkpoint, CSV, dump or graph was written
+
+  // Nothing to run: what to print, and the exit code; the same as run_app prints.
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{}, {"--help"}, {"train", "--help"}, {"--version"}}) {
+    const CommandLine line = parse_command_line(args);
+    CHECK(line.command == CommandLine::Command::none);
+    CHECK(line.exit_code == 0);
+    CHECK(line.message == run_tapegrad(args).out);
+  }
+  const CommandLine wrong = parse_command_line({"train", "--lr", "-1"});
+  CHECK(wrong.command == CommandLine::Command::none);
+  CHECK(wrong.exit_code == 2);
+  CHECK(wrong.message == "tapegrad: --lr: expected a number > 0, got '-1' (try 'tapegrad --help')");
+  CHECK(run_tapegrad({"train", "--lr", "-1"}).err == wrong.message + "\n");
+}
+
+TEST_CASE("a value holding a newline or another control character is shown escaped, so the error stays one line") {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
+      {{"train", "--lr", "1\n2"}, "--lr: expected a number > 0, got '1\\n2'"},
+      {{"train", "--optimizer", "adam\r\n"}, "got 'adam\\r\\n'"},
+      {{"train", "--hidden", "relu\x1b[2J"}, "'relu\\x1b[2J'"},
+      {{"train", "--data", "moons", "a\nb"}, "a\\nb"},
+      {{"bo\tgus"}, "bo\\tgus"},
+  };
+  for (const auto& [args, escaped] : cases) {
+    INFO(escaped);
+    const auto r = run_tapegrad(args);
+    CHECK(r.code == 2);
+    CHECK(count_lines(r.err) == 1);
+    CHECK(r.err.back() == '\n');
+    CHECK_MESSAGE(contains(r.err, escaped), r.err);
+  }
 }

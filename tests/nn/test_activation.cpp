@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "nn/activation.hpp"
+#include "support/bad_input.hpp"
 #include "support/random.hpp"
 
 using namespace tg::nn;
@@ -44,4 +45,26 @@ TEST_CASE("activation names round-trip, unknown names are a clear error") {
   for (Activation a : {Activation::sigmoid, Activation::tanh, Activation::relu, Activation::identity, Activation::softmax})
     CHECK(parse_activation(to_string(a)) == a);
   CHECK_THROWS_WITH_AS(parse_activation("sigmod"), doctest::Contains("unknown activation 'sigmod'"), std::invalid_argument);
+}
+
+TEST_CASE("activations: bad arguments are clear errors") {
+  using tg::test::BadInput;
+  const Tensor z23 = tg::filled({2, 3}, 0.5);
+  tg::test::check_bad_inputs({
+      {"parse_activation: a misspelt name", [] { (void)parse_activation("sigmod"); }, TG_ERROR(std::invalid_argument),
+       "unknown activation 'sigmod' (expected sigmoid, tanh, relu, identity or softmax)"},
+      {"activation_backward: grad_a of another shape", [&] { (void)activation_backward(Activation::sigmoid, z23, z23, tg::filled({1, 3}, 1.0)); },
+       TG_ERROR(tg::shape_error), "activation_backward: z (2,3), a (2,3) and grad_a (1,3) must have one shape"},
+      {"activation_backward: z of another shape", [&] { (void)activation_backward(Activation::relu, tg::filled({3, 2}, 0.5), z23, z23); },
+       TG_ERROR(tg::shape_error), "activation_backward: z (3,2), a (2,3) and grad_a (2,3) must have one shape"},
+      {"activation_backward: softmax of a vector", [] {
+         const Tensor v{0.5, 0.5};
+         (void)activation_backward(Activation::softmax, v, v, v);
+       },
+       TG_ERROR(tg::shape_error), "activation_backward: softmax works down the columns of an (N, m) matrix, got (2)"},
+      {"activate: softmax of a 0-d Variable", [] { (void)activate(Activation::softmax, Variable(1.0)); }, TG_ERROR(tg::shape_error),
+       "softmax: axis 0 is out of range for shape ()"},
+      {"activate: softmax of a 0-d Tensor", [] { (void)activate(Activation::softmax, tg::scalar_tensor(1.0)); },
+       TG_ERROR(tg::shape_error), "softmax_values: axis 0 is out of range for shape ()"},
+  });
 }

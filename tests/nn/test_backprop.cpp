@@ -10,6 +10,7 @@
 #include "autodiff/elementwise.hpp"
 #include "nn/backprop.hpp"
 #include "nn/compare.hpp"
+#include "support/bad_input.hpp"
 #include "support/nets.hpp"
 
 using namespace tg::nn;
@@ -210,4 +211,18 @@ TEST_CASE("backprop rejects inputs and targets that do not fit the network") {
                        doctest::Contains("input (2,5) does not fit: expected (3, m)"), tg::shape_error);
   CHECK_THROWS_WITH_AS(backprop(net, Tensor::from_shape({3, 5}), Tensor::from_shape({2, 4}), Cost{}),
                        doctest::Contains("targets (2,4) do not match the network's output (2,5)"), tg::shape_error);
+}
+
+TEST_CASE("backprop: bad arguments are clear errors") {
+  using tg::test::BadInput;
+  const Mlp net({3, 4, 2}, Activation::sigmoid, Activation::sigmoid, 1);
+  const Tensor X = tg::filled({3, 5}, 0.5), Y = tg::filled({2, 5}, 0.5);
+  tg::test::check_bad_inputs({
+      {"a vector as the input", [&] { (void)backprop(net, tg::filled({3}, 0.5), Y, Cost{}); }, TG_ERROR(tg::shape_error),
+       "backprop: input (3) does not fit: expected (3, m)"},
+      {"a vector as the targets", [&] { (void)backprop(net, X, tg::filled({2}, 0.5), Cost{}); }, TG_ERROR(tg::shape_error),
+       "output_delta: targets (2) do not match the network's output (2,5)"},
+      {"a negative λ", [&] { (void)backprop(net, X, Y, Cost{CostKind::quadratic, Reduction::mean, Regularization::l2, -0.1}); },
+       TG_ERROR(std::invalid_argument), "l2_coefficient: the L2 strength λ (Cost::lambda) must be a finite number ≥ 0, got -0.1"},
+  });
 }

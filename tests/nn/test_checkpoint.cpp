@@ -11,6 +11,7 @@
 
 #include "nn/checkpoint.hpp"
 #include "nn/train.hpp"
+#include "support/bad_input.hpp"
 #include "support/temp_dir.hpp"
 #include "support/random.hpp"
 
@@ -465,4 +466,67 @@ TEST_CASE("checkpoint: a save with optimizer state that fails at any step leaves
     CHECK(load_optimizer_state(tmp.path, again));
   }
   CHECK(failures == 4 * 13 + 5);  // (12 .npy files + the JSON) × 4 calls, then 2 + 1 + 2 more
+}
+
+TEST_CASE("checkpoint functions: bad arguments are clear errors") {
+  using tg::test::BadInput;
+  TempDir tmp;
+  const Mlp net({3, 4, 2}, Activation::tanh, Activation::softmax, 1);
+  const Mlp other({3, 4, 2}, Activation::tanh, Activation::softmax, 2);
+  Adam theirs(other.parameters());
+  Sgd sgd(net.parameters(), 0.1);
+  const fs::path file = tmp.path / "plain_file", nowhere = tmp.path / "nowhere";
+  std::ofstream(file) << "not a directory";
+  tg::test::check_bad_inputs({
+      {"save_checkpoint: another network's optimizer", [&] { save_checkpoint(net, tmp.path / "fresh", {}, &theirs); },
+       TG_ERROR(std::invalid_argument), "save_checkpoint: the adam optimizer was built for other parameters than this network's"},
+      {"save_checkpoint: onto a file", [&] { save_checkpoint(net, file); }, TG_ERROR(checkpoint_error),
+       fmt::format("save_checkpoint: '{}' exists and is not a directory", file.string())},
+      {"load_checkpoint: a missing directory", [&] { (void)load_checkpoint(nowhere); }, TG_ERROR(checkpoint_error),
+       fmt::format("load_checkpoint: directory '{}' does not exist", nowhere.string())},
+      {"load_checkpoint_extra: a missing directory", [&] { (void)load_checkpoint_extra(nowhere); }, TG_ERROR(checkpoint_error),
+       fmt::format("load_checkpoint_extra: directory '{}' does not exist", nowhere.string())},
+      {"load_checkpoint_extra: a file", [&] { (void)load_checkpoint_extra(file); }, TG_ERROR(checkpoint_error),
+       fmt::format("load_checkpoint_extra: '{}' is not a directory", file.string())},
+      {"load_optimizer_state: a directory without a checkpoint", [&] { (void)load_optimizer_state(tmp.path, sgd); },
+       TG_ERROR(checkpoint_error),
+       fmt::format("load_optimizer_state: '{}' is missing: '{}' holds no checkpoint", (tmp.path / "checkpoint.json").string(),
+                   tmp.path.string())},
+  });
+  CHECK_FALSE(fs::exists(tmp.path / "fresh"));  // the refused save wrote nothing, not even the directory
+}
+
+TEST_CASE("checkpoint: a checkpoint.json nested thousands deep is an error naming the byte, not a stack overflow") {
+  // Found by running the loader's fuzz target (fuzz/fuzz_checkpoint.cpp) on deep inputs longer than
+  // its -max_len: nlohmann::json copies nested values recursively, so a checkpoint.json with
+  // "sizes" nested 50000 deep overflowed the stack (a crash, where the loader promises an error).
+  TempDir tmp;
+  const fs::path json_file = tmp.path / "checkpoint.json";
+  const Mlp net({2, 1}, Activation::sigmoid, Activation::sigmoid, 1);
+  Sgd sgd(net.parameters(), 0.1);
+  save_checkpoint(net, tmp.path, {}, &sgd);
+  const std::string json = read_bytes(json_file);
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  std::string deep_sizes = json;
+  deep_sizes.replace(deep_sizes.find("\"sizes\": ["), 10, "\"sizes\": " + deep + ", \"was\": [");
+  std::string deep_extra = json;
+  deep_extra.replace(deep_extra.find("\"extra\": {"), 10, "\"extra\": {\"a\": {\"b\": " + deep + "},");
+  // Each text, and how deep the run of '[' starts: the 33rd level is the error's byte.
+  const std::vector<std::pair<std::string, std::size_t>> cases{{deep, 0}, {deep_sizes, 1}, {deep_extra, 3}};
+  for (const auto& [text, enclosing] : cases) {
+    write_bytes(json_file, text);
+    const std::string at = fmt::format("at byte {}", text.find(std::string(100, '[')) + 32 - enclosing);
+    CAPTURE(at);
+    CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains(("nest more than 32 deep " + at).c_str()),
+                         checkpoint_error);
+    CHECK_THROWS_WITH_AS(load_checkpoint_extra(tmp.path), doctest::Contains(json_file.string().c_str()),
+                         checkpoint_error);
+    CHECK_THROWS_AS(load_optimizer_state(tmp.path, sgd), checkpoint_error);
+  }
+
+  // Brackets inside strings do not count: notes may hold anything.
+  const std::string brackets = std::string(1000, '[') + "\"\\{" + std::string(1000, '}');
+  save_checkpoint(net, tmp.path, {{"note", brackets}});
+  CHECK(load_checkpoint_extra(tmp.path).at("note") == brackets);
+  CHECK(load_checkpoint(tmp.path).sizes() == std::vector<std::size_t>{2, 1});
 }

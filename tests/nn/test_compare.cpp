@@ -3,7 +3,10 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <limits>
+
 #include "nn/compare.hpp"
+#include "support/bad_input.hpp"
 #include "support/nets.hpp"
 
 using namespace tg::nn;
@@ -92,4 +95,28 @@ TEST_CASE("difference: absolute and relative to the larger gradient") {
   CHECK(d.max_rel == doctest::Approx(0.2));  // 0.5 / 2.5
   CHECK(difference(Tensor{0.0}, Tensor{0.0}).max_rel == 0.0);
   CHECK_THROWS_AS(difference(Tensor{0.0}, Tensor{0.0, 1.0}), tg::shape_error);
+}
+
+TEST_CASE("compare: bad arguments are clear errors") {
+  using tg::test::BadInput;
+  const Mlp net({2, 3, 1}, Activation::sigmoid, Activation::sigmoid, 1);
+  const Tensor X = tg::filled({2, 4}, 0.5), Y = tg::filled({1, 4}, 1.0);
+  const auto eps = [](double e) {
+    CompareOptions o;
+    o.numeric = true;
+    o.eps = e;
+    return o;
+  };
+  tg::test::check_bad_inputs({
+      {"difference: shapes differ", [] { (void)difference(Tensor{0.0}, Tensor{0.0, 1.0}); }, TG_ERROR(tg::shape_error),
+       "difference: (1) and (2) differ in shape"},
+      {"eps 0", [&] { (void)compare(net, X, Y, Cost{}, eps(0.0)); }, TG_ERROR(std::invalid_argument),
+       "compare: CompareOptions::eps (the finite-difference step) must be a positive number, got 0"},
+      {"eps negative", [&] { (void)compare(net, X, Y, Cost{}, eps(-1e-6)); }, TG_ERROR(std::invalid_argument),
+       "must be a positive number, got -1e-06"},
+      {"eps NaN", [&] { (void)compare(net, X, Y, Cost{}, eps(std::numeric_limits<double>::quiet_NaN())); },
+       TG_ERROR(std::invalid_argument), "must be a positive number, got nan"},
+      {"inputs that do not fit", [&] { (void)compare(net, tg::filled({3, 4}, 0.5), Y, Cost{}); }, TG_ERROR(tg::shape_error),
+       "backprop: input (3,4) does not fit: expected (2, m)"},
+  });
 }

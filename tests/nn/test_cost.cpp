@@ -1,9 +1,15 @@
-// Costs (nn/cost.cpp): values by their formulas, stability when saturated, L2, BP1 deltas.
+// Costs (nn/cost.cpp): values by their formulas, stability when saturated (z^L = ±1000, ±1e4:
+// values, first and second derivatives, under detect_anomaly), L2, BP1 deltas, bad arguments.
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <limits>
+#include <numbers>
+#include <vector>
 
+#include "nn/compare.hpp"
 #include "nn/cost.hpp"
+#include "support/bad_input.hpp"
 #include "support/nets.hpp"
 
 using namespace tg::nn;
@@ -102,4 +108,212 @@ TEST_CASE("cost names round-trip, bad targets and names are clear errors") {
   const Mlp::Trace t = net.forward_trace(Variable(Tensor::from_shape({2, 4})));
   CHECK_THROWS_WITH_AS(cost(Cost{}, net, t, Tensor::from_shape({3, 5})), doctest::Contains("targets (3,5) do not match the network's output (3,4)"), tg::shape_error);
   CHECK(describe(Cost{CostKind::cross_entropy, Reduction::sum, Regularization::l2, 0.1}) == "cross_entropy (sum) + L2 λ/(2n)Σ‖W‖², λ=0.1, n=m");
+}
+
+namespace {
+
+double sigma(double z) { return z >= 0.0 ? 1.0 / (1.0 + std::exp(-z)) : std::exp(z) / (1.0 + std::exp(z)); }
+
+// t must be finite and within 1e-12 of `expected` (relative, or absolute near 0), in row-major order.
+void check_values(const Tensor& t, const std::vector<double>& expected) {
+  REQUIRE(t.size() == expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    CAPTURE(i);
+    CHECK(std::isfinite(t.data()[i]));
+    CHECK(t.data()[i] == doctest::Approx(expected[i]).epsilon(1e-12));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("cross-entropy on sigmoid at z = ±1000, ±1e4: the exact loss, δ = a − y, a finite second derivative") {
+  // A 1-1 network with W = 1, b = 0, so z^L = x: seven examples, far out and one near 0.
+  const Mlp net = one_layer(tg::filled({1, 1}, 1.0), tg::column({0.0}), Activation::sigmoid);
+  const Tensor X{{1000.0, -1000.0, 1000.0, -1000.0, 1e4, -1e4, 0.5}};
+  const Tensor Y{{1.0, 1.0, 0.0, 0.0, 0.0, 1.0, 1.0}};
+  // −[y ln σ(z) + (1−y) ln(1 − σ(z))]: 0 when right and sure, |z| when wrong and sure.
+  const double near = std::log1p(std::exp(-0.5));  // −ln σ(0.5)
+  const double loss = 0.0 + 1000.0 + 1000.0 + 0.0 + 1e4 + 1e4 + near;
+  const std::vector<double> delta{0.0, -1.0, 1.0, 0.0, 1.0, -1.0, sigma(0.5) - 1.0};  // a − y
+  const Cost c{CostKind::cross_entropy, Reduction::sum};
+
+  tg::detect_anomaly guard;  // a NaN or Inf anywhere below throws, naming the op
+  Mlp::Trace t = net.forward_trace(Variable(X));
+  t.z[2].retain_grad();
+  const Variable C = cost(c, net, t, Y);
+  CHECK(C.item() == doctest::Approx(loss).epsilon(1e-12));
+  CHECK(cost(Cost{CostKind::cross_entropy}, net, t, Y).item() == doctest::Approx(loss / 7.0).epsilon(1e-12));
+
+  // First derivatives: ∂C/∂z = a − y (the engine and BP1 by hand), ∂C/∂W = Σ_j δ_j x_j.
+  const Variable& W = net.layer(2).W;
+  const Variable gW = tg::grad({C}, {W}, /*create_graph=*/true)[0];
+  C.backward(tg::scalar_tensor(1.0), /*retain_graph=*/true);  // gW's graph goes through it too
+  check_values(t.z[2].grad(), delta);
+  check_values(output_delta(c, Activation::sigmoid, t.z[2].value(), t.a[2].value(), Y), delta);
+  check_values(gW.value(), {1000.0 + 1000.0 + 1e4 + 1e4 + 0.5 * (sigma(0.5) - 1.0)});
+
+  // Second derivative: ∂²C/∂W² = Σ_j σ'(z_j) x_j², where σ' is exactly 0 at the saturated z.
+  const Variable hW = tg::grad({tg::sum(gW)}, {W})[0];
+  check_values(hW.value(), {sigma(0.5) * (1.0 - sigma(0.5)) * 0.25});
+
+  // BP1–BP4 by hand agree with the engine at saturation too.
+  const CompareReport r = compare(net, X, Y, c);
+  CHECK(std::isfinite(r.cost));
+  CHECK(r.max_rel_autodiff() < 1e-14);
+}
+
+TEST_CASE("log-likelihood on softmax at z = ±1000, ±1e4, mixed: the exact loss, δ = a − y, finite Hessians") {
+  // One example; W = z as a column and x = 1, so z^L = W.
+  struct Row {
+    const char* what;
+    Tensor z;
+    Tensor y;
+    double loss;                 // −ln a_{y}
+    std::vector<double> delta;   // a − y
+  };
+  const double ln2 = std::numbers::ln2, ln3 = std::log(3.0);
+  const std::vector<Row> rows{
+      {"[1000, 0], right and sure", tg::column({1000.0, 0.0}), tg::column({1.0, 0.0}), 0.0, {0.0, 0.0}},
+      {"[1000, 0], wrong and sure", tg::column({1000.0, 0.0}), tg::column({0.0, 1.0}), 1000.0, {1.0, -1.0}},
+      {"[-1000, -1000, -1000]", tg::column({-1000.0, -1000.0, -1000.0}), tg::column({1.0, 0.0, 0.0}), ln3,
+       {1.0 / 3 - 1.0, 1.0 / 3, 1.0 / 3}},
+      {"[1e4, -1e4, 0.5]", tg::column({1e4, -1e4, 0.5}), tg::column({0.0, 1.0, 0.0}), 2e4, {1.0, -1.0, 0.0}},
+      {"[1000, 0.001, 1000]", tg::column({1000.0, 0.001, 1000.0}), tg::column({0.0, 1.0, 0.0}), 1000.0 - 0.001 + ln2,
+       {0.5, -1.0, 0.5}},
+  };
+  for (const Row& row : rows) {
+    INFO("row: ", row.what);
+    const std::size_t n = row.z.shape()[0];
+    const Mlp net = one_layer(row.z, tg::filled({n, 1}, 0.0), Activation::softmax);
+    const Cost c{CostKind::log_likelihood};
+    tg::detect_anomaly guard;
+    Mlp::Trace t = net.forward_trace(Variable(tg::column({1.0})));
+    t.z[2].retain_grad();
+    const Variable C = cost(c, net, t, row.y);
+    CHECK(C.item() == doctest::Approx(row.loss).epsilon(1e-12));
+
+    const Variable& W = net.layer(2).W;
+    const Variable gW = tg::grad({C}, {W}, /*create_graph=*/true)[0];  // = δ, since x = 1
+    C.backward(tg::scalar_tensor(1.0), /*retain_graph=*/true);  // gW's graph goes through it too
+    check_values(t.z[2].grad(), row.delta);
+    check_values(output_delta(c, Activation::softmax, t.z[2].value(), t.a[2].value(), row.y), row.delta);
+    check_values(gW.value(), row.delta);
+
+    // Hessian in z: diag(a) − a aᵀ, so H u = a ⊙ u − a (a·u), finite however far out z is.
+    Tensor u = Tensor::from_shape({n, 1});
+    for (std::size_t i = 0; i < n; ++i) u(i, 0) = 1.0 + static_cast<double>(i);
+    const Variable hu = tg::grad({tg::sum(gW * Variable(u))}, {W})[0];
+    std::vector<double> a(n), expected(n);
+    double au = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      a[i] = row.delta[i] + row.y(i, 0);
+      au += a[i] * u(i, 0);
+    }
+    for (std::size_t i = 0; i < n; ++i) expected[i] = a[i] * u(i, 0) - a[i] * au;
+    check_values(hu.value(), expected);
+  }
+}
+
+TEST_CASE("log-likelihood on sigmoid outputs is computed from z too: −y ln σ(z) = y softplus(−z)") {
+  // Two sigmoid outputs of one example, z = [−1000, 1000], y = [1, 0]: σ(−1000) rounds to 0, so
+  // −y ln a would be −ln 0 = inf and 0 · ln σ(…) could be 0 · −inf = NaN.
+  const Mlp net = one_layer(tg::column({-1000.0, 1000.0}), tg::column({0.0, 0.0}), Activation::sigmoid);
+  const Tensor Y = tg::column({1.0, 0.0});
+  const Cost c{CostKind::log_likelihood};
+  tg::detect_anomaly guard;
+  Mlp::Trace t = net.forward_trace(Variable(tg::column({1.0})));
+  t.z[2].retain_grad();
+  const Variable C = cost(c, net, t, Y);
+  CHECK(C.item() == doctest::Approx(1000.0));
+  C.backward();
+  check_values(t.z[2].grad(), {-1.0, 0.0});  // −y (1 − a)
+  check_values(output_delta(c, Activation::sigmoid, t.z[2].value(), t.a[2].value(), Y), {-1.0, 0.0});
+}
+
+TEST_CASE("cross-entropy on softmax outputs at z = ±1000, ±1e4: ln(1 − a) from z, finite loss, δ and Hessian") {
+  // With two outputs and one-hot y, C = −[ln a_y + ln(1 − a_other)] = −2 ln a_y, so δ = 2(a − y).
+  // With three: z = [1e4, −1e4, 0.5], y = e_1: C = −[ln a_1 + ln(1 − a_0) + ln(1 − a_2)]
+  //   = 2e4 + (1e4 − 0.5) + 0, and δ = (2, −1, −1) (raising z_2 raises 1 − a_0 ≈ a_2).
+  struct Row {
+    const char* what;
+    Tensor z, y;
+    double loss;
+    std::vector<double> delta;
+  };
+  const std::vector<Row> rows{
+      {"[1000, 0], right and sure", tg::column({1000.0, 0.0}), tg::column({1.0, 0.0}), 0.0, {0.0, 0.0}},
+      {"[1000, 0], wrong and sure", tg::column({1000.0, 0.0}), tg::column({0.0, 1.0}), 2000.0, {2.0, -2.0}},
+      {"[-1000, -1000]", tg::column({-1000.0, -1000.0}), tg::column({0.0, 1.0}), 2.0 * std::numbers::ln2, {1.0, -1.0}},
+      {"[1e4, -1e4, 0.5]", tg::column({1e4, -1e4, 0.5}), tg::column({0.0, 1.0, 0.0}), 2e4 + 1e4 - 0.5, {2.0, -1.0, -1.0}},
+  };
+  for (const Row& row : rows) {
+    INFO("row: ", row.what);
+    const std::size_t n = row.z.shape()[0];
+    const Mlp net = one_layer(row.z, tg::filled({n, 1}, 0.0), Activation::softmax);  // z^L = W, x = 1
+    const Cost c{CostKind::cross_entropy};
+    tg::detect_anomaly guard;
+    Mlp::Trace t = net.forward_trace(Variable(tg::column({1.0})));
+    t.z[2].retain_grad();
+    const Variable C = cost(c, net, t, row.y);
+    CHECK(C.item() == doctest::Approx(row.loss).epsilon(1e-12));
+    const Variable gW = tg::grad({C}, {net.layer(2).W}, /*create_graph=*/true)[0];
+    C.backward(tg::scalar_tensor(1.0), /*retain_graph=*/true);  // gW's graph goes through it too
+    check_values(t.z[2].grad(), row.delta);
+    check_values(output_delta(c, Activation::softmax, t.z[2].value(), t.a[2].value(), row.y), row.delta);
+    check_values(gW.value(), row.delta);
+    const Variable h = tg::grad({tg::sum(gW * gW)}, {net.layer(2).W})[0];  // a second derivative exists and is finite
+    for (double v : h.value()) CHECK(std::isfinite(v));
+  }
+}
+
+TEST_CASE("costs: bad arguments are clear errors") {
+  using tg::test::BadInput;
+  const Mlp net({2, 3}, Activation::identity, Activation::sigmoid, 1);
+  const Mlp deeper({2, 4, 3}, Activation::tanh, Activation::sigmoid, 1);
+  const Mlp::Trace t = net.forward_trace(Variable(tg::filled({2, 4}, 0.5)));
+  const Tensor Y = tg::filled({3, 4}, 1.0);
+  const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
+  const auto l2 = [](Regularization r, double lambda) { return Cost{CostKind::quadratic, Reduction::mean, r, lambda}; };
+  const Tensor& z = t.z[2].value();
+  const Tensor& a = t.a[2].value();
+  tg::test::check_bad_inputs({
+      {"parse_cost: an unknown name", [] { (void)parse_cost("mse"); }, TG_ERROR(std::invalid_argument),
+       "unknown cost 'mse' (expected quadratic, cross_entropy or log_likelihood)"},
+      {"cost: targets of another shape", [&] { (void)cost(Cost{}, net, t, tg::filled({3, 5}, 1.0)); }, TG_ERROR(tg::shape_error),
+       "cost: targets (3,5) do not match the network's output (3,4)"},
+      {"cost: the trace of another network", [&] { (void)cost(Cost{}, deeper, t, Y); }, TG_ERROR(std::invalid_argument),
+       "cost: the trace holds 2 layers but the network has 3: pass this network's net.forward_trace(X)"},
+      {"cost: an empty trace", [&] { (void)cost(Cost{}, net, Mlp::Trace{}, Y); }, TG_ERROR(std::invalid_argument),
+       "cost: the trace holds 0 layers but the network has 2"},
+      {"cost: λ negative (Nielsen's L2)", [&] { (void)cost(l2(Regularization::l2, -0.1), net, t, Y); },
+       TG_ERROR(std::invalid_argument), "cost: the L2 strength λ (Cost::lambda) must be a finite number ≥ 0, got -0.1"},
+      {"cost: λ NaN (seed 004's L2)", [&] { (void)cost(l2(Regularization::l2_total, nan), net, t, Y); },
+       TG_ERROR(std::invalid_argument), "cost: the L2 strength λ (Cost::lambda) must be a finite number ≥ 0, got nan"},
+      {"cost: λ infinite", [&] { (void)cost(l2(Regularization::l2, inf), net, t, Y); }, TG_ERROR(std::invalid_argument),
+       "must be a finite number ≥ 0, got inf"},
+      {"cost: the mean over no examples", [&] {
+         const Mlp::Trace none = net.forward_trace(Variable(Tensor::from_shape({2, 0})));
+         (void)cost(Cost{}, net, none, Tensor::from_shape({3, 0}));
+       },
+       TG_ERROR(std::invalid_argument), "cost: the mean over a batch of no examples (targets (3,0)) is undefined; use Reduction::sum"},
+      {"l2_coefficient: λ negative", [&] { (void)l2_coefficient(l2(Regularization::l2_total, -1.0), 4); },
+       TG_ERROR(std::invalid_argument), "l2_coefficient: the L2 strength λ (Cost::lambda) must be a finite number ≥ 0, got -1"},
+      {"l2_coefficient: λ/(2n) with n = 0", [&] { (void)l2_coefficient(l2(Regularization::l2, 0.1), 0); },
+       TG_ERROR(std::invalid_argument), "l2_coefficient: λ/(2n) needs n ≥ 1, but training_set_size is 0"},
+      {"output_delta: targets of another shape", [&] { (void)output_delta(Cost{}, Activation::sigmoid, z, a, tg::filled({3, 5}, 1.0)); },
+       TG_ERROR(tg::shape_error), "output_delta: targets (3,5) do not match the network's output (3,4)"},
+      {"output_delta: z^L of another shape than a^L", [&] { (void)output_delta(Cost{}, Activation::sigmoid, tg::filled({3, 1}, 0.0), a, Y); },
+       TG_ERROR(tg::shape_error), "output_delta: z^L (3,1) and a^L (3,4) must be one (N^L, m) shape"},
+      {"output_delta: vectors, not (N^L, m)", [] {
+         const Tensor v{0.5, 0.5};
+         (void)output_delta(Cost{}, Activation::sigmoid, v, v, v);
+       },
+       TG_ERROR(tg::shape_error), "output_delta: z^L (2) and a^L (2) must be one (N^L, m) shape"},
+  });
+  // λ is not read without a regularization: a leftover λ there is no error (and no L2 term).
+  CHECK(cost(Cost{CostKind::quadratic, Reduction::mean, Regularization::none, -1.0}, net, t, Y).item() ==
+        cost(Cost{}, net, t, Y).item());
+  // With Reduction::sum an empty batch costs 0.
+  const Mlp::Trace none = net.forward_trace(Variable(Tensor::from_shape({2, 0})));
+  CHECK(cost(Cost{CostKind::quadratic, Reduction::sum}, net, none, Tensor::from_shape({3, 0})).item() == 0.0);
 }

@@ -2,10 +2,15 @@
 // through the checkpoint loader in test_checkpoint.cpp.
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <string>
 
+#include <fmt/format.h>
+
 #include "nn/npy.hpp"
+#include "support/bad_input.hpp"
 #include "support/random.hpp"
+#include "support/temp_dir.hpp"
 
 using tg::Shape;
 using tg::Tensor;
@@ -43,4 +48,42 @@ TEST_CASE("npy: headers as other writers spell them are read (key order, quotes,
   CHECK(tg::shape_of(decode_npy(file(R"({"shape": (2, 1), "fortran_order": False, "descr": "<f8"})", 1), "a.npy")) ==
         Shape{2, 1});
   CHECK(decode_npy(file("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", 2), "b.npy").size() == 2);
+}
+
+TEST_CASE("npy functions: bad arguments are clear errors") {
+  using tg::test::BadInput;
+  const std::string good = encode_npy(tg::filled({2, 3}, 1.0));
+  const std::size_t header_end = good.size() - 48;
+  // A version 1.0 file with this header dict (padded as numpy pads it) and two doubles.
+  const auto with_header = [](std::string header) {
+    header.append((64 - (10 + header.size() + 1) % 64) % 64, ' ');
+    header += '\n';
+    return std::string("\x93NUMPY\x01\x00", 8) + static_cast<char>(header.size() & 0xff) + static_cast<char>(header.size() >> 8) +
+           header + std::string(16, '\0');
+  };
+  std::string version4 = good;
+  version4[6] = '\x04';
+  const tg::test::TempDir tmp("npy");
+  const std::filesystem::path missing = tmp.path / "missing.npy";
+  tg::test::check_bad_inputs({
+      {"decode_npy: not a .npy file", [] { (void)decode_npy("abc", "x.npy"); }, TG_ERROR(npy_error),
+       "npy file 'x.npy': not a .npy file: bad magic string at byte 0"},
+      {"decode_npy: only the magic string", [] { (void)decode_npy(std::string("\x93NUMPY", 6), "x.npy"); }, TG_ERROR(npy_error),
+       "npy file 'x.npy': truncated at byte 6: the file ends inside the version (bytes 6..7)"},
+      {"decode_npy: version 4.0", [&] { (void)decode_npy(version4, "v4.npy"); }, TG_ERROR(npy_error),
+       "npy file 'v4.npy': unsupported .npy version 4.0 at byte 6"},
+      {"decode_npy: a header without 'shape'", [&] { (void)decode_npy(with_header("{'descr': '<f8', 'fortran_order': False, }"), "h.npy"); },
+       TG_ERROR(npy_error), "npy file 'h.npy': header has no 'shape' key at byte 10"},
+      {"decode_npy: float32", [&] { (void)decode_npy(with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (4,), }"), "f.npy"); },
+       TG_ERROR(npy_error), "npy file 'f.npy': dtype '<f4' is not '<f8' (little-endian float64)"},
+      {"decode_npy: data cut short", [&] { (void)decode_npy(good.substr(0, good.size() - 8), "cut.npy"); }, TG_ERROR(npy_error),
+       fmt::format("npy file 'cut.npy': truncated at byte {}: shape (2,3) needs 48 bytes of data from byte {}", good.size() - 8,
+                   header_end)},
+      {"decode_npy: bytes after the data", [&] { (void)decode_npy(good + "xy", "long.npy"); }, TG_ERROR(npy_error),
+       fmt::format("npy file 'long.npy': 2 unexpected bytes after the data, from byte {}", good.size())},
+      {"read_npy: a missing file", [&] { (void)read_npy(missing); }, TG_ERROR(npy_error),
+       fmt::format("npy file '{}': cannot read: No such file or directory", missing.string())},
+      {"write_npy: into a missing directory", [&] { write_npy(tmp.path / "no-dir" / "t.npy", Tensor{1.0}); }, TG_ERROR(npy_error),
+       fmt::format("npy file '{}': cannot write", (tmp.path / "no-dir" / "t.npy").string())},
+  });
 }

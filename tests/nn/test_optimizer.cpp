@@ -8,6 +8,7 @@
 #include "autodiff/autodiff.hpp"
 #include "nn/optimizer.hpp"
 #include "nn/train.hpp"
+#include "support/bad_input.hpp"
 #include "support/random.hpp"
 
 using namespace tg::nn;
@@ -216,4 +217,49 @@ TEST_CASE("restore() refuses another rule's slots or shapes that are not the par
   wrong["v"].pop_back();
   CHECK_THROWS_WITH_AS(adam.restore(3, wrong), doctest::Contains("holds 1 tensors for 2 parameters"), tg::shape_error);
   CHECK(adam.steps() == 0);  // nothing changed
+}
+
+TEST_CASE("optimizers: bad arguments are clear errors") {
+  using tg::test::BadInput;
+  const auto ps = two_parameters();  // W (3,2), b (3,1)
+  const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
+  Sgd sgd(ps, 0.1);
+  tg::test::check_bad_inputs({
+      {"Sgd: η 0", [&] { (void)Sgd(ps, 0.0); }, TG_ERROR(std::invalid_argument),
+       "Sgd: the learning rate η must be a positive number, got 0"},
+      {"Sgd: η infinite", [&] { (void)Sgd(ps, inf); }, TG_ERROR(std::invalid_argument),
+       "Sgd: the learning rate η must be a positive number, got inf"},
+      {"Sgd: no parameters", [] { (void)Sgd({}, 0.1); }, TG_ERROR(std::invalid_argument), "Sgd: no parameters to optimize"},
+      {"Sgd: an empty parameter", [&] { (void)Sgd({ps[0], Variable()}, 0.1); }, TG_ERROR(std::invalid_argument),
+       "Sgd: parameter 1 is an empty Variable"},
+      {"Sgd: a parameter made by an op", [&] { (void)Sgd({ps[0] * 2.0}, 0.1); }, TG_ERROR(std::invalid_argument),
+       "Sgd: parameter 0 ('mul', shape (3,2)) was made by an op; only leaves (weights, biases) can be updated in place"},
+      {"Momentum: η negative", [&] { (void)Momentum(ps, -0.1); }, TG_ERROR(std::invalid_argument),
+       "Momentum: the learning rate η must be a positive number, got -0.1"},
+      {"Momentum: μ 1", [&] { (void)Momentum(ps, 0.1, 1.0); }, TG_ERROR(std::invalid_argument),
+       "Momentum: the momentum coefficient μ must lie in [0, 1), got 1"},
+      {"Momentum: μ NaN", [&] { (void)Momentum(ps, 0.1, nan); }, TG_ERROR(std::invalid_argument),
+       "Momentum: the momentum coefficient μ must lie in [0, 1), got nan"},
+      {"Adam: η NaN", [&] { (void)Adam(ps, nan); }, TG_ERROR(std::invalid_argument),
+       "Adam: the learning rate η must be a positive number, got nan"},
+      {"Adam: β₁ 1", [&] { (void)Adam(ps, 0.1, 1.0); }, TG_ERROR(std::invalid_argument), "Adam: β₁ must lie in [0, 1), got 1"},
+      {"Adam: β₂ negative", [&] { (void)Adam(ps, 0.1, 0.9, -0.1); }, TG_ERROR(std::invalid_argument),
+       "Adam: β₂ must lie in [0, 1), got -0.1"},
+      {"Adam: ε 0", [&] { (void)Adam(ps, 0.1, 0.9, 0.999, 0.0); }, TG_ERROR(std::invalid_argument),
+       "Adam: ε must be a small positive number, got 0"},
+      {"Adam: ε infinite", [&] { (void)Adam(ps, 0.1, 0.9, 0.999, inf); }, TG_ERROR(std::invalid_argument),
+       "Adam: ε must be a small positive number, got inf"},
+      {"step: one gradient for two parameters", [&] { (void)sgd.step({one_by_one(1.0)}); }, TG_ERROR(tg::shape_error),
+       "Sgd::step: 1 gradients for 2 parameters"},
+      {"step: a gradient of another shape", [&] { (void)sgd.step({tg::filled({2, 3}, 1.0), tg::filled({3, 1}, 1.0)}); },
+       TG_ERROR(tg::shape_error), "Sgd::step: gradient 0 has shape (2,3) but its parameter has shape (3,2)"},
+      {"step: before any backward", [&] { (void)sgd.step(); }, TG_ERROR(tg::graph_error),
+       "grad: no gradient yet for 'leaf' (shape (3,2)): backward() has not reached it"},
+      {"set_learning_rate: negative", [&] { sgd.set_learning_rate(-1.0); }, TG_ERROR(std::invalid_argument),
+       "Sgd: the learning rate η must be a positive number, got -1"},
+      {"restore: another rule's slots", [&] { sgd.restore(1, Momentum(ps, 0.1).state()); }, TG_ERROR(std::invalid_argument),
+       "Sgd::restore: the state has slots (velocity), but sgd keeps (none)"},
+  });
+  CHECK(sgd.steps() == 0);  // nothing changed
+  CHECK(sgd.learning_rate() == 0.1);
 }

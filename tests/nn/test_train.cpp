@@ -5,10 +5,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "autodiff/autodiff.hpp"
 #include "nn/data/synthetic.hpp"
 #include "nn/train.hpp"
+#include "support/bad_input.hpp"
 
 using namespace tg::nn;
 using tg::Tensor;
@@ -448,4 +450,75 @@ TEST_CASE("a diverging run stops at once and names the first op that produced a 
   CHECK(r.divergence.find("detect_anomaly: '") == 0);  // e.g. 'pow' produced inf in its forward value
   CHECK(r.divergence.find("produced") != std::string::npos);
   CHECK_FALSE(tg::is_anomaly_enabled());  // the replay's detect_anomaly is over
+}
+
+TEST_CASE("training and its helpers: bad arguments are clear errors") {
+  using tg::test::BadInput;
+  const data::Examples moons = data::two_moons(10, 0.1, 1);
+  const Tensor& X = moons.X;  // (2,10)
+  const Tensor& Y = moons.Y;  // (1,10)
+  const Cost c{CostKind::cross_entropy};
+  Mlp net({2, 3, 1}, Activation::sigmoid, Activation::sigmoid, 1);
+  Sgd opt(net.parameters(), 0.1);
+  const auto options = [](auto set) {
+    TrainOptions o;
+    set(o);
+    return o;
+  };
+  const Tensor A{{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}};
+  tg::test::check_bad_inputs({
+      {"train: first_epoch 0", [&] { (void)train(net, X, Y, c, opt, options([](TrainOptions& o) { o.first_epoch = 0; })); },
+       TG_ERROR(std::invalid_argument), "train: first_epoch is 0, but epochs are numbered from 1"},
+      {"train: stop_epsilon NaN", [&] {
+         (void)train(net, X, Y, c, opt, options([](TrainOptions& o) { o.stop_epsilon = std::numeric_limits<double>::quiet_NaN(); }));
+       },
+       TG_ERROR(std::invalid_argument), "train: stop_epsilon must be 0 (off) or positive, got nan"},
+      {"train: stop_epsilon negative", [&] { (void)train(net, X, Y, c, opt, options([](TrainOptions& o) { o.stop_epsilon = -1.0; })); },
+       TG_ERROR(std::invalid_argument), "train: stop_epsilon must be 0 (off) or positive, got -1"},
+      {"train: a batch larger than the set", [&] { (void)train(net, X, Y, c, opt, options([](TrainOptions& o) { o.batch_size = 11; })); },
+       TG_ERROR(std::invalid_argument), "train: batch_size 11 is larger than the 10 examples (use 0 for the full batch)"},
+      {"train: nothing ends it", [&] { (void)train(net, X, Y, c, opt, options([](TrainOptions& o) { o.epochs = 0; })); },
+       TG_ERROR(std::invalid_argument), "train: nothing would end training: epochs is 0 (no limit)"},
+      {"train: no examples", [&] { (void)train(net, Tensor::from_shape({2, 0}), Tensor::from_shape({1, 0}), c, opt, TrainOptions{}); },
+       TG_ERROR(std::invalid_argument), "train: no examples (X has 0 columns)"},
+      {"train: X with the wrong rows", [&] { (void)train(net, Y, Y, c, opt, TrainOptions{}); }, TG_ERROR(tg::shape_error),
+       "train: inputs X (1,10) do not fit the network: expected (2, m), one column per example"},
+      {"train: Y with the wrong rows", [&] { (void)train(net, X, X, c, opt, TrainOptions{}); }, TG_ERROR(tg::shape_error),
+       "train: targets Y (2,10) do not fit the network: expected (1, m), one column per example"},
+      {"train: X and Y of different m", [&] { (void)train(net, X, select_columns(Y, {0, 1}), c, opt, TrainOptions{}); },
+       TG_ERROR(tg::shape_error), "train: X (2,10) has 10 examples (columns) but Y (1,2) has 2"},
+      {"train: a negative λ", [&] {
+         (void)train(net, X, Y, Cost{CostKind::cross_entropy, Reduction::mean, Regularization::l2, -0.5}, opt, TrainOptions{});
+       },
+       TG_ERROR(std::invalid_argument), "cost: the L2 strength λ (Cost::lambda) must be a finite number ≥ 0, got -0.5"},
+      {"train: another network's optimizer", [&] {
+         Mlp other({2, 3, 1}, Activation::sigmoid, Activation::sigmoid, 1);
+         Sgd theirs(other.parameters(), 0.1);
+         (void)train(net, X, Y, c, theirs, TrainOptions{});
+       },
+       TG_ERROR(std::invalid_argument), "train: the sgd optimizer was built for other parameters than this network's"},
+      {"gradients: targets of the wrong shape", [&] { (void)gradients(net, X, X, c); }, TG_ERROR(tg::shape_error),
+       "cost: targets (2,10) do not match the network's output (1,10)"},
+      {"gradients by backprop: targets of the wrong shape", [&] { (void)gradients(net, X, X, c, GradientSource::backprop); },
+       TG_ERROR(tg::shape_error), "output_delta: targets (2,10) do not match the network's output (1,10)"},
+      {"predict: inputs of the wrong shape", [&] { (void)predict(net, Y); }, TG_ERROR(tg::shape_error),
+       "Mlp::forward: input (1,10) does not fit: expected (2, m)"},
+      {"evaluate_cost: targets of the wrong shape", [&] { (void)evaluate_cost(net, X, X, c); }, TG_ERROR(tg::shape_error),
+       "cost: targets (2,10) do not match the network's output (1,10)"},
+      {"evaluate: targets of the wrong shape", [&] { (void)evaluate(net, X, X, c); }, TG_ERROR(tg::shape_error),
+       "evaluate: targets Y (2,10) do not fit the network: expected (1, m)"},
+      {"accuracy: inputs of the wrong shape", [&] { (void)accuracy(net, Y, Y); }, TG_ERROR(tg::shape_error),
+       "accuracy: inputs X (1,10) do not fit the network: expected (2, m)"},
+      {"accuracy: outputs and targets differ", [&] { (void)accuracy(A, tg::filled({2, 2}, 0.0)); }, TG_ERROR(tg::shape_error),
+       "accuracy: outputs (2,3) and targets (2,2) differ in shape"},
+      {"class_labels: a vector", [] { (void)class_labels(Tensor{0.2, 0.8}); }, TG_ERROR(tg::shape_error),
+       "class_labels: expected (n, m) with one column per example, got (2)"},
+      {"class_labels: no rows", [] { (void)class_labels(Tensor::from_shape({0, 3})); }, TG_ERROR(tg::shape_error),
+       "class_labels: expected (n, m) with one column per example, got (0,3)"},
+      {"select_columns: a vector", [] { (void)select_columns(Tensor{1.0, 2.0, 3.0}, {0}); }, TG_ERROR(tg::shape_error),
+       "select_columns: expected a matrix, got (3)"},
+      {"select_columns: a column past the end", [&] { (void)select_columns(A, {0, 3}); }, TG_ERROR(std::out_of_range),
+       "select_columns: column 3 of a (2,3) matrix"},
+  });
+  CHECK(opt.steps() == 0);  // no bad call took a step
 }

@@ -2,9 +2,11 @@
 // NumPy broadcasting, what requires grad, and the shape errors. (Gradients: test_op_table.cpp.)
 #include <doctest/doctest.h>
 
+#include <limits>
 #include <vector>
 
 #include "autodiff/autodiff.hpp"
+#include "support/bad_input.hpp"
 
 using doctest::Approx;
 using tg::Shape;
@@ -151,4 +153,23 @@ TEST_CASE("arithmetic: shapes that do not broadcast are a shape_error naming the
   const Variable c(col({1.0, 2.0, 3.0})), e(Tensor{{1.0, 2.0, 3.0, 4.0}, {5.0, 6.0, 7.0, 8.0}});
   CHECK_THROWS_WITH_AS(c + e, doctest::Contains("(3,1)"), tg::shape_error);
   CHECK_THROWS_WITH_AS(c + e, doctest::Contains("(2,4)"), tg::shape_error);
+}
+
+TEST_CASE("arithmetic: bad arguments are clear errors") {
+  using tg::test::BadInput;
+  const Variable a(tg::filled({2, 3}, 1.0)), d(tg::filled({4}, 1.0));
+  tg::test::check_bad_inputs({
+      {"add: extents 3 and 4", [&] { (void)(a + d); }, TG_ERROR(tg::shape_error),
+       "add: (2,3) and (4) cannot be broadcast together: extents 3 and 4 differ on axis -1"},
+      {"sub: extents 3 and 4", [&] { (void)(d - a); }, TG_ERROR(tg::shape_error), "sub: (4) and (2,3) cannot be broadcast"},
+      {"mul: (3,1) and (2,4) on axis −2", [] { (void)(Variable(tg::filled({3, 1}, 1.0)) * Variable(tg::filled({2, 4}, 1.0))); },
+       TG_ERROR(tg::shape_error), "mul: (3,1) and (2,4) cannot be broadcast together: extents 3 and 2 differ on axis -2"},
+      {"div: extents 4 and 3", [&] { (void)(d / a); }, TG_ERROR(tg::shape_error), "div: (4) and (2,3) cannot be broadcast"},
+      {"add: an empty Variable", [&] { (void)(a + Variable()); }, TG_ERROR(tg::graph_error), "the Variable is empty"},
+      {"neg: an empty Variable", [] { (void)(-Variable()); }, TG_ERROR(tg::graph_error), "the Variable is empty"},
+      {"mul by a double: an empty Variable", [] { (void)(2.0 * Variable()); }, TG_ERROR(tg::graph_error),
+       "the Variable is empty"},
+  });
+  // Division by zero is numerics, not an error: IEEE's ±inf (autodiff/ops/arithmetic.hpp).
+  CHECK((1.0 / Variable(0.0)).item() == std::numeric_limits<double>::infinity());
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "autodiff/autodiff.hpp"
+#include "support/bad_input.hpp"
 #include "support/tensors.hpp"
 #include "support/random.hpp"
 
@@ -196,4 +197,22 @@ TEST_CASE("linalg: gradients of the 1-D forms have the operands' own shapes") {
   tg::matmul(u, w).backward();
   check_tensor(u.grad(), {3}, {4, 5, 6});
   check_tensor(w.grad(), {3}, {1, 2, 3});
+}
+
+TEST_CASE("matmul: bad arguments are clear errors") {
+  using tg::test::BadInput;
+  const Variable m23(tg::filled({2, 3}, 1.0)), m45(tg::filled({4, 5}, 1.0));
+  tg::test::check_bad_inputs({
+      {"inner sizes 3 and 4", [&] { (void)tg::matmul(m23, m45); }, TG_ERROR(tg::shape_error),
+       "matmul: (2,3) @ (4,5): inner dimensions 3 and 4 differ"},
+      {"3-D operand", [&] { (void)tg::matmul(Variable(tg::filled({2, 3, 4}, 1.0)), m45); }, TG_ERROR(tg::shape_error),
+       "matmul: (2,3,4) @ (4,5): operands must be 1-D or 2-D"},
+      {"0-d operand", [&] { (void)tg::matmul(m23, Variable(1.0)); }, TG_ERROR(tg::shape_error),
+       "matmul: (2,3) @ (): operands must be 1-D or 2-D"},
+      {"flags: 1-D operand", [&] { (void)tg::matmul(Variable(tg::filled({3}, 1.0)), m45, false, true); },
+       TG_ERROR(tg::shape_error), "matmul: (3) @ (4,5).T: operands must be 2-D"},
+      {"flags: inner sizes of the transposed operands", [&] { (void)tg::matmul(m23, m45, false, true); },
+       TG_ERROR(tg::shape_error), "matmul: (2,3) @ (4,5).T: inner dimensions 3 and 5 differ"},
+      {"an empty Variable", [&] { (void)tg::matmul(m23, Variable()); }, TG_ERROR(tg::graph_error), "the Variable is empty"},
+  });
 }

@@ -3,9 +3,11 @@
 // and two gradients worth seeing by hand: max sends it to the FIRST maximum, mean spreads 1/n.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <vector>
 
 #include "autodiff/autodiff.hpp"
+#include "support/bad_input.hpp"
 #include "support/tensors.hpp"
 
 using doctest::Approx;
@@ -149,4 +151,24 @@ TEST_CASE("reduce: max sends the gradient to the FIRST maximum on ties") {
   Variable w(Tensor{-1.0, 3.0, 2.0}, true);
   tg::max(w).backward();
   check_tensor(w.grad(), {3}, {0, 1, 0});
+}
+
+TEST_CASE("reductions: bad arguments are clear errors") {
+  using tg::test::BadInput;
+  const Variable x(iota({2, 3}));
+  tg::test::check_bad_inputs({
+      {"sum: axis 2 of a matrix", [&] { (void)tg::sum(x, 2); }, TG_ERROR(tg::shape_error),
+       "sum: axis 2 is out of range for shape (2,3)"},
+      {"mean: axis of a 0-d Variable", [] { (void)tg::mean(Variable(1.0), 0); }, TG_ERROR(tg::shape_error),
+       "mean: axis 0 is out of range for shape ()"},
+      {"max: axis −3 of a matrix, keepdims", [&] { (void)tg::max(x, -3, true); }, TG_ERROR(tg::shape_error),
+       "max: axis -3 is out of range for shape (2,3)"},
+      {"max: of an empty tensor", [] { (void)tg::max(Variable(Tensor::from_shape({0}))); }, TG_ERROR(tg::shape_error),
+       "max: axis 0 of (0) is empty"},
+      {"max: along an empty axis", [] { (void)tg::max(Variable(Tensor::from_shape({3, 0})), -1); },
+       TG_ERROR(tg::shape_error), "max: axis 1 of (3,0) is empty"},
+      {"sum: of an empty Variable", [] { (void)tg::sum(Variable()); }, TG_ERROR(tg::graph_error), "the Variable is empty"},
+  });
+  // The mean of nothing is NaN, as in NumPy: numerics, not an error (autodiff/ops/reduce.hpp).
+  CHECK(std::isnan(tg::mean(Variable(Tensor::from_shape({0}))).item()));
 }

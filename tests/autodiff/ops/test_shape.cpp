@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "autodiff/autodiff.hpp"
+#include "support/bad_input.hpp"
 #include "support/tensors.hpp"
 
 using doctest::Approx;
@@ -116,4 +117,30 @@ TEST_CASE("shape ops: sum_to to a shape that does not broadcast back is a shape_
   CHECK_THROWS_WITH_AS(tg::sum_to(x, {4}), doctest::Contains("(2,3)"), tg::shape_error);
   CHECK_THROWS_WITH_AS(tg::sum_to(x, {4}), doctest::Contains("(4)"), tg::shape_error);
   CHECK_THROWS_AS(tg::sum_to(x, {2, 2, 3}), tg::shape_error);
+}
+
+TEST_CASE("transpose reverses the axes of any rank, as NumPy's x.T") {
+  const Variable x3(iota({2, 3, 4}));
+  const Variable t3 = tg::transpose(x3);
+  REQUIRE(t3.shape() == Shape{4, 3, 2});
+  CHECK(t3.value()(3, 1, 0) == x3.value()(0, 1, 3));
+  CHECK(tg::transpose(Variable(iota({3}))).value() == iota({3}));  // 1-D: unchanged
+  CHECK(tg::transpose(Variable(2.5)).item() == 2.5);                // 0-d: unchanged
+}
+
+TEST_CASE("shape ops: bad arguments are clear errors") {
+  using tg::test::BadInput;
+  const Variable x(iota({2, 3}));
+  tg::test::check_bad_inputs({
+      {"reshape: 6 elements into 4", [&] { (void)tg::reshape(x, {4}); }, TG_ERROR(tg::shape_error),
+       "reshape: (2,3) has 6 elements, (4) has 4"},
+      {"reshape: into a shape with an empty axis", [&] { (void)tg::reshape(x, {6, 0}); }, TG_ERROR(tg::shape_error),
+       "reshape: (2,3) has 6 elements, (6,0) has 0"},
+      {"broadcast_to: incompatible extents", [&] { (void)tg::broadcast_to(x, {4, 3}); }, TG_ERROR(tg::shape_error),
+       "broadcast_to: (2,3) cannot be broadcast to (4,3)"},
+      {"sum_to: more axes than the input", [&] { (void)tg::sum_to(x, {2, 2, 3}); }, TG_ERROR(tg::shape_error),
+       "sum_to: (2,3) cannot be summed to (2,2,3) ((2,2,3) does not broadcast to (2,3))"},
+      {"transpose: an empty Variable", [] { (void)tg::transpose(Variable()); }, TG_ERROR(tg::graph_error),
+       "the Variable is empty"},
+  });
 }
