@@ -48,8 +48,6 @@ void check_model(const ModelOptions& m) {
   require(absent_or(m.l2, non_negative));
 }
 
-void check_data(const DataOptions&) {}  // --train-size and --test-size: any count
-
 void check(const CommandLine& line) {
   using Command = CommandLine::Command;
   if (line.command == Command::none) {
@@ -67,7 +65,6 @@ void check(const CommandLine& line) {
   switch (line.command) {
     case Command::train: {
       const TrainCommand& c = line.train;
-      check_data(c.data);
       check_model(c.model);
       require(absent_or(c.optimizer, [](const std::string& s) { return one_of(s, {"sgd", "momentum", "adam"}); }));
       require(absent_or(c.learning_rate, positive));
@@ -79,14 +76,12 @@ void check(const CommandLine& line) {
     }
     case Command::verify: {
       const VerifyCommand& c = line.verify;
-      check_data(c.data);
       check_model(c.model);
       require(c.batch >= 1);
       require(positive(c.eps) && positive(c.tolerance) && positive(c.numeric_tolerance));
       break;
     }
     case Command::eval:
-      check_data(line.eval.data);
       check_model(line.eval.model);
       require(!line.eval.checkpoint.empty());  // --checkpoint is required
       break;
