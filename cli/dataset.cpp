@@ -17,14 +17,6 @@ namespace {
 namespace fs = std::filesystem;
 namespace data = nn::data;
 
-// Keeps the first n columns (n = 0 or n ≥ m: all of them).
-data::Examples first_columns(const data::Examples& e, std::size_t n) {
-  if (n == 0 || n >= e.size()) return e;
-  std::vector<std::size_t> index(n);
-  for (std::size_t j = 0; j < n; ++j) index[j] = j;
-  return {nn::select_columns(e.X, index), nn::select_columns(e.Y, index)};
-}
-
 DataSet images(const std::string& name, const fs::path& dir, const DataOptions& o, std::vector<std::string> classes) {
   data::Mnist m = data::load_mnist(dir, o.train_size, o.test_size);
   DataSet d;
@@ -44,6 +36,13 @@ DataSet images(const std::string& name, const fs::path& dir, const DataOptions& 
 std::size_t or_default(std::size_t n, std::size_t fallback) { return n == 0 ? fallback : n; }
 
 }  // namespace
+
+data::Examples first_columns(const data::Examples& e, std::size_t n) {
+  if (n == 0 || n >= e.size()) return e;
+  std::vector<std::size_t> index(n);
+  for (std::size_t j = 0; j < n; ++j) index[j] = j;
+  return {nn::select_columns(e.X, index), nn::select_columns(e.Y, index)};
+}
 
 std::string default_data_name() {
   return data::is_mnist_dir(data::fashion_mnist_dir()) ? "fashion-mnist" : "moons";

@@ -58,6 +58,9 @@ std::string default_data_name();
 // The names that are not directories, for --help.
 const std::vector<std::string>& data_set_names();
 
+// The first n examples (columns) of e; n = 0 or n ≥ m: all of them.
+nn::data::Examples first_columns(const nn::data::Examples& e, std::size_t n);
+
 // Loads or generates the data set. Unknown names that are not MNIST directories, and
 // unreadable files, throw with a message that says what was looked for.
 DataSet load_data_set(const DataOptions& options);

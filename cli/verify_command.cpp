@@ -16,12 +16,6 @@ namespace tg::cli {
 
 namespace {
 
-std::vector<std::size_t> first_n(std::size_t n) {
-  std::vector<std::size_t> index(n);
-  for (std::size_t j = 0; j < n; ++j) index[j] = j;
-  return index;
-}
-
 nlohmann::ordered_json file_entry(const std::string& file, const Tensor& t) {
   return {{"file", file}, {"shape", std::vector<std::size_t>(t.shape().begin(), t.shape().end())}};
 }
@@ -93,8 +87,9 @@ void add_verify_options(CLI::App& app, VerifyCommand& c) {
 int run_verify(const VerifyCommand& c, std::FILE* out) {
   const Problem s = c.checkpoint.empty() ? new_problem(c.data, c.model) : load_problem(c.checkpoint, c.data, c.model);
   const std::size_t m = std::min(c.batch, s.data.train.size());
-  const Tensor X = nn::select_columns(s.data.train.X, first_n(m));
-  const Tensor Y = nn::select_columns(s.data.train.Y, first_n(m));
+  const nn::data::Examples batch = first_columns(s.data.train, m);
+  const Tensor& X = batch.X;
+  const Tensor& Y = batch.Y;
 
   fmt::print(out, "tapegrad verify: {} {} {} hidden, {} output, {} on the first {} training examples of {}\n",
              c.checkpoint.empty() ? "a new network" : c.checkpoint, sizes_str(s.net.sizes()), to_string(s.net.hidden()),
