@@ -204,6 +204,13 @@ Variable& Variable::set_name(std::string name) {
   return *this;
 }
 
+Tensor take_value(Variable&& v) {
+  std::shared_ptr<detail::Node> n = v.take_node();
+  checked(n, "take_value");
+  if (n.use_count() == 1) return std::move(n->value);  // nobody else can see the node
+  return n->value;
+}
+
 std::vector<Variable> Variable::inputs() const {
   std::vector<Variable> out;
   for (const Edge& e : checked(node_, "inputs").edges) out.push_back(e.input);

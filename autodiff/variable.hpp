@@ -90,6 +90,11 @@ class Variable {
   std::shared_ptr<detail::Node> node_;
 };
 
+// The value of v, which is emptied: moved out when v was its node's only handle (no copy; the
+// usual case for a gradient tg::grad returned), copied otherwise, so that no other holder of
+// the node ever sees its value change. An empty v throws tg::graph_error.
+Tensor take_value(Variable&& v);
+
 // How many graph nodes are alive in the whole program (for leak tests and teaching).
 std::size_t live_nodes();
 

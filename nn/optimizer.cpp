@@ -23,6 +23,27 @@ void check_decay(const char* who, const char* what, double value) {
     throw std::invalid_argument(fmt::format("{}: {} must lie in [0, 1), got {}", who, what, value));
 }
 
+// θ ← θ + Δθ; returns max |Δθ_k|, and sets `nan` when some Δθ_k is NaN. This runs over every
+// weight at every step (at batch 10 it took as long as the step's gemms), so it is one pass the
+// compiler vectorises (`omp simd`: the max and the sum may be split into vector lanes). A NaN
+// is ignored by the max (std::max(m, NaN) is m) but not by the sum: the terms are ≥ 0, so the
+// sum can reach +∞ but is NaN only if some Δθ_k is.
+double add_change(Tensor& theta, const Tensor& d, bool& nan) {
+  double* __restrict th = theta.data();
+  const double* __restrict dd = d.data();
+  const std::size_t n = theta.size();
+  double largest = 0.0, total = 0.0;
+#pragma omp simd reduction(max : largest) reduction(+ : total)
+  for (std::size_t k = 0; k < n; ++k) {
+    th[k] += dd[k];  // θ ← θ + Δθ
+    const double c = std::abs(dd[k]);
+    largest = std::max(largest, c);
+    total += c;
+  }
+  nan = nan || std::isnan(total);
+  return largest;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -97,15 +118,7 @@ double Optimizer::step(const std::vector<Tensor>& grads) {
   for (std::size_t i = 0; i < params_.size(); ++i) {
     const Tensor d = delta(i, grads[i]);  // Δθ_i
     // Parameters are leaves: their value is written in place.
-    Tensor& theta = params_[i].mutable_value();
-    double* th = theta.data();
-    const double* dd = d.data();
-    for (std::size_t k = 0; k < theta.size(); ++k) {
-      th[k] += dd[k];  // θ ← θ + Δθ
-      const double change = std::abs(dd[k]);
-      if (std::isnan(change)) nan_change = true;
-      else if (change > max_change) max_change = change;
-    }
+    max_change = std::max(max_change, add_change(params_[i].mutable_value(), d, nan_change));
   }
   return nan_change ? std::numeric_limits<double>::quiet_NaN() : max_change;
 }

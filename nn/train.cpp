@@ -191,7 +191,7 @@ std::vector<Tensor> gradients(const Mlp& net, const Tensor& X, const Tensor& Y, 
   if (source == GradientSource::backprop) return parameter_gradients(backprop(net, X, Y, c));
   const Variable C = cost(c, net, net.forward_trace(Variable(X)), Y);  // recorded
   std::vector<Tensor> g;
-  for (const Variable& gi : grad({C}, net.parameters())) g.push_back(gi.value());  // ∂C/∂θ, no .grad touched
+  for (Variable& gi : grad({C}, net.parameters())) g.push_back(take_value(std::move(gi)));  // ∂C/∂θ, no .grad touched
   return g;
 }
 
