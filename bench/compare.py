@@ -1,0 +1,276 @@
+#!/usr/bin/python3
+"""The speed comparison: tapegrad against PyTorch (float64, one thread and two) and against the
+roofline (the bare cblas_dgemm calls the work needs), on five workloads, side by side in one run.
+Prints the table and writes it, with the machine's description and the command, to
+docs/benchmarks.md. Run it through bench/compare.sh, which builds what it needs first.
+
+Every measurement is a separate process; tapegrad, PyTorch and the roofline take turns, round
+after round (--rounds), and the table gives medians, so that load from elsewhere on a shared
+machine falls on all of them alike. Ratios are of medians from this one run."""
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = "/usr/bin/python3"  # Debian's, with python3-torch and python3-numpy
+FASHION = Path("/usr/share/datasets/fashion-mnist")
+
+
+def run(cmd, threads):
+    """Runs cmd with `threads` BLAS threads and returns its stdout (a failure stops everything)."""
+    env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads))
+    p = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit(f"compare: {' '.join(map(str, cmd))} failed (exit {p.returncode}):\n{p.stderr.strip()}")
+    return p.stdout
+
+
+def json_line(text):
+    return json.loads(text.strip().splitlines()[-1])
+
+
+class Runner:
+    def __init__(self, build, have_torch, tmp):
+        self.workloads = build / "bench" / "workloads"
+        self.tapegrad = build / "cli" / "tapegrad"
+        self.have_torch = have_torch
+        self.tmp = tmp
+
+    def tg(self, name, threads, *args):
+        return json_line(run([self.workloads, name, *map(str, args)], threads))
+
+    def torch(self, name, threads):
+        if not self.have_torch:
+            return None
+        return json_line(run([PYTHON, ROOT / "bench/torch_workloads.py", name, "--threads", str(threads)], threads))
+
+    def tg_epoch(self, batch, threads):
+        """Seconds of the epoch's steps, from `tapegrad train`'s CSV, and the test accuracy."""
+        csv = self.tmp / f"epoch-{batch}-{threads}.csv"
+        run([self.tapegrad, "train", "--data", "fashion-mnist", "--sizes", "784,100,10", "--hidden", "sigmoid",
+             "--output", "softmax", "--cost", "log_likelihood", "--optimizer", "sgd", "--lr", "0.1",
+             "--batch-size", str(batch), "--epochs", "1", "--progress", "never", "--csv", str(csv)], threads)
+        lines = csv.read_text().splitlines()
+        row = dict(zip(lines[0].split(","), lines[-1].split(",")))
+        return {"seconds": float(row["seconds"]), "accuracy": float(row["test_accuracy"])}
+
+    def torch_epoch(self, batch, threads):
+        if not self.have_torch:
+            return None
+        j = json_line(run([PYTHON, ROOT / "bench/torch_epoch.py", "--batch", str(batch), "--threads", str(threads)],
+                          threads))
+        return {"seconds": j["seconds_per_epoch"], "accuracy": j["test_accuracy"]}
+
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+class Row:
+    """One line of the table: a quantity measured for tapegrad, PyTorch and the roofline."""
+
+    def __init__(self, workload, unit):
+        self.workload, self.unit = workload, unit
+        self.samples = {}  # (who, threads) -> [values]
+
+    def add(self, who, threads, value):
+        self.samples.setdefault((who, threads), []).append(value)
+
+    def get(self, who, threads):
+        return median(self.samples.get((who, threads), []))
+
+
+def fmt(value, digits=3):
+    if value is None:
+        return "–"
+    if value >= 100:
+        return f"{value:.0f}"
+    return f"{value:.{digits}g}"
+
+
+def ratio(a, b):
+    return a / b if a is not None and b else None
+
+
+def machine_description(torch_version):
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        mem = f", {kb / 1024 / 1024:.0f} GiB"
+    except (OSError, AttributeError):
+        pass
+    os_name = platform.system()
+    try:
+        os_name = re.search(r'PRETTY_NAME="([^"]*)"', Path("/etc/os-release").read_text()).group(1)
+    except (OSError, AttributeError):
+        pass
+    compiler = subprocess.run(["c++", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    blas = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "libopenblas0-pthread"], capture_output=True,
+                          text=True).stdout.strip() or "?"
+    return (f"{cpu}, {os.cpu_count()} cores{mem}; {os_name}; {compiler}; OpenBLAS {blas} (pthread); "
+            f"PyTorch {torch_version or 'not installed'}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--build", default=str(ROOT / "build"), help="the build directory (Release)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of every measurement (default 3)")
+    parser.add_argument("--output", default=str(ROOT / "docs/benchmarks.md"), help="the Markdown page to write")
+    parser.add_argument("--command", default="bench/compare.sh", help="the command line to quote on the page")
+    args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error("--rounds must be positive")
+    build = Path(args.build)
+    for f in ("train-images-idx3-ubyte.gz", "t10k-images-idx3-ubyte.gz"):
+        if not (FASHION / f).is_file():
+            sys.exit(f"compare: Fashion-MNIST is missing ({f}); apt-get install dataset-fashion-mnist")
+    have_torch = subprocess.run([PYTHON, "-c", "import torch, numpy"], capture_output=True).returncode == 0
+    with tempfile.TemporaryDirectory() as tmp:
+        measure(Runner(build, have_torch, Path(tmp)), args)
+
+
+def measure(r, args):
+
+    batches = (10, 64, 256)
+    epoch = {b: Row(f"1. Fashion-MNIST epoch [784,100,10], batch {b}", "s") for b in batches}
+    accuracy = {b: Row("", "") for b in batches}
+    xor = Row("2. XOR 2-2-1, one full-batch step", "µs")
+    chain_time = Row("3. chain of 10⁶ scalar ops, forward + backward", "ns/op")
+    chain_mem = Row("3. chain: heap held per op (values: 8 B)", "B/op")
+    wide = Row("4. wide [784,1024,1024,10], batch 256, one step", "ms")
+    ratio_row = Row("5. gradient / forward cost, [784,100,10] batch 64", "×")
+    bp_ratio = Row("5. the same by hand-written BP1–BP4", "×")
+    torch_version = None
+
+    for rnd in range(1, args.rounds + 1):
+        print(f"round {rnd}/{args.rounds}", file=sys.stderr, flush=True)
+        for threads in (1, 2):
+            for b in batches:
+                t = r.tg_epoch(b, threads)
+                epoch[b].add("tapegrad", threads, t["seconds"])
+                accuracy[b].add("tapegrad", threads, t["accuracy"])
+                p = r.torch_epoch(b, threads)
+                if p:
+                    epoch[b].add("PyTorch", threads, p["seconds"])
+                    accuracy[b].add("PyTorch", threads, p["accuracy"])
+                epoch[b].add("roofline", threads, r.tg("epoch-roofline", threads, b)["seconds_per_epoch"])
+            xor.add("tapegrad", threads, r.tg("xor-step", threads)["us_per_step"])
+            p = r.torch("xor-step", threads)
+            if p:
+                xor.add("PyTorch", threads, p["us_per_step"])
+                torch_version = p["torch_version"]
+            wide.add("tapegrad", threads, r.tg("wide-step", threads)["ms_per_step"])
+            p = r.torch("wide-step", threads)
+            if p:
+                wide.add("PyTorch", threads, p["ms_per_step"])
+            wide.add("roofline", threads, r.tg("wide-roofline", threads)["ms_per_step"])
+            g = r.tg("grad-ratio", threads)
+            ratio_row.add("tapegrad", threads, g["autodiff_ratio"])
+            bp_ratio.add("tapegrad", threads, g["backprop_ratio"])
+            p = r.torch("grad-ratio", threads)
+            if p:
+                ratio_row.add("PyTorch", threads, p["autodiff_ratio"])
+        # Scalar ops use no BLAS: one thread only (PyTorch takes about ten seconds a round).
+        c = r.tg("chain", 1)
+        chain_time.add("tapegrad", 1, c["ns_per_op"])
+        chain_mem.add("tapegrad", 1, c["heap_bytes_per_op"] - c["value_bytes_per_op"])
+        p = r.torch("chain", 1)
+        if p:
+            chain_time.add("PyTorch", 1, p["ns_per_op"])
+            chain_mem.add("PyTorch", 1, p["heap_bytes_per_op"] - p["value_bytes_per_op"])
+
+    rows = [*epoch.values(), xor, chain_time, chain_mem, wide, ratio_row, bp_ratio]
+    table = ["| workload | unit | tapegrad 1T | PyTorch 1T | roofline 1T | tapegrad 2T | PyTorch 2T | roofline 2T "
+             "| tapegrad / PyTorch (1T) | tapegrad / roofline (1T) |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for row in rows:
+        cells = [fmt(row.get(who, th)) for th in (1, 2) for who in ("tapegrad", "PyTorch", "roofline")]
+        vs_torch = ratio(row.get("tapegrad", 1), row.get("PyTorch", 1)) if row.unit != "×" else None
+        vs_roof = ratio(row.get("tapegrad", 1), row.get("roofline", 1))
+        table.append(f"| {row.workload} | {row.unit} | " + " | ".join(cells) +
+                     f" | {fmt(vs_torch)} | {fmt(vs_roof)} |")
+
+    def check(name, value, limit):
+        ok = value is not None and value <= limit
+        return f"| {name} | {fmt(value)} | ≤ {limit:g} | {'met' if ok else 'missed' if value is not None else '–'} |"
+
+    t64, p64, r64 = epoch[64].get("tapegrad", 1), epoch[64].get("PyTorch", 1), epoch[64].get("roofline", 1)
+    t10, p10 = epoch[10].get("tapegrad", 1), epoch[10].get("PyTorch", 1)
+    w1, w2, wr = wide.get("tapegrad", 1), wide.get("tapegrad", 2), wide.get("roofline", 1)
+    targets = [
+        "| target | measured | limit | |", "|---|---:|---:|---|",
+        check("1. epoch, batch 64: tapegrad / PyTorch (1 thread)", ratio(t64, p64), 0.75),
+        check("1. epoch, batch 64: tapegrad / roofline (1 thread)", ratio(t64, r64), 1.25),
+        check("1. epoch, batch 10: tapegrad / PyTorch (1 thread)", ratio(t10, p10), 0.3),
+        check("2. XOR step, tapegrad µs (1 thread)", xor.get("tapegrad", 1), 10),
+        check("3. chain, tapegrad µs per op", ratio(chain_time.get("tapegrad", 1), 1000), 0.5),
+        check("3. chain, tapegrad heap bytes per op beyond the values", chain_mem.get("tapegrad", 1), 200),
+        check("4. wide step: tapegrad / roofline (1 thread)", ratio(w1, wr), 1.15),
+        check("4. wide step: tapegrad 2 threads / 1 thread", ratio(w2, w1), 1.0),
+        check("5. gradient / forward cost (1 thread)", ratio_row.get("tapegrad", 1), 2.0),
+    ]
+    acc = ", ".join(f"batch {b}: tapegrad {100 * accuracy[b].get('tapegrad', 1):.2f}%"
+                    + (f", PyTorch {100 * accuracy[b].get('PyTorch', 1):.2f}%" if r.have_torch else "")
+                    for b in batches)
+
+    page = f"""# Benchmarks
+
+Written by `{args.command}` on {datetime.date.today().isoformat()} ({args.rounds} rounds; medians). Do not edit by
+hand: run the command again, and it rewrites this page.
+
+**Machine:** {machine_description(torch_version)}.
+
+**What is measured.** Every row is float64 on the same machine in one run, tapegrad, PyTorch and the roofline taking
+turns round after round. 1T/2T: one or two BLAS threads (`OPENBLAS_NUM_THREADS`, and `torch.set_num_threads` for
+PyTorch). The roofline is the bare `cblas_dgemm` calls the work needs and nothing else (`bench/workloads.cpp`,
+`step_gemms`): five a step for [784,100,10] (two forward, BP4 twice, BP2 once), eight for the wide network.
+
+1. One training epoch on Fashion-MNIST's 60,000 examples: sigmoid hidden layer, softmax + log-likelihood, SGD η = 0.1,
+   shuffled mini-batches; seconds of the steps only (gathering the batch, forward, backward, update), as `tapegrad
+   train`'s CSV reports them (`bench/torch_epoch.py` times the same part of PyTorch's loop). The two shuffle with
+   their own generators: the same batch sizes, not the same batches. Test accuracy after the epoch ({acc}) shows that
+   both really train.
+2. Seed 002's 2-2-1 sigmoid network on the four XOR examples, cross-entropy: one step (forward, backward, SGD).
+3. 10⁶ recorded scalar ops `h = tanh(h) · w` (500,000 of each), forward then backward (which frees the graph);
+   time per op, and the heap the graph holds per op (malloc's bytes in use before and after the forward pass) less
+   the 8 bytes of the value itself.
+4. [784,1024,1024,10] at batch 256 (sigmoid hidden layers, softmax + log-likelihood), one SGD step.
+5. [784,100,10] at batch 64: the time of the gradient (the recorded forward pass and the backward pass) over the time
+   of the forward pass alone (no recording). For tapegrad also by the hand-written BP1–BP4 (`nn/backprop.cpp`).
+
+{chr(10).join(table)}
+
+## Targets (issue 7)
+
+{chr(10).join(targets)}
+"""
+    print("\n".join(table))
+    print()
+    print("\n".join(targets))
+    # Whole or not at all: a new file beside the old one, then one rename.
+    out = Path(args.output)
+    part = out.with_name(out.name + ".part")
+    part.write_text(page)
+    os.replace(part, out)
+    print(f"\nwritten to {os.path.relpath(args.output, ROOT)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The whole speed comparison in one command: builds tapegrad and bench/workloads (Release), then
+# runs bench/compare.py, which measures tapegrad, PyTorch (Debian's python3-torch) and the bare
+# gemm roofline side by side, prints the table and writes docs/benchmarks.md.
+#
+#   bench/compare.sh [--rounds N]          (default 3 rounds: about 15 minutes on 2 cores)
+#   env: BUILD_DIR (default build)
+#
+# Without python3-torch the PyTorch columns stay empty (apt-get install python3-torch).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${BUILD_DIR:-build}
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+{ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release &&
+  cmake --build "$build" -j"$(nproc)" --target tapegrad workloads; } > "$log" 2>&1 || { cat "$log"; exit 1; }
+/usr/bin/python3 -c 'import torch, numpy' 2>/dev/null ||
+  echo "compare: python3-torch is not installed; measuring tapegrad and the roofline only" >&2
+exec /usr/bin/python3 bench/compare.py --build "$build" --command "bench/compare.sh${*:+ $*}" "$@"
