@@ -14,13 +14,13 @@ namespace tg {
 
 // y = eˣ                 ∂C/∂x = gy ⊙ y
 Variable exp(const Variable& x) {
-  return define_op("exp", map(x.value(), [](double v) { return std::exp(v); }), {
+  return define_op("exp", map_simd(x.value(), [](auto v) { using std::exp; return exp(v); }), {
       {x, [](const Backward& g) { return g.gy * g.y; }}});
 }
 
 // y = ln x               ∂C/∂x = gy ⊘ x
 Variable log(const Variable& x) {
-  return define_op("log", map(x.value(), [](double v) { return std::log(v); }), {
+  return define_op("log", map_simd(x.value(), [](auto v) { using std::log; return log(v); }), {
       {x, [](const Backward& g) { return g.gy / g.x(0); }}});
 }
 
@@ -51,14 +51,14 @@ Variable abs(const Variable& x) {
 
 // y = tanh x             ∂C/∂x = gy ⊙ (1 − y²)
 Variable tanh(const Variable& x) {
-  return define_op("tanh", map(x.value(), [](double v) { return std::tanh(v); }), {
+  return define_op("tanh", map_simd(x.value(), [](auto v) { using std::tanh; return tanh(v); }), {
       {x, [](const Backward& g) { return g.gy * (1.0 - g.y * g.y); }}});
 }
 
 // y = σ(x) = 1/(1+e⁻ˣ)   ∂C/∂x = gy ⊙ y ⊙ (1 − y)
 // For x = −1000, e⁻ˣ overflows to inf and y = 1/inf = 0: no NaN, at either end.
 Variable sigmoid(const Variable& x) {
-  return define_op("sigmoid", map(x.value(), [](double v) { return 1.0 / (1.0 + std::exp(-v)); }), {
+  return define_op("sigmoid", map_simd(x.value(), [](auto v) { using std::exp; return 1.0 / (1.0 + exp(-v)); }), {
       {x, [](const Backward& g) { return g.gy * g.y * (1.0 - g.y); }}});
 }
 
