@@ -1,6 +1,7 @@
 // Everything in tapegrad's reverse-mode engine: #include "autodiff/autodiff.hpp".
 #pragma once
 
+#include "autodiff/backward_trace.hpp"
 #include "autodiff/blas.hpp"
 #include "autodiff/broadcast.hpp"
 #include "autodiff/define_op.hpp"

@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "autodiff/backward_trace.hpp"
 #include "autodiff/broadcast.hpp"
 #include "autodiff/elementwise.hpp"
 #include "autodiff/error.hpp"
@@ -120,12 +121,15 @@ void run_pass(const std::vector<Variable>& order, const std::vector<Variable>& r
     Node* r = roots[k].node();
     accumulate(r->pending, seeds[k], true);
   }
+  backward_trace* trace = detail::active_backward_trace();  // usually none (backward_trace.hpp)
+  if (trace) trace->begin_pass();
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     const Variable& y = *it;
     Node* n = y.node();
     Variable gy = std::move(n->pending);
     n->pending = Variable();
     if (gy.defined()) {
+      if (trace) trace->record(*n);
       // Each contribution was checked as it was made; their sum can still overflow (1e308 + 1e308)
       // or cancel to NaN (∞ − ∞).
       if (is_anomaly_enabled())

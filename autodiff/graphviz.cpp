@@ -26,13 +26,16 @@ std::string escape(const std::string& s) {
   return out;
 }
 
-std::string label(const detail::Node& n, const DotOptions& opt) {
+std::string label(const detail::Node& n, const DotOptions& opt, const DotAnnotation& note) {
   std::string text;
   if (!n.label.empty()) text = n.is_leaf ? n.label : fmt::format("{} = {}", n.label, n.op);
   else text = n.op;
   text += fmt::format("\n{}", shape_str(n.value));
   if (opt.values) text += fmt::format("\nvalue {}", format_tensor(n.value, opt.precision, opt.max_elements));
-  if (opt.grads && n.grad) text += fmt::format("\ngrad {}", format_tensor(*n.grad, opt.precision, opt.max_elements));
+  if (opt.grads && n.grad)
+    text += fmt::format("\n{} {}", note.grad_label.empty() ? "grad" : note.grad_label,
+                        format_tensor(*n.grad, opt.precision, opt.max_elements));
+  if (!note.note.empty()) text += "\n" + note.note;
   if (n.released) text += "\n(released)";
   return text;
 }
@@ -45,25 +48,30 @@ std::string to_dot(const std::vector<Variable>& outputs, const DotOptions& opt) 
   for (std::size_t k = 0; k < outputs.size(); ++k)
     if (!outputs[k].defined()) throw graph_error(fmt::format("to_dot: output {} is an empty Variable", k));
   std::unordered_map<const detail::Node*, std::size_t> id;
-  std::vector<const detail::Node*> todo;
+  std::vector<const Variable*> todo;  // handles held by the outputs and the nodes' edges
   std::string body;
-  auto visit = [&](const detail::Node* n) {
-    auto [it, fresh] = id.emplace(n, id.size());
-    if (fresh) todo.push_back(n);
+  auto visit = [&](const Variable& v) {
+    auto [it, fresh] = id.emplace(v.node(), id.size());
+    if (fresh) todo.push_back(&v);
     return it->second;
   };
-  for (const Variable& y : outputs) visit(y.node());
+  for (const Variable& y : outputs) visit(y);
   // Iterative walk: graphs may be a million nodes deep.
   while (!todo.empty()) {
-    const detail::Node* n = todo.back();
+    const Variable& v = *todo.back();
     todo.pop_back();
+    const detail::Node* n = v.node();
     const std::size_t me = id.at(n);
-    const char* style = n->is_leaf ? (n->requires_grad ? "shape=box, style=filled, fillcolor=lightblue"
-                                                        : "shape=box, style=filled, fillcolor=gray90")
+    const DotAnnotation note = opt.annotate ? opt.annotate(v) : DotAnnotation{};
+    std::string style = n->is_leaf ? (n->requires_grad ? "shape=box, style=filled, fillcolor=lightblue"
+                                                       : "shape=box, style=filled, fillcolor=gray90")
                                    : "shape=ellipse";
-    body += fmt::format("  n{} [label=\"{}\", {}];\n", me, escape(label(*n, opt)), style);
+    if (!note.fillcolor.empty())
+      style = fmt::format("shape={}, style=filled, fillcolor=\"{}\"", n->is_leaf ? "box" : "ellipse",
+                          escape(note.fillcolor));
+    body += fmt::format("  n{} [label=\"{}\", {}];\n", me, escape(label(*n, opt, note)), style);
     for (std::size_t i = 0; i < n->edges.size(); ++i) {
-      const std::size_t from = visit(n->edges[i].input.node());
+      const std::size_t from = visit(n->edges[i].input);
       if (n->edges.size() > 1) body += fmt::format("  n{} -> n{} [label=\"{}\"];\n", from, me, i);
       else body += fmt::format("  n{} -> n{};\n", from, me);
     }

@@ -47,6 +47,17 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
   CLI::App* eval_app = app.add_subcommand("eval", "a checkpoint on a test set: accuracy and confusion matrix");
   add_eval_options(*eval_app, result.eval);
 
+  CLI::App* report_app = app.add_subcommand(
+      "report", "one self-contained HTML page: training curves, the graph, the gradient check, test images");
+  add_report_options(*report_app, result.report);
+
+  CLI::App* graph_app = app.add_subcommand("graph", "a small network's cost as a graph: DOT, SVG or PNG, labelled z^l, a^l, δ^l");
+  add_graph_options(*graph_app, result.graph);
+
+  CLI::App* explain_app =
+      app.add_subcommand("explain", "BP1–BP4 for one example, neuron by neuron with the numbers, beside autodiff's");
+  add_explain_options(*explain_app, result.explain);
+
   CLI::App* demo_app =
       app.add_subcommand("demo", "seed 002's 2-2-1 network: every gradient beside finite differences");
   demo_app->add_option("--dot", result.demo.dot_path, "also write the loss's computational graph as Graphviz DOT")
@@ -72,6 +83,9 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
   if (train_app->parsed()) result.command = Command::train;
   else if (verify_app->parsed()) result.command = Command::verify;
   else if (eval_app->parsed()) result.command = Command::eval;
+  else if (report_app->parsed()) result.command = Command::report;
+  else if (graph_app->parsed()) result.command = Command::graph;
+  else if (explain_app->parsed()) result.command = Command::explain;
   else if (demo_app->parsed()) result.command = Command::demo;
   else result.message = app.help();  // no command: what there is to run
   return result;
@@ -92,6 +106,9 @@ int run_app(const std::vector<std::string>& args, std::FILE* out, std::FILE* err
       case Command::train: return command = "tapegrad train", run_train(line.train, out);
       case Command::verify: return command = "tapegrad verify", run_verify(line.verify, out);
       case Command::eval: return command = "tapegrad eval", run_eval(line.eval, out);
+      case Command::report: return command = "tapegrad report", run_report(line.report, out);
+      case Command::graph: return command = "tapegrad graph", run_graph(line.graph, out);
+      case Command::explain: return command = "tapegrad explain", run_explain(line.explain, out);
       case Command::demo: return command = "tapegrad demo", run_demo(line.demo, out);
       case Command::none: break;
     }

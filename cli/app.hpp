@@ -4,6 +4,9 @@
 //   tapegrad train    train a network, write per-epoch CSV, save/resume checkpoints
 //   tapegrad verify   BP1–BP4 vs autodiff (vs finite differences) on one batch
 //   tapegrad eval     a checkpoint's accuracy and confusion matrix on a test set
+//   tapegrad graph    a small network's cost as a computational graph (DOT, SVG, PNG), in BP notation
+//   tapegrad explain  BP1–BP4 for one example, neuron by neuron with the numbers, beside the engine's
+//   tapegrad report   one self-contained HTML page: curves, graph, gradient check, test images
 //   tapegrad demo     seed 002's 2-2-1 network, every gradient beside finite differences
 //
 // Exit codes: 0 success; 1 the command failed (an error, a verification that disagrees,
@@ -16,6 +19,9 @@
 
 #include "cli/demo.hpp"
 #include "cli/eval_command.hpp"
+#include "cli/explain_command.hpp"
+#include "cli/graph_command.hpp"
+#include "cli/report_command.hpp"
 #include "cli/train_command.hpp"
 #include "cli/verify_command.hpp"
 
@@ -25,7 +31,7 @@ namespace tg::cli {
 // Parsing runs nothing and writes no file (it only looks whether directories given to
 // --resume and --checkpoint exist).
 struct CommandLine {
-  enum class Command { none, train, verify, eval, demo };
+  enum class Command { none, train, verify, eval, report, graph, explain, demo };
   // none: nothing to run; print `message` and exit with `exit_code`, which is 0 for --help,
   // --version or no command at all (message: the text for stdout, ending in a newline) or 2 for
   // a wrong command line (message: one line for stderr, without its newline, e.g.
@@ -39,6 +45,9 @@ struct CommandLine {
   TrainCommand train;
   VerifyCommand verify;
   EvalCommand eval;
+  ReportCommand report;
+  GraphCommand graph;
+  ExplainCommand explain;
   DemoOptions demo;
 };
 

@@ -12,8 +12,10 @@
 
 #include "cli/problem.hpp"
 #include "cli/dataset.hpp"
+#include "cli/epoch_csv.hpp"
 #include "cli/files.hpp"
 #include "cli/progress.hpp"
+#include "cli/training_curves.hpp"
 #include "nn/checkpoint.hpp"
 #include "nn/optimizer.hpp"
 
@@ -23,29 +25,13 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// One epoch's figures: a row of the CSV.
-struct EpochRow {
-  std::size_t epoch = 0;
-  double train_loss = 0, train_accuracy = 0, test_loss = 0, test_accuracy = 0;
-  double seconds = 0;  // the epoch's optimizer steps only (not the evaluation)
-  double examples_per_second = 0;
-};
-
-constexpr const char* csv_header = "epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,examples_per_second";
-
-std::string csv_row(const EpochRow& r, bool classification) {
-  const auto acc = [&](double a) { return classification ? fmt::format("{:.6f}", a) : std::string(); };
-  return fmt::format("{},{:.9g},{},{:.9g},{},{:.4f},{:.1f}", r.epoch, r.train_loss, acc(r.train_accuracy), r.test_loss,
-                     acc(r.test_accuracy), r.seconds, r.examples_per_second);
-}
-
 // The rows of an earlier run's CSV for epochs before `first_epoch` (kept when a run resumes
 // into the same file, so that the file holds the whole history).
 std::vector<std::string> earlier_rows(const std::string& csv, std::size_t first_epoch) {
   std::vector<std::string> rows;
   std::ifstream in(csv);
   std::string line;
-  if (!in || !std::getline(in, line) || line != csv_header) return rows;
+  if (!in || !std::getline(in, line) || line != epoch_csv_header) return rows;
   while (std::getline(in, line)) {
     std::size_t epoch = 0;
     if (std::sscanf(line.c_str(), "%zu,", &epoch) == 1 && epoch < first_epoch) rows.push_back(line);
@@ -200,11 +186,22 @@ int run_train(const TrainCommand& command, std::FILE* out) {
   }
   std::fflush(out);
 
+  const std::string title =
+      run_title(data.name, net, nn::describe(cost), optimizer->name(), optimizer->learning_rate(),
+                t.batch_size == 0 ? data.train.size() : t.batch_size, c.model.seed_or_default());
   const bool live = c.progress == "always" || (c.progress == "auto" && is_terminal(out));
   Progress progress(out, live, last_epoch);
   std::vector<std::string> csv_lines = c.csv.empty() || c.resume.empty() ? std::vector<std::string>{} : earlier_rows(c.csv, first_epoch);
   std::vector<EpochRow> rows;
   Clock::time_point epoch_start = Clock::now(), last_step = epoch_start;
+  // The curves beside the CSV, drawn from its text (so a resumed run's earlier rows too); while
+  // training at most once a second, so that thousands of short epochs are not slowed down.
+  std::string csv_text;
+  Clock::time_point last_curves{};
+  const auto write_curves = [&] {
+    write_file_atomically(curves_svg_path(c.csv), curves_svg(parse_epoch_csv(csv_text, c.csv), title));
+    last_curves = Clock::now();
+  };
   std::size_t examples = 0;
 
   const auto on_step = [&](const nn::StepReport& s) {
@@ -228,10 +225,12 @@ int run_train(const TrainCommand& command, std::FILE* out) {
     r.examples_per_second = r.seconds > 0 ? examples / r.seconds : 0.0;
     rows.push_back(r);
     if (!c.csv.empty()) {
-      csv_lines.push_back(csv_row(r, data.classification()));
-      std::string text = std::string(csv_header) + "\n";
+      csv_lines.push_back(epoch_csv_line(r, data.classification()));
+      std::string text = std::string(epoch_csv_header) + "\n";
       for (const std::string& line : csv_lines) text += line + "\n";
       write_file_atomically(c.csv, text);
+      csv_text = std::move(text);
+      if (Clock::now() - last_curves >= std::chrono::seconds(1)) write_curves();  // and at the end
     }
     if (live) {
       progress.clear();
@@ -247,6 +246,7 @@ int run_train(const TrainCommand& command, std::FILE* out) {
   };
   const nn::TrainResult result = nn::train(net, data.train.X, data.train.Y, cost, *optimizer, t, on_epoch, on_step);
   progress.clear();
+  if (!csv_text.empty()) write_curves();
 
   if (!live) {  // not a terminal: the epochs as one table at the end, at most about 20 rows of it
     fmt::print(out, "{:>6} {:>12} {:>10} {:>12} {:>10} {:>9} {:>12}\n", "epoch", "train loss", "train acc", "test loss",
@@ -276,7 +276,7 @@ int run_train(const TrainCommand& command, std::FILE* out) {
     fmt::print(out, "after epoch {}: test accuracy {}, test loss {:.6f}\n", last.epoch, percent(last.test_accuracy), last.test_loss);
   else
     fmt::print(out, "after epoch {}: test loss {:.6f}\n", last.epoch, last.test_loss);
-  if (!c.csv.empty()) fmt::print(out, "per-epoch figures: {}\n", c.csv);
+  if (!c.csv.empty()) fmt::print(out, "per-epoch figures: {} (curves: {})\n", c.csv, curves_svg_path(c.csv).string());
   if (!c.save.empty()) {
     nn::CheckpointExtra notes = problem_notes(data_options, c.model, cost);
     notes.merge(training_notes(*optimizer, t));

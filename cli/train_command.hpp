@@ -27,7 +27,7 @@ struct TrainCommand {
   double stop_epsilon = 0.0;        // seed 003: stop when every |Δθ| of a step is below ε (0: off)
   std::size_t max_iterations = 0;   // seed 003's MAX: stop after this many steps (0: no limit)
   nn::GradientSource gradients = nn::GradientSource::autodiff;
-  std::string csv;      // per-epoch figures, rewritten after every epoch
+  std::string csv;      // per-epoch figures, rewritten after every epoch; their curves go beside it (.svg)
   std::string save;     // checkpoint directory written at the end
   std::string resume;   // checkpoint directory to start from
   std::string progress = "auto";  // auto (live on a terminal), always, never

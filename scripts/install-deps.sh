@@ -17,6 +17,7 @@ packages=(
   libbenchmark-dev                     # bench/
   graphviz                             # dot: renders the graphs tapegrad draws
   doxygen                              # docs/: the API pages (cmake --build build --target docs)
+  chromium                             # tests: tapegrad report opened in a headless browser
 )
 
 missing=()

@@ -72,3 +72,23 @@ TEST_CASE("to_dot: bad arguments are clear errors") {
        "to_dot: DotOptions::precision must be ≥ 0, got -1"},
   });
 }
+
+TEST_CASE("to_dot's annotate names a node's gradient, adds a note and a fill colour") {
+  Variable w(Tensor{2.0}, true);
+  Variable z = w * 3.0;
+  z.retain_grad();
+  const Variable y = tg::sum(z * z);
+  y.backward(tg::filled({}, 1.0), true);
+  tg::DotOptions opt;
+  opt.grads = true;
+  opt.annotate = [&](const Variable& v) {
+    tg::DotAnnotation a;
+    if (v.same_node(z)) a = {"δ = ∂y/∂z", "(the error)", "lightyellow"};
+    return a;
+  };
+  const std::string dot = tg::to_dot(y, opt);
+  CHECK(dot.find("δ = ∂y/∂z [12]\\n(the error)\", shape=ellipse, style=filled, fillcolor=\"lightyellow\"") !=
+        std::string::npos);
+  CHECK(dot.find("grad [36]") != std::string::npos);  // w keeps the plain "grad"
+  CHECK(count(dot, "lightyellow") == 1);
+}

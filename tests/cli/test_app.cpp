@@ -16,7 +16,7 @@ using tg::test::run_tapegrad;
 TEST_CASE("tapegrad --help lists every command, and each command's --help its options") {
   const auto top = run_tapegrad({"--help"});
   CHECK(top.code == 0);
-  for (const char* command : {"train", "verify", "eval", "demo"}) CHECK(contains(top.out, command));
+  for (const char* command : {"train", "verify", "eval", "graph", "explain", "report", "demo"}) CHECK(contains(top.out, command));
   CHECK(contains(top.out, "Exit codes"));
   CHECK(run_tapegrad({}).out == top.out);  // no command: the same summary
 
@@ -25,6 +25,9 @@ TEST_CASE("tapegrad --help lists every command, and each command's --help its op
                  "--epochs", "--seed", "--csv", "--save", "--resume", "--progress", "--gradients"}},
       {"verify", {"--checkpoint", "--data", "--sizes", "--batch", "--numeric", "--tolerance", "--dump"}},
       {"eval", {"--checkpoint", "--data", "--cost"}},
+      {"graph", {"--checkpoint", "--data", "--sizes", "--batch", "--values", "--digits", "-o,--out"}},
+      {"explain", {"--checkpoint", "--data", "--sizes", "--example", "--seed002", "--digits", "--force"}},
+      {"report", {"--checkpoint", "--csv", "-o,--output", "--data", "--batch", "--no-numeric", "--images", "--dot-program"}},
       {"demo", {"--dot"}}};
   for (const auto& [command, options] : expected) {
     INFO("tapegrad " << command << " --help");
@@ -73,6 +76,19 @@ TEST_CASE("a wrong flag or value is one line on stderr naming it, and exit code 
       {{"eval"}, "--checkpoint"},
       {{"eval", "--checkpoint", "/nonexistent/tapegrad"}, "--checkpoint: no directory"},
       {{"demo", "--dot"}, "--dot"},
+      {{"report", "-o", "r.html"}, "--checkpoint"},
+      {{"report", "--checkpoint", "/nonexistent/tapegrad", "-o", "r.html"}, "--checkpoint: no directory"},
+      {{"report", "--images", "-1"}, "--images"},
+      {{"graph", "--out", "graph.txt"}, "--out: expected a file name ending in .dot, .gv, .svg or .png, got 'graph.txt'"},
+      {{"graph", "-o"}, "-o"},
+      {{"graph", "--batch", "0"}, "--batch"},
+      {{"graph", "--digits", "0"}, "--digits"},
+      {{"graph", "--checkpoint", "/nonexistent/tapegrad"}, "--checkpoint: no directory"},
+      {{"explain", "--example", "-1"}, "--example"},
+      {{"explain", "--example", "x"}, "--example"},
+      {{"explain", "--digits", "18"}, "--digits"},
+      {{"explain", "--seed002", "--data", "xor"}, "--data excludes --seed002"},
+      {{"explain", "--seed002", "--example", "1"}, "--example excludes --seed002"},
       {{"train", "verify"}, "verify"},
   };
   for (const auto& [args, names] : cases) {
@@ -95,6 +111,9 @@ TEST_CASE("a command that fails says so in one line on stderr, with exit code 1"
       {{"train", "--data", "moons", "--sizes", "2"}, "at least an input and an output layer"},
       {{"train", "--data", "moons", "--batch-size", "5000"}, "batch_size 5000 is larger than the 1000 examples"},
       {{"verify", "--data", "xor", "--sizes", "2,3,2"}, "tapegrad verify: --sizes [2,3,2] does not fit data set 'xor'"},
+      {{"graph", "--data", "xor", "--sizes", "2,3,2"}, "tapegrad graph: --sizes [2,3,2] does not fit data set 'xor'"},
+      {{"explain", "--data", "spirals"}, "tapegrad explain: the network [2,32,32,3] has a layer of 32 neurons"},
+      {{"explain", "--example", "9"}, "tapegrad explain: --example 9 is out of range: xor has 4 training examples"},
   };
   for (const auto& [args, message] : cases) {
     INFO(message);
@@ -148,7 +167,16 @@ TEST_CASE("parse_command_line only parses: the command and its options, the help
   CHECK(demo.command == CommandLine::Command::demo);
   CHECK(demo.demo.dot_path == dir / "graph.dot");
 
-  CHECK(fs::is_empty(dir.path));  // no checkpoint, CSV, dump or graph was written
+  const CommandLine report = parse_command_line(
+      {"report", "--checkpoint", dir.path.string(), "--csv", dir / "e.csv", "-o", dir / "r.html", "--no-numeric"});
+  CHECK(report.command == CommandLine::Command::report);
+  CHECK(report.report.checkpoint == dir.path.string());
+  CHECK(report.report.csv == dir / "e.csv");
+  CHECK(report.report.output == dir / "r.html");
+  CHECK(!report.report.numeric);
+  CHECK(report.report.images == 32u);
+
+  CHECK(fs::is_empty(dir.path));  // no checkpoint, CSV, dump, graph or report was written
 
   // Nothing to run: what to print, and the exit code; the same as run_app prints.
   for (const std::vector<std::string>& args :

@@ -83,6 +83,41 @@ TEST_CASE("train writes one CSV row per epoch and a checkpoint that eval reads")
   CHECK(tg::nn::load_checkpoint(dir / "ckpt").sizes() == std::vector<std::size_t>{2, 16, 2});
 }
 
+TEST_CASE("train draws the curves as an SVG next to the CSV, a resumed run's earlier epochs included") {
+  TempDir dir("train");
+  const auto r = run_tapegrad(with(moons, {"--epochs", "3", "--csv", dir / "m.csv", "--save", dir / "ckpt"}));
+  REQUIRE(r.code == 0);
+  CHECK(contains(r.out, fmt::format("per-epoch figures: {} (curves: {})", dir / "m.csv", dir / "m.svg")));
+  const auto svg_of = [&] {
+    std::ifstream in(dir / "m.svg");
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  };
+  std::string svg = svg_of();
+  CHECK(svg.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0) == 0);
+  for (const char* name : {"train loss", "test loss", "train accuracy", "test accuracy"}) {
+    INFO(name);
+    CHECK(contains(svg, fmt::format("data-series=\"{}\" data-points=\"3\"", name)));
+  }
+  CHECK(contains(svg, "moons · [2,16,2] tanh hidden, softmax output · log_likelihood (mean) · sgd η=0.5, batch 10, seed 1"));
+  CHECK(!std::filesystem::exists(dir / "m.svg.tmp"));
+
+  REQUIRE(run_tapegrad(with(moons, {"--epochs", "2", "--resume", dir / "ckpt", "--csv", dir / "m.csv"})).code == 0);
+  svg = svg_of();
+  CHECK(contains(svg, "data-series=\"test accuracy\" data-points=\"5\""));
+
+  // Regression: the loss alone.
+  REQUIRE(run_tapegrad({"train", "--data", "sine", "--train-size", "50", "--test-size", "20", "--epochs", "2", "--csv",
+                        dir / "sine.csv"})
+              .code == 0);
+  std::ifstream in(dir / "sine.svg");
+  std::stringstream sine;
+  sine << in.rdbuf();
+  CHECK(contains(sine.str(), "data-series=\"test loss\" data-points=\"2\""));
+  CHECK(!contains(sine.str(), "accuracy"));
+}
+
 TEST_CASE("--resume goes on after the checkpoint's epochs, exactly as a run that never stopped") {
   TempDir dir("train");
   REQUIRE(run_tapegrad(with(moons, {"--epochs", "4", "--save", dir / "straight"})).code == 0);

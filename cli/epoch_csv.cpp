@@ -1,0 +1,89 @@
+#include "cli/epoch_csv.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace tg::cli {
+
+const char* const epoch_csv_header = "epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,examples_per_second";
+
+std::string epoch_csv_line(const EpochRow& r, bool classification) {
+  const auto acc = [&](double a) { return classification ? fmt::format("{:.6f}", a) : std::string(); };
+  return fmt::format("{},{:.9g},{},{:.9g},{},{:.4f},{:.1f}", r.epoch, r.train_loss, acc(r.train_accuracy), r.test_loss,
+                     acc(r.test_accuracy), r.seconds, r.examples_per_second);
+}
+
+EpochTable parse_epoch_csv(std::string_view text, const std::string& file) {
+  EpochTable table;
+  std::size_t line_number = 0, accuracy_rows = 0;
+  const auto fail = [&](const std::string& what) {
+    throw std::runtime_error(fmt::format("{}:{}: {}", file, line_number, what));
+  };
+  // The whole field as a number: digits, a sign, an exponent, or nan / inf (a diverged run).
+  const auto number = [&](const std::string& field, const char* column) {
+    char* end = nullptr;
+    errno = 0;
+    const double x = std::strtod(field.c_str(), &end);
+    if (field.empty() || end != field.c_str() + field.size())
+      fail(fmt::format("{}: expected a number, got '{}'", column, field));
+    return x;
+  };
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string line(text.substr(start, end - start));
+    start = end + 1;
+    ++line_number;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line_number == 1) {
+      if (line != epoch_csv_header) fail(fmt::format("expected the header '{}', got '{}'", epoch_csv_header, line));
+      continue;
+    }
+    if (line.empty()) continue;
+    std::vector<std::string> f;
+    std::stringstream in(line);
+    for (std::string field; std::getline(in, field, ',');) f.push_back(field);
+    if (line.back() == ',') f.emplace_back();
+    if (f.size() != 7) fail(fmt::format("expected 7 fields, got {}", f.size()));
+    EpochRow r;
+    const double epoch = number(f[0], "epoch");
+    if (!(epoch >= 1) || epoch != static_cast<double>(static_cast<std::size_t>(epoch)))
+      fail(fmt::format("epoch: expected a whole number ≥ 1, got '{}'", f[0]));
+    r.epoch = static_cast<std::size_t>(epoch);
+    r.train_loss = number(f[1], "train_loss");
+    r.test_loss = number(f[3], "test_loss");
+    if (f[2].empty() != f[4].empty()) fail("train_accuracy and test_accuracy: one is empty, the other not");
+    if (!f[2].empty()) {
+      r.train_accuracy = number(f[2], "train_accuracy");
+      r.test_accuracy = number(f[4], "test_accuracy");
+      ++accuracy_rows;
+    }
+    r.seconds = number(f[5], "seconds");
+    r.examples_per_second = number(f[6], "examples_per_second");
+    table.rows.push_back(r);
+  }
+  if (line_number == 0) throw std::runtime_error(fmt::format("{}: empty, expected the header '{}'", file, epoch_csv_header));
+  if (accuracy_rows != 0 && accuracy_rows != table.rows.size())
+    throw std::runtime_error(fmt::format("{}: some rows have accuracies, others not", file));
+  table.has_accuracy = accuracy_rows > 0;
+  return table;
+}
+
+EpochTable read_epoch_csv(const std::filesystem::path& file) {
+  if (std::filesystem::is_directory(file))
+    throw std::runtime_error(fmt::format("cannot read '{}': it is a directory", file.string()));
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw std::runtime_error(fmt::format("cannot read '{}': {}", file.string(), std::strerror(errno)));
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_epoch_csv(text.str(), file.string());
+}
+
+}  // namespace tg::cli

@@ -1,0 +1,43 @@
+// The per-epoch CSV that `tapegrad train --csv FILE` writes and `tapegrad report` reads:
+//
+//   epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,examples_per_second
+//   1,0.202028,0.910000,0.188116,0.928000,0.0014,721048.0
+//
+// one row per epoch; the accuracies are empty for regression (sine); a diverged loss is nan
+// or inf.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tg::cli {
+
+// One epoch's figures: a row of the CSV.
+struct EpochRow {
+  std::size_t epoch = 0;
+  double train_loss = 0, train_accuracy = 0, test_loss = 0, test_accuracy = 0;  // accuracies in [0, 1]
+  double seconds = 0;  // the epoch's optimizer steps only (not the evaluation)
+  double examples_per_second = 0;
+};
+
+struct EpochTable {
+  std::vector<EpochRow> rows;
+  bool has_accuracy = false;  // false when the accuracy columns are empty (regression)
+};
+
+extern const char* const epoch_csv_header;
+
+// A row as a line (without its newline); the accuracies left empty unless `classification`.
+std::string epoch_csv_line(const EpochRow& row, bool classification);
+
+// The table in a CSV's text; `file` names it in errors, which give the line:
+// "epochs.csv:3: expected 7 fields, got 5". Throws std::runtime_error.
+EpochTable parse_epoch_csv(std::string_view text, const std::string& file);
+
+// The same, read from a file (a missing or unreadable one throws, naming it).
+EpochTable read_epoch_csv(const std::filesystem::path& file);
+
+}  // namespace tg::cli

@@ -1,0 +1,50 @@
+// `tapegrad graph`: the computational graph of a network's cost on a few examples, labelled in
+// Nielsen's notation (x = a^1, W^l, b^l, z^l, a^l, y, C; δ^l = ∂C/∂z^l on z^l; see
+// nn/loss_graph.hpp), as Graphviz DOT on stdout or in a file whose extension picks the format:
+// .dot/.gv (DOT), .svg or .png (rendered by Graphviz's dot, cli/graphviz_render.hpp).
+// The network is a checkpoint's or a new one from the same options as `tapegrad verify`; the
+// data set defaults to xor (seed 002's task, a [2,2,1] network), so that the picture is small.
+#pragma once
+
+#include <cstddef>
+#include <cstdio>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/options.hpp"
+#include "cli/problem.hpp"
+
+namespace tg::cli {
+
+struct GraphCommand {
+  std::string checkpoint;  // empty: a new network from the model options
+  DataOptions data;
+  ModelOptions model;
+  std::size_t batch = 1;   // the first `batch` training examples
+  bool seed002 = false;    // seed 002's network and example instead
+  bool values = false;     // each node's value and gradient
+  int digits = 4;          // significant digits of the values
+  std::string output;      // -o/--out: .dot/.gv, .svg or .png; empty: DOT on stdout (--output is the activation)
+};
+
+void add_graph_options(CLI::App& app, GraphCommand& command);
+int run_graph(const GraphCommand& command, std::FILE* out);
+
+// The problem of a command that shows a small network: the checkpoint in `checkpoint`, or a new
+// network from the options, on the data set they name or else xor.
+Problem small_problem(const std::string& checkpoint, const DataOptions& data, const ModelOptions& model);
+
+// Seed 002's 2-2-1 sigmoid network with cli/demo.cpp's weights (W^2 = [[.15,.20],[.25,.30]],
+// b^2 = (.35,.35), W^3 = [.40,.45], b^3 = .60) and its one example x = (.05, .10), y = 1; the
+// cost is cross-entropy unless the options name another.   x: (2, 1), y: (1, 1)
+struct WorkedExample {
+  Problem problem;
+  Tensor x, y;
+};
+WorkedExample seed002_example(const ModelOptions& model);
+
+// --seed002, which excludes the options that choose another network or example.
+CLI::Option* add_seed002_flag(CLI::App& app, bool& flag);
+
+}  // namespace tg::cli

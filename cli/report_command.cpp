@@ -1,0 +1,283 @@
+#include "cli/report_command.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "cli/files.hpp"
+#include "cli/graphviz_render.hpp"
+#include "cli/html.hpp"
+#include "cli/png.hpp"
+#include "cli/problem.hpp"
+#include "cli/training_curves.hpp"
+#include "nn/compare.hpp"
+#include "nn/loss_graph.hpp"
+#include "nn/train.hpp"
+
+namespace tg::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Plain CSS, system fonts: nothing to fetch.
+constexpr const char* style = R"(
+body { font-family: sans-serif; margin: 24px auto; max-width: 1100px; color: #222; padding: 0 16px; }
+h1 { font-size: 26px; margin-bottom: 4px; }
+h2 { font-size: 20px; margin-top: 36px; border-bottom: 1px solid #ccc; padding-bottom: 4px; }
+p.note { color: #555; }
+table { border-collapse: collapse; }
+th, td { padding: 4px 10px; border-bottom: 1px solid #ddd; }
+table.settings th { text-align: left; font-weight: normal; color: #555; }
+table.numbers td { text-align: right; font-family: monospace; }
+table.numbers td:first-child, table.numbers td:nth-child(2) { text-align: left; }
+tr.fail td { background: #fde0e0; }
+.ok { color: #1a7f37; font-weight: bold; }
+.fail { color: #c00000; font-weight: bold; }
+.figure-box { overflow-x: auto; }
+#graph svg { max-width: 100%; height: auto; cursor: zoom-in; }
+#graph.natural svg { max-width: none; cursor: zoom-out; }
+pre { background: #f6f6f6; padding: 10px; overflow-x: auto; font-size: 12px; }
+.grid { display: flex; flex-wrap: wrap; gap: 10px; }
+.grid figure { margin: 0; width: 104px; text-align: center; font-size: 12px; border: 3px solid transparent; padding: 3px; }
+.grid figure.wrong { border-color: #c00000; background: #fde0e0; }
+.grid img { width: 84px; height: 84px; image-rendering: pixelated; }
+.grid .true { display: block; color: #555; }
+)";
+
+// Measures, once the page has loaded, whether the pictures and the table were laid out: the
+// curves whose drawn box has a size, the table's rows with a height, the images decoded. The
+// counts go into <body data-rendered="..."> (tests/cli/report_in_browser.sh reads them).
+constexpr const char* render_check = R"(
+window.addEventListener('load', function () {
+  function count(selector, drawn) {
+    var n = 0;
+    document.querySelectorAll(selector).forEach(function (e) { if (drawn(e)) n++; });
+    return n + '/' + document.querySelectorAll(selector).length;
+  }
+  var box = function (e) { var b = e.getBBox(); return b.width > 0 || b.height > 0; };
+  var laid_out = function (e) { return e.getBoundingClientRect().height > 0; };
+  document.body.setAttribute('data-rendered',
+      'curves=' + count('#curves path.series', box) +
+      ' table-rows=' + count('#verification tbody tr', laid_out) +
+      ' graph=' + count('#graph svg', laid_out) +
+      ' images=' + count('#images img', function (e) { return e.complete && e.naturalWidth > 0; }));
+});
+)";
+
+std::string note(const nn::CheckpointExtra& notes, const std::string& key, const std::string& fallback = "-") {
+  const auto it = notes.find(key);
+  return it == notes.end() ? fallback : it->second;
+}
+
+std::string row(const std::string& name, const std::string& value) {
+  return fmt::format("<tr><th>{}</th><td>{}</td></tr>\n", escape_xml(name), escape_xml(value));
+}
+
+std::string settings_section(const ReportCommand& c, const Problem& p, const nn::CheckpointExtra& notes,
+                             const nn::Evaluation& test) {
+  const nn::Mlp& net = p.net;
+  std::string s = "<section id=\"settings\">\n<table class=\"settings\">\n";
+  s += row("checkpoint", c.checkpoint);
+  s += row("data set", fmt::format("{} ({} training, {} test examples)", p.data.name, p.data.train.size(), p.data.test.size()));
+  s += row("network", fmt::format("{}: {} hidden layers, {} output", sizes_str(net.sizes()), to_string(net.hidden()),
+                                  to_string(net.output())));
+  s += row("cost", nn::describe(p.cost));
+  // The rates are noted with 17 digits, to restore them exactly; shown rounded.
+  const auto rate = [&](const char* key) {
+    const std::optional<double> x = parse_number(note(notes, key, ""));
+    return x ? fmt::format("{:g}", *x) : note(notes, key);
+  };
+  std::string optimizer = fmt::format("{}, η = {}", note(notes, "optimizer"), rate("learning_rate"));
+  if (notes.count("momentum")) optimizer += fmt::format(", μ = {}", rate("momentum"));
+  s += row("optimizer", optimizer + (note(notes, "batch_size") == "0" ? std::string(", full batch")
+                                                                        : fmt::format(", batch {}", note(notes, "batch_size"))));
+  s += row("epochs", note(notes, "epochs"));
+  s += row("seed", note(notes, "seed"));
+  if (p.data.classification())
+    s += row("test set now", fmt::format("accuracy {:.2f}%, cost {:.6f}", 100.0 * test.accuracy, test.cost));
+  else
+    s += row("test set now", fmt::format("cost {:.6f}", test.cost));
+  return s + "</table>\n</section>\n";
+}
+
+// table: the CSV's, when one was given.
+std::string curves_section(const ReportCommand& c, const std::optional<EpochTable>& table, const std::string& title) {
+  std::string s = "<section id=\"curves\">\n<h2>Training curves</h2>\n";
+  if (!table)
+    return s + "<p class=\"note\">No per-epoch CSV was given (<code>tapegrad train --csv FILE</code> writes one; "
+               "<code>tapegrad report --csv FILE</code> reads it).</p>\n</section>\n";
+  s += fmt::format("<p class=\"note\">From {}: {} epoch{}; the cost C and the fraction classified right after each epoch, on "
+                   "the training set (solid) and the test set (dashed).</p>\n",
+                   escape_xml(fs::path(c.csv).filename().string()), table->rows.size(), table->rows.size() == 1 ? "" : "s");
+  return s + "<div class=\"figure-box\">\n" + curves_svg(*table, title) + "</div>\n</section>\n";
+}
+
+// The graph of C on the first training example (nn/loss_graph.hpp), drawn by Graphviz's dot
+// as inline SVG; without dot, its DOT text.
+std::string graph_section(const ReportCommand& c, const Problem& p) {
+  const nn::data::Examples first = first_columns(p.data.train, 1);
+  nn::LossGraphOptions options;
+  std::size_t parameters = 0;
+  for (const Variable& v : p.net.parameters()) parameters += v.value().size();
+  options.values = parameters <= 100;  // the numbers on the nodes when they fit (xor, moons)
+  const std::string dot = nn::loss_graph_dot(p.net, p.cost, first.X, first.Y, options);
+  std::string s = "<section id=\"graph\">\n<h2>The graph of the loss</h2>\n";
+  s += "<p class=\"note\">The computation of the cost C on the first training example, one node per op, as the tape "
+       "records it: the leaves x = a<sup>1</sup>, W<sup>l</sup>, b<sup>l</sup>, y; the nodes z<sup>l</sup>, a<sup>l</sup> "
+       "and C; on z<sup>l</sup> the error δ<sup>l</sup> = ∂C/∂z<sup>l</sup> (BP1, BP2), on W<sup>l</sup> and "
+       "b<sup>l</sup> their gradients (BP4, BP3), and the step of the backward pass that produced each. "
+       "<code>tapegrad graph</code> draws it on its own.</p>\n";
+  if (options.values) s += "<p class=\"note\">Each node also shows its value and its gradient.</p>\n";
+  if (!graphviz_available(c.dot_program))
+    return s + fmt::format("<p class=\"note\">Graphviz's <code>{}</code> is not installed (Debian package graphviz), "
+                           "so here is the graph as DOT text; <code>dot -Tsvg</code> draws it.</p>\n<pre>{}</pre>\n</section>\n",
+                           escape_xml(c.dot_program), escape_xml(dot));
+  std::string svg = render_dot(dot, GraphFormat::svg, c.dot_program);
+  // Inline: the <svg> element without the XML prolog and DOCTYPE that come before it.
+  const std::size_t start = svg.find("<svg");
+  if (start == std::string::npos) throw std::runtime_error(fmt::format("{} -Tsvg: no <svg> element in its output", c.dot_program));
+  s += "<p class=\"note\">Click the picture to see it at full size.</p>\n";
+  return s + "<div class=\"figure-box\" onclick=\"document.getElementById('graph').classList.toggle('natural')\">\n" +
+         svg.substr(start) + "</div>\n</section>\n";
+}
+
+std::string verification_section(const nn::CompareReport& r, std::size_t m, const std::string& data_name) {
+  std::string s = "<section id=\"verification\">\n<h2>Gradients: BP1–BP4 by hand against autodiff";
+  s += r.has_numeric ? " and finite differences</h2>\n" : "</h2>\n";
+  s += fmt::format(
+      "<p class=\"note\">∂C/∂W<sup>l</sup> and ∂C/∂b<sup>l</sup> on the first {} training examples of {}, computed by the "
+      "four equations alone (nn/backprop.cpp), by the autodiff engine{}; as <code>tapegrad verify</code> prints them. "
+      "A relative difference is max|g − h| / max(‖g‖<sub>∞</sub>, ‖h‖<sub>∞</sub>). Cost C = {:.12g}.</p>\n",
+      m, escape_xml(data_name), r.has_numeric ? " and by central finite differences" : "", r.cost);
+  s += "<table class=\"numbers\" id=\"verification-table\">\n<thead><tr><th>param</th><th>shape</th><th>‖grad‖∞</th>"
+       "<th>autodiff abs</th><th>autodiff rel</th>";
+  if (r.has_numeric) s += "<th>numeric abs</th><th>numeric rel</th>";
+  s += "</tr></thead>\n<tbody>\n";
+  for (const nn::ParameterReport& p : r.parameters) {
+    s += fmt::format("<tr><td>{}<sup>{}</sup></td><td>{}</td><td>{:.4e}</td><td>{:.3e}</td><td>{:.3e}</td>", p.name, p.layer,
+                     shape_str(p.shape), p.grad_norm, p.autodiff.max_abs, p.autodiff.max_rel);
+    if (r.has_numeric) s += fmt::format("<td>{:.3e}</td><td>{:.3e}</td>", p.numeric.max_abs, p.numeric.max_rel);
+    s += "</tr>\n";
+  }
+  s += "</tbody>\n</table>\n";
+  // The verdict with verify's default tolerances.
+  const bool ok = r.max_rel_autodiff() <= 1e-10 && (!r.has_numeric || r.max_rel_numeric() <= 1e-6);
+  s += fmt::format("<p><span class=\"{}\">{}</span> largest relative difference, BP1–BP4 vs autodiff: {:.3e}", ok ? "ok" : "fail",
+                   ok ? "OK" : "FAIL", r.max_rel_autodiff());
+  if (r.has_numeric) s += fmt::format("; vs finite differences: {:.3e}", r.max_rel_numeric());
+  s += " (tolerances 1e-10 and 1e-6, as <code>tapegrad verify</code>'s)</p>\n";
+  return s + "</section>\n";
+}
+
+// Column j of X as 8-bit pixels.   X: (rows·cols, m)
+std::vector<std::uint8_t> pixels(const Tensor& X, std::size_t j) {
+  std::vector<std::uint8_t> p(X.shape()[0]);
+  for (std::size_t i = 0; i < p.size(); ++i)
+    p[i] = static_cast<std::uint8_t>(std::lround(std::clamp(X(i, j), 0.0, 1.0) * 255.0));
+  return p;
+}
+
+std::string images_section(const ReportCommand& c, const Problem& p) {
+  const DataSet& data = p.data;
+  std::string s = "<section id=\"images\">\n<h2>Test images</h2>\n";
+  const bool images = data.image_rows > 0 && data.image_rows * data.image_cols == data.inputs();
+  if (!images)
+    return s + fmt::format("<p class=\"note\">The examples of {} are not images (each has {} input{}), so there is no grid "
+                           "of test images.</p>\n</section>\n",
+                           escape_xml(data.name), data.inputs(), data.inputs() == 1 ? "" : "s");
+  const std::size_t n = std::min(c.images, data.test.size());
+  if (n == 0) return s + "<p class=\"note\">No test images shown (<code>--images 0</code>).</p>\n</section>\n";
+  const nn::data::Examples first = first_columns(data.test, n);
+  const std::vector<std::size_t> predicted = nn::class_labels(nn::predict(p.net, first.X));
+  const std::vector<std::size_t> truth = nn::class_labels(first.Y);
+  const auto name = [&](std::size_t k) { return k < data.classes.size() ? data.classes[k] : std::to_string(k); };
+  std::size_t wrong = 0;
+  for (std::size_t j = 0; j < n; ++j) wrong += predicted[j] != truth[j];
+  s += fmt::format("<p class=\"note\">The first {} test images, with the class the network predicts (the largest output "
+                   "a<sup>L</sup><sub>j</sub>) and the true class below it; the {} it gets wrong are marked in red.</p>\n",
+                   n, wrong);
+  s += "<div class=\"grid\">\n";
+  for (std::size_t j = 0; j < n; ++j) {
+    const bool right = predicted[j] == truth[j];
+    const std::string png = encode_png_gray(pixels(first.X, j), data.image_cols, data.image_rows);
+    s += fmt::format("<figure class=\"{}\" data-predicted=\"{}\" data-true=\"{}\"><img src=\"{}\" alt=\"test image {}\">"
+                     "<figcaption><span class=\"predicted\">{}{}</span><span class=\"true\">true: {}</span></figcaption></figure>\n",
+                     right ? "right" : "wrong", predicted[j], truth[j], data_uri("image/png", png), j + 1,
+                     right ? "" : "✗ ", escape_xml(name(predicted[j])), escape_xml(name(truth[j])));
+  }
+  return s + "</div>\n</section>\n";
+}
+
+}  // namespace
+
+void add_report_options(CLI::App& app, ReportCommand& c) {
+  app.add_option("--checkpoint", c.checkpoint, "the checkpoint directory (from tapegrad train --save)")
+      ->required()
+      ->type_name("DIR")
+      ->check(existing_directory());
+  app.add_option("--csv", c.csv, "the run's per-epoch CSV (from tapegrad train --csv), for the training curves")
+      ->type_name("FILE");
+  app.add_option("-o,--output", c.output, "the HTML file to write")->required()->type_name("FILE");
+  add_data_options(app, c.data);
+  add_cost_options(app, c.model);
+  app.add_option("--batch", c.batch, "the verification table's batch: the first N training examples (default 10)")
+      ->check(positive_count())
+      ->type_name("N");
+  app.add_flag("!--no-numeric", c.numeric, "leave finite differences out of the verification table");
+  app.add_option("--dot-program", c.dot_program, "Graphviz's dot, for the graph picture (default: dot on the PATH)")
+      ->type_name("PROGRAM");
+  app.add_option("--images", c.images, "test images in the grid, for image data (default 32)")->check(count())->type_name("N");
+}
+
+int run_report(const ReportCommand& c, std::FILE* out) {
+  const fs::path parent = fs::path(c.output).parent_path();
+  if (fs::is_directory(c.output)) throw std::runtime_error(fmt::format("cannot write '{}': it is a directory", c.output));
+  if (!parent.empty() && !fs::is_directory(parent))
+    throw std::runtime_error(fmt::format("cannot write '{}': the directory '{}' does not exist", c.output, parent.string()));
+  // The files first, before the work: a bad one is reported at once.
+  std::optional<EpochTable> epochs;
+  if (!c.csv.empty()) {
+    epochs = read_epoch_csv(c.csv);
+    if (epochs->rows.empty()) throw std::runtime_error(fmt::format("{}: no epochs in it, only the header", c.csv));
+  }
+
+  const Problem p = load_problem(c.checkpoint, c.data, c.model);
+  const nn::CheckpointExtra notes = nn::load_checkpoint_extra(c.checkpoint);
+  const nn::Evaluation test = nn::evaluate(p.net, p.data.test.X, p.data.test.Y, p.cost);
+  const std::size_t m = std::min(c.batch, p.data.train.size());
+  const nn::data::Examples batch = first_columns(p.data.train, m);
+  const nn::CompareReport compared = nn::compare(p.net, batch.X, batch.Y, p.cost, {c.numeric});
+
+  const std::uint64_t seed = recorded_count(notes, "seed", c.checkpoint).value_or(1);
+  const std::optional<double> learning_rate = parse_number(note(notes, "learning_rate", ""));
+  const std::size_t batch_size = recorded_count(notes, "batch_size", c.checkpoint).value_or(0);
+  const std::string title = run_title(p.data.name, p.net, nn::describe(p.cost), note(notes, "optimizer", "?"),
+                                      learning_rate.value_or(NAN), batch_size == 0 ? p.data.train.size() : batch_size, seed);
+
+  std::string html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  html += fmt::format("<title>tapegrad report: {}</title>\n<style>{}</style>\n</head>\n<body>\n", escape_xml(title), style);
+  html += fmt::format("<h1>tapegrad report</h1>\n<p class=\"note\">{}</p>\n", escape_xml(title));
+  html += settings_section(c, p, notes, test);
+  html += curves_section(c, epochs, title);
+  html += graph_section(c, p);
+  html += verification_section(compared, m, p.data.name);
+  html += images_section(c, p);
+  html += fmt::format("<script>{}</script>\n</body>\n</html>\n", render_check);
+  write_file_atomically(c.output, html);
+
+  fmt::print(out, "tapegrad report: {} {} on {}: {}, BP1–BP4 vs autodiff {:.3e}\n", c.checkpoint, sizes_str(p.net.sizes()),
+             p.data.name,
+             p.data.classification() ? fmt::format("test accuracy {:.2f}%", 100.0 * test.accuracy)
+                                     : fmt::format("test cost {:.6f}", test.cost),
+             compared.max_rel_autodiff());
+  fmt::print(out, "written to {} (one self-contained file: open it in a browser)\n", c.output);
+  return 0;
+}
+
+}  // namespace tg::cli

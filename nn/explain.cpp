@@ -1,0 +1,406 @@
+// The equations are written twice in parallel: in symbols (formula) and with the numbers
+// (numbers), and the value is computed in the order the numbers are written.
+#include "nn/explain.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace tg::nn {
+
+namespace {
+
+// A network with the same weights and fresh leaves: backward fills their gradients, not net's.
+Mlp fresh_copy(const Mlp& net) {
+  std::vector<Linear> layers;
+  for (std::size_t l = 2; l <= net.num_layers(); ++l)
+    layers.emplace_back(Tensor(net.layer(l).W.value()), Tensor(net.layer(l).b.value()));
+  return Mlp(std::move(layers), net.hidden(), net.output());
+}
+
+// Neuron indices: "12" (j = 1, k = 2), or "1,12" when one has two digits.
+std::string index(std::size_t j, std::size_t k) {
+  return j < 10 && k < 10 ? fmt::format("{}{}", j, k) : fmt::format("{},{}", j, k);
+}
+
+std::string act_name(Activation a) {
+  switch (a) {
+    case Activation::sigmoid: return "σ";
+    case Activation::tanh: return "tanh";
+    case Activation::relu: return "relu";
+    case Activation::identity: return "id";
+    case Activation::softmax: return "softmax";
+  }
+  return "?";
+}
+
+// Whether BP1's σ' cancels against ∇_a C: δ^L = a^L − y.
+bool delta_is_a_minus_y(const Cost& c, Activation output) {
+  return (c.kind == CostKind::cross_entropy && output == Activation::sigmoid) ||
+         (c.kind == CostKind::log_likelihood && output == Activation::softmax);
+}
+
+class Writer {
+ public:
+  explicit Writer(int digits) : digits_(digits) {}
+  std::string num(double v) const { return fmt::format("{:.{}g}", v, digits_); }
+  // A number inside arithmetic: negative ones in parentheses, "0.4 × (-0.25)".
+  std::string operand(double v) const {
+    const std::string s = num(v);
+    return s[0] == '-' ? "(" + s + ")" : s;
+  }
+
+ private:
+  int digits_;
+};
+
+}  // namespace
+
+Explanation explain(const Mlp& original, const Cost& cost_spec, const Tensor& x, const Tensor& y,
+                    const ExplainOptions& opt) {
+  if (opt.digits < 1 || opt.digits > 17)
+    throw std::invalid_argument(fmt::format("explain: digits must be 1..17, got {}", opt.digits));
+  const std::size_t L = original.num_layers();
+  const std::vector<std::size_t>& N = original.sizes();
+  for (std::size_t l = 1; l <= L; ++l)
+    if (opt.max_width != 0 && N[l - 1] > opt.max_width)
+      throw std::invalid_argument(fmt::format(
+          "explain: layer {} of {} has {} neurons, more than {}: too many equations to write out neuron by neuron",
+          l, fmt::format("[{}]", fmt::join(N, ",")), N[l - 1], opt.max_width));
+  if (x.dimension() != 2 || x.shape()[0] != N[0] || x.shape()[1] != 1)
+    throw shape_error(fmt::format("explain: the example x {} does not fit: expected ({}, 1), one example",
+                                  shape_str(x), N[0]));
+  if (y.dimension() != 2 || y.shape()[0] != N[L - 1] || y.shape()[1] != 1)
+    throw shape_error(fmt::format("explain: the target y {} does not fit: expected ({}, 1), one example",
+                                  shape_str(y), N[L - 1]));
+  const Writer w(opt.digits);
+
+  // The engine: forward, C, backward, with z^l and a^l keeping their gradients.
+  Mlp net = fresh_copy(original);
+  Variable xv(x);
+  Mlp::Trace t = net.forward_trace(xv);
+  for (std::size_t l = 2; l <= L; ++l) {
+    net.layer(l).W.set_name(fmt::format("W^{}", l));
+    net.layer(l).b.set_name(fmt::format("b^{}", l));
+    t.a[l].retain_grad().set_name(fmt::format("a^{}", l));
+    // An identity activation returns z^l itself: one node, both names.
+    t.z[l].retain_grad().set_name(t.z[l].same_node(t.a[l]) ? fmt::format("z^{} = a^{}", l, l) : fmt::format("z^{}", l));
+  }
+  Variable C = cost(cost_spec, net, t, y);
+  C.set_name("C");
+  Explanation e;
+  {
+    backward_trace trace;
+    C.backward(filled(C.shape(), 1.0));
+    e.backward = trace.steps();
+  }
+  const auto step_of = [&](const Variable& v) -> std::optional<std::size_t> {
+    for (const BackwardStep& s : e.backward)
+      if (s.node == v.node()) return s.step;
+    return std::nullopt;
+  };
+
+  // By hand, in plain numbers: z[l][j], a[l][j], σ'[l][j], δ[l][j] (0-based j), a[1] = x.
+  std::vector<std::vector<double>> z(L + 1), a(L + 1), ds(L + 1), delta(L + 1);
+  const auto W = [&](std::size_t l, std::size_t j, std::size_t k) { return net.layer(l).W.value()(j - 1, k - 1); };
+  const auto b = [&](std::size_t l, std::size_t j) { return net.layer(l).b.value()(j - 1, 0); };
+  for (std::size_t k = 0; k < N[0]; ++k) a[1].push_back(x(k, 0));
+
+  const auto add = [&](ExplainRow r) { e.rows.push_back(std::move(r)); };
+  for (std::size_t l = 2; l <= L; ++l) {
+    const Activation act = net.activation(l);
+    for (std::size_t j = 1; j <= N[l - 1]; ++j) {  // z^l_j = Σ_k w^l_jk a^{l−1}_k + b^l_j
+      ExplainRow r{ExplainPart::forward, fmt::format("z^{}", l), fmt::format("z^{}_{}", l, j)};
+      double v = 0.0;
+      for (std::size_t k = 1; k <= N[l - 2]; ++k) {
+        r.formula += fmt::format("w^{}_{} a^{}_{} + ", l, index(j, k), l - 1, k);
+        r.numbers += fmt::format("{} × {} + ", w.operand(W(l, j, k)), w.operand(a[l - 1][k - 1]));
+        v += W(l, j, k) * a[l - 1][k - 1];
+      }
+      r.formula += fmt::format("b^{}_{}", l, j);
+      r.numbers += w.operand(b(l, j));
+      r.value = v + b(l, j);
+      r.engine = t.z[l].value()(j - 1, 0);
+      r.engine_node = fmt::format("z^{}", l);
+      r.layer = l, r.j = j;
+      z[l].push_back(r.value);
+      add(r);
+    }
+    for (std::size_t j = 1; j <= N[l - 1]; ++j) {  // a^l_j = σ(z^l_j)
+      ExplainRow r{ExplainPart::forward, fmt::format("a^{}", l), fmt::format("a^{}_{}", l, j)};
+      const double zj = z[l][j - 1];
+      if (act == Activation::softmax) {
+        double top = *std::max_element(z[l].begin(), z[l].end()), sum = 0.0;
+        std::string terms, symbols;
+        for (std::size_t k = 1; k <= N[l - 1]; ++k) {
+          sum += std::exp(z[l][k - 1] - top);
+          symbols += fmt::format("{}exp(z^{}_{})", k == 1 ? "" : " + ", l, k);
+          terms += fmt::format("{}exp({})", k == 1 ? "" : " + ", w.num(z[l][k - 1]));
+        }
+        r.formula = fmt::format("exp(z^{}_{}) / ({})", l, j, symbols);
+        r.numbers = fmt::format("exp({}) / ({})", w.num(zj), terms);
+        r.value = std::exp(zj - top) / sum;
+      } else if (act == Activation::identity) {
+        r.formula = fmt::format("z^{}_{}", l, j);
+        r.numbers = w.num(zj);
+        r.value = zj;
+      } else {
+        r.formula = fmt::format("{}(z^{}_{})", act_name(act), l, j);
+        r.numbers = fmt::format("{}({})", act_name(act), w.num(zj));
+        r.value = activate(act, Tensor{zj})(0);
+      }
+      r.engine = t.a[l].value()(j - 1, 0);
+      r.engine_node = fmt::format("a^{}", l);
+      r.layer = l, r.j = j;
+      a[l].push_back(r.value);
+      add(r);
+    }
+    const bool needs_derivative = act != Activation::softmax && !(l == L && delta_is_a_minus_y(cost_spec, act));
+    ds[l].assign(N[l - 1], 1.0);
+    for (std::size_t j = 1; needs_derivative && j <= N[l - 1]; ++j) {  // σ'(z^l_j)
+      ExplainRow r{ExplainPart::forward, "σ'", fmt::format("{}'(z^{}_{})", act_name(act), l, j)};
+      const double aj = a[l][j - 1];
+      switch (act) {
+        case Activation::sigmoid:
+          r.formula = fmt::format("a^{}_{} (1 − a^{}_{})", l, j, l, j);
+          r.numbers = fmt::format("{} × (1 − {})", w.operand(aj), w.operand(aj));
+          r.value = aj * (1.0 - aj);
+          break;
+        case Activation::tanh:
+          r.formula = fmt::format("1 − (a^{}_{})²", l, j);
+          r.numbers = fmt::format("1 − {} × {}", w.operand(aj), w.operand(aj));
+          r.value = 1.0 - aj * aj;
+          break;
+        case Activation::relu:
+          r.formula = fmt::format("[z^{}_{} > 0]", l, j);
+          r.value = z[l][j - 1] > 0.0 ? 1.0 : 0.0;
+          r.numbers = w.num(r.value);
+          break;
+        default:
+          r.formula = "1";
+          r.numbers = "1";
+          r.value = 1.0;
+      }
+      r.layer = l, r.j = j;
+      ds[l][j - 1] = r.value;
+      add(r);
+    }
+  }
+
+  // The cost of this one example.
+  {
+    const std::size_t NL = N[L - 1];
+    ExplainRow r{ExplainPart::cost, "C", "C"};
+    std::string symbols, numbers;
+    double v = 0.0;
+    for (std::size_t j = 1; j <= NL; ++j) {
+      const double aj = a[L][j - 1], yj = y(j - 1, 0);
+      const std::string A = w.operand(aj), Y = w.operand(yj), sep = j == 1 ? "" : " + ";
+      switch (cost_spec.kind) {
+        case CostKind::quadratic:
+          symbols += fmt::format("{}(a^{}_{} − y_{})²", sep, L, j, j);
+          numbers += fmt::format("{}({} − {}) × ({} − {})", sep, A, Y, A, Y);
+          v += (aj - yj) * (aj - yj);
+          break;
+        case CostKind::cross_entropy:
+          symbols += fmt::format("{}y_{} ln a^{}_{} + (1 − y_{}) ln(1 − a^{}_{})", sep, j, L, j, j, L, j);
+          numbers += fmt::format("{}{} × ln({}) + (1 − {}) × ln(1 − {})", sep, Y, A, Y, A);
+          v += yj * std::log(aj) + (1.0 - yj) * std::log(1.0 - aj);
+          break;
+        case CostKind::log_likelihood:
+          symbols += fmt::format("{}y_{} ln a^{}_{}", sep, j, L, j);
+          numbers += fmt::format("{}{} × ln({})", sep, Y, A);
+          v += yj * std::log(aj);
+          break;
+      }
+    }
+    if (cost_spec.kind == CostKind::quadratic) {
+      r.formula = fmt::format("½ ({})", symbols);
+      r.numbers = fmt::format("0.5 × ({})", numbers);
+      r.value = 0.5 * v;
+    } else {
+      r.formula = fmt::format("−({})", symbols);
+      r.numbers = fmt::format("-({})", numbers);
+      r.value = -v;
+    }
+    const double kappa = l2_coefficient(cost_spec, 1);
+    if (kappa != 0.0) {  // + κ/2 Σ_l ‖W^l‖²  (κ = λ/n or λ)
+      double squares = 0.0;
+      for (std::size_t l = 2; l <= L; ++l)
+        for (const double wjk : net.layer(l).W.value()) squares += wjk * wjk;
+      r.formula += " + ½ κ Σ_l ‖W^l‖²";
+      r.numbers += fmt::format(" + 0.5 × {} × {}", w.operand(kappa), w.operand(squares));
+      r.value += 0.5 * kappa * squares;
+    }
+    r.engine = C.item();
+    r.engine_node = "C";
+    r.step = step_of(C);
+    r.layer = L;
+    add(r);
+  }
+
+  // BP1: δ^L, through ∂C/∂a^L when σ' does not cancel.
+  const Activation out = net.output();
+  std::vector<double> grad_a(N[L - 1]);
+  if (!delta_is_a_minus_y(cost_spec, out)) {
+    for (std::size_t j = 1; j <= N[L - 1]; ++j) {
+      ExplainRow r{ExplainPart::backward, "∇_a C", fmt::format("∂C/∂a^{}_{}", L, j)};
+      const double aj = a[L][j - 1], yj = y(j - 1, 0);
+      const std::string A = w.operand(aj), Y = w.operand(yj);
+      switch (cost_spec.kind) {
+        case CostKind::quadratic:
+          r.formula = fmt::format("a^{}_{} − y_{}", L, j, j);
+          r.numbers = fmt::format("{} − {}", A, Y);
+          r.value = aj - yj;
+          break;
+        case CostKind::cross_entropy:
+          r.formula = fmt::format("(a^{}_{} − y_{}) / (a^{}_{} (1 − a^{}_{}))", L, j, j, L, j, L, j);
+          r.numbers = fmt::format("({} − {}) / ({} × (1 − {}))", A, Y, A, A);
+          r.value = (aj - yj) / (aj * (1.0 - aj));
+          break;
+        case CostKind::log_likelihood:
+          r.formula = fmt::format("−y_{} / a^{}_{}", j, L, j);
+          r.numbers = fmt::format("-{} / {}", Y, A);
+          r.value = -yj / aj;
+          break;
+      }
+      if (t.a[L].has_grad()) {
+        r.engine = t.a[L].grad()(j - 1, 0);
+        r.engine_node = fmt::format("grad of a^{}", L);
+        r.step = step_of(t.a[L]);
+      }
+      r.layer = L, r.j = j;
+      grad_a[j - 1] = r.value;
+      add(r);
+    }
+  }
+
+  const double kappa = l2_coefficient(cost_spec, 1);
+  for (std::size_t l = L; l >= 2; --l) {
+    delta[l].resize(N[l - 1]);
+    for (std::size_t j = 1; j <= N[l - 1]; ++j) {
+      ExplainRow r{ExplainPart::backward, l == L ? "BP1" : "BP2", fmt::format("δ^{}_{}", l, j)};
+      const Activation act = net.activation(l);
+      const std::string sp = fmt::format("{}'(z^{}_{})", act_name(act), l, j);
+      if (l == L && delta_is_a_minus_y(cost_spec, out)) {  // (BP1) σ' cancels
+        r.formula = fmt::format("a^{}_{} − y_{}", L, j, j);
+        r.numbers = fmt::format("{} − {}", w.operand(a[L][j - 1]), w.operand(y(j - 1, 0)));
+        r.value = a[L][j - 1] - y(j - 1, 0);
+      } else if (l == L && out == Activation::softmax) {  // (BP1) a_j (∂C/∂a_j − Σ_k a_k ∂C/∂a_k)
+        std::string symbols, numbers;
+        double s = 0.0;
+        for (std::size_t k = 1; k <= N[L - 1]; ++k) {
+          symbols += fmt::format("{}a^{}_{} ∂C/∂a^{}_{}", k == 1 ? "" : " + ", L, k, L, k);
+          numbers += fmt::format("{}{} × {}", k == 1 ? "" : " + ", w.operand(a[L][k - 1]), w.operand(grad_a[k - 1]));
+          s += a[L][k - 1] * grad_a[k - 1];
+        }
+        r.formula = fmt::format("a^{}_{} (∂C/∂a^{}_{} − ({}))", L, j, L, j, symbols);
+        r.numbers = fmt::format("{} × ({} − ({}))", w.operand(a[L][j - 1]), w.operand(grad_a[j - 1]), numbers);
+        r.value = a[L][j - 1] * (grad_a[j - 1] - s);
+      } else if (l == L) {  // (BP1) δ^L_j = ∂C/∂a^L_j · σ'(z^L_j)
+        r.formula = fmt::format("∂C/∂a^{}_{} · {}", L, j, sp);
+        r.numbers = fmt::format("{} × {}", w.operand(grad_a[j - 1]), w.operand(ds[L][j - 1]));
+        r.value = grad_a[j - 1] * ds[L][j - 1];
+      } else {  // (BP2) δ^l_j = (Σ_k w^{l+1}_kj δ^{l+1}_k) · σ'(z^l_j)
+        std::string symbols, numbers;
+        double s = 0.0;
+        for (std::size_t k = 1; k <= N[l]; ++k) {
+          symbols += fmt::format("{}w^{}_{} δ^{}_{}", k == 1 ? "" : " + ", l + 1, index(k, j), l + 1, k);
+          numbers += fmt::format("{}{} × {}", k == 1 ? "" : " + ", w.operand(W(l + 1, k, j)),
+                                 w.operand(delta[l + 1][k - 1]));
+          s += W(l + 1, k, j) * delta[l + 1][k - 1];
+        }
+        r.formula = fmt::format("({}) · {}", symbols, sp);
+        r.numbers = fmt::format("({}) × {}", numbers, w.operand(ds[l][j - 1]));
+        r.value = s * ds[l][j - 1];
+      }
+      r.engine = t.z[l].grad()(j - 1, 0);
+      r.engine_node = fmt::format("grad of z^{}", l);
+      r.step = step_of(t.z[l]);
+      r.layer = l, r.j = j;
+      delta[l][j - 1] = r.value;
+      add(r);
+    }
+    for (std::size_t j = 1; j <= N[l - 1]; ++j) {  // (BP3) ∂C/∂b^l_j = δ^l_j
+      ExplainRow r{ExplainPart::backward, "BP3", fmt::format("∂C/∂b^{}_{}", l, j), fmt::format("δ^{}_{}", l, j),
+                   w.num(delta[l][j - 1]), delta[l][j - 1]};
+      r.engine = net.layer(l).b.grad()(j - 1, 0);
+      r.engine_node = fmt::format("grad of b^{}", l);
+      r.step = step_of(net.layer(l).b);
+      r.layer = l, r.j = j;
+      add(r);
+    }
+    for (std::size_t j = 1; j <= N[l - 1]; ++j)  // (BP4) ∂C/∂w^l_jk = a^{l−1}_k δ^l_j
+      for (std::size_t k = 1; k <= N[l - 2]; ++k) {
+        ExplainRow r{ExplainPart::backward, "BP4", fmt::format("∂C/∂w^{}_{}", l, index(j, k))};
+        r.formula = fmt::format("a^{}_{} δ^{}_{}", l - 1, k, l, j);
+        r.numbers = fmt::format("{} × {}", w.operand(a[l - 1][k - 1]), w.operand(delta[l][j - 1]));
+        r.value = a[l - 1][k - 1] * delta[l][j - 1];
+        if (kappa != 0.0) {  // L2: + κ w^l_jk
+          r.formula += fmt::format(" + κ w^{}_{}", l, index(j, k));
+          r.numbers += fmt::format(" + {} × {}", w.operand(kappa), w.operand(W(l, j, k)));
+          r.value += kappa * W(l, j, k);
+        }
+        r.engine = net.layer(l).W.grad()(j - 1, k - 1);
+        r.engine_node = fmt::format("grad of W^{}", l);
+        r.step = step_of(net.layer(l).W);
+        r.layer = l, r.j = j, r.k = k;
+        add(r);
+      }
+  }
+  return e;
+}
+
+namespace {
+
+// Columns on a terminal: UTF-8 code points (every character used here is one column wide).
+std::size_t width(const std::string& s) {
+  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
+}  // namespace
+
+std::string format_explanation(const Explanation& e, int digits) {
+  const Writer w(digits);
+  const auto equation = [&](const ExplainRow& r) {
+    const bool tagged = r.part == ExplainPart::backward;
+    std::string text = fmt::format("{}{} = {}", tagged ? fmt::format("{:<5}", r.equation.rfind("BP", 0) == 0 ? r.equation : "") : "",
+                                   r.quantity, r.formula);
+    if (r.numbers != r.formula && r.numbers != w.num(r.value)) text += " = " + r.numbers;
+    if (r.formula != w.num(r.value)) text += " = " + w.num(r.value);
+    return text;
+  };
+  std::size_t column = 0;
+  for (const ExplainRow& r : e.rows)
+    if (const std::size_t n = width(equation(r)); n <= 100) column = std::max(column, n);
+
+  std::string text;
+  ExplainPart part = ExplainPart::cost;
+  bool first = true;
+  for (const ExplainRow& r : e.rows) {
+    if (first || r.part != part) {
+      if (!first) text += "\n";
+      text += r.part == ExplainPart::forward ? "forward: z^l_j = Σ_k w^l_jk a^(l−1)_k + b^l_j, a^l_j = σ(z^l_j), a^1 = x\n"
+              : r.part == ExplainPart::cost  ? "cost of this one example:\n"
+                                             : "backward: (BP1) δ^L = ∇_a C ⊙ σ'(z^L)   (BP2) δ^l = ((W^(l+1))ᵀ δ^(l+1)) ⊙ σ'(z^l)\n"
+                                               "          (BP3) ∂C/∂b^l_j = δ^l_j        (BP4) ∂C/∂w^l_jk = a^(l−1)_k δ^l_j\n";
+      part = r.part;
+      first = false;
+    }
+    const std::string eq = equation(r);
+    text += "  " + eq;
+    if (r.engine) {
+      text += std::string(column > width(eq) ? column - width(eq) : 0, ' ');
+      text += fmt::format("   autodiff {:>{}}  diff {:8.1e}", fmt::format("{:.{}g}", *r.engine, digits + 4), digits + 8,
+                          r.value - *r.engine);
+      if (r.step) text += fmt::format("  step {} ({})", *r.step, r.engine_node);
+    }
+    text += "\n";
+  }
+  text += "\nthe engine's backward pass, in the order it processed the nodes (each after all its consumers):\n";
+  return text + format_steps(e.backward);
+}
+
+}  // namespace tg::nn

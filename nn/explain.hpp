@@ -1,0 +1,63 @@
+// BP1–BP4 for one example, neuron by neuron, with the numbers plugged in, in Nielsen's notation
+// (w^l_jk joins neuron k of layer l−1 to neuron j of layer l; a^1 = x):
+//
+//   z^l_j = Σ_k w^l_jk a^{l−1}_k + b^l_j              a^l_j = σ(z^l_j)
+//   (BP1) δ^L_j = ∂C/∂a^L_j · σ'(z^L_j)                (a^L_j − y_j when σ' cancels)
+//   (BP2) δ^l_j = (Σ_k w^{l+1}_kj δ^{l+1}_k) · σ'(z^l_j)
+//   (BP3) ∂C/∂b^l_j = δ^l_j
+//   (BP4) ∂C/∂w^l_jk = a^{l−1}_k δ^l_j
+//
+// Each row holds its formula in symbols, the same formula with the numbers (plain arithmetic
+// that evaluates to the row's value), the value, and beside it what the autodiff engine computed
+// for the same quantity (a forward value, or the gradient z^l, W^l, b^l received) with the step
+// of the engine's backward pass that produced it (autodiff/backward_trace.hpp).
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "autodiff/backward_trace.hpp"
+#include "autodiff/tensor.hpp"
+#include "nn/cost.hpp"
+#include "nn/mlp.hpp"
+
+namespace tg::nn {
+
+enum class ExplainPart { forward, cost, backward };
+
+struct ExplainRow {
+  ExplainPart part = ExplainPart::forward;
+  std::string equation;  // "z^l", "a^l", "σ'", "C", "∇_a C", "BP1", "BP2", "BP3", "BP4"
+  std::string quantity;  // e.g. "δ^2_1"
+  std::string formula;   // e.g. "(w^3_11 δ^3_1) · σ'(z^2_1)"
+  std::string numbers;   // e.g. "(0.4 × (-0.2486)) × 0.2413": numbers, + − × · / ( ), and σ tanh relu exp ln
+  double value = 0.0;    // the formula, computed in double precision
+  std::optional<double> engine;     // the engine's value of the same quantity, when it has one
+  std::string engine_node;          // where the engine's value was read: "z^2", "grad of W^3", ...
+  std::optional<std::size_t> step;  // the engine's backward step that produced it (backward rows)
+  std::size_t layer = 0, j = 0, k = 0;  // Nielsen's layer, neuron j (1-based) and source neuron k (weights)
+};
+
+struct Explanation {
+  std::vector<ExplainRow> rows;          // forward (z, a, σ' per layer), the cost, then layer L..2: BP1|BP2, BP3, BP4
+  std::vector<BackwardStep> backward;    // every node of the engine's backward pass, in its order
+};
+
+struct ExplainOptions {
+  int digits = 4;              // significant digits of the numbers in `numbers` (1..17)
+  std::size_t max_width = 8;   // refuse layers with more neurons (0: no limit)
+};
+
+// The equations for net on one example. x: (N^1, 1), y: (N^L, 1) (tg::shape_error otherwise);
+// a layer wider than max_width, digits outside 1..17, a bad cost: std::invalid_argument.
+// The cost is the example's own (m = 1). net itself is not changed (its gradients neither).
+Explanation explain(const Mlp& net, const Cost& cost, const Tensor& x, const Tensor& y,
+                    const ExplainOptions& options = {});
+
+// The rows as text: one line per row, "quantity = formula = numbers = value", and beside it the
+// engine's value, their difference and the backward step; then the engine's backward order.
+std::string format_explanation(const Explanation& e, int digits = 4);
+
+}  // namespace tg::nn

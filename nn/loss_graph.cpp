@@ -1,0 +1,105 @@
+#include "nn/loss_graph.hpp"
+
+#include <stdexcept>
+#include <unordered_set>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace tg::nn {
+
+namespace {
+
+// A network with the same weights and fresh leaves: backward fills their gradients, not net's.
+Mlp fresh_copy(const Mlp& net) {
+  std::vector<Linear> layers;
+  for (std::size_t l = 2; l <= net.num_layers(); ++l)
+    layers.emplace_back(Tensor(net.layer(l).W.value()), Tensor(net.layer(l).b.value()));
+  return Mlp(std::move(layers), net.hidden(), net.output());
+}
+
+// Every Variable C depends on (through inputs()), each node once.
+std::vector<Variable> ancestors(const Variable& C) {
+  std::vector<Variable> found{C}, todo{C};
+  std::unordered_set<const void*> seen{C.node()};
+  while (!todo.empty()) {
+    const Variable v = todo.back();
+    todo.pop_back();
+    for (const Variable& in : v.inputs())
+      if (seen.insert(in.node()).second) {
+        found.push_back(in);
+        todo.push_back(in);
+      }
+  }
+  return found;
+}
+
+}  // namespace
+
+std::string loss_graph_dot(const Mlp& original, const Cost& cost_spec, const Tensor& X, const Tensor& Y,
+                           const LossGraphOptions& opt) {
+  if (opt.precision < 0)
+    throw std::invalid_argument(fmt::format("loss_graph_dot: precision must be ≥ 0, got {}", opt.precision));
+  Mlp net = fresh_copy(original);
+  const std::size_t L = net.num_layers();
+  Variable x(X);
+  x.set_name("x = a^1");
+  Mlp::Trace t = net.forward_trace(x);  // checks X's shape
+  for (std::size_t l = 2; l <= L; ++l) {
+    net.layer(l).W.set_name(fmt::format("W^{}", l));
+    net.layer(l).b.set_name(fmt::format("b^{}", l));
+    t.a[l].retain_grad().set_name(fmt::format("a^{}", l));
+    // An identity activation returns z^l itself: one node, both names.
+    t.z[l].retain_grad().set_name(t.z[l].same_node(t.a[l]) ? fmt::format("z^{} = a^{}", l, l) : fmt::format("z^{}", l));
+  }
+  Variable C = cost(cost_spec, net, t, Y);  // checks Y's shape
+  C.set_name("C");
+
+  // The targets enter the cost as a constant leaf holding Y: name it y.
+  bool a_L_used = false;
+  for (Variable& v : ancestors(C)) {
+    a_L_used = a_L_used || v.same_node(t.a[L]);
+    if (v.is_leaf() && !v.requires_grad() && !v.same_node(x) && v.shape() == shape_of(Y) && v.value() == Y)
+      v.set_name("y");
+  }
+
+  backward_trace order;
+  C.backward(filled(C.shape(), 1.0), /*retain_graph=*/true);  // kept, so that the picture has its edges
+
+  DotOptions dot;
+  dot.values = dot.grads = opt.values;
+  dot.precision = opt.precision;
+  dot.max_elements = opt.max_elements;
+  dot.annotate = [&](const Variable& v) {
+    DotAnnotation note;
+    std::string what;      // the gradient's name, when the values do not show it
+    std::string equation;  // the BP equation that gives it
+    for (std::size_t l = 2; l <= L; ++l) {
+      if (v.same_node(t.z[l])) {
+        note.grad_label = fmt::format("δ^{} = ∂C/∂z^{}", l, l);
+        equation = l == L ? "(BP1)" : "(BP2)";
+        note.fillcolor = "lightyellow";
+      } else if (v.same_node(t.a[l])) {
+        note.grad_label = fmt::format("∂C/∂a^{}", l);
+        if (l == L && !a_L_used) equation = "(the output; C is computed from z^L)";
+      } else if (v.same_node(net.layer(l).W)) {
+        note.grad_label = fmt::format("∂C/∂W^{} = δ^{} (a^{})ᵀ", l, l, l - 1);
+        equation = "(BP4)";
+      } else if (v.same_node(net.layer(l).b)) {
+        note.grad_label = fmt::format("∂C/∂b^{} = δ^{}", l, l);
+        equation = "(BP3)";
+      }
+    }
+    if (!equation.empty() && equation != "(the output; C is computed from z^L)" && !opt.values)
+      what = note.grad_label + " ";
+    note.note = what + equation;
+    if (const auto step = order.step_of(v); step && opt.backward_order)
+      note.note += fmt::format("{}backward step {}", note.note.empty() ? "" : ", ", *step);
+    return note;
+  };
+  std::vector<Variable> outputs{C};
+  if (!a_L_used) outputs.push_back(t.a[L]);
+  return to_dot(outputs, dot);
+}
+
+}  // namespace tg::nn

@@ -1,0 +1,33 @@
+// The computational graph of a network's cost, as Graphviz DOT, labelled in Nielsen's notation
+// so that a student finds BP1–BP4 in it: the leaves x (= a^1), W^l, b^l and y, the nodes z^l,
+// a^l and C, and on z^l the error δ^l = ∂C/∂z^l (BP1 for l = L, BP2 below), on W^l and b^l
+// the gradients of BP4 and BP3.
+//
+//   C = cost(a^L, y),   z^l = W^l a^{l−1} + b^l,   a^l = σ(z^l),   δ^l = ∂C/∂z^l
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "autodiff/tensor.hpp"
+#include "nn/cost.hpp"
+#include "nn/mlp.hpp"
+
+namespace tg::nn {
+
+struct LossGraphOptions {
+  bool values = false;            // each node's value and gradient (δ^l on z^l, ∂C/∂W^l on W^l, ...)
+  int precision = 4;              // significant digits of the numbers (≥ 0)
+  std::size_t max_elements = 12;  // tensors with more elements are elided
+  bool backward_order = true;     // each node's step in the backward pass ("backward step 3")
+};
+
+// The graph of C for net on the batch (X, Y), after a forward and a backward pass on a copy of
+// the network (net's own gradients are not touched). When the cost is computed from z^L
+// (cross-entropy on sigmoid, log-likelihood on softmax, for stability) a^L is drawn as a second
+// output.   X: (N^1, m), Y: (N^L, m) (tg::shape_error otherwise); a negative precision:
+// std::invalid_argument.
+std::string loss_graph_dot(const Mlp& net, const Cost& cost, const Tensor& X, const Tensor& Y,
+                           const LossGraphOptions& options = {});
+
+}  // namespace tg::nn

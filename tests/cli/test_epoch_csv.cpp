@@ -1,0 +1,81 @@
+// The per-epoch CSV (cli/epoch_csv.cpp): rows written and read back, regression rows without
+// accuracies, diverged losses, and a malformed file named with its line.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "cli/epoch_csv.hpp"
+#include "cli/files.hpp"
+#include "support/temp_dir.hpp"
+
+using tg::cli::EpochRow;
+using tg::cli::EpochTable;
+using tg::cli::parse_epoch_csv;
+
+namespace {
+
+std::string csv(const std::string& rows) { return std::string(tg::cli::epoch_csv_header) + "\n" + rows; }
+
+}  // namespace
+
+TEST_CASE("a row written by epoch_csv_line reads back with the same figures") {
+  const EpochRow r{3, 0.123456789, 0.875, 0.2345678901, 0.8125, 1.5, 12345.6};
+  const std::string line = tg::cli::epoch_csv_line(r, true);
+  CHECK(line == "3,0.123456789,0.875000,0.23456789,0.812500,1.5000,12345.6");
+  const EpochTable t = parse_epoch_csv(csv(line + "\n"), "e.csv");
+  REQUIRE(t.rows.size() == 1);
+  CHECK(t.has_accuracy);
+  CHECK(t.rows[0].epoch == 3);
+  CHECK(t.rows[0].train_loss == 0.123456789);
+  CHECK(t.rows[0].train_accuracy == 0.875);
+  CHECK(t.rows[0].test_loss == 0.23456789);
+  CHECK(t.rows[0].test_accuracy == 0.8125);
+  CHECK(t.rows[0].seconds == 1.5);
+  CHECK(t.rows[0].examples_per_second == 12345.6);
+
+  // Regression: the accuracies are empty, and the table says it has none.
+  const std::string sine = tg::cli::epoch_csv_line(r, false);
+  CHECK(sine == "3,0.123456789,,0.23456789,,1.5000,12345.6");
+  const EpochTable s = parse_epoch_csv(csv(sine + "\n" + sine + "\n"), "sine.csv");
+  CHECK(s.rows.size() == 2);
+  CHECK_FALSE(s.has_accuracy);
+}
+
+TEST_CASE("a diverged run's nan and inf losses are read as such, and CRLF line ends are accepted") {
+  const EpochTable t = parse_epoch_csv(csv("1,0.5,0.9,0.6,0.8,0.1,10.0\r\n2,nan,0.1,inf,0.1,0.1,10.0\r\n"), "d.csv");
+  REQUIRE(t.rows.size() == 2);
+  CHECK(std::isnan(t.rows[1].train_loss));
+  CHECK(std::isinf(t.rows[1].test_loss));
+  CHECK(parse_epoch_csv(csv(""), "header-only.csv").rows.empty());
+}
+
+TEST_CASE("a malformed CSV is an error naming the file and the line") {
+  const auto fails = [](const std::string& text, const std::string& message) {
+    INFO(text);
+    CHECK_THROWS_WITH_AS(parse_epoch_csv(text, "runs/e.csv"), message.c_str(), std::runtime_error);
+  };
+  fails("", "runs/e.csv: empty, expected the header 'epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,"
+            "examples_per_second'");
+  fails("epoch,loss\n1,2\n", "runs/e.csv:1: expected the header 'epoch,train_loss,train_accuracy,test_loss,"
+                             "test_accuracy,seconds,examples_per_second', got 'epoch,loss'");
+  fails(csv("1,0.5,0.9,0.6,0.8,0.1,10.0\n2,0.4,0.9\n"), "runs/e.csv:3: expected 7 fields, got 3");
+  fails(csv("1,0.5x,0.9,0.6,0.8,0.1,10.0\n"), "runs/e.csv:2: train_loss: expected a number, got '0.5x'");
+  fails(csv("1,0.5,0.9,,0.8,0.1,10.0\n"), "runs/e.csv:2: test_loss: expected a number, got ''");
+  fails(csv("0,0.5,0.9,0.6,0.8,0.1,10.0\n"), "runs/e.csv:2: epoch: expected a whole number ≥ 1, got '0'");
+  fails(csv("1.5,0.5,0.9,0.6,0.8,0.1,10.0\n"), "runs/e.csv:2: epoch: expected a whole number ≥ 1, got '1.5'");
+  fails(csv("1,0.5,,0.6,0.8,0.1,10.0\n"), "runs/e.csv:2: train_accuracy and test_accuracy: one is empty, the other not");
+  fails(csv("1,0.5,0.9,0.6,0.8,0.1,10.0\n2,0.5,,0.6,,0.1,10.0\n"), "runs/e.csv: some rows have accuracies, others not");
+}
+
+TEST_CASE("read_epoch_csv reads a file, and names one it cannot read") {
+  tg::test::TempDir dir("epoch-csv");
+  tg::cli::write_file_atomically(dir / "e.csv", csv("1,0.5,0.9,0.6,0.8,0.1,10.0\n2,0.4,0.95,0.5,0.9,0.1,10.0\n"));
+  CHECK(tg::cli::read_epoch_csv(dir / "e.csv").rows.size() == 2);
+  CHECK_THROWS_WITH_AS(tg::cli::read_epoch_csv(dir / "missing.csv"),
+                       doctest::Contains(fmt::format("cannot read '{}'", dir / "missing.csv").c_str()), std::runtime_error);
+  CHECK_THROWS_WITH_AS(tg::cli::read_epoch_csv(dir.path), doctest::Contains("it is a directory"), std::runtime_error);
+}

@@ -1,0 +1,79 @@
+// `tapegrad graph` (cli/graph_command.cpp): the cost's graph as DOT, SVG or PNG.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "support/run_tapegrad.hpp"
+#include "support/temp_dir.hpp"
+
+using tg::test::contains;
+using tg::test::run_tapegrad;
+using tg::test::TempDir;
+
+namespace {
+std::string read(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+}  // namespace
+
+TEST_CASE("graph prints DOT of a small network's cost, labelled z^l, a^l, δ^l, on stdout") {
+  const auto r = run_tapegrad({"graph"});
+  CHECK(r.code == 0);
+  CHECK(r.err.empty());
+  CHECK(r.out.rfind("digraph tapegrad {", 0) == 0);
+  for (const char* label : {"x = a^1", "W^2", "b^2", "z^2 = add", "a^2 = sigmoid", "δ^2 = ∂C/∂z^2 (BP2)", "W^3",
+                            "z^3 = add", "δ^3 = ∂C/∂z^3 (BP1)", "a^3 = sigmoid", "label=\"y\\n(1,1)\"", "C = "})
+    CHECK_MESSAGE(contains(r.out, label), label);
+  CHECK(!contains(r.out, "value"));
+}
+
+TEST_CASE("graph --values --batch shows values and gradients of a batch") {
+  const auto r = run_tapegrad({"graph", "--data", "moons", "--sizes", "2,3,2", "--batch", "3", "--values"});
+  CHECK(r.code == 0);
+  CHECK(contains(r.out, "label=\"x = a^1\\n(2,3)\\nvalue [["));
+  CHECK(contains(r.out, "δ^3 = ∂C/∂z^3 [["));
+  CHECK(contains(r.out, "δ^2 = ∂C/∂z^2 [["));
+}
+
+TEST_CASE("graph -o writes DOT, SVG or PNG by the extension, atomically") {
+  TempDir dir("graph");
+  const auto dot = run_tapegrad({"graph", "-o", dir / "g.dot"});
+  CHECK(dot.code == 0);
+  CHECK(read(dir / "g.dot") == run_tapegrad({"graph"}).out);
+  const auto svg = run_tapegrad({"graph", "--values", "--out", dir / "g.svg"});
+  REQUIRE(svg.code == 0);
+  CHECK(contains(svg.out, "written to"));
+  const std::string s = read(dir / "g.svg");
+  CHECK((s.rfind("<?xml", 0) == 0 || s.rfind("<svg", 0) == 0));
+  CHECK(contains(s, "δ^3 = ∂C/∂z^3"));
+  REQUIRE(run_tapegrad({"graph", "-o", dir / "g.png"}).code == 0);
+  CHECK(read(dir / "g.png").substr(0, 8) == std::string("\x89PNG\r\n\x1a\n", 8));
+  CHECK(!std::filesystem::exists(dir / "g.png.tmp"));
+}
+
+TEST_CASE("graph of a checkpoint") {
+  TempDir dir("graph");
+  REQUIRE(run_tapegrad({"train", "--data", "sine", "--sizes", "1,3,1", "--epochs", "1", "--save", dir / "c"}).code == 0);
+  const auto r = run_tapegrad({"graph", "--checkpoint", dir / "c"});
+  CHECK(r.code == 0);
+  CHECK(contains(r.out, "a^2 = tanh"));
+  CHECK(contains(r.out, "label=\"z^3 = a^3 = add"));  // an identity output: z^3 and a^3 are one node
+}
+
+TEST_CASE("graph: an unwritable output, an unknown extension, a network that does not fit") {
+  const auto unwritable = run_tapegrad({"graph", "-o", "/nonexistent/tapegrad/g.svg"});
+  CHECK(unwritable.code == 1);
+  CHECK(tg::test::count_lines(unwritable.err) == 1);
+  CHECK(contains(unwritable.err, "tapegrad graph: cannot create '/nonexistent/tapegrad/g.svg.tmp'"));
+  const auto extension = run_tapegrad({"graph", "-o", "g.pdf"});
+  CHECK(extension.code == 2);
+  CHECK(contains(extension.err, "--out: expected a file name ending in .dot, .gv, .svg or .png, got 'g.pdf'"));
+  const auto misfit = run_tapegrad({"graph", "--sizes", "3,2,1"});
+  CHECK(misfit.code == 1);
+  CHECK(contains(misfit.err, "tapegrad graph: --sizes [3,2,1] does not fit data set 'xor'"));
+}
