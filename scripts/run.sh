@@ -4,8 +4,9 @@
 # With arguments, runs `tapegrad ARGS...` (e.g. scripts/run.sh train --data moons).
 # Without, the main job: train [784,100,10] (σ hidden, softmax + log-likelihood, plain SGD) for
 # 5 epochs on Fashion-MNIST (on the synthetic two moons when Debian's dataset-fashion-mnist is
-# not installed), then evaluate the checkpoint on the test set and verify its gradients:
-# BP1–BP4 by hand against autodiff. Results go to build/main-job/.
+# not installed), then evaluate the checkpoint on the test set, verify its gradients (BP1–BP4 by
+# hand against autodiff) and write the report (curves, graph, gradient check, test images) as
+# one HTML page. Results go to build/main-job/ (open build/main-job/report.html in a browser).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -19,3 +20,4 @@ mkdir -p "$out"
 "$tapegrad" train --csv "$out/epochs.csv" --save "$out/checkpoint"
 "$tapegrad" eval --checkpoint "$out/checkpoint"
 "$tapegrad" verify --checkpoint "$out/checkpoint" --dump "$out/verify"
+"$tapegrad" report --checkpoint "$out/checkpoint" --csv "$out/epochs.csv" -o "$out/report.html"
