@@ -15,12 +15,19 @@
 
 namespace tg {
 
+// A tensor of x's shape, to be overwritten. A small one is a copy of x (copying a shape is
+// cheaper than building one, which is what a scalar op's time goes to); a large one is only
+// allocated, as a copy would be one more pass over the data.
+inline Tensor uninitialized_like(const Tensor& x) {
+  if (x.size() <= 64) return x;
+  return Tensor::from_shape(x.shape());
+}
+
 // y_i = f(x_i)
-// (Results start as copies of an operand: copying a shape is cheaper than building one.)
 template <class F>
 Tensor map(const Tensor& x, F f) {
-  Tensor y = x;
-  std::transform(y.data(), y.data() + y.size(), y.data(), f);
+  Tensor y = uninitialized_like(x);
+  std::transform(x.data(), x.data() + x.size(), y.data(), f);
   return y;
 }
 
@@ -33,12 +40,13 @@ Tensor map(const Tensor& x, F f) {
 template <class F>
 Tensor map_simd(const Tensor& x, F f) {
   using batch = xsimd::batch<double>;
-  Tensor y = x;
-  double* p = y.data();
+  Tensor y = uninitialized_like(x);
+  const double* in = x.data();
+  double* out = y.data();
   const std::size_t n = y.size();
   std::size_t i = 0;
-  for (; i + batch::size <= n; i += batch::size) f(batch::load_unaligned(p + i)).store_unaligned(p + i);
-  for (; i < n; ++i) p[i] = f(p[i]);  // the tail, and one-element tensors, one by one
+  for (; i + batch::size <= n; i += batch::size) f(batch::load_unaligned(in + i)).store_unaligned(out + i);
+  for (; i < n; ++i) out[i] = f(in[i]);  // the tail, and one-element tensors, one by one
   return y;
 }
 
@@ -46,11 +54,14 @@ Tensor map_simd(const Tensor& x, F f) {
 template <class F>
 Tensor zip(const char* op, const Tensor& a, const Tensor& b, F f) {
   if (same_shape(a, b)) {
-    Tensor y = a;
-    std::transform(y.data(), y.data() + y.size(), b.data(), y.data(), f);
+    Tensor y = uninitialized_like(a);
+    std::transform(a.data(), a.data() + a.size(), b.data(), y.data(), f);
     return y;
   }
+  // Only the operand that broadcasting stretches is materialised (z = W a + b: b, not W a).
   const Shape shape = broadcast_shapes(op, shape_of(a), shape_of(b));
+  if (shape_of(a) == shape) return zip(op, a, broadcast_to(b, shape), f);
+  if (shape_of(b) == shape) return zip(op, broadcast_to(a, shape), b, f);
   return zip(op, broadcast_to(a, shape), broadcast_to(b, shape), f);
 }
 

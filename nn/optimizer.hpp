@@ -70,9 +70,10 @@ class Optimizer {
  protected:
   // `who` names the optimizer in error messages.
   Optimizer(std::vector<Variable> params, double eta, const char* who);
-  // Δθ_i, the change of parameter i, from its gradient g (θ_i's shape). steps() already
-  // counts this step (t = 1 on the first).
-  virtual Tensor delta(std::size_t i, const Tensor& g) = 0;
+  // The rule for parameter i: θ ← θ + Δθ, with Δθ from its gradient g (θ's shape), written
+  // per weight with apply_change (optimizer.cpp). Returns max_k |Δθ_k|; sets `nan` when some
+  // Δθ_k is NaN. steps() already counts this step (t = 1 on the first).
+  virtual double update(std::size_t i, const Tensor& g, Tensor& theta, bool& nan) = 0;
   // Zeros shaped like each parameter (for velocities and moments).
   std::vector<Tensor> zeros_like_parameters() const;
   // Takes the slots of a checked state (see restore).
@@ -92,7 +93,7 @@ class Sgd : public Optimizer {
   std::string name() const override { return "sgd"; }
 
  protected:
-  Tensor delta(std::size_t i, const Tensor& g) override;
+  double update(std::size_t i, const Tensor& g, Tensor& theta, bool& nan) override;
 };
 
 // Gradient descent with momentum (Nielsen ch. 3): the velocity v remembers past steps,
@@ -108,7 +109,7 @@ class Momentum : public Optimizer {
   State state() const override { return {{"velocity", v_}}; }
 
  protected:
-  Tensor delta(std::size_t i, const Tensor& g) override;
+  double update(std::size_t i, const Tensor& g, Tensor& theta, bool& nan) override;
   void restore_slots(const State& s) override { v_ = s.at("velocity"); }
 
  private:
@@ -136,7 +137,7 @@ class Adam : public Optimizer {
   State state() const override { return {{"m", m_}, {"v", v_}}; }
 
  protected:
-  Tensor delta(std::size_t i, const Tensor& g) override;
+  double update(std::size_t i, const Tensor& g, Tensor& theta, bool& nan) override;
   void restore_slots(const State& s) override {
     m_ = s.at("m");
     v_ = s.at("v");

@@ -185,11 +185,11 @@ std::vector<Tensor> parameter_gradients(const BackpropResult& r) {
   return g;
 }
 
-std::vector<Tensor> gradients(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& c,
+std::vector<Tensor> gradients(const Mlp& net, Tensor X, const Tensor& Y, const Cost& c,
                               GradientSource source) {
   // X: (N^1, m), Y: (N^L, m)
   if (source == GradientSource::backprop) return parameter_gradients(backprop(net, X, Y, c));
-  const Variable C = cost(c, net, net.forward_trace(Variable(X)), Y);  // recorded
+  const Variable C = cost(c, net, net.forward_trace(Variable(std::move(X))), Y);  // recorded
   std::vector<Tensor> g;
   for (Variable& gi : grad({C}, net.parameters())) g.push_back(take_value(std::move(gi)));  // ∂C/∂θ, no .grad touched
   return g;

@@ -113,8 +113,9 @@ TrainResult train(Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost, 
                   const StepCallback& on_step = {});
 
 // ∂C/∂θ for every parameter, in net.parameters() order (∂C/∂W^2, ∂C/∂b^2, ..., ∂C/∂b^L).
-// X: (N^1, m), Y: (N^L, m) (tg::shape_error otherwise)
-std::vector<Tensor> gradients(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost,
+// X: (N^1, m), Y: (N^L, m) (tg::shape_error otherwise). X is taken by value: a batch gathered
+// for this step is moved into the graph's input leaf instead of copied.
+std::vector<Tensor> gradients(const Mlp& net, Tensor X, const Tensor& Y, const Cost& cost,
                               GradientSource source = GradientSource::autodiff);
 // BP3/BP4's results in net.parameters() order: dW[2], db[2], ..., dW[L], db[L].
 std::vector<Tensor> parameter_gradients(const BackpropResult& r);

@@ -52,6 +52,26 @@ TEST_CASE("zero_grad sets the gradient to zeros of the value's shape") {
   CHECK(x.grad() == tg::filled({3}, 0.0));
 }
 
+TEST_CASE("take_value moves the value out of a node nobody else holds, and copies it otherwise") {
+  Variable x(Tensor{{1.0, 2.0, 3.0}}, true);
+  Variable g = tg::grad({tg::sum(x * x)}, {x})[0];  // 2x, held by g alone
+  const double* storage = g.value().data();
+  const Tensor moved = tg::take_value(std::move(g));
+  CHECK(moved == Tensor{{2.0, 4.0, 6.0}});
+  CHECK(moved.data() == storage);  // the very buffer: no copy
+  CHECK_FALSE(g.defined());        // NOLINT(bugprone-use-after-move): emptied, as documented
+
+  Variable shared(Tensor{{5.0, 6.0}});
+  Variable other = shared;  // a second handle on the same node
+  const Tensor copied = tg::take_value(std::move(shared));
+  CHECK(copied == Tensor{{5.0, 6.0}});
+  CHECK(other.value() == Tensor{{5.0, 6.0}});  // the other holder still sees its value
+  CHECK(copied.data() != other.value().data());
+
+  CHECK_THROWS_WITH_AS(tg::take_value(Variable()), doctest::Contains("take_value: the Variable is empty"),
+                       tg::graph_error);
+}
+
 TEST_CASE("detach gives a leaf with the same value and no history") {
   Variable x(Tensor{1.0, 2.0}, true);
   Variable y = x * 3.0;
