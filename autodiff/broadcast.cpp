@@ -102,6 +102,18 @@ Tensor sum_to(const Tensor& x, const Shape& shape) {
   Tensor out = filled(shape, 0.0);
   double* o = out.data();
   const double* in = x.data();
+  if (from.size() == 2 && shape.size() == 2 && shape[0] == from[0] && shape[1] == 1) {
+    // (n, m) -> (n, 1), a bias's gradient Σ_columns δ: each row is contiguous, so its sum is
+    // one vectorised reduction, not m additions one after another into one place.
+    const std::size_t m = from[1];
+    for (std::size_t i = 0; i < from[0]; ++i) {
+      double row = 0.0;
+#pragma omp simd reduction(+ : row)
+      for (std::size_t j = 0; j < m; ++j) row += in[i * m + j];
+      o[i] = row;
+    }
+    return out;
+  }
   for_each_broadcast(from, shape, [&](std::size_t bi, std::size_t si) { o[si] += in[bi]; });
   return out;
 }

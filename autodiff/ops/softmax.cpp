@@ -32,7 +32,7 @@ Shifted shift(const char* op, const Tensor& x, std::size_t axis) {
   if (shape[axis] == 0)
     throw shape_error(fmt::format("{}: axis {} of {} is empty: there is nothing to normalise", op, axis, shape_str(shape)));
   Tensor d = zip(op, x, max_keepdims(x, axis), std::minus<>());
-  Tensor e = map(d, [](double v) { return std::exp(v); });
+  Tensor e = map_simd(d, [](auto v) { using std::exp; return exp(v); });
   Tensor s = sum_to(e, keepdims_shape(shape_of(x), axis));
   return {std::move(d), std::move(e), std::move(s)};
 }
@@ -57,7 +57,7 @@ Variable softmax(const Variable& x, int axis) {
 Variable log_softmax(const Variable& x, int axis) {
   const std::size_t a = normalize_axis("log_softmax", axis, x.shape());
   Shifted s = shift("log_softmax", x.value(), a);
-  Tensor y = zip("log_softmax", s.x_minus_max, map(s.sum_exp, [](double v) { return std::log(v); }), std::minus<>());
+  Tensor y = zip("log_softmax", s.x_minus_max, map_simd(s.sum_exp, [](auto v) { using std::log; return log(v); }), std::minus<>());
   return define_op("log_softmax", std::move(y), {
       {x, [a](const Backward& g) { return g.gy - exp(g.y) * sum(g.gy, static_cast<int>(a), true); }}});
 }
