@@ -122,6 +122,11 @@ TEST_CASE("broadcast: sum_to sums the repeated axes away") {
   check_tensor(tg::sum_to(y, {1, 2, 1}), {1, 2, 1}, {30, 48});
   check_tensor(tg::sum_to(y, {2, 2, 1}), {2, 2, 1}, {6, 15, 24, 33});
   check_tensor(tg::sum_to(y, {}), {}, {78});
+
+  // Long rows to one column (a bias's gradient, summed with vector lanes): row i of iota is
+  // 1000i + 1 .. 1000i + 1000, whose sum is 1000·1000i + 500500, exact in doubles.
+  const Tensor rows = iota({3, 1000});
+  check_tensor(tg::sum_to(rows, {3, 1}), {3, 1}, {500500, 1500500, 2500500});
 }
 
 TEST_CASE("broadcast: sum_to is the adjoint of broadcast_to: <bx, y> = <x, sum_to(y)>") {
