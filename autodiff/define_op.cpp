@@ -29,7 +29,7 @@ bool should_record(const std::string& name, const Edges& edges) {
 std::shared_ptr<detail::Node> make_node(std::string&& name, Tensor&& value) {
   if (is_anomaly_enabled()) check_finite(value, name, "its forward value");
   auto node = detail::new_node(std::move(value));
-  node->op = std::move(name);
+  node->op = detail::OpName(name);
   return node;
 }
 
@@ -47,8 +47,14 @@ Variable define_op(std::string name, Tensor value, std::vector<Edge> edges) {
 }
 
 Variable define_op(std::string name, Tensor value, std::initializer_list<Edge> edges) {
-  if (should_record(name, edges)) return define_op(std::move(name), std::move(value), std::vector<Edge>(edges));
-  return Variable(make_node(std::move(name), std::move(value)));  // a constant: no edges kept
+  const bool record = should_record(name, edges);
+  auto node = make_node(std::move(name), std::move(value));
+  if (record) {  // as above, copying the edges straight into the node
+    node->requires_grad = true;
+    node->is_leaf = false;
+    node->edges = edges;
+  }
+  return Variable(std::move(node));  // without record, a constant: no edges kept
 }
 
 }  // namespace tg

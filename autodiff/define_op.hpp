@@ -22,6 +22,7 @@
 
 #include <functional>
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -35,7 +36,7 @@ struct Edge;
 struct Backward {
   const Variable& gy;              // ∂C/∂y: the gradient arriving at the op's output (y's shape)
   const Variable& y;               // the op's output, for derivatives written with it (exp, tanh)
-  const std::vector<Edge>& edges;  // the op's inputs, in order
+  std::span<const Edge> edges;     // the op's inputs, in order
 
   // Input i of the op.
   const Variable& x(std::size_t i) const;

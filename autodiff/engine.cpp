@@ -7,7 +7,8 @@
 // 2. Play the tape backwards: each node's gradient ∂C/∂y goes through the derivative of each
 //    input, and the results are ADDED to the inputs' gradients: a value used twice receives
 //    both contributions (the multivariable chain rule sums over all paths).
-// 3. Release: unless retain_graph, each node drops its inputs and derivatives once used.
+// 3. Release: unless retain_graph, each node drops its inputs and derivatives once used. The
+//    order drops its hold on each node once used too, so a node nobody else holds is freed then.
 #include "autodiff/engine.hpp"
 
 #include <algorithm>
@@ -115,7 +116,7 @@ struct PassOptions {
 };
 
 // Steps 2 and 3 for roots with their seeds; `order` from topological_order.
-void run_pass(const std::vector<Variable>& order, const std::vector<Variable>& roots,
+void run_pass(std::vector<Variable>& order, const std::vector<Variable>& roots,
               const std::vector<Variable>& seeds, std::uint64_t pass, const PassOptions& opt) {
   for (std::size_t k = 0; k < roots.size(); ++k) {
     Node* r = roots[k].node();
@@ -133,7 +134,7 @@ void run_pass(const std::vector<Variable>& order, const std::vector<Variable>& r
       // Each contribution was checked as it was made; their sum can still overflow (1e308 + 1e308)
       // or cancel to NaN (∞ − ∞).
       if (is_anomaly_enabled())
-        check_finite(gy.value(), n->label.empty() ? n->op : n->label,
+        check_finite(gy.value(), n->label.empty() ? n->op.str() : n->label.str(),
                      "the sum of the gradients reaching its output (backward)");
       if (n->target_pass == pass) n->pending = gy;  // complete now: grad() reads it at the end
       if (opt.accumulate_into_grad && (n->is_leaf || n->retains_grad)) {
@@ -155,6 +156,9 @@ void run_pass(const std::vector<Variable>& order, const std::vector<Variable>& r
       n->edges.clear();
       n->released = true;
     }
+    // Freed now while still in cache, rather than in one more walk over the graph at the end.
+    // (A node whose gradient grad() returns keeps it in pending: the cleaner must see it.)
+    if (n->target_pass != pass) *it = Variable();
   }
 }
 
@@ -163,7 +167,7 @@ struct ScratchCleaner {
   const std::vector<Variable>& order;
   ~ScratchCleaner() {
     for (const Variable& v : order) {
-      v.node()->pending = Variable();
+      if (v.defined()) v.node()->pending = Variable();
     }
   }
 };
@@ -192,7 +196,7 @@ void Variable::backward(const Tensor& seed, bool retain_graph) const {
                                   shape_str(seed), describe(*node_), shape_str(node_->value)));
   const std::uint64_t pass = next_pass++;
   const std::vector<Variable> roots{*this};
-  const auto order = topological_order(roots, pass, [](const Node& m) { return m.is_leaf || m.retains_grad; });
+  auto order = topological_order(roots, pass, [](const Node& m) { return m.is_leaf || m.retains_grad; });
   ScratchCleaner cleaner{order};
   no_grad guard;  // the derivatives compute plain values
   run_pass(order, roots, {Variable(seed)}, pass, {true, false, retain_graph});
@@ -239,7 +243,7 @@ std::vector<Variable> grad(const std::vector<Variable>& outputs, const std::vect
           describe(*inputs[i].node())));
     inputs[i].node()->target_pass = pass;
   }
-  const auto order = topological_order(outputs, pass, [pass](const Node& m) { return m.target_pass == pass; });
+  auto order = topological_order(outputs, pass, [pass](const Node& m) { return m.target_pass == pass; });
   ScratchCleaner cleaner{order};
   std::vector<Variable> result;
   {

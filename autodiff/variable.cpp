@@ -2,6 +2,10 @@
 
 #include <atomic>
 #include <cmath>
+#include <cstdint>
+#include <mutex>
+#include <new>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -24,7 +28,70 @@ void detach_edges(Node& n, std::vector<std::shared_ptr<Node>>& doomed) {
   }
   n.edges.clear();
 }
+
+// Op names, interned. Never destroyed: a node may be named during static destruction.
+const std::string* intern(std::string_view name) {
+  // The names this thread used last: a handful of ops make almost every node. Plain pointers,
+  // trivially destructible, so usable however late in the thread's life.
+  constexpr std::size_t recent_size = 16;
+  thread_local const std::string* recent[recent_size] = {};
+  thread_local std::size_t next = 0;
+  for (const std::string* s : recent)
+    if (s && *s == name) return s;
+  static std::mutex& m = *new std::mutex;
+  static auto& names = *new std::unordered_set<std::string>;
+  const std::string* s;
+  {
+    std::lock_guard lock(m);
+    s = &*names.emplace(name).first;
+  }
+  recent[next++ % recent_size] = s;
+  return s;
+}
 }  // namespace
+
+OpName::OpName() {
+  static const std::string* const leaf = intern("leaf");
+  name_ = leaf;
+}
+OpName::OpName(std::string_view name) : name_(intern(name)) {}
+
+const std::string& Label::str() const {
+  static const std::string& none = *new std::string;
+  return text_ ? *text_ : none;
+}
+
+Label& Label::operator=(std::string text) {
+  if (text.empty()) text_.reset();
+  else text_ = std::make_unique<std::string>(std::move(text));
+  return *this;
+}
+
+template <class It>
+void EdgeList::assign(It first, std::size_t n) {
+  clear();
+  Edge* to = local_;
+  if (n > local_capacity) to = heap_ = static_cast<Edge*>(::operator new(n * sizeof(Edge)));
+  for (std::size_t i = 0; i < n; ++i, ++first) new (to + i) Edge(*first);
+  size_ = n;
+}
+
+EdgeList& EdgeList::operator=(std::vector<Edge>&& edges) {
+  assign(std::make_move_iterator(edges.begin()), edges.size());
+  return *this;
+}
+
+EdgeList& EdgeList::operator=(std::initializer_list<Edge> edges) {
+  assign(edges.begin(), edges.size());
+  return *this;
+}
+
+void EdgeList::clear() {
+  Edge* d = data();
+  for (std::size_t i = 0; i < size_; ++i) d[i].~Edge();
+  if (size_ > local_capacity) ::operator delete(heap_);
+  size_ = 0;
+}
 
 Node::Node(Tensor&& v) : value(std::move(v)) { node_count.fetch_add(1, std::memory_order_relaxed); }
 
@@ -44,58 +111,180 @@ Node::~Node() {
   node_count.fetch_sub(1, std::memory_order_relaxed);
 }
 
+std::atomic<std::size_t> node_slab_bytes{0};
+
 namespace {
 
-// Node blocks are recycled through a small per-thread free list. A backward pass frees its
-// nodes in a burst, far more than malloc's own per-thread cache keeps, and the slow path of
-// free() then cost more than the arithmetic of a scalar op. The list is bounded, so a big
-// graph's memory goes back to malloc when it dies.
+// Node blocks come from an arena: slabs of slab_bytes, each cut into blocks of one size (a
+// node with its shared_ptr count). A graph's nodes are made and freed in bursts (the forward
+// pass, then backward freeing them); from malloc, each free merged the block with its freed
+// neighbours, which cost more than the arithmetic of a scalar op. Here a free is a push.
 //
-// Threads: each list is touched by its own thread only, so there is no lock. A block joins the
-// list of the thread that frees it, whichever thread made it (blocks are plain operator new
-// memory). A thread's list is destroyed at the thread's end (the main thread's before static
-// objects), yet a node can still die in that thread afterwards: one held by a thread_local
-// Variable constructed before the list, or by a static Variable at exit. Its block used to go
-// onto the destroyed list, a write into freed memory (tests/autodiff/test_threads.cpp, caught by
-// the ASan and TSan passes of scripts/test.sh); now it goes straight back to operator delete.
+// Memory policy, as a PyTorch user would expect: a dead graph's memory is not kept for nodes.
+// A slab goes back to malloc as soon as all its blocks are free, so once a graph of a million
+// nodes is gone its memory serves tensors again. Each thread keeps at most 2 × batch free
+// blocks for its next graph (each keeps its slab from going back, so a few slabs may stay).
+// tg::node_arena_bytes() (memory.hpp) says what the slabs hold.
+//
+// Threads: each thread has a cache of free blocks that only it touches (no lock). The cache
+// refills from, and overflows into, the central pool in batches, under the pool's mutex. Any
+// block fits any node, so a block freed in another thread than it was made in joins that
+// thread's cache. A thread's cache returns to the pool at the thread's end; a node dying in
+// the thread after that (held by a thread_local Variable made before the cache, or by a static
+// Variable at exit) goes to the pool directly (tests/autodiff/test_threads.cpp).
+template <std::size_t BlockBytes>
+class NodeArena {
+ public:
+  static constexpr std::size_t slab_bytes = std::size_t{64} << 10;
+  static constexpr std::size_t batch = 128;  // blocks moved between a cache and the pool at once
+
+  static void* allocate() {
+    Cache* c = cache();
+    if (!c) return pool().take();
+    if (!c->head) pool().refill(*c);
+    return c->pop();
+  }
+  static void deallocate(void* p) {
+    Cache* c = cache();
+    if (!c) return pool().give(p);
+    c->push(p);
+    if (c->count >= 2 * batch) pool().drain(*c, batch);
+  }
+
+ private:
+  struct FreeBlock {
+    FreeBlock* next;
+  };
+  // The header at the start of a slab; slabs are aligned to slab_bytes, so a block's address
+  // gives its slab.
+  struct alignas(std::max_align_t) Slab {
+    Slab* prev = nullptr;
+    Slab* next = nullptr;       // in the pool's list of slabs with blocks to give
+    FreeBlock* free = nullptr;  // blocks given back to the pool
+    std::size_t carved = 0;     // blocks handed out at least once; the rest are untouched
+    std::size_t out = 0;        // blocks in caches or holding nodes
+    char* block(std::size_t i) { return reinterpret_cast<char*>(this) + sizeof(Slab) + i * BlockBytes; }
+  };
+  static constexpr std::size_t capacity = (slab_bytes - sizeof(Slab)) / BlockBytes;
+
+  struct Cache {
+    FreeBlock* head = nullptr;
+    std::size_t count = 0;
+    bool& gone;
+    explicit Cache(bool& g) : gone(g) {}
+    ~Cache() {
+      pool().drain(*this, count);
+      gone = true;
+    }
+    void push(void* p) {
+      head = new (p) FreeBlock{head};
+      ++count;
+    }
+    void* pop() {
+      FreeBlock* b = head;
+      head = b->next;
+      --count;
+      return b;
+    }
+  };
+  // This thread's cache, or nullptr once it has been destroyed.
+  static Cache* cache() {
+    thread_local bool gone = false;  // trivially destructible: readable until the thread ends
+    if (gone) return nullptr;
+    thread_local Cache c(gone);
+    return &c;
+  }
+
+  class Pool {
+   public:
+    void refill(Cache& c) {
+      std::lock_guard lock(m_);
+      for (std::size_t i = 0; i < batch; ++i) c.push(take_locked());
+    }
+    void drain(Cache& c, std::size_t n) {
+      std::lock_guard lock(m_);
+      for (std::size_t i = 0; i < n && c.head; ++i) give_locked(c.pop());
+    }
+    void* take() {
+      std::lock_guard lock(m_);
+      return take_locked();
+    }
+    void give(void* p) {
+      std::lock_guard lock(m_);
+      give_locked(p);
+    }
+
+   private:
+    static bool is_full(const Slab& s) { return !s.free && s.carved == capacity; }
+    void* take_locked() {
+      if (!open_) {
+        link(new (::operator new(slab_bytes, std::align_val_t(slab_bytes))) Slab{});
+        node_slab_bytes.fetch_add(slab_bytes, std::memory_order_relaxed);
+      }
+      Slab* s = open_;
+      void* p;
+      if (s->free) {
+        p = s->free;
+        s->free = s->free->next;
+      } else {
+        p = s->block(s->carved++);
+      }
+      ++s->out;
+      if (is_full(*s)) unlink(s);  // nothing left to give
+      return p;
+    }
+    void give_locked(void* p) {
+      auto* s = reinterpret_cast<Slab*>(reinterpret_cast<std::uintptr_t>(p) & ~(slab_bytes - 1));
+      const bool was_full = is_full(*s);
+      s->free = new (p) FreeBlock{s->free};
+      if (--s->out == 0) {  // every block is back: the slab returns to malloc
+        if (!was_full) unlink(s);
+        s->~Slab();
+        ::operator delete(s, std::align_val_t(slab_bytes));
+        node_slab_bytes.fetch_sub(slab_bytes, std::memory_order_relaxed);
+      } else if (was_full) {
+        link(s);
+      }
+    }
+    void link(Slab* s) {
+      s->prev = nullptr;
+      s->next = open_;
+      if (open_) open_->prev = s;
+      open_ = s;
+    }
+    void unlink(Slab* s) {
+      if (s->prev) s->prev->next = s->next;
+      else open_ = s->next;
+      if (s->next) s->next->prev = s->prev;
+      s->prev = s->next = nullptr;
+    }
+    std::mutex m_;
+    Slab* open_ = nullptr;  // the slabs with blocks to give
+  };
+  // Never destroyed: nodes may die during static destruction, after a static pool would have.
+  static Pool& pool() {
+    static Pool& p = *new Pool;
+    return p;
+  }
+};
+
+// The allocator allocate_shared uses: one block holds the node and its shared_ptr count.
 template <class T>
 struct NodePool {
   using value_type = T;
+  static_assert(alignof(T) <= alignof(std::max_align_t));
+  using arena = NodeArena<(sizeof(T) + alignof(T) - 1) / alignof(T) * alignof(T)>;
   NodePool() = default;
   template <class U>
   NodePool(const NodePool<U>&) {}
 
-  struct FreeList {
-    std::vector<void*> blocks;
-    bool& gone;
-    explicit FreeList(bool& g) : gone(g) {}
-    ~FreeList() {
-      for (void* b : blocks) ::operator delete(b);
-      gone = true;
-    }
-  };
-  // This thread's list, or nullptr once it has been destroyed.
-  static std::vector<void*>* free_list() {
-    thread_local bool gone = false;  // trivially destructible: readable until the thread ends
-    if (gone) return nullptr;
-    thread_local FreeList list(gone);
-    return &list.blocks;
-  }
-  static constexpr std::size_t max_kept = 4096;
-
   T* allocate(std::size_t n) {
-    std::vector<void*>* list = free_list();
-    if (n == 1 && list && !list->empty()) {
-      void* b = list->back();
-      list->pop_back();
-      return static_cast<T*>(b);
-    }
-    return static_cast<T*>(::operator new(n * sizeof(T)));
+    if (n != 1) return static_cast<T*>(::operator new(n * sizeof(T)));
+    return static_cast<T*>(arena::allocate());
   }
   void deallocate(T* p, std::size_t n) {
-    std::vector<void*>* list = free_list();
-    if (n == 1 && list && list->size() < max_kept) list->push_back(p);
-    else ::operator delete(p);
+    if (n != 1) ::operator delete(p);
+    else arena::deallocate(p);
   }
   template <class U>
   bool operator==(const NodePool<U>&) const { return true; }
@@ -196,8 +385,8 @@ bool Variable::retains_grad() const { return checked(node_, "retains_grad").reta
 
 Variable Variable::detach() const { return Variable(checked(node_, "detach").value, false); }
 
-const std::string& Variable::op_name() const { return checked(node_, "op_name").op; }
-const std::string& Variable::name() const { return checked(node_, "name").label; }
+const std::string& Variable::op_name() const { return checked(node_, "op_name").op.str(); }
+const std::string& Variable::name() const { return checked(node_, "name").label.str(); }
 
 Variable& Variable::set_name(std::string name) {
   checked(node_, "set_name").label = std::move(name);

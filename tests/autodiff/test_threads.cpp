@@ -6,9 +6,9 @@
 //   the gradients are bit for bit those of the same computation in one thread.
 // - Grad mode (no_grad) and anomaly mode (detect_anomaly) are per thread (grad_mode.cpp).
 // - A Variable made in one thread and used, backpropagated or released in another, handed over
-//   with the usual synchronisation (a mutex, a join). Node blocks come from a per-thread pool
-//   (variable.cpp); a block freed in a thread joins that thread's pool, or goes straight back to
-//   operator delete once that pool is gone at the thread's end.
+//   with the usual synchronisation (a mutex, a join). Node blocks come from an arena with a
+//   per-thread cache (variable.cpp); a block freed in a thread joins that thread's cache, or goes
+//   straight back to the shared pool once that cache is gone at the thread's end.
 // - Threads building graphs from one shared leaf at once, each backpropagating none of them.
 // - tg::live_nodes() counts the nodes of every thread (an atomic).
 //
