@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 #include <xtensor/xview.hpp>
 
-#include "cli/graph_command.hpp"
+#include "cli/small_network.hpp"
 #include "nn/explain.hpp"
 
 namespace tg::cli {
@@ -26,14 +26,7 @@ std::string column_str(const Tensor& t, int digits) {
 }  // namespace
 
 void add_explain_options(CLI::App& app, ExplainCommand& c) {
-  app.add_option("--checkpoint", c.checkpoint, "explain the network saved in DIR (default: a new one)")
-      ->type_name("DIR")
-      ->check(existing_directory());
-  add_data_options(app, c.data);
-  app.get_option("--data")->description(
-      fmt::format("data set: {} or an MNIST-format directory (default: xor, or the checkpoint's)",
-                  fmt::join(data_set_names(), ", ")));
-  add_model_options(app, c.model);
+  add_small_network_options(app, "explain", c.checkpoint, c.data, c.model);
   app.add_option("--example", c.example, "which training example, from 0 (default 0)")
       ->check(count())->type_name("K");
   add_seed002_flag(app, c.seed002);

@@ -12,14 +12,6 @@ namespace tg::nn {
 
 namespace {
 
-// A network with the same weights and fresh leaves: backward fills their gradients, not net's.
-Mlp fresh_copy(const Mlp& net) {
-  std::vector<Linear> layers;
-  for (std::size_t l = 2; l <= net.num_layers(); ++l)
-    layers.emplace_back(Tensor(net.layer(l).W.value()), Tensor(net.layer(l).b.value()));
-  return Mlp(std::move(layers), net.hidden(), net.output());
-}
-
 // Neuron indices: "12" (j = 1, k = 2), or "1,12" when one has two digits.
 std::string index(std::size_t j, std::size_t k) {
   return j < 10 && k < 10 ? fmt::format("{}{}", j, k) : fmt::format("{},{}", j, k);
@@ -78,7 +70,7 @@ Explanation explain(const Mlp& original, const Cost& cost_spec, const Tensor& x,
   const Writer w(opt.digits);
 
   // The engine: forward, C, backward, with z^l and a^l keeping their gradients.
-  Mlp net = fresh_copy(original);
+  Mlp net = original.copy();
   Variable xv(x);
   Mlp::Trace t = net.forward_trace(xv);
   for (std::size_t l = 2; l <= L; ++l) {

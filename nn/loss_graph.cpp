@@ -10,14 +10,6 @@ namespace tg::nn {
 
 namespace {
 
-// A network with the same weights and fresh leaves: backward fills their gradients, not net's.
-Mlp fresh_copy(const Mlp& net) {
-  std::vector<Linear> layers;
-  for (std::size_t l = 2; l <= net.num_layers(); ++l)
-    layers.emplace_back(Tensor(net.layer(l).W.value()), Tensor(net.layer(l).b.value()));
-  return Mlp(std::move(layers), net.hidden(), net.output());
-}
-
 // Every Variable C depends on (through inputs()), each node once.
 std::vector<Variable> ancestors(const Variable& C) {
   std::vector<Variable> found{C}, todo{C};
@@ -40,7 +32,7 @@ std::string loss_graph_dot(const Mlp& original, const Cost& cost_spec, const Ten
                            const LossGraphOptions& opt) {
   if (opt.precision < 0)
     throw std::invalid_argument(fmt::format("loss_graph_dot: precision must be ≥ 0, got {}", opt.precision));
-  Mlp net = fresh_copy(original);
+  Mlp net = original.copy();
   const std::size_t L = net.num_layers();
   Variable x(X);
   x.set_name("x = a^1");

@@ -58,6 +58,12 @@ std::vector<Variable> Mlp::parameters() const {
   return p;
 }
 
+Mlp Mlp::copy() const {
+  std::vector<Linear> layers;
+  for (const Linear& layer : layers_) layers.emplace_back(Tensor(layer.W.value()), Tensor(layer.b.value()));
+  return Mlp(std::move(layers), hidden_, output_);
+}
+
 Mlp::Trace Mlp::forward_trace(const Variable& X) const {
   if (X.value().dimension() != 2 || X.shape()[0] != sizes_[0])
     throw shape_error(fmt::format("Mlp::forward: input {} does not fit: expected ({}, m), one column per example",

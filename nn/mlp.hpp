@@ -38,6 +38,9 @@ class Mlp {
 
   // W^2, b^2, W^3, b^3, ..., W^L, b^L.
   std::vector<Variable> parameters() const;
+  // A network with the same weights in new leaves: a backward pass through the copy fills the
+  // copy's gradients and leaves this network's alone (Mlp itself shares its leaves when copied).
+  Mlp copy() const;
 
   // What the forward pass computed, layer by layer: z[l] and a[l] for l = 2..L, a[1] = x
   // (index 0 and z[1] are unused, so that the indices are the book's).

@@ -1,6 +1,7 @@
 // Mlp and Linear (nn/mlp.cpp, nn/linear.cpp): shapes in Nielsen's notation, numbering, errors.
 #include <doctest/doctest.h>
 
+#include "autodiff/autodiff.hpp"
 #include "nn/mlp.hpp"
 #include "support/bad_input.hpp"
 
@@ -39,6 +40,24 @@ TEST_CASE("seeded construction is reproducible") {
   Mlp c({2, 3, 1}, Activation::sigmoid, Activation::sigmoid, 43);
   CHECK(a.layer(2).W.value() == b.layer(2).W.value());
   CHECK(a.layer(2).W.value() != c.layer(2).W.value());
+}
+
+TEST_CASE("copy: the same weights in new leaves, so a backward pass leaves the original alone") {
+  Mlp net({2, 3, 1}, Activation::tanh, Activation::sigmoid, 5);
+  Mlp twin = net.copy();
+  CHECK(twin.sizes() == net.sizes());
+  CHECK(twin.hidden() == Activation::tanh);
+  CHECK(twin.output() == Activation::sigmoid);
+  for (std::size_t l = 2; l <= 3; ++l) {
+    CHECK(twin.layer(l).W.value() == net.layer(l).W.value());
+    CHECK(twin.layer(l).b.value() == net.layer(l).b.value());
+    CHECK_FALSE(twin.layer(l).W.same_node(net.layer(l).W));
+  }
+  tg::sum(twin.forward(Variable(tg::column({0.5, -1.0})))).backward();
+  CHECK(twin.layer(2).W.has_grad());
+  CHECK_FALSE(net.layer(2).W.has_grad());
+  twin.layer(3).b.mutable_value()(0, 0) += 1.0;  // and the copy's weights are its own
+  CHECK(twin.layer(3).b.value()(0, 0) == net.layer(3).b.value()(0, 0) + 1.0);
 }
 
 TEST_CASE("bad architectures and inputs are clear errors") {

@@ -1,0 +1,52 @@
+#include "cli/small_network.hpp"
+
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace tg::cli {
+
+void add_small_network_options(CLI::App& app, const char* verb, std::string& checkpoint, DataOptions& data,
+                               ModelOptions& model) {
+  app.add_option("--checkpoint", checkpoint, fmt::format("{} the network saved in DIR (default: a new one)", verb))
+      ->type_name("DIR")
+      ->check(existing_directory());
+  add_data_options(app, data);
+  app.get_option("--data")->description(
+      fmt::format("data set: {} or an MNIST-format directory (default: xor, or the checkpoint's)",
+                  fmt::join(data_set_names(), ", ")));
+  add_model_options(app, model);
+}
+
+Problem small_problem(const std::string& checkpoint, const DataOptions& data, const ModelOptions& model) {
+  if (!checkpoint.empty()) return load_problem(checkpoint, data, model);
+  DataOptions d = data;
+  if (d.name.empty()) d.name = "xor";
+  return new_problem(d, model);
+}
+
+WorkedExample seed002_example(const ModelOptions& options) {
+  std::vector<nn::Linear> layers;
+  layers.emplace_back(Tensor{{0.15, 0.20}, {0.25, 0.30}}, column({0.35, 0.35}));  // W^2, b^2 (the seed's W^[1], b^[1])
+  layers.emplace_back(Tensor{{0.40, 0.45}}, column({0.60}));                      // W^3, b^3 (W^[2], b^[2])
+  ModelOptions model = options;
+  if (!model.cost) model.cost = nn::CostKind::cross_entropy;
+  DataOptions xor_set;
+  xor_set.name = "xor";
+  DataSet set = load_data_set(xor_set);  // seed 002's task: the cost's defaults
+  nn::Cost cost = build_cost(model, set);
+  return {Problem{nn::Mlp(std::move(layers), nn::Activation::sigmoid, nn::Activation::sigmoid), std::move(set), cost},
+          column({0.05, 0.10}), column({1.0})};
+}
+
+CLI::Option* add_seed002_flag(CLI::App& app, bool& flag) {
+  CLI::Option* seed002 = app.add_flag("--seed002", flag,
+                                      "seed 002's 2-2-1 network (W^2 = [[.15,.20],[.25,.30]], b^2 = .35, W^3 = [.40,.45], "
+                                      "b^3 = .60) on its example x = (.05, .10), y = 1, cross-entropy");
+  for (const char* other : {"--checkpoint", "--data", "--train-size", "--test-size", "--sizes", "--hidden", "--output",
+                            "--init", "--example", "--batch"})
+    if (CLI::Option* o = app.get_option_no_throw(other)) seed002->excludes(o);
+  return seed002;
+}
+
+}  // namespace tg::cli
