@@ -1,6 +1,12 @@
 #include "nn/train.hpp"
 
+#include <sys/mman.h>  // madvise: huge pages for the batch gatherer's copy
+
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <memory>
+#include <new>
 #include <limits>
 #include <numeric>
 #include <optional>
@@ -56,31 +62,55 @@ std::mt19937_64 epoch_generator(std::uint64_t seed, std::size_t epoch) {
 // as long as the training step itself. So the examples are copied once into rows (Xᵀ, one
 // contiguous row per example), a batch is gathered as whole rows and written back as columns
 // while it is in cache. The price: a second copy of the training set while train() runs.
+// Even so an epoch reads the whole set once from memory (376 MB for Fashion-MNIST, 80 ms of a
+// 0.55 s epoch at batch 64), so the copy asks the kernel for 2 MB pages: a 6 KB example then
+// costs no TLB misses (measured 25% faster gathering).
 class ColumnGatherer {
  public:
   // A: (n, m)
-  explicit ColumnGatherer(const Tensor& A) : n_(A.shape()[0]), m_(A.shape()[1]), rows_(n_ * m_) {
+  explicit ColumnGatherer(const Tensor& A) : n_(A.shape()[0]), m_(A.shape()[1]), rows_(allocate(n_ * m_)) {
     constexpr std::size_t block = 64;  // columns per pass: 64 rows of Aᵀ are written at a time
     const double* a = A.data();
+    double* rows = rows_.get();
     for (std::size_t j0 = 0; j0 < m_; j0 += block)
       for (std::size_t i = 0; i < n_; ++i)
-        for (std::size_t j = j0; j < std::min(j0 + block, m_); ++j) rows_[j * n_ + i] = a[i * m_ + j];
+        for (std::size_t j = j0; j < std::min(j0 + block, m_); ++j) rows[j * n_ + i] = a[i * m_ + j];
   }
   // The columns `index` of A, in that order.    -> (n, index.size())
   Tensor gather(const std::vector<std::size_t>& index) const {
     const std::size_t b = index.size();
     Tensor out = Tensor::from_shape({n_, b});
     double* o = out.data();
-    // Row by row of the result: b sequential streams through the examples, one sequential
-    // write (measured 30% faster than example by example, which writes with a stride of b).
-    for (std::size_t i = 0; i < n_; ++i)
-      for (std::size_t k = 0; k < b; ++k) o[i * b + k] = rows_[index[k] * n_ + i];
+    const double* rows = rows_.get();
+    // Row by row of the result, eight examples at a time: eight sequential streams through the
+    // examples (few enough for the hardware prefetcher) and eight adjacent doubles written per
+    // row (measured 8% faster than all b streams at once, 30% faster than example by example).
+    constexpr std::size_t streams = 8;
+    for (std::size_t k0 = 0; k0 < b; k0 += streams) {
+      const std::size_t k1 = std::min(k0 + streams, b);
+      for (std::size_t i = 0; i < n_; ++i)
+        for (std::size_t k = k0; k < k1; ++k) o[i * b + k] = rows[index[k] * n_ + i];
+    }
     return out;
   }
 
  private:
+  struct Free {
+    void operator()(double* p) const { std::free(p); }
+  };
+  // Room for `count` doubles, in 2 MB-aligned memory that the kernel may back with huge pages.
+  static std::unique_ptr<double[], Free> allocate(std::size_t count) {
+    constexpr std::size_t huge_page = std::size_t{2} << 20;
+    const std::size_t bytes = std::max<std::size_t>((count * sizeof(double) + huge_page - 1) / huge_page, 1) * huge_page;
+    auto* p = static_cast<double*>(std::aligned_alloc(huge_page, bytes));
+    if (!p) throw std::bad_alloc();
+#ifdef MADV_HUGEPAGE
+    madvise(p, bytes, MADV_HUGEPAGE);  // advice only: without huge pages it works the same
+#endif
+    return std::unique_ptr<double[], Free>(p);
+  }
   std::size_t n_, m_;
-  std::vector<double> rows_;  // Aᵀ: example j is rows_[j·n .. j·n + n)
+  std::unique_ptr<double[], Free> rows_;  // Aᵀ: example j is rows_[j·n .. j·n + n)
 };
 
 // The parameters and the optimizer's state at one moment, to go back to.
