@@ -229,7 +229,7 @@ void add_report_options(CLI::App& app, ReportCommand& c) {
   app.add_option("--batch", c.batch, "the verification table's batch: the first N training examples (default 10)")
       ->check(positive_count())
       ->type_name("N");
-  app.add_flag("!--no-numeric", c.numeric, "leave finite differences out of the verification table");
+  app.add_flag_callback("--no-numeric", [&c] { c.numeric = false; }, "leave finite differences out of the verification table");
   app.add_option("--dot-program", c.dot_program, "Graphviz's dot, for the graph picture (default: dot on the PATH)")
       ->type_name("PROGRAM");
   app.add_option("--images", c.images, "test images in the grid, for image data (default 32)")->check(count())->type_name("N");

@@ -14,19 +14,11 @@
 #include "support/nets.hpp"
 
 using namespace tg::nn;
+using tg::test::seed002_net;
 using tg::Tensor;
 using tg::Variable;
 
 namespace {
-
-// Seed 002's network: 2 inputs, 2 hidden sigmoid neurons, 1 sigmoid output, with the weights
-// the demo uses.
-Mlp seed002_net() {
-  std::vector<Linear> layers;
-  layers.emplace_back(Tensor{{0.15, 0.20}, {0.25, 0.30}}, tg::column({0.35, 0.35}));
-  layers.emplace_back(Tensor{{0.40, 0.45}}, tg::column({0.60}));
-  return Mlp(std::move(layers), Activation::sigmoid, Activation::sigmoid);
-}
 
 // ∂C/∂z^l for every layer, by the engine: retain_grad on each z^l, then backward.
 std::vector<Tensor> autodiff_deltas(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& c) {

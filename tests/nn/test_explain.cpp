@@ -15,17 +15,11 @@
 #include "support/random.hpp"
 
 using namespace tg::nn;
+using tg::test::seed002_net;
 using tg::Tensor;
 using tg::test::Arithmetic;
 
 namespace {
-
-Mlp seed002_net() {
-  std::vector<Linear> layers;
-  layers.emplace_back(Tensor{{0.15, 0.20}, {0.25, 0.30}}, tg::column({0.35, 0.35}));
-  layers.emplace_back(Tensor{{0.40, 0.45}}, tg::column({0.60}));
-  return Mlp(std::move(layers), Activation::sigmoid, Activation::sigmoid);
-}
 
 const ExplainRow& row(const Explanation& e, const std::string& quantity) {
   for (const ExplainRow& r : e.rows)

@@ -1,10 +1,13 @@
-// Small helpers for nn tests: seeded inputs and targets in the column-per-example layout.
+// Small helpers for nn tests: seeded inputs and targets in the column-per-example layout, and
+// seed 002's network.
 #pragma once
 
 #include <cstdint>
 #include <random>
+#include <vector>
 
 #include "nn/cost.hpp"
+#include "nn/mlp.hpp"
 #include "support/random.hpp"
 
 namespace tg::test {
@@ -25,6 +28,15 @@ inline Tensor targets_for(nn::CostKind kind, nn::Activation output, std::size_t 
     for (double& y : Y) y = u(rng);
   }
   return Y;
+}
+
+// Seed 002's network: 2 inputs, 2 hidden sigmoid neurons, 1 sigmoid output, with the weights
+// the demo uses (W^2 = [[.15,.20],[.25,.30]], b^2 = .35, W^3 = [.40,.45], b^3 = .60).
+inline nn::Mlp seed002_net() {
+  std::vector<nn::Linear> layers;
+  layers.emplace_back(Tensor{{0.15, 0.20}, {0.25, 0.30}}, column({0.35, 0.35}));
+  layers.emplace_back(Tensor{{0.40, 0.45}}, column({0.60}));
+  return nn::Mlp(std::move(layers), nn::Activation::sigmoid, nn::Activation::sigmoid);
 }
 
 }  // namespace tg::test
