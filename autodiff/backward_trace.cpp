@@ -16,14 +16,15 @@ backward_trace::~backward_trace() { active = previous_; }
 
 void backward_trace::begin_pass() { ++passes_; }
 
-void backward_trace::record(const detail::Node& n) {
-  steps_.push_back({steps_.size() + 1, passes_, n.op, n.label, shape_of(n.value), &n});
+void backward_trace::record(const Variable& v) {
+  const detail::Node& n = *v.node();
+  steps_.push_back({steps_.size() + 1, passes_, n.op, n.label, shape_of(n.value), v});
 }
 
 std::optional<std::size_t> backward_trace::step_of(const Variable& v) const {
   if (!v.defined()) return std::nullopt;
   for (const BackwardStep& s : steps_)
-    if (s.node == v.node()) return s.step;
+    if (s.node.same_node(v)) return s.step;
   return std::nullopt;
 }
 

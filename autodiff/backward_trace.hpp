@@ -11,6 +11,8 @@
 // the leaves, each node after every node that consumed it. Variable::backward and tg::grad are
 // both recorded. Recorders nest: an inner one records alone until it is destroyed. Per thread: a
 // backward pass in another thread is not seen.
+// A recorder holds the nodes it recorded (a step's `node`) until it is destroyed: their memory
+// stays in use while it lives.
 #pragma once
 
 #include <cstddef>
@@ -29,7 +31,8 @@ struct BackwardStep {
   std::string op;         // the node's op ("leaf" for leaves)
   std::string label;      // its name (Variable::set_name), or empty
   Shape shape;            // its value's shape
-  const void* node = nullptr;  // its identity, to compare with Variables that are still alive
+  Variable node;          // the node itself, held while this step is: a freed node's address can be
+                          // reused, so identity is compared on a live node (node.same_node(v))
 };
 
 class backward_trace {
@@ -45,7 +48,7 @@ class backward_trace {
 
   // For the engine (autodiff/engine.cpp): a pass starts / a node is processed.
   void begin_pass();
-  void record(const detail::Node& node);
+  void record(const Variable& node);
 
  private:
   std::vector<BackwardStep> steps_;

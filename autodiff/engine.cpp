@@ -130,7 +130,7 @@ void run_pass(std::vector<Variable>& order, const std::vector<Variable>& roots,
     Variable gy = std::move(n->pending);
     n->pending = Variable();
     if (gy.defined()) {
-      if (trace) trace->record(*n);
+      if (trace) trace->record(y);
       // Each contribution was checked as it was made; their sum can still overflow (1e308 + 1e308)
       // or cancel to NaN (∞ − ∞).
       if (is_anomaly_enabled())

@@ -12,6 +12,15 @@ namespace tg::nn {
 
 namespace {
 
+// A row with its part, equation and quantity; the rest is filled in field by field.
+ExplainRow make_row(ExplainPart part, std::string equation, std::string quantity) {
+  ExplainRow r;
+  r.part = part;
+  r.equation = std::move(equation);
+  r.quantity = std::move(quantity);
+  return r;
+}
+
 // Neuron indices: "12" (j = 1, k = 2), or "1,12" when one has two digits.
 std::string index(std::size_t j, std::size_t k) {
   return j < 10 && k < 10 ? fmt::format("{}{}", j, k) : fmt::format("{},{}", j, k);
@@ -90,7 +99,7 @@ Explanation explain(const Mlp& original, const Cost& cost_spec, const Tensor& x,
   }
   const auto step_of = [&](const Variable& v) -> std::optional<std::size_t> {
     for (const BackwardStep& s : e.backward)
-      if (s.node == v.node()) return s.step;
+      if (s.node.same_node(v)) return s.step;
     return std::nullopt;
   };
 
@@ -104,7 +113,7 @@ Explanation explain(const Mlp& original, const Cost& cost_spec, const Tensor& x,
   for (std::size_t l = 2; l <= L; ++l) {
     const Activation act = net.activation(l);
     for (std::size_t j = 1; j <= N[l - 1]; ++j) {  // z^l_j = Σ_k w^l_jk a^{l−1}_k + b^l_j
-      ExplainRow r{ExplainPart::forward, fmt::format("z^{}", l), fmt::format("z^{}_{}", l, j)};
+      ExplainRow r = make_row(ExplainPart::forward, fmt::format("z^{}", l), fmt::format("z^{}_{}", l, j));
       double v = 0.0;
       for (std::size_t k = 1; k <= N[l - 2]; ++k) {
         r.formula += fmt::format("w^{}_{} a^{}_{} + ", l, index(j, k), l - 1, k);
@@ -121,7 +130,7 @@ Explanation explain(const Mlp& original, const Cost& cost_spec, const Tensor& x,
       add(r);
     }
     for (std::size_t j = 1; j <= N[l - 1]; ++j) {  // a^l_j = σ(z^l_j)
-      ExplainRow r{ExplainPart::forward, fmt::format("a^{}", l), fmt::format("a^{}_{}", l, j)};
+      ExplainRow r = make_row(ExplainPart::forward, fmt::format("a^{}", l), fmt::format("a^{}_{}", l, j));
       const double zj = z[l][j - 1];
       if (act == Activation::softmax) {
         double top = *std::max_element(z[l].begin(), z[l].end()), sum = 0.0;
@@ -152,7 +161,7 @@ Explanation explain(const Mlp& original, const Cost& cost_spec, const Tensor& x,
     const bool needs_derivative = act != Activation::softmax && !(l == L && delta_is_a_minus_y(cost_spec, act));
     ds[l].assign(N[l - 1], 1.0);
     for (std::size_t j = 1; needs_derivative && j <= N[l - 1]; ++j) {  // σ'(z^l_j)
-      ExplainRow r{ExplainPart::forward, "σ'", fmt::format("{}'(z^{}_{})", act_name(act), l, j)};
+      ExplainRow r = make_row(ExplainPart::forward, "σ'", fmt::format("{}'(z^{}_{})", act_name(act), l, j));
       const double aj = a[l][j - 1];
       switch (act) {
         case Activation::sigmoid:
@@ -184,7 +193,7 @@ Explanation explain(const Mlp& original, const Cost& cost_spec, const Tensor& x,
   // The cost of this one example.
   {
     const std::size_t NL = N[L - 1];
-    ExplainRow r{ExplainPart::cost, "C", "C"};
+    ExplainRow r = make_row(ExplainPart::cost, "C", "C");
     std::string symbols, numbers;
     double v = 0.0;
     for (std::size_t j = 1; j <= NL; ++j) {
@@ -238,7 +247,7 @@ Explanation explain(const Mlp& original, const Cost& cost_spec, const Tensor& x,
   std::vector<double> grad_a(N[L - 1]);
   if (!delta_is_a_minus_y(cost_spec, out)) {
     for (std::size_t j = 1; j <= N[L - 1]; ++j) {
-      ExplainRow r{ExplainPart::backward, "∇_a C", fmt::format("∂C/∂a^{}_{}", L, j)};
+      ExplainRow r = make_row(ExplainPart::backward, "∇_a C", fmt::format("∂C/∂a^{}_{}", L, j));
       const double aj = a[L][j - 1], yj = y(j - 1, 0);
       const std::string A = w.operand(aj), Y = w.operand(yj);
       switch (cost_spec.kind) {
@@ -273,7 +282,7 @@ Explanation explain(const Mlp& original, const Cost& cost_spec, const Tensor& x,
   for (std::size_t l = L; l >= 2; --l) {
     delta[l].resize(N[l - 1]);
     for (std::size_t j = 1; j <= N[l - 1]; ++j) {
-      ExplainRow r{ExplainPart::backward, l == L ? "BP1" : "BP2", fmt::format("δ^{}_{}", l, j)};
+      ExplainRow r = make_row(ExplainPart::backward, l == L ? "BP1" : "BP2", fmt::format("δ^{}_{}", l, j));
       const Activation act = net.activation(l);
       const std::string sp = fmt::format("{}'(z^{}_{})", act_name(act), l, j);
       if (l == L && delta_is_a_minus_y(cost_spec, out)) {  // (BP1) σ' cancels
@@ -316,8 +325,10 @@ Explanation explain(const Mlp& original, const Cost& cost_spec, const Tensor& x,
       add(r);
     }
     for (std::size_t j = 1; j <= N[l - 1]; ++j) {  // (BP3) ∂C/∂b^l_j = δ^l_j
-      ExplainRow r{ExplainPart::backward, "BP3", fmt::format("∂C/∂b^{}_{}", l, j), fmt::format("δ^{}_{}", l, j),
-                   w.num(delta[l][j - 1]), delta[l][j - 1]};
+      ExplainRow r = make_row(ExplainPart::backward, "BP3", fmt::format("∂C/∂b^{}_{}", l, j));
+      r.formula = fmt::format("δ^{}_{}", l, j);
+      r.numbers = w.num(delta[l][j - 1]);
+      r.value = delta[l][j - 1];
       r.engine = net.layer(l).b.grad()(j - 1, 0);
       r.engine_node = fmt::format("grad of b^{}", l);
       r.step = step_of(net.layer(l).b);
@@ -326,7 +337,7 @@ Explanation explain(const Mlp& original, const Cost& cost_spec, const Tensor& x,
     }
     for (std::size_t j = 1; j <= N[l - 1]; ++j)  // (BP4) ∂C/∂w^l_jk = a^{l−1}_k δ^l_j
       for (std::size_t k = 1; k <= N[l - 2]; ++k) {
-        ExplainRow r{ExplainPart::backward, "BP4", fmt::format("∂C/∂w^{}_{}", l, index(j, k))};
+        ExplainRow r = make_row(ExplainPart::backward, "BP4", fmt::format("∂C/∂w^{}_{}", l, index(j, k)));
         r.formula = fmt::format("a^{}_{} δ^{}_{}", l - 1, k, l, j);
         r.numbers = fmt::format("{} × {}", w.operand(a[l - 1][k - 1]), w.operand(delta[l][j - 1]));
         r.value = a[l - 1][k - 1] * delta[l][j - 1];

@@ -45,11 +45,11 @@ TEST_CASE("backward_trace records each node once, every node after all its consu
   REQUIRE(steps.size() == consumers.size());  // every node that requires grad is reached here
   std::map<const void*, std::size_t> step;
   for (const tg::BackwardStep& s : steps) {
-    CHECK(step.emplace(s.node, s.step).second);  // once each
+    CHECK(step.emplace(s.node.node(), s.step).second);  // once each
     CHECK(s.pass == 1);
   }
   for (std::size_t i = 0; i < steps.size(); ++i) CHECK(steps[i].step == i + 1);
-  CHECK(steps.front().node == y.node());
+  CHECK(steps.front().node.same_node(y));
   CHECK(steps.front().op == "sum");
   for (const auto& [node, users] : consumers)
     for (const void* user : users) CHECK(step.at(user) < step.at(node));
@@ -82,4 +82,21 @@ TEST_CASE("backward_trace sees tg::grad too, counts passes, nests, and records n
   x.zero_grad();
   y.backward(tg::filled({}, 1.0), true);  // no recorder: nothing to see, and nothing breaks
   CHECK(x.grad()(0) == doctest::Approx(27.0));
+}
+
+TEST_CASE("backward_trace holds the nodes it recorded, so no new node can be taken for one of them") {
+  const std::size_t before = tg::live_nodes();
+  {
+    tg::backward_trace trace;
+    {
+      Variable x(2.0, true);
+      tg::sum(tg::exp(x) * x).backward();
+    }  // the graph is gone...
+    CHECK(tg::live_nodes() > before);  // ...but for the nodes the trace holds
+    for (int i = 0; i < 100; ++i) {    // new nodes, in memory freed by the graph's others
+      const Variable fresh(1.0, true);
+      CHECK_FALSE(trace.step_of(fresh).has_value());
+    }
+  }
+  CHECK(tg::live_nodes() == before);
 }
