@@ -6,7 +6,6 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
-#include <xtensor/xmath.hpp>
 
 namespace tg::nn {
 
