@@ -222,8 +222,9 @@ void add_report_options(CLI::App& app, ReportCommand& c) {
       ->type_name("DIR")
       ->check(existing_directory());
   app.add_option("--csv", c.csv, "the run's per-epoch CSV (from tapegrad train --csv), for the training curves")
-      ->type_name("FILE");
-  app.add_option("-o,--output", c.output, "the HTML file to write")->required()->type_name("FILE");
+      ->check(non_empty("a file name"))->type_name("FILE");
+  app.add_option("-o,--output", c.output, "the HTML file to write")
+      ->required()->check(non_empty("a file name"))->type_name("FILE");
   add_data_options(app, c.data);
   add_cost_options(app, c.model);
   app.add_option("--batch", c.batch, "the verification table's batch: the first N training examples (default 10)")
@@ -231,7 +232,7 @@ void add_report_options(CLI::App& app, ReportCommand& c) {
       ->type_name("N");
   app.add_flag_callback("--no-numeric", [&c] { c.numeric = false; }, "leave finite differences out of the verification table");
   app.add_option("--dot-program", c.dot_program, "Graphviz's dot, for the graph picture (default: dot on the PATH)")
-      ->type_name("PROGRAM");
+      ->check(non_empty("a program"))->type_name("PROGRAM");
   app.add_option("--images", c.images, "test images in the grid, for image data (default 32)")->check(count())->type_name("N");
 }
 
