@@ -224,7 +224,12 @@ Metadata read_metadata(const fs::path& dir, const char* who) {
                                        dir.string()));
 
   std::ifstream in(meta.json_file, std::ios::binary);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string text;
+  try {  // libstdc++ throws from underflow when the path is a directory, naming no file
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  } catch (const std::ios_base::failure&) {
+    in.setstate(std::ios::badbit);
+  }
   if (!in || in.bad())
     throw checkpoint_error(fmt::format("{}: cannot read '{}': {}", who, meta.json_file.string(), std::strerror(errno)));
   if (const std::optional<std::size_t> at = too_deep_at(text))
@@ -335,6 +340,10 @@ Tensor read_param(const fs::path& dir, const Metadata& meta, const Metadata::Par
   if (shape_of(t) != param.shape)
     throw shape_error(fmt::format("{}: '{}' holds {} of shape {}, but '{}' says {}", meta.who, file.string(), name,
                                   shape_str(t), meta.json_file.string(), shape_str(param.shape)));
+  // A NaN or an infinity would only surface later, as a divergence blamed on η.
+  if (const std::optional<std::size_t> i = first_non_finite(t))
+    throw checkpoint_error(fmt::format("{}: '{}' holds {}, whose element {} is {}: a checkpoint's numbers must be finite",
+                                       meta.who, file.string(), name, index_str(shape_of(t), *i), t.data()[*i]));
   return t;
 }
 
