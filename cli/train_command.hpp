@@ -36,8 +36,8 @@ struct TrainCommand {
 // Registers the subcommand's options on `app` (the "train" subcommand).
 void add_train_options(CLI::App& app, TrainCommand& command);
 
-// Runs it; prints to out. Returns the exit code: 0, or 1 when training diverged.
-// Bad settings and unreadable files throw.
-int run_train(const TrainCommand& command, std::FILE* out);
+// Runs it; prints to out, and to err why training diverged. Returns the exit code: 0, or 1 when
+// training diverged. Bad settings and unreadable files throw.
+int run_train(const TrainCommand& command, std::FILE* out, std::FILE* err = stderr);
 
 }  // namespace tg::cli
