@@ -2,7 +2,7 @@
 //
 //   quadratic       C = 1/(2m) Σ_x ‖a − y‖²                       (seeds 000, 001; Nielsen eq. 6)
 //   cross_entropy   C = −1/m Σ_x Σ_j [y ln a + (1−y) ln(1−a)]      (seed 002; Nielsen eq. 63)
-//   log_likelihood  C = −1/m Σ_x ln a_{y(x)} = −1/m Σ_x y·ln a      (softmax outputs; Nielsen ch. 3)
+//   log_likelihood  C = −1/m Σ_x y·ln a   (= −1/m Σ_x ln a_{y(x)} for one-hot y; Nielsen ch. 3)
 // What they accept (cost and output_delta throw std::invalid_argument otherwise, naming the
 // condition, the cost and the offending column):
 //   - a softmax output of at least 2 neurons: over one, a^L = e^z/e^z ≡ 1 whatever the weights;

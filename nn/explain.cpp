@@ -416,7 +416,7 @@ Explanation explain(const Mlp& original, const Cost& cost_spec, const Tensor& x,
       ExplainRow r = make_row(ExplainPart::backward, l == L ? "BP1" : "BP2", fmt::format("δ^{}_{}", l, j));
       const Activation act = net.activation(l);
       const std::string sp = fmt::format("{}'(z^{}_{})", act_name(act), l, j);
-      if (l == L && !through_grad_a) {  // (BP1) multiplied out: σ' (or softmax's Jacobian) cancels
+      if (l == L && !through_grad_a) {  // (BP1) the cost's derivative multiplied out with the output's
         multiplied_out_bp1(w, cost_spec.kind, out, L, j, a[L], y, ln_a, ln_1ma, r);
       } else if (l == L && out == Activation::softmax) {  // (BP1) a_j (∂C/∂a_j − Σ_k a_k ∂C/∂a_k)
         std::string symbols, numbers;
