@@ -176,14 +176,14 @@ int run_train(const TrainCommand& command, std::FILE* out) {
   // The weights, the activations and the batches' copy, refused with the numbers before any is
   // allocated (a resumed network's sizes are known once its checkpoint is read).
   const std::string rule = c.optimizer.value_or("sgd");
-  const auto require_memory = [&](const std::vector<std::size_t>& sizes) {
+  const auto require_room = [&](const std::vector<std::size_t>& sizes) {
     nn::require_training_memory(sizes, data.train.size(), data.test.size(), c.batch_size.value_or(data.defaults.batch_size),
                                 rule == "adam" ? 2 : rule == "momentum" ? 1 : 0);
   };
-  if (c.resume.empty()) require_memory(network_sizes(c.model, data));
+  if (c.resume.empty()) require_room(network_sizes(c.model, data));
   std::size_t first_epoch = 1;
   nn::Mlp net = starting_network(c, data, first_epoch);
-  if (!c.resume.empty()) require_memory(net.sizes());
+  if (!c.resume.empty()) require_room(net.sizes());
   const nn::Cost cost = build_cost(c.model, data);
   const std::unique_ptr<nn::Optimizer> optimizer = make_optimizer(c, data, net);
 
