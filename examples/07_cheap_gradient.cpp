@@ -128,14 +128,14 @@ int main(int argc, char** argv) {
   const double measured = seconds_since(t0), per_parameter = measured / static_cast<double>(nudged);
   const double finite_differences = per_parameter * static_cast<double>(P);
 
-  fmt::print("one forward pass (C alone, nothing recorded)        {:10.1f} µs\n", forward * 1e6);
-  fmt::print("one gradient by backpropagation (forward + backward) {:9.1f} µs = {:.2f} forward passes"
-             "  (the cheap gradient ratio)\n", gradient * 1e6, gradient / forward);
+  // No padding around the timings: a line differs from one run to the next only in its numbers.
+  fmt::print("one forward pass (C alone, nothing recorded): {:.1f} µs\n", forward * 1e6);
+  fmt::print("one gradient by backpropagation (forward + backward): {:.1f} µs = {:.2f} forward passes"
+             " (the cheap gradient ratio)\n", gradient * 1e6, gradient / forward);
   fmt::print("one gradient by finite differences: 2 forward passes per parameter, {} in all\n", 2 * P);
-  fmt::print("  timed on {} parameters ({} forward passes)     {:10.3f} s = {:.1f} µs a parameter\n", nudged,
-             2 * nudged, measured, per_parameter * 1e6);
-  fmt::print("  all {} parameters{}                    {:10.3f} s\n", P, all ? " (measured)   " : " (extrapolated)",
-             finite_differences);
+  fmt::print("  timed on {} parameters ({} forward passes): {:.3f} s = {:.1f} µs a parameter\n", nudged, 2 * nudged,
+             measured, per_parameter * 1e6);
+  fmt::print("  all {} parameters ({}): {:.3f} s\n", P, all ? "measured" : "extrapolated", finite_differences);
   const auto [forward_madds, backward_madds] = multiply_adds(net.sizes(), m);
   fmt::print("\nmultiply-adds in the matrix products: forward {}, backward {} ({:.2f} forward passes)\n",
              forward_madds, backward_madds, static_cast<double>(backward_madds) / static_cast<double>(forward_madds));

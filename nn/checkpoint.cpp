@@ -20,6 +20,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "nn/input_file.hpp"
+#include "nn/memory_estimate.hpp"
 #include "nn/posix_file.hpp"
 
 namespace tg::nn {
@@ -255,6 +257,8 @@ class MetadataReader {
 // would overflow the stack instead of being an error: it is refused before it is parsed. A real
 // one nests 6 deep (the root, "optimizer", "state", a slot, its list, an entry's "shape").
 constexpr std::size_t max_json_depth = 32;
+// A real checkpoint.json is a few KB (the notes are short): anything beyond 16 MB is no checkpoint.
+constexpr std::size_t max_json_bytes = std::size_t{16} << 20;
 
 // The byte at which text's arrays and objects first nest deeper than max_json_depth, if they do
 // ('[' and '{' inside strings do not count).
@@ -288,10 +292,12 @@ Metadata read_metadata(const fs::path& dir, const char* who) {
     throw checkpoint_error(fmt::format("{}: '{}' is missing: '{}' holds no checkpoint", who, meta.json_file.string(),
                                        dir.string()));
 
-  std::ifstream in(meta.json_file, std::ios::binary);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in || in.bad())
-    throw checkpoint_error(fmt::format("{}: cannot read '{}': {}", who, meta.json_file.string(), std::strerror(errno)));
+  std::string text;
+  try {
+    text = read_regular_file(meta.json_file, max_json_bytes);
+  } catch (const input_file_error& e) {  // a FIFO, /dev/zero, a directory, ...: refused before reading
+    throw checkpoint_error(fmt::format("{}: cannot read '{}': {}", who, meta.json_file.string(), e.what()));
+  }
   if (const std::optional<std::size_t> at = too_deep_at(text))
     throw checkpoint_error(fmt::format("{}: '{}' is not a checkpoint: its arrays and objects nest more than {} deep at byte {}",
                                        who, meta.json_file.string(), max_json_depth, *at));
@@ -403,9 +409,6 @@ Tensor read_param(const fs::path& dir, const Metadata& meta, const Metadata::Par
   return t;
 }
 
-// checkpoint.json larger than this is not one tapegrad wrote (a real one is a few kB).
-constexpr std::uintmax_t max_json_bytes = std::uintmax_t{64} << 20;
-
 void collect_file_names(const json& j, std::set<std::string>& names) {
   if (j.is_object())
     if (const auto it = j.find("file"); it != j.end() && it->is_string()) names.insert(it->get<std::string>());
@@ -417,12 +420,15 @@ void collect_file_names(const json& j, std::set<std::string>& names) {
 // cannot be read as JSON, so that which generation is committed is unknown.
 std::optional<std::set<std::string>> committed_files(const fs::path& dir) {
   const fs::path file = dir / json_name;
-  struct stat st {};
-  if (::stat(file.c_str(), &st) != 0) return errno == ENOENT ? std::optional(std::set<std::string>{}) : std::nullopt;
-  if (!S_ISREG(st.st_mode) || static_cast<std::uintmax_t>(st.st_size) > max_json_bytes) return std::nullopt;
-  std::ifstream in(file, std::ios::binary);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad() || too_deep_at(text)) return std::nullopt;
+  std::error_code ec;
+  if (!fs::exists(fs::symlink_status(file, ec))) return std::set<std::string>{};
+  std::string text;
+  try {
+    text = read_regular_file(file, max_json_bytes);
+  } catch (const input_file_error&) {
+    return std::nullopt;
+  }
+  if (too_deep_at(text)) return std::nullopt;
   const json root = json::parse(text, nullptr, false);
   if (root.is_discarded()) return std::nullopt;
   std::set<std::string> names;
@@ -590,6 +596,7 @@ void prepare_checkpoint_directory(const fs::path& dir) {
 Mlp load_checkpoint(const fs::path& dir) {
   const DirLock lock = DirLock::for_loading(dir, "load_checkpoint");
   const Metadata meta = read_metadata(dir, "load_checkpoint");
+  require_network_memory({meta.sizes.begin(), meta.sizes.end()}, fmt::format("load_checkpoint: '{}': the network", meta.json_file.string()));
   std::vector<Linear> layers;
   for (std::size_t i = 0; i < meta.layers.size(); ++i) {
     const auto& [W, b] = meta.layers[i];

@@ -268,6 +268,23 @@ TEST_CASE("gradients from autodiff and from BP1–BP4 train to the same weights"
   CHECK(ra.loss.back() == doctest::Approx(rb.loss.back()).epsilon(1e-10));
 }
 
+TEST_CASE("epochs up to the largest count run until another rule stops them: first_epoch + epochs never wraps") {
+  const auto [X, Y] = data::two_moons(20, 0.1, 2);
+  const Cost c{CostKind::cross_entropy};
+  Mlp net({2, 4, 1}, Activation::sigmoid, Activation::sigmoid, 3);
+  for (const std::size_t first : {std::size_t{1}, std::size_t{2}, std::size_t{1000}}) {
+    Sgd opt(net.parameters(), 0.1);
+    TrainOptions o;
+    o.first_epoch = first;
+    o.epochs = std::numeric_limits<std::size_t>::max() - (first == 1000 ? 0 : first - 1);  // wraps to 0 or below first
+    o.max_iterations = 3;
+    const TrainResult r = train(net, X, Y, c, opt, o);
+    CHECK(r.reason == StopReason::max_iterations);
+    CHECK(r.epochs == 3);
+    CHECK(r.iterations == 3);
+  }
+}
+
 TEST_CASE("steps per epoch: full batch 1, mini-batches ⌈m/b⌉, one at a time m") {
   const auto [X, Y] = data::two_moons(20, 0.1, 2);
   const Cost c{CostKind::cross_entropy};
