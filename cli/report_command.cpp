@@ -244,11 +244,8 @@ void add_report_options(CLI::App& app, ReportCommand& c) {
 }
 
 int run_report(const ReportCommand& c, std::FILE* out) {
-  const fs::path parent = fs::path(c.output).parent_path();
-  if (fs::is_directory(c.output)) throw std::runtime_error(fmt::format("cannot write '{}': it is a directory", c.output));
-  if (!parent.empty() && !fs::is_directory(parent))
-    throw std::runtime_error(fmt::format("cannot write '{}': the directory '{}' does not exist", c.output, parent.string()));
   // The files first, before the work: a bad one is reported at once.
+  check_writable(c.output);
   std::optional<EpochTable> epochs;
   if (!c.csv.empty()) {
     epochs = read_epoch_csv(c.csv);
