@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "nn/memory_estimate.hpp"
+
 namespace tg::cli {
 
 namespace {
@@ -165,7 +167,7 @@ void add_data_options(CLI::App& app, DataOptions& data) {
 
 void add_cost_options(CLI::App& app, ModelOptions& m) {
   add_choice(app, "--cost", m.cost, &nn::parse_cost,
-             "cost: quadratic, cross_entropy (sigmoid outputs), log_likelihood (softmax outputs); "
+             "cost: quadratic, cross_entropy or log_likelihood (these two on sigmoid or softmax outputs only); "
              "default: the data set's")
       ->type_name("NAME");
   add_choice(app, "--reduction", m.reduction, &parse_reduction, "mean (1/m Σ over the batch, default) or sum (seed 003)")
@@ -197,7 +199,7 @@ void check_fits(const nn::Mlp& net, const DataSet& data, const std::string& what
         sizes_str(net.sizes()), data.name, data.inputs(), data.outputs(), data.inputs(), data.outputs()));
 }
 
-nn::Mlp build_network(const ModelOptions& m, const DataSet& data) {
+std::vector<std::size_t> network_sizes(const ModelOptions& m, const DataSet& data) {
   std::vector<std::size_t> sizes;
   if (m.sizes) {
     sizes = *m.sizes;
@@ -209,8 +211,14 @@ nn::Mlp build_network(const ModelOptions& m, const DataSet& data) {
     sizes.insert(sizes.end(), data.defaults.hidden_sizes.begin(), data.defaults.hidden_sizes.end());
     sizes.push_back(data.outputs());
   }
+  return sizes;
+}
+
+nn::Mlp build_network(const ModelOptions& m, const DataSet& data) {
+  const std::vector<std::size_t> sizes = network_sizes(m, data);
   const nn::Activation hidden = m.hidden.value_or(data.defaults.hidden);
   const nn::Init init = m.init.value_or(hidden == nn::Activation::relu ? nn::Init::he : nn::Init::scaled_normal);
+  nn::require_network_memory(sizes, m.sizes ? "--sizes" : "the network");  // before its weights are allocated
   nn::Mlp net(sizes, hidden, m.output.value_or(data.defaults.output), m.seed_or_default(), init);
   check_fits(net, data, "--sizes");
   return net;

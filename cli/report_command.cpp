@@ -1,5 +1,6 @@
 #include "cli/report_command.hpp"
 
+#include <chrono>
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -134,11 +135,12 @@ std::string graph_section(const ReportCommand& c, const Problem& p) {
        "b<sup>l</sup> their gradients (BP4, BP3), and the step of the backward pass that produced each. "
        "<code>tapegrad graph</code> draws it on its own.</p>\n";
   if (options.values) s += "<p class=\"note\">Each node also shows its value and its gradient.</p>\n";
-  if (!graphviz_available(c.dot_program))
+  const std::chrono::duration<double> timeout(c.dot_timeout);
+  if (!graphviz_available(c.dot_program, timeout))
     return s + fmt::format("<p class=\"note\">Graphviz's <code>{}</code> is not installed (Debian package graphviz), "
                            "so here is the graph as DOT text; <code>dot -Tsvg</code> draws it.</p>\n<pre>{}</pre>\n</section>\n",
                            escape_xml(c.dot_program), escape_xml(dot));
-  std::string svg = render_dot(dot, GraphFormat::svg, c.dot_program);
+  std::string svg = render_dot(dot, GraphFormat::svg, c.dot_program, timeout);
   // Inline: the <svg> element without the XML prolog and DOCTYPE that come before it.
   const std::size_t start = svg.find("<svg");
   if (start == std::string::npos) throw std::runtime_error(fmt::format("{} -Tsvg: no <svg> element in its output", c.dot_program));
@@ -166,12 +168,15 @@ std::string verification_section(const nn::CompareReport& r, std::size_t m, cons
     s += "</tr>\n";
   }
   s += "</tbody>\n</table>\n";
-  // The verdict with verify's default tolerances.
-  const bool ok = r.max_rel_autodiff() <= 1e-10 && (!r.has_numeric || r.max_rel_numeric() <= 1e-6);
+  // The verdict with verify's default tolerances; a NaN or infinite cost or gradient fails too.
+  const nn::Tolerances tolerances;
+  const std::vector<std::string> failed = nn::failures(r, tolerances);
+  const bool ok = failed.empty();
   s += fmt::format("<p><span class=\"{}\">{}</span> largest relative difference, BP1–BP4 vs autodiff: {:.3e}", ok ? "ok" : "fail",
                    ok ? "OK" : "FAIL", r.max_rel_autodiff());
   if (r.has_numeric) s += fmt::format("; vs finite differences: {:.3e}", r.max_rel_numeric());
-  s += " (tolerances 1e-10 and 1e-6, as <code>tapegrad verify</code>'s)</p>\n";
+  s += fmt::format(" (tolerances {:g} and {:g}, as <code>tapegrad verify</code>'s)</p>\n", tolerances.autodiff, tolerances.numeric);
+  for (const std::string& why : failed) s += fmt::format("<p class=\"fail\">FAIL: {}</p>\n", escape_xml(why));
   return s + "</section>\n";
 }
 
@@ -233,15 +238,15 @@ void add_report_options(CLI::App& app, ReportCommand& c) {
   app.add_flag_callback("--no-numeric", [&c] { c.numeric = false; }, "leave finite differences out of the verification table");
   app.add_option("--dot-program", c.dot_program, "Graphviz's dot, for the graph picture (default: dot on the PATH)")
       ->check(non_empty("a program"))->type_name("PROGRAM");
+  app.add_option("--dot-timeout", c.dot_timeout, "seconds the dot program may run before it is stopped (default 60)")
+      ->check(positive_number())
+      ->type_name("SECONDS");
   app.add_option("--images", c.images, "test images in the grid, for image data (default 32)")->check(count())->type_name("N");
 }
 
 int run_report(const ReportCommand& c, std::FILE* out) {
-  const fs::path parent = fs::path(c.output).parent_path();
-  if (fs::is_directory(c.output)) throw std::runtime_error(fmt::format("cannot write '{}': it is a directory", c.output));
-  if (!parent.empty() && !fs::is_directory(parent))
-    throw std::runtime_error(fmt::format("cannot write '{}': the directory '{}' does not exist", c.output, parent.string()));
   // The files first, before the work: a bad one is reported at once.
+  check_writable(c.output);
   std::optional<EpochTable> epochs;
   if (!c.csv.empty()) {
     epochs = read_epoch_csv(c.csv);
@@ -272,11 +277,12 @@ int run_report(const ReportCommand& c, std::FILE* out) {
   html += fmt::format("<script>{}</script>\n</body>\n</html>\n", render_check);
   write_file_atomically(c.output, html);
 
-  fmt::print(out, "tapegrad report: {} {} on {}: {}, BP1–BP4 vs autodiff {:.3e}\n", c.checkpoint, sizes_str(p.net.sizes()),
+  const std::vector<std::string> failed = nn::failures(compared);
+  fmt::print(out, "tapegrad report: {} {} on {}: {}, BP1–BP4 vs autodiff {:.3e}{}\n", c.checkpoint, sizes_str(p.net.sizes()),
              p.data.name,
              p.data.classification() ? fmt::format("test accuracy {:.2f}%", 100.0 * test.accuracy)
                                      : fmt::format("test cost {:.6f}", test.cost),
-             compared.max_rel_autodiff());
+             compared.max_rel_autodiff(), failed.empty() ? "" : fmt::format(": FAIL, {}", fmt::join(failed, "; ")));
   fmt::print(out, "written to {} (one self-contained file: open it in a browser)\n", c.output);
   return 0;
 }

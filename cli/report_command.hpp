@@ -34,6 +34,7 @@ struct ReportCommand {
   bool numeric = true;     // also finite differences in the verification table
   std::size_t images = 32; // test images in the grid (image data only)
   std::string dot_program = "dot";  // Graphviz's dot, for the graph picture
+  double dot_timeout = 60;           // seconds dot may take before it is stopped
 };
 
 void add_report_options(CLI::App& app, ReportCommand& command);

@@ -1,10 +1,16 @@
 #include "cli/train_command.hpp"
 
+#include <stdlib.h>
+
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <fstream>
+#include <sstream>
 #include <memory>
+#include <set>
 #include <stdexcept>
 #include <vector>
 
@@ -17,6 +23,8 @@
 #include "cli/progress.hpp"
 #include "cli/training_curves.hpp"
 #include "nn/checkpoint.hpp"
+#include "nn/input_file.hpp"
+#include "nn/memory_estimate.hpp"
 #include "nn/optimizer.hpp"
 
 namespace tg::cli {
@@ -27,11 +35,20 @@ using Clock = std::chrono::steady_clock;
 
 // The rows of an earlier run's CSV for epochs before `first_epoch` (kept when a run resumes
 // into the same file, so that the file holds the whole history).
+// Only a regular file is read (never a FIFO, which would block), and only up to the CSV's limit.
 std::vector<std::string> earlier_rows(const std::string& csv, std::size_t first_epoch) {
   std::vector<std::string> rows;
-  std::ifstream in(csv);
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(csv, ec)) return rows;
+  std::string text;
+  try {
+    text = nn::read_regular_file(csv, max_epoch_csv_bytes);
+  } catch (const nn::input_file_error& e) {
+    throw std::runtime_error(fmt::format("--csv {}: cannot read its earlier epochs: {}", csv, e.what()));
+  }
+  std::istringstream in(text);
   std::string line;
-  if (!in || !std::getline(in, line) || line != epoch_csv_header) return rows;
+  if (!std::getline(in, line) || line != epoch_csv_header) return rows;
   while (std::getline(in, line)) {
     std::size_t epoch = 0;
     if (std::sscanf(line.c_str(), "%zu,", &epoch) == 1 && epoch < first_epoch) rows.push_back(line);
@@ -92,7 +109,11 @@ nn::Mlp starting_network(const TrainCommand& c, const DataSet& data, std::size_t
   if (c.model.output && *c.model.output != net.output()) mismatch("--output", to_string(*c.model.output), to_string(net.output()));
   check_fits(net, data, fmt::format("the network in {}", c.resume));
   const nn::CheckpointExtra extra = nn::load_checkpoint_extra(c.resume);
-  first_epoch = recorded_count(extra, "epochs", c.resume).value_or(0) + 1;
+  const std::size_t done = recorded_count(extra, "epochs", c.resume).value_or(0);
+  if (done == std::numeric_limits<std::size_t>::max())
+    throw nn::checkpoint_error(fmt::format("checkpoint {}: its note \"epochs\" is {}: no epoch number after it to go on with",
+                                           c.resume, done));
+  first_epoch = done + 1;
   return net;
 }
 
@@ -104,6 +125,58 @@ std::string divergence_cause(const nn::TrainResult& result, const TrainCommand& 
                        c.resume.empty() ? std::string("the starting weights") : "the weights from --resume " + c.resume);
   return fmt::format("the epoch was played again under detect_anomaly to find the first op; is η = {:g} too large?",
                      learning_rate);
+}
+
+// The files written while training (--csv, its .svg). Once training runs, a failed write is
+// reported on err (once per message) and training goes on, so that the weights are still saved.
+class SideOutputs {
+ public:
+  explicit SideOutputs(std::FILE* err) : err_(err) {}
+  void write(const std::filesystem::path& file, std::string_view bytes) {
+    try {
+      write_file_atomically(file, bytes);
+    } catch (const std::exception& e) {
+      if (failures_.insert(e.what()).second) {
+        fmt::print(err_, "tapegrad train: {}; training goes on\n", e.what());
+        std::fflush(err_);
+      }
+    }
+  }
+  bool failed() const { return !failures_.empty(); }
+
+ private:
+  std::FILE* err_;
+  std::set<std::string> failures_;
+};
+
+// Before training: every file the run will write can be written (a late failure would throw
+// the run away), and what interrupted saves and writes left there is removed.
+void check_outputs(const TrainCommand& c) {
+  if (!c.save.empty()) nn::prepare_checkpoint_directory(c.save);
+  if (c.csv.empty()) return;
+  check_writable(c.csv);
+  if (!is_written_in_place(c.csv)) check_writable(curves_svg_path(c.csv));
+}
+
+// Saves the trained network into dir. When that fails after the run (the disk filled up, dir
+// was removed), into a new directory under the system's temporary one instead, which the
+// error then names: the weights are never thrown away.
+void save_trained(const nn::Mlp& net, const std::string& dir, const nn::CheckpointExtra& notes, const nn::Optimizer& opt) {
+  try {
+    nn::save_checkpoint(net, dir, notes, &opt);
+  } catch (const nn::checkpoint_error& e) {
+    std::string rescue = (std::filesystem::temp_directory_path() / "tapegrad-rescue-XXXXXX").string();
+    if (::mkdtemp(rescue.data()) == nullptr) throw;  // the first failure is the one to report
+    try {
+      nn::save_checkpoint(net, rescue, notes, &opt);
+    } catch (const std::exception&) {
+      std::error_code ec;
+      std::filesystem::remove_all(rescue, ec);
+      throw e;
+    }
+    throw nn::checkpoint_error(fmt::format("{}; the trained network is saved in {} instead (tapegrad eval --checkpoint {})",
+                                           e.what(), rescue, rescue));
+  }
 }
 
 std::string percent(double fraction) { return fmt::format("{:.2f}%", 100.0 * fraction); }
@@ -167,10 +240,20 @@ int run_train(const TrainCommand& command, std::FILE* out, std::FILE* err) {
   data_options.seed = c.model.seed_or_default();
   const DataSet data = load_data_set(data_options);
   data_options.name = data.name;  // for the checkpoint's notes
+  // The weights, the activations and the batches' copy, refused with the numbers before any is
+  // allocated (a resumed network's sizes are known once its checkpoint is read).
+  const std::string rule = c.optimizer.value_or("sgd");
+  const auto require_room = [&](const std::vector<std::size_t>& sizes) {
+    nn::require_training_memory(sizes, data.train.size(), data.test.size(), c.batch_size.value_or(data.defaults.batch_size),
+                                rule == "adam" ? 2 : rule == "momentum" ? 1 : 0);
+  };
+  if (c.resume.empty()) require_room(network_sizes(c.model, data));
   std::size_t first_epoch = 1;
   nn::Mlp net = starting_network(c, data, first_epoch);
+  if (!c.resume.empty()) require_room(net.sizes());
   const nn::Cost cost = build_cost(c.model, data);
   const std::unique_ptr<nn::Optimizer> optimizer = make_optimizer(c, data, net);
+  check_outputs(c);
 
   nn::TrainOptions t;
   t.batch_size = c.batch_size.value_or(data.defaults.batch_size);  // larger than the set: train() says so
@@ -180,7 +263,8 @@ int run_train(const TrainCommand& command, std::FILE* out, std::FILE* err) {
   t.stop_epsilon = c.stop_epsilon;
   t.max_iterations = c.max_iterations;
   t.gradients = c.gradients;
-  const std::size_t last_epoch = first_epoch + t.epochs - 1;
+  // the last epoch's number, or the largest count when first_epoch + epochs − 1 would wrap
+  const std::size_t last_epoch = first_epoch - 1 + std::min(t.epochs, std::numeric_limits<std::size_t>::max() - (first_epoch - 1));
 
   fmt::print(out, "tapegrad train: {} ({} training, {} test examples)\n", data.name, data.train.size(), data.test.size());
   fmt::print(out, "  network {} {} hidden, {} output; cost {}\n", sizes_str(net.sizes()), to_string(net.hidden()),
@@ -208,10 +292,13 @@ int run_train(const TrainCommand& command, std::FILE* out, std::FILE* err) {
   Clock::time_point epoch_start = Clock::now(), last_step = epoch_start;
   // The curves beside the CSV, drawn from its text (so a resumed run's earlier rows too); while
   // training at most once a second, so that thousands of short epochs are not slowed down.
+  // No curves beside a CSV written to a device or a FIFO (/dev/null has no "beside").
   std::string csv_text;
+  SideOutputs side(err);
+  const bool curves = !c.csv.empty() && !is_written_in_place(c.csv);
   Clock::time_point last_curves{};
   const auto write_curves = [&] {
-    write_file_atomically(curves_svg_path(c.csv), curves_svg(parse_epoch_csv(csv_text, c.csv), title));
+    if (curves) side.write(curves_svg_path(c.csv), curves_svg(parse_epoch_csv(csv_text, c.csv), title));
     last_curves = Clock::now();
   };
   std::size_t examples = 0;
@@ -240,7 +327,7 @@ int run_train(const TrainCommand& command, std::FILE* out, std::FILE* err) {
       csv_lines.push_back(epoch_csv_line(r, data.classification()));
       std::string text = std::string(epoch_csv_header) + "\n";
       for (const std::string& line : csv_lines) text += line + "\n";
-      write_file_atomically(c.csv, text);
+      side.write(c.csv, text);
       csv_text = std::move(text);
       if (Clock::now() - last_curves >= std::chrono::seconds(1)) write_curves();  // and at the end
     }
@@ -280,6 +367,7 @@ int run_train(const TrainCommand& command, std::FILE* out, std::FILE* err) {
                result.divergence, divergence_cause(result, c, optimizer->learning_rate()));
     return 1;
   }
+  if (rows.empty()) throw std::logic_error("train: no epoch ran");  // train() runs at least one
   const EpochRow& last = rows.back();
   if (result.reason != nn::StopReason::epochs_done)
     fmt::print(out, "stopped after {} steps: {}\n", result.iterations, nn::to_string(result.reason));
@@ -287,7 +375,8 @@ int run_train(const TrainCommand& command, std::FILE* out, std::FILE* err) {
     fmt::print(out, "after epoch {}: test accuracy {}, test loss {:.6f}\n", last.epoch, percent(last.test_accuracy), last.test_loss);
   else
     fmt::print(out, "after epoch {}: test loss {:.6f}\n", last.epoch, last.test_loss);
-  if (!c.csv.empty()) fmt::print(out, "per-epoch figures: {} (curves: {})\n", c.csv, curves_svg_path(c.csv).string());
+  if (curves) fmt::print(out, "per-epoch figures: {} (curves: {})\n", c.csv, curves_svg_path(c.csv).string());
+  else if (!c.csv.empty()) fmt::print(out, "per-epoch figures: {}\n", c.csv);
   if (!c.save.empty()) {
     nn::CheckpointExtra notes = problem_notes(data_options, c.model, cost);
     notes.merge(training_notes(*optimizer, t));
@@ -295,8 +384,14 @@ int run_train(const TrainCommand& command, std::FILE* out, std::FILE* err) {
     notes["train_loss"] = fmt::format("{:.9g}", last.train_loss);
     notes["test_loss"] = fmt::format("{:.9g}", last.test_loss);
     if (data.classification()) notes["test_accuracy"] = fmt::format("{:.6f}", last.test_accuracy);
-    nn::save_checkpoint(net, c.save, notes, optimizer.get());
+    save_trained(net, c.save, notes, *optimizer);
     fmt::print(out, "checkpoint saved in {} (tapegrad eval --checkpoint {})\n", c.save, c.save);
+  }
+  if (side.failed()) {
+    std::fflush(out);
+    fmt::print(err, "tapegrad train: --csv {}: not every write succeeded (see above){}\n", c.csv,
+               c.save.empty() ? "" : "; the checkpoint is saved");
+    return 1;
   }
   return 0;
 }

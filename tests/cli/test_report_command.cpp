@@ -4,8 +4,10 @@
 // is a one-line error naming the file.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -15,6 +17,7 @@
 
 #include "cli/dataset.hpp"
 #include "cli/problem.hpp"
+#include "nn/checkpoint.hpp"
 #include "nn/compare.hpp"
 #include "nn/train.hpp"
 #include "support/idx_files.hpp"
@@ -161,6 +164,22 @@ TEST_CASE("the report's verification table holds the numbers nn::compare compute
   CHECK(contains(section(quick, "curves"), "No per-epoch CSV was given"));
 }
 
+TEST_CASE("the report's verdict fails on a NaN cost or gradient, where nothing differs") {
+  // A checkpoint whose W^2 is NaN. Before, the report's maximum dropped NaN: "OK ... 0.000e+00".
+  TempDir dir("report");
+  train_moons(dir);
+  tg::nn::Mlp net = tg::nn::load_checkpoint(dir / "ckpt");
+  net.layer(2).W.mutable_value().fill(std::numeric_limits<double>::quiet_NaN());
+  tg::nn::save_checkpoint(net, dir / "nan", tg::nn::load_checkpoint_extra(dir / "ckpt"));
+  const auto r = run_tapegrad({"report", "--checkpoint", dir / "nan", "-o", dir / "r.html", "--no-numeric"});
+  REQUIRE(r.code == 0);  // the page is written; its verdict says FAIL
+  CHECK(contains(r.out, "BP1–BP4 vs autodiff nan: FAIL, the cost C is nan, not a finite number"));
+  const std::string table = section(read_text(dir / "r.html"), "verification");
+  CHECK(contains(table, "<span class=\"fail\">FAIL</span>"));
+  CHECK(contains(table, "<p class=\"fail\">FAIL: ∂C/∂W^2 is not finite: ‖·‖∞ = nan by BP1–BP4, nan by autodiff</p>"));
+  CHECK_FALSE(contains(table, "class=\"ok\""));
+}
+
 TEST_CASE("for image data the report shows a grid of test images, predicted and true labels, wrong ones marked") {
   TempDir dir("report");
   write_image_set(dir.path / "images");
@@ -244,4 +263,23 @@ TEST_CASE("without Graphviz's dot the report shows the graph as DOT text and say
   CHECK(contains(graph, "is not installed (Debian package graphviz)"));
   CHECK(contains(graph, "<pre>digraph"));
   CHECK_FALSE(contains(graph, "<svg"));
+}
+
+TEST_CASE("a --dot-program that never exits is stopped after --dot-timeout, with a clear error") {
+  TempDir dir("report");
+  train_moons(dir);
+  {
+    std::ofstream script(dir / "stuck-dot");
+    script << "#!/bin/sh\nsleep 1000 &\nsleep 1000\n";  // a child of its own too: the whole group is stopped
+  }
+  std::filesystem::permissions(dir / "stuck-dot", std::filesystem::perms::owner_all);
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = run_tapegrad({"report", "--checkpoint", dir / "ckpt", "-o", dir / "r.html", "--dot-program",
+                               dir / "stuck-dot", "--dot-timeout", "0.5"});
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(30));
+  CHECK(r.code == 1);
+  CHECK(count_lines(r.err) == 1);
+  CHECK(contains(r.err, fmt::format("Graphviz's '{}' did not finish within 0.5 s, so it was stopped", dir / "stuck-dot")));
+  CHECK_FALSE(std::filesystem::exists(dir / "r.html"));
+  CHECK(run_tapegrad({"report", "--checkpoint", dir / "ckpt", "-o", dir / "r.html", "--dot-timeout", "0"}).code == 2);
 }
