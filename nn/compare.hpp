@@ -2,6 +2,7 @@
 // finite differences), parameter by parameter.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -25,7 +26,8 @@ struct ParameterReport {
   Shape shape;
   double grad_norm;    // ‖∂C/∂θ‖_∞ by BP1–BP4, for scale
   Difference autodiff;  // BP1–BP4 vs the engine
-  Difference numeric;   // BP1–BP4 vs finite differences (when asked)
+  Difference numeric;   // BP1–BP4 vs finite differences (when asked), on the elements checked
+  std::size_t numeric_checked = 0;  // how many elements finite differences checked (all, or a sample)
 };
 
 struct CompareReport {
@@ -35,11 +37,19 @@ struct CompareReport {
   // The largest relative difference between BP1–BP4 and autodiff (and finite differences).
   double max_rel_autodiff() const;
   double max_rel_numeric() const;
+  // Elements checked by finite differences, and elements there are.
+  std::size_t numeric_checked() const;
+  std::size_t elements() const;
 };
 
 struct CompareOptions {
   bool numeric = false;  // also central finite differences (two forward passes per element)
   double eps = 1e-6;     // their step: a positive number (std::invalid_argument from compare)
+  // 0: finite differences at every element; n: at n elements of each parameter (all of a smaller
+  // one), evenly spaced from the first to the last, so that a big network is checked in a moment.
+  std::size_t sample = 0;
+  // Called after each element checked by finite differences: (done, total), for a progress line.
+  std::function<void(std::size_t, std::size_t)> progress;
 };
 
 // X: (N^1, m), Y: (N^L, m) (tg::shape_error otherwise, as backprop)

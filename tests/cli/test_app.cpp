@@ -23,11 +23,12 @@ TEST_CASE("tapegrad --help lists every command, and each command's --help its op
   const std::vector<std::pair<std::string, std::vector<std::string>>> expected{
       {"train", {"--data", "--sizes", "--hidden", "--output", "--cost", "--l2", "--optimizer", "--lr", "--batch-size",
                  "--epochs", "--seed", "--csv", "--save", "--resume", "--progress", "--gradients"}},
-      {"verify", {"--checkpoint", "--data", "--sizes", "--batch", "--numeric", "--tolerance", "--dump"}},
+      {"verify", {"--checkpoint", "--data", "--sizes", "--batch-size", "--numeric", "--tolerance", "--dump"}},
       {"eval", {"--checkpoint", "--data", "--cost"}},
-      {"graph", {"--checkpoint", "--data", "--sizes", "--batch", "--values", "--digits", "-o,--out"}},
-      {"explain", {"--checkpoint", "--data", "--sizes", "--example", "--seed002", "--digits", "--force"}},
-      {"report", {"--checkpoint", "--csv", "-o,--output", "--data", "--batch", "--no-numeric", "--images", "--dot-program"}},
+      {"graph", {"--checkpoint", "--data", "--sizes", "--batch-size", "--values", "--digits", "-o,--out", "--worked-example"}},
+      {"explain", {"--checkpoint", "--data", "--sizes", "--example", "--worked-example", "--digits", "--force"}},
+      {"report", {"--checkpoint", "--csv", "-o,--out", "--data", "--batch-size", "--numeric", "--numeric-sample", "--no-numeric",
+                  "--images", "--dot-program"}},
       {"demo", {"--dot"}}};
   for (const auto& [command, options] : expected) {
     INFO("tapegrad " << command << " --help");
