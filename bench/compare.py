@@ -247,7 +247,7 @@ PyTorch). The roofline is the bare `cblas_dgemm` calls the work needs and nothin
    train`'s CSV reports them (`bench/torch_epoch.py` times the same part of PyTorch's loop). The two shuffle with
    their own generators: the same batch sizes, not the same batches. Test accuracy after the epoch ({acc}) shows that
    both really train.
-2. Seed 002's 2-2-1 sigmoid network on the four XOR examples, cross-entropy: one step (forward, backward, SGD).
+2. [Seed 002](seeds.md#seed-002--a-2-2-1-network-for-binary-classification)'s 2-2-1 sigmoid network on the four XOR examples, cross-entropy: one step (forward, backward, SGD).
 3. 10⁶ recorded scalar ops `h = tanh(h) · w` (500,000 of each), forward then backward (which frees the graph);
    time per op, and the heap the graph holds per op (malloc's bytes in use before and after the forward pass) less
    the 8 bytes of the value itself.

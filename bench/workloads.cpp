@@ -16,7 +16,7 @@
 // Every network: sigmoid hidden layers, float64, W ~ N(0, 1/n_in), SGD. Threads: OpenBLAS reads
 // OPENBLAS_NUM_THREADS, so the caller chooses one or two. Times are medians over rounds. The
 // allocator keeps freed memory for reuse, as in the tapegrad program (autodiff/memory.hpp).
-#include <cblas.h>  // the roofline's bare gemm; never in one file with xtensor-blas (DESIGN.md)
+#include <cblas.h>  // the roofline's bare gemm; never in one file with xtensor-blas (docs/design.md)
 #include <malloc.h>  // mallinfo2: the heap in use, for the chain's bytes per op
 
 #include <algorithm>

@@ -8,6 +8,7 @@
 
 #include "nn/data/idx.hpp"
 #include "nn/data/mnist.hpp"
+#include "nn/memory_estimate.hpp"
 #include "nn/train.hpp"
 
 namespace tg::cli {
@@ -34,6 +35,13 @@ DataSet images(const std::string& name, const fs::path& dir, const DataOptions& 
 }
 
 std::size_t or_default(std::size_t n, std::size_t fallback) { return n == 0 ? fallback : n; }
+
+// A synthetic set of n_train + n_test examples of `numbers` doubles each (X's and Y's rows) is
+// refused before it is generated when it would not fit (twice: the set and what makes it).
+void require_synthetic_memory(const std::string& name, std::size_t n_train, std::size_t n_test, std::size_t numbers) {
+  nn::require_memory(nn::times(nn::times(nn::plus(n_train, n_test), numbers), 2 * sizeof(double)),
+                     fmt::format("data set '{}' of {} training and {} test examples", name, n_train, n_test));
+}
 
 }  // namespace
 
@@ -66,6 +74,7 @@ DataSet load_data_set(const DataOptions& o) {
     return images(name, data::fashion_mnist_dir(), o, data::fashion_mnist_classes());
   }
   if (name == "moons") {
+    require_synthetic_memory(name, or_default(o.train_size, 1000), or_default(o.test_size, 500), 2 + 2);
     d.train = data::two_moons(or_default(o.train_size, 1000), 0.1, o.seed, data::Targets::one_hot);
     d.test = data::two_moons(or_default(o.test_size, 500), 0.1, o.seed + 1, data::Targets::one_hot);
     d.classes = {"upper moon", "lower moon"};
@@ -76,6 +85,7 @@ DataSet load_data_set(const DataOptions& o) {
   if (name == "spirals") {
     // spirals() makes as many points per arm; the columns come shuffled, so keep the first n.
     const std::size_t n_train = or_default(o.train_size, 900), n_test = or_default(o.test_size, 300);
+    require_synthetic_memory(name, n_train, n_test, 2 * (2 + 3));  // twice: n rounded up to whole arms, then the first n
     d.train = first_columns(data::spirals((n_train + 2) / 3, 3, 0.2, o.seed), n_train);
     d.test = first_columns(data::spirals((n_test + 2) / 3, 3, 0.2, o.seed + 1), n_test);
     d.classes = {"arm 0", "arm 1", "arm 2"};
@@ -91,6 +101,7 @@ DataSet load_data_set(const DataOptions& o) {
     return d;
   }
   if (name == "sine") {  // regression: identity output and the quadratic cost; no classes, no accuracy
+    require_synthetic_memory(name, or_default(o.train_size, 500), or_default(o.test_size, 200), 1 + 1);
     d.train = data::sine_curve(or_default(o.train_size, 500), 0.05, o.seed);
     d.test = data::sine_curve(or_default(o.test_size, 200), 0.05, o.seed + 1);
     d.defaults = DataDefaults{{16}, nn::Activation::tanh, nn::Activation::identity, nn::CostKind::quadratic,

@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "nn/input_file.hpp"
+
 namespace tg::cli {
 
 const char* const epoch_csv_header = "epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,examples_per_second";
@@ -54,7 +56,8 @@ EpochTable parse_epoch_csv(std::string_view text, const std::string& file) {
     if (f.size() != 7) fail(fmt::format("expected 7 fields, got {}", f.size()));
     EpochRow r;
     const double epoch = number(f[0], "epoch");
-    if (!(epoch >= 1) || epoch != static_cast<double>(static_cast<std::size_t>(epoch)))
+    // (below 2^64 before the cast: converting a larger double to size_t is undefined)
+    if (!(epoch >= 1) || !(epoch < 0x1p64) || epoch != static_cast<double>(static_cast<std::size_t>(epoch)))
       fail(fmt::format("epoch: expected a whole number ≥ 1, got '{}'", f[0]));
     r.epoch = static_cast<std::size_t>(epoch);
     r.train_loss = number(f[1], "train_loss");
@@ -77,13 +80,13 @@ EpochTable parse_epoch_csv(std::string_view text, const std::string& file) {
 }
 
 EpochTable read_epoch_csv(const std::filesystem::path& file) {
-  if (std::filesystem::is_directory(file))
-    throw std::runtime_error(fmt::format("cannot read '{}': it is a directory", file.string()));
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw std::runtime_error(fmt::format("cannot read '{}': {}", file.string(), std::strerror(errno)));
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_epoch_csv(text.str(), file.string());
+  std::string text;
+  try {
+    text = nn::read_regular_file(file, max_epoch_csv_bytes);
+  } catch (const nn::input_file_error& e) {  // a FIFO would block, /dev/zero never end: refused before reading
+    throw std::runtime_error(fmt::format("cannot read '{}': {}", file.string(), e.what()));
+  }
+  return parse_epoch_csv(text, file.string());
 }
 
 }  // namespace tg::cli

@@ -37,7 +37,11 @@ std::string epoch_csv_line(const EpochRow& row, bool classification);
 // "epochs.csv:3: expected 7 fields, got 5". Throws std::runtime_error.
 EpochTable parse_epoch_csv(std::string_view text, const std::string& file);
 
-// The same, read from a file (a missing or unreadable one throws, naming it).
+// The largest CSV read: 256 MB, some three million epochs.
+inline constexpr std::size_t max_epoch_csv_bytes = std::size_t{256} << 20;
+
+// The same, read from a file (a missing or unreadable one throws, naming it; so does anything
+// but a regular file, e.g. a FIFO or a device, and a file larger than max_epoch_csv_bytes).
 EpochTable read_epoch_csv(const std::filesystem::path& file);
 
 }  // namespace tg::cli

@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "nn/memory_estimate.hpp"
+
 namespace tg::cli {
 
 namespace {
@@ -188,7 +190,7 @@ void check_fits(const nn::Mlp& net, const DataSet& data, const std::string& what
         sizes_str(net.sizes()), data.name, data.inputs(), data.outputs(), data.inputs(), data.outputs()));
 }
 
-nn::Mlp build_network(const ModelOptions& m, const DataSet& data) {
+std::vector<std::size_t> network_sizes(const ModelOptions& m, const DataSet& data) {
   std::vector<std::size_t> sizes;
   if (m.sizes) {
     sizes = *m.sizes;
@@ -200,8 +202,14 @@ nn::Mlp build_network(const ModelOptions& m, const DataSet& data) {
     sizes.insert(sizes.end(), data.defaults.hidden_sizes.begin(), data.defaults.hidden_sizes.end());
     sizes.push_back(data.outputs());
   }
+  return sizes;
+}
+
+nn::Mlp build_network(const ModelOptions& m, const DataSet& data) {
+  const std::vector<std::size_t> sizes = network_sizes(m, data);
   const nn::Activation hidden = m.hidden.value_or(data.defaults.hidden);
   const nn::Init init = m.init.value_or(hidden == nn::Activation::relu ? nn::Init::he : nn::Init::scaled_normal);
+  nn::require_network_memory(sizes, m.sizes ? "--sizes" : "the network");  // before its weights are allocated
   nn::Mlp net(sizes, hidden, m.output.value_or(data.defaults.output), m.seed_or_default(), init);
   check_fits(net, data, "--sizes");
   return net;

@@ -94,8 +94,11 @@ void add_model_options(CLI::App& app, ModelOptions& model);
 // Only --cost, --reduction, --l2, --l2-form: for commands that load the network from a checkpoint.
 void add_cost_options(CLI::App& app, ModelOptions& model);
 
+// The layer sizes the options give, or the data set's default (std::invalid_argument for fewer than two).
+std::vector<std::size_t> network_sizes(const ModelOptions& model, const DataSet& data);
 // The network the options describe for a data set: sizes (checked against the data's input and
 // output sizes), activations and initialisation from the options or the data set's defaults.
+// One whose weights would not fit in memory is refused first (nn::memory_error).
 nn::Mlp build_network(const ModelOptions& model, const DataSet& data);
 // The cost the options describe (the data set's when --cost is not given).
 // (parse_reduction / parse_l2_form take "mean"|"sum" and "nielsen"|"total"; to_string gives them back.)

@@ -1,5 +1,6 @@
 #include "cli/report_command.hpp"
 
+#include <chrono>
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -135,11 +136,12 @@ std::string graph_section(const ReportCommand& c, const Problem& p) {
        "b<sup>l</sup> their gradients (BP4, BP3), and the step of the backward pass that produced each. "
        "<code>tapegrad graph</code> draws it on its own.</p>\n";
   if (options.values) s += "<p class=\"note\">Each node also shows its value and its gradient.</p>\n";
-  if (!graphviz_available(c.dot_program))
+  const std::chrono::duration<double> timeout(c.dot_timeout);
+  if (!graphviz_available(c.dot_program, timeout))
     return s + fmt::format("<p class=\"note\">Graphviz's <code>{}</code> is not installed (Debian package graphviz), "
                            "so here is the graph as DOT text; <code>dot -Tsvg</code> draws it.</p>\n<pre>{}</pre>\n</section>\n",
                            escape_xml(c.dot_program), escape_xml(dot));
-  std::string svg = render_dot(dot, GraphFormat::svg, c.dot_program);
+  std::string svg = render_dot(dot, GraphFormat::svg, c.dot_program, timeout);
   // Inline: the <svg> element without the XML prolog and DOCTYPE that come before it.
   const std::size_t start = svg.find("<svg");
   if (start == std::string::npos) throw std::runtime_error(fmt::format("{} -Tsvg: no <svg> element in its output", c.dot_program));
@@ -286,6 +288,9 @@ void add_report_options(CLI::App& app, ReportCommand& c) {
   all->excludes(sample);
   app.add_option("--dot-program", c.dot_program, "Graphviz's dot, for the graph picture (default: dot on the PATH)")
       ->type_name("PROGRAM");
+  app.add_option("--dot-timeout", c.dot_timeout, "seconds the dot program may run before it is stopped (default 60)")
+      ->check(positive_number())
+      ->type_name("SECONDS");
   app.add_option("--images", c.images, "test images in the grid, for image data (default 32)")->check(count())->type_name("N");
 }
 

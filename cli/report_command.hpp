@@ -36,6 +36,7 @@ struct ReportCommand {
   std::size_t numeric_sample = 100;  // ... at this many weights of each W^l, b^l (0: at every weight)
   std::size_t images = 32; // test images in the grid (image data only)
   std::string dot_program = "dot";  // Graphviz's dot, for the graph picture
+  double dot_timeout = 60;           // seconds dot may take before it is stopped
 };
 
 void add_report_options(CLI::App& app, ReportCommand& command);

@@ -1,9 +1,12 @@
 #include "cli/train_command.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <fstream>
+#include <sstream>
 #include <memory>
 #include <stdexcept>
 #include <vector>
@@ -17,6 +20,8 @@
 #include "cli/progress.hpp"
 #include "cli/training_curves.hpp"
 #include "nn/checkpoint.hpp"
+#include "nn/input_file.hpp"
+#include "nn/memory_estimate.hpp"
 #include "nn/optimizer.hpp"
 
 namespace tg::cli {
@@ -27,11 +32,20 @@ using Clock = std::chrono::steady_clock;
 
 // The rows of an earlier run's CSV for epochs before `first_epoch` (kept when a run resumes
 // into the same file, so that the file holds the whole history).
+// Only a regular file is read (never a FIFO, which would block), and only up to the CSV's limit.
 std::vector<std::string> earlier_rows(const std::string& csv, std::size_t first_epoch) {
   std::vector<std::string> rows;
-  std::ifstream in(csv);
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(csv, ec)) return rows;
+  std::string text;
+  try {
+    text = nn::read_regular_file(csv, max_epoch_csv_bytes);
+  } catch (const nn::input_file_error& e) {
+    throw std::runtime_error(fmt::format("--csv {}: cannot read its earlier epochs: {}", csv, e.what()));
+  }
+  std::istringstream in(text);
   std::string line;
-  if (!in || !std::getline(in, line) || line != epoch_csv_header) return rows;
+  if (!std::getline(in, line) || line != epoch_csv_header) return rows;
   while (std::getline(in, line)) {
     std::size_t epoch = 0;
     if (std::sscanf(line.c_str(), "%zu,", &epoch) == 1 && epoch < first_epoch) rows.push_back(line);
@@ -92,7 +106,11 @@ nn::Mlp starting_network(const TrainCommand& c, const DataSet& data, std::size_t
   if (c.model.output && *c.model.output != net.output()) mismatch("--output", to_string(*c.model.output), to_string(net.output()));
   check_fits(net, data, fmt::format("the network in {}", c.resume));
   const nn::CheckpointExtra extra = nn::load_checkpoint_extra(c.resume);
-  first_epoch = recorded_count(extra, "epochs", c.resume).value_or(0) + 1;
+  const std::size_t done = recorded_count(extra, "epochs", c.resume).value_or(0);
+  if (done == std::numeric_limits<std::size_t>::max())
+    throw nn::checkpoint_error(fmt::format("checkpoint {}: its note \"epochs\" is {}: no epoch number after it to go on with",
+                                           c.resume, done));
+  first_epoch = done + 1;
   return net;
 }
 
@@ -162,8 +180,17 @@ int run_train(const TrainCommand& command, std::FILE* out) {
   data_options.seed = c.model.seed_or_default();
   const DataSet data = load_data_set(data_options);
   data_options.name = data.name;  // for the checkpoint's notes
+  // The weights, the activations and the batches' copy, refused with the numbers before any is
+  // allocated (a resumed network's sizes are known once its checkpoint is read).
+  const std::string rule = c.optimizer.value_or("sgd");
+  const auto require_room = [&](const std::vector<std::size_t>& sizes) {
+    nn::require_training_memory(sizes, data.train.size(), data.test.size(), c.batch_size.value_or(data.defaults.batch_size),
+                                rule == "adam" ? 2 : rule == "momentum" ? 1 : 0);
+  };
+  if (c.resume.empty()) require_room(network_sizes(c.model, data));
   std::size_t first_epoch = 1;
   nn::Mlp net = starting_network(c, data, first_epoch);
+  if (!c.resume.empty()) require_room(net.sizes());
   const nn::Cost cost = build_cost(c.model, data);
   const std::unique_ptr<nn::Optimizer> optimizer = make_optimizer(c, data, net);
 
@@ -175,7 +202,8 @@ int run_train(const TrainCommand& command, std::FILE* out) {
   t.stop_epsilon = c.stop_epsilon;
   t.max_iterations = c.max_iterations;
   t.gradients = c.gradients;
-  const std::size_t last_epoch = first_epoch + t.epochs - 1;
+  // the last epoch's number, or the largest count when first_epoch + epochs − 1 would wrap
+  const std::size_t last_epoch = first_epoch - 1 + std::min(t.epochs, std::numeric_limits<std::size_t>::max() - (first_epoch - 1));
 
   fmt::print(out, "tapegrad train: {} ({} training, {} test examples)\n", data.name, data.train.size(), data.test.size());
   fmt::print(out, "  network {} {} hidden, {} output; cost {}\n", sizes_str(net.sizes()), to_string(net.hidden()),
@@ -276,6 +304,7 @@ int run_train(const TrainCommand& command, std::FILE* out) {
                     "nothing saved\n", optimizer->learning_rate());
     return 1;
   }
+  if (rows.empty()) throw std::logic_error("train: no epoch ran");  // train() runs at least one
   const EpochRow& last = rows.back();
   if (result.reason != nn::StopReason::epochs_done)
     fmt::print(out, "stopped after {} steps: {}\n", result.iterations, nn::to_string(result.reason));

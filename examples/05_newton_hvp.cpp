@@ -9,7 +9,7 @@
 // (which asks for nothing but H v), step x ← x + d, and the gradient's norm roughly squares at
 // every step near the minimum: 2e-2, 4e-5, 1e-10 (quadratic convergence).
 //
-// Follows DESIGN.md's rule that every derivative is written with Variable ops (so the engine
+// Follows docs/design.md's rule that every derivative is written with Variable ops (so the engine
 // can differentiate it again), and the seeds' gradient descent (seeds 003, 004), here
 // replaced by a second-order step. The function, for x ∈ ℝ⁴:
 //

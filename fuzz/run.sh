@@ -4,11 +4,13 @@
 #
 #   fuzz_idx         the IDX reader (nn/data/idx.cpp)                  fuzz/corpus/idx
 #   fuzz_checkpoint  the checkpoint loader and the .npy reader         fuzz/corpus/checkpoint
-#   fuzz_cli         the command line, parsed only (cli/app.cpp)       fuzz/corpus/cli
+#   fuzz_cli         the command line, run end to end on tiny data      fuzz/corpus/cli
+#   fuzz_epoch_csv   the per-epoch CSV reader (cli/epoch_csv.cpp)       fuzz/corpus/epoch_csv
+#   fuzz_npy         the .npy reader alone (nn/npy.cpp)                 fuzz/corpus/npy
 #
-#   fuzz/run.sh [SECONDS [TARGET...]]      (default: all three, one after the other)
+#   fuzz/run.sh [SECONDS [TARGET...]]      (SECONDS per target; default: all five, one after the other)
 #
-# New corpus items go to build-fuzz/corpus/idx, .../checkpoint and .../cli, never into
+# New corpus items go to build-fuzz/corpus/<name>, never into
 # the checked-in seeds. A crash leaves its input in build-fuzz/artifacts/ (named after the
 # target), the other targets still run, and this script exits non-zero; replay it with
 #   build-fuzz/fuzz/fuzz_idx build-fuzz/artifacts/fuzz_idx-crash-...
@@ -19,7 +21,7 @@ set -euo pipefail
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ "${#targets[@]}" -gt 0 ] || targets=(fuzz_idx fuzz_checkpoint fuzz_cli)
+[ "${#targets[@]}" -gt 0 ] || targets=(fuzz_idx fuzz_checkpoint fuzz_cli fuzz_epoch_csv fuzz_npy)
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="$root/build-fuzz"
 jobs="${JOBS:-2}"
@@ -46,7 +48,9 @@ for target in "${targets[@]}"; do
     fuzz_idx) name=idx options=(-max_len=8192) ;;
     fuzz_checkpoint) name=checkpoint options=(-max_len=8192) ;;
     fuzz_cli) name=cli options=(-max_len=2048) ;;
-    *) echo "fuzz/run.sh: unknown target '$target' (fuzz_idx, fuzz_checkpoint, fuzz_cli)" >&2; exit 2 ;;
+    fuzz_epoch_csv) name=epoch_csv options=(-max_len=4096) ;;
+    fuzz_npy) name=npy options=(-max_len=4096) ;;
+    *) echo "fuzz/run.sh: unknown target '$target' (fuzz_idx, fuzz_checkpoint, fuzz_cli, fuzz_epoch_csv, fuzz_npy)" >&2; exit 2 ;;
   esac
   corpus="$build/corpus/$name"
   mkdir -p "$corpus"

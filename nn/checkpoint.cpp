@@ -17,6 +17,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "nn/input_file.hpp"
+#include "nn/memory_estimate.hpp"
+
 namespace tg::nn {
 
 namespace fs = std::filesystem;
@@ -190,6 +193,8 @@ class MetadataReader {
 // would overflow the stack instead of being an error: it is refused before it is parsed. A real
 // one nests 6 deep (the root, "optimizer", "state", a slot, its list, an entry's "shape").
 constexpr std::size_t max_json_depth = 32;
+// A real checkpoint.json is a few KB (the notes are short): anything beyond 16 MB is no checkpoint.
+constexpr std::size_t max_json_bytes = std::size_t{16} << 20;
 
 // The byte at which text's arrays and objects first nest deeper than max_json_depth, if they do
 // ('[' and '{' inside strings do not count).
@@ -223,10 +228,12 @@ Metadata read_metadata(const fs::path& dir, const char* who) {
     throw checkpoint_error(fmt::format("{}: '{}' is missing: '{}' holds no checkpoint", who, meta.json_file.string(),
                                        dir.string()));
 
-  std::ifstream in(meta.json_file, std::ios::binary);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in || in.bad())
-    throw checkpoint_error(fmt::format("{}: cannot read '{}': {}", who, meta.json_file.string(), std::strerror(errno)));
+  std::string text;
+  try {
+    text = read_regular_file(meta.json_file, max_json_bytes);
+  } catch (const input_file_error& e) {  // a FIFO, /dev/zero, a directory, ...: refused before reading
+    throw checkpoint_error(fmt::format("{}: cannot read '{}': {}", who, meta.json_file.string(), e.what()));
+  }
   if (const std::optional<std::size_t> at = too_deep_at(text))
     throw checkpoint_error(fmt::format("{}: '{}' is not a checkpoint: its arrays and objects nest more than {} deep at byte {}",
                                        who, meta.json_file.string(), max_json_depth, *at));
@@ -437,6 +444,7 @@ void save_checkpoint(const Mlp& net, const fs::path& dir, const CheckpointExtra&
 
 Mlp load_checkpoint(const fs::path& dir) {
   const Metadata meta = read_metadata(dir, "load_checkpoint");
+  require_network_memory({meta.sizes.begin(), meta.sizes.end()}, fmt::format("load_checkpoint: '{}': the network", meta.json_file.string()));
   std::vector<Linear> layers;
   for (std::size_t i = 0; i < meta.layers.size(); ++i) {
     const auto& [W, b] = meta.layers[i];

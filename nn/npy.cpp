@@ -10,6 +10,9 @@
 
 #include <fmt/format.h>
 
+#include "nn/input_file.hpp"
+#include "nn/memory_estimate.hpp"
+
 namespace tg::nn {
 
 // The numbers are copied as they lie in memory, which is '<f8' only on a little-endian machine.
@@ -212,12 +215,16 @@ Tensor decode_npy(std::string_view bytes, const std::string& name) {
 
 Tensor read_npy(const std::filesystem::path& file) {
   std::error_code ec;
-  const std::uintmax_t size = std::filesystem::file_size(file, ec);
-  if (ec) fail(file.string(), "cannot read: {}", ec.message());
-  std::ifstream in(file, std::ios::binary);
-  std::string bytes(size, '\0');
-  if (!in || !in.read(bytes.data(), static_cast<std::streamsize>(size)))
-    fail(file.string(), "cannot read: {}", std::strerror(errno));
+  const std::uintmax_t size = std::filesystem::file_size(file, ec);  // 0 for a device: read_regular_file says what it is
+  // the bytes, then the tensor decoded from them: twice the file
+  if (!ec) require_memory(times(static_cast<std::size_t>(std::min<std::uintmax_t>(size, SIZE_MAX)), 2),
+                          fmt::format("read_npy: '{}' ({} bytes, and its tensor)", file.string(), size));
+  std::string bytes;
+  try {
+    bytes = read_regular_file(file, std::numeric_limits<std::uintmax_t>::max());
+  } catch (const input_file_error& e) {
+    fail(file.string(), "cannot read: {}", e.what());
+  }
   return decode_npy(bytes, file.string());
 }
 

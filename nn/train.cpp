@@ -299,7 +299,9 @@ TrainResult train(Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost, 
 
   TrainResult r;
   r.initial_loss = evaluate_cost(net, X, Y, c);
-  for (std::size_t epoch = o.first_epoch; o.epochs == 0 || epoch < o.first_epoch + o.epochs; ++epoch) {
+  // epoch − first_epoch counts the epochs run: first_epoch + epochs could wrap (epochs = 2^64 − 1
+  // is "no limit but max_iterations", as 0 is)
+  for (std::size_t epoch = o.first_epoch; o.epochs == 0 || epoch - o.first_epoch < o.epochs; ++epoch) {
     bool stop = false;
     std::mt19937_64 rng = epoch_generator(o.shuffle_seed, epoch);
     const std::vector<std::vector<std::size_t>> batches = make_batches(m, batch_size, o.shuffle && !full_batch, rng);

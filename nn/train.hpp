@@ -13,6 +13,8 @@
 //     loss = C(whole training set)       recorded, computed with nothing recorded (no_grad)
 //
 // Seed 003 is batch_size = 0 with Reduction::sum: W^l ← W^l − α Σ_i δ^{i,l} (a^{i,l−1})ᵀ.
+// With the mean cost and Sgd it is Nielsen's algorithm, W^l ← W^l − (η/m) Σ_x δ^{x,l} (a^{x,l−1})ᵀ
+// (docs/training.md sets both beside this loop, line by line).
 // Everything is reproducible: the same net seed, data and shuffle_seed give the same weights.
 #pragma once
 

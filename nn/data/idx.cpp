@@ -1,5 +1,7 @@
 #include "nn/data/idx.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -84,6 +86,11 @@ class FileSource final : public Source {
   FileSource(const std::filesystem::path& file, const Context& at) : at_(at) {
     std::error_code ec;
     if (std::filesystem::is_directory(file, ec)) fail(at_, "cannot read: it is a directory, not a file");
+    // regular files only: a FIFO would block, a device never end
+    struct stat st {};
+    if (::stat(file.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+      fail(at_, "cannot read: it is {}, not a regular file",
+           S_ISFIFO(st.st_mode) ? "a FIFO (named pipe)" : S_ISCHR(st.st_mode) ? "a character device" : "a special file");
     file_.reset(std::fopen(file.c_str(), "rb"));
     if (!file_) fail(at_, "cannot open: {}", std::strerror(errno));
     const std::uintmax_t size = std::filesystem::file_size(file, ec);  // a hint only: 0 for /dev files, ...
@@ -199,8 +206,9 @@ class InflateSource final : public Source {
   std::size_t produced_ = 0;  // uncompressed bytes it has given: the offset in the IDX stream
 };
 
-// The IDX array in the (uncompressed) stream `in`, checked byte by byte.
-IdxArray read_stream(Source& in, const Context& at) {
+// The IDX array in the (uncompressed) stream `in`, checked byte by byte; with a limit, only
+// its first items (see IdxLimit).
+IdxArray read_stream(Source& in, const Context& at, const IdxLimit& limit = {}) {
   // bytes 0–3: 00 00, the element type, the number of dimensions
   std::array<std::uint8_t, 4> head{};
   const std::size_t got = in.read(head.data(), head.size());
@@ -231,6 +239,10 @@ IdxArray read_stream(Source& in, const Context& at) {
     a.dims[k] = (std::size_t{b[0]} << 24) | (std::size_t{b[1]} << 16) | (std::size_t{b[2]} << 8) | b[3];
   }
 
+  if (limit.check_header) limit.check_header(a);  // the header as the file has it, no data yet
+  const bool cut = limit.max_items != 0 && limit.max_items < a.dims[0];
+  if (cut) a.dims[0] = limit.max_items;  // the first items only: the rest is not read
+
   // data bytes = (product of dims) × element size, which must not overflow (a zero dim makes it 0)
   const std::size_t width = element_size(a.type);
   std::size_t data_bytes = width;
@@ -258,6 +270,8 @@ IdxArray read_stream(Source& in, const Context& at) {
            data_begin + have + got_data, data_bytes, dims_str(a.dims), to_string(a.type), data_begin,
            data_begin + data_bytes);
   }
+
+  if (cut) return a;
 
   // Nothing after the data. Reading on also reaches, and checks, the end of a gzip stream; in
   // one, trailing bytes are read to the end (up to a limit) to count them and to check the
@@ -344,16 +358,16 @@ IdxArray decode_idx(std::span<const std::uint8_t> bytes, const std::string& name
   return read_stream(inflated, at);
 }
 
-IdxArray read_idx(const std::filesystem::path& file) {
+IdxArray read_idx(const std::filesystem::path& file, const IdxLimit& limit) {
   const std::string name = file.string();
   const Context at{"read_idx", name};
   FileSource in(file, at);
   std::array<std::uint8_t, 2> magic{};  // read_stream checks it again, so it is read once and replayed
   const std::span<const std::uint8_t> head(magic.data(), in.read(magic.data(), magic.size()));
   PrefixedSource whole(head, in);
-  if (!is_gzip(head)) return read_stream(whole, at);
+  if (!is_gzip(head)) return read_stream(whole, at, limit);
   InflateSource inflated(whole, at);
-  return read_stream(inflated, at);
+  return read_stream(inflated, at, limit);
 }
 
 }  // namespace tg::nn::data

@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -53,9 +54,21 @@ IdxArray parse_idx(std::span<const std::uint8_t> bytes, const std::string& name)
 // does with a file's bytes, for callers holding them in memory (and for the fuzz target).
 IdxArray decode_idx(std::span<const std::uint8_t> bytes, const std::string& name);
 
+// What read_idx reads of a file.
+struct IdxLimit {
+  // When not 0 and below the first dimension (the count of images or labels): only the first
+  // max_items items are read and decoded, and dims[0] becomes max_items. The rest of the file
+  // is not read, so damage there (a bad gzip CRC, trailing bytes) goes unnoticed.
+  std::size_t max_items = 0;
+  // Called with the header as the file has it (type and dims, no data) before any data is
+  // read or memory allocated for it: to refuse a file whose type, shape or size will not do.
+  std::function<void(const IdxArray& header)> check_header;
+};
+
 // Reads an IDX file; a file starting with gzip's magic bytes (1f 8b) is decompressed on the
-// way. Missing or unreadable files, bad magic, truncated or corrupt streams, sizes that
-// disagree with the file's length, and trailing bytes throw idx_error.
-IdxArray read_idx(const std::filesystem::path& file);
+// way. Missing or unreadable files, anything but a regular file (a FIFO, a device), bad magic,
+// truncated or corrupt streams, sizes that disagree with the file's length, and trailing bytes
+// throw idx_error.
+IdxArray read_idx(const std::filesystem::path& file, const IdxLimit& limit = {});
 
 }  // namespace tg::nn::data

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "nn/data/idx.hpp"
+#include "nn/memory_estimate.hpp"
 
 namespace tg::nn::data {
 
@@ -41,22 +42,36 @@ fs::path require_file(const fs::path& dir, const std::string& name) {
 
 std::string dims_str(const std::vector<std::size_t>& dims) { return fmt::format("({})", fmt::join(dims, ", ")); }
 
+// The header checks of load_set: the type and rank a set's file must have.
+void require_u8(const IdxArray& a, const fs::path& file, std::size_t rank, const char* what, const char* dims) {
+  if (a.type != IdxType::u8 || a.dims.size() != rank)
+    throw idx_error(fmt::format("load_mnist: '{}': expected {} of unsigned bytes with dims {}, found {} with dims {}",
+                                file.string(), what, dims, to_string(a.type), dims_str(a.dims)));
+}
+
 // images: (count, rows, cols) unsigned bytes, labels: (count) in 0..9  ->  X: (rows·cols, m), Y: (10, m)
-// with m = count, or max when 0 < max < count.
+// with m = count, or max when 0 < max < count. Only the first m images and labels are read, and
+// their memory (the bytes and X's doubles) is checked against what is available before reading.
 ImageSet load_set(const fs::path& images_file, const fs::path& labels_file, std::size_t max) {
-  const IdxArray images = read_idx(images_file);
-  const IdxArray labels = read_idx(labels_file);
-  if (images.type != IdxType::u8 || images.dims.size() != 3)
-    throw idx_error(fmt::format("load_mnist: '{}': expected images of unsigned bytes with dims (count, rows, columns), "
-                                "found {} with dims {}", images_file.string(), to_string(images.type), dims_str(images.dims)));
-  if (labels.type != IdxType::u8 || labels.dims.size() != 1)
-    throw idx_error(fmt::format("load_mnist: '{}': expected labels of unsigned bytes with dims (count), found {} with dims {}",
-                                labels_file.string(), to_string(labels.type), dims_str(labels.dims)));
-  const std::size_t count = images.dims[0];
-  if (labels.dims[0] != count)
+  std::size_t count = 0, label_count = 0;
+  IdxLimit image_limit{max, [&](const IdxArray& header) {
+    require_u8(header, images_file, 3, "images", "(count, rows, columns)");
+    count = header.dims[0];
+    const std::size_t m = max == 0 ? count : std::min(max, count);
+    require_memory(times(times(m, times(header.dims[1], header.dims[2])), 1 + 2 * sizeof(double)),
+                   fmt::format("load_mnist: '{}': {} images of {}×{} (their bytes, and as doubles)", images_file.string(), m,
+                               header.dims[1], header.dims[2]));
+  }};
+  const IdxArray images = read_idx(images_file, image_limit);
+  const IdxArray labels = read_idx(labels_file, {max, [&](const IdxArray& header) {
+                                                   require_u8(header, labels_file, 1, "labels", "(count)");
+                                                   label_count = header.dims[0];
+                                                 }});
+  if (label_count != count)
     throw idx_error(fmt::format("load_mnist: '{}' holds {} images but '{}' holds {} labels", images_file.string(), count,
-                                labels_file.string(), labels.dims[0]));
-  for (std::size_t j = 0; j < count; ++j)
+                                labels_file.string(), label_count));
+  const std::size_t m = images.dims[0];
+  for (std::size_t j = 0; j < m; ++j)
     if (labels.data[j] >= classes)
       throw idx_error(fmt::format("load_mnist: '{}': label {} of example {} (at byte {}) is not below {} (the labels of '{}')",
                                   labels_file.string(), labels.data[j], j, 8 + j, classes, images_file.string()));
@@ -64,7 +79,6 @@ ImageSet load_set(const fs::path& images_file, const fs::path& labels_file, std:
   ImageSet set;
   set.rows = images.dims[1];
   set.cols = images.dims[2];
-  const std::size_t m = max == 0 ? count : std::min(max, count);
   const std::size_t pixels = set.rows * set.cols;
   set.labels.assign(labels.data.begin(), labels.data.begin() + static_cast<std::ptrdiff_t>(m));
 

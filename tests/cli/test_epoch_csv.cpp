@@ -2,7 +2,10 @@
 // accuracies, diverged losses, and a malformed file named with its line.
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
 #include <cmath>
+#include <filesystem>
 #include <stdexcept>
 #include <string>
 
@@ -78,4 +81,22 @@ TEST_CASE("read_epoch_csv reads a file, and names one it cannot read") {
   CHECK_THROWS_WITH_AS(tg::cli::read_epoch_csv(dir / "missing.csv"),
                        doctest::Contains(fmt::format("cannot read '{}'", dir / "missing.csv").c_str()), std::runtime_error);
   CHECK_THROWS_WITH_AS(tg::cli::read_epoch_csv(dir.path), doctest::Contains("it is a directory"), std::runtime_error);
+}
+
+TEST_CASE("read_epoch_csv refuses a FIFO and a device by name instead of blocking or reading forever") {
+  tg::test::TempDir dir("epoch-csv");
+  REQUIRE(::mkfifo((dir / "fifo.csv").c_str(), 0600) == 0);  // no writer: a plain open would block forever
+  CHECK_THROWS_WITH_AS(tg::cli::read_epoch_csv(dir / "fifo.csv"), doctest::Contains("it is a FIFO (named pipe), not a regular file"),
+                       std::runtime_error);
+  std::filesystem::create_symlink("/dev/zero", dir / "zero.csv");  // endless zeros
+  CHECK_THROWS_WITH_AS(tg::cli::read_epoch_csv(dir / "zero.csv"),
+                       doctest::Contains(fmt::format("cannot read '{}': it is a character device", dir / "zero.csv").c_str()),
+                       std::runtime_error);
+}
+
+TEST_CASE("an epoch number beyond what a count holds is a malformed row, not a conversion out of range") {
+  CHECK_THROWS_WITH_AS(parse_epoch_csv(csv("1e30,0.5,0.9,0.6,0.8,0.1,10.0\n"), "e.csv"),
+                       doctest::Contains("e.csv:2: epoch: expected a whole number ≥ 1, got '1e30'"), std::runtime_error);
+  CHECK_THROWS_WITH_AS(parse_epoch_csv(csv("18446744073709551616,0.5,0.9,0.6,0.8,0.1,10.0\n"), "e.csv"),
+                       doctest::Contains("epoch: expected a whole number"), std::runtime_error);
 }

@@ -4,6 +4,7 @@
 // is a one-line error naming the file.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -270,4 +271,23 @@ TEST_CASE("without Graphviz's dot the report shows the graph as DOT text and say
   CHECK(contains(graph, "is not installed (Debian package graphviz)"));
   CHECK(contains(graph, "<pre>digraph"));
   CHECK_FALSE(contains(graph, "<svg"));
+}
+
+TEST_CASE("a --dot-program that never exits is stopped after --dot-timeout, with a clear error") {
+  TempDir dir("report");
+  train_moons(dir);
+  {
+    std::ofstream script(dir / "stuck-dot");
+    script << "#!/bin/sh\nsleep 1000 &\nsleep 1000\n";  // a child of its own too: the whole group is stopped
+  }
+  std::filesystem::permissions(dir / "stuck-dot", std::filesystem::perms::owner_all);
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = run_tapegrad({"report", "--checkpoint", dir / "ckpt", "-o", dir / "r.html", "--dot-program",
+                               dir / "stuck-dot", "--dot-timeout", "0.5"});
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(30));
+  CHECK(r.code == 1);
+  CHECK(count_lines(r.err) == 1);
+  CHECK(contains(r.err, fmt::format("Graphviz's '{}' did not finish within 0.5 s, so it was stopped", dir / "stuck-dot")));
+  CHECK_FALSE(std::filesystem::exists(dir / "r.html"));
+  CHECK(run_tapegrad({"report", "--checkpoint", dir / "ckpt", "-o", dir / "r.html", "--dot-timeout", "0"}).code == 2);
 }

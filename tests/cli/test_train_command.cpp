@@ -262,3 +262,37 @@ TEST_CASE("seed 003's stop rules: --stop-epsilon and --max-iterations") {
   CHECK(contains(m.out, "after epoch 1:"));  // 7 steps of batch 10 end in the first epoch
   CHECK(run_tapegrad({"train", "--stop-epsilon", "-1"}).code == 2);
 }
+
+TEST_CASE("--epochs up to the largest count: the run goes on until --max-iterations, never wraps to an empty run") {
+  TempDir dir("train");
+  const auto r = run_tapegrad({"train", "--data", "moons", "--train-size", "40", "--test-size", "20", "--epochs",
+                               "18446744073709551615", "--max-iterations", "9", "--save", dir / "ck"});
+  CHECK(r.code == 0);
+  CHECK(contains(r.out, "stopped after 9 steps: max iterations reached"));
+  CHECK(contains(r.out, "after epoch 3:"));  // 4 batches of 10 an epoch: step 9 is in epoch 3
+  // resumed after epoch 3: 4 + (2^64 − 2) − 1 wraps in size_t
+  const auto resumed = run_tapegrad({"train", "--resume", dir / "ck", "--epochs", "18446744073709551614",
+                                     "--max-iterations", "2", "--save", dir / "ck"});
+  CHECK(resumed.code == 0);
+  CHECK(contains(resumed.out, "after epoch 4:"));
+}
+
+TEST_CASE("a checkpoint whose epochs note leaves no epoch number after it is a clear error") {
+  TempDir dir("train");
+  REQUIRE(run_tapegrad({"train", "--data", "xor", "--epochs", "1", "--save", dir / "ck"}).code == 0);
+  {
+    std::ifstream in(dir / "ck/checkpoint.json");
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string json = text.str();
+    const std::size_t at = json.find("\"epochs\": \"1\"");
+    REQUIRE(at != std::string::npos);
+    json.replace(at, 13, "\"epochs\": \"18446744073709551615\"");
+    std::ofstream(dir / "ck/checkpoint.json") << json;
+  }
+  const auto r = run_tapegrad({"train", "--resume", dir / "ck", "--epochs", "1"});
+  CHECK(r.code == 1);
+  CHECK(count_lines(r.err) == 1);
+  CHECK(contains(r.err, "18446744073709551615"));
+  CHECK(contains(r.err, "no epoch number after it"));
+}

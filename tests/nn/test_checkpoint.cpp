@@ -2,6 +2,8 @@
 // round trips, atomic saves under injected failures, and a clear error for every kind of bad file.
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
 #include <fstream>
 #include <random>
 #include <set>
@@ -529,4 +531,34 @@ TEST_CASE("checkpoint: a checkpoint.json nested thousands deep is an error namin
   save_checkpoint(net, tmp.path, {{"note", brackets}});
   CHECK(load_checkpoint_extra(tmp.path).at("note") == brackets);
   CHECK(load_checkpoint(tmp.path).sizes() == std::vector<std::size_t>{2, 1});
+}
+
+TEST_CASE("checkpoint: a checkpoint.json that is a FIFO or a device is refused by name, never read") {
+  TempDir tmp;
+  const Mlp net({3, 4, 2}, Activation::sigmoid, Activation::sigmoid, 1);
+  save_checkpoint(net, tmp.path);
+  const fs::path json_file = tmp.path / "checkpoint.json";
+  fs::remove(json_file);
+  REQUIRE(::mkfifo(json_file.c_str(), 0600) == 0);  // no writer: reading it would block forever
+  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("checkpoint.json': it is a FIFO (named pipe), not a regular file"),
+                       checkpoint_error);
+  fs::remove(json_file);
+  for (const char* device : {"/dev/zero", "/dev/urandom"}) {  // endless bytes: read, they grow until std::bad_alloc
+    fs::remove(json_file);
+    fs::create_symlink(device, json_file);
+    CHECK_THROWS_WITH_AS(load_checkpoint_extra(tmp.path), doctest::Contains("it is a character device, not a regular file"),
+                         checkpoint_error);
+  }
+}
+
+TEST_CASE("checkpoint: a .npy that is a FIFO is refused by name") {
+  TempDir tmp;
+  const Mlp net({3, 4, 2}, Activation::sigmoid, Activation::sigmoid, 1);
+  save_checkpoint(net, tmp.path);
+  for (const fs::directory_entry& e : fs::directory_iterator(tmp.path))
+    if (e.path().filename().string().rfind("W2.", 0) == 0) {
+      fs::remove(e.path());
+      REQUIRE(::mkfifo(e.path().c_str(), 0600) == 0);
+    }
+  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("it is a FIFO (named pipe)"), npy_error);
 }

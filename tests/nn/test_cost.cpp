@@ -8,9 +8,11 @@
 #include <vector>
 
 #include "nn/compare.hpp"
+#include "nn/backprop.hpp"
 #include "nn/cost.hpp"
 #include "support/bad_input.hpp"
 #include "support/nets.hpp"
+#include "support/random.hpp"
 
 using namespace tg::nn;
 using tg::Tensor;
@@ -79,6 +81,43 @@ TEST_CASE("L2: λ/(2n) Σ‖W‖² (Nielsen, n = m here) and λ/2 Σ‖W‖² (s
   CHECK(l2_coefficient(Cost{CostKind::quadratic, Reduction::mean, Regularization::l2_total, 0.4}, 2) == doctest::Approx(0.4));
   // A mini-batch of a larger training set: Nielsen's n is the set's size, not the batch's.
   CHECK(l2_coefficient(Cost{CostKind::quadratic, Reduction::mean, Regularization::l2, 0.4, 100}, 2) == doctest::Approx(0.004));
+}
+
+TEST_CASE("sum = m × mean for the data term only: L2's κW is the same under both reductions") {
+  // docs/backprop.md, "Mean or sum": on a batch of m = 10, every gradient of the sum is 10 times
+  // the mean's without L2; with L2 the biases' still are, the weights' are not (m g + κW against
+  // m (g + κW)); and the sum with λ is m times the mean with λ/m: under the sum L2 weighs m
+  // times less against the data (n times for the full batch, where m = n).
+  const double m = 10.0, lambda = 5.0;
+  const Mlp net({2, 4, 2}, Activation::tanh, Activation::sigmoid, 3);
+  const Tensor X = tg::test::random_tensor({2, 10}, tg::test::Domain::any, 4);
+  const Tensor Y = tg::test::targets_for(CostKind::quadratic, Activation::sigmoid, 2, 10, 5);
+  const auto gradients = [&](Reduction r, double l2) {
+    Cost c{CostKind::quadratic, r};
+    if (l2 > 0.0) {
+      c.regularization = Regularization::l2;  // λ/(2n) Σ‖W‖², n = 1000
+      c.lambda = l2;
+      c.training_set_size = 1000;
+    }
+    const BackpropResult bp = backprop(net, X, Y, c);
+    return std::vector<Tensor>{bp.dW[2], bp.db[2], bp.dW[3], bp.db[3]};
+  };
+  const auto largest_rel = [](const std::vector<Tensor>& g, const std::vector<Tensor>& h, std::size_t p) {
+    return difference(g[p], h[p]).max_rel;
+  };
+  const auto times = [](double k, std::vector<Tensor> g) {
+    for (Tensor& t : g) t *= k;
+    return g;
+  };
+  const auto sum0 = gradients(Reduction::sum, 0.0), mean0 = gradients(Reduction::mean, 0.0);
+  const auto sum = gradients(Reduction::sum, lambda), mean = gradients(Reduction::mean, lambda);
+  for (std::size_t p = 0; p < 4; ++p) {
+    CAPTURE(p);
+    CHECK(largest_rel(sum0, times(m, mean0), p) < 1e-14);  // no L2: sum = m × mean
+    if (p % 2 == 1) CHECK(largest_rel(sum, times(m, mean), p) < 1e-14);  // ∂C/∂b: no L2 term
+    else CHECK(largest_rel(sum, times(m, mean), p) > 1e-3);              // ∂C/∂W: + κW, not m κW
+    CHECK(largest_rel(sum, times(m, gradients(Reduction::mean, lambda / m)), p) < 1e-14);
+  }
 }
 
 TEST_CASE("BP1: each cost's δ^L equals the engine's ∂C/∂z^L, for canonical and other pairings") {

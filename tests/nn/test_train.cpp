@@ -128,6 +128,73 @@ TEST_CASE("seed 003: W^l ← W^l − α Σ_i δ^{i,l} (a^{i,l−1})ᵀ, a sum ov
   }
 }
 
+namespace {
+
+// Σ_x ∂C_x/∂θ over the examples `batch`, each example's gradients by BP1–BP4 on its own column
+// with the cost of that one example (Reduction::sum, no L2): Nielsen's δ^{x,l} (a^{x,l−1})ᵀ and δ^{x,l}.
+std::vector<Tensor> per_example_sum(const Mlp& net, const Tensor& X, const Tensor& Y, CostKind kind,
+                                    const std::vector<std::size_t>& batch) {
+  const Cost one{kind, Reduction::sum};
+  std::vector<Tensor> sum = values(net);
+  for (Tensor& t : sum) t.fill(0.0);
+  for (const std::size_t x : batch) {
+    const std::vector<Tensor> g = parameter_gradients(backprop(net, select_columns(X, {x}), select_columns(Y, {x}), one));
+    for (std::size_t p = 0; p < sum.size(); ++p) sum[p] += g[p];
+  }
+  return sum;
+}
+
+// The first step of nn::train on mini-batches of m = 4, in order: on examples 0..3 of X.
+std::vector<Tensor> after_first_minibatch_step(Mlp& net, const Tensor& X, const Tensor& Y, const Cost& c, double eta) {
+  Sgd opt(net.parameters(), eta);
+  TrainOptions o;
+  o.batch_size = 4;
+  o.shuffle = false;
+  o.max_iterations = 1;
+  train(net, X, Y, c, opt, o);
+  return values(net);
+}
+
+}  // namespace
+
+TEST_CASE("Nielsen's algorithm: a mini-batch SGD step is w^l ← w^l − (η/m) Σ_x δ^{x,l} (a^{x,l−1})ᵀ") {
+  // docs/training.md: nn::train with the mean cost and Sgd is Nielsen's boxed algorithm, each
+  // example's δ^{x,l} by BP1–BP2, its gradients by BP3–BP4, summed over the mini-batch, times η/m.
+  const auto [X, Y] = data::two_moons(12, 0.1, 5);
+  const double eta = 0.7, m = 4.0;
+  Mlp net({2, 3, 1}, Activation::sigmoid, Activation::sigmoid, 8);
+  const auto before = values(net);
+  const auto sum = per_example_sum(net, X, Y, CostKind::quadratic, {0, 1, 2, 3});
+  const auto after = after_first_minibatch_step(net, X, Y, Cost{CostKind::quadratic}, eta);
+  for (std::size_t p = 0; p < before.size(); ++p) {
+    const Tensor expected = before[p] - (eta / m) * sum[p];
+    CHECK(max_difference({after[p]}, {expected}) < 1e-14);
+  }
+}
+
+TEST_CASE("weight decay: with L2 a step is W ← (1 − ηλ/n) W − (η/m) Σ_x ∂C_x/∂W, and b is not decayed") {
+  // docs/training.md: Nielsen's λ/(2n) Σ w² (n = 12 training examples, m = 4 a batch) and seed
+  // 004's λ/2 Σ W² (the factor is 1 − ηλ: λ is not divided by n).
+  const auto [X, Y] = data::two_moons(12, 0.1, 5);
+  const double eta = 0.7, lambda = 3.0, m = 4.0, n = 12.0;
+  for (const auto& [form, decay] : {std::pair{Regularization::l2, 1.0 - eta * lambda / n},
+                                    std::pair{Regularization::l2_total, 1.0 - eta * lambda}}) {
+    CAPTURE(decay);
+    Mlp net({2, 3, 1}, Activation::sigmoid, Activation::sigmoid, 8);
+    const auto before = values(net);  // W^2, b^2, W^3, b^3
+    const auto sum = per_example_sum(net, X, Y, CostKind::quadratic, {0, 1, 2, 3});
+    Cost c{CostKind::quadratic};
+    c.regularization = form;
+    c.lambda = lambda;
+    const auto after = after_first_minibatch_step(net, X, Y, c, eta);
+    for (std::size_t p = 0; p < before.size(); ++p) {
+      const bool weight = p % 2 == 0;
+      const Tensor expected = (weight ? decay : 1.0) * before[p] - (eta / m) * sum[p];
+      CHECK(max_difference({after[p]}, {expected}) < 1e-14);
+    }
+  }
+}
+
 TEST_CASE("seed 003's stop rule: full-batch descent stops when every change is below ε") {
   const auto [X, Y] = data::two_moons(20, 0.1, 2);
   const Cost c{CostKind::quadratic, Reduction::sum};
@@ -199,6 +266,23 @@ TEST_CASE("gradients from autodiff and from BP1–BP4 train to the same weights"
   CHECK(max_difference(values(a), values(b)) < 1e-10);
   CHECK(max_difference(values(a), values(Mlp({2, 5, 4, 3}, Activation::tanh, Activation::softmax, 8))) > 1e-3);
   CHECK(ra.loss.back() == doctest::Approx(rb.loss.back()).epsilon(1e-10));
+}
+
+TEST_CASE("epochs up to the largest count run until another rule stops them: first_epoch + epochs never wraps") {
+  const auto [X, Y] = data::two_moons(20, 0.1, 2);
+  const Cost c{CostKind::cross_entropy};
+  Mlp net({2, 4, 1}, Activation::sigmoid, Activation::sigmoid, 3);
+  for (const std::size_t first : {std::size_t{1}, std::size_t{2}, std::size_t{1000}}) {
+    Sgd opt(net.parameters(), 0.1);
+    TrainOptions o;
+    o.first_epoch = first;
+    o.epochs = std::numeric_limits<std::size_t>::max() - (first == 1000 ? 0 : first - 1);  // wraps to 0 or below first
+    o.max_iterations = 3;
+    const TrainResult r = train(net, X, Y, c, opt, o);
+    CHECK(r.reason == StopReason::max_iterations);
+    CHECK(r.epochs == 3);
+    CHECK(r.iterations == 3);
+  }
 }
 
 TEST_CASE("steps per epoch: full batch 1, mini-batches ⌈m/b⌉, one at a time m") {

@@ -9,6 +9,7 @@
 #include <numbers>
 #include <random>
 #include <string>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "nn/data/idx.hpp"
@@ -177,6 +178,34 @@ TEST_CASE("idx: a missing or unreadable file names the file and the reason") {
     CHECK_THROWS_WITH_AS(read_idx(locked), doctest::Contains(fmt::format("read_idx: '{}': cannot open: Permission denied", locked.string()).c_str()), idx_error);
   }
   fs::permissions(locked, fs::perms::owner_all);
+}
+
+TEST_CASE("idx: a FIFO or a device is refused by name instead of blocking or reading forever") {
+  TempDir tmp("idx");
+  const fs::path fifo = tmp.path / "train-images-idx3-ubyte";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);  // no writer: opening it to read would block
+  CHECK_THROWS_WITH_AS(read_idx(fifo), doctest::Contains("cannot read: it is a FIFO (named pipe), not a regular file"), idx_error);
+  CHECK_THROWS_WITH_AS(read_idx("/dev/zero"), doctest::Contains("'/dev/zero': cannot read: it is a character device"), idx_error);
+}
+
+TEST_CASE("idx: a limit reads only the first items, after a look at the header as the file has it") {
+  TempDir tmp("idx");
+  Bytes data;
+  for (std::uint8_t k = 0; k < 5 * 4; ++k) data.push_back(k);
+  Bytes bytes = idx_file(IdxType::u8, {5, 2, 2}, data);
+  bytes.push_back(0xee);  // trailing garbage after the last item: beyond what is read
+  for (const bool gz : {false, true}) {
+    const fs::path file = tmp.path / (gz ? "a.gz" : "a");
+    if (gz) tg::test::write_gz(file, bytes);
+    else tg::test::write_bytes(file, bytes);
+    std::vector<std::size_t> seen;
+    const IdxArray a = read_idx(file, {2, [&](const IdxArray& header) { seen = header.dims; }});
+    CHECK(seen == std::vector<std::size_t>{5, 2, 2});
+    CHECK(a.dims == std::vector<std::size_t>{2, 2, 2});
+    CHECK(a.data == Bytes(data.begin(), data.begin() + 8));
+    CHECK_THROWS_WITH_AS(read_idx(file), doctest::Contains("trailing bytes after the data"), idx_error);  // all of it: checked
+    CHECK_THROWS_WITH_AS(read_idx(file, {0, [](const IdxArray&) { throw idx_error("refused"); }}), "refused", idx_error);
+  }
 }
 
 TEST_CASE("idx: a bad header names what was expected and the byte") {

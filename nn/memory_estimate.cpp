@@ -1,0 +1,150 @@
+#include "nn/memory_estimate.hpp"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+#include <fstream>
+#include <limits>
+#include <optional>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+namespace tg::nn {
+
+namespace {
+
+constexpr std::size_t max_count = std::numeric_limits<std::size_t>::max();
+
+// "Key:   123 kB" in /proc/meminfo (or /proc/self/status): the bytes, if the key is there.
+std::optional<std::uintmax_t> proc_kb(const char* file, const std::string& key) {
+  std::ifstream in(file);
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind(key + ":", 0) == 0) return std::strtoull(line.c_str() + key.size() + 1, nullptr, 10) * 1024;
+  return std::nullopt;
+}
+
+// A number in a cgroup file, or nothing ("max", missing).
+std::optional<std::uintmax_t> cgroup_value(const std::string& name) {
+  std::ifstream self("/proc/self/cgroup");
+  std::string line, path;
+  while (std::getline(self, line))
+    if (line.rfind("0::", 0) == 0) path = line.substr(3);
+  std::ifstream in("/sys/fs/cgroup" + path + "/" + name);
+  std::string word;
+  if (!(in >> word) || word.empty() || word.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  return std::strtoull(word.c_str(), nullptr, 10);
+}
+
+// TAPEGRAD_MAX_MEMORY: "2000000000", "2G", "500M", "64K".
+std::optional<std::uintmax_t> own_cap() {
+  const char* text = std::getenv("TAPEGRAD_MAX_MEMORY");
+  if (!text || !*text) return std::nullopt;
+  char* end = nullptr;
+  const double x = std::strtod(text, &end);
+  double unit = 1;
+  if (*end == 'K' || *end == 'k') unit = 1e3, ++end;
+  else if (*end == 'M') unit = 1e6, ++end;
+  else if (*end == 'G') unit = 1e9, ++end;
+  if (*end != '\0' || !(x >= 0) || x * unit > 1.8e19)
+    throw memory_error(fmt::format("TAPEGRAD_MAX_MEMORY is '{}': expected bytes, or a number with K, M or G", text));
+  return static_cast<std::uintmax_t>(x * unit);
+}
+
+// A limit less what is in use, as a budget: "ulimit -v / RLIMIT_AS: 2.1 GB, of which 96.5 MB in use".
+MemoryBudget less_used(std::uintmax_t limit, std::uintmax_t used, const char* name) {
+  return {limit > used ? limit - used : 0,
+          fmt::format("{}: {}, of which {} in use", name, bytes_str(limit), bytes_str(used))};
+}
+
+}  // namespace
+
+std::string bytes_str(std::uintmax_t bytes) {
+  static constexpr std::array<const char*, 7> units{"B", "KB", "MB", "GB", "TB", "PB", "EB"};
+  double x = static_cast<double>(bytes);
+  std::size_t u = 0;
+  while (x >= 1000 && u + 1 < units.size()) x /= 1000, ++u;
+  return u == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.1f} {}", x, units[u]);
+}
+
+std::size_t times(std::size_t a, std::size_t b) { return b != 0 && a > max_count / b ? max_count : a * b; }
+std::size_t plus(std::size_t a, std::size_t b) { return a > max_count - b ? max_count : a + b; }
+
+MemoryBudget available_memory() {
+  MemoryBudget best{std::numeric_limits<std::uintmax_t>::max(), "no limit known"};
+  const auto consider = [&](const MemoryBudget& b) {
+    if (b.bytes < best.bytes) best = b;
+  };
+  if (const auto free = proc_kb("/proc/meminfo", "MemAvailable"))
+    consider({*free, fmt::format("MemAvailable in /proc/meminfo: {}", bytes_str(*free))});
+  const std::uintmax_t vm = proc_kb("/proc/self/status", "VmSize").value_or(0);
+  const std::uintmax_t data = proc_kb("/proc/self/status", "VmData").value_or(0);
+  rlimit r{};
+  if (getrlimit(RLIMIT_AS, &r) == 0 && r.rlim_cur != RLIM_INFINITY) consider(less_used(r.rlim_cur, vm, "ulimit -v (RLIMIT_AS)"));
+  if (getrlimit(RLIMIT_DATA, &r) == 0 && r.rlim_cur != RLIM_INFINITY) consider(less_used(r.rlim_cur, data, "ulimit -d (RLIMIT_DATA)"));
+  if (const auto max = cgroup_value("memory.max"))
+    consider(less_used(*max, cgroup_value("memory.current").value_or(0), "the cgroup's memory.max"));
+  if (const auto cap = own_cap()) consider({*cap, fmt::format("TAPEGRAD_MAX_MEMORY={}", std::getenv("TAPEGRAD_MAX_MEMORY"))});
+  return best;
+}
+
+void require_memory(std::uintmax_t bytes, const std::string& what) {
+  const MemoryBudget budget = available_memory();
+  if (bytes <= budget.bytes) return;
+  throw memory_error(fmt::format("{} needs {}{}, but only {} is available ({})", what,
+                                 bytes == max_count ? "more than " : "", bytes_str(bytes), bytes_str(budget.bytes),
+                                 budget.source));
+}
+
+std::size_t parameter_count(const std::vector<std::size_t>& sizes) {
+  std::size_t n = 0;
+  for (std::size_t l = 1; l < sizes.size(); ++l) n = plus(n, times(sizes[l], plus(sizes[l - 1], 1)));  // W^l and b^l
+  return n;
+}
+
+std::size_t TrainingMemory::total() const { return plus(plus(parameters, activations), batch_copy); }
+
+TrainingMemory estimate_training(const std::vector<std::size_t>& sizes, std::size_t m_train, std::size_t m_test,
+                                 std::size_t batch, std::size_t optimizer_slots) {
+  constexpr std::size_t d = sizeof(double);
+  std::size_t inputs = sizes.empty() ? 0 : sizes.front(), units = 0;  // N^1, Σ_{l≥2} N^l
+  for (std::size_t l = 1; l < sizes.size(); ++l) units = plus(units, sizes[l]);
+  const std::size_t b = batch == 0 || batch > m_train ? m_train : batch;
+  TrainingMemory t;
+  // θ, ∂C/∂θ, the update Δθ and the snapshot an epoch starts from: 4 copies, and the optimizer's
+  t.parameters = times(times(parameter_count(sizes), plus(4, optimizer_slots)), d);
+  // A recorded step keeps X and, per layer, z^l, a^l, the bias broadcast, δ^l, ∂C/∂a^l and the
+  // temporaries between them: measured peaks (full-batch [2,2000,2] and [784,1000,10] on 20000
+  // examples) fit 2 N^1 + 7 Σ N^l numbers per example; evaluating a set with nothing recorded,
+  // 2 N^1 + 3 Σ N^l (X copied into the graph, z^l and a^l, the cost's temporaries).
+  const std::size_t step = times(b, plus(times(2, inputs), times(7, units)));
+  const std::size_t evaluation = times(std::max(m_train, m_test), plus(times(2, inputs), times(3, units)));
+  t.activations = times(std::max(step, evaluation), d);
+  if (b < m_train) t.batch_copy = times(times(m_train, plus(inputs, sizes.empty() ? 0 : sizes.back())), d);
+  return t;
+}
+
+void require_training_memory(const std::vector<std::size_t>& sizes, std::size_t m_train, std::size_t m_test,
+                             std::size_t batch, std::size_t optimizer_slots) {
+  const TrainingMemory t = estimate_training(sizes, m_train, m_test, batch, optimizer_slots);
+  const std::size_t b = batch == 0 || batch > m_train ? m_train : batch;
+  const std::string what = fmt::format(
+      "training [{}] on {} examples in batches of {} ({} for the {} weights and biases: θ, ∂C/∂θ, Δθ, a snapshot{}; "
+      "{} for the activations of a batch or of the evaluated set{})",
+      fmt::join(sizes, ","), m_train, b, bytes_str(t.parameters), parameter_count(sizes),
+      optimizer_slots ? fmt::format(" and {} optimizer state{}", optimizer_slots, optimizer_slots > 1 ? "s" : "") : "",
+      bytes_str(t.activations), t.batch_copy ? fmt::format("; {} for the batches' copy of the set", bytes_str(t.batch_copy)) : "");
+  require_memory(t.total(), what);
+}
+
+void require_network_memory(const std::vector<std::size_t>& sizes, const std::string& what) {
+  const std::size_t n = parameter_count(sizes);
+  require_memory(times(times(n, 2), sizeof(double)),
+                 fmt::format("{} [{}] ({} weights and biases, and their initial values)", what, fmt::join(sizes, ","), n));
+}
+
+}  // namespace tg::nn

@@ -1,0 +1,78 @@
+// The memory estimate (nn/memory_estimate.cpp): sizes in words, counts that saturate instead
+// of wrapping, the estimate of a training run by hand, and a request above the budget
+// refused with the numbers.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <limits>
+#include <string>
+
+#include "nn/memory_estimate.hpp"
+
+using namespace tg::nn;
+
+namespace {
+
+constexpr std::size_t max_count = std::numeric_limits<std::size_t>::max();
+
+// TAPEGRAD_MAX_MEMORY set for the scope.
+struct MemoryCap {
+  explicit MemoryCap(const char* value) { ::setenv("TAPEGRAD_MAX_MEMORY", value, 1); }
+  ~MemoryCap() { ::unsetenv("TAPEGRAD_MAX_MEMORY"); }
+};
+
+}  // namespace
+
+TEST_CASE("bytes_str writes sizes in decimal units") {
+  CHECK(bytes_str(0) == "0 B");
+  CHECK(bytes_str(999) == "999 B");
+  CHECK(bytes_str(1500) == "1.5 KB");
+  CHECK(bytes_str(4'800'000'000) == "4.8 GB");
+  CHECK(bytes_str(max_count) == "18.4 EB");
+}
+
+TEST_CASE("times and plus saturate at the largest count instead of wrapping") {
+  CHECK(times(3, 4) == 12);
+  CHECK(times(max_count, 0) == 0);
+  CHECK(times(std::size_t{1} << 40, std::size_t{1} << 30) == max_count);
+  CHECK(plus(max_count - 1, 1) == max_count);
+  CHECK(plus(max_count, 5) == max_count);
+}
+
+TEST_CASE("the estimate of a training run, term by term") {
+  // [2,3,1]: W^2 3×2 + b^2 3 + W^3 1×3 + b^3 1 = 13 parameters
+  CHECK(parameter_count({2, 3, 1}) == 13);
+  CHECK(parameter_count({2, 100'000'000, 2}) == 500'000'002);
+  CHECK(parameter_count({max_count, max_count}) == max_count);
+  // Adam (2 slots): 13 × (4 + 2) doubles; batch 10 of 100: a step 10 × (2·2 + 7·4) = 320 numbers,
+  // evaluating 100 examples 100 × (2·2 + 3·4) = 1600; the gatherer's copy 100 × (2 + 1)
+  const TrainingMemory t = estimate_training({2, 3, 1}, 100, 50, 10, 2);
+  CHECK(t.parameters == 13 * 6 * 8);
+  CHECK(t.activations == 1600 * 8);
+  CHECK(t.batch_copy == 300 * 8);
+  CHECK(t.total() == (13 * 6 + 1600 + 300) * 8);
+  CHECK(estimate_training({2, 3, 1}, 100, 50, 0, 0).batch_copy == 0);  // full batch: no copy
+  CHECK(estimate_training({2, 3, 1}, 100, 50, 0, 0).activations == 100 * 32 * 8);  // the step: 100 × (2·2 + 7·4)
+  CHECK(estimate_training({2, max_count, 2}, 100, 50, 0, 0).total() == max_count);
+}
+
+TEST_CASE("a request above the budget is refused with what it needs and what is available") {
+  const MemoryCap cap("1M");
+  CHECK(available_memory().bytes == 1'000'000);
+  CHECK(available_memory().source == "TAPEGRAD_MAX_MEMORY=1M");
+  CHECK_NOTHROW(require_memory(999'999, "a test"));
+  CHECK_THROWS_WITH_AS(require_memory(2'500'000, "a test"),
+                       "a test needs 2.5 MB, but only 1.0 MB is available (TAPEGRAD_MAX_MEMORY=1M)", memory_error);
+  CHECK_THROWS_WITH_AS(require_memory(max_count, "a test"), doctest::Contains("a test needs more than 18.4 EB"), memory_error);
+  CHECK_THROWS_WITH_AS(require_training_memory({2, 1000, 2}, 1000, 500, 10, 0),
+                       doctest::Contains("training [2,1000,2] on 1000 examples in batches of 10 (160.1 KB for the 5002 weights"),
+                       memory_error);
+}
+
+TEST_CASE("without a cap of one's own the budget is a real limit of the machine") {
+  const MemoryBudget b = available_memory();
+  CHECK(b.bytes > 0);
+  CHECK(b.bytes < max_count);  // MemAvailable at least is known on Linux
+  const MemoryCap bad("lots");
+  CHECK_THROWS_WITH_AS(available_memory(), doctest::Contains("TAPEGRAD_MAX_MEMORY is 'lots'"), memory_error);
+}
