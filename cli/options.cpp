@@ -134,11 +134,8 @@ void note_old_spelling(const char* old_name, const char* name) {
 
 void add_batch_size_option(CLI::App& app, std::function<void(std::size_t)> set, const std::string& help,
                            const CLI::Validator& check, bool old_spelling) {
-  CLI::Option* current = app.add_option_function<std::size_t>(batch_size_spelling.name, set, help)->check(check)->type_name("N");
-  if (old_spelling)
-    add_old_spelling<std::size_t>(app, batch_size_spelling.old_name, batch_size_spelling.name, set)
-        ->check(check)
-        ->excludes(current);
+  app.add_option_function<std::size_t>(batch_size_spelling.name, set, help)->check(check)->type_name("N");
+  if (old_spelling) add_old_spelling<std::size_t>(app, batch_size_spelling.old_name, batch_size_spelling.name, set, &check);
 }
 
 void add_data_options(CLI::App& app, DataOptions& data, const std::string& by_default) {

@@ -54,16 +54,23 @@ inline constexpr Spelling worked_example_spelling{"--worked-example", "--seed002
 void note_old_spelling(const char* old_name, const char* name);
 std::vector<std::string>& old_spelling_notes();
 
-// The old spelling `old_name` of the option `name`, for one release: a hidden option that does
-// what `set` does with its value and notes the new name on stderr.
+// The old spelling `old_name` of the option `name`, for one release: a hidden option that checks
+// its value with `check` (when given), does what `set` does with it and notes the new name.
 template <class T>
-CLI::Option* add_old_spelling(CLI::App& app, const char* old_name, const char* name, std::function<void(const T&)> set) {
+CLI::Option* add_old_spelling(CLI::App& app, const char* old_name, const char* name, std::function<void(const T&)> set,
+                              const CLI::Validator* check = nullptr) {
   return app
-      .add_option_function<T>(
+      .add_option_function<std::string>(
           old_name,
-          [set, old_name, name](const T& value) {
+          [set, old_name, name, check](const std::string& text) {
+            std::string value = text;
+            if (check)
+              if (const std::string error = (*check)(value); !error.empty()) throw CLI::ValidationError(old_name, error);
+            T parsed{};
+            if (!CLI::detail::lexical_cast(value, parsed))
+              throw CLI::ConversionError(old_name, {value});
             note_old_spelling(old_name, name);
-            set(value);
+            set(parsed);
           },
           "")
       ->group("");  // not in --help

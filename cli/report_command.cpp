@@ -267,9 +267,8 @@ void add_report_options(CLI::App& app, ReportCommand& c) {
       ->check(existing_directory());
   app.add_option("--csv", c.csv, "the run's per-epoch CSV (from tapegrad train --csv), for the training curves")
       ->type_name("FILE");
-  CLI::Option* out = app.add_option("-o,--out", c.output, "the HTML file to write (required)")->type_name("FILE");
-  CLI::Option* old = add_old_spelling<std::string>(app, "--output", "--out", [&c](const std::string& f) { c.output = f; });
-  old->excludes(out);
+  app.add_option("-o,--out", c.output, "the HTML file to write (required)")->type_name("FILE");
+  add_old_spelling<std::string>(app, "--output", "--out", [&c](const std::string& f) { c.output = f; });
   // Required: one of the two spellings.
   app.callback([&c] {
     if (c.output.empty()) throw CLI::RequiredError("--out");

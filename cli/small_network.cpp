@@ -43,7 +43,6 @@ CLI::Option* add_worked_example_flag(CLI::App& app, bool& flag) {
                                       "b^2 = .35, W^3 = [.40,.45], b^3 = .60 on one example x = (.05, .10), y = 1, cross-entropy");
   CLI::Option* old = app.add_flag_callback(s.old_name, [&flag, s] { note_old_spelling(s.old_name, s.name), flag = true; }, "")
                          ->group("");  // not in --help
-  old->excludes(current);
   for (const char* other : {"--checkpoint", "--data", "--train-size", "--test-size", "--sizes", "--hidden", "--output",
                             "--init", "--example", batch_size_spelling.name, batch_size_spelling.old_name})
     if (CLI::Option* o = app.get_option_no_throw(other)) current->excludes(o), old->excludes(o);
