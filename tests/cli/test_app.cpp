@@ -90,6 +90,7 @@ TEST_CASE("a wrong flag or value is one line on stderr naming it, and exit code 
       {{"explain", "--digits", "18"}, "--digits"},
       {{"explain", "--seed002", "--data", "xor"}, "--data excludes --seed002"},
       {{"explain", "--seed002", "--example", "1"}, "--example excludes --seed002"},
+      {{"explain", "--worked-example", "--example", "1"}, "--worked-example"},
       {{"train", "verify"}, "verify"},
   };
   for (const auto& [args, names] : cases) {
