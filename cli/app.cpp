@@ -118,7 +118,7 @@ int run_app(const std::vector<std::string>& args, std::FILE* out, std::FILE* err
   const char* command = "tapegrad";
   try {
     switch (line.command) {
-      case Command::train: return command = "tapegrad train", run_train(line.train, out);
+      case Command::train: return command = "tapegrad train", run_train(line.train, out, err);
       case Command::verify: return command = "tapegrad verify", run_verify(line.verify, out);
       case Command::eval: return command = "tapegrad eval", run_eval(line.eval, out);
       case Command::report: return command = "tapegrad report", run_report(line.report, out);

@@ -151,7 +151,7 @@ void add_data_options(CLI::App& app, DataOptions& data, const std::string& by_de
 
 void add_cost_options(CLI::App& app, ModelOptions& m) {
   add_choice(app, "--cost", m.cost, &nn::parse_cost,
-             "cost: quadratic, cross_entropy (sigmoid outputs), log_likelihood (softmax outputs); "
+             "cost: quadratic, cross_entropy or log_likelihood (these two on sigmoid or softmax outputs only); "
              "default: the data set's")
       ->type_name("NAME");
   add_choice(app, "--reduction", m.reduction, &parse_reduction, "mean (1/m Σ over the batch, default) or sum (seed 003)")

@@ -179,12 +179,15 @@ std::string verification_section(const nn::CompareReport& r, std::size_t m, cons
   }
   s += "</tbody>\n</table>\n";
   s += fmt::format("<p class=\"note\">{}.</p>\n", escape_xml(numeric_note(r)));
-  // The verdict with verify's default tolerances.
-  const bool ok = r.max_rel_autodiff() <= 1e-10 && (!r.has_numeric || r.max_rel_numeric() <= 1e-6);
+  // The verdict with verify's default tolerances; a NaN or infinite cost or gradient fails too.
+  const nn::Tolerances tolerances;
+  const std::vector<std::string> failed = nn::failures(r, tolerances);
+  const bool ok = failed.empty();
   s += fmt::format("<p><span class=\"{}\">{}</span> largest relative difference, BP1–BP4 vs autodiff: {:.3e}", ok ? "ok" : "fail",
                    ok ? "OK" : "FAIL", r.max_rel_autodiff());
   if (r.has_numeric) s += fmt::format("; vs finite differences: {:.3e}", r.max_rel_numeric());
-  s += " (tolerances 1e-10 and 1e-6, as <code>tapegrad verify</code>'s)</p>\n";
+  s += fmt::format(" (tolerances {:g} and {:g}, as <code>tapegrad verify</code>'s)</p>\n", tolerances.autodiff, tolerances.numeric);
+  for (const std::string& why : failed) s += fmt::format("<p class=\"fail\">FAIL: {}</p>\n", escape_xml(why));
   return s + "</section>\n";
 }
 
@@ -294,11 +297,8 @@ void add_report_options(CLI::App& app, ReportCommand& c) {
 }
 
 int run_report(const ReportCommand& c, std::FILE* out) {
-  const fs::path parent = fs::path(c.output).parent_path();
-  if (fs::is_directory(c.output)) throw std::runtime_error(fmt::format("cannot write '{}': it is a directory", c.output));
-  if (!parent.empty() && !fs::is_directory(parent))
-    throw std::runtime_error(fmt::format("cannot write '{}': the directory '{}' does not exist", c.output, parent.string()));
   // The files first, before the work: a bad one is reported at once.
+  check_writable(c.output);
   std::optional<EpochTable> epochs;
   if (!c.csv.empty()) {
     epochs = read_epoch_csv(c.csv);
@@ -329,11 +329,12 @@ int run_report(const ReportCommand& c, std::FILE* out) {
   html += fmt::format("<script>{}</script>\n</body>\n</html>\n", render_check);
   write_file_atomically(c.output, html);
 
-  fmt::print(out, "tapegrad report: {} {} on {}: {}, BP1–BP4 vs autodiff {:.3e}\n", c.checkpoint, sizes_str(p.net.sizes()),
+  const std::vector<std::string> failed = nn::failures(compared);
+  fmt::print(out, "tapegrad report: {} {} on {}: {}, BP1–BP4 vs autodiff {:.3e}{}\n", c.checkpoint, sizes_str(p.net.sizes()),
              p.data.name,
              p.data.classification() ? fmt::format("test accuracy {:.2f}%", 100.0 * test.accuracy)
                                      : fmt::format("test cost {:.6f}", test.cost),
-             compared.max_rel_autodiff());
+             compared.max_rel_autodiff(), failed.empty() ? "" : fmt::format(": FAIL, {}", fmt::join(failed, "; ")));
   fmt::print(out, "{}\n", numeric_note(compared));
   fmt::print(out, "written to {} (one self-contained file: open it in a browser)\n", c.output);
   return 0;

@@ -1,5 +1,7 @@
 #include "cli/train_command.hpp"
 
+#include <stdlib.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -8,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 #include <memory>
+#include <set>
 #include <stdexcept>
 #include <vector>
 
@@ -121,6 +124,58 @@ std::string ordinal(std::size_t n) {
   return fmt::format("{}{}", n, suffix);
 }
 
+// The files written while training (--csv, its .svg). Once training runs, a failed write is
+// reported on err (once per message) and training goes on, so that the weights are still saved.
+class SideOutputs {
+ public:
+  explicit SideOutputs(std::FILE* err) : err_(err) {}
+  void write(const std::filesystem::path& file, std::string_view bytes) {
+    try {
+      write_file_atomically(file, bytes);
+    } catch (const std::exception& e) {
+      if (failures_.insert(e.what()).second) {
+        fmt::print(err_, "tapegrad train: {}; training goes on\n", e.what());
+        std::fflush(err_);
+      }
+    }
+  }
+  bool failed() const { return !failures_.empty(); }
+
+ private:
+  std::FILE* err_;
+  std::set<std::string> failures_;
+};
+
+// Before training: every file the run will write can be written (a late failure would throw
+// the run away), and what interrupted saves and writes left there is removed.
+void check_outputs(const TrainCommand& c) {
+  if (!c.save.empty()) nn::prepare_checkpoint_directory(c.save);
+  if (c.csv.empty()) return;
+  check_writable(c.csv);
+  if (!is_written_in_place(c.csv)) check_writable(curves_svg_path(c.csv));
+}
+
+// Saves the trained network into dir. When that fails after the run (the disk filled up, dir
+// was removed), into a new directory under the system's temporary one instead, which the
+// error then names: the weights are never thrown away.
+void save_trained(const nn::Mlp& net, const std::string& dir, const nn::CheckpointExtra& notes, const nn::Optimizer& opt) {
+  try {
+    nn::save_checkpoint(net, dir, notes, &opt);
+  } catch (const nn::checkpoint_error& e) {
+    std::string rescue = (std::filesystem::temp_directory_path() / "tapegrad-rescue-XXXXXX").string();
+    if (::mkdtemp(rescue.data()) == nullptr) throw;  // the first failure is the one to report
+    try {
+      nn::save_checkpoint(net, rescue, notes, &opt);
+    } catch (const std::exception&) {
+      std::error_code ec;
+      std::filesystem::remove_all(rescue, ec);
+      throw e;
+    }
+    throw nn::checkpoint_error(fmt::format("{}; the trained network is saved in {} instead (tapegrad eval --checkpoint {})",
+                                           e.what(), rescue, rescue));
+  }
+}
+
 std::string percent(double fraction) { return fmt::format("{:.2f}%", 100.0 * fraction); }
 
 }  // namespace
@@ -169,7 +224,7 @@ void add_train_options(CLI::App& app, TrainCommand& c) {
       ->type_name("auto|always|never");
 }
 
-int run_train(const TrainCommand& command, std::FILE* out) {
+int run_train(const TrainCommand& command, std::FILE* out, std::FILE* err) {
   TrainCommand c = command;
   if (!c.resume.empty()) {  // what the command line leaves out is the checkpoint's
     const nn::CheckpointExtra notes = nn::load_checkpoint_extra(c.resume);
@@ -193,6 +248,7 @@ int run_train(const TrainCommand& command, std::FILE* out) {
   if (!c.resume.empty()) require_room(net.sizes());
   const nn::Cost cost = build_cost(c.model, data);
   const std::unique_ptr<nn::Optimizer> optimizer = make_optimizer(c, data, net);
+  check_outputs(c);
 
   nn::TrainOptions t;
   t.batch_size = c.batch_size.value_or(data.defaults.batch_size);  // larger than the set: train() says so
@@ -231,10 +287,13 @@ int run_train(const TrainCommand& command, std::FILE* out) {
   Clock::time_point epoch_start = Clock::now(), last_step = epoch_start;
   // The curves beside the CSV, drawn from its text (so a resumed run's earlier rows too); while
   // training at most once a second, so that thousands of short epochs are not slowed down.
+  // No curves beside a CSV written to a device or a FIFO (/dev/null has no "beside").
   std::string csv_text;
+  SideOutputs side(err);
+  const bool curves = !c.csv.empty() && !is_written_in_place(c.csv);
   Clock::time_point last_curves{};
   const auto write_curves = [&] {
-    write_file_atomically(curves_svg_path(c.csv), curves_svg(parse_epoch_csv(csv_text, c.csv), title));
+    if (curves) side.write(curves_svg_path(c.csv), curves_svg(parse_epoch_csv(csv_text, c.csv), title));
     last_curves = Clock::now();
   };
   std::size_t examples = 0;
@@ -263,7 +322,7 @@ int run_train(const TrainCommand& command, std::FILE* out) {
       csv_lines.push_back(epoch_csv_line(r, data.classification()));
       std::string text = std::string(epoch_csv_header) + "\n";
       for (const std::string& line : csv_lines) text += line + "\n";
-      write_file_atomically(c.csv, text);
+      side.write(c.csv, text);
       csv_text = std::move(text);
       if (Clock::now() - last_curves >= std::chrono::seconds(1)) write_curves();  // and at the end
     }
@@ -312,7 +371,8 @@ int run_train(const TrainCommand& command, std::FILE* out) {
     fmt::print(out, "after epoch {}: test accuracy {}, test loss {:.6f}\n", last.epoch, percent(last.test_accuracy), last.test_loss);
   else
     fmt::print(out, "after epoch {}: test loss {:.6f}\n", last.epoch, last.test_loss);
-  if (!c.csv.empty()) fmt::print(out, "per-epoch figures: {} (curves: {})\n", c.csv, curves_svg_path(c.csv).string());
+  if (curves) fmt::print(out, "per-epoch figures: {} (curves: {})\n", c.csv, curves_svg_path(c.csv).string());
+  else if (!c.csv.empty()) fmt::print(out, "per-epoch figures: {}\n", c.csv);
   if (!c.save.empty()) {
     nn::CheckpointExtra notes = problem_notes(data_options, c.model, cost);
     notes.merge(training_notes(*optimizer, t));
@@ -320,8 +380,14 @@ int run_train(const TrainCommand& command, std::FILE* out) {
     notes["train_loss"] = fmt::format("{:.9g}", last.train_loss);
     notes["test_loss"] = fmt::format("{:.9g}", last.test_loss);
     if (data.classification()) notes["test_accuracy"] = fmt::format("{:.6f}", last.test_accuracy);
-    nn::save_checkpoint(net, c.save, notes, optimizer.get());
+    save_trained(net, c.save, notes, *optimizer);
     fmt::print(out, "checkpoint saved in {} (tapegrad eval --checkpoint {})\n", c.save, c.save);
+  }
+  if (side.failed()) {
+    std::fflush(out);
+    fmt::print(err, "tapegrad train: --csv {}: not every write succeeded (see above){}\n", c.csv,
+               c.save.empty() ? "" : "; the checkpoint is saved");
+    return 1;
   }
   return 0;
 }

@@ -105,17 +105,10 @@ int run_verify(const VerifyCommand& c, std::FILE* out) {
     fmt::print(out, "dumped the batch, the weights and both gradients in {} (see {}/index.json)\n", c.dump, c.dump);
   }
 
-  bool ok = true;
-  if (!(report.max_rel_autodiff() <= c.tolerance)) {  // NaN fails too
-    fmt::print(out, "FAIL: BP1–BP4 and autodiff differ by a relative {:.3g} > tolerance {:.3g}\n",
-               report.max_rel_autodiff(), c.tolerance);
-    ok = false;
-  }
-  if (c.numeric && !(report.max_rel_numeric() <= c.numeric_tolerance)) {
-    fmt::print(out, "FAIL: BP1–BP4 and finite differences differ by a relative {:.3g} > tolerance {:.3g}\n",
-               report.max_rel_numeric(), c.numeric_tolerance);
-    ok = false;
-  }
+  // A NaN or infinite cost or gradient fails too (nn::failures).
+  const std::vector<std::string> failed = nn::failures(report, {c.tolerance, c.numeric_tolerance});
+  for (const std::string& why : failed) fmt::print(out, "FAIL: {}\n", why);
+  const bool ok = failed.empty();
   if (ok)
     fmt::print(out, "OK: BP1–BP4 and autodiff agree to a relative {:.3g}{}\n", report.max_rel_autodiff(),
                c.numeric ? fmt::format(", and finite differences to {:.3g}", report.max_rel_numeric()) : "");

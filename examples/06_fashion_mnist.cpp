@@ -4,7 +4,8 @@
 // column of 784 numbers in [0, 1]; a mini-batch of 10 images is a (784, 10) matrix, and the
 // forward pass Z^l = W^l A^{l−1} + b^l handles the ten at once. The cost is the log-likelihood
 // on a softmax output (Nielsen's chapter 3): C = −1/m Σ_x ln a^L_{y(x)}, whose BP1 is simply
-// δ^L = (a^L − y)/m. Each step moves every weight against its gradient, θ ← θ − η ∂C/∂θ.
+// δ^L = (a^L − y)/m for one-hot y ((a^L Σ_k y_k − y)/m in general). Each step moves every
+// weight against its gradient, θ ← θ − η ∂C/∂θ.
 // A quick run sees 10,000 of the 60,000 training images twice (2 seconds) and already
 // classifies about four test images in five right (79.5%); the full run (--full) is the
 // README's main job: all 60,000 images, 5 epochs.

@@ -1,16 +1,19 @@
 #include "nn/checkpoint.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <iterator>
 #include <optional>
 #include <regex>
-#include <iterator>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -19,6 +22,7 @@
 
 #include "nn/input_file.hpp"
 #include "nn/memory_estimate.hpp"
+#include "nn/posix_file.hpp"
 
 namespace tg::nn {
 
@@ -30,7 +34,11 @@ namespace {
 constexpr std::string_view format_name = "tapegrad-mlp-checkpoint";
 constexpr int format_version = 1;
 constexpr std::string_view json_name = "checkpoint.json";
-constexpr std::string_view temp_name = "checkpoint.json.tmp";  // written, fsync'd, then renamed onto json_name
+// The JSON is written to checkpoint.json.XXXXXX.tmp, fsync'd, then renamed onto json_name.
+constexpr std::string_view temp_prefix = "checkpoint.json.", temp_suffix = ".tmp";
+constexpr std::string_view old_temp_name = "checkpoint.json.tmp";  // the fixed name older versions used
+constexpr std::string_view lock_name = "checkpoint.lock";
+constexpr off_t saving_byte = 0, loading_byte = 1;  // the bytes of lock_name that saves and loads lock
 
 // ---------------------------------------------------------------------------------------------
 // Saving
@@ -44,14 +52,6 @@ std::optional<std::uint64_t> generation_of(const fs::path& file) {
   if (!std::regex_match(name, m, pattern)) return std::nullopt;
   return std::stoull(m[1].str());
 }
-
-// A file descriptor closed on scope exit unless it was closed (and checked) already.
-struct Fd {
-  int fd = -1;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
 
 // One save's I/O calls: each is numbered, so that the test seam detail::checkpoint_fail_at_step
 // can make the n-th fail as a full disk would, and each failure is an error naming the path.
@@ -70,12 +70,28 @@ class SaveIo {
     throw checkpoint_error(fmt::format("save_checkpoint: cannot {} '{}': {}", what, path.string(), std::strerror(errno)));
   }
 
-  // Writes bytes to file (replacing it) and fsyncs it, so that it is on disk before the JSON
-  // that names it can be.
-  void write_durably(const fs::path& file, std::string_view bytes) {
-    Fd f;
-    f.fd = run([&] { return ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644); });
+  // Writes bytes to the new file `file` (O_EXCL: nothing there is ever overwritten) and fsyncs
+  // it, so that it is on disk before the JSON that names it can be.
+  // Its name is added to `created` once it exists.
+  void write_durably(const fs::path& file, std::string_view bytes, std::vector<fs::path>& created) {
+    Fd f(run([&] { return ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644); }));
     if (f.fd < 0) fail("create", file);
+    created.push_back(file);
+    write_and_sync(f, file, bytes);
+  }
+
+  // The same to a new file dir/<prefix>XXXXXX<suffix> (create_unique_file); returns its name.
+  fs::path write_durably_unique(const fs::path& dir, std::string_view prefix, std::string_view suffix,
+                                std::string_view bytes, std::vector<fs::path>& created) {
+    fs::path file;
+    Fd f(run([&] { return create_unique_file(dir, prefix, suffix, file); }));
+    if (f.fd < 0) fail("create a file in", dir);
+    created.push_back(file);
+    write_and_sync(f, file, bytes);
+    return file;
+  }
+
+  void write_and_sync(Fd& f, const fs::path& file, std::string_view bytes) {
     for (std::size_t done = 0; done < bytes.size();) {  // write() may take fewer bytes than asked
       const ssize_t n = run([&] { return ::write(f.fd, bytes.data() + done, bytes.size() - done); });
       if (n < 0 && errno == EINTR) continue;
@@ -90,8 +106,7 @@ class SaveIo {
 
   // fsync of a directory makes the names created or renamed in it durable.
   void sync_directory(const fs::path& dir) {
-    Fd d;
-    d.fd = run([&] { return ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); });
+    Fd d(run([&] { return ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); }));
     if (d.fd < 0) fail("open directory", dir);
     if (run([&] { return ::fsync(d.fd); }) != 0) fail("fsync directory", dir);
   }
@@ -103,6 +118,55 @@ class SaveIo {
 
  private:
   std::size_t steps_ = 0;
+};
+
+// dir/checkpoint.lock, open, and the bytes of it this process holds (see checkpoint.hpp).
+class DirLock {
+ public:
+  // For a save: byte saving_byte alone, waiting for another save up to detail::checkpoint_lock_wait.
+  static DirLock for_saving(const fs::path& dir) {
+    const fs::path file = dir / lock_name;
+    DirLock lock;
+    lock.fd_ = Fd(::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644));
+    if (lock.fd_.fd < 0) SaveIo::fail("create the lock file", file);
+    struct stat st {};
+    if (::fstat(lock.fd_.fd, &st) != 0) SaveIo::fail("inspect the lock file", file);
+    if (!S_ISREG(st.st_mode))
+      throw checkpoint_error(fmt::format("save_checkpoint: '{}' should be a regular file, the directory's lock", file.string()));
+    const std::chrono::milliseconds wait = detail::checkpoint_lock_wait;
+    if (!lock_byte_within(lock.fd_.fd, saving_byte, LockKind::exclusive, wait)) {
+      if (errno != EAGAIN) SaveIo::fail("lock", file);
+      throw checkpoint_error(fmt::format(
+          "save_checkpoint: another process has been saving a checkpoint into '{}' for {:g} s (it holds the lock '{}'); "
+          "nothing was written",
+          dir.string(), static_cast<double>(wait.count()) / 1000.0, file.string()));
+    }
+    return lock;
+  }
+
+  // For a load: byte loading_byte, shared with other loads. Without a lock file that can be
+  // opened or created (a read-only directory, where nobody saves) or locks, the load goes on
+  // without one.
+  static DirLock for_loading(const fs::path& dir, const char* who) {
+    const fs::path file = dir / lock_name;
+    DirLock lock;
+    lock.fd_ = Fd(::open(file.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644));
+    if (lock.fd_.fd < 0) return DirLock{};
+    const std::chrono::milliseconds wait = detail::checkpoint_lock_wait;
+    if (!lock_byte_within(lock.fd_.fd, loading_byte, LockKind::shared, wait)) {
+      if (errno != EAGAIN) return DirLock{};
+      throw checkpoint_error(fmt::format("{}: a save into '{}' has been deleting old files for {:g} s (it holds the lock '{}')",
+                                         who, dir.string(), static_cast<double>(wait.count()) / 1000.0, file.string()));
+    }
+    return lock;
+  }
+
+  // Holding the save lock: takes byte loading_byte alone if no load holds it (without waiting).
+  bool keep_loads_out() { return try_lock_byte(fd_.fd, loading_byte, LockKind::exclusive); }
+  void let_loads_in() { unlock_byte(fd_.fd, loading_byte); }
+
+ private:
+  Fd fd_;
 };
 
 json shape_json(const Shape& shape) { return json(std::vector<std::size_t>(shape.begin(), shape.end())); }
@@ -345,6 +409,127 @@ Tensor read_param(const fs::path& dir, const Metadata& meta, const Metadata::Par
   return t;
 }
 
+void collect_file_names(const json& j, std::set<std::string>& names) {
+  if (j.is_object())
+    if (const auto it = j.find("file"); it != j.end() && it->is_string()) names.insert(it->get<std::string>());
+  if (j.is_structured())
+    for (const json& v : j) collect_file_names(v, names);
+}
+
+// The files checkpoint.json names (every "file" in it): none without one; nullopt when it
+// cannot be read as JSON, so that which generation is committed is unknown.
+std::optional<std::set<std::string>> committed_files(const fs::path& dir) {
+  const fs::path file = dir / json_name;
+  std::error_code ec;
+  if (!fs::exists(fs::symlink_status(file, ec))) return std::set<std::string>{};
+  std::string text;
+  try {
+    text = read_regular_file(file, max_json_bytes);
+  } catch (const input_file_error&) {
+    return std::nullopt;
+  }
+  if (too_deep_at(text)) return std::nullopt;
+  const json root = json::parse(text, nullptr, false);
+  if (root.is_discarded()) return std::nullopt;
+  std::set<std::string> names;
+  collect_file_names(root, names);
+  return names;
+}
+
+// Holding the save lock, removes what no checkpoint needs: temporary JSON files (the save that
+// wrote each was interrupted, or it would hold the lock), generation files newer than the
+// committed ones (never committed), and older generations' files if no load is reading them
+// (else the next save does). Best effort: a file that cannot be removed stays.
+void remove_leftovers(const fs::path& dir, DirLock& lock) {
+  const std::optional<std::set<std::string>> committed = committed_files(dir);
+  std::uint64_t newest = 0;
+  if (committed)
+    for (const std::string& name : *committed)
+      if (const auto g = generation_of(name)) newest = std::max(newest, *g);
+  std::vector<fs::path> unused, old;
+  std::error_code ec;
+  for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name == old_temp_name || is_unique_file_name(name, temp_prefix, temp_suffix)) unused.push_back(entry.path());
+    else if (const auto g = generation_of(entry.path()); g && committed && !committed->count(name))
+      (*g > newest ? unused : old).push_back(entry.path());
+  }
+  for (const fs::path& file : unused) fs::remove(file, ec);
+  if (old.empty() || !lock.keep_loads_out()) return;
+  for (const fs::path& file : old) fs::remove(file, ec);
+  lock.let_loads_in();
+}
+
+// Whether the missing directory dir could be created: a directory is created, and removed
+// again, in its nearest existing ancestor (as root, access() would say yes to anything).
+void probe_creatable(const fs::path& dir) {
+  std::error_code ec;
+  fs::path parent = dir.parent_path();
+  while (!parent.empty() && !fs::exists(parent, ec) && parent != parent.parent_path()) parent = parent.parent_path();
+  if (parent.empty()) parent = ".";
+  if (!fs::is_directory(parent, ec))
+    throw checkpoint_error(fmt::format("save_checkpoint: cannot create directory '{}': '{}' is not a directory", dir.string(),
+                                       parent.string()));
+  std::string probe = (parent / ".tapegrad-probe-XXXXXX").string();
+  if (::mkdtemp(probe.data()) == nullptr) SaveIo::fail("create directory", dir);
+  ::rmdir(probe.c_str());
+}
+
+// dir as a directory, created if missing.
+void ensure_directory(const fs::path& dir) {
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
+    throw checkpoint_error(fmt::format("save_checkpoint: '{}' exists and is not a directory", dir.string()));
+  fs::create_directories(dir, ec);
+  if (ec) throw checkpoint_error(fmt::format("save_checkpoint: cannot create directory '{}': {}", dir.string(), ec.message()));
+}
+
+// A new generation of net's checkpoint: checkpoint.json's content, and each file's name and tensor.
+struct Generation {
+  json meta;
+  std::vector<std::pair<std::string, const Tensor*>> files;  // tensors of net, or of `state`
+  Optimizer::State state;  // the optimizer's, kept alive until the files are written
+};
+
+Generation describe_generation(const Mlp& net, std::uint64_t generation, const CheckpointExtra& extra,
+                               const Optimizer* optimizer) {
+  json layers = json::array();
+  for (std::size_t l = 2; l <= net.num_layers(); ++l) {
+    const Linear& layer = net.layer(l);
+    layers.push_back({{"layer", l},
+                      {"W", {{"file", fmt::format("W{}.g{}.npy", l, generation)}, {"shape", shape_json(layer.W.shape())}}},
+                      {"b", {{"file", fmt::format("b{}.g{}.npy", l, generation)}, {"shape", shape_json(layer.b.shape())}}}});
+  }
+  Generation g;
+  g.meta = {{"format", format_name},
+            {"version", format_version},
+            {"generation", generation},
+            {"sizes", shape_json(net.sizes())},
+            {"hidden_activation", to_string(net.hidden())},
+            {"output_activation", to_string(net.output())},
+            {"layers", layers},
+            {"extra", extra}};
+  for (std::size_t l = 2; l <= net.num_layers(); ++l) {
+    g.files.emplace_back(layers[l - 2]["W"]["file"], &net.layer(l).W.value());
+    g.files.emplace_back(layers[l - 2]["b"]["file"], &net.layer(l).b.value());
+  }
+  if (optimizer) {
+    g.state = optimizer->state();
+    json slots = json::object();
+    for (const auto& [slot, tensors] : g.state) {
+      json list = json::array();
+      for (std::size_t i = 0; i < tensors.size(); ++i) {
+        const std::string file = fmt::format("{}.{}{}.g{}.npy", slot, i % 2 == 0 ? "W" : "b", i / 2 + 2, generation);
+        list.push_back({{"file", file}, {"shape", shape_json(shape_of(tensors[i]))}});
+        g.files.emplace_back(file, &tensors[i]);
+      }
+      slots[slot] = list;
+    }
+    g.meta["optimizer"] = {{"name", optimizer->name()}, {"steps", optimizer->steps()}, {"state", slots}};
+  }
+  return g;
+}
+
 }  // namespace
 
 void save_checkpoint(const Mlp& net, const fs::path& dir, const CheckpointExtra& extra, const Optimizer* optimizer) {
@@ -356,68 +541,27 @@ void save_checkpoint(const Mlp& net, const fs::path& dir, const CheckpointExtra&
       throw std::invalid_argument(fmt::format(
           "save_checkpoint: the {} optimizer was built for other parameters than this network's", optimizer->name()));
   }
+  ensure_directory(dir);
+  DirLock lock = DirLock::for_saving(dir);  // held to the end: saves into dir take turns
+  remove_leftovers(dir, lock);
   std::error_code ec;
-  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
-    throw checkpoint_error(fmt::format("save_checkpoint: '{}' exists and is not a directory", dir.string()));
-  fs::create_directories(dir, ec);
-  if (ec) throw checkpoint_error(fmt::format("save_checkpoint: cannot create directory '{}': {}", dir.string(), ec.message()));
 
   // A generation newer than every weight file in dir, so that no file of the current
-  // checkpoint (or left by an interrupted save) is ever overwritten.
+  // checkpoint (or of an old one a load is reading) is ever overwritten.
   std::uint64_t generation = 1;
   for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec))
-    if (const auto g = generation_of(entry.path())) generation = std::max(generation, *g + 1);
+    if (const auto n = generation_of(entry.path())) generation = std::max(generation, *n + 1);
   if (ec) throw checkpoint_error(fmt::format("save_checkpoint: cannot list '{}': {}", dir.string(), ec.message()));
 
-  json layers = json::array();
-  for (std::size_t l = 2; l <= net.num_layers(); ++l) {
-    const Linear& layer = net.layer(l);
-    layers.push_back({{"layer", l},
-                      {"W", {{"file", fmt::format("W{}.g{}.npy", l, generation)}, {"shape", shape_json(layer.W.shape())}}},
-                      {"b", {{"file", fmt::format("b{}.g{}.npy", l, generation)}, {"shape", shape_json(layer.b.shape())}}}});
-  }
-  json meta = {{"format", format_name},
-               {"version", format_version},
-               {"generation", generation},
-               {"sizes", shape_json(net.sizes())},
-               {"hidden_activation", to_string(net.hidden())},
-               {"output_activation", to_string(net.output())},
-               {"layers", layers},
-               {"extra", extra}};
-
-  // Every file of the new generation: its name and its tensor.
-  std::vector<std::pair<std::string, const Tensor*>> files;
-  for (std::size_t l = 2; l <= net.num_layers(); ++l) {
-    files.emplace_back(layers[l - 2]["W"]["file"], &net.layer(l).W.value());
-    files.emplace_back(layers[l - 2]["b"]["file"], &net.layer(l).b.value());
-  }
-  Optimizer::State state;  // kept alive until the files are written
-  if (optimizer) {
-    state = optimizer->state();
-    json slots = json::object();
-    for (const auto& [slot, tensors] : state) {
-      json list = json::array();
-      for (std::size_t i = 0; i < tensors.size(); ++i) {
-        const std::string file = fmt::format("{}.{}{}.g{}.npy", slot, i % 2 == 0 ? "W" : "b", i / 2 + 2, generation);
-        list.push_back({{"file", file}, {"shape", shape_json(shape_of(tensors[i]))}});
-        files.emplace_back(file, &tensors[i]);
-      }
-      slots[slot] = list;
-    }
-    meta["optimizer"] = {{"name", optimizer->name()}, {"steps", optimizer->steps()}, {"state", slots}};
-  }
+  const Generation g = describe_generation(net, generation, extra, optimizer);
 
   SaveIo io;
   std::vector<fs::path> written;  // removed again if the save fails before its commit
   try {
-    for (const auto& [file, tensor] : files) {
-      written.push_back(dir / file);
-      io.write_durably(written.back(), encode_npy(*tensor));
-    }
-    written.push_back(dir / temp_name);
-    io.write_durably(written.back(), meta.dump(2) + "\n");
+    for (const auto& [file, tensor] : g.files) io.write_durably(dir / file, encode_npy(*tensor), written);
+    const fs::path temp = io.write_durably_unique(dir, temp_prefix, temp_suffix, g.meta.dump(2) + "\n", written);
     io.sync_directory(dir);  // the new files' names are durable before the JSON can name them
-    io.rename(dir / temp_name, dir / json_name);  // the commit point
+    io.rename(temp, dir / json_name);  // the commit point
   } catch (const checkpoint_error& e) {
     for (const fs::path& file : written) fs::remove(file, ec);
     throw checkpoint_error(fmt::format("{} (the checkpoint in '{}' is unchanged)", e.what(), dir.string()));
@@ -434,15 +578,23 @@ void save_checkpoint(const Mlp& net, const fs::path& dir, const CheckpointExtra&
     throw checkpoint_error(fmt::format("{} (the new checkpoint is in '{}' but may not survive a power cut)", e.what(),
                                        dir.string()));
   }
-  // Other generations' files, the previous checkpoint's and any an interrupted save left, are
-  // garbage now. Removal is best effort: what remains is removed by the next save.
-  std::vector<fs::path> stale;
-  for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec))
-    if (const auto g = generation_of(entry.path()); g && *g != generation) stale.push_back(entry.path());
-  for (const fs::path& file : stale) fs::remove(file, ec);
+  remove_leftovers(dir, lock);  // the previous generation's files, unless a load is reading them
+}
+
+void prepare_checkpoint_directory(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return probe_creatable(dir);
+  ensure_directory(dir);
+  DirLock lock = DirLock::for_saving(dir);
+  remove_leftovers(dir, lock);
+  fs::path probe;
+  const Fd f(create_unique_file(dir, temp_prefix, temp_suffix, probe));
+  if (f.fd < 0) SaveIo::fail("create a file in", dir);
+  fs::remove(probe, ec);
 }
 
 Mlp load_checkpoint(const fs::path& dir) {
+  const DirLock lock = DirLock::for_loading(dir, "load_checkpoint");
   const Metadata meta = read_metadata(dir, "load_checkpoint");
   require_network_memory({meta.sizes.begin(), meta.sizes.end()}, fmt::format("load_checkpoint: '{}': the network", meta.json_file.string()));
   std::vector<Linear> layers;
@@ -459,9 +611,13 @@ Mlp load_checkpoint(const fs::path& dir) {
   }
 }
 
-CheckpointExtra load_checkpoint_extra(const fs::path& dir) { return read_metadata(dir, "load_checkpoint_extra").extra; }
+CheckpointExtra load_checkpoint_extra(const fs::path& dir) {
+  const DirLock lock = DirLock::for_loading(dir, "load_checkpoint_extra");
+  return read_metadata(dir, "load_checkpoint_extra").extra;
+}
 
 bool load_optimizer_state(const fs::path& dir, Optimizer& opt) {
+  const DirLock lock = DirLock::for_loading(dir, "load_optimizer_state");
   const Metadata meta = read_metadata(dir, "load_optimizer_state");
   if (!meta.optimizer || meta.optimizer->name != opt.name()) return false;
   Optimizer::State state;

@@ -15,11 +15,23 @@
 // Saving never damages the checkpoint already in `dir`: the new weights go to files of a new
 // generation (g3 after g2), then checkpoint.json is replaced by rename(), the one commit point,
 // and only then are the old generation's files deleted. A save that fails or is killed before
-// the rename leaves the old checkpoint as it was; files it left behind are removed by the next
-// save. Files named W<l>.g<n>.npy and b<l>.g<n>.npy (optionally with a "<slot>." prefix)
-// belong to the checkpoint; a save leaves every other file in dir alone. One process should save into a directory at a time.
+// the rename leaves the old checkpoint as it was. Files named W<l>.g<n>.npy and b<l>.g<n>.npy
+// (optionally with a "<slot>." prefix) and checkpoint.json.XXXXXX.tmp belong to the checkpoint;
+// a save leaves every other file in dir alone.
+//
+// Several processes may save into and load from one directory at once. dir/checkpoint.lock
+// orders them (nn/posix_file.hpp's locks, which die with their process):
+//   - a save holds its byte 0 for the whole save, so saves take turns: the second waits (up to
+//     detail::checkpoint_lock_wait, then checkpoint_error naming the directory) and then writes
+//     a newer generation; the last save wins, each one whole;
+//   - a load holds its byte 1 shared while it reads checkpoint.json and the files it names; a
+//     save deletes old generations only while it can hold byte 1 alone, so a load never finds
+//     its files gone (what it could not delete, the next save does);
+//   - holding byte 0, a save (and prepare_checkpoint_directory) knows that any uncommitted
+//     files in dir were left by a save that was interrupted, and removes them first.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <filesystem>
 #include <map>
@@ -47,6 +59,12 @@ using CheckpointExtra = std::map<std::string, std::string>;
 void save_checkpoint(const Mlp& net, const std::filesystem::path& dir, const CheckpointExtra& extra = {},
                      const Optimizer* optimizer = nullptr);
 
+// Checks, before a long run, that a checkpoint can be saved into dir. An existing dir: takes
+// its lock as a save would (waiting as a save does), removes what interrupted saves left, and
+// creates and removes a file in it. A missing one is left missing: a directory is created and
+// removed where it would go. Throws checkpoint_error naming the problem.
+void prepare_checkpoint_directory(const std::filesystem::path& dir);
+
 // The network saved in dir. Every error names the file and what is wrong with it.
 Mlp load_checkpoint(const std::filesystem::path& dir);
 
@@ -63,6 +81,8 @@ namespace detail {
 // writing, fsync-ing or closing a file, the rename, a directory's fsync) fails with ENOSPC as it
 // would on a full disk. 0 turns it off.
 inline thread_local std::size_t checkpoint_fail_at_step = 0;
+// How long a save waits for another process's save into the same directory to end.
+inline thread_local std::chrono::milliseconds checkpoint_lock_wait{30000};
 }  // namespace detail
 
 }  // namespace tg::nn

@@ -11,29 +11,42 @@
 
 namespace tg::nn {
 
+namespace {
+
+// max(m, v), where a NaN, once in, stays (std::max would drop it when it comes second).
+double max_keeping_nan(double m, double v) { return std::isnan(m) || std::isnan(v) ? NAN : std::max(m, v); }
+
+// ‖t‖_∞, NaN when an element is.
+double max_abs(const Tensor& t) {
+  double m = 0.0;
+  for (const double v : t) m = max_keeping_nan(m, std::abs(v));
+  return m;
+}
+
+}  // namespace
+
 Difference difference(const Tensor& g, const Tensor& h) {
   if (!same_shape(g, h))
     throw shape_error(fmt::format("difference: {} and {} differ in shape", shape_str(g), shape_str(h)));
   Difference d;
   double scale = 0.0;
   for (std::size_t i = 0; i < g.size(); ++i) {
-    const double diff = std::abs(g.data()[i] - h.data()[i]);
-    if (!(diff <= d.max_abs)) d.max_abs = diff;  // a NaN sticks
-    scale = std::max({scale, std::abs(g.data()[i]), std::abs(h.data()[i])});
+    d.max_abs = max_keeping_nan(d.max_abs, std::abs(g.data()[i] - h.data()[i]));  // ∞ − ∞ is NaN too
+    scale = max_keeping_nan(scale, std::max(std::abs(g.data()[i]), std::abs(h.data()[i])));
   }
-  d.max_rel = scale > 0.0 ? d.max_abs / scale : d.max_abs;
+  d.max_rel = scale > 0.0 ? d.max_abs / scale : d.max_abs;  // ∞/∞: NaN
   return d;
 }
 
 double CompareReport::max_rel_autodiff() const {
   double m = 0.0;
-  for (const auto& p : parameters) m = std::max(m, p.autodiff.max_rel);
+  for (const auto& p : parameters) m = max_keeping_nan(m, p.autodiff.max_rel);
   return m;
 }
 
 double CompareReport::max_rel_numeric() const {
   double m = 0.0;
-  for (const auto& p : parameters) m = std::max(m, p.numeric.max_rel);
+  for (const auto& p : parameters) m = max_keeping_nan(m, p.numeric.max_rel);
   return m;
 }
 
@@ -47,6 +60,40 @@ std::size_t CompareReport::elements() const {
   std::size_t n = 0;
   for (const auto& p : parameters) n += numel(p.shape);
   return n;
+}
+
+std::vector<std::string> failures(const CompareReport& r, const Tolerances& t) {
+  std::vector<std::string> out;
+  if (!std::isfinite(r.cost))
+    out.push_back(fmt::format("the cost C is {}, not a finite number: its gradients cannot be checked",
+                              std::isnan(r.cost) ? NAN : r.cost));  // "nan", never "-nan"
+  std::vector<std::string> others;  // the parameters after the first whose gradient is not finite
+  bool first_listed = false;
+  for (const ParameterReport& p : r.parameters) {
+    const bool numeric_bad = r.has_numeric && !std::isfinite(p.numeric_norm);
+    if (std::isfinite(p.grad_norm) && std::isfinite(p.autodiff_norm) && !numeric_bad) continue;
+    if (first_listed) {
+      others.push_back(fmt::format("{}^{}", p.name, p.layer));
+      continue;
+    }
+    first_listed = true;
+    out.push_back(fmt::format("∂C/∂{}^{} is not finite: ‖·‖∞ = {} by BP1–BP4, {} by autodiff{}", p.name, p.layer,
+                              p.grad_norm, p.autodiff_norm,
+                              r.has_numeric ? fmt::format(", {} by finite differences", p.numeric_norm) : ""));
+  }
+  if (!others.empty())  // one line for them all: a deep network can have hundreds
+    out.push_back(fmt::format("the gradients of {} more parameter{} are not finite either: {}{}", others.size(),
+                              others.size() == 1 ? "" : "s",
+                              fmt::join(others.begin(), others.begin() + std::min<std::ptrdiff_t>(others.size(), 6), ", "),
+                              others.size() > 6 ? ", ..." : ""));
+  if (!out.empty()) return out;  // a difference from a NaN or ∞ says nothing more
+  if (!(r.max_rel_autodiff() <= t.autodiff))
+    out.push_back(fmt::format("BP1–BP4 and autodiff differ by a relative {:.3g} > tolerance {:.3g}", r.max_rel_autodiff(),
+                              t.autodiff));
+  if (r.has_numeric && !(r.max_rel_numeric() <= t.numeric))
+    out.push_back(fmt::format("BP1–BP4 and finite differences differ by a relative {:.3g} > tolerance {:.3g}",
+                              r.max_rel_numeric(), t.numeric));
+  return out;
 }
 
 namespace {
@@ -76,17 +123,20 @@ double central_difference_at(const Variable& param, std::size_t i, const std::fu
   return d;
 }
 
-// BP1–BP4's gradient against finite differences at the elements `at` of the parameter.
-Difference numeric_difference(const Tensor& by_hand, const Variable& param, const std::vector<std::size_t>& at,
-                              const std::function<double()>& cost, const CompareOptions& options, std::size_t& done,
-                              std::size_t total) {
+// BP1–BP4's gradient against finite differences at the elements `at` of the parameter: fills
+// p.numeric, p.numeric_norm (over those elements) and p.numeric_checked.
+void check_numerically(ParameterReport& p, const Tensor& by_hand, const Variable& param, const std::vector<std::size_t>& at,
+                       const std::function<double()>& cost, const CompareOptions& options, std::size_t& done,
+                       std::size_t total) {
   Tensor hand = filled({at.size()}, 0.0), numeric = filled({at.size()}, 0.0);
   for (std::size_t k = 0; k < at.size(); ++k) {
     hand(k) = by_hand.data()[at[k]];
     numeric(k) = central_difference_at(param, at[k], cost, options.eps);
     if (options.progress) options.progress(++done, total);
   }
-  return difference(hand, numeric);
+  p.numeric = difference(hand, numeric);
+  p.numeric_norm = max_abs(numeric);
+  p.numeric_checked = at.size();
 }
 
 // The cost at the network's current parameters.
@@ -120,9 +170,9 @@ CompareReport compare(const Mlp& net, const Tensor& X, const Tensor& Y, const Co
     for (int k = 0; k < 2; ++k) {
       const std::size_t index = 2 * (l - 2) + static_cast<std::size_t>(k);
       const Tensor& by_hand = k == 0 ? bp.dW[l] : bp.db[l];
-      ParameterReport p{l, k == 0 ? "W" : "b", shape_of(by_hand), difference(by_hand, filled(shape_of(by_hand), 0.0)).max_abs,
-                        difference(by_hand, grads[index].value()), {}, at[index].size()};
-      if (options.numeric) p.numeric = numeric_difference(by_hand, params[index], at[index], cost_now, options, done, total);
+      ParameterReport p{l, k == 0 ? "W" : "b", shape_of(by_hand), max_abs(by_hand), difference(by_hand, grads[index].value()), {}};
+      p.autodiff_norm = max_abs(grads[index].value());
+      if (options.numeric) check_numerically(p, by_hand, params[index], at[index], cost_now, options, done, total);
       report.parameters.push_back(p);
     }
   }
@@ -130,7 +180,7 @@ CompareReport compare(const Mlp& net, const Tensor& X, const Tensor& Y, const Co
 }
 
 std::string format_report(const CompareReport& r) {
-  std::string out = fmt::format("cost C = {:.12g}\n", r.cost);
+  std::string out = fmt::format("cost C = {:.12g}\n", std::isnan(r.cost) ? NAN : r.cost);  // "nan", never "-nan"
   out += fmt::format("{:<6} {:<10} {:>12} {:>13} {:>13}", "param", "shape", "‖grad‖∞", "autodiff abs", "autodiff rel");
   if (r.has_numeric) out += fmt::format(" {:>13} {:>13}", "numeric abs", "numeric rel");
   out += "\n";

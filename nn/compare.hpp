@@ -14,6 +14,7 @@ namespace tg::nn {
 
 // How far two gradients of one parameter are apart:
 //   max_abs = max_i |g_i − h_i|,   max_rel = max_abs / max(‖g‖_∞, ‖h‖_∞)   (0 when both are 0).
+// A NaN or infinity in g or h makes both NaN or infinite: nothing can agree with it.
 struct Difference {
   double max_abs = 0.0;
   double max_rel = 0.0;
@@ -24,9 +25,11 @@ struct ParameterReport {
   std::size_t layer;   // l = 2..L
   std::string name;    // "W" or "b"
   Shape shape;
-  double grad_norm;    // ‖∂C/∂θ‖_∞ by BP1–BP4, for scale
+  double grad_norm;    // ‖∂C/∂θ‖_∞ by BP1–BP4, for scale (NaN when an element is NaN)
   Difference autodiff;  // BP1–BP4 vs the engine
-  Difference numeric;   // BP1–BP4 vs finite differences (when asked), on the elements checked
+  Difference numeric;   // BP1–BP4 vs finite differences (when asked)
+  double autodiff_norm = 0.0;  // ‖∂C/∂θ‖_∞ by the engine (NaN when an element is NaN)
+  double numeric_norm = 0.0;   // ... by finite differences (when asked)
   std::size_t numeric_checked = 0;  // how many elements finite differences checked (all, or a sample)
 };
 
@@ -34,13 +37,26 @@ struct CompareReport {
   double cost = 0.0;
   bool has_numeric = false;
   std::vector<ParameterReport> parameters;  // W^2, b^2, ..., W^L, b^L
-  // The largest relative difference between BP1–BP4 and autodiff (and finite differences).
+  // The largest relative difference between BP1–BP4 and autodiff (and finite differences);
+  // NaN when any parameter's is.
   double max_rel_autodiff() const;
   double max_rel_numeric() const;
   // Elements checked by finite differences, and elements there are.
   std::size_t numeric_checked() const;
   std::size_t elements() const;
 };
+
+// The tolerances of `tapegrad verify` (and of the report's verdict): the largest relative
+// difference allowed, BP1–BP4 vs autodiff, and vs finite differences.
+struct Tolerances {
+  double autodiff = 1e-10;
+  double numeric = 1e-6;
+};
+
+// Why a comparison fails, one sentence each; none when it passes. A cost or a gradient that is
+// not finite (NaN or ±∞) fails, always: no difference can be measured against it. Otherwise a
+// relative difference beyond its tolerance fails (finite differences' only when computed).
+std::vector<std::string> failures(const CompareReport& report, const Tolerances& tolerances = {});
 
 struct CompareOptions {
   bool numeric = false;  // also central finite differences (two forward passes per element)

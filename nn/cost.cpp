@@ -46,6 +46,53 @@ void check_targets(const char* what, const Tensor& aL, const Tensor& Y) {
                                   shape_str(Y), shape_str(aL)));
 }
 
+// Row i, column j of Y (N^L, m) for an error message: "column 3 of the targets (10,20) has y = -0.5 in row 2".
+std::string target_at(const Tensor& Y, std::size_t i, std::size_t j) {
+  return fmt::format("column {} of the targets {} has y = {} in row {} (columns are examples, rows output neurons, "
+                     "both counted from 0)", j, shape_str(Y), Y(i, j), i);
+}
+
+// What a^L of each output activation does that ln a cannot take.
+const char* outside_ln_domain(Activation output) {
+  switch (output) {
+    case Activation::identity: return "its a^L can be any number, and ln a is not a number for a < 0";
+    case Activation::tanh: return "its a^L lies in (−1, 1), and ln a is not a number for a < 0";
+    case Activation::relu: return "its a^L is 0 for every z ≤ 0 (ln 0 = −∞) and grows without bound";
+    default: return "";
+  }
+}
+
+}  // namespace
+
+void check_cost_inputs(const char* who, const Cost& c, Activation output, const Tensor& Y) {
+  const std::string cost = to_string(c.kind);
+  if (output == Activation::softmax && Y.dimension() == 2 && Y.shape()[0] == 1)
+    throw std::invalid_argument(fmt::format(
+        "{}: {} on a softmax over a single output neuron: a^L = e^z / e^z = 1 whatever the weights, so C does not "
+        "depend on them and nothing can be learned (use a sigmoid output for one neuron)", who, cost));
+  if (c.kind != CostKind::quadratic && output != Activation::sigmoid && output != Activation::softmax)
+    throw std::invalid_argument(fmt::format(
+        "{}: {} takes ln a^L{}, which needs outputs in (0, 1): use a sigmoid or softmax output, not {} ({})", who,
+        cost, c.kind == CostKind::cross_entropy ? " and ln(1 − a^L)" : "", to_string(output), outside_ln_domain(output)));
+  if (Y.dimension() != 2) return;  // the shape checks say what is wrong
+  for (std::size_t j = 0; j < Y.shape()[1]; ++j)
+    for (std::size_t i = 0; i < Y.shape()[0]; ++i) {
+      const double y = Y(i, j);
+      if (!std::isfinite(y))
+        throw std::invalid_argument(fmt::format("{}: {} needs finite targets, but {}", who, cost, target_at(Y, i, j)));
+      if (c.kind == CostKind::cross_entropy && !(y >= 0.0 && y <= 1.0))
+        throw std::invalid_argument(fmt::format(
+            "{}: cross_entropy needs targets in [0, 1] (y and 1 − y weigh ln a and ln(1 − a); outside, C falls without "
+            "bound), but {}", who, target_at(Y, i, j)));
+      if (c.kind == CostKind::log_likelihood && !(y >= 0.0))
+        throw std::invalid_argument(fmt::format(
+            "{}: log_likelihood needs targets y ≥ 0 (for y < 0, −y ln a falls without bound as a → 0), but {}", who,
+            target_at(Y, i, j)));
+    }
+}
+
+namespace {
+
 // λ is a strength: a finite number ≥ 0 (a negative one would reward large weights). It is only
 // read when a regularization is on.
 void check_lambda(const char* who, const Cost& c) {
@@ -76,24 +123,22 @@ Variable log_one_minus_softmax(const Variable& z, const Variable& ell) {
   return below_top + T * at_top;
 }
 
-// Σ over the batch of the per-example cost, before the reduction.
+// Σ over the batch of the per-example cost, before the reduction; for a pairing check_cost_inputs accepts.
 Variable data_term(CostKind kind, Activation output, const Variable& zL, const Variable& aL, const Variable& Y) {
   switch (kind) {
     case CostKind::quadratic: return 0.5 * sum(pow(aL - Y, 2.0));  // ½ Σ ‖a − y‖²
     case CostKind::cross_entropy:
       // −[y ln σ(z) + (1−y) ln(1−σ(z))] = softplus(z) − y z
       if (output == Activation::sigmoid) return sum(softplus(zL) - Y * zL);
-      // ln a = log_softmax(z), and ln(1 − a) likewise from z: finite however far out z is
-      if (output == Activation::softmax) {
+      // softmax: ln a = log_softmax(z), and ln(1 − a) likewise from z: finite however far out z is
+      {  // softmax (check_cost_inputs refuses the other outputs)
         const Variable ell = log_softmax(zL, 0);  // ℓ = ln a
         return -sum(Y * ell + (1.0 - Y) * log_one_minus_softmax(zL, ell));
       }
-      return -sum(Y * log(aL) + (1.0 - Y) * log(1.0 - aL));
     case CostKind::log_likelihood:
       if (output == Activation::softmax) return -sum(Y * log_softmax(zL, 0));
-      // −y ln σ(z) = y softplus(−z): finite where σ(z) rounds to 0, and 0 (not 0 · −inf) for y = 0
-      if (output == Activation::sigmoid) return sum(Y * softplus(-zL));
-      return -sum(Y * log(aL));
+      // sigmoid: −y ln σ(z) = y softplus(−z): finite where σ(z) rounds to 0, and 0 (not 0 · −inf) for y = 0
+      return sum(Y * softplus(-zL));
   }
   throw std::logic_error("cost: unknown cost");
 }
@@ -133,6 +178,20 @@ Tensor cross_entropy_softmax_delta(const Tensor& zL, const Tensor& Y) {
   return delta;
 }
 
+// (BP1) for the log-likelihood on softmax outputs: with ℓ = log_softmax(z), ∂ℓ_j/∂z_i = [i = j] − a_i, so
+//   δ_i = −Σ_j y_j ([i = j] − a_i) = a_i Σ_j y_j − y_i,
+// which is a − y only where the column sums to 1.   aL, Y: (N, m) -> (N, m), unscaled
+Tensor log_likelihood_softmax_delta(const Tensor& aL, const Tensor& Y) {
+  const std::size_t n = aL.shape()[0], m = aL.shape()[1];
+  Tensor delta = Tensor::from_shape({n, m});
+  for (std::size_t c = 0; c < m; ++c) {
+    double sum_y = 0.0;
+    for (std::size_t i = 0; i < n; ++i) sum_y += Y(i, c);
+    for (std::size_t i = 0; i < n; ++i) delta(i, c) = aL(i, c) * sum_y - Y(i, c);
+  }
+  return delta;
+}
+
 }  // namespace
 
 double l2_coefficient(const Cost& c, std::size_t m) {
@@ -157,6 +216,7 @@ Variable cost(const Cost& c, const Mlp& net, const Mlp::Trace& trace, const Tens
         trace.a.empty() ? 0 : trace.a.size() - 1, L));
   check_lambda("cost", c);
   check_targets("cost", trace.a[L].value(), Y);
+  check_cost_inputs("cost", c, net.output(), Y);
   const std::size_t m = Y.shape()[1];
   if (m == 0 && c.reduction == Reduction::mean)
     throw std::invalid_argument(fmt::format(
@@ -179,27 +239,20 @@ Tensor output_delta(const Cost& c, Activation output, const Tensor& zL, const Te
     throw shape_error(fmt::format("output_delta: z^L {} and a^L {} must be one (N^L, m) shape", shape_str(zL),
                                   shape_str(aL)));
   check_targets("output_delta", aL, Y);
+  check_cost_inputs("output_delta", c, output, Y);
   const double scale = c.reduction == Reduction::mean ? 1.0 / static_cast<double>(Y.shape()[1]) : 1.0;
   const auto scaled = [scale](double v) { return v * scale; };
   const Tensor a_minus_y = zip("output_delta", aL, Y, std::minus<>());
   switch (c.kind) {
     case CostKind::quadratic:  // (BP1) δ^L = ∇_a C ⊙ σ'(z^L), ∇_a C = a − y
       return map(activation_backward(output, zL, aL, a_minus_y), scaled);
-    case CostKind::cross_entropy:
+    case CostKind::cross_entropy:  // sigmoid or softmax (check_cost_inputs)
       if (output == Activation::sigmoid) return map(a_minus_y, scaled);  // (BP1) δ^L = a − y
-      if (output == Activation::softmax) return map(cross_entropy_softmax_delta(zL, Y), scaled);  // (BP1), multiplied out
-      // (BP1) ∇_a C = (a − y) / (a(1 − a))
-      return map(activation_backward(output, zL, aL,
-                                     zip("output_delta", a_minus_y, aL, [](double d, double a) { return d / (a * (1.0 - a)); })),
-                 scaled);
+      return map(cross_entropy_softmax_delta(zL, Y), scaled);            // (BP1), multiplied out
     case CostKind::log_likelihood:
-      if (output == Activation::softmax) return map(a_minus_y, scaled);  // (BP1) δ^L = a − y
-      if (output == Activation::sigmoid)  // (BP1) (−y/a) ⊙ a(1 − a) = −y(1 − a): a cancels, no 0/0 at a = 0
-        return map(zip("output_delta", Y, aL, [](double y, double a) { return -y * (1.0 - a); }), scaled);
-      // (BP1) ∇_a C = −y / a
-      return map(activation_backward(output, zL, aL,
-                                     zip("output_delta", Y, aL, [](double y, double a) { return -y / a; })),
-                 scaled);
+      if (output == Activation::softmax) return map(log_likelihood_softmax_delta(aL, Y), scaled);  // (BP1) a Σy − y
+      // (BP1) sigmoid: (−y/a) ⊙ a(1 − a) = −y(1 − a): a cancels, no 0/0 at a = 0
+      return map(zip("output_delta", Y, aL, [](double y, double a) { return -y * (1.0 - a); }), scaled);
   }
   throw std::logic_error("output_delta: unknown cost");
 }

@@ -2,7 +2,16 @@
 //
 //   quadratic       C = 1/(2m) Σ_x ‖a − y‖²                       (seeds 000, 001; Nielsen eq. 6)
 //   cross_entropy   C = −1/m Σ_x Σ_j [y ln a + (1−y) ln(1−a)]      (seed 002; Nielsen eq. 63)
-//   log_likelihood  C = −1/m Σ_x ln a_{y(x)} = −1/m Σ_x y·ln a      (softmax outputs; Nielsen ch. 3)
+//   log_likelihood  C = −1/m Σ_x y·ln a   (= −1/m Σ_x ln a_{y(x)} for one-hot y; Nielsen ch. 3)
+// What they accept (cost and output_delta throw std::invalid_argument otherwise, naming the
+// condition, the cost and the offending column):
+//   - a softmax output of at least 2 neurons: over one, a^L = e^z/e^z ≡ 1 whatever the weights;
+//   - cross_entropy and log_likelihood take ln a^L: sigmoid or softmax outputs only (identity,
+//     tanh and ReLU outputs reach a ≤ 0, where ln a is NaN or −∞, or grow without bound);
+//   - finite targets; cross_entropy's in [0, 1], log_likelihood's ≥ 0 (outside, C has no
+//     minimum: it falls without bound). No column needs to sum to 1: soft labels, label
+//     smoothing and all-zero columns are exact (an all-zero column adds nothing to the
+//     log-likelihood and its gradient).
 // With Reduction::sum the 1/m goes (seed 003 sums ½‖a − y‖² over the batch).
 // L2 adds λ/(2n) Σ_l ‖W^l‖² (Nielsen ch. 3; n is the training set's size, training_set_size) or
 // λ/2 Σ_l ‖W^l‖² (seed 004); biases are not regularised.
@@ -41,20 +50,29 @@ CostKind parse_cost(const std::string& name);
 std::string describe(const Cost& cost);  // e.g. "cross_entropy (mean) + L2 λ/(2n)Σ‖W‖², λ=0.1, n=60000"
 
 // C for the network's forward trace and targets Y (N^L, m), recorded for autodiff.
-// With sigmoid and softmax outputs, cross-entropy and log-likelihood are computed from z^L
-// (softplus(z) − y z; −y·log_softmax(z); y softplus(−z); ln(1 − a) as a log-sum-exp of the other
-// outputs), so saturated outputs never take log(0): C and its first and second derivatives stay
-// finite for any finite z^L (z = ±1000 included). Other outputs take ln a as they are.
+// Cross-entropy and log-likelihood (on the sigmoid and softmax outputs they accept) are computed
+// from z^L (softplus(z) − y z; −y·log_softmax(z); y softplus(−z); ln(1 − a) as a log-sum-exp of
+// the other outputs), so saturated outputs never take log(0): C and its first and second
+// derivatives stay finite for any finite z^L (z = ±1000 included).
 // trace must be net.forward_trace(X) (std::invalid_argument otherwise); Y must have a^L's shape
-// (tg::shape_error); Reduction::mean needs m ≥ 1 example (std::invalid_argument).
+// (tg::shape_error) and suit the cost (above); Reduction::mean needs m ≥ 1 example
+// (std::invalid_argument).
 Variable cost(const Cost& c, const Mlp& net, const Mlp::Trace& trace, const Tensor& Y);
 
-// BP1 by hand: δ^L = ∂C/∂z^L for this cost, the output activation and Y.
-// Quadratic: (a − y) ⊙ σ'(z); cross-entropy on sigmoid and log-likelihood on softmax: a − y
-// (σ' cancels); log-likelihood on sigmoid: −y(1 − a); cross-entropy on softmax: (∂a/∂z)ᵀ ∇_a C
-// multiplied out (no division by a(1 − a)); other pairings: (∂a/∂z)ᵀ ∇_a C.
-// Includes the 1/m of Reduction::mean. zL, aL and Y: one (N^L, m) shape (tg::shape_error).
+// BP1 by hand: δ^L = ∂C/∂z^L for this cost, the output activation and Y, exact for every Y
+// the cost accepts (above):
+//   quadratic                 (∂a/∂z)ᵀ (a − y): (a − y) ⊙ σ'(z), or softmax's Jacobian
+//   cross_entropy, sigmoid    a − y                      (σ' cancels)
+//   log_likelihood, softmax   a Σ_k y_k − y, per column  (a − y when the column sums to 1)
+//   log_likelihood, sigmoid   −y (1 − a)                 ((−y/a) ⊙ a(1 − a): a cancels)
+//   cross_entropy, softmax    (∂a/∂z)ᵀ ∇_a C multiplied out (no division by a(1 − a))
+// Includes the 1/m of Reduction::mean. zL, aL and Y: one (N^L, m) shape (tg::shape_error);
+// pairings and targets the cost does not accept: std::invalid_argument.
 Tensor output_delta(const Cost& c, Activation output, const Tensor& zL, const Tensor& aL, const Tensor& Y);
+
+// Throws std::invalid_argument, starting with `who`, when cost c does not accept this output
+// activation or these targets Y (N^L, m) (the list above). cost and output_delta call it.
+void check_cost_inputs(const char* who, const Cost& c, Activation output, const Tensor& Y);
 
 // κ such that the L2 term adds κ W^l to ∂C/∂W^l: λ/n (n = training_set_size, or m if 0), λ, or 0.
 // λ as Cost::lambda says; λ/(2n) needs n ≥ 1 (std::invalid_argument).

@@ -37,12 +37,6 @@ std::string act_name(Activation a) {
   return "?";
 }
 
-// Whether BP1's σ' cancels against ∇_a C: δ^L = a^L − y.
-bool delta_is_a_minus_y(const Cost& c, Activation output) {
-  return (c.kind == CostKind::cross_entropy && output == Activation::sigmoid) ||
-         (c.kind == CostKind::log_likelihood && output == Activation::softmax);
-}
-
 class Writer {
  public:
   explicit Writer(int digits) : digits_(digits) {}
@@ -56,6 +50,193 @@ class Writer {
  private:
   int digits_;
 };
+
+// The index of the largest z (the first, on a tie), skipping `skip` (0-based; none: z.size()).
+std::size_t top_index(const std::vector<double>& z, std::size_t skip) {
+  std::size_t t = z.size();
+  for (std::size_t k = 0; k < z.size(); ++k)
+    if (k != skip && (t == z.size() || z[k] > z[t])) t = k;
+  return t;
+}
+
+// Σ_k e^{z_k − z_c} over k ≠ skip, written out: the term of k = c is 1. Returns the sum; appends
+// the terms in symbols ("exp(z^3_1 − z^3_2) + 1") and in numbers.   (c, skip: 0-based)
+double shifted_exp_sum(const Writer& w, std::size_t L, const std::vector<double>& z, std::size_t c, std::size_t skip,
+                       std::string& symbols, std::string& numbers) {
+  double sum = 0.0;
+  for (std::size_t k = 0; k < z.size(); ++k) {
+    if (k == skip) continue;
+    const std::string sep = symbols.empty() ? "" : " + ";
+    symbols += sep + (k == c ? std::string("1") : fmt::format("exp(z^{}_{} − z^{}_{})", L, k + 1, L, c + 1));
+    numbers += sep + (k == c ? std::string("1") : fmt::format("exp({} − {})", w.operand(z[k]), w.operand(z[c])));
+    sum += k == c ? 1.0 : std::exp(z[k] - z[c]);
+  }
+  return sum;
+}
+
+// ln σ(u) for u = z, or u = −z (negate: ln σ(−z) = ln(1 − σ(z))), from z as softplus does
+// (nn/cost.cpp: ln σ(u) = −softplus(−u)), never ln 0: −ln(1 + e^{−u}) for u > 0, u − ln(1 + e^u) else.
+void ln_sigmoid(const Writer& w, const std::string& z_symbol, double z, bool negate, ExplainRow& r) {
+  const double u = (negate ? -z : z) + 0.0;  // + 0.0: no −0, which would print as "-0"
+  const std::string u_symbol = negate ? "−" + z_symbol : z_symbol, minus_u_symbol = negate ? z_symbol : "−" + z_symbol;
+  if (u > 0.0) {
+    r.formula = fmt::format("−ln(1 + exp({}))", minus_u_symbol);
+    r.numbers = fmt::format("-ln(1 + exp({}))", w.num(-u));
+    r.value = -std::log(1.0 + std::exp(-u));
+  } else {
+    r.formula = fmt::format("{} − ln(1 + exp({}))", u_symbol, u_symbol);
+    r.numbers = fmt::format("{} − ln(1 + exp({}))", w.operand(u), w.num(u));
+    r.value = u - std::log(1.0 + std::exp(u));
+  }
+}
+
+// ln a^L_j and ln(1 − a^L_j) of a log-based cost, one row each, from z^L as the cost takes them
+// (nn/cost.cpp), so that no row takes ln 0 where a^L rounds to 0 or 1:
+//   sigmoid  ln σ(z) and ln(1 − σ(z)) = ln σ(−z) as ln_sigmoid writes them
+//   softmax  ln a_j = z_j − z_t − ln Σ_k e^{z_k − z_t}, t the largest z;
+//            ln(1 − a_j) as it is where a_j ≤ ½ (j ≠ t), and at t: 1 − a_t = Σ_{k≠t} a_k
+//            = a_s Σ_{k≠t} e^{z_k − z_s}, s the largest z but t.
+// z, a: z^L and a^L (0-based). The values land in ln_a and ln_1ma (ln(1 − a) for cross-entropy only).
+std::vector<ExplainRow> log_rows(const Writer& w, CostKind kind, Activation out, std::size_t L, const std::vector<double>& z,
+                                 const std::vector<double>& a, std::vector<double>& ln_a, std::vector<double>& ln_1ma) {
+  std::vector<ExplainRow> rows;
+  const std::size_t n = z.size(), t = top_index(z, n);
+  ln_a.assign(n, 0.0);
+  ln_1ma.assign(n, 0.0);
+  for (std::size_t j = 0; j < n; ++j) {
+    ExplainRow r = make_row(ExplainPart::cost, "ln a", fmt::format("ln a^{}_{}", L, j + 1));
+    const std::string zj = fmt::format("z^{}_{}", L, j + 1);
+    if (out == Activation::sigmoid) {
+      ln_sigmoid(w, zj, z[j], false, r);
+    } else {
+      std::string symbols, numbers;
+      const double sum = shifted_exp_sum(w, L, z, t, n, symbols, numbers);
+      r.formula = fmt::format("{} − z^{}_{} − ln({})", zj, L, t + 1, symbols);
+      r.numbers = fmt::format("{} − {} − ln({})", w.operand(z[j]), w.operand(z[t]), numbers);
+      r.value = z[j] - z[t] - std::log(sum);
+    }
+    r.layer = L, r.j = j + 1;
+    ln_a[j] = r.value;
+    rows.push_back(r);
+  }
+  for (std::size_t j = 0; kind == CostKind::cross_entropy && j < n; ++j) {
+    ExplainRow r = make_row(ExplainPart::cost, "ln(1 − a)", fmt::format("ln(1 − a^{}_{})", L, j + 1));
+    if (out == Activation::sigmoid) {
+      ln_sigmoid(w, fmt::format("z^{}_{}", L, j + 1), z[j], true, r);
+    } else if (j != t) {
+      r.formula = fmt::format("ln(1 − a^{}_{})", L, j + 1);
+      r.numbers = fmt::format("ln(1 − {})", w.operand(a[j]));
+      r.value = std::log(1.0 - a[j]);
+    } else {
+      const std::size_t s2 = top_index(z, t);
+      std::string symbols, numbers;
+      const double sum = shifted_exp_sum(w, L, z, s2, t, symbols, numbers);
+      r.formula = fmt::format("ln a^{}_{} + ln({})", L, s2 + 1, symbols);
+      r.numbers = fmt::format("{} + ln({})", w.operand(ln_a[s2]), numbers);
+      r.value = ln_a[s2] + std::log(sum);
+    }
+    r.layer = L, r.j = j + 1;
+    ln_1ma[j] = r.value;
+    rows.push_back(r);
+  }
+  return rows;
+}
+
+// The cost of one example: ½ Σ_j (a_j − y_j)², −Σ_j [y_j ln a_j + (1 − y_j) ln(1 − a_j)] or
+// −Σ_j y_j ln a_j, with the logarithms of log_rows; plus ½ κ Σ_l ‖W^l‖² (squares) under L2.
+ExplainRow cost_row(const Writer& w, const Cost& c, std::size_t L, const std::vector<double>& a, const Tensor& y,
+                    const std::vector<double>& ln_a, const std::vector<double>& ln_1ma, double squares) {
+  ExplainRow r = make_row(ExplainPart::cost, "C", "C");
+  std::string symbols, numbers;
+  double v = 0.0;
+  for (std::size_t j = 1; j <= a.size(); ++j) {
+    const double aj = a[j - 1], yj = y(j - 1, 0);
+    const std::string A = w.operand(aj), Y = w.operand(yj), sep = j == 1 ? "" : " + ";
+    switch (c.kind) {
+      case CostKind::quadratic:
+        symbols += fmt::format("{}(a^{}_{} − y_{})²", sep, L, j, j);
+        numbers += fmt::format("{}({} − {}) × ({} − {})", sep, A, Y, A, Y);
+        v += (aj - yj) * (aj - yj);
+        break;
+      case CostKind::cross_entropy:
+        symbols += fmt::format("{}y_{} ln a^{}_{} + (1 − y_{}) ln(1 − a^{}_{})", sep, j, L, j, j, L, j);
+        numbers += fmt::format("{}{} × {} + (1 − {}) × {}", sep, Y, w.operand(ln_a[j - 1]), Y, w.operand(ln_1ma[j - 1]));
+        v += yj * ln_a[j - 1] + (1.0 - yj) * ln_1ma[j - 1];
+        break;
+      case CostKind::log_likelihood:
+        symbols += fmt::format("{}y_{} ln a^{}_{}", sep, j, L, j);
+        numbers += fmt::format("{}{} × {}", sep, Y, w.operand(ln_a[j - 1]));
+        v += yj * ln_a[j - 1];
+        break;
+    }
+  }
+  const bool quadratic = c.kind == CostKind::quadratic;
+  r.formula = (quadratic ? "½ (" : "−(") + symbols + ")";
+  r.numbers = (quadratic ? "0.5 × (" : "-(") + numbers + ")";
+  r.value = quadratic ? 0.5 * v : -v;
+  const double kappa = l2_coefficient(c, 1);
+  if (kappa != 0.0) {  // + κ/2 Σ_l ‖W^l‖²  (κ = λ/n or λ)
+    r.formula += " + ½ κ Σ_l ‖W^l‖²";
+    r.numbers += fmt::format(" + 0.5 × {} × {}", w.operand(kappa), w.operand(squares));
+    r.value += 0.5 * kappa * squares;
+  }
+  r.layer = L;
+  return r;
+}
+
+// "(y_1 + y_2 + y_3)" in symbols and numbers; returns the sum, added in that order.
+double target_sum(const Writer& w, const Tensor& y, std::string& symbols, std::string& numbers) {
+  double s = 0.0;
+  for (std::size_t k = 0; k < y.shape()[0]; ++k) {
+    symbols += fmt::format("{}y_{}", k == 0 ? "(" : " + ", k + 1);
+    numbers += fmt::format("{}{}", k == 0 ? "(" : " + ", w.operand(y(k, 0)));
+    s += y(k, 0);
+  }
+  symbols += ")";
+  numbers += ")";
+  return s;
+}
+
+// (BP1) δ^L_j where the cost's derivative is multiplied out with the output's (nn/cost.cpp's
+// output_delta, term by term), j 1-based:
+//   cross-entropy, sigmoid    a_j − y_j
+//   log-likelihood, softmax   a_j Σ_k y_k − y_j   (a_j − y_j when the y sum to 1)
+//   log-likelihood, sigmoid   −y_j (1 − a_j)
+//   cross-entropy, softmax    a_j Σ_k y_k − y_j + (1 − y_j) a_j − Σ_{k≠j} (1 − y_k) a_k a_j / (1 − a_k),
+//                             each a_k a_j / (1 − a_k) as exp(ln a_k + ln a_j − ln(1 − a_k)) from log_rows
+void multiplied_out_bp1(const Writer& w, CostKind kind, Activation out, std::size_t L, std::size_t j,
+                        const std::vector<double>& a, const Tensor& y, const std::vector<double>& ln_a,
+                        const std::vector<double>& ln_1ma, ExplainRow& r) {
+  const double aj = a[j - 1], yj = y(j - 1, 0);
+  const std::string A = w.operand(aj), Y = w.operand(yj);
+  if (out == Activation::sigmoid && kind == CostKind::log_likelihood) {
+    r.formula = fmt::format("−y_{} (1 − a^{}_{})", j, L, j);
+    r.numbers = fmt::format("-{} × (1 − {})", Y, A);
+    r.value = -yj * (1.0 - aj);
+    return;
+  }
+  std::string sum_symbols, sum_numbers;
+  const double sum_y = out == Activation::softmax ? target_sum(w, y, sum_symbols, sum_numbers) : 1.0;
+  if (sum_y == 1.0) {  // a_j · 1 − y_j, written a_j − y_j
+    r.formula = fmt::format("a^{}_{} − y_{}", L, j, j);
+    r.numbers = fmt::format("{} − {}", A, Y);
+  } else {
+    r.formula = fmt::format("a^{}_{} {} − y_{}", L, j, sum_symbols, j);
+    r.numbers = fmt::format("{} × {} − {}", A, sum_numbers, Y);
+  }
+  r.value = aj * sum_y - yj;
+  if (kind != CostKind::cross_entropy || out != Activation::softmax) return;
+  r.formula += fmt::format(" + (1 − y_{}) a^{}_{}", j, L, j);
+  r.numbers += fmt::format(" + (1 − {}) × {}", Y, A);
+  r.value += (1.0 - yj) * aj;
+  for (std::size_t k = 1; k <= a.size(); ++k) {
+    if (k == j) continue;
+    r.formula += fmt::format(" − (1 − y_{}) exp(ln a^{}_{} + ln a^{}_{} − ln(1 − a^{}_{}))", k, L, k, L, j, L, k);
+    r.numbers += fmt::format(" − (1 − {}) × exp({} + {} − {})", w.operand(y(k - 1, 0)), w.operand(ln_a[k - 1]),
+                             w.operand(ln_a[j - 1]), w.operand(ln_1ma[k - 1]));
+    r.value -= (1.0 - y(k - 1, 0)) * std::exp(ln_a[k - 1] + ln_a[j - 1] - ln_1ma[k - 1]);
+  }
+}
 
 }  // namespace
 
@@ -132,17 +313,16 @@ Explanation explain(const Mlp& original, const Cost& cost_spec, const Tensor& x,
     for (std::size_t j = 1; j <= N[l - 1]; ++j) {  // a^l_j = σ(z^l_j)
       ExplainRow r = make_row(ExplainPart::forward, fmt::format("a^{}", l), fmt::format("a^{}_{}", l, j));
       const double zj = z[l][j - 1];
-      if (act == Activation::softmax) {
-        double top = *std::max_element(z[l].begin(), z[l].end()), sum = 0.0;
-        std::string terms, symbols;
-        for (std::size_t k = 1; k <= N[l - 1]; ++k) {
-          sum += std::exp(z[l][k - 1] - top);
-          symbols += fmt::format("{}exp(z^{}_{})", k == 1 ? "" : " + ", l, k);
-          terms += fmt::format("{}exp({})", k == 1 ? "" : " + ", w.num(z[l][k - 1]));
-        }
-        r.formula = fmt::format("exp(z^{}_{}) / ({})", l, j, symbols);
-        r.numbers = fmt::format("exp({}) / ({})", w.num(zj), terms);
-        r.value = std::exp(zj - top) / sum;
+      if (act == Activation::softmax) {  // e^{z_j − z_t} / Σ_k e^{z_k − z_t}, t the largest z: no e^z overflows
+        const std::size_t top = top_index(z[l], z[l].size());
+        std::string symbols, terms;
+        const double sum = shifted_exp_sum(w, l, z[l], top, z[l].size(), symbols, terms);
+        const bool is_top = j - 1 == top;
+        r.formula = is_top ? fmt::format("1 / ({})", symbols)
+                           : fmt::format("exp(z^{}_{} − z^{}_{}) / ({})", l, j, l, top + 1, symbols);
+        r.numbers = is_top ? fmt::format("1 / ({})", terms)
+                           : fmt::format("exp({} − {}) / ({})", w.operand(zj), w.operand(z[l][top]), terms);
+        r.value = (is_top ? 1.0 : std::exp(zj - z[l][top])) / sum;
       } else if (act == Activation::identity) {
         r.formula = fmt::format("z^{}_{}", l, j);
         r.numbers = w.num(zj);
@@ -158,7 +338,8 @@ Explanation explain(const Mlp& original, const Cost& cost_spec, const Tensor& x,
       a[l].push_back(r.value);
       add(r);
     }
-    const bool needs_derivative = act != Activation::softmax && !(l == L && delta_is_a_minus_y(cost_spec, act));
+    // σ' for BP2, and for BP1 where it goes through ∇_a C (the quadratic cost)
+    const bool needs_derivative = act != Activation::softmax && (l < L || cost_spec.kind == CostKind::quadratic);
     ds[l].assign(N[l - 1], 1.0);
     for (std::size_t j = 1; needs_derivative && j <= N[l - 1]; ++j) {  // σ'(z^l_j)
       ExplainRow r = make_row(ExplainPart::forward, "σ'", fmt::format("{}'(z^{}_{})", act_name(act), l, j));
@@ -190,83 +371,33 @@ Explanation explain(const Mlp& original, const Cost& cost_spec, const Tensor& x,
     }
   }
 
-  // The cost of this one example.
+  // The cost of this one example, after the logarithms it takes.
+  const Activation out = net.output();
+  std::vector<double> ln_a, ln_1ma;
+  if (cost_spec.kind != CostKind::quadratic)
+    for (ExplainRow& r : log_rows(w, cost_spec.kind, out, L, z[L], a[L], ln_a, ln_1ma)) add(std::move(r));
   {
-    const std::size_t NL = N[L - 1];
-    ExplainRow r = make_row(ExplainPart::cost, "C", "C");
-    std::string symbols, numbers;
-    double v = 0.0;
-    for (std::size_t j = 1; j <= NL; ++j) {
-      const double aj = a[L][j - 1], yj = y(j - 1, 0);
-      const std::string A = w.operand(aj), Y = w.operand(yj), sep = j == 1 ? "" : " + ";
-      switch (cost_spec.kind) {
-        case CostKind::quadratic:
-          symbols += fmt::format("{}(a^{}_{} − y_{})²", sep, L, j, j);
-          numbers += fmt::format("{}({} − {}) × ({} − {})", sep, A, Y, A, Y);
-          v += (aj - yj) * (aj - yj);
-          break;
-        case CostKind::cross_entropy:
-          symbols += fmt::format("{}y_{} ln a^{}_{} + (1 − y_{}) ln(1 − a^{}_{})", sep, j, L, j, j, L, j);
-          numbers += fmt::format("{}{} × ln({}) + (1 − {}) × ln(1 − {})", sep, Y, A, Y, A);
-          v += yj * std::log(aj) + (1.0 - yj) * std::log(1.0 - aj);
-          break;
-        case CostKind::log_likelihood:
-          symbols += fmt::format("{}y_{} ln a^{}_{}", sep, j, L, j);
-          numbers += fmt::format("{}{} × ln({})", sep, Y, A);
-          v += yj * std::log(aj);
-          break;
-      }
-    }
-    if (cost_spec.kind == CostKind::quadratic) {
-      r.formula = fmt::format("½ ({})", symbols);
-      r.numbers = fmt::format("0.5 × ({})", numbers);
-      r.value = 0.5 * v;
-    } else {
-      r.formula = fmt::format("−({})", symbols);
-      r.numbers = fmt::format("-({})", numbers);
-      r.value = -v;
-    }
-    const double kappa = l2_coefficient(cost_spec, 1);
-    if (kappa != 0.0) {  // + κ/2 Σ_l ‖W^l‖²  (κ = λ/n or λ)
-      double squares = 0.0;
-      for (std::size_t l = 2; l <= L; ++l)
-        for (const double wjk : net.layer(l).W.value()) squares += wjk * wjk;
-      r.formula += " + ½ κ Σ_l ‖W^l‖²";
-      r.numbers += fmt::format(" + 0.5 × {} × {}", w.operand(kappa), w.operand(squares));
-      r.value += 0.5 * kappa * squares;
-    }
+    double squares = 0.0;
+    for (std::size_t l = 2; l <= L; ++l)
+      for (const double wjk : net.layer(l).W.value()) squares += wjk * wjk;
+    ExplainRow r = cost_row(w, cost_spec, L, a[L], y, ln_a, ln_1ma, squares);
     r.engine = C.item();
     r.engine_node = "C";
     r.step = step_of(C);
-    r.layer = L;
     add(r);
   }
 
-  // BP1: δ^L, through ∂C/∂a^L when σ' does not cancel.
-  const Activation out = net.output();
+  // BP1: δ^L, through ∂C/∂a^L = a^L − y for the quadratic cost; the log-based costs' derivatives
+  // are multiplied out with the output's (multiplied_out_bp1), as nn/cost.cpp does.
+  const bool through_grad_a = cost_spec.kind == CostKind::quadratic;
   std::vector<double> grad_a(N[L - 1]);
-  if (!delta_is_a_minus_y(cost_spec, out)) {
+  if (through_grad_a) {
     for (std::size_t j = 1; j <= N[L - 1]; ++j) {
       ExplainRow r = make_row(ExplainPart::backward, "∇_a C", fmt::format("∂C/∂a^{}_{}", L, j));
       const double aj = a[L][j - 1], yj = y(j - 1, 0);
-      const std::string A = w.operand(aj), Y = w.operand(yj);
-      switch (cost_spec.kind) {
-        case CostKind::quadratic:
-          r.formula = fmt::format("a^{}_{} − y_{}", L, j, j);
-          r.numbers = fmt::format("{} − {}", A, Y);
-          r.value = aj - yj;
-          break;
-        case CostKind::cross_entropy:
-          r.formula = fmt::format("(a^{}_{} − y_{}) / (a^{}_{} (1 − a^{}_{}))", L, j, j, L, j, L, j);
-          r.numbers = fmt::format("({} − {}) / ({} × (1 − {}))", A, Y, A, A);
-          r.value = (aj - yj) / (aj * (1.0 - aj));
-          break;
-        case CostKind::log_likelihood:
-          r.formula = fmt::format("−y_{} / a^{}_{}", j, L, j);
-          r.numbers = fmt::format("-{} / {}", Y, A);
-          r.value = -yj / aj;
-          break;
-      }
+      r.formula = fmt::format("a^{}_{} − y_{}", L, j, j);
+      r.numbers = fmt::format("{} − {}", w.operand(aj), w.operand(yj));
+      r.value = aj - yj;
       if (t.a[L].has_grad()) {
         r.engine = t.a[L].grad()(j - 1, 0);
         r.engine_node = fmt::format("grad of a^{}", L);
@@ -285,10 +416,8 @@ Explanation explain(const Mlp& original, const Cost& cost_spec, const Tensor& x,
       ExplainRow r = make_row(ExplainPart::backward, l == L ? "BP1" : "BP2", fmt::format("δ^{}_{}", l, j));
       const Activation act = net.activation(l);
       const std::string sp = fmt::format("{}'(z^{}_{})", act_name(act), l, j);
-      if (l == L && delta_is_a_minus_y(cost_spec, out)) {  // (BP1) σ' cancels
-        r.formula = fmt::format("a^{}_{} − y_{}", L, j, j);
-        r.numbers = fmt::format("{} − {}", w.operand(a[L][j - 1]), w.operand(y(j - 1, 0)));
-        r.value = a[L][j - 1] - y(j - 1, 0);
+      if (l == L && !through_grad_a) {  // (BP1) the cost's derivative multiplied out with the output's
+        multiplied_out_bp1(w, cost_spec.kind, out, L, j, a[L], y, ln_a, ln_1ma, r);
       } else if (l == L && out == Activation::softmax) {  // (BP1) a_j (∂C/∂a_j − Σ_k a_k ∂C/∂a_k)
         std::string symbols, numbers;
         double s = 0.0;

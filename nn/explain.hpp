@@ -2,11 +2,14 @@
 // (w^l_jk joins neuron k of layer l−1 to neuron j of layer l; a^1 = x):
 //
 //   z^l_j = Σ_k w^l_jk a^{l−1}_k + b^l_j              a^l_j = σ(z^l_j)
-//   (BP1) δ^L_j = ∂C/∂a^L_j · σ'(z^L_j)                (a^L_j − y_j when σ' cancels)
+//   (BP1) δ^L_j = ∂C/∂a^L_j · σ'(z^L_j)                (quadratic cost; the log-based costs
+//         multiplied out with σ' as nn/cost.hpp's output_delta lists them, e.g. a^L_j − y_j)
 //   (BP2) δ^l_j = (Σ_k w^{l+1}_kj δ^{l+1}_k) · σ'(z^l_j)
 //   (BP3) ∂C/∂b^l_j = δ^l_j
 //   (BP4) ∂C/∂w^l_jk = a^{l−1}_k δ^l_j
 //
+// The cost's logarithms, ln a^L_j and ln(1 − a^L_j), get rows of their own, written from z^L as
+// the cost takes them (softplus, log-sum-exp), so that no row takes ln 0 where a^L rounds to 0 or 1.
 // Each row holds its formula in symbols, the same formula with the numbers (plain arithmetic
 // that evaluates to the row's value), the value, and beside it what the autodiff engine computed
 // for the same quantity (a forward value, or the gradient z^l, W^l, b^l received) with the step
@@ -29,7 +32,7 @@ enum class ExplainPart { forward, cost, backward };
 
 struct ExplainRow {
   ExplainPart part = ExplainPart::forward;
-  std::string equation;  // "z^l", "a^l", "σ'", "C", "∇_a C", "BP1", "BP2", "BP3", "BP4"
+  std::string equation;  // "z^l", "a^l", "σ'", "ln a", "ln(1 − a)", "C", "∇_a C", "BP1", "BP2", "BP3", "BP4"
   std::string quantity;  // e.g. "δ^2_1"
   std::string formula;   // e.g. "(w^3_11 δ^3_1) · σ'(z^2_1)"
   std::string numbers;   // e.g. "(0.4 × (-0.2486)) × 0.2413": numbers, + − × · / ( ), and σ tanh relu exp ln
@@ -41,7 +44,7 @@ struct ExplainRow {
 };
 
 struct Explanation {
-  std::vector<ExplainRow> rows;          // forward (z, a, σ' per layer), the cost, then layer L..2: BP1|BP2, BP3, BP4
+  std::vector<ExplainRow> rows;          // forward (z, a, σ' per layer), the cost (after its ln rows), then layer L..2: BP1|BP2, BP3, BP4
   std::vector<BackwardStep> backward;    // every node of the engine's backward pass, in its order
 };
 
@@ -51,7 +54,8 @@ struct ExplainOptions {
 };
 
 // The equations for net on one example. x: (N^1, 1), y: (N^L, 1) (tg::shape_error otherwise);
-// a layer wider than max_width, digits outside 1..17, a bad cost: std::invalid_argument.
+// a layer wider than max_width, digits outside 1..17, a bad cost, a pairing or a target the cost
+// does not accept (nn/cost.hpp): std::invalid_argument.
 // The cost is the example's own (m = 1). net itself is not changed (its gradients neither).
 Explanation explain(const Mlp& net, const Cost& cost, const Tensor& x, const Tensor& y,
                     const ExplainOptions& options = {});

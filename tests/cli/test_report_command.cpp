@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -16,6 +17,7 @@
 
 #include "cli/dataset.hpp"
 #include "cli/problem.hpp"
+#include "nn/checkpoint.hpp"
 #include "nn/compare.hpp"
 #include "nn/train.hpp"
 #include "support/idx_files.hpp"
@@ -186,6 +188,22 @@ TEST_CASE("the report checks a sample of the weights by finite differences unles
   CHECK(run_tapegrad({"report", "--checkpoint", dir / "ckpt", "-o", dir / "x.html", "--numeric", "--no-numeric"}).code == 2);
   CHECK(run_tapegrad({"report", "--checkpoint", dir / "ckpt", "-o", dir / "x.html", "--numeric", "--numeric-sample", "3"}).code ==
         2);
+}
+
+TEST_CASE("the report's verdict fails on a NaN cost or gradient, where nothing differs") {
+  // A checkpoint whose W^2 is NaN. Before, the report's maximum dropped NaN: "OK ... 0.000e+00".
+  TempDir dir("report");
+  train_moons(dir);
+  tg::nn::Mlp net = tg::nn::load_checkpoint(dir / "ckpt");
+  net.layer(2).W.mutable_value().fill(std::numeric_limits<double>::quiet_NaN());
+  tg::nn::save_checkpoint(net, dir / "nan", tg::nn::load_checkpoint_extra(dir / "ckpt"));
+  const auto r = run_tapegrad({"report", "--checkpoint", dir / "nan", "-o", dir / "r.html", "--no-numeric"});
+  REQUIRE(r.code == 0);  // the page is written; its verdict says FAIL
+  CHECK(contains(r.out, "BP1–BP4 vs autodiff nan: FAIL, the cost C is nan, not a finite number"));
+  const std::string table = section(read_text(dir / "r.html"), "verification");
+  CHECK(contains(table, "<span class=\"fail\">FAIL</span>"));
+  CHECK(contains(table, "<p class=\"fail\">FAIL: ∂C/∂W^2 is not finite: ‖·‖∞ = nan by BP1–BP4, nan by autodiff</p>"));
+  CHECK_FALSE(contains(table, "class=\"ok\""));
 }
 
 TEST_CASE("for image data the report shows a grid of test images, predicted and true labels, wrong ones marked") {

@@ -2,10 +2,12 @@
 // exactly where a run stopped, progress only on a terminal, and divergence reported.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "nn/checkpoint.hpp"
@@ -261,6 +263,75 @@ TEST_CASE("seed 003's stop rules: --stop-epsilon and --max-iterations") {
   CHECK(contains(m.out, "stopped after 7 steps: max iterations reached"));
   CHECK(contains(m.out, "after epoch 1:"));  // 7 steps of batch 10 end in the first epoch
   CHECK(run_tapegrad({"train", "--stop-epsilon", "-1"}).code == 2);
+}
+
+TEST_CASE("train checks every output before it trains: an unwritable --save or curves file fails at once") {
+  TempDir dir("train");
+  {
+    std::ofstream(dir / "plain") << "a file";
+  }
+  const auto save = run_tapegrad(with(moons, {"--epochs", "2", "--save", dir / "plain/ckpt"}));
+  CHECK(save.code == 1);
+  CHECK(contains(save.err, fmt::format("cannot create directory '{}'", dir / "plain/ckpt")));
+  CHECK(!contains(save.out, "epoch"));  // no epoch was trained
+  std::filesystem::create_directories(dir / "m.svg");  // where the curves would go
+  const auto svg = run_tapegrad(with(moons, {"--epochs", "2", "--csv", dir / "m.csv", "--save", dir / "ckpt"}));
+  CHECK(svg.code == 1);
+  CHECK(contains(svg.err, fmt::format("cannot write '{}': it is a directory", dir / "m.svg")));
+  CHECK(!std::filesystem::exists(dir / "m.csv"));
+  CHECK(!contains(svg.out, "epoch"));
+}
+
+TEST_CASE("a --csv write that fails while training is reported, training goes on and the weights are saved") {
+  TempDir dir("train");
+  // /dev/full opens like any device, so the check before training passes; every write fails.
+  const auto r = run_tapegrad(with(moons, {"--epochs", "3", "--csv", "/dev/full", "--save", dir / "ckpt"}));
+  CHECK(r.code == 1);
+  CHECK(contains(r.err, "tapegrad train: cannot write '/dev/full': No space left on device; training goes on\n"));
+  CHECK(count_lines(r.err) == 2);  // reported once, and once more at the end
+  CHECK(contains(r.err, "--csv /dev/full: not every write succeeded (see above); the checkpoint is saved"));
+  CHECK(contains(r.out, "after epoch 3"));
+  CHECK(tg::nn::load_checkpoint_extra(dir / "ckpt").at("epochs") == "3");
+  CHECK(!std::filesystem::exists("/dev/full.svg"));
+}
+
+TEST_CASE("--csv /dev/null is a sink: nothing is replaced and no curves are drawn beside it") {
+  TempDir dir("train");
+  const auto r = run_tapegrad(with(moons, {"--epochs", "2", "--csv", "/dev/null", "--save", dir / "ckpt"}));
+  CHECK(r.code == 0);
+  CHECK(r.err.empty());
+  CHECK(contains(r.out, "per-epoch figures: /dev/null\n"));
+  CHECK(std::filesystem::is_character_file("/dev/null"));
+  CHECK(!std::filesystem::exists("/dev/null.svg"));
+  // Resuming with it reads no earlier rows from it (and does not wait on it).
+  CHECK(run_tapegrad(with(moons, {"--epochs", "1", "--resume", dir / "ckpt", "--csv", "/dev/null"})).code == 0);
+}
+
+TEST_CASE("a symlinked --csv keeps its link: the target gets the rows") {
+  TempDir dir("train");
+  std::filesystem::create_directories(dir / "runs");
+  std::filesystem::create_symlink("runs/real.csv", dir / "m.csv");
+  REQUIRE(run_tapegrad(with(moons, {"--epochs", "2", "--csv", dir / "m.csv"})).code == 0);
+  CHECK(std::filesystem::is_symlink(dir / "m.csv"));
+  CHECK(lines_of(dir / "runs/real.csv").size() == 3);
+}
+
+TEST_CASE("a --save that fails after training keeps the weights in a rescue directory, which the error names") {
+  TempDir dir("train");
+  const std::string ckpt = dir / "ckpt";
+  tg::test::Run r;
+  std::thread run([&] { r = run_tapegrad(with(moons, {"--epochs", "100000", "--max-iterations", "10000", "--csv", dir / "m.csv", "--save", ckpt})); });
+  // Once training runs (the first epoch's row is written), the directory is taken away.
+  while (!std::filesystem::exists(dir / "m.csv")) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  std::filesystem::remove_all(ckpt);
+  { std::ofstream(ckpt) << "no longer a directory"; }
+  run.join();
+  CHECK(r.code == 1);
+  CHECK(contains(r.err, fmt::format("save_checkpoint: '{}' exists and is not a directory; the trained network is saved in ", ckpt)));
+  const std::size_t at = r.err.find("saved in ") + 9;
+  const std::string rescue = r.err.substr(at, r.err.find(' ', at) - at);
+  CHECK(tg::nn::load_checkpoint_extra(rescue).at("epochs") == "500");  // 10000 steps, 20 batches of 10 an epoch
+  std::filesystem::remove_all(rescue);
 }
 
 TEST_CASE("--epochs up to the largest count: the run goes on until --max-iterations, never wraps to an empty run") {

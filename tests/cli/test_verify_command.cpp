@@ -4,6 +4,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <nlohmann/json.hpp>
 
@@ -14,6 +18,7 @@
 #include "support/temp_dir.hpp"
 
 using tg::test::contains;
+using tg::test::count_lines;
 using tg::test::run_tapegrad;
 using tg::test::TempDir;
 
@@ -42,6 +47,61 @@ TEST_CASE("verify fails, with exit code 1, when the difference exceeds the toler
   const auto r = run_tapegrad({"verify", "--data", "moons", "--tolerance", "1e-300"});
   CHECK(r.code == 1);
   CHECK(contains(r.out, "FAIL: BP1–BP4 and autodiff differ by a relative"));
+}
+
+TEST_CASE("verify refuses pairings and targets the cost does not accept, naming the reason") {
+  struct Refusal {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::vector<Refusal> refusals{
+      // softmax over xor's one output: a ≡ 1. Before: "cost C = -0" and FAIL, and train learned nothing.
+      {{"--data", "xor", "--output", "softmax", "--cost", "log_likelihood"},
+       "log_likelihood on a softmax over a single output neuron: a^L = e^z / e^z = 1 whatever the weights"},
+      // Before: every gradient NaN, and "OK … agree to a relative 0".
+      {{"--data", "moons", "--output", "identity", "--cost", "cross_entropy"},
+       "cross_entropy takes ln a^L and ln(1 − a^L), which needs outputs in (0, 1): use a sigmoid or softmax output, not identity"},
+      {{"--data", "sine", "--output", "relu", "--cost", "log_likelihood"}, "not relu"},
+      // sine's targets are sin x ∈ [−1, 1]
+      {{"--data", "sine", "--output", "sigmoid", "--cost", "cross_entropy"}, "cross_entropy needs targets in [0, 1]"},
+      {{"--data", "sine", "--output", "sigmoid", "--cost", "log_likelihood"}, "log_likelihood needs targets y ≥ 0"},
+  };
+  for (const Refusal& refusal : refusals) {
+    std::vector<std::string> args{"verify"};
+    args.insert(args.end(), refusal.args.begin(), refusal.args.end());
+    INFO(fmt::format("{}", fmt::join(args, " ")));
+    const auto r = run_tapegrad(args);
+    CHECK(r.code == 1);
+    CHECK(contains(r.err, "tapegrad verify: "));
+    CHECK(contains(r.err, refusal.message));
+    CHECK(!contains(r.out, "OK"));
+    CHECK(count_lines(r.err) == 1);
+  }
+}
+
+TEST_CASE("verify fails when the cost or a gradient is NaN or infinite, even where nothing differs") {
+  TempDir dir("verify");
+  // A checkpoint whose W^2 is NaN. Before, the report's maximum dropped NaN: "OK … agree to a relative 0".
+  REQUIRE(run_tapegrad({"train", "--data", "moons", "--epochs", "1", "--train-size", "50", "--save", dir / "c"}).code == 0);
+  tg::nn::Mlp net = tg::nn::load_checkpoint(dir / "c");
+  net.layer(2).W.mutable_value().fill(std::numeric_limits<double>::quiet_NaN());
+  tg::nn::save_checkpoint(net, dir / "nan", tg::nn::load_checkpoint_extra(dir / "c"));
+  const auto r = run_tapegrad({"verify", "--checkpoint", dir / "nan", "--numeric"});
+  INFO(r.out);
+  CHECK(r.code == 1);
+  CHECK(contains(r.out, "FAIL: the cost C is nan, not a finite number"));
+  CHECK(contains(r.out, "FAIL: ∂C/∂W^2 is not finite: ‖·‖∞ = nan by BP1–BP4, nan by autodiff, nan by finite differences"));
+  CHECK(!contains(r.out, "OK"));
+
+  // A deep identity network with N(0,1) weights: a^L and every gradient overflow.
+  std::string sizes = "1";
+  for (int l = 0; l < 160; ++l) sizes += ",100";  // a^L ~ 10^160 for a hidden layer of 100
+  const auto deep = run_tapegrad({"verify", "--data", "sine", "--sizes", sizes + ",1", "--hidden", "identity", "--init", "normal"});
+  CHECK(deep.code == 1);
+  CHECK(contains(deep.out, "FAIL: the cost C is inf"));
+  CHECK(contains(deep.out, "FAIL: ∂C/∂W^2 is not finite"));
+  CHECK(contains(deep.out, "more parameters are not finite either: b^2, W^3, b^3, W^4, b^4, W^5, ...\n"));
+  CHECK(!contains(deep.out, "OK"));
 }
 
 TEST_CASE("verify --dump writes the batch, the weights and both gradients, with an index") {

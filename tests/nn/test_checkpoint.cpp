@@ -2,16 +2,22 @@
 // round trips, atomic saves under injected failures, and a clear error for every kind of bad file.
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <fstream>
 #include <random>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include <fmt/format.h>
 
 #include "nn/checkpoint.hpp"
+#include "nn/posix_file.hpp"
 #include "nn/train.hpp"
 #include "support/bad_input.hpp"
 #include "support/temp_dir.hpp"
@@ -112,7 +118,7 @@ TEST_CASE("checkpoint: a saved network loads back identical, and computes the sa
   CHECK(loaded.forward(X).value() == net.forward(X).value());
 
   CHECK(load_checkpoint_extra(dir) == CheckpointExtra{{"epoch", "12"}, {"note", "after the learning-rate drop"}});
-  CHECK(file_names(dir) == std::set<std::string>{"checkpoint.json", "W2.g1.npy", "b2.g1.npy", "W3.g1.npy", "b3.g1.npy",
+  CHECK(file_names(dir) == std::set<std::string>{"checkpoint.json", "checkpoint.lock", "W2.g1.npy", "b2.g1.npy", "W3.g1.npy", "b3.g1.npy",
                                                  "W4.g1.npy", "b4.g1.npy"});
   // Each .npy file stands alone: W^3 is (N^3, N^2) = (3, 5).
   CHECK(read_npy(dir / "W3.g1.npy") == net.layer(3).W.value());
@@ -129,10 +135,10 @@ TEST_CASE("checkpoint: saving again replaces the checkpoint and keeps one genera
   save_checkpoint(first, tmp.path);
   save_checkpoint(second, tmp.path);
   CHECK(same_net(load_checkpoint(tmp.path), second));
-  CHECK(file_names(tmp.path) == std::set<std::string>{"checkpoint.json", "W2.g2.npy", "b2.g2.npy", "W3.g2.npy", "b3.g2.npy"});
+  CHECK(file_names(tmp.path) == std::set<std::string>{"checkpoint.json", "checkpoint.lock", "W2.g2.npy", "b2.g2.npy", "W3.g2.npy", "b3.g2.npy"});
   save_checkpoint(third, tmp.path);
   CHECK(same_net(load_checkpoint(tmp.path), third));
-  CHECK(file_names(tmp.path) == std::set<std::string>{"checkpoint.json", "W2.g3.npy", "b2.g3.npy"});
+  CHECK(file_names(tmp.path) == std::set<std::string>{"checkpoint.json", "checkpoint.lock", "W2.g3.npy", "b2.g3.npy"});
   CHECK(load_checkpoint_extra(tmp.path).empty());
 }
 
@@ -181,23 +187,67 @@ TEST_CASE("checkpoint: a save that fails at any step leaves the previous checkpo
   // The directory still takes saves, and they clean up after the failed ones.
   save_checkpoint(new_net, tmp.path);
   CHECK(same_net(load_checkpoint(tmp.path), new_net));
-  CHECK(file_names(tmp.path).size() == 5);
+  CHECK(file_names(tmp.path).size() == 6);
 }
 
-TEST_CASE("checkpoint: a save killed half-way leaves files that neither hurt loading nor outlive the next save") {
+TEST_CASE("checkpoint: a save killed half-way leaves files that neither hurt loading nor outlive the next start") {
   TempDir tmp;
   const Mlp net({3, 4, 2}, Activation::sigmoid, Activation::sigmoid, 1);
   save_checkpoint(net, tmp.path);
-  // What a save killed before its rename leaves: a new generation's files, a half-written JSON.
+  // What saves killed before their rename leave: a new generation's files, half-written JSON
+  // (under a unique name, and under the fixed name older versions used).
+  const std::set<std::string> committed = file_names(tmp.path);
   write_bytes(tmp.path / "W2.g2.npy", encode_npy(Tensor::from_shape({4, 3})).substr(0, 100));
+  write_bytes(tmp.path / "m.b3.g7.npy", "x");
+  write_bytes(tmp.path / "checkpoint.json.Ab3xY9.tmp", "{\"format\": \"tapegrad-ml");
   write_bytes(tmp.path / "checkpoint.json.tmp", "{\"format\": \"tapegrad-ml");
-  write_bytes(tmp.path / "notes.txt", "a user's own file");
+  // A user's own files, some looking like ours: they stay.
+  const std::set<std::string> users{"notes.txt", "checkpoint.json.mine.tmp", "W2.g9.npy.bak", "checkpoint.json.Ab3xY9.tmp~"};
+  for (const std::string& name : users) write_bytes(tmp.path / name, "a user's own file");
   CHECK(same_net(load_checkpoint(tmp.path), net));
 
-  save_checkpoint(net, tmp.path);  // generation 3: it never overwrites the leftovers of generation 2
+  // The next start of a run that will save here clears them, before any save.
+  prepare_checkpoint_directory(tmp.path);
+  std::set<std::string> expected = committed;
+  expected.insert(users.begin(), users.end());
+  CHECK(file_names(tmp.path) == expected);
   CHECK(same_net(load_checkpoint(tmp.path), net));
-  CHECK(file_names(tmp.path) ==
-        std::set<std::string>{"checkpoint.json", "W2.g3.npy", "b2.g3.npy", "W3.g3.npy", "b3.g3.npy", "notes.txt"});
+
+  // A save clears them too, and then writes generation 2.
+  write_bytes(tmp.path / "W2.g2.npy", "x");
+  write_bytes(tmp.path / "checkpoint.json.Zz09aa.tmp", "{");
+  save_checkpoint(net, tmp.path);
+  CHECK(same_net(load_checkpoint(tmp.path), net));
+  expected = {"checkpoint.json", "checkpoint.lock", "W2.g2.npy", "b2.g2.npy", "W3.g2.npy", "b3.g2.npy"};
+  expected.insert(users.begin(), users.end());
+  CHECK(file_names(tmp.path) == expected);
+}
+
+TEST_CASE("checkpoint: with a checkpoint.json that does not parse, no generation's files are removed") {
+  TempDir tmp;
+  const Mlp net({3, 2}, Activation::sigmoid, Activation::sigmoid, 1);
+  save_checkpoint(net, tmp.path);
+  write_bytes(tmp.path / "checkpoint.json", "{ damaged");
+  write_bytes(tmp.path / "W2.g5.npy", "x");
+  const std::set<std::string> before = file_names(tmp.path);
+  prepare_checkpoint_directory(tmp.path);
+  CHECK(file_names(tmp.path) == before);
+}
+
+TEST_CASE("checkpoint: prepare_checkpoint_directory checks a missing directory without creating it, and names what stops it") {
+  TempDir tmp;
+  prepare_checkpoint_directory(tmp.path / "new" / "ckpt");
+  CHECK(file_names(tmp.path).empty());
+  prepare_checkpoint_directory("relative-ckpt");
+  CHECK(!fs::exists("relative-ckpt"));
+  write_bytes(tmp.path / "plain_file", "not a directory");
+  CHECK_THROWS_WITH_AS(prepare_checkpoint_directory(tmp.path / "plain_file"),
+                       doctest::Contains(fmt::format("'{}' exists and is not a directory", (tmp.path / "plain_file").string()).c_str()),
+                       checkpoint_error);
+  CHECK_THROWS_WITH_AS(prepare_checkpoint_directory(tmp.path / "plain_file" / "ckpt"),
+                       doctest::Contains("cannot create directory"), checkpoint_error);
+  fs::create_directories(tmp.path / "odd" / "checkpoint.lock");
+  CHECK_THROWS_WITH_AS(prepare_checkpoint_directory(tmp.path / "odd"), doctest::Contains("checkpoint.lock"), checkpoint_error);
 }
 
 TEST_CASE("checkpoint: an unwritable directory is a clear error naming the path") {
@@ -213,7 +263,7 @@ TEST_CASE("checkpoint: an unwritable directory is a clear error naming the path"
   // checkpoint.json taken by a directory: the rename fails, and the new files are removed.
   fs::create_directories(tmp.path / "blocked" / "checkpoint.json" / "x");
   CHECK_THROWS_WITH_AS(save_checkpoint(net, tmp.path / "blocked"), doctest::Contains("cannot rename"), checkpoint_error);
-  CHECK(file_names(tmp.path / "blocked") == std::set<std::string>{"checkpoint.json"});
+  CHECK(file_names(tmp.path / "blocked") == std::set<std::string>{"checkpoint.json", "checkpoint.lock"});
 }
 
 TEST_CASE("checkpoint: a truncated .npy is an error naming the file and the byte, at every cut") {
@@ -384,7 +434,7 @@ TEST_CASE("checkpoint: an optimizer's state is saved with the weights and restor
   const Cost c{CostKind::quadratic};
   for (int i = 0; i < 3; ++i) adam.step(gradients(net, X, Y, c));
   save_checkpoint(net, tmp.path, {}, &adam);
-  CHECK(file_names(tmp.path) == std::set<std::string>{"checkpoint.json", "W2.g1.npy", "b2.g1.npy", "W3.g1.npy",
+  CHECK(file_names(tmp.path) == std::set<std::string>{"checkpoint.json", "checkpoint.lock", "W2.g1.npy", "b2.g1.npy", "W3.g1.npy",
                                                       "b3.g1.npy", "m.W2.g1.npy", "m.b2.g1.npy", "m.W3.g1.npy",
                                                       "m.b3.g1.npy", "v.W2.g1.npy", "v.b2.g1.npy", "v.W3.g1.npy",
                                                       "v.b3.g1.npy"});
@@ -403,7 +453,7 @@ TEST_CASE("checkpoint: an optimizer's state is saved with the weights and restor
   CHECK_FALSE(load_optimizer_state(tmp.path, momentum));
   save_checkpoint(net, tmp.path);
   CHECK_FALSE(load_optimizer_state(tmp.path, resumed));
-  CHECK(file_names(tmp.path).size() == 5);  // the moments' files went with their generation
+  CHECK(file_names(tmp.path).size() == 6);  // the moments' files went with their generation
 
   // An optimizer of another network is refused.
   const Mlp other({3, 4, 2}, Activation::tanh, Activation::softmax, 2);
@@ -531,6 +581,122 @@ TEST_CASE("checkpoint: a checkpoint.json nested thousands deep is an error namin
   save_checkpoint(net, tmp.path, {{"note", brackets}});
   CHECK(load_checkpoint_extra(tmp.path).at("note") == brackets);
   CHECK(load_checkpoint(tmp.path).sizes() == std::vector<std::size_t>{2, 1});
+}
+
+namespace {
+
+// Holds byte `byte` of dir/checkpoint.lock as another process would, for one scope.
+struct HeldLock {
+  Fd fd;
+  HeldLock(const fs::path& dir, off_t byte, LockKind kind)
+      : fd(::open((dir / "checkpoint.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644)) {
+    REQUIRE(fd.fd >= 0);
+    REQUIRE(try_lock_byte(fd.fd, byte, kind));
+  }
+};
+
+// Sets detail::checkpoint_lock_wait on this thread for one scope.
+struct LockWait {
+  explicit LockWait(std::chrono::milliseconds wait) { tg::nn::detail::checkpoint_lock_wait = wait; }
+  ~LockWait() { tg::nn::detail::checkpoint_lock_wait = std::chrono::milliseconds(30000); }
+};
+
+}  // namespace
+
+TEST_CASE("checkpoint: writers and readers at once: every save commits whole, a load always finds one, nothing is left over") {
+  TempDir tmp;
+  constexpr int writers = 4, rounds = 15;
+  std::vector<Mlp> nets;
+  for (int w = 0; w < writers; ++w) nets.emplace_back(std::vector<std::size_t>{3, 5, 2}, Activation::tanh, Activation::softmax, 100 + w);
+  save_checkpoint(nets[0], tmp.path);
+  std::atomic<bool> done{false};
+  std::atomic<int> loads{0}, failed_loads{0}, unknown_nets{0};
+  std::thread reader([&] {
+    while (!done) {
+      try {
+        const Mlp loaded = load_checkpoint(tmp.path);
+        bool known = false;
+        for (const Mlp& net : nets) known = known || same_net(loaded, net);
+        unknown_nets += !known;
+      } catch (const std::exception&) {
+        ++failed_loads;
+      }
+      ++loads;
+    }
+  });
+  int failed_saves = 0;
+  for (int round = 0; round < rounds; ++round) {
+    std::vector<std::thread> threads;
+    std::atomic<int> failures{0};
+    for (int w = 0; w < writers; ++w)
+      threads.emplace_back([&, w] {
+        Adam adam(nets[w].parameters(), 1e-3);
+        try {
+          save_checkpoint(nets[w], tmp.path, {{"writer", std::to_string(w)}}, &adam);
+        } catch (const std::exception&) {
+          ++failures;
+        }
+      });
+    for (std::thread& t : threads) t.join();
+    failed_saves += failures;
+    // The last save won, whole: its network with its own notes.
+    const std::string writer = load_checkpoint_extra(tmp.path).at("writer");
+    CHECK(same_net(load_checkpoint(tmp.path), nets[std::stoul(writer)]));
+  }
+  done = true;
+  reader.join();
+  CHECK(failed_saves == 0);
+  CHECK(failed_loads == 0);
+  CHECK(unknown_nets == 0);
+  CHECK(loads > 0);
+  // Old generations a load held back are gone after one more save: the JSON, the lock, and
+  // W^2, b^2, W^3, b^3 are left.
+  save_checkpoint(nets[1], tmp.path);
+  CHECK(file_names(tmp.path).size() == 2 + 4);
+}
+
+TEST_CASE("checkpoint: a save waits for another's lock, and after detail::checkpoint_lock_wait says so, writing nothing") {
+  TempDir tmp;
+  const Mlp old_net({3, 2}, Activation::sigmoid, Activation::sigmoid, 1), new_net({3, 2}, Activation::sigmoid, Activation::sigmoid, 2);
+  save_checkpoint(old_net, tmp.path);
+  const std::set<std::string> before = file_names(tmp.path);
+  {
+    const HeldLock other(tmp.path, 0, LockKind::exclusive);
+    const LockWait wait(std::chrono::milliseconds(200));
+    const auto start = std::chrono::steady_clock::now();
+    CHECK_THROWS_WITH_AS(save_checkpoint(new_net, tmp.path),
+                         doctest::Contains(fmt::format("another process has been saving a checkpoint into '{}' for 0.2 s",
+                                                       tmp.path.string()).c_str()),
+                         checkpoint_error);
+    CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(200));
+    CHECK_THROWS_WITH_AS(prepare_checkpoint_directory(tmp.path), doctest::Contains("nothing was written"), checkpoint_error);
+    CHECK(file_names(tmp.path) == before);
+    CHECK(same_net(load_checkpoint(tmp.path), old_net));  // loads do not wait for saves
+  }
+  // A save waiting for one that ends in time goes on after it.
+  std::optional<HeldLock> other(std::in_place, tmp.path, 0, LockKind::exclusive);
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    other.reset();
+  });
+  save_checkpoint(new_net, tmp.path);
+  release.join();
+  CHECK(same_net(load_checkpoint(tmp.path), new_net));
+}
+
+TEST_CASE("checkpoint: a save keeps the generation a load is reading, and the next save removes it") {
+  TempDir tmp;
+  const Mlp first({3, 2}, Activation::sigmoid, Activation::sigmoid, 1), second({3, 2}, Activation::sigmoid, Activation::sigmoid, 2);
+  save_checkpoint(first, tmp.path);
+  {
+    const HeldLock loading(tmp.path, 1, LockKind::shared);
+    save_checkpoint(second, tmp.path);
+    CHECK(file_names(tmp.path) ==
+          std::set<std::string>{"checkpoint.json", "checkpoint.lock", "W2.g1.npy", "b2.g1.npy", "W2.g2.npy", "b2.g2.npy"});
+  }
+  CHECK(same_net(load_checkpoint(tmp.path), second));
+  save_checkpoint(second, tmp.path);
+  CHECK(file_names(tmp.path) == std::set<std::string>{"checkpoint.json", "checkpoint.lock", "W2.g3.npy", "b2.g3.npy"});
 }
 
 TEST_CASE("checkpoint: a checkpoint.json that is a FIFO or a device is refused by name, never read") {

@@ -3,7 +3,10 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <cmath>
 #include <limits>
+#include <string>
+#include <vector>
 
 #include "nn/compare.hpp"
 #include "support/bad_input.hpp"
@@ -112,6 +115,75 @@ TEST_CASE("finite differences at a sample of the weights: evenly spaced, counted
   CHECK(calls.back() == 11);
   CHECK(some.max_rel_numeric() < 1e-6);
   CHECK(some.max_rel_numeric() > 0.0);
+}
+
+TEST_CASE("targets that are not one-hot: BP1–BP4, autodiff and finite differences agree for every pairing") {
+  // Before BP1 used a Σy − y for the log-likelihood on softmax, the issue's soft column
+  // (0.3, 0.3, 0) gave a relative 0.49 against both autodiff and finite differences.
+  CompareOptions numeric;
+  numeric.numeric = true;
+  {
+    const Mlp net({2, 3, 3}, Activation::tanh, Activation::softmax, 3);
+    const CompareReport r = compare(net, tg::column({0.4, -0.8}), tg::column({0.3, 0.3, 0.0}), Cost{CostKind::log_likelihood}, numeric);
+    CHECK_MESSAGE(r.max_rel_autodiff() <= 1e-12, format_report(r));
+    CHECK_MESSAGE(r.max_rel_numeric() <= 1e-6, format_report(r));
+    CHECK(failures(r).empty());
+  }
+  std::uint64_t seed = 10;
+  for (const tg::test::Pairing p : tg::test::accepted_pairings)
+    for (const tg::test::TargetShape shape : tg::test::all_target_shapes) {
+      ++seed;
+      const Cost c{p.kind, seed % 2 ? Reduction::mean : Reduction::sum, Regularization::l2, 0.2};
+      const std::string what = fmt::format("{} on {} outputs, {}", describe(c), to_string(p.output), tg::test::to_string(shape));
+      CAPTURE(what);
+      const Mlp net({3, 4, 3}, Activation::sigmoid, p.output, seed, Init::scaled_normal);
+      const Tensor X = tg::test::random_tensor({3, 5}, tg::test::Domain::any, seed);
+      const CompareReport r = compare(net, X, tg::test::targets_of_shape(shape, p.kind, 3, 5, seed), c, numeric);
+      CHECK_MESSAGE(r.max_rel_autodiff() <= 1e-12, format_report(r));
+      CHECK_MESSAGE(r.max_rel_numeric() <= 1e-6, format_report(r));
+    }
+}
+
+TEST_CASE("a NaN or infinite cost or gradient is a failure, wherever it is: the report's maximum keeps it") {
+  // A NaN anywhere in a gradient, first or last, makes the difference NaN.
+  for (std::size_t at : {0, 1, 2}) {
+    Tensor g{1.0, 2.0, 3.0};
+    g.data()[at] = NAN;
+    CAPTURE(at);
+    CHECK(std::isnan(difference(g, Tensor{1.0, 2.0, 3.0}).max_abs));
+    CHECK(std::isnan(difference(Tensor{1.0, 2.0, 3.0}, g).max_rel));
+  }
+  CHECK(!std::isfinite(difference(Tensor{INFINITY, 1.0}, Tensor{INFINITY, 1.0}).max_rel));  // ∞ − ∞
+  CHECK(!std::isfinite(difference(Tensor{1.0, 1.0}, Tensor{1.0, -INFINITY}).max_rel));
+
+  // A network whose W^2 is NaN: every gradient and the cost are NaN. Before, the report's
+  // maximum dropped NaN and said "agree to a relative 0".
+  Mlp net({2, 3, 2}, Activation::sigmoid, Activation::softmax, 1);
+  net.layer(2).W.mutable_value().fill(NAN);
+  const Tensor X = tg::filled({2, 4}, 0.5), Y = tg::test::targets_for(CostKind::log_likelihood, Activation::softmax, 2, 4, 1);
+  CompareOptions numeric;
+  numeric.numeric = true;
+  const CompareReport r = compare(net, X, Y, Cost{CostKind::log_likelihood}, numeric);
+  CHECK(std::isnan(r.cost));
+  CHECK(std::isnan(r.max_rel_autodiff()));
+  CHECK(std::isnan(r.max_rel_numeric()));
+  const std::vector<std::string> why = failures(r);
+  REQUIRE(why.size() == 3);  // the cost, W^2, then the others in one line
+  CHECK(why[0] == "the cost C is nan, not a finite number: its gradients cannot be checked");
+  CHECK(why[1] == "∂C/∂W^2 is not finite: ‖·‖∞ = nan by BP1–BP4, nan by autodiff, nan by finite differences");
+  CHECK(why[2] == "the gradients of 3 more parameters are not finite either: b^2, W^3, b^3");
+
+  // A finite cost with one NaN gradient element (the report built by hand): still a failure.
+  CompareReport one;
+  one.cost = 0.5;
+  one.parameters.push_back({2, "W", {1, 2}, 1.0, {0.0, 0.0}, {}, NAN});
+  one.parameters.push_back({2, "b", {1, 1}, 1.0, {0.0, 0.0}, {}, 1.0});
+  CHECK(failures(one) == std::vector<std::string>{"∂C/∂W^2 is not finite: ‖·‖∞ = 1 by BP1–BP4, nan by autodiff"});
+  one.parameters[0].autodiff_norm = 1.0;
+  CHECK(failures(one).empty());
+  one.parameters[1].autodiff.max_rel = 1e-9;  // beyond the default tolerance
+  CHECK(failures(one) == std::vector<std::string>{"BP1–BP4 and autodiff differ by a relative 1e-09 > tolerance 1e-10"});
+  CHECK(failures(one, {1e-8, 1e-6}).empty());
 }
 
 TEST_CASE("difference: absolute and relative to the larger gradient") {

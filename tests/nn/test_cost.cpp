@@ -140,6 +140,53 @@ TEST_CASE("BP1: each cost's δ^L equals the engine's ∂C/∂z^L, for canonical 
   }
 }
 
+TEST_CASE("BP1 is exact for targets that are not one-hot: soft labels, label smoothing, all-zero columns, any sums") {
+  const Tensor X = tg::test::random_tensor({3, 6}, tg::test::Domain::any, 4);
+  std::size_t checked = 0;
+  for (const tg::test::Pairing p : tg::test::accepted_pairings)
+    for (const tg::test::TargetShape shape : tg::test::all_target_shapes)
+      for (Reduction red : {Reduction::mean, Reduction::sum}) {
+        const Cost c{p.kind, red};
+        INFO(describe(c) << " on " << to_string(p.output) << " outputs, " << std::string(tg::test::to_string(shape)));
+        const Mlp net({3, 4}, Activation::identity, p.output, 5, Init::normal);
+        const Tensor Y = tg::test::targets_of_shape(shape, p.kind, 4, 6, 6);
+        Mlp::Trace t = net.forward_trace(Variable(X));
+        t.z[2].retain_grad();
+        const Variable C = cost(c, net, t, Y);
+        CHECK(std::isfinite(C.item()));
+        C.backward();
+        const Tensor delta = output_delta(c, p.output, t.z[2].value(), t.a[2].value(), Y);
+        for (std::size_t i = 0; i < delta.size(); ++i)
+          CHECK(delta.data()[i] == doctest::Approx(t.z[2].grad().data()[i]).epsilon(1e-12));
+        ++checked;
+      }
+  CHECK(checked == 9 * 4 * 2);
+}
+
+TEST_CASE("log-likelihood on softmax: δ^L = a Σ_k y_k − y, which is a − y only where the column sums to 1") {
+  // The issue's soft column (0.3, 0.3, 0): Σy = 0.6, so a − y is off by 0.4 a.
+  const Mlp net = one_layer(Tensor{{1.0, 0.0}, {0.0, 1.0}, {0.5, 0.5}}, tg::column({0.0, 0.0, 0.0}), Activation::softmax);
+  const Tensor X{{2.0, 0.5}, {-1.0, 0.3}};
+  const Tensor Y{{0.3, 0.0}, {0.3, 0.0}, {0.0, 0.0}};  // a soft column and an all-zero one
+  const Cost c{CostKind::log_likelihood, Reduction::sum};
+  Mlp::Trace t = net.forward_trace(Variable(X));
+  t.z[2].retain_grad();
+  const Variable C = cost(c, net, t, Y);
+  CHECK(C.item() == doctest::Approx(-0.3 * (std::log(t.a[2].value()(0, 0)) + std::log(t.a[2].value()(1, 0)))).epsilon(1e-14));
+  C.backward();
+  const Tensor& a = t.a[2].value();
+  const Tensor delta = output_delta(c, Activation::softmax, t.z[2].value(), a, Y);
+  for (std::size_t i = 0; i < 3; ++i) {
+    CAPTURE(i);
+    CHECK(delta(i, 0) == doctest::Approx(0.6 * a(i, 0) - Y(i, 0)).epsilon(1e-15));
+    CHECK(delta(i, 0) == doctest::Approx(t.z[2].grad()(i, 0)).epsilon(1e-14));
+    CHECK(delta(i, 1) == 0.0);  // an all-zero column adds nothing to C, nor to its gradient
+    CHECK(t.z[2].grad()(i, 1) == 0.0);
+  }
+  // Nielsen's a − y, which holds for one-hot columns, is not the derivative here.
+  CHECK(std::abs((a(0, 0) - Y(0, 0)) - t.z[2].grad()(0, 0)) > 0.1);
+}
+
 TEST_CASE("cost names round-trip, bad targets and names are clear errors") {
   for (CostKind k : {CostKind::quadratic, CostKind::cross_entropy, CostKind::log_likelihood}) CHECK(parse_cost(to_string(k)) == k);
   CHECK_THROWS_WITH_AS(parse_cost("mse"), doctest::Contains("unknown cost 'mse'"), std::invalid_argument);
@@ -343,6 +390,66 @@ TEST_CASE("costs: bad arguments are clear errors") {
        TG_ERROR(tg::shape_error), "output_delta: targets (3,5) do not match the network's output (3,4)"},
       {"output_delta: z^L of another shape than a^L", [&] { (void)output_delta(Cost{}, Activation::sigmoid, tg::filled({3, 1}, 0.0), a, Y); },
        TG_ERROR(tg::shape_error), "output_delta: z^L (3,1) and a^L (3,4) must be one (N^L, m) shape"},
+      {"cost: softmax over one output neuron", [&] {
+         const Mlp one({2, 1}, Activation::identity, Activation::softmax, 1);
+         (void)cost(Cost{CostKind::log_likelihood}, one, one.forward_trace(Variable(tg::filled({2, 4}, 0.5))), tg::filled({1, 4}, 1.0));
+       },
+       TG_ERROR(std::invalid_argument),
+       "cost: log_likelihood on a softmax over a single output neuron: a^L = e^z / e^z = 1 whatever the weights"},
+      {"output_delta: softmax over one output neuron, quadratic", [&] {
+         (void)output_delta(Cost{}, Activation::softmax, tg::filled({1, 2}, 0.0), tg::filled({1, 2}, 1.0), tg::filled({1, 2}, 1.0));
+       },
+       TG_ERROR(std::invalid_argument), "output_delta: quadratic on a softmax over a single output neuron"},
+      {"cost: cross-entropy on an identity output", [&] {
+         const Mlp id({2, 3}, Activation::identity, Activation::identity, 1);
+         (void)cost(Cost{CostKind::cross_entropy}, id, id.forward_trace(Variable(tg::filled({2, 4}, 0.5))), Y);
+       },
+       TG_ERROR(std::invalid_argument),
+       "cost: cross_entropy takes ln a^L and ln(1 − a^L), which needs outputs in (0, 1): use a sigmoid or softmax "
+       "output, not identity (its a^L can be any number"},
+      {"output_delta: log-likelihood on a tanh output", [&] {
+         (void)output_delta(Cost{CostKind::log_likelihood}, Activation::tanh, z, a, Y);
+       },
+       TG_ERROR(std::invalid_argument), "output_delta: log_likelihood takes ln a^L, which needs outputs in (0, 1): use a "
+                                        "sigmoid or softmax output, not tanh"},
+      {"output_delta: cross-entropy on a relu output", [&] {
+         (void)output_delta(Cost{CostKind::cross_entropy}, Activation::relu, z, a, Y);
+       },
+       TG_ERROR(std::invalid_argument), "not relu (its a^L is 0 for every z ≤ 0 (ln 0 = −∞) and grows without bound)"},
+      {"cost: a negative target for the log-likelihood", [&] {
+         Tensor bad = tg::filled({3, 4}, 0.0);
+         bad(1, 2) = -0.5;
+         (void)cost(Cost{CostKind::log_likelihood}, net, t, bad);
+       },
+       TG_ERROR(std::invalid_argument),
+       "cost: log_likelihood needs targets y ≥ 0 (for y < 0, −y ln a falls without bound as a → 0), but column 2 of "
+       "the targets (3,4) has y = -0.5 in row 1"},
+      {"output_delta: a target above 1 for cross-entropy", [&] {
+         Tensor bad = tg::filled({3, 4}, 0.5);
+         bad(2, 3) = 1.5;
+         (void)output_delta(Cost{CostKind::cross_entropy}, Activation::sigmoid, z, a, bad);
+       },
+       TG_ERROR(std::invalid_argument),
+       "output_delta: cross_entropy needs targets in [0, 1] (y and 1 − y weigh ln a and ln(1 − a); outside, C falls "
+       "without bound), but column 3 of the targets (3,4) has y = 1.5 in row 2"},
+      {"cost: a negative target for cross-entropy", [&] {
+         Tensor bad = tg::filled({3, 4}, 0.5);
+         bad(0, 0) = -1e-9;
+         (void)cost(Cost{CostKind::cross_entropy}, net, t, bad);
+       },
+       TG_ERROR(std::invalid_argument), "column 0 of the targets (3,4) has y = -1e-09 in row 0"},
+      {"cost: a NaN target for the quadratic cost", [&] {
+         Tensor bad = tg::filled({3, 4}, 0.5);
+         bad(1, 1) = nan;
+         (void)cost(Cost{}, net, t, bad);
+       },
+       TG_ERROR(std::invalid_argument), "cost: quadratic needs finite targets, but column 1 of the targets (3,4) has y = nan in row 1"},
+      {"output_delta: an infinite target for the log-likelihood", [&] {
+         Tensor bad = tg::filled({3, 4}, 0.0);
+         bad(0, 3) = inf;
+         (void)output_delta(Cost{CostKind::log_likelihood}, Activation::softmax, z, a, bad);
+       },
+       TG_ERROR(std::invalid_argument), "output_delta: log_likelihood needs finite targets, but column 3"},
       {"output_delta: vectors, not (N^L, m)", [] {
          const Tensor v{0.5, 0.5};
          (void)output_delta(Cost{}, Activation::sigmoid, v, v, v);
