@@ -30,9 +30,7 @@ std::string escape_controls(std::string_view text) {
 
 }  // namespace
 
-CommandLine parse_command_line(const std::vector<std::string>& args) {
-  CommandLine result;
-  CLI::App app{"tapegrad: reverse-mode autodiff and BP1–BP4 for learning backpropagation", "tapegrad"};
+void add_commands(CLI::App& app, CommandLine& result) {
   app.set_version_flag("--version", TG_VERSION);
   app.require_subcommand(0, 1);
   app.footer(
@@ -62,14 +60,30 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
   add_explain_options(*explain_app, result.explain);
 
   CLI::App* demo_app =
-      app.add_subcommand("demo", "seed 002's 2-2-1 network: every gradient beside finite differences");
+      app.add_subcommand("demo", "seed 002's 2-2-1 worked example: every gradient beside finite differences");
   demo_app->add_option("--dot", result.demo.dot_path, "also write the loss's computational graph as Graphviz DOT")
       ->check(non_empty("a file name"))->type_name("FILE");
+}
+
+CommandLine parse_command_line(const std::vector<std::string>& args) {
+  CommandLine result;
+  CLI::App app{"tapegrad: reverse-mode autodiff and BP1–BP4 for learning backpropagation", "tapegrad"};
+  add_commands(app, result);
+  CLI::App* train_app = app.get_subcommand("train");
+  CLI::App* verify_app = app.get_subcommand("verify");
+  CLI::App* eval_app = app.get_subcommand("eval");
+  CLI::App* report_app = app.get_subcommand("report");
+  CLI::App* graph_app = app.get_subcommand("graph");
+  CLI::App* explain_app = app.get_subcommand("explain");
+  CLI::App* demo_app = app.get_subcommand("demo");
 
   std::vector<const char*> argv{"tapegrad"};
   for (const std::string& a : args) argv.push_back(a.c_str());
+  old_spelling_notes().clear();
   try {
     app.parse(static_cast<int>(argv.size()), argv.data());
+    result.notes = std::move(old_spelling_notes());
+    old_spelling_notes().clear();
   } catch (const CLI::CallForHelp&) {
     result.message = app.help();
     return result;
@@ -138,6 +152,7 @@ int run_app(const std::vector<std::string>& args, std::FILE* out, std::FILE* err
     if (line.exit_code == 0) fmt::print(out, "{}", line.message);
     else fmt::print(err, "{}\n", line.message);
   } else {
+    for (const std::string& note : line.notes) fmt::print(err, "{}\n", note);
     code = run_command(line, out, err, command);
   }
   if (const std::optional<std::string> e = output_error(out)) {  // exit code 0 only if the output arrived

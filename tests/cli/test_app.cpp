@@ -24,11 +24,12 @@ TEST_CASE("tapegrad --help lists every command, and each command's --help its op
   const std::vector<std::pair<std::string, std::vector<std::string>>> expected{
       {"train", {"--data", "--sizes", "--hidden", "--output", "--cost", "--l2", "--optimizer", "--lr", "--batch-size",
                  "--epochs", "--seed", "--csv", "--save", "--resume", "--progress", "--gradients"}},
-      {"verify", {"--checkpoint", "--data", "--sizes", "--batch", "--numeric", "--tolerance", "--dump"}},
+      {"verify", {"--checkpoint", "--data", "--sizes", "--batch-size", "--numeric", "--tolerance", "--dump"}},
       {"eval", {"--checkpoint", "--data", "--cost"}},
-      {"graph", {"--checkpoint", "--data", "--sizes", "--batch", "--values", "--digits", "-o,--out"}},
-      {"explain", {"--checkpoint", "--data", "--sizes", "--example", "--seed002", "--digits", "--force"}},
-      {"report", {"--checkpoint", "--csv", "-o,--output", "--data", "--batch", "--no-numeric", "--images", "--dot-program"}},
+      {"graph", {"--checkpoint", "--data", "--sizes", "--batch-size", "--values", "--digits", "-o,--out", "--worked-example"}},
+      {"explain", {"--checkpoint", "--data", "--sizes", "--example", "--worked-example", "--digits", "--force"}},
+      {"report", {"--checkpoint", "--csv", "-o,--out", "--data", "--batch-size", "--numeric", "--numeric-sample", "--no-numeric",
+                  "--images", "--dot-program"}},
       {"demo", {"--dot"}}};
   for (const auto& [command, options] : expected) {
     INFO("tapegrad " << command << " --help");
@@ -90,6 +91,7 @@ TEST_CASE("a wrong flag or value is one line on stderr naming it, and exit code 
       {{"explain", "--digits", "18"}, "--digits"},
       {{"explain", "--seed002", "--data", "xor"}, "--data excludes --seed002"},
       {{"explain", "--seed002", "--example", "1"}, "--example excludes --seed002"},
+      {{"explain", "--worked-example", "--example", "1"}, "--worked-example"},
       {{"train", "verify"}, "verify"},
       {{"train", "--sizes", "1"}, "--sizes: expected at least two sizes (input and output layers), got '1'"},
       {{"train", "--sizes", "2,,2"}, "--sizes: expected whole numbers >= 1 separated by commas, got '2,,2'"},
@@ -105,7 +107,7 @@ TEST_CASE("a wrong flag or value is one line on stderr naming it, and exit code 
       {{"eval", "--checkpoint", ""}, "--checkpoint"},
       {{"demo", "--dot", ""}, "--dot: expected a file name, got ''"},
       {{"graph", "-o", ""}, "--out"},
-      {{"report", "--checkpoint", ".", "-o", ""}, "--output: expected a file name, got ''"},
+      {{"report", "--checkpoint", ".", "-o", ""}, "--out: expected a file name, got ''"},
       {{"report", "--checkpoint", ".", "-o", "r.html", "--csv", ""}, "--csv: expected a file name, got ''"},
       {{"report", "--checkpoint", ".", "-o", "r.html", "--dot-program", ""}, "--dot-program: expected a program, got ''"},
   };
