@@ -30,8 +30,8 @@ detail::anomaly_pause::anomaly_pause() : previous_(anomaly_enabled) { anomaly_en
 detail::anomaly_pause::~anomaly_pause() { anomaly_enabled = previous_; }
 
 void check_finite(const Tensor& t, const std::string& op, const std::string& where) {
-  if (const std::optional<std::size_t> i = first_non_finite(t))  // fmt writes nan, inf, -inf
-    throw anomaly_error(fmt::format("detect_anomaly: '{}' produced {} in {} (element {} of {})", op, t.data()[*i], where,
+  if (const std::optional<std::size_t> i = first_non_finite(t))
+    throw anomaly_error(fmt::format("detect_anomaly: '{}' produced {} in {} (element {} of {})", op, non_finite_name(t.data()[*i]), where,
                                     index_str(shape_of(t), *i), shape_str(t)));
 }
 

@@ -94,6 +94,8 @@ std::optional<std::size_t> first_non_finite(const Tensor& t) {
   return std::nullopt;
 }
 
+const char* non_finite_name(double v) { return std::isnan(v) ? "nan" : v > 0 ? "inf" : "-inf"; }
+
 std::size_t normalize_axis(const char* op, long axis, const Shape& shape) {
   const long rank = static_cast<long>(shape.size());
   const long a = axis < 0 ? axis + rank : axis;

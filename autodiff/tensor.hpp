@@ -52,6 +52,8 @@ std::string index_str(const Shape& shape, std::size_t flat);
 
 // The flat position of t's first NaN or infinity, or nullopt when every element is finite.
 std::optional<std::size_t> first_non_finite(const Tensor& t);
+// A value that is not finite by name: "nan" (whatever its sign bit), "inf" or "-inf".
+const char* non_finite_name(double v);
 
 // Normalises a possibly negative axis for a tensor of rank `rank` (-1 is the last axis);
 // throws tg::shape_error naming the op and the shape when it is out of range.

@@ -121,7 +121,7 @@ nn::Mlp starting_network(const TrainCommand& c, const DataSet& data, std::size_t
 std::string divergence_cause(const nn::TrainResult& result, const TrainCommand& c, double learning_rate) {
   if (!std::isfinite(result.initial_loss))
     return fmt::format("the loss was already {} before the first step: {} or the data are at fault, not η",
-                       result.initial_loss,
+                       non_finite_name(result.initial_loss),
                        c.resume.empty() ? std::string("the starting weights") : "the weights from --resume " + c.resume);
   return fmt::format("the epoch was played again under detect_anomaly to find the first op; is η = {:g} too large?",
                      learning_rate);

@@ -409,7 +409,7 @@ Tensor read_param(const fs::path& dir, const Metadata& meta, const Metadata::Par
   // A NaN or an infinity would only surface later, as a divergence blamed on η.
   if (const std::optional<std::size_t> i = first_non_finite(t))
     throw checkpoint_error(fmt::format("{}: '{}' holds {}, whose element {} is {}: a checkpoint's numbers must be finite",
-                                       meta.who, file.string(), name, index_str(shape_of(t), *i), t.data()[*i]));
+                                       meta.who, file.string(), name, index_str(shape_of(t), *i), non_finite_name(t.data()[*i])));
   return t;
 }
 
