@@ -1,5 +1,7 @@
 #include "cli/app.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <exception>
 #include <string_view>
 
@@ -91,16 +93,16 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
   return result;
 }
 
-int run_app(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
-  const CommandLine line = parse_command_line(args);
+namespace {
+
+// The command's exit code; its name (for the error line) in `command`.
+int run_command(const CommandLine& line, std::FILE* out, std::FILE* err, const char*& command) {
   using Command = CommandLine::Command;
   if (line.command == Command::none) {
     if (line.exit_code == 0) fmt::print(out, "{}", line.message);
     else fmt::print(err, "{}\n", line.message);
     return line.exit_code;
   }
-
-  const char* command = "tapegrad";
   try {
     switch (line.command) {
       case Command::train: return command = "tapegrad train", run_train(line.train, out, err);
@@ -113,11 +115,28 @@ int run_app(const std::vector<std::string>& args, std::FILE* out, std::FILE* err
       case Command::none: break;
     }
   } catch (const std::exception& e) {
+    if (std::ferror(out)) return 1;  // the output failed (fmt::print throws): run_app says so
     std::fflush(out);
     fmt::print(err, "{}: {}\n", command, e.what());
     return 1;
   }
   return 0;
+}
+
+}  // namespace
+
+int run_app(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
+  const char* command = "tapegrad";
+  const int code = run_command(parse_command_line(args), out, err, command);
+  // A full disk or a closed pipe on stdout must not pass as success: stdio keeps the error.
+  errno = 0;
+  if (std::fflush(out) != 0 || std::ferror(out)) {
+    const int error = errno;
+    fmt::print(err, "{}: writing to standard output failed{}\n", command,
+               error != 0 ? fmt::format(": {}", std::strerror(error)) : std::string());
+    return 1;
+  }
+  return code;
 }
 
 }  // namespace tg::cli

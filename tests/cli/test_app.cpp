@@ -210,3 +210,21 @@ TEST_CASE("a value holding a newline or another control character is shown escap
     CHECK_MESSAGE(contains(r.err, escaped), r.err);
   }
 }
+
+TEST_CASE("output that cannot be written (a full disk) is exit code 1 with a line on stderr, not a silent 0") {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"demo"}, {"--help"}, {"explain", "--seed002"}}) {
+    INFO(args.front());
+    std::FILE* full = std::fopen("/dev/full", "w");  // every write fails with ENOSPC
+    REQUIRE(full != nullptr);
+    std::FILE* err = std::tmpfile();
+    REQUIRE(err != nullptr);
+    const int code = tg::cli::run_app(args, full, err);
+    std::fclose(full);
+    const std::string message = tg::test::read_all(err);
+    CHECK(code == 1);
+    CHECK(count_lines(message) == 1);
+    CHECK_MESSAGE(contains(message, "standard output"), message);
+    CHECK_MESSAGE(contains(message, "No space left on device"), message);
+  }
+}
