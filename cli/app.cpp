@@ -4,6 +4,7 @@
 #include <cstring>
 #include <exception>
 #include <string_view>
+#include <system_error>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -29,9 +30,7 @@ std::string escape_controls(std::string_view text) {
 
 }  // namespace
 
-CommandLine parse_command_line(const std::vector<std::string>& args) {
-  CommandLine result;
-  CLI::App app{"tapegrad: reverse-mode autodiff and BP1–BP4 for learning backpropagation", "tapegrad"};
+void add_commands(CLI::App& app, CommandLine& result) {
   app.set_version_flag("--version", TG_VERSION);
   app.require_subcommand(0, 1);
   app.footer(
@@ -61,14 +60,30 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
   add_explain_options(*explain_app, result.explain);
 
   CLI::App* demo_app =
-      app.add_subcommand("demo", "seed 002's 2-2-1 network: every gradient beside finite differences");
+      app.add_subcommand("demo", "seed 002's 2-2-1 worked example: every gradient beside finite differences");
   demo_app->add_option("--dot", result.demo.dot_path, "also write the loss's computational graph as Graphviz DOT")
       ->type_name("FILE");
+}
+
+CommandLine parse_command_line(const std::vector<std::string>& args) {
+  CommandLine result;
+  CLI::App app{"tapegrad: reverse-mode autodiff and BP1–BP4 for learning backpropagation", "tapegrad"};
+  add_commands(app, result);
+  CLI::App* train_app = app.get_subcommand("train");
+  CLI::App* verify_app = app.get_subcommand("verify");
+  CLI::App* eval_app = app.get_subcommand("eval");
+  CLI::App* report_app = app.get_subcommand("report");
+  CLI::App* graph_app = app.get_subcommand("graph");
+  CLI::App* explain_app = app.get_subcommand("explain");
+  CLI::App* demo_app = app.get_subcommand("demo");
 
   std::vector<const char*> argv{"tapegrad"};
   for (const std::string& a : args) argv.push_back(a.c_str());
+  old_spelling_notes().clear();
   try {
     app.parse(static_cast<int>(argv.size()), argv.data());
+    result.notes = std::move(old_spelling_notes());
+    old_spelling_notes().clear();
   } catch (const CLI::CallForHelp&) {
     result.message = app.help();
     return result;
@@ -95,14 +110,17 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
 
 namespace {
 
-// The command's exit code; its name (for the error line) in `command`.
-int run_command(const CommandLine& line, std::FILE* out, std::FILE* err, const char*& command) {
+// The command's exit code; its name (for the error line) in `command`, and in `output_error` the
+// errno of a write to `out` that failed and ended the command.
+int run_command(const CommandLine& line, std::FILE* out, std::FILE* err, const char*& command, int& output_error) {
   using Command = CommandLine::Command;
   if (line.command == Command::none) {
     if (line.exit_code == 0) fmt::print(out, "{}", line.message);
     else fmt::print(err, "{}\n", line.message);
     return line.exit_code;
   }
+
+  for (const std::string& note : line.notes) fmt::print(err, "{}\n", note);
   try {
     switch (line.command) {
       case Command::train: return command = "tapegrad train", run_train(line.train, out, err);
@@ -115,7 +133,10 @@ int run_command(const CommandLine& line, std::FILE* out, std::FILE* err, const c
       case Command::none: break;
     }
   } catch (const std::exception& e) {
-    if (std::ferror(out)) return 1;  // the output failed (fmt::print throws): run_app says so
+    if (std::ferror(out)) {  // the output failed (fmt::print throws): run_app says so
+      if (const auto* failed = dynamic_cast<const std::system_error*>(&e)) output_error = failed->code().value();
+      return 1;
+    }
     std::fflush(out);
     fmt::print(err, "{}: {}\n", command, e.what());
     return 1;
@@ -127,11 +148,11 @@ int run_command(const CommandLine& line, std::FILE* out, std::FILE* err, const c
 
 int run_app(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
   const char* command = "tapegrad";
-  const int code = run_command(parse_command_line(args), out, err, command);
+  int error = 0;
+  const int code = run_command(parse_command_line(args), out, err, command, error);
   // A full disk or a closed pipe on stdout must not pass as success: stdio keeps the error.
-  errno = 0;
-  if (std::fflush(out) != 0 || std::ferror(out)) {
-    const int error = errno;
+  if (std::fflush(out) != 0) error = errno;
+  if (std::ferror(out)) {
     fmt::print(err, "{}: writing to standard output failed{}\n", command,
                error != 0 ? fmt::format(": {}", std::strerror(error)) : std::string());
     return 1;

@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
 #include "cli/demo.hpp"
 #include "cli/eval_command.hpp"
 #include "cli/explain_command.hpp"
@@ -41,6 +43,7 @@ struct CommandLine {
   Command command = Command::none;
   int exit_code = 0;
   std::string message;
+  std::vector<std::string> notes;  // lines for stderr before the command runs (an old option spelling)
   // The chosen command's options, filled from the command line; the others keep their defaults.
   TrainCommand train;
   VerifyCommand verify;
@@ -50,6 +53,10 @@ struct CommandLine {
   ExplainCommand explain;
   DemoOptions demo;
 };
+
+// The commands and their options on app, each parsed into its field of result (what
+// parse_command_line parses with; tests look at the options through it).
+void add_commands(CLI::App& app, CommandLine& result);
 
 // args: the arguments after the program's name. Throws nothing but std::bad_alloc.
 CommandLine parse_command_line(const std::vector<std::string>& args);

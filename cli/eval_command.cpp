@@ -58,7 +58,7 @@ void add_eval_options(CLI::App& app, EvalCommand& c) {
       ->required()
       ->type_name("DIR")
       ->check(existing_directory());
-  add_data_options(app, c.data);
+  add_data_options(app, c.data, "the one the checkpoint was trained on");
   add_cost_options(app, c.model);
 }
 

@@ -29,7 +29,7 @@ void add_explain_options(CLI::App& app, ExplainCommand& c) {
   add_small_network_options(app, "explain", c.checkpoint, c.data, c.model);
   app.add_option("--example", c.example, "which training example, from 0 (default 0)")
       ->check(count())->type_name("K");
-  add_seed002_flag(app, c.seed002);
+  add_worked_example_flag(app, c.worked_example);
   app.add_option("--digits", c.digits, "significant digits of the numbers (default 4)")
       ->check(CLI::Range(1, 17).description(""))->type_name("N");
   app.add_flag("--force", c.force, fmt::format("explain layers wider than {} neurons too (long lines)", widest_layer));
@@ -39,8 +39,8 @@ int run_explain(const ExplainCommand& c, std::FILE* out) {
   std::string title;
   std::optional<Problem> p;
   Tensor x, y;
-  if (c.seed002) {
-    WorkedExample w = seed002_example(c.model);
+  if (c.worked_example) {
+    WorkedExample w = worked_example(c.model);
     p.emplace(std::move(w.problem));
     x = w.x;
     y = w.y;

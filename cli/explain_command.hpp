@@ -2,7 +2,7 @@
 // numbers plugged in (nn/explain.hpp), each beside the value the autodiff engine computed and
 // the step of its backward pass that produced it; then that backward order itself.
 //
-//   tapegrad explain --seed002          seed 002's 2-2-1 network on its example x = (0.05, 0.10), y = 1
+//   tapegrad explain --worked-example   seed 002's 2-2-1 network on its example x = (0.05, 0.10), y = 1
 //   tapegrad explain --example 3        a new xor network (the default data set) on training example 3
 //
 // The network is a checkpoint's or a new one from the same options as `tapegrad verify`; the
@@ -24,7 +24,7 @@ struct ExplainCommand {
   DataOptions data;
   ModelOptions model;
   std::size_t example = 0;  // which training example (0-based)
-  bool seed002 = false;     // seed 002's network and example instead
+  bool worked_example = false;  // the 2-2-1 worked example of seed 002 instead
   int digits = 4;           // significant digits of the numbers
   bool force = false;       // allow layers wider than 8 neurons
 };

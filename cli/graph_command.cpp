@@ -15,9 +15,9 @@ namespace tg::cli {
 
 void add_graph_options(CLI::App& app, GraphCommand& c) {
   add_small_network_options(app, "draw", c.checkpoint, c.data, c.model);
-  app.add_option("--batch", c.batch, "how many training examples the cost is taken over (default 1)")
-      ->check(positive_count())->type_name("N");
-  add_seed002_flag(app, c.seed002);
+  add_batch_size_option(app, [&c](std::size_t n) { c.batch = n; }, "how many training examples the cost is taken over (default 1)",
+                        positive_count(), true);
+  add_worked_example_flag(app, c.worked_example);
   app.add_flag("--values", c.values, "show each node's value and gradient (δ^l on z^l)");
   app.add_option("--digits", c.digits, "significant digits of the values (default 4)")
       ->check(CLI::Range(1, 17).description(""))->type_name("N");
@@ -33,10 +33,10 @@ void add_graph_options(CLI::App& app, GraphCommand& c) {
 
 int run_graph(const GraphCommand& c, std::FILE* out) {
   if (!c.output.empty()) check_writable(c.output);  // before dot runs
-  const std::optional<WorkedExample> seed002 = c.seed002 ? std::optional(seed002_example(c.model)) : std::nullopt;
-  const Problem p = seed002 ? seed002->problem : small_problem(c.checkpoint, c.data, c.model);
-  const std::size_t m = seed002 ? 1 : std::min(c.batch, p.data.train.size());
-  const nn::data::Examples batch = seed002 ? nn::data::Examples{seed002->x, seed002->y} : first_columns(p.data.train, m);
+  const std::optional<WorkedExample> worked = c.worked_example ? std::optional(worked_example(c.model)) : std::nullopt;
+  const Problem p = worked ? worked->problem : small_problem(c.checkpoint, c.data, c.model);
+  const std::size_t m = worked ? 1 : std::min(c.batch, p.data.train.size());
+  const nn::data::Examples batch = worked ? nn::data::Examples{worked->x, worked->y} : first_columns(p.data.train, m);
   nn::LossGraphOptions options;
   options.values = c.values;
   options.precision = c.digits;
@@ -49,7 +49,7 @@ int run_graph(const GraphCommand& c, std::FILE* out) {
   write_file_atomically(c.output, render_dot(dot, format));
   fmt::print(out, "tapegrad graph: the cost of {} {} hidden, {} output, {} on {}, written to {} ({})\n",
              sizes_str(p.net.sizes()), to_string(p.net.hidden()), to_string(p.net.output()), nn::describe(p.cost),
-             seed002 ? "seed 002's example"
+             worked ? "seed 002's example"
                      : fmt::format("the first {} training example{} of {}", m, m == 1 ? "" : "s", p.data.name),
              c.output, to_string(format));
   return 0;

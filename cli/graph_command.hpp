@@ -22,7 +22,7 @@ struct GraphCommand {
   DataOptions data;
   ModelOptions model;
   std::size_t batch = 1;   // the first `batch` training examples
-  bool seed002 = false;    // seed 002's network and example instead
+  bool worked_example = false;  // the 2-2-1 worked example of seed 002 instead
   bool values = false;     // each node's value and gradient
   int digits = 4;          // significant digits of the values
   std::string output;      // -o/--out: .dot/.gv, .svg or .png; empty: DOT on stdout (--output is the activation)

@@ -122,10 +122,26 @@ const CLI::Validator& existing_directory() {
 
 std::string sizes_str(const std::vector<std::size_t>& sizes) { return fmt::format("[{}]", fmt::join(sizes, ",")); }
 
-void add_data_options(CLI::App& app, DataOptions& data) {
+std::vector<std::string>& old_spelling_notes() {
+  static std::vector<std::string> notes;  // the parse of one command line at a time
+  return notes;
+}
+
+void note_old_spelling(const char* old_name, const char* name) {
+  old_spelling_notes().push_back(
+      fmt::format("tapegrad: {} is the old spelling of {}; it still works in this release, not in the next", old_name, name));
+}
+
+void add_batch_size_option(CLI::App& app, std::function<void(std::size_t)> set, const std::string& help,
+                           const CLI::Validator& check, bool old_spelling) {
+  app.add_option_function<std::size_t>(batch_size_spelling.name, set, help)->check(check)->type_name("N");
+  if (old_spelling) add_old_spelling<std::size_t>(app, batch_size_spelling.old_name, batch_size_spelling.name, set, &check);
+}
+
+void add_data_options(CLI::App& app, DataOptions& data, const std::string& by_default) {
   app.add_option("--data", data.name,
                  fmt::format("data set: {} or an MNIST-format directory (default: {})",
-                             fmt::join(data_set_names(), ", "), default_data_name()))
+                             fmt::join(data_set_names(), ", "), by_default.empty() ? default_data_name() : by_default))
       ->type_name("NAME|DIR");
   app.add_option("--train-size", data.train_size,
                  "training examples: image sets keep the first N, synthetic sets make N (0: all / the default)")

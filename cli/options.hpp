@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,8 +34,56 @@ const CLI::Validator& positive_count();       // 1, 2, ...
 CLI::Validator one_of(std::vector<std::string> choices);  // one of these words
 const CLI::Validator& existing_directory();
 
-// --data, --train-size, --test-size (and --seed, shared with the network's).
-void add_data_options(CLI::App& app, DataOptions& data);
+// One spelling for each concept in every command (tests/cli/test_option_names.cpp checks it):
+//   --batch-size N      how many examples form a batch (train's steps; the batch that verify and
+//                       report check and graph draws)
+//   -o, --out FILE      the file a command writes (graph, report)
+//   --output NAME       the output layer's activation (never a file)
+//   --worked-example    the 2-2-1 worked example of seed 002 (graph, explain)
+// An old spelling still works for one release: hidden from --help, it says on stderr which
+// name to use instead.
+struct Spelling {
+  const char* name;       // "--batch-size"
+  const char* old_name;   // "--batch", or nullptr
+};
+inline constexpr Spelling batch_size_spelling{"--batch-size", "--batch"};
+inline constexpr Spelling worked_example_spelling{"--worked-example", "--seed002"};
+
+// Records "tapegrad: --batch is the old spelling of --batch-size; it still works in this release,
+// not in the next" in old_spelling_notes(), which parse_command_line hands over for stderr.
+void note_old_spelling(const char* old_name, const char* name);
+std::vector<std::string>& old_spelling_notes();
+
+// The old spelling `old_name` of the option `name`, for one release: a hidden option that checks
+// its value with `check` (when given), does what `set` does with it and notes the new name.
+template <class T>
+CLI::Option* add_old_spelling(CLI::App& app, const char* old_name, const char* name, std::function<void(const T&)> set,
+                              const CLI::Validator* check = nullptr) {
+  return app
+      .add_option_function<std::string>(
+          old_name,
+          [set, old_name, name, check](const std::string& text) {
+            std::string value = text;
+            if (check)
+              if (const std::string error = (*check)(value); !error.empty()) throw CLI::ValidationError(old_name, error);
+            T parsed{};
+            if (!CLI::detail::lexical_cast(value, parsed))
+              throw CLI::ConversionError(old_name, {value});
+            note_old_spelling(old_name, name);
+            set(parsed);
+          },
+          "")
+      ->group("");  // not in --help
+}
+
+// --batch-size N (or its old spelling, when the command had one): `set` receives N, checked by
+// `check` (count() or positive_count()).
+void add_batch_size_option(CLI::App& app, std::function<void(std::size_t)> set, const std::string& help,
+                           const CLI::Validator& check, bool old_spelling);
+
+// --data, --train-size, --test-size (and --seed, shared with the network's). by_default: what
+// --help says is used without --data (default: the default data set's name).
+void add_data_options(CLI::App& app, DataOptions& data, const std::string& by_default = "");
 
 // The network and its cost.
 struct ModelOptions {

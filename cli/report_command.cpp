@@ -14,6 +14,7 @@
 #include "cli/graphviz_render.hpp"
 #include "cli/html.hpp"
 #include "cli/png.hpp"
+#include "cli/progress.hpp"
 #include "cli/problem.hpp"
 #include "cli/training_curves.hpp"
 #include "nn/compare.hpp"
@@ -149,6 +150,15 @@ std::string graph_section(const ReportCommand& c, const Problem& p) {
          svg.substr(start) + "</div>\n</section>\n";
 }
 
+// What finite differences checked: "finite differences at 310 of 79,510 weights, evenly spaced
+// (--numeric checks every one)", or at all of them, or none.
+std::string numeric_note(const nn::CompareReport& r) {
+  if (!r.has_numeric) return "finite differences: none (--no-numeric)";
+  if (r.numeric_checked() == r.elements()) return fmt::format("finite differences at all {} weights", with_commas(r.numeric_checked()));
+  return fmt::format("finite differences at {} of {} weights, evenly spaced (--numeric checks every one)",
+                     with_commas(r.numeric_checked()), with_commas(r.elements()));
+}
+
 std::string verification_section(const nn::CompareReport& r, std::size_t m, const std::string& data_name) {
   std::string s = "<section id=\"verification\">\n<h2>Gradients: BP1–BP4 by hand against autodiff";
   s += r.has_numeric ? " and finite differences</h2>\n" : "</h2>\n";
@@ -168,6 +178,7 @@ std::string verification_section(const nn::CompareReport& r, std::size_t m, cons
     s += "</tr>\n";
   }
   s += "</tbody>\n</table>\n";
+  s += fmt::format("<p class=\"note\">{}.</p>\n", escape_xml(numeric_note(r)));
   // The verdict with verify's default tolerances; a NaN or infinite cost or gradient fails too.
   const nn::Tolerances tolerances;
   const std::vector<std::string> failed = nn::failures(r, tolerances);
@@ -219,6 +230,37 @@ std::string images_section(const ReportCommand& c, const Problem& p) {
   return s + "</div>\n</section>\n";
 }
 
+// A live "finite differences: 12,345 of 79,510 weights (15%)" line on a terminal, redrawn at
+// each percent and erased at the end; nothing elsewhere.
+std::function<void(std::size_t, std::size_t)> live_count(std::FILE* out) {
+  if (!is_terminal(out)) return {};
+  return [out, shown = std::size_t(101)](std::size_t done, std::size_t total) mutable {
+    const std::size_t percent = 100 * done / total;
+    if (percent == shown) return;
+    shown = percent;
+    fmt::print(out, "\rfinite differences: {} of {} weights ({}%)", with_commas(done), with_commas(total), percent);
+    if (done == total) fmt::print(out, "\r\x1b[K");
+    std::fflush(out);
+  };
+}
+
+// The verification table's numbers: BP1–BP4 against autodiff and finite differences. A check of
+// more than 10,000 weights says so first (2 forward passes each: seconds to minutes).
+nn::CompareReport check_gradients(const ReportCommand& c, const Problem& p, const nn::data::Examples& batch, std::FILE* out) {
+  nn::CompareOptions options;
+  options.numeric = c.numeric;
+  options.sample = c.numeric_sample;
+  options.progress = live_count(out);
+  std::size_t weights = 0;
+  for (const Variable& v : p.net.parameters()) weights += v.value().size();
+  if (c.numeric && c.numeric_sample == 0 && weights > 10000) {
+    fmt::print(out, "checking all {} weights by finite differences (2 forward passes each; a sample is the default)...\n",
+               with_commas(weights));
+    std::fflush(out);
+  }
+  return nn::compare(p.net, batch.X, batch.Y, p.cost, options);
+}
+
 }  // namespace
 
 void add_report_options(CLI::App& app, ReportCommand& c) {
@@ -228,13 +270,24 @@ void add_report_options(CLI::App& app, ReportCommand& c) {
       ->check(existing_directory());
   app.add_option("--csv", c.csv, "the run's per-epoch CSV (from tapegrad train --csv), for the training curves")
       ->type_name("FILE");
-  app.add_option("-o,--output", c.output, "the HTML file to write")->required()->type_name("FILE");
-  add_data_options(app, c.data);
+  app.add_option("-o,--out", c.output, "the HTML file to write (required)")->type_name("FILE");
+  add_old_spelling<std::string>(app, "--output", "--out", [&c](const std::string& f) { c.output = f; });
+  // Required: one of the two spellings.
+  app.callback([&c] {
+    if (c.output.empty()) throw CLI::RequiredError("--out");
+  });
+  add_data_options(app, c.data, "the one the checkpoint was trained on");
   add_cost_options(app, c.model);
-  app.add_option("--batch", c.batch, "the verification table's batch: the first N training examples (default 10)")
-      ->check(positive_count())
-      ->type_name("N");
-  app.add_flag_callback("--no-numeric", [&c] { c.numeric = false; }, "leave finite differences out of the verification table");
+  add_batch_size_option(app, [&c](std::size_t n) { c.batch = n; },
+                        "the verification table's batch: the first N training examples (default 10)", positive_count(), true);
+  CLI::Option* all = app.add_flag_callback("--numeric", [&c] { c.numeric_sample = 0; },
+                                           "finite differences at every weight (2 forward passes each: slow for a big network)");
+  CLI::Option* sample = app.add_option("--numeric-sample", c.numeric_sample,
+                                       "finite differences at N weights of each W^l and b^l, evenly spaced (default 100)")
+                            ->check(positive_count())->type_name("N");
+  app.add_flag_callback("--no-numeric", [&c] { c.numeric = false; }, "leave finite differences out of the verification table")
+      ->excludes(all)->excludes(sample);
+  all->excludes(sample);
   app.add_option("--dot-program", c.dot_program, "Graphviz's dot, for the graph picture (default: dot on the PATH)")
       ->type_name("PROGRAM");
   app.add_option("--dot-timeout", c.dot_timeout, "seconds the dot program may run before it is stopped (default 60)")
@@ -257,7 +310,7 @@ int run_report(const ReportCommand& c, std::FILE* out) {
   const nn::Evaluation test = nn::evaluate(p.net, p.data.test.X, p.data.test.Y, p.cost);
   const std::size_t m = std::min(c.batch, p.data.train.size());
   const nn::data::Examples batch = first_columns(p.data.train, m);
-  const nn::CompareReport compared = nn::compare(p.net, batch.X, batch.Y, p.cost, {c.numeric});
+  const nn::CompareReport compared = check_gradients(c, p, batch, out);
 
   const std::uint64_t seed = recorded_count(notes, "seed", c.checkpoint).value_or(1);
   const std::optional<double> learning_rate = parse_number(note(notes, "learning_rate", ""));
@@ -282,6 +335,7 @@ int run_report(const ReportCommand& c, std::FILE* out) {
              p.data.classification() ? fmt::format("test accuracy {:.2f}%", 100.0 * test.accuracy)
                                      : fmt::format("test cost {:.6f}", test.cost),
              compared.max_rel_autodiff(), failed.empty() ? "" : fmt::format(": FAIL, {}", fmt::join(failed, "; ")));
+  fmt::print(out, "{}\n", numeric_note(compared));
   fmt::print(out, "written to {} (one self-contained file: open it in a browser)\n", c.output);
   return 0;
 }

@@ -7,7 +7,8 @@
 //   the graph of the loss     one node per op, z^l, a^l, δ^l labelled (Graphviz's dot; without
 //                             it, the DOT text)
 //   the verification table    BP1–BP4 vs autodiff vs finite differences per W^l, b^l, on the
-//                             first training examples (what `tapegrad verify` prints)
+//                             first training examples (what `tapegrad verify` prints); finite
+//                             differences at a sample of the weights unless --numeric
 //   test images               for image data (28×28): a grid of test images with the class
 //                             predicted and the true one, wrong ones marked
 //
@@ -32,6 +33,7 @@ struct ReportCommand {
   ModelOptions model;      // only the cost options are used
   std::size_t batch = 10;  // the verification batch: the first `batch` training examples
   bool numeric = true;     // also finite differences in the verification table
+  std::size_t numeric_sample = 100;  // ... at this many weights of each W^l, b^l (0: at every weight)
   std::size_t images = 32; // test images in the grid (image data only)
   std::string dot_program = "dot";  // Graphviz's dot, for the graph picture
   double dot_timeout = 60;           // seconds dot may take before it is stopped

@@ -11,10 +11,7 @@ void add_small_network_options(CLI::App& app, const char* verb, std::string& che
   app.add_option("--checkpoint", checkpoint, fmt::format("{} the network saved in DIR (default: a new one)", verb))
       ->type_name("DIR")
       ->check(existing_directory());
-  add_data_options(app, data);
-  app.get_option("--data")->description(
-      fmt::format("data set: {} or an MNIST-format directory (default: xor, or the checkpoint's)",
-                  fmt::join(data_set_names(), ", ")));
+  add_data_options(app, data, "xor, or the checkpoint's");
   add_model_options(app, model);
 }
 
@@ -25,7 +22,7 @@ Problem small_problem(const std::string& checkpoint, const DataOptions& data, co
   return new_problem(d, model);
 }
 
-WorkedExample seed002_example(const ModelOptions& options) {
+WorkedExample worked_example(const ModelOptions& options) {
   std::vector<nn::Linear> layers;
   layers.emplace_back(Tensor{{0.15, 0.20}, {0.25, 0.30}}, column({0.35, 0.35}));  // W^2, b^2 (the seed's W^[1], b^[1])
   layers.emplace_back(Tensor{{0.40, 0.45}}, column({0.60}));                      // W^3, b^3 (W^[2], b^[2])
@@ -39,14 +36,26 @@ WorkedExample seed002_example(const ModelOptions& options) {
           column({0.05, 0.10}), column({1.0})};
 }
 
-CLI::Option* add_seed002_flag(CLI::App& app, bool& flag) {
-  CLI::Option* seed002 = app.add_flag("--seed002", flag,
-                                      "seed 002's 2-2-1 network (W^2 = [[.15,.20],[.25,.30]], b^2 = .35, W^3 = [.40,.45], "
-                                      "b^3 = .60) on its example x = (.05, .10), y = 1, cross-entropy");
+CLI::Option* add_worked_example_flag(CLI::App& app, bool& flag) {
+  const Spelling& s = worked_example_spelling;
+  CLI::Option* current = app.add_flag(s.name, flag,
+                                      "the 2-2-1 worked example of seed 002: a sigmoid network with W^2 = [[.15,.20],[.25,.30]], "
+                                      "b^2 = .35, W^3 = [.40,.45], b^3 = .60 on one example x = (.05, .10), y = 1, cross-entropy");
+  std::vector<const CLI::Option*> others;
   for (const char* other : {"--checkpoint", "--data", "--train-size", "--test-size", "--sizes", "--hidden", "--output",
-                            "--init", "--example", "--batch"})
-    if (CLI::Option* o = app.get_option_no_throw(other)) seed002->excludes(o);
-  return seed002;
+                            "--init", "--example", batch_size_spelling.name, batch_size_spelling.old_name})
+    if (CLI::Option* o = app.get_option_no_throw(other)) current->excludes(o), others.push_back(o);
+  // The old spelling, hidden: CLI11 names no hidden option in an error, so it checks the others itself.
+  app.add_flag_callback(s.old_name,
+                        [&flag, s, others] {
+                          for (const CLI::Option* o : others)
+                            if (o->count() > 0) throw CLI::ExcludesError(o->get_name(), s.old_name);
+                          note_old_spelling(s.old_name, s.name);
+                          flag = true;
+                        },
+                        "")
+      ->group("");  // not in --help
+  return current;
 }
 
 }  // namespace tg::cli

@@ -1,6 +1,6 @@
 // The network a command that shows a small network works on (tapegrad graph, tapegrad explain):
 // a checkpoint's, a new one from the model options on the data set they name (xor by default,
-// so that the picture stays small), or seed 002's worked example.
+// so that the picture stays small), or the 2-2-1 worked example of seed 002.
 #pragma once
 
 #include <string>
@@ -28,9 +28,10 @@ struct WorkedExample {
   Problem problem;
   Tensor x, y;
 };
-WorkedExample seed002_example(const ModelOptions& model);
+WorkedExample worked_example(const ModelOptions& model);
 
-// --seed002, which excludes the options that choose another network or example.
-CLI::Option* add_seed002_flag(CLI::App& app, bool& flag);
+// --worked-example (old spelling --seed002), which excludes the options that choose another
+// network or example.
+CLI::Option* add_worked_example_flag(CLI::App& app, bool& flag);
 
 }  // namespace tg::cli

@@ -117,6 +117,13 @@ nn::Mlp starting_network(const TrainCommand& c, const DataSet& data, std::size_t
   return net;
 }
 
+// 2 -> "2nd", 11 -> "11th", 21 -> "21st"
+std::string ordinal(std::size_t n) {
+  const std::size_t last = n % 10, tens = n / 10 % 10;
+  const char* suffix = tens == 1 || last > 3 || last == 0 ? "th" : last == 1 ? "st" : last == 2 ? "nd" : "rd";
+  return fmt::format("{}{}", n, suffix);
+}
+
 // The files written while training (--csv, its .svg). Once training runs, a failed write is
 // reported on err (once per message) and training goes on, so that the weights are still saved.
 class SideOutputs {
@@ -174,7 +181,7 @@ std::string percent(double fraction) { return fmt::format("{:.2f}%", 100.0 * fra
 }  // namespace
 
 void add_train_options(CLI::App& app, TrainCommand& c) {
-  add_data_options(app, c.data);
+  add_data_options(app, c.data, default_data_name() + ", or with --resume the checkpoint's");
   add_model_options(app, c.model);
   app.add_option("--optimizer", c.optimizer, "sgd (default), momentum or adam")
       ->check(one_of({"sgd", "momentum", "adam"}))
@@ -189,8 +196,8 @@ void add_train_options(CLI::App& app, TrainCommand& c) {
             return mu && *mu >= 0.0 && *mu < 1.0 ? "" : fmt::format("expected a number in [0, 1), got '{}'", s);
           },
           ""));
-  app.add_option("--batch-size", c.batch_size, "examples per step; 0 = the whole set (default: the data set's)")
-      ->check(count())->type_name("N");
+  add_batch_size_option(app, [&c](std::size_t n) { c.batch_size = n; },
+                        "examples per step; 0 = the whole set (default: the data set's)", count(), false);
   app.add_option("--epochs", c.epochs, "passes over the training set (default: the data set's)")->check(positive_count())->type_name("N");
   app.add_option("--stop-epsilon", c.stop_epsilon, "seed 003's rule: stop when every |Δθ| of a step is below ε")
       ->check(non_negative_number())
@@ -346,7 +353,7 @@ int run_train(const TrainCommand& command, std::FILE* out, std::FILE* err) {
                  data.classification() ? percent(r.train_accuracy) : "-", r.test_loss,
                  data.classification() ? percent(r.test_accuracy) : "-", r.seconds, with_commas(r.examples_per_second));
     }
-    if (every > 1) fmt::print(out, "(every {}th epoch shown{})\n", every, c.csv.empty() ? "; --csv FILE keeps them all" : "");
+    if (every > 1) fmt::print(out, "(every {} epoch shown{})\n", ordinal(every), c.csv.empty() ? "; --csv FILE keeps them all" : "");
   }
   if (result.reason == nn::StopReason::diverged) {
     fmt::print(out, "training diverged in epoch {}, {}: {}\n", result.divergence_epoch,

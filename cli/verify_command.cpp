@@ -70,9 +70,10 @@ void add_verify_options(CLI::App& app, VerifyCommand& c) {
   app.add_option("--checkpoint", c.checkpoint, "verify the network saved in DIR (default: a new one)")
       ->type_name("DIR")
       ->check(existing_directory());
-  add_data_options(app, c.data);
+  add_data_options(app, c.data, default_data_name() + ", or the checkpoint's");
   add_model_options(app, c.model);
-  app.add_option("--batch", c.batch, "how many training examples form the batch (default 10)")->check(positive_count())->type_name("N");
+  add_batch_size_option(app, [&c](std::size_t n) { c.batch = n; }, "how many training examples form the batch (default 10)",
+                        positive_count(), true);
   app.add_flag("--numeric", c.numeric, "also compare with central finite differences (2 forward passes per weight)");
   app.add_option("--eps", c.eps, "finite differences' step (default 1e-6)")->check(positive_number())->type_name("X");
   app.add_option("--tolerance", c.tolerance, "largest relative difference allowed, BP1–BP4 vs autodiff (default 1e-10)")
@@ -94,7 +95,10 @@ int run_verify(const VerifyCommand& c, std::FILE* out) {
   fmt::print(out, "tapegrad verify: {} {} {} hidden, {} output, {} on the first {} training examples of {}\n",
              c.checkpoint.empty() ? "a new network" : c.checkpoint, sizes_str(s.net.sizes()), to_string(s.net.hidden()),
              to_string(s.net.output()), nn::describe(s.cost), m, s.data.name);
-  const nn::CompareReport report = nn::compare(s.net, X, Y, s.cost, {c.numeric, c.eps});
+  nn::CompareOptions options;
+  options.numeric = c.numeric;
+  options.eps = c.eps;
+  const nn::CompareReport report = nn::compare(s.net, X, Y, s.cost, options);
   fmt::print(out, "{}", nn::format_report(report));
   if (!c.dump.empty()) {
     write_dump(c.dump, s.net, s.cost, X, Y);

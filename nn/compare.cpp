@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "autodiff/gradcheck.hpp"
 #include "nn/backprop.hpp"
 
 namespace tg::nn {
@@ -49,6 +50,18 @@ double CompareReport::max_rel_numeric() const {
   return m;
 }
 
+std::size_t CompareReport::numeric_checked() const {
+  std::size_t n = 0;
+  for (const auto& p : parameters) n += p.numeric_checked;
+  return n;
+}
+
+std::size_t CompareReport::elements() const {
+  std::size_t n = 0;
+  for (const auto& p : parameters) n += numel(p.shape);
+  return n;
+}
+
 std::vector<std::string> failures(const CompareReport& r, const Tolerances& t) {
   std::vector<std::string> out;
   if (!std::isfinite(r.cost))
@@ -85,6 +98,47 @@ std::vector<std::string> failures(const CompareReport& r, const Tolerances& t) {
 
 namespace {
 
+// The elements of a parameter of n elements that finite differences check: all, or `sample`
+// of them evenly spaced, the first and the last included.
+std::vector<std::size_t> checked_elements(std::size_t n, std::size_t sample) {
+  std::vector<std::size_t> at;
+  if (sample == 0 || sample >= n) {
+    for (std::size_t i = 0; i < n; ++i) at.push_back(i);
+  } else if (sample == 1) {
+    at.push_back(0);
+  } else {
+    for (std::size_t k = 0; k < sample; ++k) at.push_back(k * (n - 1) / (sample - 1));
+  }
+  return at;
+}
+
+// ∂C/∂θ_i by central differences (autodiff/gradcheck.hpp) for element i of the parameter alone:
+// θ_i becomes a one-element leaf that the cost reads back into the parameter.
+double central_difference_at(const Variable& param, std::size_t i, const std::function<double()>& cost, double eps) {
+  double& element = param.mutable_value().data()[i];
+  const double keep = element;
+  const Variable theta_i(Tensor{keep}, true);
+  const double d = central_differences(theta_i, [&] { return element = theta_i.value()(0), cost(); }, eps)(0);
+  element = keep;
+  return d;
+}
+
+// BP1–BP4's gradient against finite differences at the elements `at` of the parameter: fills
+// p.numeric, p.numeric_norm (over those elements) and p.numeric_checked.
+void check_numerically(ParameterReport& p, const Tensor& by_hand, const Variable& param, const std::vector<std::size_t>& at,
+                       const std::function<double()>& cost, const CompareOptions& options, std::size_t& done,
+                       std::size_t total) {
+  Tensor hand = filled({at.size()}, 0.0), numeric = filled({at.size()}, 0.0);
+  for (std::size_t k = 0; k < at.size(); ++k) {
+    hand(k) = by_hand.data()[at[k]];
+    numeric(k) = central_difference_at(param, at[k], cost, options.eps);
+    if (options.progress) options.progress(++done, total);
+  }
+  p.numeric = difference(hand, numeric);
+  p.numeric_norm = max_abs(numeric);
+  p.numeric_checked = at.size();
+}
+
 // The cost at the network's current parameters.
 double cost_at(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& c) {
   return cost(c, net, net.forward_trace(Variable(X)), Y).item();
@@ -107,17 +161,18 @@ CompareReport compare(const Mlp& net, const Tensor& X, const Tensor& Y, const Co
   CompareReport report;
   report.cost = C.item();
   report.has_numeric = options.numeric;
+  std::vector<std::vector<std::size_t>> at(params.size());
+  std::size_t total = 0, done = 0;
+  if (options.numeric)
+    for (std::size_t i = 0; i < params.size(); ++i) total += (at[i] = checked_elements(params[i].value().size(), options.sample)).size();
+  const std::function<double()> cost_now = [&] { return cost_at(net, X, Y, c); };
   for (std::size_t l = 2; l <= net.num_layers(); ++l) {
     for (int k = 0; k < 2; ++k) {
       const std::size_t index = 2 * (l - 2) + static_cast<std::size_t>(k);
       const Tensor& by_hand = k == 0 ? bp.dW[l] : bp.db[l];
       ParameterReport p{l, k == 0 ? "W" : "b", shape_of(by_hand), max_abs(by_hand), difference(by_hand, grads[index].value()), {}};
       p.autodiff_norm = max_abs(grads[index].value());
-      if (options.numeric) {
-        const Tensor numeric = central_differences(params[index], [&] { return cost_at(net, X, Y, c); }, options.eps);
-        p.numeric = difference(by_hand, numeric);
-        p.numeric_norm = max_abs(numeric);
-      }
+      if (options.numeric) check_numerically(p, by_hand, params[index], at[index], cost_now, options, done, total);
       report.parameters.push_back(p);
     }
   }

@@ -2,6 +2,7 @@
 // finite differences), parameter by parameter.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,7 @@ struct ParameterReport {
   Difference numeric;   // BP1–BP4 vs finite differences (when asked)
   double autodiff_norm = 0.0;  // ‖∂C/∂θ‖_∞ by the engine (NaN when an element is NaN)
   double numeric_norm = 0.0;   // ... by finite differences (when asked)
+  std::size_t numeric_checked = 0;  // how many elements finite differences checked (all, or a sample)
 };
 
 struct CompareReport {
@@ -39,6 +41,9 @@ struct CompareReport {
   // NaN when any parameter's is.
   double max_rel_autodiff() const;
   double max_rel_numeric() const;
+  // Elements checked by finite differences, and elements there are.
+  std::size_t numeric_checked() const;
+  std::size_t elements() const;
 };
 
 // The tolerances of `tapegrad verify` (and of the report's verdict): the largest relative
@@ -56,6 +61,11 @@ std::vector<std::string> failures(const CompareReport& report, const Tolerances&
 struct CompareOptions {
   bool numeric = false;  // also central finite differences (two forward passes per element)
   double eps = 1e-6;     // their step: a positive number (std::invalid_argument from compare)
+  // 0: finite differences at every element; n: at n elements of each parameter (all of a smaller
+  // one), evenly spaced from the first to the last, so that a big network is checked in a moment.
+  std::size_t sample = 0;
+  // Called after each element checked by finite differences: (done, total), for a progress line.
+  std::function<void(std::size_t, std::size_t)> progress;
 };
 
 // X: (N^1, m), Y: (N^L, m) (tg::shape_error otherwise, as backprop)

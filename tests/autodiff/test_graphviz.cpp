@@ -46,8 +46,12 @@ TEST_CASE("to_dot shows values and gradients when asked") {
   const std::string dot = tg::to_dot(y, opt);
   CHECK(dot.find("value [1.5, -2]") != std::string::npos);
   CHECK(dot.find("grad [3, -4]") != std::string::npos);
-  y.backward();  // now released: the picture says so
-  CHECK(tg::to_dot(y).find("(released)") != std::string::npos);
+  y.backward();  // now released: only y is left of the graph, and a one-node picture would mislead
+  CHECK_THROWS_WITH_AS(tg::to_dot(y),
+                       "to_dot: the graph through 'sum' (shape ()) was released by backward(), which keeps only the "
+                       "leaves and the outputs: draw it before backward(), or pass retain_graph=true to backward()",
+                       tg::graph_error);
+  CHECK(tg::to_dot(x).find("leaf") != std::string::npos);  // a leaf has nothing to release
 }
 
 TEST_CASE("to_dot walks a deep graph without recursion") {

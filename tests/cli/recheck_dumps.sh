@@ -18,7 +18,7 @@ setups=(
 for setup in "${setups[@]}"; do
   rm -rf "$dir/dump"
   # shellcheck disable=SC2086  # the setup is a list of words
-  "$tapegrad" verify $setup --batch 9 --dump "$dir/dump" > "$dir/verify.log" || { cat "$dir/verify.log"; exit 1; }
+  "$tapegrad" verify $setup --batch-size 9 --dump "$dir/dump" > "$dir/verify.log" || { cat "$dir/verify.log"; exit 1; }
   /usr/bin/python3 "$recheck" "$dir/dump" --tolerance 1e-9 || { echo "numpy disagrees for: $setup"; exit 1; }
 done
 echo "numpy agrees with tapegrad for all ${#setups[@]} setups"

@@ -11,8 +11,8 @@ using tg::test::contains;
 using tg::test::run_tapegrad;
 using tg::test::TempDir;
 
-TEST_CASE("explain --seed002 writes seed 002's numbers, each beside the engine's") {
-  const auto r = run_tapegrad({"explain", "--seed002"});
+TEST_CASE("explain --worked-example writes seed 002's numbers, each beside the engine's") {
+  const auto r = run_tapegrad({"explain", "--worked-example"});
   REQUIRE(r.code == 0);
   CHECK(r.err.empty());
   CHECK(contains(r.out, "x = a^1 = (0.05, 0.1), y = (1)"));

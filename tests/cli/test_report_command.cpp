@@ -134,7 +134,7 @@ TEST_CASE("the report's verification table holds the numbers nn::compare compute
   TempDir dir("report");
   train_moons(dir);
   REQUIRE(run_tapegrad({"report", "--checkpoint", dir / "ckpt", "--csv", dir / "moons.csv", "-o", dir / "r.html",
-                        "--batch", "7"})
+                        "--batch-size", "7"})
               .code == 0);
   const std::string table = section(read_text(dir / "r.html"), "verification");
 
@@ -158,10 +158,36 @@ TEST_CASE("the report's verification table holds the numbers nn::compare compute
                                     expected.max_rel_autodiff())));
 
   // --no-numeric leaves the finite differences out.
-  REQUIRE(run_tapegrad({"report", "--checkpoint", dir / "ckpt", "-o", dir / "q.html", "--no-numeric"}).code == 0);
+  const auto none = run_tapegrad({"report", "--checkpoint", dir / "ckpt", "-o", dir / "q.html", "--no-numeric"});
+  REQUIRE(none.code == 0);
+  CHECK(contains(none.out, "finite differences: none (--no-numeric)"));
   const std::string quick = read_text(dir / "q.html");
   CHECK_FALSE(contains(section(quick, "verification"), "numeric rel"));
   CHECK(contains(section(quick, "curves"), "No per-epoch CSV was given"));
+}
+
+TEST_CASE("the report checks a sample of the weights by finite differences unless --numeric, and says which") {
+  TempDir dir("report");
+  train_moons(dir);  // [2,16,2]: W^2 (16,2), b^2 (16,1), W^3 (2,16), b^3 (2,1), 82 weights
+  // The default sample, 100 of each parameter, is all of this small network.
+  const auto all = run_tapegrad({"report", "--checkpoint", dir / "ckpt", "-o", dir / "a.html"});
+  REQUIRE(all.code == 0);
+  CHECK(contains(all.out, "finite differences at all 82 weights"));
+  CHECK(contains(section(read_text(dir / "a.html"), "verification"), "finite differences at all 82 weights"));
+  // 3 of each: 3 + 3 + 3 + 2 = 11.
+  const auto sampled = run_tapegrad({"report", "--checkpoint", dir / "ckpt", "-o", dir / "s.html", "--numeric-sample", "3"});
+  REQUIRE(sampled.code == 0);
+  CHECK(contains(sampled.out, "finite differences at 11 of 82 weights, evenly spaced (--numeric checks every one)"));
+  const std::string html = section(read_text(dir / "s.html"), "verification");
+  CHECK(contains(html, "finite differences at 11 of 82 weights"));
+  CHECK(contains(html, "numeric rel"));
+  const auto every = run_tapegrad({"report", "--checkpoint", dir / "ckpt", "-o", dir / "e.html", "--numeric"});
+  REQUIRE(every.code == 0);
+  CHECK(contains(every.out, "finite differences at all 82 weights"));
+  // One way at a time.
+  CHECK(run_tapegrad({"report", "--checkpoint", dir / "ckpt", "-o", dir / "x.html", "--numeric", "--no-numeric"}).code == 2);
+  CHECK(run_tapegrad({"report", "--checkpoint", dir / "ckpt", "-o", dir / "x.html", "--numeric", "--numeric-sample", "3"}).code ==
+        2);
 }
 
 TEST_CASE("the report's verdict fails on a NaN cost or gradient, where nothing differs") {
@@ -249,7 +275,7 @@ TEST_CASE("report: a missing or bad file is a one-line error naming it") {
                  fmt::format("cannot write '{}'", dir / "no/such/dir/r.html"));
   one_line_error(run_tapegrad({"report", "--checkpoint", ckpt, "-o", dir.path.string()}), 1, dir.path.string());
   // -o is required.
-  one_line_error(run_tapegrad({"report", "--checkpoint", ckpt}), 2, "--output");
+  one_line_error(run_tapegrad({"report", "--checkpoint", ckpt}), 2, "--out is required");
   CHECK_FALSE(std::filesystem::exists(dir / "r.html"));
 }
 

@@ -190,6 +190,11 @@ TEST_CASE("progress is live on a terminal only, and a log gets one table at the 
   const auto many = run_tapegrad({"train", "--data", "xor", "--epochs", "100"});
   CHECK(count_lines(many.out) < 40);  // every 5th epoch of 100
   CHECK(contains(many.out, "(every 5th epoch shown"));
+  // English ordinals: 21-40 epochs show every 2nd, 41-60 every 3rd, 401-420 every 21st.
+  CHECK(contains(run_tapegrad({"train", "--data", "xor", "--epochs", "40"}).out, "(every 2nd epoch shown"));
+  CHECK(contains(run_tapegrad({"train", "--data", "xor", "--epochs", "60"}).out, "(every 3rd epoch shown"));
+  CHECK(contains(run_tapegrad({"train", "--data", "xor", "--epochs", "420"}).out, "(every 21st epoch shown"));
+  CHECK(contains(run_tapegrad({"train", "--data", "xor", "--epochs", "220"}).out, "(every 11th epoch shown"));
 }
 
 TEST_CASE("train on each built-in synthetic set, and on an MNIST-format directory") {

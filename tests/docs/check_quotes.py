@@ -9,14 +9,16 @@
 - ```sh blocks: run, one block at a time, as a bash script in a fresh temporary directory with
   `tapegrad` the program just built, `scripts/` and `build/` reaching the repository's and the
   build's, and set -e: every command must succeed. scripts/run.sh, test.sh, build.sh and
-  install-deps.sh are only checked to exist (CI runs them itself). (Synopses and outputs go in ```text blocks,
-  which are not checked.)
+  install-deps.sh are only checked to exist (CI runs them itself).
+Program output goes in ```text blocks, which check_outputs.py re-runs and compares.
 """
 import os
 import re
 import subprocess
 import sys
 import tempfile
+
+from markdown_blocks import blocks
 
 SOURCE_DIRS = ("autodiff", "nn", "cli", "examples", "exercises", "tests", "bench", "fuzz", "scripts")
 SOURCE_EXT = (".cpp", ".hpp", ".h", ".py", ".sh", ".txt")
@@ -31,22 +33,6 @@ def source_lines(root):
                     with open(os.path.join(dirpath, name), encoding="utf-8", errors="replace") as f:
                         lines.update(line.strip() for line in f)
     return lines
-
-
-def blocks(path):
-    """(language, first line number, lines) of each fenced block."""
-    out, lang, start, body = [], None, 0, []
-    with open(path, encoding="utf-8") as f:
-        for number, line in enumerate(f, 1):
-            fence = re.match(r"^\s*```\s*([A-Za-z0-9_+-]*)", line)
-            if fence and lang is None:
-                lang, start, body = fence.group(1) or "text", number + 1, []
-            elif fence:
-                out.append((lang, start, body))
-                lang = None
-            elif lang is not None:
-                body.append(line.rstrip("\n"))
-    return out
 
 
 # The set-up scripts build the whole project: CI runs them itself; here they need only exist.
@@ -69,7 +55,8 @@ def main():
                 continue
             path = os.path.join(dirpath, name)
             rel = os.path.relpath(path, root)
-            for lang, start, body in blocks(path):
+            for block in blocks(path):
+                lang, start, body = block.lang, block.start, block.body
                 if lang == "cpp":
                     for i, line in enumerate(body):
                         text = line.strip()

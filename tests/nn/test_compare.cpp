@@ -92,6 +92,31 @@ TEST_CASE("finite differences agree with BP1–BP4 too, and the report says so i
   CHECK(table.find("largest relative difference") != std::string::npos);
 }
 
+TEST_CASE("finite differences at a sample of the weights: evenly spaced, counted, with progress") {
+  const Mlp net({3, 4, 2}, Activation::tanh, Activation::sigmoid, 5);  // W^2 12, b^2 4, W^3 8, b^3 2
+  const Tensor X = tg::test::random_tensor({3, 6}, tg::test::Domain::any, 1);
+  const Tensor Y = tg::test::targets_for(CostKind::cross_entropy, Activation::sigmoid, 2, 6, 2);
+  CompareOptions options;
+  options.numeric = true;
+  const CompareReport full = compare(net, X, Y, Cost{CostKind::cross_entropy}, options);
+  CHECK(full.numeric_checked() == 26);
+  CHECK(full.elements() == 26);
+  options.sample = 3;
+  std::vector<std::size_t> calls;
+  options.progress = [&](std::size_t done, std::size_t total) {
+    CHECK(total == 11);  // 3 + 3 + 3 + 2
+    calls.push_back(done);
+  };
+  const CompareReport some = compare(net, X, Y, Cost{CostKind::cross_entropy}, options);
+  CHECK(some.numeric_checked() == 11);
+  CHECK(some.elements() == 26);
+  CHECK(some.parameters[3].numeric_checked == 2);  // b^3 has only 2
+  REQUIRE(calls.size() == 11);
+  CHECK(calls.back() == 11);
+  CHECK(some.max_rel_numeric() < 1e-6);
+  CHECK(some.max_rel_numeric() > 0.0);
+}
+
 TEST_CASE("targets that are not one-hot: BP1–BP4, autodiff and finite differences agree for every pairing") {
   // Before BP1 used a Σy − y for the log-likelihood on softmax, the issue's soft column
   // (0.3, 0.3, 0) gave a relative 0.49 against both autodiff and finite differences.
