@@ -1,6 +1,9 @@
 #include "cli/app.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <exception>
+#include <optional>
 #include <string_view>
 
 #include <CLI/CLI.hpp>
@@ -59,7 +62,7 @@ void add_commands(CLI::App& app, CommandLine& result) {
   CLI::App* demo_app =
       app.add_subcommand("demo", "seed 002's 2-2-1 worked example: every gradient beside finite differences");
   demo_app->add_option("--dot", result.demo.dot_path, "also write the loss's computational graph as Graphviz DOT")
-      ->type_name("FILE");
+      ->check(non_empty("a file name"))->type_name("FILE");
 }
 
 CommandLine parse_command_line(const std::vector<std::string>& args) {
@@ -105,17 +108,11 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
   return result;
 }
 
-int run_app(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
-  const CommandLine line = parse_command_line(args);
-  using Command = CommandLine::Command;
-  if (line.command == Command::none) {
-    if (line.exit_code == 0) fmt::print(out, "{}", line.message);
-    else fmt::print(err, "{}\n", line.message);
-    return line.exit_code;
-  }
+namespace {
 
-  for (const std::string& note : line.notes) fmt::print(err, "{}\n", note);
-  const char* command = "tapegrad";
+// Runs the command; a failure is one line on err (with the command's name) and exit code 1.
+int run_command(const CommandLine& line, std::FILE* out, std::FILE* err, const char*& command) {
+  using Command = CommandLine::Command;
   try {
     switch (line.command) {
       case Command::train: return command = "tapegrad train", run_train(line.train, out, err);
@@ -133,6 +130,36 @@ int run_app(const std::vector<std::string>& args, std::FILE* out, std::FILE* err
     return 1;
   }
   return 0;
+}
+
+// Why what was printed to out did not all arrive (a full disk: ENOSPC, a closed pipe: EPIPE),
+// or nothing. A buffered write fails late, so this is asked once everything is printed.
+std::optional<std::string> output_error(std::FILE* out) {
+  errno = 0;
+  const bool flushed = std::fflush(out) == 0;
+  if (flushed && !std::ferror(out)) return std::nullopt;
+  return fmt::format("cannot write to standard output: {}",
+                     !flushed && errno != 0 ? std::strerror(errno) : "an earlier write failed");
+}
+
+}  // namespace
+
+int run_app(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
+  const CommandLine line = parse_command_line(args);
+  const char* command = "tapegrad";
+  int code = line.exit_code;
+  if (line.command == CommandLine::Command::none) {
+    if (line.exit_code == 0) fmt::print(out, "{}", line.message);
+    else fmt::print(err, "{}\n", line.message);
+  } else {
+    for (const std::string& note : line.notes) fmt::print(err, "{}\n", note);
+    code = run_command(line, out, err, command);
+  }
+  if (const std::optional<std::string> e = output_error(out)) {  // exit code 0 only if the output arrived
+    fmt::print(err, "{}: {}\n", command, *e);
+    if (code == 0) code = 1;
+  }
+  return code;
 }
 
 }  // namespace tg::cli
