@@ -30,13 +30,9 @@ detail::anomaly_pause::anomaly_pause() : previous_(anomaly_enabled) { anomaly_en
 detail::anomaly_pause::~anomaly_pause() { anomaly_enabled = previous_; }
 
 void check_finite(const Tensor& t, const std::string& op, const std::string& where) {
-  const double* d = t.data();
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    if (!std::isfinite(d[i]))
-      throw anomaly_error(fmt::format("detect_anomaly: '{}' produced {} in {} (element {} of {})",
-                                      op, std::isnan(d[i]) ? "nan" : (d[i] > 0 ? "inf" : "-inf"),
-                                      where, index_str(shape_of(t), i), shape_str(t)));
-  }
+  if (const std::optional<std::size_t> i = first_non_finite(t))  // fmt writes nan, inf, -inf
+    throw anomaly_error(fmt::format("detect_anomaly: '{}' produced {} in {} (element {} of {})", op, t.data()[*i], where,
+                                    index_str(shape_of(t), *i), shape_str(t)));
 }
 
 }  // namespace tg

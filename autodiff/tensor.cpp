@@ -1,6 +1,7 @@
 #include "autodiff/tensor.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -84,6 +85,13 @@ std::string index_str(const Shape& shape, std::size_t flat) {
     flat /= shape[a];
   }
   return shape_str(idx);
+}
+
+std::optional<std::size_t> first_non_finite(const Tensor& t) {
+  const double* d = t.data();
+  for (std::size_t i = 0; i < t.size(); ++i)
+    if (!std::isfinite(d[i])) return i;
+  return std::nullopt;
 }
 
 std::size_t normalize_axis(const char* op, long axis, const Shape& shape) {

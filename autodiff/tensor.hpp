@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,9 @@ std::string format_tensor(const Tensor& t, int precision = 6, std::size_t max_el
 // The element index (row-major multi-index) of flat position i, printed as "(1,2)".
 // i < numel(shape), or std::out_of_range.
 std::string index_str(const Shape& shape, std::size_t flat);
+
+// The flat position of t's first NaN or infinity, or nullopt when every element is finite.
+std::optional<std::size_t> first_non_finite(const Tensor& t);
 
 // Normalises a possibly negative axis for a tensor of rank `rank` (-1 is the last axis);
 // throws tg::shape_error naming the op and the shape when it is out of range.

@@ -3,8 +3,8 @@
 #include <cerrno>
 #include <cstring>
 #include <exception>
+#include <optional>
 #include <string_view>
-#include <system_error>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -62,7 +62,7 @@ void add_commands(CLI::App& app, CommandLine& result) {
   CLI::App* demo_app =
       app.add_subcommand("demo", "seed 002's 2-2-1 worked example: every gradient beside finite differences");
   demo_app->add_option("--dot", result.demo.dot_path, "also write the loss's computational graph as Graphviz DOT")
-      ->type_name("FILE");
+      ->check(non_empty("a file name"))->type_name("FILE");
 }
 
 CommandLine parse_command_line(const std::vector<std::string>& args) {
@@ -110,17 +110,9 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
 
 namespace {
 
-// The command's exit code; its name (for the error line) in `command`, and in `output_error` the
-// errno of a write to `out` that failed and ended the command.
-int run_command(const CommandLine& line, std::FILE* out, std::FILE* err, const char*& command, int& output_error) {
+// Runs the command; a failure is one line on err (with the command's name) and exit code 1.
+int run_command(const CommandLine& line, std::FILE* out, std::FILE* err, const char*& command) {
   using Command = CommandLine::Command;
-  if (line.command == Command::none) {
-    if (line.exit_code == 0) fmt::print(out, "{}", line.message);
-    else fmt::print(err, "{}\n", line.message);
-    return line.exit_code;
-  }
-
-  for (const std::string& note : line.notes) fmt::print(err, "{}\n", note);
   try {
     switch (line.command) {
       case Command::train: return command = "tapegrad train", run_train(line.train, out, err);
@@ -133,10 +125,6 @@ int run_command(const CommandLine& line, std::FILE* out, std::FILE* err, const c
       case Command::none: break;
     }
   } catch (const std::exception& e) {
-    if (std::ferror(out)) {  // the output failed (fmt::print throws): run_app says so
-      if (const auto* failed = dynamic_cast<const std::system_error*>(&e)) output_error = failed->code().value();
-      return 1;
-    }
     std::fflush(out);
     fmt::print(err, "{}: {}\n", command, e.what());
     return 1;
@@ -144,18 +132,32 @@ int run_command(const CommandLine& line, std::FILE* out, std::FILE* err, const c
   return 0;
 }
 
+// Why what was printed to out did not all arrive (a full disk: ENOSPC, a closed pipe: EPIPE),
+// or nothing. A buffered write fails late, so this is asked once everything is printed.
+std::optional<std::string> output_error(std::FILE* out) {
+  errno = 0;
+  const bool flushed = std::fflush(out) == 0;
+  if (flushed && !std::ferror(out)) return std::nullopt;
+  return fmt::format("cannot write to standard output: {}",
+                     !flushed && errno != 0 ? std::strerror(errno) : "an earlier write failed");
+}
+
 }  // namespace
 
 int run_app(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
+  const CommandLine line = parse_command_line(args);
   const char* command = "tapegrad";
-  int error = 0;
-  const int code = run_command(parse_command_line(args), out, err, command, error);
-  // A full disk or a closed pipe on stdout must not pass as success: stdio keeps the error.
-  if (std::fflush(out) != 0) error = errno;
-  if (std::ferror(out)) {
-    fmt::print(err, "{}: writing to standard output failed{}\n", command,
-               error != 0 ? fmt::format(": {}", std::strerror(error)) : std::string());
-    return 1;
+  int code = line.exit_code;
+  if (line.command == CommandLine::Command::none) {
+    if (line.exit_code == 0) fmt::print(out, "{}", line.message);
+    else fmt::print(err, "{}\n", line.message);
+  } else {
+    for (const std::string& note : line.notes) fmt::print(err, "{}\n", note);
+    code = run_command(line, out, err, command);
+  }
+  if (const std::optional<std::string> e = output_error(out)) {  // exit code 0 only if the output arrived
+    fmt::print(err, "{}: {}\n", command, *e);
+    if (code == 0) code = 1;
   }
   return code;
 }

@@ -1,13 +1,13 @@
 #include "cli/demo.hpp"
 
 #include <cmath>
-#include <fstream>
 #include <stdexcept>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "autodiff/autodiff.hpp"
+#include "cli/files.hpp"
 
 namespace tg::cli {
 
@@ -56,11 +56,13 @@ int run_demo(const DemoOptions& options, std::FILE* out) {
              f.z2.grad().data()[0]);
 
   if (!options.dot_path.empty()) {
-    std::ofstream file(options.dot_path);
     DotOptions dot;
     dot.values = dot.grads = true;
-    file << to_dot(f.loss, dot);
-    if (!file) throw std::runtime_error(fmt::format("demo: cannot write {}", options.dot_path));
+    try {
+      write_file_atomically(options.dot_path, to_dot(f.loss, dot));
+    } catch (const std::runtime_error& e) {
+      throw std::runtime_error(fmt::format("--dot: {}", e.what()));
+    }
     fmt::print(out, "graph written to {} (render: dot -Tsvg {} -o graph.svg)\n\n", options.dot_path,
                options.dot_path);
   }

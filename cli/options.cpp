@@ -45,7 +45,7 @@ CLI::Validator count_validator(const char* description, bool allow_zero) {
       "");
 }
 
-// An option whose value goes through one of nn's parse_* functions (which throw
+// An option whose value goes through a parse_* function (nn's or ours, which throw
 // std::invalid_argument listing the names they know): the error becomes CLI11's, one line.
 // Target is T or std::optional<T>.
 template <class T, class Target>
@@ -63,7 +63,30 @@ CLI::Option* add_choice(CLI::App& app, const std::string& flag, Target& target, 
       help);
 }
 
+// --hidden: softmax normalises over the whole layer, an output's job (nn::Mlp refuses it as a hidden one).
+nn::Activation parse_hidden_activation(const std::string& s) {
+  const nn::Activation a = nn::parse_activation(s);
+  if (a == nn::Activation::softmax)
+    throw std::invalid_argument("softmax is an output activation, not a hidden one (expected sigmoid, tanh, relu or identity)");
+  return a;
+}
+
 }  // namespace
+
+std::vector<std::size_t> parse_sizes(const std::string& s) {
+  std::vector<std::size_t> sizes;
+  for (std::size_t start = 0;;) {  // each field, "" included: "2,,2" has an empty one
+    const std::size_t comma = std::min(s.find(',', start), s.size());
+    const std::optional<std::uint64_t> n = parse_count(s.substr(start, comma - start));
+    if (!n || *n == 0) throw std::invalid_argument(fmt::format("expected whole numbers >= 1 separated by commas, got '{}'", s));
+    sizes.push_back(*n);
+    if (comma == s.size()) break;
+    start = comma + 1;
+  }
+  if (sizes.size() < 2)
+    throw std::invalid_argument(fmt::format("expected at least two sizes (input and output layers), got '{}'", s));
+  return sizes;
+}
 
 nn::Reduction parse_reduction(const std::string& s) {
   if (s == "mean") return nn::Reduction::mean;
@@ -109,6 +132,14 @@ CLI::Validator one_of(std::vector<std::string> choices) {
       "");
 }
 
+CLI::Validator non_empty(const char* description) {
+  return CLI::Validator(
+      [description](std::string& s) -> std::string {
+        return s.empty() ? fmt::format("expected {}, got ''", description) : std::string{};
+      },
+      "");
+}
+
 const CLI::Validator& existing_directory() {
   static const CLI::Validator v(
       [](std::string& s) -> std::string {
@@ -142,6 +173,7 @@ void add_data_options(CLI::App& app, DataOptions& data, const std::string& by_de
   app.add_option("--data", data.name,
                  fmt::format("data set: {} or an MNIST-format directory (default: {})",
                              fmt::join(data_set_names(), ", "), by_default.empty() ? default_data_name() : by_default))
+      ->check(non_empty("a data set name or a directory"))
       ->type_name("NAME|DIR");
   app.add_option("--train-size", data.train_size,
                  "training examples: image sets keep the first N, synthetic sets make N (0: all / the default)")
@@ -163,13 +195,9 @@ void add_cost_options(CLI::App& app, ModelOptions& m) {
 }
 
 void add_model_options(CLI::App& app, ModelOptions& m) {
-  app.add_option_function<std::vector<std::size_t>>(
-         "--sizes", [&m](const std::vector<std::size_t>& s) { m.sizes = s; },
-         "layer sizes N^1,...,N^L, e.g. 784,100,10 (default: the data set's)")
-      ->delimiter(',')
-      ->check(positive_count())->type_name("N")
+  add_choice(app, "--sizes", m.sizes, &parse_sizes, "layer sizes N^1,...,N^L, e.g. 784,100,10 (default: the data set's)")
       ->type_name("N,N,...");
-  add_choice(app, "--hidden", m.hidden, &nn::parse_activation, "hidden activation: sigmoid, tanh, relu, identity")
+  add_choice(app, "--hidden", m.hidden, &parse_hidden_activation, "hidden activation: sigmoid, tanh, relu, identity")
       ->type_name("NAME");
   add_choice(app, "--output", m.output, &nn::parse_activation, "output activation: softmax, sigmoid, identity, ...")
       ->type_name("NAME");

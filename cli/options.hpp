@@ -33,6 +33,12 @@ const CLI::Validator& count();                // 0, 1, 2, ... (digits only)
 const CLI::Validator& positive_count();       // 1, 2, ...
 CLI::Validator one_of(std::vector<std::string> choices);  // one of these words
 const CLI::Validator& existing_directory();
+// Refuses "", which would otherwise pass for the option left out: "expected <description>, got ''".
+CLI::Validator non_empty(const char* description);
+
+// --sizes "784,100,10": at least two whole numbers >= 1, no empty field ("2,,2");
+// std::invalid_argument otherwise.
+std::vector<std::size_t> parse_sizes(const std::string& s);
 
 // One spelling for each concept in every command (tests/cli/test_option_names.cpp checks it):
 //   --batch-size N      how many examples form a batch (train's steps; the batch that verify and

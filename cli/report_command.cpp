@@ -269,8 +269,8 @@ void add_report_options(CLI::App& app, ReportCommand& c) {
       ->type_name("DIR")
       ->check(existing_directory());
   app.add_option("--csv", c.csv, "the run's per-epoch CSV (from tapegrad train --csv), for the training curves")
-      ->type_name("FILE");
-  app.add_option("-o,--out", c.output, "the HTML file to write (required)")->type_name("FILE");
+      ->check(non_empty("a file name"))->type_name("FILE");
+  app.add_option("-o,--out", c.output, "the HTML file to write (required)")->check(non_empty("a file name"))->type_name("FILE");
   add_old_spelling<std::string>(app, "--output", "--out", [&c](const std::string& f) { c.output = f; });
   // Required: one of the two spellings.
   app.callback([&c] {
@@ -289,7 +289,7 @@ void add_report_options(CLI::App& app, ReportCommand& c) {
       ->excludes(all)->excludes(sample);
   all->excludes(sample);
   app.add_option("--dot-program", c.dot_program, "Graphviz's dot, for the graph picture (default: dot on the PATH)")
-      ->type_name("PROGRAM");
+      ->check(non_empty("a program"))->type_name("PROGRAM");
   app.add_option("--dot-timeout", c.dot_timeout, "seconds the dot program may run before it is stopped (default 60)")
       ->check(positive_number())
       ->type_name("SECONDS");

@@ -117,6 +117,16 @@ nn::Mlp starting_network(const TrainCommand& c, const DataSet& data, std::size_t
   return net;
 }
 
+// Who is to blame for a divergence: η only if the loss was finite before the first step.
+std::string divergence_cause(const nn::TrainResult& result, const TrainCommand& c, double learning_rate) {
+  if (!std::isfinite(result.initial_loss))
+    return fmt::format("the loss was already {} before the first step: {} or the data are at fault, not η",
+                       result.initial_loss,
+                       c.resume.empty() ? std::string("the starting weights") : "the weights from --resume " + c.resume);
+  return fmt::format("the epoch was played again under detect_anomaly to find the first op; is η = {:g} too large?",
+                     learning_rate);
+}
+
 // 2 -> "2nd", 11 -> "11th", 21 -> "21st"
 std::string ordinal(std::size_t n) {
   const std::size_t last = n % 10, tens = n / 10 % 10;
@@ -214,8 +224,10 @@ void add_train_options(CLI::App& app, TrainCommand& c) {
          },
          "where ∂C/∂θ comes from: autodiff (the engine, default) or backprop (BP1–BP4 by hand)")
       ->type_name("autodiff|backprop");
-  app.add_option("--csv", c.csv, "write each epoch's train/test loss and accuracy to FILE (CSV)")->type_name("FILE");
-  app.add_option("--save", c.save, "save a checkpoint in DIR at the end")->type_name("DIR");
+  app.add_option("--csv", c.csv, "write each epoch's train/test loss and accuracy to FILE (CSV)")
+      ->check(non_empty("a file name"))->type_name("FILE");
+  app.add_option("--save", c.save, "save a checkpoint in DIR at the end")
+      ->check(non_empty("a directory name"))->type_name("DIR");
   app.add_option("--resume", c.resume, "start from the checkpoint in DIR, going on after its epochs")
       ->type_name("DIR")
       ->check(existing_directory());
@@ -355,12 +367,11 @@ int run_train(const TrainCommand& command, std::FILE* out, std::FILE* err) {
     }
     if (every > 1) fmt::print(out, "(every {} epoch shown{})\n", ordinal(every), c.csv.empty() ? "; --csv FILE keeps them all" : "");
   }
-  if (result.reason == nn::StopReason::diverged) {
-    fmt::print(out, "training diverged in epoch {}, {}: {}\n", result.divergence_epoch,
+  if (result.reason == nn::StopReason::diverged) {  // an error: on err, after what out holds
+    std::fflush(out);
+    fmt::print(err, "tapegrad train: training diverged in epoch {}, {}: {}\n({}); nothing saved\n", result.divergence_epoch,
                result.divergence_step ? fmt::format("step {}", result.divergence_step) : std::string("evaluating the loss"),
-               result.divergence);
-    fmt::print(out, "(the epoch was played again under detect_anomaly to find the first op; is η = {:g} too large?) "
-                    "nothing saved\n", optimizer->learning_rate());
+               result.divergence, divergence_cause(result, c, optimizer->learning_rate()));
     return 1;
   }
   if (rows.empty()) throw std::logic_error("train: no epoch ran");  // train() runs at least one

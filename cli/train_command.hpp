@@ -36,10 +36,10 @@ struct TrainCommand {
 // Registers the subcommand's options on `app` (the "train" subcommand).
 void add_train_options(CLI::App& app, TrainCommand& command);
 
-// Runs it; prints to out, and to err a file that fails to be written while training (training
-// goes on; exit code 1 at the end, after the checkpoint is saved). Returns the exit code: 0,
-// or 1 when training diverged or a --csv write failed. Bad settings, unreadable files and
-// outputs that cannot be written (checked before training starts) throw.
+// Runs it; prints to out, and to err why training diverged and a file that fails to be written
+// while training (training goes on; exit code 1 at the end, after the checkpoint is saved).
+// Returns the exit code: 0, or 1 when training diverged or a --csv write failed. Bad settings,
+// unreadable files and outputs that cannot be written (checked before training starts) throw.
 int run_train(const TrainCommand& command, std::FILE* out, std::FILE* err = stderr);
 
 }  // namespace tg::cli

@@ -82,7 +82,7 @@ void add_verify_options(CLI::App& app, VerifyCommand& c) {
                  "largest relative difference allowed vs finite differences (default 1e-6)")
       ->check(positive_number())->type_name("X");
   app.add_option("--dump", c.dump, "write the batch, the weights and both gradients as .npy files in DIR")
-      ->type_name("DIR");
+      ->check(non_empty("a directory name"))->type_name("DIR");
 }
 
 int run_verify(const VerifyCommand& c, std::FILE* out) {

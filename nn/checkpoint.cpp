@@ -406,6 +406,10 @@ Tensor read_param(const fs::path& dir, const Metadata& meta, const Metadata::Par
   if (shape_of(t) != param.shape)
     throw shape_error(fmt::format("{}: '{}' holds {} of shape {}, but '{}' says {}", meta.who, file.string(), name,
                                   shape_str(t), meta.json_file.string(), shape_str(param.shape)));
+  // A NaN or an infinity would only surface later, as a divergence blamed on η.
+  if (const std::optional<std::size_t> i = first_non_finite(t))
+    throw checkpoint_error(fmt::format("{}: '{}' holds {}, whose element {} is {}: a checkpoint's numbers must be finite",
+                                       meta.who, file.string(), name, index_str(shape_of(t), *i), t.data()[*i]));
   return t;
 }
 

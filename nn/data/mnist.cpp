@@ -33,11 +33,33 @@ fs::path find_file(const fs::path& dir, const std::string& name) {
   return {};
 }
 
+// Why `path` cannot be read as a file: "is a directory, not a regular file" (links followed),
+// or why its status cannot be had (EACCES on the directory); empty when there is nothing there.
+std::string why_not_a_file(const fs::path& path) {
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory) return fmt::format("cannot be looked at: {}", ec.message());
+  const auto kind = [](fs::file_type t) -> const char* {
+    switch (t) {
+      case fs::file_type::directory: return "a directory";
+      case fs::file_type::fifo: return "a FIFO (named pipe)";
+      case fs::file_type::character: return "a character device";
+      case fs::file_type::block: return "a block device";
+      case fs::file_type::socket: return "a socket";
+      default: return nullptr;
+    }
+  };
+  const char* what = kind(status.type());
+  return what ? fmt::format("is {}, not a regular file", what) : std::string();
+}
+
 fs::path require_file(const fs::path& dir, const std::string& name) {
   fs::path file = find_file(dir, name);
-  if (file.empty())
-    throw idx_error(fmt::format("load_mnist: neither '{}' nor '{}' exists", (dir / name).string(), (dir / (name + ".gz")).string()));
-  return file;
+  if (!file.empty()) return file;
+  for (const fs::path& candidate : {dir / name, dir / (name + ".gz")})  // something there, but no file: say what
+    if (const std::string why = why_not_a_file(candidate); !why.empty())
+      throw idx_error(fmt::format("load_mnist: '{}' {}", candidate.string(), why));
+  throw idx_error(fmt::format("load_mnist: neither '{}' nor '{}' exists", (dir / name).string(), (dir / (name + ".gz")).string()));
 }
 
 std::string dims_str(const std::vector<std::size_t>& dims) { return fmt::format("({})", fmt::join(dims, ", ")); }
@@ -57,6 +79,10 @@ ImageSet load_set(const fs::path& images_file, const fs::path& labels_file, std:
   IdxLimit image_limit{max, [&](const IdxArray& header) {
     require_u8(header, images_file, 3, "images", "(count, rows, columns)");
     count = header.dims[0];
+    if (count == 0) throw idx_error(fmt::format("load_mnist: '{}' holds no images", images_file.string()));
+    if (header.dims[1] == 0 || header.dims[2] == 0)  // a network of 0 inputs
+      throw idx_error(fmt::format("load_mnist: '{}' holds images of {}×{} pixels: an image needs at least one",
+                                  images_file.string(), header.dims[1], header.dims[2]));
     const std::size_t m = max == 0 ? count : std::min(max, count);
     require_memory(times(times(m, times(header.dims[1], header.dims[2])), 1 + 2 * sizeof(double)),
                    fmt::format("load_mnist: '{}': {} images of {}×{} (their bytes, and as doubles)", images_file.string(), m,

@@ -2,6 +2,7 @@
 // naming the option for every wrong flag or value; parse_command_line, which parses only.
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -92,6 +93,23 @@ TEST_CASE("a wrong flag or value is one line on stderr naming it, and exit code 
       {{"explain", "--seed002", "--example", "1"}, "--example excludes --seed002"},
       {{"explain", "--worked-example", "--example", "1"}, "--worked-example"},
       {{"train", "verify"}, "verify"},
+      {{"train", "--sizes", "1"}, "--sizes: expected at least two sizes (input and output layers), got '1'"},
+      {{"train", "--sizes", "2,,2"}, "--sizes: expected whole numbers >= 1 separated by commas, got '2,,2'"},
+      {{"train", "--sizes", "2,2,"}, "--sizes"},
+      {{"train", "--sizes", ",2,2"}, "--sizes"},
+      {{"train", "--sizes", ""}, "--sizes"},
+      {{"train", "--hidden", "softmax"}, "--hidden: softmax is an output activation, not a hidden one"},
+      {{"train", "--data", ""}, "--data: expected a data set name or a directory, got ''"},
+      {{"train", "--csv", ""}, "--csv: expected a file name, got ''"},
+      {{"train", "--save", ""}, "--save: expected a directory name, got ''"},
+      {{"train", "--resume", ""}, "--resume"},
+      {{"verify", "--dump", ""}, "--dump: expected a directory name, got ''"},
+      {{"eval", "--checkpoint", ""}, "--checkpoint"},
+      {{"demo", "--dot", ""}, "--dot: expected a file name, got ''"},
+      {{"graph", "-o", ""}, "--out"},
+      {{"report", "--checkpoint", ".", "-o", ""}, "--out: expected a file name, got ''"},
+      {{"report", "--checkpoint", ".", "-o", "r.html", "--csv", ""}, "--csv: expected a file name, got ''"},
+      {{"report", "--checkpoint", ".", "-o", "r.html", "--dot-program", ""}, "--dot-program: expected a program, got ''"},
   };
   for (const auto& [args, names] : cases) {
     std::string line;
@@ -106,11 +124,37 @@ TEST_CASE("a wrong flag or value is one line on stderr naming it, and exit code 
   }
 }
 
+TEST_CASE("every command refuses the same wrong network and data values with exit code 2") {
+  // A value the command line can judge alone is a command-line error, whichever command takes it.
+  const std::vector<std::vector<std::string>> wrong{
+      {"--sizes", "1"}, {"--sizes", "2,,2"}, {"--hidden", "softmax"}, {"--data", ""}};
+  for (const char* command : {"train", "verify", "graph", "explain"}) {
+    for (const std::vector<std::string>& value : wrong) {
+      std::vector<std::string> args{command};
+      args.insert(args.end(), value.begin(), value.end());
+      INFO("tapegrad " << command << " " << value[0] << " '" << value[1] << "'");
+      const auto r = run_tapegrad(args);
+      CHECK(r.code == 2);
+      CHECK(r.out.empty());
+      CHECK(count_lines(r.err) == 1);
+      const bool names_it = contains(r.err, "tapegrad: " + value[0] + ": expected") || contains(r.err, "tapegrad: " + value[0] + ": softmax");
+      CHECK_MESSAGE(names_it, r.err);
+    }
+  }
+  // eval and report take --data too (for the checkpoint's network)
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"eval", "--checkpoint", ".", "--data", ""}, {"report", "--checkpoint", ".", "-o", "r.html", "--data", ""}}) {
+    INFO("tapegrad " << args[0] << " --data ''");
+    const auto r = run_tapegrad(args);
+    CHECK(r.code == 2);
+    CHECK_MESSAGE(contains(r.err, "--data: expected a data set name or a directory"), r.err);
+  }
+}
+
 TEST_CASE("a command that fails says so in one line on stderr, with exit code 1") {
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
       {{"train", "--data", "no-such-set"}, "tapegrad train: unknown data set 'no-such-set'"},
       {{"train", "--data", "moons", "--sizes", "3,4,2"}, "--sizes [3,4,2] does not fit data set 'moons'"},
-      {{"train", "--data", "moons", "--sizes", "2"}, "at least an input and an output layer"},
       {{"train", "--data", "moons", "--batch-size", "5000"}, "batch_size 5000 is larger than the 1000 examples"},
       {{"verify", "--data", "xor", "--sizes", "2,3,2"}, "tapegrad verify: --sizes [2,3,2] does not fit data set 'xor'"},
       {{"graph", "--data", "xor", "--sizes", "2,3,2"}, "tapegrad graph: --sizes [2,3,2] does not fit data set 'xor'"},
@@ -213,20 +257,29 @@ TEST_CASE("a value holding a newline or another control character is shown escap
   }
 }
 
-TEST_CASE("output that cannot be written (a full disk) is exit code 1 with a line on stderr, not a silent 0") {
-  for (const std::vector<std::string>& args :
-       std::vector<std::vector<std::string>>{{"demo"}, {"--help"}, {"explain"}}) {
-    INFO(args.front());
-    std::FILE* full = std::fopen("/dev/full", "w");  // every write fails with ENOSPC
-    REQUIRE(full != nullptr);
+TEST_CASE("output that cannot be written to stdout fails the command with exit code 1, saying so on stderr") {
+  // /dev/full takes no byte: every write fails with ENOSPC, as on a full disk.
+  const tg::test::TempDir dir("stdout");
+  REQUIRE(run_tapegrad({"train", "--data", "xor", "--epochs", "1", "--save", dir / "ck"}).code == 0);
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
+      {{"demo"}, "tapegrad demo: cannot write to standard output: No space left on device"},
+      {{"eval", "--checkpoint", dir / "ck"}, "tapegrad eval: cannot write to standard output: No space left on device"},
+      {{"train", "--data", "xor", "--epochs", "1"}, "tapegrad train: cannot write to standard output"},
+      {{"graph"}, "tapegrad graph: cannot write to standard output"},
+      {{"--help"}, "tapegrad: cannot write to standard output: No space left on device"},
+      {{"--version"}, "tapegrad: cannot write to standard output"},
+  };
+  for (const auto& [args, message] : cases) {
+    INFO(message);
+    std::FILE* full = std::fopen("/dev/full", "w");
     std::FILE* err = std::tmpfile();
+    REQUIRE(full != nullptr);
     REQUIRE(err != nullptr);
     const int code = tg::cli::run_app(args, full, err);
     std::fclose(full);
-    const std::string message = tg::test::read_all(err);
+    const std::string text = tg::test::read_all(err);
     CHECK(code == 1);
-    CHECK(count_lines(message) == 1);
-    CHECK_MESSAGE(contains(message, "standard output"), message);
-    CHECK_MESSAGE(contains(message, "No space left on device"), message);
+    CHECK(count_lines(text) == 1);
+    CHECK_MESSAGE(contains(text, message), text);
   }
 }

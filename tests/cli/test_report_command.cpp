@@ -191,11 +191,12 @@ TEST_CASE("the report checks a sample of the weights by finite differences unles
 }
 
 TEST_CASE("the report's verdict fails on a NaN cost or gradient, where nothing differs") {
-  // A checkpoint whose W^2 is NaN. Before, the report's maximum dropped NaN: "OK ... 0.000e+00".
+  // A checkpoint whose W^3 makes z^3 overflow, so C and its gradients are NaN. Before, the report's maximum
+  // dropped NaN: "OK ... 0.000e+00".
   TempDir dir("report");
   train_moons(dir);
   tg::nn::Mlp net = tg::nn::load_checkpoint(dir / "ckpt");
-  net.layer(2).W.mutable_value().fill(std::numeric_limits<double>::quiet_NaN());
+  net.layer(3).W.mutable_value().fill(1e308);  // finite (a NaN checkpoint is refused at load), but z^3 overflows
   tg::nn::save_checkpoint(net, dir / "nan", tg::nn::load_checkpoint_extra(dir / "ckpt"));
   const auto r = run_tapegrad({"report", "--checkpoint", dir / "nan", "-o", dir / "r.html", "--no-numeric"});
   REQUIRE(r.code == 0);  // the page is written; its verdict says FAIL

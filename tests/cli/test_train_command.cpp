@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "nn/checkpoint.hpp"
+#include "nn/npy.hpp"
 #include "support/idx_files.hpp"
 #include "support/run_tapegrad.hpp"
 #include "support/temp_dir.hpp"
@@ -229,10 +230,30 @@ TEST_CASE("a diverging run stops with a message and saves nothing") {
   TempDir dir("train");
   const auto r = run_tapegrad({"train", "--data", "sine", "--lr", "1e6", "--epochs", "5", "--save", dir / "never"});
   CHECK(r.code == 1);
-  CHECK(contains(r.out, "training diverged in epoch 1, step "));
-  CHECK(contains(r.out, "detect_anomaly: '"));  // the first op that made a NaN or an infinity, named
-  CHECK(contains(r.out, "η = 1e+06 too large?"));
+  CHECK(contains(r.err, "tapegrad train: training diverged in epoch 1, step "));  // an error: on stderr
+  CHECK(contains(r.err, "detect_anomaly: '"));  // the first op that made a NaN or an infinity, named
+  CHECK(contains(r.err, "η = 1e+06 too large?"));
+  CHECK(contains(r.err, "nothing saved"));
+  CHECK(!contains(r.out, "diverged"));
   CHECK(!std::filesystem::exists(dir / "never"));
+}
+
+TEST_CASE("a run whose loss is not finite before its first step blames the starting weights, not η") {
+  // Finite weights so large that the output overflows: the loss is inf before any step.
+  TempDir dir("train");
+  REQUIRE(run_tapegrad({"train", "--data", "sine", "--epochs", "1", "--save", dir / "ck"}).code == 0);
+  const tg::nn::Mlp net = tg::nn::load_checkpoint(dir.path / "ck");
+  std::filesystem::path W3;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path / "ck"))
+    if (entry.path().filename().string().starts_with("W3.")) W3 = entry.path();
+  REQUIRE(!W3.empty());
+  tg::nn::write_npy(W3, tg::filled(tg::shape_of(net.layer(3).W.value()), 1e300));
+  const auto r = run_tapegrad({"train", "--resume", dir / "ck", "--epochs", "1", "--lr", "1e-9"});
+  CHECK(r.code == 1);
+  CHECK(contains(r.err, "tapegrad train: training diverged in epoch 2"));
+  CHECK_MESSAGE(contains(r.err, "the loss was already inf before the first step: the weights from --resume " + (dir / "ck") +
+                                    " or the data are at fault, not η"), r.err);
+  CHECK(!contains(r.err, "too large?"));
 }
 
 TEST_CASE("a damaged data file is a one-line error naming it, never a crash") {
@@ -252,6 +273,27 @@ TEST_CASE("a damaged data file is a one-line error naming it, never a crash") {
   CHECK(count_lines(r.err) == 1);
   CHECK(contains(r.err, "t10k-images-idx3-ubyte.gz"));
   CHECK(contains(r.err, "truncated"));
+}
+
+TEST_CASE("an empty test set or images of no pixels are refused before training, naming the file") {
+  using namespace tg::test;
+  TempDir dir("train");
+  const auto write_set = [&](const char* prefix, std::uint32_t n, std::uint32_t rows) {
+    write_bytes(dir.path / fmt::format("{}-images-idx3-ubyte", prefix),
+                idx_file(tg::nn::data::IdxType::u8, {n, rows, 2}, Bytes(n * rows * 2, 7)));
+    write_bytes(dir.path / fmt::format("{}-labels-idx1-ubyte", prefix), idx_file(tg::nn::data::IdxType::u8, {n}, Bytes(n, 3)));
+  };
+  write_set("train", 20, 2);
+  write_set("t10k", 0, 2);
+  auto r = run_tapegrad({"train", "--data", dir.path.string()});
+  CHECK(r.code == 1);
+  CHECK(r.out.empty());  // not a step was taken
+  CHECK_MESSAGE(contains(r.err, "tapegrad train: load_mnist: '" + (dir / "t10k-images-idx3-ubyte") + "' holds no images"), r.err);
+  write_set("t10k", 10, 2);
+  write_set("train", 20, 0);
+  r = run_tapegrad({"train", "--data", dir.path.string()});
+  CHECK(r.code == 1);
+  CHECK_MESSAGE(contains(r.err, "'" + (dir / "train-images-idx3-ubyte") + "' holds images of 0×2 pixels"), r.err);
 }
 
 TEST_CASE("seed 003's stop rules: --stop-epsilon and --max-iterations") {

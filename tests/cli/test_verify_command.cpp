@@ -81,10 +81,11 @@ TEST_CASE("verify refuses pairings and targets the cost does not accept, naming 
 
 TEST_CASE("verify fails when the cost or a gradient is NaN or infinite, even where nothing differs") {
   TempDir dir("verify");
-  // A checkpoint whose W^2 is NaN. Before, the report's maximum dropped NaN: "OK … agree to a relative 0".
+  // A checkpoint whose W^3 makes z^3 overflow, so C and its gradients are NaN. Before, the report's maximum
+  // dropped NaN: "OK … agree to a relative 0".
   REQUIRE(run_tapegrad({"train", "--data", "moons", "--epochs", "1", "--train-size", "50", "--save", dir / "c"}).code == 0);
   tg::nn::Mlp net = tg::nn::load_checkpoint(dir / "c");
-  net.layer(2).W.mutable_value().fill(std::numeric_limits<double>::quiet_NaN());
+  net.layer(3).W.mutable_value().fill(1e308);  // finite (a NaN checkpoint is refused at load), but z^3 overflows
   tg::nn::save_checkpoint(net, dir / "nan", tg::nn::load_checkpoint_extra(dir / "c"));
   const auto r = run_tapegrad({"verify", "--checkpoint", dir / "nan", "--numeric"});
   INFO(r.out);

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <random>
 #include <set>
@@ -459,6 +460,39 @@ TEST_CASE("checkpoint: an optimizer's state is saved with the weights and restor
   const Mlp other({3, 4, 2}, Activation::tanh, Activation::softmax, 2);
   CHECK_THROWS_WITH_AS(save_checkpoint(other, tmp.path, {}, &adam), doctest::Contains("built for other parameters"),
                        std::invalid_argument);
+}
+
+TEST_CASE("checkpoint: a checkpoint.json that is a directory is an error naming it") {
+  TempDir tmp;
+  fs::create_directory(tmp.path / "checkpoint.json");
+  const std::string message =
+      fmt::format("load_checkpoint: cannot read '{}': it is a directory, not a regular file", (tmp.path / "checkpoint.json").string());
+  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), message.c_str(), checkpoint_error);
+}
+
+TEST_CASE("checkpoint: a NaN or infinite weight is refused at load, naming the parameter, the element and the file") {
+  TempDir tmp;
+  const Mlp net({3, 4, 2}, Activation::sigmoid, Activation::sigmoid, 1);
+  Momentum momentum(net.parameters(), 0.1);
+  save_checkpoint(net, tmp.path, {}, &momentum);
+  for (const double bad : {std::nan(""), HUGE_VAL, -HUGE_VAL}) {
+    CAPTURE(bad);
+    const fs::path W3 = find_file(tmp.path, "W3.");
+    Tensor W = net.layer(3).W.value();
+    W(1, 2) = bad;  // flat element 6 of (2,4)
+    write_npy(W3, W);
+    const std::string message =
+        fmt::format("load_checkpoint: '{}' holds W^3, whose element (1,2) is {}: a checkpoint's numbers must be finite",
+                    W3.string(), fmt::format("{}", bad));
+    CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), message.c_str(), checkpoint_error);
+    write_npy(W3, net.layer(3).W.value());
+    REQUIRE(same_net(load_checkpoint(tmp.path), net));
+  }
+  // The optimizer's running averages too: a NaN velocity would make the first step NaN.
+  const fs::path v = find_file(tmp.path, "velocity.b2.");
+  write_npy(v, tg::filled({4, 1}, std::nan("")));
+  CHECK_THROWS_WITH_AS(load_optimizer_state(tmp.path, momentum), doctest::Contains("whose element (0,0) is nan"), checkpoint_error);
+  CHECK_THROWS_WITH_AS(load_optimizer_state(tmp.path, momentum), doctest::Contains(v.string().c_str()), checkpoint_error);
 }
 
 TEST_CASE("checkpoint: a damaged optimizer state is an error naming the file") {

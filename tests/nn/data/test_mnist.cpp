@@ -2,6 +2,8 @@
 // and Debian's Fashion-MNIST when it is installed.
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <array>
 #include <string>
@@ -123,6 +125,52 @@ TEST_CASE("mnist: a missing directory or file is an error naming the path") {
   const fs::path base = tmp.path / "d" / "t10k-images-idx3-ubyte";
   CHECK_THROWS_WITH_AS(load_mnist(tmp.path / "d"),
                        doctest::Contains(fmt::format("load_mnist: neither '{}' nor '{}.gz' exists", base.string(), base.string()).c_str()), idx_error);
+}
+
+TEST_CASE("mnist: a directory, FIFO or device where a file should be is named for what it is") {
+  TempDir tmp("mnist");
+  write_mnist(tmp.path);
+  const fs::path images = tmp.path / "train-images-idx3-ubyte";
+  const auto error_of = [&] {
+    try {
+      load_mnist(tmp.path);
+    } catch (const idx_error& e) {
+      return std::string(e.what());
+    }
+    FAIL_CHECK("no idx_error was thrown");
+    return std::string();
+  };
+  fs::remove(images);
+  fs::create_directory(images);
+  CHECK(error_of() == fmt::format("load_mnist: '{}' is a directory, not a regular file", images.string()));
+  fs::remove(images);
+  REQUIRE(::mkfifo(images.c_str(), 0600) == 0);
+  CHECK(error_of() == fmt::format("load_mnist: '{}' is a FIFO (named pipe), not a regular file", images.string()));
+  fs::remove(images);
+  fs::create_symlink("/dev/null", images);  // followed: what it points to is what counts
+  CHECK(error_of() == fmt::format("load_mnist: '{}' is a character device, not a regular file", images.string()));
+  fs::remove(images);
+  // Only the .gz there, but as a directory: it is named (not "neither ... exists").
+  fs::create_directory(images.string() + ".gz");
+  CHECK(error_of() == fmt::format("load_mnist: '{}.gz' is a directory, not a regular file", images.string()));
+  CHECK_FALSE(is_mnist_dir(tmp.path));
+}
+
+TEST_CASE("mnist: a set of no images, or images of no pixels, is an error naming the file") {
+  TempDir tmp("mnist");
+  write_mnist(tmp.path);
+  const std::string test_images = (tmp.path / "t10k-images-idx3-ubyte").string();
+  SUBCASE("no test images") {
+    tg::test::write_bytes(test_images, idx_file(IdxType::u8, {0, rows, cols}, {}));
+    tg::test::write_bytes(tmp.path / "t10k-labels-idx1-ubyte", idx_file(IdxType::u8, {0}, {}));
+    CHECK_THROWS_WITH_AS(load_mnist(tmp.path), fmt::format("load_mnist: '{}' holds no images", test_images).c_str(), idx_error);
+  }
+  SUBCASE("images of 0 rows") {
+    tg::test::write_bytes(test_images, idx_file(IdxType::u8, {4, 0, cols}, {}));
+    CHECK_THROWS_WITH_AS(load_mnist(tmp.path),
+                         fmt::format("load_mnist: '{}' holds images of 0×3 pixels: an image needs at least one", test_images).c_str(),
+                         idx_error);
+  }
 }
 
 TEST_CASE("mnist: images and labels that disagree are an error naming the files") {
