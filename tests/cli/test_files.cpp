@@ -104,7 +104,7 @@ TEST_CASE("a symbolic link is followed: its target gets the content, the link st
                        std::runtime_error);
 }
 
-TEST_CASE("/dev/null is written in place and stays a device; /dev/full is an error") {
+TEST_CASE("/dev/null is written in place and stays a device, and /dev/full is an error") {
   write_file_atomically("/dev/null", "swallowed");
   check_writable("/dev/null");
   CHECK(fs::is_character_file("/dev/null"));
@@ -115,7 +115,7 @@ TEST_CASE("/dev/null is written in place and stays a device; /dev/full is an err
   CHECK(fs::is_character_file("/dev/full"));
 }
 
-TEST_CASE("a FIFO is written in place; without a reader it is an error, not a wait") {
+TEST_CASE("a FIFO is written in place, and without a reader it is an error, not a wait") {
   tg::test::TempDir dir("files");
   const fs::path fifo = dir.path / "pipe";
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
