@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 #include <exception>
+#include <new>
 #include <optional>
 #include <string_view>
 
@@ -124,9 +125,17 @@ int run_command(const CommandLine& line, std::FILE* out, std::FILE* err, const c
       case Command::demo: return command = "tapegrad demo", run_demo(line.demo, out);
       case Command::none: break;
     }
-  } catch (const std::exception& e) {
+  } catch (const std::bad_alloc&) {  // what() is only "std::bad_alloc": say what it means
     std::fflush(out);
-    fmt::print(err, "{}: {}\n", command, e.what());
+    fmt::print(err, "{}: out of memory: the request needed more than the machine could give "
+               "(smaller --sizes, --batch-size or --train-size need less)\n", command);
+    return 1;
+  } catch (const std::exception& e) {
+    // A write to a full stdout throws from fmt; run_app reports that once, after the command.
+    if (!std::ferror(out)) {
+      std::fflush(out);
+      fmt::print(err, "{}: {}\n", command, e.what());
+    }
     return 1;
   }
   return 0;

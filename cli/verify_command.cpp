@@ -1,6 +1,7 @@
 #include "cli/verify_command.hpp"
 
 #include <filesystem>
+#include <stdexcept>
 #include <vector>
 
 #include <fmt/format.h>
@@ -24,7 +25,11 @@ nlohmann::ordered_json file_entry(const std::string& file, const Tensor& t) {
 
 void write_dump(const std::string& dir, const nn::Mlp& net, const nn::Cost& cost, const Tensor& X, const Tensor& Y) {
   namespace fs = std::filesystem;
-  fs::create_directories(dir);
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
+    throw std::runtime_error(fmt::format("--dump: '{}' exists and is not a directory", dir));
+  fs::create_directories(dir, ec);
+  if (ec) throw std::runtime_error(fmt::format("--dump: cannot create directory '{}': {}", dir, ec.message()));
   const auto put = [&](const std::string& file, const Tensor& t) {
     write_file_atomically(fs::path(dir) / file, nn::encode_npy(t));
     return file_entry(file, t);

@@ -266,6 +266,7 @@ TEST_CASE("output that cannot be written to stdout fails the command with exit c
       {{"eval", "--checkpoint", dir / "ck"}, "tapegrad eval: cannot write to standard output: No space left on device"},
       {{"train", "--data", "xor", "--epochs", "1"}, "tapegrad train: cannot write to standard output"},
       {{"graph"}, "tapegrad graph: cannot write to standard output"},
+      {{"explain"}, "tapegrad explain: cannot write to standard output"},  // fmt throws mid-command: still one line
       {{"--help"}, "tapegrad: cannot write to standard output: No space left on device"},
       {{"--version"}, "tapegrad: cannot write to standard output"},
   };

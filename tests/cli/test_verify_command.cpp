@@ -105,6 +105,17 @@ TEST_CASE("verify fails when the cost or a gradient is NaN or infinite, even whe
   CHECK(!contains(deep.out, "OK"));
 }
 
+TEST_CASE("verify --dump onto a file that is not a directory names --dump and the path") {
+  TempDir dir("verify-dump-file");
+  const auto file = dir / "a-file";
+  std::ofstream(file) << "keep";
+  const auto r = run_tapegrad({"verify", "--data", "moons", "--dump", file});
+  CHECK(r.code == 1);
+  CHECK_MESSAGE(contains(r.err, "--dump: '" + std::string(file) + "' exists and is not a directory"), r.err);
+  std::ifstream in(file);
+  CHECK(std::string(std::istreambuf_iterator<char>(in), {}) == "keep");
+}
+
 TEST_CASE("verify --dump writes the batch, the weights and both gradients, with an index") {
   TempDir dir("verify");
   const auto r = run_tapegrad({"verify", "--data", "spirals", "--batch", "7", "--sizes", "2,6,5,3", "--dump", dir / "d"});
