@@ -28,10 +28,7 @@ std::vector<Variable> ancestors(const Variable& C) {
 
 }  // namespace
 
-std::string loss_graph_dot(const Mlp& original, const Cost& cost_spec, const Tensor& X, const Tensor& Y,
-                           const LossGraphOptions& opt) {
-  if (opt.precision < 0)
-    throw std::invalid_argument(fmt::format("loss_graph_dot: precision must be ≥ 0, got {}", opt.precision));
+NamedRun named_run(const Mlp& original, const Cost& cost_spec, const Tensor& X, const Tensor& Y) {
   Mlp net = original.copy();
   const std::size_t L = net.num_layers();
   Variable x(X);
@@ -46,6 +43,18 @@ std::string loss_graph_dot(const Mlp& original, const Cost& cost_spec, const Ten
   }
   Variable C = cost(cost_spec, net, t, Y);  // checks Y's shape
   C.set_name("C");
+  return {std::move(net), std::move(x), std::move(t), std::move(C)};
+}
+
+std::string loss_graph_dot(const Mlp& original, const Cost& cost_spec, const Tensor& X, const Tensor& Y,
+                           const LossGraphOptions& opt) {
+  if (opt.precision < 0)
+    throw std::invalid_argument(fmt::format("loss_graph_dot: precision must be ≥ 0, got {}", opt.precision));
+  NamedRun run = named_run(original, cost_spec, X, Y);
+  const Mlp& net = run.net;
+  const Mlp::Trace& t = run.trace;
+  const Variable &x = run.x, &C = run.C;
+  const std::size_t L = net.num_layers();
 
   // The targets enter the cost as a constant leaf holding Y: name it y.
   bool a_L_used = false;
