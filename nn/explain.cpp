@@ -320,7 +320,7 @@ void bp2_rows(Context& c, std::size_t l) {
       symbols += fmt::format("{}w^{}_{} δ^{}_{}", k == 1 ? "" : " + ", l + 1, index(k, j), l + 1, k);
       numbers += fmt::format("{}{} × {}", k == 1 ? "" : " + ", c.w.operand(c.W(l + 1, k, j)),
                              c.w.operand(c.delta[l + 1][k - 1]));
-      s += c.W(l + 1, k, j) * c.delta[l + 1][k - 1];
+      s += product(c.W(l + 1, k, j), c.delta[l + 1][k - 1]);
     }
     add_delta_row(c, l, j,
                   {fmt::format("({}) · {}'(z^{}_{})", symbols, row(c.activation(l)).symbol, l, j),
@@ -352,7 +352,7 @@ void bp4_rows(Context& c, std::size_t l) {
       if (kappa != 0.0) {
         v.formula += fmt::format(" + κ w^{}_{}", l, index(j, k));
         v.numbers += fmt::format(" + {} × {}", c.w.operand(kappa), c.w.operand(c.W(l, j, k)));
-        v.value += kappa * c.W(l, j, k);
+        v.value = std::fma(kappa, c.W(l, j, k), v.value);  // κ w added with one rounding
       }
       ExplainRow r = make_row(ExplainPart::backward, "BP4", fmt::format("∂C/∂w^{}_{}", l, index(j, k)), v, l, j);
       r.k = k;
