@@ -159,16 +159,21 @@ void prepare() {
   std::fclose(sink);
 }
 
-// Runs the command: exit code 0 or 1, and a failure is one line naming the command.
-void run(const std::vector<std::string>& args) {
+// Runs the command: exit code 0 or 1; stderr holds the parse's notes (an old option spelling
+// still accepted), each on a line of its own, then at most one line naming the command.
+void run(const std::vector<std::string>& args, const std::vector<std::string>& notes) {
   static std::FILE* out = std::fopen("/dev/null", "w");
   char* text = nullptr;
   std::size_t length = 0;
   std::FILE* err = ::open_memstream(&text, &length);
   const int code = run_app(args, out, err);
   std::fclose(err);
-  const std::string message(text, length);
+  std::string message(text, length);
   std::free(text);
+  for (const std::string& note : notes) {
+    require(message.rfind(note + '\n', 0) == 0);
+    message.erase(0, note.size() + 1);
+  }
   require(code == 0 || code == 1);
   if (code == 1 && !message.empty()) {  // a verify beyond tolerance or a divergence may say nothing on stderr
     require(message.rfind("tapegrad ", 0) == 0 && message.back() == '\n');
@@ -191,7 +196,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check(line);
   if (runnable(line)) {
     prepare();
-    run(args);
+    run(args, line.notes);
   }
   return 0;
 }

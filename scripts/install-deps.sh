@@ -1,24 +1,38 @@
 #!/usr/bin/env bash
 # Installs the Debian packages tapegrad builds with, if any is missing. Idempotent.
+#
+#   scripts/install-deps.sh            everything the full test run needs (scripts/test.sh)
+#   scripts/install-deps.sh --minimal  only what building and using the library and the program
+#                                      need (a student's machine): no clang, chromium, doxygen,
+#                                      Google Benchmark, data sets
 set -euo pipefail
 
-packages=(
+minimal=(
   g++ cmake ninja-build pkg-config     # toolchain
   libxtensor-dev libxsimd-dev xtl-dev  # tensors (xsimd vectorises their loops)
   libopenblas-dev                      # BLAS: cblas_dgemm for matmul
   libfmt-dev                           # formatting
   nlohmann-json3-dev                   # JSON (checkpoint metadata)
   libcli11-dev                         # the tapegrad program's command line
+  zlib1g-dev                           # .gz IDX files (MNIST, Fashion-MNIST)
+  doctest-dev                          # tests (the student project template's too)
+  graphviz                             # dot: renders the graphs tapegrad draws
+)
+full=(
   dataset-fashion-mnist                # the real data set (/usr/share/datasets/fashion-mnist)
   python3-numpy                        # tests: verify's dumps re-checked by scripts/recheck_dump.py
-  zlib1g-dev                           # .gz IDX files (MNIST, Fashion-MNIST)
   clang libclang-rt-14-dev             # fuzz/: libFuzzer and the sanitizers' runtimes for clang
-  doctest-dev                          # tests
+  clang-format                         # tests: the C++ files are formatted as .clang-format says
   libbenchmark-dev                     # bench/
-  graphviz                             # dot: renders the graphs tapegrad draws
   doxygen                              # docs/: the API pages (cmake --build build --target docs)
   chromium                             # tests: tapegrad report opened in a headless browser
 )
+
+case "${1:-}" in
+  --minimal) packages=("${minimal[@]}") ;;
+  "") packages=("${minimal[@]}" "${full[@]}") ;;
+  *) echo "install-deps.sh: unknown option '$1' (--minimal, or nothing for everything)" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do
