@@ -31,52 +31,60 @@ std::string escape_controls(std::string_view text) {
 
 }  // namespace
 
+namespace {
+
+using Command = CommandLine::Command;
+
+// One row per command: its name, its line in --help, how its options are parsed into a
+// CommandLine's field, and how it runs from there.
+struct Subcommand {
+  Command command;
+  const char* name;
+  const char* help;
+  void (*add_options)(CLI::App& app, CommandLine& result);
+  int (*run)(const CommandLine& line, std::FILE* out, std::FILE* err);
+};
+
+const Subcommand subcommands[] = {
+    {Command::train, "train", "train a network; progress, per-epoch CSV, checkpoints",
+     [](CLI::App& app, CommandLine& r) { add_train_options(app, r.train); },
+     [](const CommandLine& line, std::FILE* out, std::FILE* err) { return run_train(line.train, out, err); }},
+    {Command::verify, "verify", "BP1–BP4 by hand vs autodiff (vs finite differences) on one batch",
+     [](CLI::App& app, CommandLine& r) { add_verify_options(app, r.verify); },
+     [](const CommandLine& line, std::FILE* out, std::FILE*) { return run_verify(line.verify, out); }},
+    {Command::eval, "eval", "a checkpoint on a test set: accuracy and confusion matrix",
+     [](CLI::App& app, CommandLine& r) { add_eval_options(app, r.eval); },
+     [](const CommandLine& line, std::FILE* out, std::FILE*) { return run_eval(line.eval, out); }},
+    {Command::report, "report", "one self-contained HTML page: training curves, the graph, the gradient check, test images",
+     [](CLI::App& app, CommandLine& r) { add_report_options(app, r.report); },
+     [](const CommandLine& line, std::FILE* out, std::FILE*) { return run_report(line.report, out); }},
+    {Command::graph, "graph", "a small network's cost as a graph: DOT, SVG or PNG, labelled z^l, a^l, δ^l",
+     [](CLI::App& app, CommandLine& r) { add_graph_options(app, r.graph); },
+     [](const CommandLine& line, std::FILE* out, std::FILE*) { return run_graph(line.graph, out); }},
+    {Command::explain, "explain", "BP1–BP4 for one example, neuron by neuron with the numbers, beside autodiff's",
+     [](CLI::App& app, CommandLine& r) { add_explain_options(app, r.explain); },
+     [](const CommandLine& line, std::FILE* out, std::FILE*) { return run_explain(line.explain, out); }},
+    {Command::demo, "demo", "seed 002's 2-2-1 worked example: every gradient beside finite differences",
+     [](CLI::App& app, CommandLine& r) { add_demo_options(app, r.demo); },
+     [](const CommandLine& line, std::FILE* out, std::FILE*) { return run_demo(line.demo, out); }},
+};
+
+}  // namespace
+
 void add_commands(CLI::App& app, CommandLine& result) {
   app.set_version_flag("--version", TG_VERSION);
   app.require_subcommand(0, 1);
   app.footer(
       "Run 'tapegrad COMMAND --help' for a command's options.\n"
       "Exit codes: 0 success, 1 the command failed, 2 a wrong command line.");
-
   // The options are parsed straight into result's fields.
-  CLI::App* train_app = app.add_subcommand("train", "train a network; progress, per-epoch CSV, checkpoints");
-  add_train_options(*train_app, result.train);
-
-  CLI::App* verify_app =
-      app.add_subcommand("verify", "BP1–BP4 by hand vs autodiff (vs finite differences) on one batch");
-  add_verify_options(*verify_app, result.verify);
-
-  CLI::App* eval_app = app.add_subcommand("eval", "a checkpoint on a test set: accuracy and confusion matrix");
-  add_eval_options(*eval_app, result.eval);
-
-  CLI::App* report_app = app.add_subcommand(
-      "report", "one self-contained HTML page: training curves, the graph, the gradient check, test images");
-  add_report_options(*report_app, result.report);
-
-  CLI::App* graph_app = app.add_subcommand("graph", "a small network's cost as a graph: DOT, SVG or PNG, labelled z^l, a^l, δ^l");
-  add_graph_options(*graph_app, result.graph);
-
-  CLI::App* explain_app =
-      app.add_subcommand("explain", "BP1–BP4 for one example, neuron by neuron with the numbers, beside autodiff's");
-  add_explain_options(*explain_app, result.explain);
-
-  CLI::App* demo_app =
-      app.add_subcommand("demo", "seed 002's 2-2-1 worked example: every gradient beside finite differences");
-  demo_app->add_option("--dot", result.demo.dot_path, "also write the loss's computational graph as Graphviz DOT")
-      ->check(non_empty("a file name"))->type_name("FILE");
+  for (const Subcommand& s : subcommands) s.add_options(*app.add_subcommand(s.name, s.help), result);
 }
 
 CommandLine parse_command_line(const std::vector<std::string>& args) {
   CommandLine result;
   CLI::App app{"tapegrad: reverse-mode autodiff and BP1–BP4 for learning backpropagation", "tapegrad"};
   add_commands(app, result);
-  CLI::App* train_app = app.get_subcommand("train");
-  CLI::App* verify_app = app.get_subcommand("verify");
-  CLI::App* eval_app = app.get_subcommand("eval");
-  CLI::App* report_app = app.get_subcommand("report");
-  CLI::App* graph_app = app.get_subcommand("graph");
-  CLI::App* explain_app = app.get_subcommand("explain");
-  CLI::App* demo_app = app.get_subcommand("demo");
 
   std::vector<const char*> argv{"tapegrad"};
   for (const std::string& a : args) argv.push_back(a.c_str());
@@ -97,34 +105,22 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
     return result;
   }
 
-  using Command = CommandLine::Command;
-  if (train_app->parsed()) result.command = Command::train;
-  else if (verify_app->parsed()) result.command = Command::verify;
-  else if (eval_app->parsed()) result.command = Command::eval;
-  else if (report_app->parsed()) result.command = Command::report;
-  else if (graph_app->parsed()) result.command = Command::graph;
-  else if (explain_app->parsed()) result.command = Command::explain;
-  else if (demo_app->parsed()) result.command = Command::demo;
-  else result.message = app.help();  // no command: what there is to run
+  for (const Subcommand& s : subcommands)
+    if (app.get_subcommand(s.name)->parsed()) result.command = s.command;
+  if (result.command == Command::none) result.message = app.help();  // no command: what there is to run
   return result;
 }
 
 namespace {
 
 // Runs the command; a failure is one line on err (with the command's name) and exit code 1.
-int run_command(const CommandLine& line, std::FILE* out, std::FILE* err, const char*& command) {
-  using Command = CommandLine::Command;
+int run_command(const CommandLine& line, std::FILE* out, std::FILE* err, std::string& command) {
   try {
-    switch (line.command) {
-      case Command::train: return command = "tapegrad train", run_train(line.train, out, err);
-      case Command::verify: return command = "tapegrad verify", run_verify(line.verify, out);
-      case Command::eval: return command = "tapegrad eval", run_eval(line.eval, out);
-      case Command::report: return command = "tapegrad report", run_report(line.report, out);
-      case Command::graph: return command = "tapegrad graph", run_graph(line.graph, out);
-      case Command::explain: return command = "tapegrad explain", run_explain(line.explain, out);
-      case Command::demo: return command = "tapegrad demo", run_demo(line.demo, out);
-      case Command::none: break;
-    }
+    for (const Subcommand& s : subcommands)
+      if (s.command == line.command) {
+        command = fmt::format("tapegrad {}", s.name);
+        return s.run(line, out, err);
+      }
   } catch (const std::bad_alloc&) {  // what() is only "std::bad_alloc": say what it means
     std::fflush(out);
     fmt::print(err, "{}: out of memory: the request needed more than the machine could give "
@@ -138,7 +134,7 @@ int run_command(const CommandLine& line, std::FILE* out, std::FILE* err, const c
     }
     return 1;
   }
-  return 0;
+  return 0;  // Command::none: nothing to run
 }
 
 // Why what was printed to out did not all arrive (a full disk: ENOSPC, a closed pipe: EPIPE),
@@ -155,7 +151,7 @@ std::optional<std::string> output_error(std::FILE* out) {
 
 int run_app(const std::vector<std::string>& args, std::FILE* out, std::FILE* err) {
   const CommandLine line = parse_command_line(args);
-  const char* command = "tapegrad";
+  std::string command = "tapegrad";
   int code = line.exit_code;
   if (line.command == CommandLine::Command::none) {
     if (line.exit_code == 0) fmt::print(out, "{}", line.message);

@@ -8,6 +8,7 @@
 
 #include "autodiff/autodiff.hpp"
 #include "cli/files.hpp"
+#include "cli/options.hpp"
 
 namespace tg::cli {
 
@@ -33,6 +34,11 @@ Forward forward(const Net& n, const Variable& x, double y) {
 }
 
 }  // namespace
+
+void add_demo_options(CLI::App& app, DemoOptions& options) {
+  app.add_option("--dot", options.dot_path, "also write the loss's computational graph as Graphviz DOT")
+      ->check(non_empty("a file name"))->type_name("FILE");
+}
 
 int run_demo(const DemoOptions& options, std::FILE* out) {
   Net net{Variable(Tensor{{0.15, 0.20}, {0.25, 0.30}}, true), Variable(column({0.35, 0.35}), true),

@@ -5,11 +5,16 @@
 #include <cstdio>
 #include <string>
 
+#include <CLI/CLI.hpp>
+
 namespace tg::cli {
 
 struct DemoOptions {
   std::string dot_path;  // if set, the graph of the loss is written there as Graphviz DOT
 };
+
+// --dot FILE.
+void add_demo_options(CLI::App& app, DemoOptions& options);
 
 // Prints the demo to `out`; returns the process exit code (non-zero if autodiff and finite
 // differences disagree).

@@ -54,10 +54,7 @@ std::string format_confusion(const std::vector<std::vector<std::size_t>>& m, con
 }
 
 void add_eval_options(CLI::App& app, EvalCommand& c) {
-  app.add_option("--checkpoint", c.checkpoint, "the checkpoint directory (from tapegrad train --save)")
-      ->required()
-      ->type_name("DIR")
-      ->check(existing_directory());
+  add_checkpoint_option(app, c.checkpoint);
   add_data_options(app, c.data, "the one the checkpoint was trained on");
   add_cost_options(app, c.model);
 }

@@ -26,7 +26,7 @@ std::string column_str(const Tensor& t, int digits) {
 }  // namespace
 
 void add_explain_options(CLI::App& app, ExplainCommand& c) {
-  add_small_network_options(app, "explain", c.checkpoint, c.data, c.model);
+  add_network_options(app, c, "explain", "xor, or the checkpoint's");
   app.add_option("--example", c.example, "which training example, from 0 (default 0)")
       ->check(count())->type_name("K");
   add_worked_example_flag(app, c.worked_example);
@@ -46,7 +46,7 @@ int run_explain(const ExplainCommand& c, std::FILE* out) {
     y = w.y;
     title = "seed 002's network";
   } else {
-    p.emplace(small_problem(c.checkpoint, c.data, c.model));
+    p.emplace(small_problem(c));
     const std::size_t m = p->data.train.size();
     if (c.example >= m)
       throw std::out_of_range(fmt::format("--example {} is out of range: {} has {} training examples (0..{})", c.example,

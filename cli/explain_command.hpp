@@ -16,13 +16,11 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/options.hpp"
+#include "cli/problem.hpp"
 
 namespace tg::cli {
 
-struct ExplainCommand {
-  std::string checkpoint;  // empty: a new network from the model options
-  DataOptions data;
-  ModelOptions model;
+struct ExplainCommand : NetworkChoice {  // checkpoint, data, model
   std::size_t example = 0;  // which training example (0-based)
   bool worked_example = false;  // the 2-2-1 worked example of seed 002 instead
   int digits = 4;           // significant digits of the numbers

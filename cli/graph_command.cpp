@@ -14,7 +14,7 @@
 namespace tg::cli {
 
 void add_graph_options(CLI::App& app, GraphCommand& c) {
-  add_small_network_options(app, "draw", c.checkpoint, c.data, c.model);
+  add_network_options(app, c, "draw", "xor, or the checkpoint's");
   add_batch_size_option(app, [&c](std::size_t n) { c.batch = n; }, "how many training examples the cost is taken over (default 1)",
                         positive_count(), true);
   add_worked_example_flag(app, c.worked_example);
@@ -34,7 +34,7 @@ void add_graph_options(CLI::App& app, GraphCommand& c) {
 int run_graph(const GraphCommand& c, std::FILE* out) {
   if (!c.output.empty()) check_writable(c.output);  // before dot runs
   std::optional<WorkedExample> worked = c.worked_example ? std::optional(worked_example(c.model)) : std::nullopt;
-  const Problem p = worked ? std::move(worked->problem) : small_problem(c.checkpoint, c.data, c.model);  // Mlp: moved, never copied
+  const Problem p = worked ? std::move(worked->problem) : small_problem(c);  // Mlp: moved, never copied
   const std::size_t m = worked ? 1 : std::min(c.batch, p.data.train.size());
   const nn::data::Examples batch = worked ? nn::data::Examples{worked->x, worked->y} : first_columns(p.data.train, m);
   nn::LossGraphOptions options;

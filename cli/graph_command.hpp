@@ -17,10 +17,7 @@
 
 namespace tg::cli {
 
-struct GraphCommand {
-  std::string checkpoint;  // empty: a new network from the model options
-  DataOptions data;
-  ModelOptions model;
+struct GraphCommand : NetworkChoice {  // checkpoint, data, model
   std::size_t batch = 1;   // the first `batch` training examples
   bool worked_example = false;  // the 2-2-1 worked example of seed 002 instead
   bool values = false;     // each node's value and gradient

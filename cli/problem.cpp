@@ -80,4 +80,23 @@ Problem new_problem(const DataOptions& data, const ModelOptions& model) {
   return {std::move(net), std::move(set), cost};
 }
 
+void add_network_options(CLI::App& app, NetworkChoice& choice, const std::string& verb, const std::string& data_default) {
+  app.add_option("--checkpoint", choice.checkpoint, fmt::format("{} the network saved in DIR (default: a new one)", verb))
+      ->type_name("DIR")
+      ->check(existing_directory());
+  add_data_options(app, choice.data, data_default);
+  add_model_options(app, choice.model);
+}
+
+Problem chosen_problem(const NetworkChoice& c) {
+  return c.checkpoint.empty() ? new_problem(c.data, c.model) : load_problem(c.checkpoint, c.data, c.model);
+}
+
+void add_checkpoint_option(CLI::App& app, std::string& checkpoint) {
+  app.add_option("--checkpoint", checkpoint, "the checkpoint directory (from tapegrad train --save)")
+      ->required()
+      ->type_name("DIR")
+      ->check(existing_directory());
+}
+
 }  // namespace tg::cli

@@ -1,12 +1,14 @@
 // A problem: a network, the data set it learns and the cost it minimises, as the command line
 // describes them, or as a checkpoint holds them: its data set and cost are those given on the
 // command line, or else the ones recorded by `tapegrad train --save`, or else the data set's
-// defaults. Used by `verify` and `eval`.
+// defaults. Used by `verify`, `eval`, `report`, `graph` and `explain`.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+
+#include <CLI/CLI.hpp>
 
 #include "cli/dataset.hpp"
 #include "cli/options.hpp"
@@ -39,5 +41,21 @@ Problem new_problem(const DataOptions& data, const ModelOptions& model);
 // The network saved in dir. Throws when the checkpoint cannot be read or its network does not
 // fit the data.
 Problem load_problem(const std::string& dir, const DataOptions& data, const ModelOptions& model);
+
+// The network a command works on (verify, graph, explain): the one saved in --checkpoint DIR,
+// or a new one from the model options, on the data set the data options name.
+struct NetworkChoice {
+  std::string checkpoint;  // empty: a new network from the model options
+  DataOptions data;
+  ModelOptions model;
+};
+// --checkpoint DIR ("<verb> the network saved in DIR (default: a new one)"), the data options
+// (data_default: what --help says is used without --data) and the model options.
+void add_network_options(CLI::App& app, NetworkChoice& choice, const std::string& verb, const std::string& data_default);
+// The chosen problem: load_problem of the checkpoint, or new_problem.
+Problem chosen_problem(const NetworkChoice& choice);
+
+// --checkpoint DIR, required: the checkpoint directory a command reads (eval, report).
+void add_checkpoint_option(CLI::App& app, std::string& checkpoint);
 
 }  // namespace tg::cli

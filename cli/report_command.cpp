@@ -264,10 +264,7 @@ nn::CompareReport check_gradients(const ReportCommand& c, const Problem& p, cons
 }  // namespace
 
 void add_report_options(CLI::App& app, ReportCommand& c) {
-  app.add_option("--checkpoint", c.checkpoint, "the checkpoint directory (from tapegrad train --save)")
-      ->required()
-      ->type_name("DIR")
-      ->check(existing_directory());
+  add_checkpoint_option(app, c.checkpoint);
   app.add_option("--csv", c.csv, "the run's per-epoch CSV (from tapegrad train --csv), for the training curves")
       ->check(non_empty("a file name"))->type_name("FILE");
   app.add_option("-o,--out", c.output, "the HTML file to write (required)")->check(non_empty("a file name"))->type_name("FILE");

@@ -6,20 +6,10 @@
 
 namespace tg::cli {
 
-void add_small_network_options(CLI::App& app, const char* verb, std::string& checkpoint, DataOptions& data,
-                               ModelOptions& model) {
-  app.add_option("--checkpoint", checkpoint, fmt::format("{} the network saved in DIR (default: a new one)", verb))
-      ->type_name("DIR")
-      ->check(existing_directory());
-  add_data_options(app, data, "xor, or the checkpoint's");
-  add_model_options(app, model);
-}
-
-Problem small_problem(const std::string& checkpoint, const DataOptions& data, const ModelOptions& model) {
-  if (!checkpoint.empty()) return load_problem(checkpoint, data, model);
-  DataOptions d = data;
-  if (d.name.empty()) d.name = "xor";
-  return new_problem(d, model);
+Problem small_problem(const NetworkChoice& choice) {
+  NetworkChoice c = choice;
+  if (c.checkpoint.empty() && c.data.name.empty()) c.data.name = "xor";
+  return chosen_problem(c);
 }
 
 WorkedExample worked_example(const ModelOptions& options) {

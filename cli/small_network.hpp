@@ -12,14 +12,9 @@
 
 namespace tg::cli {
 
-// --checkpoint DIR ("`verb` the network saved in DIR"), the data options (xor by default) and
-// the model options.
-void add_small_network_options(CLI::App& app, const char* verb, std::string& checkpoint, DataOptions& data,
-                               ModelOptions& model);
-
-// The problem of a command that shows a small network: the checkpoint in `checkpoint`, or a new
-// network from the options, on the data set they name or else xor.
-Problem small_problem(const std::string& checkpoint, const DataOptions& data, const ModelOptions& model);
+// The problem of a command that shows a small network: chosen_problem, with xor as the data
+// set when the options name none (add_network_options(app, c, verb, "xor, or the checkpoint's")).
+Problem small_problem(const NetworkChoice& choice);
 
 // Seed 002's 2-2-1 sigmoid network with cli/demo.cpp's weights (W^2 = [[.15,.20],[.25,.30]],
 // b^2 = (.35,.35), W^3 = [.40,.45], b^3 = .60) and its one example x = (.05, .10), y = 1; the

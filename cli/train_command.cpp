@@ -22,6 +22,7 @@
 #include "cli/files.hpp"
 #include "cli/progress.hpp"
 #include "cli/training_curves.hpp"
+#include "cli/training_log.hpp"
 #include "nn/checkpoint.hpp"
 #include "nn/input_file.hpp"
 #include "nn/memory_estimate.hpp"
@@ -30,31 +31,6 @@
 namespace tg::cli {
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-// The rows of an earlier run's CSV for epochs before `first_epoch` (kept when a run resumes
-// into the same file, so that the file holds the whole history).
-// Only a regular file is read (never a FIFO, which would block), and only up to the CSV's limit.
-std::vector<std::string> earlier_rows(const std::string& csv, std::size_t first_epoch) {
-  std::vector<std::string> rows;
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(csv, ec)) return rows;
-  std::string text;
-  try {
-    text = nn::read_regular_file(csv, max_epoch_csv_bytes);
-  } catch (const nn::input_file_error& e) {
-    throw std::runtime_error(fmt::format("--csv {}: cannot read its earlier epochs: {}", csv, e.what()));
-  }
-  std::istringstream in(text);
-  std::string line;
-  if (!std::getline(in, line) || line != epoch_csv_header) return rows;
-  while (std::getline(in, line)) {
-    std::size_t epoch = 0;
-    if (std::sscanf(line.c_str(), "%zu,", &epoch) == 1 && epoch < first_epoch) rows.push_back(line);
-  }
-  return rows;
-}
 
 std::unique_ptr<nn::Optimizer> make_optimizer(const TrainCommand& c, const DataSet& data, const nn::Mlp& net) {
   const std::string name = c.optimizer.value_or("sgd");
@@ -127,35 +103,6 @@ std::string divergence_cause(const nn::TrainResult& result, const TrainCommand& 
                      learning_rate);
 }
 
-// 2 -> "2nd", 11 -> "11th", 21 -> "21st"
-std::string ordinal(std::size_t n) {
-  const std::size_t last = n % 10, tens = n / 10 % 10;
-  const char* suffix = tens == 1 || last > 3 || last == 0 ? "th" : last == 1 ? "st" : last == 2 ? "nd" : "rd";
-  return fmt::format("{}{}", n, suffix);
-}
-
-// The files written while training (--csv, its .svg). Once training runs, a failed write is
-// reported on err (once per message) and training goes on, so that the weights are still saved.
-class SideOutputs {
- public:
-  explicit SideOutputs(std::FILE* err) : err_(err) {}
-  void write(const std::filesystem::path& file, std::string_view bytes) {
-    try {
-      write_file_atomically(file, bytes);
-    } catch (const std::exception& e) {
-      if (failures_.insert(e.what()).second) {
-        fmt::print(err_, "tapegrad train: {}; training goes on\n", e.what());
-        std::fflush(err_);
-      }
-    }
-  }
-  bool failed() const { return !failures_.empty(); }
-
- private:
-  std::FILE* err_;
-  std::set<std::string> failures_;
-};
-
 // Before training: every file the run will write can be written (a late failure would throw
 // the run away), and what interrupted saves and writes left there is removed.
 void check_outputs(const TrainCommand& c) {
@@ -186,7 +133,111 @@ void save_trained(const nn::Mlp& net, const std::string& dir, const nn::Checkpoi
   }
 }
 
-std::string percent(double fraction) { return fmt::format("{:.2f}%", 100.0 * fraction); }
+// --resume: what the command line leaves out is the checkpoint's.
+TrainCommand with_resumed_settings(TrainCommand c) {
+  if (c.resume.empty()) return c;
+  const nn::CheckpointExtra notes = nn::load_checkpoint_extra(c.resume);
+  fill_from_notes(notes, c.resume, c.data, c.model);
+  fill_from_training_notes(notes, c.resume, c);
+  return c;
+}
+
+// Everything a run needs, built and checked before the first step.
+struct Run {
+  DataOptions data_options;  // with the data set's name, for the checkpoint's notes
+  DataSet data;
+  std::optional<nn::Mlp> net;
+  nn::Cost cost;
+  std::unique_ptr<nn::Optimizer> optimizer;
+  nn::TrainOptions t;
+  std::size_t last_epoch = 0;
+};
+
+nn::TrainOptions train_options(const TrainCommand& c, const DataSet& data, std::size_t first_epoch) {
+  nn::TrainOptions t;
+  t.batch_size = c.batch_size.value_or(data.defaults.batch_size);  // larger than the set: train() says so
+  t.epochs = c.epochs.value_or(data.defaults.epochs);
+  t.shuffle_seed = c.model.seed_or_default();
+  t.first_epoch = first_epoch;
+  t.stop_epsilon = c.stop_epsilon;
+  t.max_iterations = c.max_iterations;
+  t.gradients = c.gradients;
+  return t;
+}
+
+Run prepare_run(const TrainCommand& c) {
+  Run run;
+  run.data_options = c.data;
+  run.data_options.seed = c.model.seed_or_default();
+  run.data = load_data_set(run.data_options);
+  run.data_options.name = run.data.name;
+  const DataSet& data = run.data;
+  // The weights, the activations and the batches' copy, refused with the numbers before any is
+  // allocated (a resumed network's sizes are known once its checkpoint is read).
+  const std::string rule = c.optimizer.value_or("sgd");
+  const auto require_room = [&](const std::vector<std::size_t>& sizes) {
+    nn::require_training_memory(sizes, data.train.size(), data.test.size(), c.batch_size.value_or(data.defaults.batch_size),
+                                rule == "adam" ? 2 : rule == "momentum" ? 1 : 0);
+  };
+  if (c.resume.empty()) require_room(network_sizes(c.model, data));
+  std::size_t first_epoch = 1;
+  run.net.emplace(starting_network(c, data, first_epoch));
+  if (!c.resume.empty()) require_room(run.net->sizes());
+  run.cost = build_cost(c.model, data);
+  run.optimizer = make_optimizer(c, data, *run.net);
+  check_outputs(c);
+  run.t = train_options(c, data, first_epoch);
+  // the last epoch's number, or the largest count when first_epoch + epochs − 1 would wrap
+  run.last_epoch = first_epoch - 1 + std::min(run.t.epochs, std::numeric_limits<std::size_t>::max() - (first_epoch - 1));
+  return run;
+}
+
+// What is about to run; with --resume, the optimizer's state comes back here.
+void start_run(const TrainCommand& c, Run& run, std::FILE* out) {
+  const nn::Mlp& net = *run.net;
+  nn::Optimizer& optimizer = *run.optimizer;
+  const std::size_t first_epoch = run.t.first_epoch;
+  fmt::print(out, "tapegrad train: {} ({} training, {} test examples)\n", run.data.name, run.data.train.size(),
+             run.data.test.size());
+  fmt::print(out, "  network {} {} hidden, {} output; cost {}\n", sizes_str(net.sizes()), to_string(net.hidden()),
+             to_string(net.output()), nn::describe(run.cost));
+  fmt::print(out, "  {} η={:g}, batch {}, epochs {}..{}, seed {}, gradients by {}\n", optimizer.name(),
+             optimizer.learning_rate(), run.t.batch_size == 0 ? run.data.train.size() : run.t.batch_size, first_epoch,
+             run.last_epoch, c.model.seed_or_default(), to_string(c.gradients));
+  if (!c.resume.empty()) {
+    fmt::print(out, "  resumed from {} after epoch {}\n", c.resume, first_epoch - 1);
+    // The running averages (momentum's velocity, Adam's moments) and the step count come back
+    // too when the checkpoint was saved by the same rule; then the run goes on exactly.
+    if (!nn::load_optimizer_state(c.resume, optimizer) && !optimizer.state().empty())
+      fmt::print(out, "  note: the checkpoint holds no {} state; its running averages start again from 0\n",
+                 optimizer.name());
+  }
+  std::fflush(out);
+}
+
+TrainingLog::Settings log_settings(const TrainCommand& c, const Run& run, std::FILE* out, std::FILE* err) {
+  const nn::Optimizer& optimizer = *run.optimizer;
+  return {out,
+          err,
+          c.progress == "always" || (c.progress == "auto" && is_terminal(out)),
+          run.last_epoch,
+          run.data.classification(),
+          c.csv,
+          c.csv.empty() || c.resume.empty() ? std::vector<std::string>{} : earlier_rows(c.csv, run.t.first_epoch),
+          run_title(run.data.name, *run.net, nn::describe(run.cost), optimizer.name(), optimizer.learning_rate(),
+                    run.t.batch_size == 0 ? run.data.train.size() : run.t.batch_size, c.model.seed_or_default())};
+}
+
+// The checkpoint's notes: the problem, the training settings, and the last epoch's figures.
+nn::CheckpointExtra checkpoint_notes(const TrainCommand& c, const Run& run, const EpochRow& last) {
+  nn::CheckpointExtra notes = problem_notes(run.data_options, c.model, run.cost);
+  notes.merge(training_notes(*run.optimizer, run.t));
+  notes["epochs"] = std::to_string(last.epoch);
+  notes["train_loss"] = fmt::format("{:.9g}", last.train_loss);
+  notes["test_loss"] = fmt::format("{:.9g}", last.test_loss);
+  if (run.data.classification()) notes["test_accuracy"] = fmt::format("{:.6f}", last.test_accuracy);
+  return notes;
+}
 
 }  // namespace
 
@@ -237,164 +288,29 @@ void add_train_options(CLI::App& app, TrainCommand& c) {
 }
 
 int run_train(const TrainCommand& command, std::FILE* out, std::FILE* err) {
-  TrainCommand c = command;
-  if (!c.resume.empty()) {  // what the command line leaves out is the checkpoint's
-    const nn::CheckpointExtra notes = nn::load_checkpoint_extra(c.resume);
-    fill_from_notes(notes, c.resume, c.data, c.model);
-    fill_from_training_notes(notes, c.resume, c);
-  }
-  DataOptions data_options = c.data;
-  data_options.seed = c.model.seed_or_default();
-  const DataSet data = load_data_set(data_options);
-  data_options.name = data.name;  // for the checkpoint's notes
-  // The weights, the activations and the batches' copy, refused with the numbers before any is
-  // allocated (a resumed network's sizes are known once its checkpoint is read).
-  const std::string rule = c.optimizer.value_or("sgd");
-  const auto require_room = [&](const std::vector<std::size_t>& sizes) {
-    nn::require_training_memory(sizes, data.train.size(), data.test.size(), c.batch_size.value_or(data.defaults.batch_size),
-                                rule == "adam" ? 2 : rule == "momentum" ? 1 : 0);
-  };
-  if (c.resume.empty()) require_room(network_sizes(c.model, data));
-  std::size_t first_epoch = 1;
-  nn::Mlp net = starting_network(c, data, first_epoch);
-  if (!c.resume.empty()) require_room(net.sizes());
-  const nn::Cost cost = build_cost(c.model, data);
-  const std::unique_ptr<nn::Optimizer> optimizer = make_optimizer(c, data, net);
-  check_outputs(c);
-
-  nn::TrainOptions t;
-  t.batch_size = c.batch_size.value_or(data.defaults.batch_size);  // larger than the set: train() says so
-  t.epochs = c.epochs.value_or(data.defaults.epochs);
-  t.shuffle_seed = c.model.seed_or_default();
-  t.first_epoch = first_epoch;
-  t.stop_epsilon = c.stop_epsilon;
-  t.max_iterations = c.max_iterations;
-  t.gradients = c.gradients;
-  // the last epoch's number, or the largest count when first_epoch + epochs − 1 would wrap
-  const std::size_t last_epoch = first_epoch - 1 + std::min(t.epochs, std::numeric_limits<std::size_t>::max() - (first_epoch - 1));
-
-  fmt::print(out, "tapegrad train: {} ({} training, {} test examples)\n", data.name, data.train.size(), data.test.size());
-  fmt::print(out, "  network {} {} hidden, {} output; cost {}\n", sizes_str(net.sizes()), to_string(net.hidden()),
-             to_string(net.output()), nn::describe(cost));
-  fmt::print(out, "  {} η={:g}, batch {}, epochs {}..{}, seed {}, gradients by {}\n", optimizer->name(),
-             optimizer->learning_rate(), t.batch_size == 0 ? data.train.size() : t.batch_size, first_epoch, last_epoch,
-             c.model.seed_or_default(), to_string(c.gradients));
-  if (!c.resume.empty()) {
-    fmt::print(out, "  resumed from {} after epoch {}\n", c.resume, first_epoch - 1);
-    // The running averages (momentum's velocity, Adam's moments) and the step count come back
-    // too when the checkpoint was saved by the same rule; then the run goes on exactly.
-    if (!nn::load_optimizer_state(c.resume, *optimizer) && !optimizer->state().empty())
-      fmt::print(out, "  note: the checkpoint holds no {} state; its running averages start again from 0\n",
-                 optimizer->name());
-  }
-  std::fflush(out);
-
-  const std::string title =
-      run_title(data.name, net, nn::describe(cost), optimizer->name(), optimizer->learning_rate(),
-                t.batch_size == 0 ? data.train.size() : t.batch_size, c.model.seed_or_default());
-  const bool live = c.progress == "always" || (c.progress == "auto" && is_terminal(out));
-  Progress progress(out, live, last_epoch);
-  std::vector<std::string> csv_lines = c.csv.empty() || c.resume.empty() ? std::vector<std::string>{} : earlier_rows(c.csv, first_epoch);
-  std::vector<EpochRow> rows;
-  Clock::time_point epoch_start = Clock::now(), last_step = epoch_start;
-  // The curves beside the CSV, drawn from its text (so a resumed run's earlier rows too); while
-  // training at most once a second, so that thousands of short epochs are not slowed down.
-  // No curves beside a CSV written to a device or a FIFO (/dev/null has no "beside").
-  std::string csv_text;
-  SideOutputs side(err);
-  const bool curves = !c.csv.empty() && !is_written_in_place(c.csv);
-  Clock::time_point last_curves{};
-  const auto write_curves = [&] {
-    if (curves) side.write(curves_svg_path(c.csv), curves_svg(parse_epoch_csv(csv_text, c.csv), title));
-    last_curves = Clock::now();
-  };
-  std::size_t examples = 0;
-
-  const auto on_step = [&](const nn::StepReport& s) {
-    if (s.step == 0) {  // the epoch begins: time its steps only, not the evaluations around them
-      epoch_start = last_step = Clock::now();
-      return;
-    }
-    last_step = Clock::now();
-    examples = s.examples;
-    progress.step(s, s.examples / std::chrono::duration<double>(last_step - epoch_start).count());
-  };
-  const auto on_epoch = [&](const nn::EpochReport& e) {
-    EpochRow r;
-    r.epoch = e.epoch;
-    r.train_loss = e.loss;
-    r.train_accuracy = e.accuracy;
-    const nn::Evaluation test = nn::evaluate(net, data.test.X, data.test.Y, cost);
-    r.test_loss = test.cost;
-    r.test_accuracy = test.accuracy;
-    r.seconds = std::chrono::duration<double>(last_step - epoch_start).count();
-    r.examples_per_second = r.seconds > 0 ? examples / r.seconds : 0.0;
-    rows.push_back(r);
-    if (!c.csv.empty()) {
-      csv_lines.push_back(epoch_csv_line(r, data.classification()));
-      std::string text = std::string(epoch_csv_header) + "\n";
-      for (const std::string& line : csv_lines) text += line + "\n";
-      side.write(c.csv, text);
-      csv_text = std::move(text);
-      if (Clock::now() - last_curves >= std::chrono::seconds(1)) write_curves();  // and at the end
-    }
-    if (live) {
-      progress.clear();
-      if (data.classification())
-        fmt::print(out, "epoch {}/{}  train loss {:.4f} accuracy {}  test loss {:.4f} accuracy {}  {} examples/s\n",
-                   r.epoch, last_epoch, r.train_loss, percent(r.train_accuracy), r.test_loss, percent(r.test_accuracy),
-                   with_commas(r.examples_per_second));
-      else
-        fmt::print(out, "epoch {}/{}  train loss {:.6f}  test loss {:.6f}  {} examples/s\n", r.epoch, last_epoch,
-                   r.train_loss, r.test_loss, with_commas(r.examples_per_second));
-      std::fflush(out);
-    }
-  };
-  const nn::TrainResult result = nn::train(net, data.train.X, data.train.Y, cost, *optimizer, t, on_epoch, on_step);
-  progress.clear();
-  if (!csv_text.empty()) write_curves();
-
-  if (!live) {  // not a terminal: the epochs as one table at the end, at most about 20 rows of it
-    fmt::print(out, "{:>6} {:>12} {:>10} {:>12} {:>10} {:>9} {:>12}\n", "epoch", "train loss", "train acc", "test loss",
-               "test acc", "seconds", "examples/s");
-    const std::size_t every = (rows.size() + 19) / 20;
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      if ((i + 1) % every != 0 && i + 1 != rows.size()) continue;
-      const EpochRow& r = rows[i];
-      fmt::print(out, "{:>6} {:>12.6g} {:>10} {:>12.6g} {:>10} {:>9.3f} {:>12}\n", r.epoch, r.train_loss,
-                 data.classification() ? percent(r.train_accuracy) : "-", r.test_loss,
-                 data.classification() ? percent(r.test_accuracy) : "-", r.seconds, with_commas(r.examples_per_second));
-    }
-    if (every > 1) fmt::print(out, "(every {} epoch shown{})\n", ordinal(every), c.csv.empty() ? "; --csv FILE keeps them all" : "");
-  }
+  const TrainCommand c = with_resumed_settings(command);
+  Run run = prepare_run(c);
+  start_run(c, run, out);
+  nn::Mlp& net = *run.net;
+  TrainingLog log(log_settings(c, run, out, err));
+  const nn::TrainResult result = nn::train(
+      net, run.data.train.X, run.data.train.Y, run.cost, *run.optimizer, run.t,
+      [&](const nn::EpochReport& e) { log.on_epoch(e, nn::evaluate(net, run.data.test.X, run.data.test.Y, run.cost)); },
+      [&](const nn::StepReport& s) { log.on_step(s); });
+  log.finish();
   if (result.reason == nn::StopReason::diverged) {  // an error: on err, after what out holds
     std::fflush(out);
     fmt::print(err, "tapegrad train: training diverged in epoch {}, {}: {}\n({}); nothing saved\n", result.divergence_epoch,
                result.divergence_step ? fmt::format("step {}", result.divergence_step) : std::string("evaluating the loss"),
-               result.divergence, divergence_cause(result, c, optimizer->learning_rate()));
+               result.divergence, divergence_cause(result, c, run.optimizer->learning_rate()));
     return 1;
   }
-  if (rows.empty()) throw std::logic_error("train: no epoch ran");  // train() runs at least one
-  const EpochRow& last = rows.back();
-  if (result.reason != nn::StopReason::epochs_done)
-    fmt::print(out, "stopped after {} steps: {}\n", result.iterations, nn::to_string(result.reason));
-  if (data.classification())
-    fmt::print(out, "after epoch {}: test accuracy {}, test loss {:.6f}\n", last.epoch, percent(last.test_accuracy), last.test_loss);
-  else
-    fmt::print(out, "after epoch {}: test loss {:.6f}\n", last.epoch, last.test_loss);
-  if (curves) fmt::print(out, "per-epoch figures: {} (curves: {})\n", c.csv, curves_svg_path(c.csv).string());
-  else if (!c.csv.empty()) fmt::print(out, "per-epoch figures: {}\n", c.csv);
+  log.print_result(result);
   if (!c.save.empty()) {
-    nn::CheckpointExtra notes = problem_notes(data_options, c.model, cost);
-    notes.merge(training_notes(*optimizer, t));
-    notes["epochs"] = std::to_string(last.epoch);
-    notes["train_loss"] = fmt::format("{:.9g}", last.train_loss);
-    notes["test_loss"] = fmt::format("{:.9g}", last.test_loss);
-    if (data.classification()) notes["test_accuracy"] = fmt::format("{:.6f}", last.test_accuracy);
-    save_trained(net, c.save, notes, *optimizer);
+    save_trained(net, c.save, checkpoint_notes(c, run, log.rows().back()), *run.optimizer);
     fmt::print(out, "checkpoint saved in {} (tapegrad eval --checkpoint {})\n", c.save, c.save);
   }
-  if (side.failed()) {
+  if (log.write_failed()) {
     std::fflush(out);
     fmt::print(err, "tapegrad train: --csv {}: not every write succeeded (see above){}\n", c.csv,
                c.save.empty() ? "" : "; the checkpoint is saved");

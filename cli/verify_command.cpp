@@ -11,6 +11,7 @@
 #include "cli/files.hpp"
 #include "nn/compare.hpp"
 #include "nn/npy.hpp"
+#include "nn/posix_file.hpp"
 #include "nn/train.hpp"
 
 namespace tg::cli {
@@ -25,11 +26,8 @@ nlohmann::ordered_json file_entry(const std::string& file, const Tensor& t) {
 
 void write_dump(const std::string& dir, const nn::Mlp& net, const nn::Cost& cost, const Tensor& X, const Tensor& Y) {
   namespace fs = std::filesystem;
-  std::error_code ec;
-  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
-    throw std::runtime_error(fmt::format("--dump: '{}' exists and is not a directory", dir));
-  fs::create_directories(dir, ec);
-  if (ec) throw std::runtime_error(fmt::format("--dump: cannot create directory '{}': {}", dir, ec.message()));
+  if (const std::string problem = nn::make_directory(dir); !problem.empty())
+    throw std::runtime_error(fmt::format("--dump: {}", problem));
   const auto put = [&](const std::string& file, const Tensor& t) {
     write_file_atomically(fs::path(dir) / file, nn::encode_npy(t));
     return file_entry(file, t);
@@ -72,11 +70,7 @@ void write_dump(const std::string& dir, const nn::Mlp& net, const nn::Cost& cost
 }
 
 void add_verify_options(CLI::App& app, VerifyCommand& c) {
-  app.add_option("--checkpoint", c.checkpoint, "verify the network saved in DIR (default: a new one)")
-      ->type_name("DIR")
-      ->check(existing_directory());
-  add_data_options(app, c.data, default_data_name() + ", or the checkpoint's");
-  add_model_options(app, c.model);
+  add_network_options(app, c, "verify", default_data_name() + ", or the checkpoint's");
   add_batch_size_option(app, [&c](std::size_t n) { c.batch = n; }, "how many training examples form the batch (default 10)",
                         positive_count(), true);
   app.add_flag("--numeric", c.numeric, "also compare with central finite differences (2 forward passes per weight)");
@@ -91,7 +85,7 @@ void add_verify_options(CLI::App& app, VerifyCommand& c) {
 }
 
 int run_verify(const VerifyCommand& c, std::FILE* out) {
-  const Problem s = c.checkpoint.empty() ? new_problem(c.data, c.model) : load_problem(c.checkpoint, c.data, c.model);
+  const Problem s = chosen_problem(c);
   const std::size_t m = std::min(c.batch, s.data.train.size());
   const nn::data::Examples batch = first_columns(s.data.train, m);
   const Tensor& X = batch.X;

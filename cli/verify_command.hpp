@@ -16,15 +16,13 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/options.hpp"
+#include "cli/problem.hpp"
 #include "nn/cost.hpp"
 #include "nn/mlp.hpp"
 
 namespace tg::cli {
 
-struct VerifyCommand {
-  std::string checkpoint;   // empty: a new network from the model options
-  DataOptions data;
-  ModelOptions model;
+struct VerifyCommand : NetworkChoice {  // checkpoint, data, model
   std::size_t batch = 10;   // the first `batch` training examples
   bool numeric = false;
   double eps = 1e-6;                 // finite differences' step

@@ -19,19 +19,13 @@
 #include "fuzz/checkpoint_files.hpp"
 #include "nn/checkpoint.hpp"
 #include "nn/optimizer.hpp"
+#include "tests/support/files.hpp"
 
 namespace fs = std::filesystem;
 using namespace tg::nn;
 using tg::fuzz::File;
 
 namespace {
-
-std::string read_bytes(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // Saves net (and opt, after `steps` steps with a fixed gradient) into a fresh directory and
 // returns its files, checkpoint.json first, the .npy files by name.
@@ -47,12 +41,12 @@ std::vector<File> saved_files(const Mlp& net, const CheckpointExtra& extra, Opti
     }
   save_checkpoint(net, dir, extra, opt);
 
-  std::vector<File> files{{"checkpoint.json", read_bytes(dir / "checkpoint.json")}};
+  std::vector<File> files{{"checkpoint.json", tg::test::read_file(dir / "checkpoint.json")}};
   std::vector<std::string> npy;
   for (const fs::directory_entry& e : fs::directory_iterator(dir))
     if (e.path().filename() != "checkpoint.json") npy.push_back(e.path().filename().string());
   std::sort(npy.begin(), npy.end());
-  for (const std::string& n : npy) files.emplace_back(n, read_bytes(dir / n));
+  for (const std::string& n : npy) files.emplace_back(n, tg::test::read_file(dir / n));
   fs::remove_all(dir);
   return files;
 }

@@ -29,6 +29,9 @@
 //     its files gone (what it could not delete, the next save does);
 //   - holding byte 0, a save (and prepare_checkpoint_directory) knows that any uncommitted
 //     files in dir were left by a save that was interrupted, and removes them first.
+//
+// The pieces: nn/checkpoint_json.hpp (checkpoint.json's schema), nn/checkpoint_lock.hpp (the
+// lock), nn/checkpoint_save_io.hpp (a save's I/O calls and the fault seam below).
 #pragma once
 
 #include <chrono>

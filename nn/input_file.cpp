@@ -15,13 +15,15 @@ namespace tg::nn {
 
 namespace {
 
-const char* kind_of(mode_t mode) {
-  if (S_ISDIR(mode)) return "a directory";
-  if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
-  if (S_ISCHR(mode)) return "a character device";
-  if (S_ISBLK(mode)) return "a block device";
-  if (S_ISSOCK(mode)) return "a socket";
-  return "not a regular file";
+std::filesystem::file_type file_type_of(mode_t mode) {
+  using type = std::filesystem::file_type;
+  if (S_ISREG(mode)) return type::regular;
+  if (S_ISDIR(mode)) return type::directory;
+  if (S_ISFIFO(mode)) return type::fifo;
+  if (S_ISCHR(mode)) return type::character;
+  if (S_ISBLK(mode)) return type::block;
+  if (S_ISSOCK(mode)) return type::socket;
+  return type::unknown;
 }
 
 struct Descriptor {
@@ -31,6 +33,17 @@ struct Descriptor {
 
 }  // namespace
 
+const char* kind_of(std::filesystem::file_type type) {
+  switch (type) {
+    case std::filesystem::file_type::directory: return "a directory";
+    case std::filesystem::file_type::fifo: return "a FIFO (named pipe)";
+    case std::filesystem::file_type::character: return "a character device";
+    case std::filesystem::file_type::block: return "a block device";
+    case std::filesystem::file_type::socket: return "a socket";
+    default: return nullptr;
+  }
+}
+
 int open_regular_file(const std::filesystem::path& file) {
   const int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);  // O_NONBLOCK: a FIFO's open returns at once
   if (fd < 0) throw input_file_error(std::strerror(errno));  // "No such file or directory"
@@ -38,8 +51,10 @@ int open_regular_file(const std::filesystem::path& file) {
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     const int saved = errno;
     ::close(fd);
-    if (!S_ISREG(st.st_mode) && st.st_mode != 0)
-      throw input_file_error(fmt::format("it is {}, not a regular file", kind_of(st.st_mode)));
+    if (!S_ISREG(st.st_mode) && st.st_mode != 0) {
+      const char* kind = kind_of(file_type_of(st.st_mode));
+      throw input_file_error(fmt::format("it is {}, not a regular file", kind ? kind : "not a regular file"));
+    }
     throw input_file_error(std::strerror(saved));
   }
   ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);  // a regular file: reads as usual

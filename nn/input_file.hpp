@@ -18,6 +18,11 @@ struct input_file_error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// What sits at a path that is no regular file, for messages: "a directory", "a FIFO (named
+// pipe)", "a character device", "a block device", "a socket"; nullptr for a regular file,
+// nothing, or another kind.
+const char* kind_of(std::filesystem::file_type type);
+
 // Opens `file` for reading (never blocking on a FIFO: O_NONBLOCK) and returns its descriptor if
 // it is a regular file; otherwise throws input_file_error saying what it is: "a directory",
 // "a FIFO (named pipe)", "a character device", "a block device", "a socket", or why it cannot

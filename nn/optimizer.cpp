@@ -98,6 +98,15 @@ void Optimizer::restore(std::size_t steps, const State& given) {
   t_ = steps;
 }
 
+void Optimizer::require_built_for(const std::vector<Variable>& params, std::string_view who,
+                                  std::string_view advice) const {
+  bool same = params.size() == params_.size();
+  for (std::size_t i = 0; same && i < params.size(); ++i) same = params[i].same_node(params_[i]);
+  if (!same)
+    throw std::invalid_argument(
+        fmt::format("{}: the {} optimizer was built for other parameters than this network's{}", who, name(), advice));
+}
+
 std::vector<Tensor> Optimizer::zeros_like_parameters() const {
   std::vector<Tensor> z;
   for (const Variable& p : params_) z.push_back(filled(p.shape(), 0.0));

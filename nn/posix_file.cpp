@@ -10,6 +10,8 @@
 #include <thread>
 #include <utility>
 
+#include <fmt/format.h>
+
 namespace tg::nn {
 
 namespace {
@@ -66,6 +68,15 @@ bool is_unique_file_name(std::string_view name, std::string_view prefix, std::st
   if (name.size() != prefix.size() + random_letters + suffix.size()) return false;
   if (name.substr(0, prefix.size()) != prefix || name.substr(name.size() - suffix.size()) != suffix) return false;
   return name.substr(prefix.size(), random_letters).find_first_not_of(letters) == std::string_view::npos;
+}
+
+std::string make_directory(const std::filesystem::path& dir) {
+  std::error_code ec;
+  if (std::filesystem::exists(dir, ec) && !std::filesystem::is_directory(dir, ec))
+    return fmt::format("'{}' exists and is not a directory", dir.string());
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return fmt::format("cannot create directory '{}': {}", dir.string(), ec.message());
+  return {};
 }
 
 bool try_lock_byte(int fd, off_t byte, LockKind kind) {

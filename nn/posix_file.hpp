@@ -1,5 +1,5 @@
 // The POSIX pieces under safe saving (nn/checkpoint.cpp, cli/files.cpp): a file descriptor
-// that closes itself, new files under unique names, and advisory locks.
+// that closes itself, directories made, new files under unique names, and advisory locks.
 //
 // Locks are Linux open-file-description locks (F_OFD_SETLK) on single bytes of a file: they
 // belong to the open file, so threads and processes exclude each other alike, and the kernel
@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <string>
 #include <string_view>
 
 namespace tg::nn {
@@ -36,6 +37,11 @@ int create_unique_file(const std::filesystem::path& dir, std::string_view prefix
 
 // Whether `name` is one that create_unique_file(dir, prefix, suffix, ...) makes.
 bool is_unique_file_name(std::string_view name, std::string_view prefix, std::string_view suffix);
+
+// Makes dir a directory (with its parents) unless it is one. Returns what stands in the way,
+// for the caller to prefix with its name: "'out' exists and is not a directory", "cannot create
+// directory 'out': Permission denied"; empty when dir is a directory.
+std::string make_directory(const std::filesystem::path& dir);
 
 enum class LockKind { shared, exclusive };
 

@@ -21,13 +21,15 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "autodiff/tensor.hpp"
 #include "nn/backprop.hpp"
+#include "nn/batches.hpp"          // make_batches, epoch_generator: which examples each step takes
+#include "nn/column_gatherer.hpp"  // select_columns, ColumnGatherer: a batch's columns of X and Y
 #include "nn/cost.hpp"
+#include "nn/metrics.hpp"          // predict, evaluate, accuracy, class_labels
 #include "nn/mlp.hpp"
 #include "nn/optimizer.hpp"
 
@@ -121,37 +123,5 @@ std::vector<Tensor> gradients(const Mlp& net, Tensor X, const Tensor& Y, const C
                               GradientSource source = GradientSource::autodiff);
 // BP3/BP4's results in net.parameters() order: dW[2], db[2], ..., dW[L], db[L].
 std::vector<Tensor> parameter_gradients(const BackpropResult& r);
-
-// a^L for every example, with nothing recorded.     X: (N^1, m) -> (N^L, m)   (tg::shape_error otherwise)
-Tensor predict(const Mlp& net, const Tensor& X);
-// C over the whole set, with nothing recorded.      X: (N^1, m), Y: (N^L, m)
-double evaluate_cost(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost);
-// The class of each column: the row of its largest entry (the first, on a tie) for several
-// rows (outputs of softmax, one-hot targets); for a single row, 1 when the entry is ≥ 0.5
-// (a sigmoid output, 0/1 targets) and 0 otherwise.      A: (n, m) -> m labels
-// A must be 2-D with n ≥ 1 rows (tg::shape_error).
-std::vector<std::size_t> class_labels(const Tensor& A);
-// The fraction of examples classified right, in [0, 1]: class_labels of the outputs a^L
-// against class_labels of Y.     X: (N^1, m), Y: (N^L, m)
-double accuracy(const Mlp& net, const Tensor& X, const Tensor& Y);
-// The same fraction for outputs already computed.     A, Y: (n, m), one shape (tg::shape_error)
-double accuracy(const Tensor& A, const Tensor& Y);
-
-// C and the accuracy of a set from one forward pass, with nothing recorded.
-struct Evaluation {
-  double cost = 0.0;
-  double accuracy = 0.0;
-};
-// X: (N^1, m), Y: (N^L, m) (tg::shape_error otherwise)
-Evaluation evaluate(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost);
-
-// The batches of one epoch: lists of example (column) indices that together hold 0..m−1 once
-// each; in order, or in an order drawn from `rng` when shuffle is set (the same with every
-// standard library). batch_size 0, or one above m, means one batch of all m.
-std::vector<std::vector<std::size_t>> make_batches(std::size_t m, std::size_t batch_size, bool shuffle,
-                                                   std::mt19937_64& rng);
-// The columns `index` of A, in that order.    A: (n, m) -> (n, index.size())
-// A must be 2-D (tg::shape_error) and every index below m (std::out_of_range).
-Tensor select_columns(const Tensor& A, const std::vector<std::size_t>& index);
 
 }  // namespace tg::nn

@@ -206,10 +206,8 @@ class InflateSource final : public Source {
   std::size_t produced_ = 0;  // uncompressed bytes it has given: the offset in the IDX stream
 };
 
-// The IDX array in the (uncompressed) stream `in`, checked byte by byte; with a limit, only
-// its first items (see IdxLimit).
-IdxArray read_stream(Source& in, const Context& at, const IdxLimit& limit = {}) {
-  // bytes 0–3: 00 00, the element type, the number of dimensions
+// Bytes 0–3: 00 00, the element type, the number of dimensions; returns the last two.
+std::pair<IdxType, std::size_t> read_magic(Source& in, const Context& at) {
   std::array<std::uint8_t, 4> head{};
   const std::size_t got = in.read(head.data(), head.size());
   if ((got >= 1 && head[0] != 0) || (got >= 2 && head[1] != 0))
@@ -221,44 +219,41 @@ IdxArray read_stream(Source& in, const Context& at, const IdxLimit& limit = {}) 
   if (got < head.size())
     fail(at, "truncated at byte {}: expected the 4-byte header (00 00, element type, number of dimensions)", got);
   if (head[3] == 0) fail(at, "bad magic at byte 3: 0 dimensions (expected 1 or more)");
+  return {static_cast<IdxType>(head[2]), head[3]};
+}
 
-  IdxArray a;
-  a.type = static_cast<IdxType>(head[2]);
-  const std::size_t rank = head[3];
-  const std::size_t data_begin = 4 + 4 * rank;
-
-  // bytes 4 .. data_begin − 1: the sizes, each a big-endian u32
+// Bytes 4 .. 4 + 4·rank − 1: the sizes, each a big-endian u32.
+std::vector<std::size_t> read_dims(Source& in, const Context& at, std::size_t rank) {
   std::array<std::uint8_t, 4 * 255> sizes{};
   const std::size_t got_sizes = in.read(sizes.data(), 4 * rank);
   if (got_sizes < 4 * rank)
     fail(at, "truncated at byte {}: expected {} dimension sizes (4 bytes each) from byte 4 to byte {}", 4 + got_sizes,
-         rank, data_begin);
-  a.dims.resize(rank);
+         rank, 4 + 4 * rank);
+  std::vector<std::size_t> dims(rank);
   for (std::size_t k = 0; k < rank; ++k) {
     const std::uint8_t* b = sizes.data() + 4 * k;
-    a.dims[k] = (std::size_t{b[0]} << 24) | (std::size_t{b[1]} << 16) | (std::size_t{b[2]} << 8) | b[3];
+    dims[k] = (std::size_t{b[0]} << 24) | (std::size_t{b[1]} << 16) | (std::size_t{b[2]} << 8) | b[3];
   }
+  return dims;
+}
 
-  if (limit.check_header) limit.check_header(a);  // the header as the file has it, no data yet
-  const bool cut = limit.max_items != 0 && limit.max_items < a.dims[0];
-  if (cut) a.dims[0] = limit.max_items;  // the first items only: the rest is not read
-
-  // data bytes = (product of dims) × element size, which must not overflow (a zero dim makes it 0)
+// data bytes = (product of dims) × element size, which must not overflow (a zero dim makes it 0)
+std::size_t data_size(const IdxArray& a, const Context& at) {
   const std::size_t width = element_size(a.type);
+  if (std::find(a.dims.begin(), a.dims.end(), 0) != a.dims.end()) return 0;
   std::size_t data_bytes = width;
-  if (std::find(a.dims.begin(), a.dims.end(), 0) != a.dims.end()) {
-    data_bytes = 0;
-  } else {
-    for (std::size_t d : a.dims) {
-      if (data_bytes > std::numeric_limits<std::size_t>::max() / d)
-        fail(at, "dims {} of {} at byte 4 claim more data than a size_t can count "
-                 "(the product of the dims times {} bytes overflows)", dims_str(a.dims), to_string(a.type), width);
-      data_bytes *= d;
-    }
+  for (std::size_t d : a.dims) {
+    if (data_bytes > std::numeric_limits<std::size_t>::max() / d)
+      fail(at, "dims {} of {} at byte 4 claim more data than a size_t can count "
+               "(the product of the dims times {} bytes overflows)", dims_str(a.dims), to_string(a.type), width);
+    data_bytes *= d;
   }
+  return data_bytes;
+}
 
-  // the data, a step at a time: the buffer grows only as bytes arrive, whatever the dims claim
-  // (all at once when the stream's length is known: a plain file, bytes in memory)
+// The data, a step at a time: the buffer grows only as bytes arrive, whatever the dims claim
+// (all at once when the stream's length is known: a plain file, bytes in memory).
+void read_data(Source& in, const Context& at, IdxArray& a, std::size_t data_begin, std::size_t data_bytes) {
   a.data.reserve(std::min(data_bytes, in.remaining().value_or(0)));
   while (a.data.size() < data_bytes) {
     const std::size_t have = a.data.size();
@@ -270,28 +265,44 @@ IdxArray read_stream(Source& in, const Context& at, const IdxLimit& limit = {}) 
            data_begin + have + got_data, data_bytes, dims_str(a.dims), to_string(a.type), data_begin,
            data_begin + data_bytes);
   }
+}
 
-  if (cut) return a;
-
-  // Nothing after the data. Reading on also reaches, and checks, the end of a gzip stream; in
-  // one, trailing bytes are read to the end (up to a limit) to count them and to check the
-  // stream's CRC first: damage that only made the stream longer is reported as damage.
+// Nothing after the data. Reading on also reaches, and checks, the end of a gzip stream; in
+// one, trailing bytes are read to the end (up to a limit) to count them and to check the
+// stream's CRC first: damage that only made the stream longer is reported as damage.
+void check_no_trailing_bytes(Source& in, const Context& at, const IdxArray& a, std::size_t data_begin,
+                             std::size_t data_bytes) {
   std::array<std::uint8_t, 4096> sink{};
-  if (in.read(sink.data(), 1) == 1) {
-    std::string extra;
-    if (const auto more = in.remaining()) {
-      extra = fmt::format("{} bytes", *more + 1);
-    } else {
-      std::size_t count = 1, got_extra = 0;
-      do {
-        got_extra = in.read(sink.data(), sink.size());
-        count += got_extra;
-      } while (got_extra == sink.size() && count <= trailing_limit);
-      extra = count <= trailing_limit ? fmt::format("{} bytes", count) : fmt::format("more than {} bytes", trailing_limit);
-    }
-    fail(at, "trailing bytes after the data, from byte {} ({}): dims {} of {} need {} bytes of data, from byte {} to byte {}",
-         data_begin + data_bytes, extra, dims_str(a.dims), to_string(a.type), data_bytes, data_begin, data_begin + data_bytes);
+  if (in.read(sink.data(), 1) != 1) return;
+  std::string extra;
+  if (const auto more = in.remaining()) {
+    extra = fmt::format("{} bytes", *more + 1);
+  } else {
+    std::size_t count = 1, got_extra = 0;
+    do {
+      got_extra = in.read(sink.data(), sink.size());
+      count += got_extra;
+    } while (got_extra == sink.size() && count <= trailing_limit);
+    extra = count <= trailing_limit ? fmt::format("{} bytes", count) : fmt::format("more than {} bytes", trailing_limit);
   }
+  fail(at, "trailing bytes after the data, from byte {} ({}): dims {} of {} need {} bytes of data, from byte {} to byte {}",
+       data_begin + data_bytes, extra, dims_str(a.dims), to_string(a.type), data_bytes, data_begin, data_begin + data_bytes);
+}
+
+// The IDX array in the (uncompressed) stream `in`, checked byte by byte; with a limit, only
+// its first items (see IdxLimit).
+IdxArray read_stream(Source& in, const Context& at, const IdxLimit& limit = {}) {
+  IdxArray a;
+  const auto [type, rank] = read_magic(in, at);
+  a.type = type;
+  a.dims = read_dims(in, at, rank);
+  const std::size_t data_begin = 4 + 4 * rank;
+  if (limit.check_header) limit.check_header(a);  // the header as the file has it, no data yet
+  const bool cut = limit.max_items != 0 && limit.max_items < a.dims[0];
+  if (cut) a.dims[0] = limit.max_items;  // the first items only: the rest is not read
+  const std::size_t data_bytes = data_size(a, at);
+  read_data(in, at, a, data_begin, data_bytes);
+  if (!cut) check_no_trailing_bytes(in, at, a, data_begin, data_bytes);
   return a;
 }
 

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "nn/data/idx.hpp"
+#include "nn/input_file.hpp"
 #include "nn/memory_estimate.hpp"
 
 namespace tg::nn::data {
@@ -39,17 +40,7 @@ std::string why_not_a_file(const fs::path& path) {
   std::error_code ec;
   const fs::file_status status = fs::status(path, ec);
   if (ec && ec != std::errc::no_such_file_or_directory) return fmt::format("cannot be looked at: {}", ec.message());
-  const auto kind = [](fs::file_type t) -> const char* {
-    switch (t) {
-      case fs::file_type::directory: return "a directory";
-      case fs::file_type::fifo: return "a FIFO (named pipe)";
-      case fs::file_type::character: return "a character device";
-      case fs::file_type::block: return "a block device";
-      case fs::file_type::socket: return "a socket";
-      default: return nullptr;
-    }
-  };
-  const char* what = kind(status.type());
+  const char* what = kind_of(status.type());
   return what ? fmt::format("is {}, not a regular file", what) : std::string();
 }
 

@@ -17,54 +17,37 @@
 
 #include "cli/files.hpp"
 #include "nn/posix_file.hpp"
+#include "support/files.hpp"
 #include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using tg::cli::check_writable;
 using tg::cli::write_file_atomically;
-
-namespace {
-
-std::string slurp(const fs::path& f) {
-  std::ifstream in(f, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-void put(const fs::path& f, const std::string& bytes) {
-  std::ofstream out(f, std::ios::binary | std::ios::trunc);
-  out << bytes;
-  REQUIRE(out.good());
-}
-
-std::set<std::string> names(const fs::path& dir) {
-  std::set<std::string> s;
-  for (const auto& entry : fs::directory_iterator(dir)) s.insert(entry.path().filename().string());
-  return s;
-}
-
-}  // namespace
+using tg::test::file_names;
+using tg::test::read_file;
+using tg::test::write_file;
 
 TEST_CASE("write_file_atomically writes, replaces, and leaves no temporary file") {
   tg::test::TempDir dir("files");
   const auto file = dir.path / "a.csv";
   write_file_atomically(file, "one\n");
-  CHECK(slurp(file) == "one\n");
+  CHECK(read_file(file) == "one\n");
   write_file_atomically(file, "two\nlines\n");
-  CHECK(slurp(file) == "two\nlines\n");
-  CHECK(names(dir.path) == std::set<std::string>{"a.csv"});
+  CHECK(read_file(file) == "two\nlines\n");
+  CHECK(file_names(dir.path) == std::set<std::string>{"a.csv"});
 }
 
 TEST_CASE("write_file_atomically never touches a user's own FILE.tmp, and keeps the file's mode") {
   tg::test::TempDir dir("files");
-  put(dir.path / "keep.csv.tmp", "the user's");
-  put(dir.path / "keep.csv", "old");
+  write_file(dir.path / "keep.csv.tmp", "the user's");
+  write_file(dir.path / "keep.csv", "old");
   ::chmod((dir.path / "keep.csv").c_str(), 0640);
   write_file_atomically(dir.path / "keep.csv", "new");
-  CHECK(slurp(dir.path / "keep.csv") == "new");
-  CHECK(slurp(dir.path / "keep.csv.tmp") == "the user's");
+  CHECK(read_file(dir.path / "keep.csv") == "new");
+  CHECK(read_file(dir.path / "keep.csv.tmp") == "the user's");
   CHECK((fs::status(dir.path / "keep.csv").permissions() & fs::perms::all) ==
         (fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read));
-  CHECK(names(dir.path) == std::set<std::string>{"keep.csv", "keep.csv.tmp"});
+  CHECK(file_names(dir.path) == std::set<std::string>{"keep.csv", "keep.csv.tmp"});
 }
 
 TEST_CASE("a failed write names the file and keeps what was there") {
@@ -77,26 +60,26 @@ TEST_CASE("a failed write names the file and keeps what was there") {
   CHECK_THROWS_WITH_AS(write_file_atomically(dir.path / "taken", "x"),
                        doctest::Contains(("cannot write '" + (dir.path / "taken").string() + "': it is a directory").c_str()),
                        std::runtime_error);
-  CHECK(slurp(dir.path / "taken" / "keep") == "kept");
-  CHECK(names(dir.path) == std::set<std::string>{"taken"});
+  CHECK(read_file(dir.path / "taken" / "keep") == "kept");
+  CHECK(file_names(dir.path) == std::set<std::string>{"taken"});
 }
 
 TEST_CASE("a symbolic link is followed: its target gets the content, the link stays a link") {
   tg::test::TempDir dir("files");
   fs::create_directories(dir.path / "real");
-  put(dir.path / "real" / "b.csv", "old");
+  write_file(dir.path / "real" / "b.csv", "old");
   fs::create_symlink("real/b.csv", dir.path / "a.csv");
   fs::create_symlink("a.csv", dir.path / "chain.csv");
   write_file_atomically(dir.path / "chain.csv", "new");
   CHECK(fs::is_symlink(dir.path / "a.csv"));
   CHECK(fs::is_symlink(dir.path / "chain.csv"));
-  CHECK(slurp(dir.path / "real" / "b.csv") == "new");
-  CHECK(names(dir.path / "real") == std::set<std::string>{"b.csv"});
+  CHECK(read_file(dir.path / "real" / "b.csv") == "new");
+  CHECK(file_names(dir.path / "real") == std::set<std::string>{"b.csv"});
   // A dangling link: its target is created.
   fs::create_symlink("real/new.csv", dir.path / "dangling.csv");
   write_file_atomically(dir.path / "dangling.csv", "made");
   CHECK(fs::is_symlink(dir.path / "dangling.csv"));
-  CHECK(slurp(dir.path / "real" / "new.csv") == "made");
+  CHECK(read_file(dir.path / "real" / "new.csv") == "made");
   // A loop is an error, not a hang.
   fs::create_symlink("loop2", dir.path / "loop1");
   fs::create_symlink("loop1", dir.path / "loop2");
@@ -122,7 +105,7 @@ TEST_CASE("a FIFO is written in place, and without a reader it is an error, not 
   CHECK_THROWS_WITH_AS(write_file_atomically(fifo, "x"), doctest::Contains("it is a FIFO and nothing reads it"), std::runtime_error);
   check_writable(fifo);  // without opening it
   std::string got;
-  std::thread reader([&] { got = slurp(fifo); });
+  std::thread reader([&] { got = read_file(fifo); });
   // The reader opens the FIFO at some point: until then a write fails.
   bool written = false;
   for (int attempt = 0; attempt < 2000 && !written; ++attempt) {
@@ -164,7 +147,7 @@ TEST_CASE("two writers at once: every replacement is whole, the file always one 
   std::atomic<int> failures{0}, torn{0};
   std::thread reader([&] {
     while (!done) {
-      const std::string text = slurp(file);
+      const std::string text = read_file(file);
       torn += text != a && text != b;
     }
   });
@@ -182,20 +165,20 @@ TEST_CASE("two writers at once: every replacement is whole, the file always one 
   reader.join();
   CHECK(failures == 0);
   CHECK(torn == 0);
-  CHECK(names(dir.path) == std::set<std::string>{"e.csv"});
+  CHECK(file_names(dir.path) == std::set<std::string>{"e.csv"});
 }
 
 TEST_CASE("check_writable removes temporary files whose writer is gone, and only those") {
   tg::test::TempDir dir("files");
   const fs::path file = dir.path / "e.csv";
-  put(dir.path / ".e.csv.Ab12Cd.tmp", "left by a killed writer");
-  put(dir.path / ".e.csv.mine.tmp", "a user's");
-  put(dir.path / ".other.csv.Ab12Cd.tmp", "another file's");
-  put(dir.path / ".e.csv.Live00.tmp", "a live writer's");
+  write_file(dir.path / ".e.csv.Ab12Cd.tmp", "left by a killed writer");
+  write_file(dir.path / ".e.csv.mine.tmp", "a user's");
+  write_file(dir.path / ".other.csv.Ab12Cd.tmp", "another file's");
+  write_file(dir.path / ".e.csv.Live00.tmp", "a live writer's");
   const tg::nn::Fd live(::open((dir.path / ".e.csv.Live00.tmp").c_str(), O_RDWR));
   REQUIRE(tg::nn::try_lock_byte(live.fd, 0, tg::nn::LockKind::exclusive));
   check_writable(file);
-  CHECK(names(dir.path) == std::set<std::string>{".e.csv.mine.tmp", ".other.csv.Ab12Cd.tmp", ".e.csv.Live00.tmp"});
+  CHECK(file_names(dir.path) == std::set<std::string>{".e.csv.mine.tmp", ".other.csv.Ab12Cd.tmp", ".e.csv.Live00.tmp"});
   CHECK(!fs::exists(file));  // checking writes nothing
 }
 
@@ -205,8 +188,8 @@ TEST_CASE("check_writable names what cannot be written") {
   CHECK_THROWS_WITH_AS(check_writable(dir.path / "d"), doctest::Contains("it is a directory"), std::runtime_error);
   CHECK_THROWS_WITH_AS(check_writable(dir.path / "missing" / "e.csv"), doctest::Contains("No such file or directory"),
                        std::runtime_error);
-  put(dir.path / "plain", "x");
+  write_file(dir.path / "plain", "x");
   CHECK_THROWS_WITH_AS(check_writable(dir.path / "plain" / "e.csv"), doctest::Contains("Not a directory"), std::runtime_error);
   check_writable(dir.path / "fine.csv");
-  CHECK(names(dir.path) == std::set<std::string>{"d", "plain"});
+  CHECK(file_names(dir.path) == std::set<std::string>{"d", "plain"});
 }

@@ -5,21 +5,15 @@
 #include <fstream>
 #include <sstream>
 
+#include "support/files.hpp"
 #include "support/run_tapegrad.hpp"
 #include "support/temp_dir.hpp"
 
 using tg::test::contains;
+using tg::test::read_file;
 using tg::test::run_tapegrad;
 using tg::test::TempDir;
 
-namespace {
-std::string read(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-}  // namespace
 
 TEST_CASE("graph prints DOT of a small network's cost, labelled z^l, a^l, δ^l, on stdout") {
   const auto r = run_tapegrad({"graph"});
@@ -44,15 +38,15 @@ TEST_CASE("graph -o writes DOT, SVG or PNG by the extension, atomically") {
   TempDir dir("graph");
   const auto dot = run_tapegrad({"graph", "-o", dir / "g.dot"});
   CHECK(dot.code == 0);
-  CHECK(read(dir / "g.dot") == run_tapegrad({"graph"}).out);
+  CHECK(read_file(dir / "g.dot") == run_tapegrad({"graph"}).out);
   const auto svg = run_tapegrad({"graph", "--values", "--out", dir / "g.svg"});
   REQUIRE(svg.code == 0);
   CHECK(contains(svg.out, "written to"));
-  const std::string s = read(dir / "g.svg");
+  const std::string s = read_file(dir / "g.svg");
   CHECK((s.rfind("<?xml", 0) == 0 || s.rfind("<svg", 0) == 0));
   CHECK(contains(s, "δ^3 = ∂C/∂z^3"));
   REQUIRE(run_tapegrad({"graph", "-o", dir / "g.png"}).code == 0);
-  CHECK(read(dir / "g.png").substr(0, 8) == std::string("\x89PNG\r\n\x1a\n", 8));
+  CHECK(read_file(dir / "g.png").substr(0, 8) == std::string("\x89PNG\r\n\x1a\n", 8));
   CHECK(!std::filesystem::exists(dir / "g.png.tmp"));
 }
 

@@ -20,23 +20,18 @@
 #include "nn/checkpoint.hpp"
 #include "nn/compare.hpp"
 #include "nn/train.hpp"
+#include "support/files.hpp"
 #include "support/idx_files.hpp"
 #include "support/run_tapegrad.hpp"
 #include "support/temp_dir.hpp"
 
 using tg::test::contains;
 using tg::test::count_lines;
+using tg::test::read_file;
 using tg::test::run_tapegrad;
 using tg::test::TempDir;
 
 namespace {
-
-std::string read_text(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::size_t count(const std::string& text, const std::string& part) {
   std::size_t n = 0;
@@ -88,7 +83,7 @@ TEST_CASE("report writes one page with the settings, the curves, the graph and t
   CHECK(r.err.empty());
   CHECK(contains(r.out, "[2,16,2] on moons: test accuracy"));
   CHECK(contains(r.out, fmt::format("written to {}", dir / "r.html")));
-  const std::string html = read_text(dir / "r.html");
+  const std::string html = read_file(dir / "r.html");
   REQUIRE(!html.empty());
   CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
   CHECK(html.find("</html>") != std::string::npos);
@@ -136,7 +131,7 @@ TEST_CASE("the report's verification table holds the numbers nn::compare compute
   REQUIRE(run_tapegrad({"report", "--checkpoint", dir / "ckpt", "--csv", dir / "moons.csv", "-o", dir / "r.html",
                         "--batch-size", "7"})
               .code == 0);
-  const std::string table = section(read_text(dir / "r.html"), "verification");
+  const std::string table = section(read_file(dir / "r.html"), "verification");
 
   const tg::cli::Problem p = tg::cli::load_problem(dir / "ckpt", {}, {});
   const tg::nn::data::Examples batch = tg::cli::first_columns(p.data.train, 7);
@@ -161,7 +156,7 @@ TEST_CASE("the report's verification table holds the numbers nn::compare compute
   const auto none = run_tapegrad({"report", "--checkpoint", dir / "ckpt", "-o", dir / "q.html", "--no-numeric"});
   REQUIRE(none.code == 0);
   CHECK(contains(none.out, "finite differences: none (--no-numeric)"));
-  const std::string quick = read_text(dir / "q.html");
+  const std::string quick = read_file(dir / "q.html");
   CHECK_FALSE(contains(section(quick, "verification"), "numeric rel"));
   CHECK(contains(section(quick, "curves"), "No per-epoch CSV was given"));
 }
@@ -173,12 +168,12 @@ TEST_CASE("the report checks a sample of the weights by finite differences unles
   const auto all = run_tapegrad({"report", "--checkpoint", dir / "ckpt", "-o", dir / "a.html"});
   REQUIRE(all.code == 0);
   CHECK(contains(all.out, "finite differences at all 82 weights"));
-  CHECK(contains(section(read_text(dir / "a.html"), "verification"), "finite differences at all 82 weights"));
+  CHECK(contains(section(read_file(dir / "a.html"), "verification"), "finite differences at all 82 weights"));
   // 3 of each: 3 + 3 + 3 + 2 = 11.
   const auto sampled = run_tapegrad({"report", "--checkpoint", dir / "ckpt", "-o", dir / "s.html", "--numeric-sample", "3"});
   REQUIRE(sampled.code == 0);
   CHECK(contains(sampled.out, "finite differences at 11 of 82 weights, evenly spaced (--numeric checks every one)"));
-  const std::string html = section(read_text(dir / "s.html"), "verification");
+  const std::string html = section(read_file(dir / "s.html"), "verification");
   CHECK(contains(html, "finite differences at 11 of 82 weights"));
   CHECK(contains(html, "numeric rel"));
   const auto every = run_tapegrad({"report", "--checkpoint", dir / "ckpt", "-o", dir / "e.html", "--numeric"});
@@ -201,7 +196,7 @@ TEST_CASE("the report's verdict fails on a NaN cost or gradient, where nothing d
   const auto r = run_tapegrad({"report", "--checkpoint", dir / "nan", "-o", dir / "r.html", "--no-numeric"});
   REQUIRE(r.code == 0);  // the page is written; its verdict says FAIL
   CHECK(contains(r.out, "BP1–BP4 vs autodiff nan: FAIL, the cost C is nan, not a finite number"));
-  const std::string table = section(read_text(dir / "r.html"), "verification");
+  const std::string table = section(read_file(dir / "r.html"), "verification");
   CHECK(contains(table, "<span class=\"fail\">FAIL</span>"));
   CHECK(contains(table, "<p class=\"fail\">FAIL: ∂C/∂W^2 is not finite: ‖·‖∞ = nan by BP1–BP4, nan by autodiff</p>"));
   CHECK_FALSE(contains(table, "class=\"ok\""));
@@ -216,7 +211,7 @@ TEST_CASE("for image data the report shows a grid of test images, predicted and 
   REQUIRE(run_tapegrad({"report", "--checkpoint", dir / "ckpt", "--csv", dir / "e.csv", "-o", dir / "r.html",
                         "--images", "32"})
               .code == 0);
-  const std::string grid = section(read_text(dir / "r.html"), "images");
+  const std::string grid = section(read_file(dir / "r.html"), "images");
 
   const tg::cli::Problem p = tg::cli::load_problem(dir / "ckpt", {}, {});
   const tg::nn::data::Examples first = tg::cli::first_columns(p.data.test, 32);
@@ -264,7 +259,7 @@ TEST_CASE("report: a missing or bad file is a one-line error naming it") {
   one_line_error(run_tapegrad({"report", "--checkpoint", ckpt, "--csv", dir / "missing.csv", "-o", dir / "r.html"}), 1,
                  fmt::format("tapegrad report: cannot read '{}'", dir / "missing.csv"));
   // A malformed CSV: its line.
-  std::ofstream(dir / "bad.csv") << read_text(dir / "moons.csv") << "4,0.1,0.9\n";
+  std::ofstream(dir / "bad.csv") << read_file(dir / "moons.csv") << "4,0.1,0.9\n";
   one_line_error(run_tapegrad({"report", "--checkpoint", ckpt, "--csv", dir / "bad.csv", "-o", dir / "r.html"}), 1,
                  fmt::format("{}:5: expected 7 fields, got 3", dir / "bad.csv"));
   // A CSV with no epochs in it.
@@ -286,7 +281,7 @@ TEST_CASE("without Graphviz's dot the report shows the graph as DOT text and say
   REQUIRE(run_tapegrad({"report", "--checkpoint", dir / "ckpt", "-o", dir / "r.html", "--dot-program",
                         dir / "no-such-dot"})
               .code == 0);
-  const std::string graph = section(read_text(dir / "r.html"), "graph");
+  const std::string graph = section(read_file(dir / "r.html"), "graph");
   CHECK(contains(graph, "is not installed (Debian package graphviz)"));
   CHECK(contains(graph, "<pre>digraph"));
   CHECK_FALSE(contains(graph, "<svg"));

@@ -14,6 +14,7 @@
 #include "nn/checkpoint.hpp"
 #include "nn/npy.hpp"
 #include "nn/train.hpp"
+#include "support/files.hpp"
 #include "support/run_tapegrad.hpp"
 #include "support/temp_dir.hpp"
 
@@ -112,8 +113,7 @@ TEST_CASE("verify --dump onto a file that is not a directory names --dump and th
   const auto r = run_tapegrad({"verify", "--data", "moons", "--dump", file});
   CHECK(r.code == 1);
   CHECK_MESSAGE(contains(r.err, "--dump: '" + std::string(file) + "' exists and is not a directory"), r.err);
-  std::ifstream in(file);
-  CHECK(std::string(std::istreambuf_iterator<char>(in), {}) == "keep");
+  CHECK(tg::test::read_file(file) == "keep");
 }
 
 TEST_CASE("verify --dump writes the batch, the weights and both gradients, with an index") {

@@ -19,6 +19,8 @@ import os
 import re
 import sys
 
+from verdict import verdict
+
 DEFINE_OP = re.compile(r'\bdefine_op\(\s*"([^"]+)"')
 TABLE_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
 OP_TABLE_ROW = re.compile(r'^\s*\{"([^"]+)",')
@@ -101,10 +103,7 @@ def main():
     for name in sorted(set(ops) - checked):
         problems.append(f"op '{name}' ({ops[name][0]}) has no row in tests/autodiff/test_op_table.cpp")
 
-    for p in problems:
-        print(p)
-    print(f"{len(ops)} ops in the code, {len(rows)} rows in docs/derivatives.md; {len(problems)} problems")
-    return 1 if problems else 0
+    return verdict(problems, f"{len(ops)} ops in the code, {len(rows)} rows in docs/derivatives.md; {len(problems)} problems")
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ import sys
 import tempfile
 
 from markdown_blocks import blocks, pages
+from verdict import verdict
 
 MARKER = re.compile(r"^<!--\s*output:\s*(.*?)\s*-->$")
 NOT_OUTPUT = re.compile(r"^<!--\s*not output\b.*-->$")
@@ -181,12 +182,9 @@ def main():
             tail = "\n      ".join(stderr.strip().splitlines()[-3:])
             problems.append(f"{where}: `{command}` (exit {status}): {wrong}" + (f"\n    stderr:\n      {tail}" if tail else ""))
     update(updates)
-    for p in problems:
-        print(p)
-    print(f"{len(jobs)} quoted outputs re-run; {len(problems)} problems")
-    if problems and "--update" not in sys.argv:
-        print("(--update rewrites each differing whole-output block with what its command prints: review the diff)")
-    return 1 if problems else 0
+    hint = "(--update rewrites each differing whole-output block with what its command prints: review the diff)"
+    return verdict(problems, f"{len(jobs)} quoted outputs re-run; {len(problems)} problems",
+                   None if "--update" in sys.argv else hint)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ import sys
 import tempfile
 
 from markdown_blocks import blocks
+from verdict import verdict
 
 SOURCE_DIRS = ("autodiff", "nn", "cli", "examples", "exercises", "tests", "bench", "fuzz", "scripts")
 SOURCE_EXT = (".cpp", ".hpp", ".h", ".py", ".sh", ".txt")
@@ -77,10 +78,7 @@ def main():
                             tail = (result.stdout + result.stderr).strip().splitlines()[-5:]
                             failures.append(f"{rel}:{start}: the ```sh block fails (exit {result.returncode}):\n    "
                                             + "\n    ".join(tail))
-    for f in failures:
-        print(f)
-    print(f"{cpp_lines} quoted C++ lines, {sh_blocks} command blocks checked; {len(failures)} problems")
-    return 1 if failures else 0
+    return verdict(failures, f"{cpp_lines} quoted C++ lines, {sh_blocks} command blocks checked; {len(failures)} problems")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@
 #include "nn/posix_file.hpp"
 #include "nn/train.hpp"
 #include "support/bad_input.hpp"
+#include "support/files.hpp"
 #include "support/temp_dir.hpp"
 #include "support/random.hpp"
 
@@ -28,6 +29,9 @@ using tg::Shape;
 using tg::Tensor;
 using tg::Variable;
 using namespace tg::nn;
+using tg::test::file_names;
+using tg::test::read_file;
+using tg::test::write_file;
 namespace fs = std::filesystem;
 
 namespace {
@@ -42,25 +46,6 @@ struct FailAtStep {
   explicit FailAtStep(std::size_t n) { tg::nn::detail::checkpoint_fail_at_step = n; }
   ~FailAtStep() { tg::nn::detail::checkpoint_fail_at_step = 0; }
 };
-
-std::string read_bytes(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void write_bytes(const fs::path& file, const std::string& bytes) {
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  out << bytes;
-  REQUIRE(out.good());
-}
-
-std::set<std::string> file_names(const fs::path& dir) {
-  std::set<std::string> names;
-  for (const auto& entry : fs::directory_iterator(dir)) names.insert(entry.path().filename().string());
-  return names;
-}
 
 // The one file in dir whose name starts with prefix, e.g. "W2." -> W2.g1.npy.
 fs::path find_file(const fs::path& dir, const std::string& prefix) {
@@ -83,7 +68,7 @@ bool same_net(const Mlp& a, const Mlp& b) {
 
 // A checkpoint written by hand: checkpoint.json with `json` and the given .npy files.
 void write_checkpoint(const fs::path& dir, const std::string& json, const std::vector<std::pair<std::string, Tensor>>& files) {
-  write_bytes(dir / "checkpoint.json", json);
+  write_file(dir / "checkpoint.json", json);
   for (const auto& [name, t] : files) write_npy(dir / name, t);
 }
 
@@ -123,7 +108,7 @@ TEST_CASE("checkpoint: a saved network loads back identical, and computes the sa
                                                  "W4.g1.npy", "b4.g1.npy"});
   // Each .npy file stands alone: W^3 is (N^3, N^2) = (3, 5).
   CHECK(read_npy(dir / "W3.g1.npy") == net.layer(3).W.value());
-  const std::string json = read_bytes(dir / "checkpoint.json");
+  const std::string json = read_file(dir / "checkpoint.json");
   CHECK(json.find("\"format\": \"tapegrad-mlp-checkpoint\"") != std::string::npos);
   CHECK(json.find("\"hidden_activation\": \"tanh\"") != std::string::npos);
 }
@@ -153,7 +138,7 @@ TEST_CASE("checkpoint: a save that fails at any step leaves the previous checkpo
   for (std::size_t step = 1;; ++step) {
     CAPTURE(step);
     const std::set<std::string> old_files = file_names(tmp.path);
-    const std::string old_json = read_bytes(tmp.path / "checkpoint.json");
+    const std::string old_json = read_file(tmp.path / "checkpoint.json");
     bool failed = false;
     {
       FailAtStep fault(step);
@@ -171,7 +156,7 @@ TEST_CASE("checkpoint: a save that fails at any step leaves the previous checkpo
     if (same_net(loaded, old_net)) {
       // Not committed: the directory is exactly as it was, the new files removed again.
       CHECK(file_names(tmp.path) == old_files);
-      CHECK(read_bytes(tmp.path / "checkpoint.json") == old_json);
+      CHECK(read_file(tmp.path / "checkpoint.json") == old_json);
       CHECK(load_checkpoint_extra(tmp.path) == CheckpointExtra{{"epoch", "1"}});
     } else {
       // Only the directory's fsync after the rename comes after the commit: then the new
@@ -198,13 +183,13 @@ TEST_CASE("checkpoint: a save killed half-way leaves files that neither hurt loa
   // What saves killed before their rename leave: a new generation's files, half-written JSON
   // (under a unique name, and under the fixed name older versions used).
   const std::set<std::string> committed = file_names(tmp.path);
-  write_bytes(tmp.path / "W2.g2.npy", encode_npy(Tensor::from_shape({4, 3})).substr(0, 100));
-  write_bytes(tmp.path / "m.b3.g7.npy", "x");
-  write_bytes(tmp.path / "checkpoint.json.Ab3xY9.tmp", "{\"format\": \"tapegrad-ml");
-  write_bytes(tmp.path / "checkpoint.json.tmp", "{\"format\": \"tapegrad-ml");
+  write_file(tmp.path / "W2.g2.npy", encode_npy(Tensor::from_shape({4, 3})).substr(0, 100));
+  write_file(tmp.path / "m.b3.g7.npy", "x");
+  write_file(tmp.path / "checkpoint.json.Ab3xY9.tmp", "{\"format\": \"tapegrad-ml");
+  write_file(tmp.path / "checkpoint.json.tmp", "{\"format\": \"tapegrad-ml");
   // A user's own files, some looking like ours: they stay.
   const std::set<std::string> users{"notes.txt", "checkpoint.json.mine.tmp", "W2.g9.npy.bak", "checkpoint.json.Ab3xY9.tmp~"};
-  for (const std::string& name : users) write_bytes(tmp.path / name, "a user's own file");
+  for (const std::string& name : users) write_file(tmp.path / name, "a user's own file");
   CHECK(same_net(load_checkpoint(tmp.path), net));
 
   // The next start of a run that will save here clears them, before any save.
@@ -215,8 +200,8 @@ TEST_CASE("checkpoint: a save killed half-way leaves files that neither hurt loa
   CHECK(same_net(load_checkpoint(tmp.path), net));
 
   // A save clears them too, and then writes generation 2.
-  write_bytes(tmp.path / "W2.g2.npy", "x");
-  write_bytes(tmp.path / "checkpoint.json.Zz09aa.tmp", "{");
+  write_file(tmp.path / "W2.g2.npy", "x");
+  write_file(tmp.path / "checkpoint.json.Zz09aa.tmp", "{");
   save_checkpoint(net, tmp.path);
   CHECK(same_net(load_checkpoint(tmp.path), net));
   expected = {"checkpoint.json", "checkpoint.lock", "W2.g2.npy", "b2.g2.npy", "W3.g2.npy", "b3.g2.npy"};
@@ -228,8 +213,8 @@ TEST_CASE("checkpoint: with a checkpoint.json that does not parse, no generation
   TempDir tmp;
   const Mlp net({3, 2}, Activation::sigmoid, Activation::sigmoid, 1);
   save_checkpoint(net, tmp.path);
-  write_bytes(tmp.path / "checkpoint.json", "{ damaged");
-  write_bytes(tmp.path / "W2.g5.npy", "x");
+  write_file(tmp.path / "checkpoint.json", "{ damaged");
+  write_file(tmp.path / "W2.g5.npy", "x");
   const std::set<std::string> before = file_names(tmp.path);
   prepare_checkpoint_directory(tmp.path);
   CHECK(file_names(tmp.path) == before);
@@ -241,7 +226,7 @@ TEST_CASE("checkpoint: prepare_checkpoint_directory checks a missing directory w
   CHECK(file_names(tmp.path).empty());
   prepare_checkpoint_directory("relative-ckpt");
   CHECK(!fs::exists("relative-ckpt"));
-  write_bytes(tmp.path / "plain_file", "not a directory");
+  write_file(tmp.path / "plain_file", "not a directory");
   CHECK_THROWS_WITH_AS(prepare_checkpoint_directory(tmp.path / "plain_file"),
                        doctest::Contains(fmt::format("'{}' exists and is not a directory", (tmp.path / "plain_file").string()).c_str()),
                        checkpoint_error);
@@ -253,7 +238,7 @@ TEST_CASE("checkpoint: prepare_checkpoint_directory checks a missing directory w
 
 TEST_CASE("checkpoint: an unwritable directory is a clear error naming the path") {
   TempDir tmp;
-  write_bytes(tmp.path / "plain_file", "not a directory");
+  write_file(tmp.path / "plain_file", "not a directory");
   const Mlp net({2, 1}, Activation::sigmoid, Activation::sigmoid, 1);
   // Tests run as root, whom permission bits do not stop; a path under a regular file stops anyone.
   CHECK_THROWS_WITH_AS(save_checkpoint(net, tmp.path / "plain_file" / "ckpt"),
@@ -272,21 +257,21 @@ TEST_CASE("checkpoint: a truncated .npy is an error naming the file and the byte
   const Mlp net({3, 4, 2}, Activation::sigmoid, Activation::sigmoid, 1);
   save_checkpoint(net, tmp.path);
   const fs::path file = find_file(tmp.path, "W2.");
-  const std::string bytes = read_bytes(file);
+  const std::string bytes = read_file(file);
   REQUIRE(bytes.size() == 128 + 12 * 8);
   // In the magic, the version, the header length, the header, at its end, in the data, one short.
   for (std::size_t cut : {0, 3, 7, 9, 40, 127, 128, 129, 200, 223}) {
     CAPTURE(cut);
-    write_bytes(file, bytes.substr(0, cut));
+    write_file(file, bytes.substr(0, cut));
     CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains(fmt::format("truncated at byte {}", cut).c_str()), npy_error);
     CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains(file.string().c_str()), npy_error);
     CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("load_checkpoint: W^2"), npy_error);
   }
-  write_bytes(file, bytes.substr(0, 40));
+  write_file(file, bytes.substr(0, 40));
   CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("the header should run to byte 128"), npy_error);
-  write_bytes(file, bytes.substr(0, 200));
+  write_file(file, bytes.substr(0, 200));
   CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("shape (4,3) needs 96 bytes of data from byte 128"), npy_error);
-  write_bytes(file, bytes + "xyz");
+  write_file(file, bytes + "xyz");
   CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("3 unexpected bytes after the data, from byte 224"), npy_error);
 }
 
@@ -295,7 +280,7 @@ TEST_CASE("checkpoint: a .npy that is not float64 in C order, or not .npy at all
   const Mlp net({3, 4, 2}, Activation::sigmoid, Activation::sigmoid, 1);
   save_checkpoint(net, tmp.path);
   const fs::path file = find_file(tmp.path, "b3.");
-  const std::string good = read_bytes(file);
+  const std::string good = read_file(file);
   auto replaced = [&](const std::string& from, const std::string& to) {
     std::string bytes = good;
     REQUIRE(from.size() == to.size());  // keeps the header's length
@@ -318,12 +303,12 @@ TEST_CASE("checkpoint: a .npy that is not float64 in C order, or not .npy at all
   };
   for (const Case& c : cases) {
     CAPTURE(c.message);
-    write_bytes(file, c.bytes);
+    write_file(file, c.bytes);
     CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains(c.message.c_str()), npy_error);
     CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains(file.string().c_str()), npy_error);
   }
   // Not even a header's worth: a three-byte text file.
-  write_bytes(file, "abc");
+  write_file(file, "abc");
   CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("not a .npy file"), npy_error);
 }
 
@@ -362,17 +347,17 @@ TEST_CASE("checkpoint: a missing or corrupted checkpoint.json, or a missing .npy
   const fs::path json_file = tmp.path / "checkpoint.json";
   CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path / "nowhere"), doctest::Contains("does not exist"), checkpoint_error);
   CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("checkpoint.json' is missing"), checkpoint_error);
-  write_bytes(tmp.path / "file", "x");
+  write_file(tmp.path / "file", "x");
   CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path / "file"), doctest::Contains("is not a directory"), checkpoint_error);
 
   const Mlp net({3, 4, 2}, Activation::sigmoid, Activation::sigmoid, 1);
   save_checkpoint(net, tmp.path);
-  const std::string json = read_bytes(json_file);
+  const std::string json = read_file(json_file);
 
-  write_bytes(json_file, json.substr(0, json.size() / 2));  // cut short
+  write_file(json_file, json.substr(0, json.size() / 2));  // cut short
   CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("checkpoint.json' is not valid JSON"), checkpoint_error);
   CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("parse error at line"), checkpoint_error);
-  write_bytes(json_file, "");
+  write_file(json_file, "");
   CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("is not valid JSON"), checkpoint_error);
 
   // Well-formed JSON that is wrong, field by field.
@@ -401,12 +386,12 @@ TEST_CASE("checkpoint: a missing or corrupted checkpoint.json, or a missing .npy
   };
   for (const Case& c : cases) {
     CAPTURE(c.message);
-    write_bytes(json_file, c.json);
+    write_file(json_file, c.json);
     CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains(c.message.c_str()), checkpoint_error);
     CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains(json_file.string().c_str()), checkpoint_error);
   }
 
-  write_bytes(json_file, json);
+  write_file(json_file, json);
   fs::remove(tmp.path / "b3.g1.npy");
   CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains(("b^3 file '" + (tmp.path / "b3.g1.npy").string() + "' is missing").c_str()),
                        checkpoint_error);
@@ -422,7 +407,7 @@ TEST_CASE("checkpoint: softmax as a hidden activation in a hand-edited JSON is r
   CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("softmax is an output activation"), checkpoint_error);
   // The same files with tanh load: the hand-written format is the documented one.
   json.replace(json.find("\"softmax\""), 9, "\"tanh\"");
-  write_bytes(tmp.path / "checkpoint.json", json);
+  write_file(tmp.path / "checkpoint.json", json);
   CHECK(load_checkpoint(tmp.path).sizes() == std::vector<std::size_t>{2, 3, 1});
 }
 
@@ -500,7 +485,7 @@ TEST_CASE("checkpoint: a damaged optimizer state is an error naming the file") {
   const Mlp net({3, 4, 2}, Activation::tanh, Activation::softmax, 1);
   Momentum momentum(net.parameters(), 0.1);
   save_checkpoint(net, tmp.path, {}, &momentum);
-  const std::string json = read_bytes(tmp.path / "checkpoint.json");
+  const std::string json = read_file(tmp.path / "checkpoint.json");
 
   fs::remove(tmp.path / "velocity.b3.g1.npy");
   CHECK_THROWS_WITH_AS(load_optimizer_state(tmp.path, momentum), doctest::Contains("velocity.b3.g1.npy' is missing"),
@@ -510,13 +495,13 @@ TEST_CASE("checkpoint: a damaged optimizer state is an error naming the file") {
   const std::size_t at = wrong_shape.find("\"file\": \"velocity.W2.g1.npy\"");
   REQUIRE(at != std::string::npos);
   wrong_shape.replace(wrong_shape.find("[", at), wrong_shape.find("]", at) - wrong_shape.find("[", at) + 1, "[4, 4]");
-  write_bytes(tmp.path / "checkpoint.json", wrong_shape);
+  write_file(tmp.path / "checkpoint.json", wrong_shape);
   CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("optimizer.state.velocity[0]' has shape (4,4)"),
                        tg::shape_error);
 
   std::string bad_steps = json;
   bad_steps.replace(bad_steps.find("\"steps\": 0"), 10, "\"steps\": -1");
-  write_bytes(tmp.path / "checkpoint.json", bad_steps);
+  write_file(tmp.path / "checkpoint.json", bad_steps);
   CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("'optimizer.steps' should be a whole number"),
                        checkpoint_error);
 }
@@ -526,7 +511,7 @@ TEST_CASE("checkpoint: a save with optimizer state that fails at any step leaves
   const Mlp net({3, 4, 2}, Activation::tanh, Activation::softmax, 1);
   Adam adam(net.parameters());
   save_checkpoint(net, tmp.path, {}, &adam);
-  const std::string old_json = read_bytes(tmp.path / "checkpoint.json");
+  const std::string old_json = read_file(tmp.path / "checkpoint.json");
   const Mlp other({3, 4, 2}, Activation::sigmoid, Activation::softmax, 2);
   Adam other_adam(other.parameters());
   std::size_t failures = 0;
@@ -543,7 +528,7 @@ TEST_CASE("checkpoint: a save with optimizer state that fails at any step leaves
     }
     if (!failed) break;
     ++failures;
-    if (read_bytes(tmp.path / "checkpoint.json") != old_json) {  // failed after the commit
+    if (read_file(tmp.path / "checkpoint.json") != old_json) {  // failed after the commit
       save_checkpoint(net, tmp.path, {}, &adam);
       continue;
     }
@@ -591,7 +576,7 @@ TEST_CASE("checkpoint: a checkpoint.json nested thousands deep is an error namin
   const Mlp net({2, 1}, Activation::sigmoid, Activation::sigmoid, 1);
   Sgd sgd(net.parameters(), 0.1);
   save_checkpoint(net, tmp.path, {}, &sgd);
-  const std::string json = read_bytes(json_file);
+  const std::string json = read_file(json_file);
   const std::string deep = std::string(100000, '[') + std::string(100000, ']');
   std::string deep_sizes = json;
   deep_sizes.replace(deep_sizes.find("\"sizes\": ["), 10, "\"sizes\": " + deep + ", \"was\": [");
@@ -600,7 +585,7 @@ TEST_CASE("checkpoint: a checkpoint.json nested thousands deep is an error namin
   // Each text, and how deep the run of '[' starts: the 33rd level is the error's byte.
   const std::vector<std::pair<std::string, std::size_t>> cases{{deep, 0}, {deep_sizes, 1}, {deep_extra, 3}};
   for (const auto& [text, enclosing] : cases) {
-    write_bytes(json_file, text);
+    write_file(json_file, text);
     const std::string at = fmt::format("at byte {}", text.find(std::string(100, '[')) + 32 - enclosing);
     CAPTURE(at);
     CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains(("nest more than 32 deep " + at).c_str()),

@@ -1,0 +1,43 @@
+// How well a network does on a set of examples: its outputs, its cost, its accuracy, all with
+// nothing recorded (no_grad).
+//
+// X is (N^1, m) and Y is (N^L, m), one column per example.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "autodiff/tensor.hpp"
+#include "nn/cost.hpp"
+#include "nn/mlp.hpp"
+
+namespace tg::nn {
+
+// Checks that X and Y hold examples for net: X (N^1, m), Y (N^L, m) with the same m ≥ 1.
+// tg::shape_error (or std::invalid_argument for m = 0) names `who`, e.g. "train".
+void check_examples(const char* who, const Mlp& net, const Tensor& X, const Tensor& Y);
+
+// a^L for every example, with nothing recorded.     X: (N^1, m) -> (N^L, m)   (tg::shape_error otherwise)
+Tensor predict(const Mlp& net, const Tensor& X);
+// C over the whole set, with nothing recorded.      X: (N^1, m), Y: (N^L, m)
+double evaluate_cost(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost);
+// The class of each column: the row of its largest entry (the first, on a tie) for several
+// rows (outputs of softmax, one-hot targets); for a single row, 1 when the entry is ≥ 0.5
+// (a sigmoid output, 0/1 targets) and 0 otherwise.      A: (n, m) -> m labels
+// A must be 2-D with n ≥ 1 rows (tg::shape_error).
+std::vector<std::size_t> class_labels(const Tensor& A);
+// The fraction of examples classified right, in [0, 1]: class_labels of the outputs a^L
+// against class_labels of Y.     X: (N^1, m), Y: (N^L, m)
+double accuracy(const Mlp& net, const Tensor& X, const Tensor& Y);
+// The same fraction for outputs already computed.     A, Y: (n, m), one shape (tg::shape_error)
+double accuracy(const Tensor& A, const Tensor& Y);
+
+// C and the accuracy of a set from one forward pass, with nothing recorded.
+struct Evaluation {
+  double cost = 0.0;
+  double accuracy = 0.0;
+};
+// X: (N^1, m), Y: (N^L, m) (tg::shape_error otherwise)
+Evaluation evaluate(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost);
+
+}  // namespace tg::nn
