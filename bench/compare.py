@@ -157,6 +157,7 @@ def measure(r, args):
     wide = Row("4. wide [784,1024,1024,10], batch 256, one step", "ms")
     ratio_row = Row("5. gradient / forward cost, [784,100,10] batch 64", "×")
     bp_ratio = Row("5. the same by hand-written BP1–BP4", "×")
+    gather = {b: Row(f"batch {b}", "ms") for b in batches}  # ColumnGatherer against select_columns
     torch_version = None
 
     for rnd in range(1, args.rounds + 1):
@@ -187,6 +188,11 @@ def measure(r, args):
             p = r.torch("grad-ratio", threads)
             if p:
                 ratio_row.add("PyTorch", threads, p["autodiff_ratio"])
+        for b in batches:  # no BLAS either
+            g = r.tg("gather", 1, b)
+            gather[b].add("gatherer", 1, g["gatherer_ms_per_epoch"])
+            gather[b].add("reference", 1, g["reference_ms_per_epoch"])
+            gather[b].add("copy", 1, g["copy_ms"])
         # Scalar ops use no BLAS: one thread only (PyTorch takes about ten seconds a round).
         c = r.tg("chain", 1)
         chain_time.add("tapegrad", 1, c["ns_per_op"])
@@ -226,6 +232,12 @@ def measure(r, args):
         check("4. wide step: tapegrad 2 threads / 1 thread", ratio(w2, w1), 1.0),
         check("5. gradient / forward cost (1 thread)", ratio_row.get("tapegrad", 1), 2.0),
     ]
+    gather_table = ["| batch | `ColumnGatherer` ms per epoch | `select_columns` ms per epoch | reference / gatherer "
+                    "| the gatherer's copy, ms |", "|---|---:|---:|---:|---:|"]
+    for b, row in gather.items():
+        fast, reference = row.get("gatherer", 1), row.get("reference", 1)
+        gather_table.append(f"| {b} | {fmt(fast)} | {fmt(reference)} | {fmt(ratio(reference, fast))} "
+                            f"| {fmt(row.get('copy', 1))} |")
     acc = ", ".join(f"batch {b}: tapegrad {100 * accuracy[b].get('tapegrad', 1):.2f}%"
                     + (f", PyTorch {100 * accuracy[b].get('PyTorch', 1):.2f}%" if r.have_torch else "")
                     for b in batches)
@@ -260,10 +272,22 @@ PyTorch). The roofline is the bare `cblas_dgemm` calls the work needs and nothin
 ## Targets (issue 7)
 
 {chr(10).join(targets)}
+
+## The batch gatherer
+
+`train` gathers each mini-batch's columns with `nn::ColumnGatherer` (`nn/column_gatherer.cpp`): a
+row-major copy of the training set in 2 MB pages, read eight examples at a time. Against
+`select_columns`, the plain reference it is tested equal to: one epoch's shuffled batches out of a
+(784, 60000) matrix, one thread (`bench/workloads.cpp`, `gather`); and the copy, made once per
+`train` call.
+
+{chr(10).join(gather_table)}
 """
     print("\n".join(table))
     print()
     print("\n".join(targets))
+    print()
+    print("\n".join(gather_table))
     # Whole or not at all: a new file beside the old one, then one rename.
     out = Path(args.output)
     part = out.with_name(out.name + ".part")

@@ -12,6 +12,9 @@
 //                                 engine, gradient by BP1–BP4; gradient cost / forward cost
 //   workloads epoch-roofline B    the five gemm calls of each [784,100,10] step of a
 //                                 60000-example epoch at batch B
+//   workloads gather B            one epoch's shuffled batches of B columns of a (784, 60000)
+//                                 matrix, by nn::ColumnGatherer and by select_columns, its
+//                                 reference (nn/column_gatherer.hpp); and the gatherer's copy
 //
 // Every network: sigmoid hidden layers, float64, W ~ N(0, 1/n_in), SGD. Threads: OpenBLAS reads
 // OPENBLAS_NUM_THREADS, so the caller chooses one or two. Times are medians over rounds. The
@@ -191,6 +194,27 @@ int epoch_roofline(int batch) {
   return 0;
 }
 
+int gather(int batch) {
+  constexpr std::size_t kExamples = 60000;
+  const Tensor X = uniform_inputs(784, kExamples, 4);
+  std::mt19937_64 rng = epoch_generator(1, 1);
+  const std::vector<std::vector<std::size_t>> batches = make_batches(kExamples, static_cast<std::size_t>(batch), true, rng);
+  double sink = 0.0;  // every result is read, so that none of the work can be left out
+  const double copy = median_seconds([&] { sink += ColumnGatherer(X).gather({0})(0, 0); }, 5);
+  const ColumnGatherer gatherer(X);
+  const auto epoch = [&](const auto& gather_one) {
+    return median_seconds([&] {
+      for (const std::vector<std::size_t>& b : batches) sink += gather_one(b)(0, 0);
+    }, 5);
+  };
+  const double fast = epoch([&](const std::vector<std::size_t>& b) { return gatherer.gather(b); });
+  const double reference = epoch([&](const std::vector<std::size_t>& b) { return select_columns(X, b); });
+  fmt::print("{{\"workload\": \"gather\", \"batch\": {}, \"gatherer_ms_per_epoch\": {:.3f}, "
+             "\"reference_ms_per_epoch\": {:.3f}, \"copy_ms\": {:.3f}, \"checksum\": {:.6g}}}\n",
+             batch, fast * 1e3, reference * 1e3, copy * 1e3, sink);
+  return 0;
+}
+
 int grad_ratio() {
   Mlp net({784, 100, 10}, Activation::sigmoid, Activation::softmax, 1);
   const Cost c{CostKind::log_likelihood};
@@ -224,11 +248,17 @@ int main(int argc, char** argv) {
       if (batch < 1 || batch > 60000) throw std::invalid_argument(fmt::format("batch {} is not in 1..60000", batch));
       return epoch_roofline(batch);
     }
+    if (name == "gather" && argc == 3) {
+      const int batch = std::stoi(argv[2]);
+      if (batch < 1 || batch > 60000) throw std::invalid_argument(fmt::format("batch {} is not in 1..60000", batch));
+      return gather(batch);
+    }
   } catch (const std::exception& e) {
     fmt::print(stderr, "workloads {}: {}\n", name, e.what());
     return 1;
   }
   fmt::print(stderr,
-             "usage: workloads xor-step | chain | wide-step | wide-roofline | grad-ratio | epoch-roofline BATCH\n");
+             "usage: workloads xor-step | chain | wide-step | wide-roofline | grad-ratio | epoch-roofline BATCH | "
+             "gather BATCH\n");
   return 2;
 }

@@ -66,9 +66,18 @@ CLI::Option* add_choice(CLI::App& app, const std::string& flag, Target& target, 
 // --hidden: softmax normalises over the whole layer, an output's job (nn::Mlp refuses it as a hidden one).
 nn::Activation parse_hidden_activation(const std::string& s) {
   const nn::Activation a = nn::parse_activation(s);
-  if (a == nn::Activation::softmax)
-    throw std::invalid_argument("softmax is an output activation, not a hidden one (expected sigmoid, tanh, relu or identity)");
+  if (!nn::row(a).hidden)
+    throw std::invalid_argument(fmt::format("{} is an output activation, not a hidden one (expected {})", s,
+                                            nn::or_list(nn::activation_names(true))));
   return a;
+}
+
+// "quadratic, cross_entropy (on sigmoid or softmax outputs only) or ...": the costs' table.
+std::string cost_choices() {
+  std::vector<std::string> choices;
+  for (const nn::CostRow& r : nn::cost_table())
+    choices.push_back(r.pairings.empty() ? r.name : fmt::format("{} (on {} outputs only)", r.name, nn::paired_outputs(r)));
+  return nn::or_list(choices);
 }
 
 }  // namespace
@@ -182,9 +191,7 @@ void add_data_options(CLI::App& app, DataOptions& data, const std::string& by_de
 }
 
 void add_cost_options(CLI::App& app, ModelOptions& m) {
-  add_choice(app, "--cost", m.cost, &nn::parse_cost,
-             "cost: quadratic, cross_entropy or log_likelihood (these two on sigmoid or softmax outputs only); "
-             "default: the data set's")
+  add_choice(app, "--cost", m.cost, &nn::parse_cost, fmt::format("cost: {}; default: the data set's", cost_choices()))
       ->type_name("NAME");
   add_choice(app, "--reduction", m.reduction, &parse_reduction, "mean (1/m Σ over the batch, default) or sum (seed 003)")
       ->type_name("mean|sum");
@@ -197,9 +204,11 @@ void add_cost_options(CLI::App& app, ModelOptions& m) {
 void add_model_options(CLI::App& app, ModelOptions& m) {
   add_choice(app, "--sizes", m.sizes, &parse_sizes, "layer sizes N^1,...,N^L, e.g. 784,100,10 (default: the data set's)")
       ->type_name("N,N,...");
-  add_choice(app, "--hidden", m.hidden, &parse_hidden_activation, "hidden activation: sigmoid, tanh, relu, identity")
+  add_choice(app, "--hidden", m.hidden, &parse_hidden_activation,
+             fmt::format("hidden activation: {}", fmt::join(nn::activation_names(true), ", ")))
       ->type_name("NAME");
-  add_choice(app, "--output", m.output, &nn::parse_activation, "output activation: softmax, sigmoid, identity, ...")
+  add_choice(app, "--output", m.output, &nn::parse_activation,
+             fmt::format("output activation: {}", fmt::join(nn::activation_names(), ", ")))
       ->type_name("NAME");
   add_choice(app, "--init", m.init, &nn::parse_init,
              "weights: normal N(0,1), scaled_normal N(0,1/n_in), xavier, he (default: he for relu, else scaled_normal)")

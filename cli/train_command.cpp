@@ -3,14 +3,11 @@
 #include <stdlib.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <limits>
-#include <fstream>
-#include <sstream>
 #include <memory>
-#include <set>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
@@ -18,13 +15,11 @@
 
 #include "cli/problem.hpp"
 #include "cli/dataset.hpp"
-#include "cli/epoch_csv.hpp"
 #include "cli/files.hpp"
 #include "cli/progress.hpp"
 #include "cli/training_curves.hpp"
 #include "cli/training_log.hpp"
 #include "nn/checkpoint.hpp"
-#include "nn/input_file.hpp"
 #include "nn/memory_estimate.hpp"
 #include "nn/optimizer.hpp"
 

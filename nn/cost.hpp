@@ -17,10 +17,13 @@
 // λ/2 Σ_l ‖W^l‖² (seed 004); biases are not regularised.
 #pragma once
 
+#include <span>
 #include <string>
+#include <vector>
 
 #include "autodiff/autodiff.hpp"
 #include "nn/mlp.hpp"
+#include "nn/worked.hpp"
 
 namespace tg::nn {
 
@@ -44,7 +47,51 @@ struct Cost {
   std::size_t training_set_size = 0;
 };
 
+// How a cost meets one output activation when the two are worked out together (the log-based
+// costs: ln a^L is taken from z^L, and σ′ cancels or is multiplied out of BP1).
+struct CostPairing {
+  Activation output;
+  Variable (*term)(const Variable& zL, const Variable& Y);               // Σ over the batch of C_x, before 1/m
+  Tensor (*delta)(const Tensor& zL, const Tensor& aL, const Tensor& Y);  // (BP1) δ^L, before 1/m
+  Worked (*explain_delta)(const OutputColumn& c, std::size_t j);         // (BP1) δ^L_j for explain (j 0-based)
+};
+
+// One cost. Either it meets any output through ∇_a C, BP1 being δ^L = ∇_a C ⊙ σ′(z^L) (grad_a and
+// term set: the quadratic cost), or only the outputs of its pairings. Everything below reads
+// the table; adding a cost is adding an enumerator and a row (docs/design.md).
+struct CostRow {
+  CostKind kind;
+  const char* name;                                        // "cross_entropy": --cost, checkpoints
+  double (*grad_a)(double a, double y);                    // ∂C_x/∂a_j, elementwise
+  Variable (*term)(const Variable& aL, const Variable& Y);  // Σ over the batch of C_x from a^L, before 1/m
+  std::span<const CostPairing> pairings;
+  const char* pairing_rule;  // why only those outputs: "takes ln a^L, which needs outputs in (0, 1)"
+  bool ln_a, ln_1ma;         // whether C takes ln a^L and ln(1 − a^L) (explain gives each a row)
+  bool (*target_ok)(double y);  // besides being finite
+  const char* target_rule;      // "needs targets y ≥ 0 (...)", when target_ok says no
+  // explain's row C = factor × Σ_j term_j, as fmt patterns with {a} {y} {ln_a} {ln_1ma} (symbols,
+  // then numbers) and the sum ({}); grad_a's row ∂C/∂a^L_j likewise.
+  const char* term_formula;
+  const char* term_numbers;
+  double (*add_term)(double sum, double a, double y, double ln_a, double ln_1ma);  // sum + term_j
+  const char* sum_formula;
+  const char* sum_numbers;
+  double factor;
+  const char* grad_a_formula;
+  const char* grad_a_numbers;
+};
+
+// Every cost, in the enum's order.
+std::span<const CostRow> cost_table();
+const CostRow& row(CostKind kind);
+// The pairing of cost row r with this output, or nullptr (through grad_a, or refused).
+const CostPairing* pairing(const CostRow& r, Activation output);
+
 std::string to_string(CostKind kind);
+// The names in the table's order.
+std::vector<std::string> cost_names();
+// "sigmoid or softmax": the outputs of r's pairings.
+std::string paired_outputs(const CostRow& r);
 // "quadratic", "cross_entropy", "log_likelihood"; anything else throws std::invalid_argument.
 CostKind parse_cost(const std::string& name);
 std::string describe(const Cost& cost);  // e.g. "cross_entropy (mean) + L2 λ/(2n)Σ‖W‖², λ=0.1, n=60000"

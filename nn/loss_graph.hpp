@@ -22,6 +22,19 @@ struct LossGraphOptions {
   bool backward_order = true;     // each node's step in the backward pass ("backward step 3")
 };
 
+// What explain and the loss graph show of the engine: a copy of net run forward on X and into
+// the cost with Y, its nodes named in Nielsen's notation (x = a^1, W^l, b^l, z^l, a^l, C; an
+// identity activation's one node z^l = a^l), z^l and a^l keeping their gradients. Not yet run
+// backward. X: (N^1, m), Y: (N^L, m) (tg::shape_error otherwise); a cost the targets or the
+// output do not suit: std::invalid_argument (nn/cost.hpp).
+struct NamedRun {
+  Mlp net;  // the copy: the caller's network and its gradients are not touched
+  Variable x;
+  Mlp::Trace trace;
+  Variable C;
+};
+NamedRun named_run(const Mlp& net, const Cost& cost, const Tensor& X, const Tensor& Y);
+
 // The graph of C for net on the batch (X, Y), after a forward and a backward pass on a copy of
 // the network (net's own gradients are not touched). When the cost is computed from z^L
 // (cross-entropy on sigmoid, log-likelihood on softmax, for stability) a^L is drawn as a second

@@ -31,8 +31,8 @@ Mlp::Mlp(std::vector<Linear> layers, Activation hidden, Activation output)
 }
 
 void Mlp::check() const {
-  if (hidden_ == Activation::softmax && sizes_.size() > 2)
-    throw std::invalid_argument("Mlp: softmax is an output activation, not a hidden one");
+  if (!row(hidden_).hidden && sizes_.size() > 2)
+    throw std::invalid_argument(fmt::format("Mlp: {} is an output activation, not a hidden one", to_string(hidden_)));
 }
 
 Activation Mlp::activation(std::size_t l) const {

@@ -14,7 +14,6 @@ using tg::test::read_file;
 using tg::test::run_tapegrad;
 using tg::test::TempDir;
 
-
 TEST_CASE("graph prints DOT of a small network's cost, labelled z^l, a^l, δ^l, on stdout") {
   const auto r = run_tapegrad({"graph"});
   CHECK(r.code == 0);

@@ -7,6 +7,8 @@
 #include <numbers>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "nn/compare.hpp"
 #include "nn/backprop.hpp"
 #include "nn/cost.hpp"
@@ -120,11 +122,13 @@ TEST_CASE("sum = m × mean for the data term only: L2's κW is the same under bo
   }
 }
 
-TEST_CASE("BP1: each cost's δ^L equals the engine's ∂C/∂z^L, for canonical and other pairings") {
+// Every row of the cost table, with every output it meets (tests/support/nets.hpp reads the
+// tables): BP1 by hand equals autodiff's ∂C/∂z^L, and where BP1 goes through ∇_a C, that is
+// autodiff's ∂C/∂a^L. A new row is tested here without a new test.
+TEST_CASE("BP1: each cost's δ^L equals the engine's ∂C/∂z^L, for every output in the cost table") {
   const Tensor X = tg::test::random_tensor({3, 5}, tg::test::Domain::any, 1);
-  for (auto [kind, output] : {std::pair{CostKind::quadratic, Activation::tanh}, std::pair{CostKind::quadratic, Activation::softmax},
-                              std::pair{CostKind::cross_entropy, Activation::sigmoid}, std::pair{CostKind::cross_entropy, Activation::softmax},
-                              std::pair{CostKind::log_likelihood, Activation::softmax}, std::pair{CostKind::log_likelihood, Activation::sigmoid}}) {
+  for (const tg::test::Pairing p : tg::test::accepted_pairings) {
+    const auto [kind, output] = p;
     CAPTURE(to_string(kind));
     CAPTURE(to_string(output));
     const Mlp net({3, 4}, Activation::identity, output, 2);
@@ -133,11 +137,33 @@ TEST_CASE("BP1: each cost's δ^L equals the engine's ∂C/∂z^L, for canonical 
       const Cost c{kind, red};
       Mlp::Trace t = net.forward_trace(Variable(X));
       t.z[2].retain_grad();
+      t.a[2].retain_grad();
       cost(c, net, t, Y).backward();
       const Tensor delta = output_delta(c, output, t.z[2].value(), t.a[2].value(), Y);
       for (std::size_t i = 0; i < delta.size(); ++i) CHECK(delta.data()[i] == doctest::Approx(t.z[2].grad().data()[i]).epsilon(1e-12));
+      const CostRow& r = row(kind);
+      if (pairing(r, output)) continue;
+      REQUIRE(static_cast<bool>(r.grad_a));  // through ∇_a C: the engine's ∂C/∂a^L, with the 1/m
+      const double scale = red == Reduction::mean ? 1.0 / 5.0 : 1.0;
+      for (std::size_t i = 0; i < delta.size(); ++i)
+        CHECK(scale * r.grad_a(t.a[2].value().data()[i], Y.data()[i]) == doctest::Approx(t.a[2].grad().data()[i]).epsilon(1e-12));
     }
   }
+}
+
+TEST_CASE("every pairing the cost table does not hold is refused, naming the cost, the output and the outputs it takes") {
+  const Tensor X = tg::test::random_tensor({3, 2}, tg::test::Domain::any, 1);
+  for (const CostRow& c : cost_table())
+    for (const ActivationRow& a : activation_table()) {
+      if (c.grad_a || pairing(c, a.kind)) continue;
+      CAPTURE(c.name);
+      CAPTURE(a.name);
+      const Mlp net({3, 4}, Activation::identity, a.kind, 2);
+      const Mlp::Trace t = net.forward_trace(Variable(X));
+      const std::string expected = fmt::format("cost: {} {}: use a {} output, not {} ({})", c.name, c.pairing_rule,
+                                               paired_outputs(c), a.name, a.outside_ln_domain);
+      CHECK_THROWS_WITH_AS(cost(Cost{c.kind}, net, t, tg::filled({4, 2}, 0.5)), expected.c_str(), std::invalid_argument);
+    }
 }
 
 TEST_CASE("BP1 is exact for targets that are not one-hot: soft labels, label smoothing, all-zero columns, any sums") {

@@ -1,7 +1,8 @@
 // Evaluates the arithmetic that nn::explain prints ("(0.4 × (-0.2486)) × 0.2413",
 // "-(1 × ln(0.7514) + (1 − 1) × ln(1 − 0.7514))"), so that tests can check that the printed
 // numbers give the printed result: numbers, + − (U+2212) - × · /, parentheses, unary minus,
-// and the functions σ, tanh, relu, exp, ln. Anything else throws std::invalid_argument.
+// and the functions exp, ln and each activation by its symbol (σ, tanh, relu: nn/activation.hpp's
+// table). Anything else throws std::invalid_argument.
 #pragma once
 
 #include <cmath>
@@ -9,6 +10,8 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+
+#include "nn/activation.hpp"
 
 namespace tg::test {
 
@@ -69,9 +72,11 @@ class Arithmetic {
       if (!eat(")")) fail("expected ')'");
       return v;
     }
-    if (eat("σ")) return call([](double z) { return 1.0 / (1.0 + std::exp(-z)); });
-    if (eat("tanh")) return call([](double z) { return std::tanh(z); });
-    if (eat("relu")) return call([](double z) { return z > 0.0 ? z : 0.0; });
+    for (const nn::ActivationRow& r : nn::activation_table())  // σ(…), tanh(…), relu(…): each row's f
+      if (r.f && eat(std::string(r.symbol) + "(")) {
+        --pos_;  // call reads the "("
+        return call(r.f);
+      }
     if (eat("exp")) return call([](double z) { return std::exp(z); });
     if (eat("ln")) return call([](double z) { return std::log(z); });
     skip_spaces();

@@ -31,19 +31,20 @@ inline Tensor targets_for(nn::CostKind kind, nn::Activation output, std::size_t 
   return Y;
 }
 
-// Every pairing of cost and output activation the library accepts (nn/cost.hpp): the quadratic
-// cost on any output, cross-entropy and the log-likelihood on sigmoid and softmax outputs.
+// Every pairing of cost and output activation the library accepts, from the tables (nn/cost.hpp):
+// a cost with ∇_a C (the quadratic) on any output, the others on the outputs they pair with
+// (cross-entropy and the log-likelihood on sigmoid and softmax outputs).
 struct Pairing {
   nn::CostKind kind;
   nn::Activation output;
 };
-inline constexpr Pairing accepted_pairings[] = {
-    {nn::CostKind::quadratic, nn::Activation::sigmoid},      {nn::CostKind::quadratic, nn::Activation::tanh},
-    {nn::CostKind::quadratic, nn::Activation::relu},         {nn::CostKind::quadratic, nn::Activation::identity},
-    {nn::CostKind::quadratic, nn::Activation::softmax},      {nn::CostKind::cross_entropy, nn::Activation::sigmoid},
-    {nn::CostKind::cross_entropy, nn::Activation::softmax},  {nn::CostKind::log_likelihood, nn::Activation::sigmoid},
-    {nn::CostKind::log_likelihood, nn::Activation::softmax},
-};
+inline const std::vector<Pairing> accepted_pairings = [] {
+  std::vector<Pairing> pairs;
+  for (const nn::CostRow& c : nn::cost_table())
+    for (const nn::ActivationRow& a : nn::activation_table())
+      if (c.grad_a || nn::pairing(c, a.kind)) pairs.push_back({c.kind, a.kind});
+  return pairs;
+}();
 
 // Targets that are not one-hot, each within what the cost accepts (nn/cost.hpp):
 enum class TargetShape {
