@@ -4,16 +4,33 @@
 #include <algorithm>
 #include <cstddef>
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
+// The allocator is part of the type xt::xarray<double>, so the library and every program using it
+// must agree on it: std::allocator (xsimd's aligned one is slow for small tensors, docs/design.md).
+// The CMake targets pass this definition to every compiler call, whatever the order of includes;
+// without CMake (pkg-config, by hand) it comes from here, which must then precede any xtensor header.
+#ifndef XTENSOR_DEFAULT_ALLOCATOR
+#define XTENSOR_DEFAULT_ALLOCATOR(T) std::allocator<T>
+#endif
+// xtensor 0.26 moved its headers into subdirectories; Debian's 0.24 has them at the top.
+#if __has_include(<xtensor/containers/xarray.hpp>)
+#include <xtensor/containers/xarray.hpp>
+#else
 #include <xtensor/xarray.hpp>
+#endif
 
 namespace tg {
 
 // A dense, row-major array of doubles; 0-d (shape ()) holds one scalar.
 using Tensor = xt::xarray<double>;
+static_assert(std::is_same_v<Tensor::allocator_type, std::allocator<double>>,
+              "tapegrad is built with XTENSOR_DEFAULT_ALLOCATOR(T)=std::allocator<T>: include a tapegrad "
+              "header before any xtensor header, or link the CMake target tapegrad::autodiff");
 // A shape: one extent per axis, e.g. {2, 3} for a 2×3 matrix, {} for a scalar.
 using Shape = std::vector<std::size_t>;
 

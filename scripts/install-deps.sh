@@ -4,7 +4,7 @@
 #   scripts/install-deps.sh            everything the full test run needs (scripts/test.sh)
 #   scripts/install-deps.sh --minimal  only what building and using the library and the program
 #                                      need (a student's machine): no clang, chromium, doxygen,
-#                                      Google Benchmark, data sets
+#                                      Google Benchmark, help2man, data sets
 set -euo pipefail
 
 minimal=(
@@ -26,6 +26,8 @@ full=(
   libbenchmark-dev                     # bench/
   doxygen                              # docs/: the API pages (cmake --build build --target docs)
   chromium                             # tests: tapegrad report opened in a headless browser
+  help2man                             # the man pages, from the program's --help
+  dpkg-dev file                        # cpack -G DEB: dpkg-shlibdeps finds the program's libraries
 )
 
 case "${1:-}" in
