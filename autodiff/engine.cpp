@@ -4,11 +4,14 @@
 //    chain of a million nodes is fine), lists every node that requires grad in post-order:
 //    each node after all of its inputs. Read backwards, that is a topological order from the
 //    outputs to the leaves, so a node's gradient is complete before it is passed on.
-// 2. Play the tape backwards: each node's gradient ∂C/∂y goes through the derivative of each
-//    input, and the results are ADDED to the inputs' gradients: a value used twice receives
-//    both contributions (the multivariable chain rule sums over all paths).
-// 3. Release: unless retain_graph, each node drops its inputs and derivatives once used. The
-//    order drops its hold on each node once used too, so a node nobody else holds is freed then.
+// 2. Play the tape backwards (run_pass): each node's gradient ∂C/∂y is complete when its turn
+//    comes; backward() stores it in the node's .grad if it keeps one (store_gradient), and it
+//    goes through the derivative of each input, the results ADDED to the inputs' gradients: a
+//    value used twice receives both contributions, the chain rule summing over all paths
+//    (propagate, accumulate).
+// 3. Release: unless retain_graph, each node drops its inputs and derivatives once used
+//    (release). The order drops its hold on each node once used too, so a node nobody else
+//    holds is freed then.
 #include "autodiff/engine.hpp"
 
 #include <algorithm>
@@ -47,8 +50,8 @@ std::vector<Variable> topological_order(const std::vector<Variable>& roots, std:
   std::vector<Variable> order;
   std::vector<Frame> stack;
   for (const Variable& root : roots) {
-    if (root.node()->pass == pass) continue;
-    root.node()->pass = pass;
+    if (root.node()->scratch.pass == pass) continue;
+    root.node()->scratch.pass = pass;
     stack.push_back({root, 0});
     while (!stack.empty()) {
       Node* n = stack.back().v.node();
@@ -60,14 +63,15 @@ std::vector<Variable> topological_order(const std::vector<Variable>& roots, std:
       if (stack.back().next_edge < n->edges.size()) {
         const Variable& in = n->edges[stack.back().next_edge++].input;
         Node* m = in.node();
-        if (m->requires_grad && m->pass != pass) {
-          m->pass = pass;
+        if (m->requires_grad && m->scratch.pass != pass) {
+          m->scratch.pass = pass;
           stack.push_back({in, 0});  // may reallocate: n and `in` are not used after this
         }
         continue;
       }
-      n->needed = is_wanted(*n);
-      for (const Edge& e : n->edges) n->needed = n->needed || (e.input.node()->requires_grad && e.input.node()->needed);
+      n->scratch.needed = is_wanted(*n);
+      for (const Edge& e : n->edges)
+        n->scratch.needed = n->scratch.needed || (e.input.node()->requires_grad && e.input.node()->scratch.needed);
       order.push_back(std::move(stack.back().v));
       stack.pop_back();
     }
@@ -76,13 +80,13 @@ std::vector<Variable> topological_order(const std::vector<Variable>& roots, std:
 }
 
 // The gradient an input receives from one derivative, checked and summed back to its shape.
-Variable input_gradient(const Node& n, std::size_t i, const Backward& b) {
+Variable input_gradient(const Node& n, std::size_t i, const Backward& ctx) {
   const Node& in = *n.edges[i].input.node();
   const bool check = is_anomaly_enabled();
   Variable g;
   {
     detail::anomaly_pause pause;  // checked below, in the name of this op
-    g = n.edges[i].derivative(b);
+    g = n.edges[i].derivative(ctx);
   }
   if (!g.defined())
     throw graph_error(fmt::format("backward of {}: the derivative for input {} returned an empty Variable",
@@ -100,11 +104,15 @@ Variable input_gradient(const Node& n, std::size_t i, const Backward& b) {
   return g;
 }
 
-// pending += g. Recorded as an add when building a graph; otherwise added in place when
-// nobody else holds the pending value (the common case), saving a node per fan-out.
-void accumulate(Variable& pending, Variable g, bool create_graph) {
+// How accumulate adds a gradient to one already pending: in place when nobody else holds the
+// pending value (a plain backward pass, saving a node per fan-out), or always as a new value
+// (a recorded +, when the pass builds a graph; and for seeds, which belong to the caller).
+enum class Sum { in_place_if_unshared, as_new_value };
+
+// pending += g.
+void accumulate(Variable& pending, Variable g, Sum sum) {
   if (!pending.defined()) pending = std::move(g);
-  else if (!create_graph && pending.node_ptr().use_count() == 1 && same_shape(pending.value(), g.value()))
+  else if (sum == Sum::in_place_if_unshared && pending.node_ptr().use_count() == 1 && same_shape(pending.value(), g.value()))
     add_into(pending.node()->value, g.value());
   else pending = pending + g;
 }
@@ -115,50 +123,70 @@ struct PassOptions {
   bool retain_graph;
 };
 
+// The gradient collected for n, taken out of its scratch.
+Variable take_pending(Node& n) {
+  Variable gy = std::move(n.scratch.pending);
+  n.scratch.pending = Variable();
+  return gy;
+}
+
+// Under detect_anomaly: each contribution was checked as it was made; their sum can still
+// overflow (1e308 + 1e308) or cancel to NaN (∞ − ∞).
+void check_gradient_sum(const Node& n, const Variable& gy) {
+  if (is_anomaly_enabled())
+    check_finite(gy.value(), n.label.empty() ? n.op.str() : n.label.str(),
+                 "the sum of the gradients reaching its output (backward)");
+}
+
+// backward() keeps the gradient of leaves and retain_grad() nodes: n.grad += gy.
+void store_gradient(Node& n, Variable& gy) {
+  if (!n.is_leaf && !n.retains_grad) return;
+  if (n.grad) add_into(*n.grad, gy.value());
+  else if (n.is_leaf && gy.node_ptr().use_count() == 1)  // nobody else holds it: no copy
+    n.grad = std::make_unique<Tensor>(std::move(gy.node()->value));
+  else n.grad = std::make_unique<Tensor>(gy.value());
+}
+
+// Step 2 at node y: each input that needs a gradient receives its derivative's share of gy.
+void propagate(const Variable& y, const Variable& gy, Sum sum) {
+  Node& n = *y.node();
+  const Backward ctx{gy, y, n.edges};
+  for (std::size_t i = 0; i < n.edges.size(); ++i) {
+    Node* in = n.edges[i].input.node();
+    if (!in->requires_grad || !in->scratch.needed) continue;
+    accumulate(in->scratch.pending, input_gradient(n, i, ctx), sum);
+  }
+}
+
+// Step 3 at node n: an op's node drops its inputs and derivatives (a leaf has none).
+void release(Node& n) {
+  if (n.is_leaf) return;
+  n.edges.clear();
+  n.released = true;
+}
+
 // Steps 2 and 3 for roots with their seeds; `order` from topological_order.
 void run_pass(std::vector<Variable>& order, const std::vector<Variable>& roots,
               const std::vector<Variable>& seeds, std::uint64_t pass, const PassOptions& opt) {
-  for (std::size_t k = 0; k < roots.size(); ++k) {
-    Node* r = roots[k].node();
-    accumulate(r->pending, seeds[k], true);
-  }
+  for (std::size_t k = 0; k < roots.size(); ++k)
+    accumulate(roots[k].node()->scratch.pending, seeds[k], Sum::as_new_value);
+  const Sum sum = opt.create_graph ? Sum::as_new_value : Sum::in_place_if_unshared;
   backward_trace* trace = detail::active_backward_trace();  // usually none (backward_trace.hpp)
   if (trace) trace->begin_pass();
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     const Variable& y = *it;
     Node* n = y.node();
-    Variable gy = std::move(n->pending);
-    n->pending = Variable();
-    if (gy.defined()) {
+    if (Variable gy = take_pending(*n); gy.defined()) {
       if (trace) trace->record(y);
-      // Each contribution was checked as it was made; their sum can still overflow (1e308 + 1e308)
-      // or cancel to NaN (∞ − ∞).
-      if (is_anomaly_enabled())
-        check_finite(gy.value(), n->label.empty() ? n->op.str() : n->label.str(),
-                     "the sum of the gradients reaching its output (backward)");
-      if (n->target_pass == pass) n->pending = gy;  // complete now: grad() reads it at the end
-      if (opt.accumulate_into_grad && (n->is_leaf || n->retains_grad)) {
-        if (n->grad) add_into(*n->grad, gy.value());
-        else if (n->is_leaf && gy.node_ptr().use_count() == 1)  // nobody else holds it: no copy
-          n->grad = std::make_unique<Tensor>(std::move(gy.node()->value));
-        else n->grad = std::make_unique<Tensor>(gy.value());
-      }
-      if (n->needed) {
-        const Backward b{gy, y, n->edges};
-        for (std::size_t i = 0; i < n->edges.size(); ++i) {
-          Node* in = n->edges[i].input.node();
-          if (!in->requires_grad || !in->needed) continue;
-          accumulate(in->pending, input_gradient(*n, i, b), opt.create_graph);
-        }
-      }
+      check_gradient_sum(*n, gy);
+      if (n->scratch.target_pass == pass) n->scratch.pending = gy;  // complete now: grad() reads it at the end
+      if (opt.accumulate_into_grad) store_gradient(*n, gy);
+      if (n->scratch.needed) propagate(y, gy, sum);
     }
-    if (!opt.retain_graph && !n->is_leaf) {
-      n->edges.clear();
-      n->released = true;
-    }
+    if (!opt.retain_graph) release(*n);
     // Freed now while still in cache, rather than in one more walk over the graph at the end.
     // (A node whose gradient grad() returns keeps it in pending: the cleaner must see it.)
-    if (n->target_pass != pass) *it = Variable();
+    if (n->scratch.target_pass != pass) *it = Variable();
   }
 }
 
@@ -167,7 +195,7 @@ struct ScratchCleaner {
   const std::vector<Variable>& order;
   ~ScratchCleaner() {
     for (const Variable& v : order) {
-      if (v.defined()) v.node()->pending = Variable();
+      if (v.defined()) v.node()->scratch.pending = Variable();
     }
   }
 };
@@ -199,7 +227,8 @@ void Variable::backward(const Tensor& seed, bool retain_graph) const {
   auto order = topological_order(roots, pass, [](const Node& m) { return m.is_leaf || m.retains_grad; });
   ScratchCleaner cleaner{order};
   no_grad guard;  // the derivatives compute plain values
-  run_pass(order, roots, {Variable(seed)}, pass, {true, false, retain_graph});
+  run_pass(order, roots, {Variable(seed)}, pass,
+           {.accumulate_into_grad = true, .create_graph = false, .retain_graph = retain_graph});
 }
 
 std::vector<Variable> grad(const std::vector<Variable>& outputs, const std::vector<Variable>& inputs,
@@ -241,9 +270,9 @@ std::vector<Variable> grad(const std::vector<Variable>& outputs, const std::vect
       throw graph_error(fmt::format(
           "grad: input {} {} does not require grad; create it with requires_grad=true", i,
           describe(*inputs[i].node())));
-    inputs[i].node()->target_pass = pass;
+    inputs[i].node()->scratch.target_pass = pass;
   }
-  auto order = topological_order(outputs, pass, [pass](const Node& m) { return m.target_pass == pass; });
+  auto order = topological_order(outputs, pass, [pass](const Node& m) { return m.scratch.target_pass == pass; });
   ScratchCleaner cleaner{order};
   std::vector<Variable> result;
   {
@@ -251,12 +280,15 @@ std::vector<Variable> grad(const std::vector<Variable>& outputs, const std::vect
     std::optional<enable_grad> on;
     if (create_graph) on.emplace();
     else off.emplace();
-    run_pass(order, outputs, seeds, pass, {false, create_graph, retain_graph.value_or(create_graph)});
+    run_pass(order, outputs, seeds, pass,
+             {.accumulate_into_grad = false,
+              .create_graph = create_graph,
+              .retain_graph = retain_graph.value_or(create_graph)});
   }
   for (const Variable& in : inputs) {
     Node* n = in.node();
     // Not reached from any output: the outputs do not depend on it, its gradient is zero.
-    result.push_back(n->pending.defined() ? n->pending : Variable(filled(shape_of(n->value), 0.0)));
+    result.push_back(n->scratch.pending.defined() ? n->scratch.pending : Variable(filled(shape_of(n->value), 0.0)));
   }
   return result;
 }

@@ -17,57 +17,40 @@ bool is_anomaly_enabled();
 // the first NaN or infinity in t.
 void check_finite(const Tensor& t, const std::string& op, const std::string& where);
 
+namespace detail {
+// The per-thread switches, and a guard for each setting: a guard sets its switch for as long as
+// it lives, then restores the value it found, so guards nest.
+enum class Switch { grad, anomaly };
+bool& thread_switch(Switch s);  // this thread's switch s
+
+template <Switch S, bool On>
+class switch_guard {
+ public:
+  switch_guard() : previous_(thread_switch(S)) { thread_switch(S) = On; }
+  ~switch_guard() { thread_switch(S) = previous_; }
+  switch_guard(const switch_guard&) = delete;
+  switch_guard& operator=(const switch_guard&) = delete;
+
+ private:
+  bool previous_;
+};
+}  // namespace detail
+
 // Nothing computed while a no_grad guard lives is recorded: results are leaves.
 //   { tg::no_grad guard; w = w - 0.1 * w.grad(); }
-class no_grad {
- public:
-  no_grad();
-  ~no_grad();
-  no_grad(const no_grad&) = delete;
-  no_grad& operator=(const no_grad&) = delete;
-
- private:
-  bool previous_;
-};
+using no_grad = detail::switch_guard<detail::Switch::grad, false>;
 
 // Recording on again inside a no_grad region (the engine uses it for create_graph).
-class enable_grad {
- public:
-  enable_grad();
-  ~enable_grad();
-  enable_grad(const enable_grad&) = delete;
-  enable_grad& operator=(const enable_grad&) = delete;
-
- private:
-  bool previous_;
-};
+using enable_grad = detail::switch_guard<detail::Switch::grad, true>;
 
 // While a detect_anomaly guard lives, an op whose forward value or backward gradient holds a
 // NaN or Inf throws tg::anomaly_error naming the op, the element and the value.
-class detect_anomaly {
- public:
-  detect_anomaly();
-  ~detect_anomaly();
-  detect_anomaly(const detect_anomaly&) = delete;
-  detect_anomaly& operator=(const detect_anomaly&) = delete;
-
- private:
-  bool previous_;
-};
+using detect_anomaly = detail::switch_guard<detail::Switch::anomaly, true>;
 
 namespace detail {
 // Anomaly checks off while the engine runs one derivative: the ops inside it are not the
 // user's, so a NaN is reported once, for the op being differentiated, after it returns.
-class anomaly_pause {
- public:
-  anomaly_pause();
-  ~anomaly_pause();
-  anomaly_pause(const anomaly_pause&) = delete;
-  anomaly_pause& operator=(const anomaly_pause&) = delete;
-
- private:
-  bool previous_;
-};
+using anomaly_pause = switch_guard<Switch::anomaly, false>;
 }  // namespace detail
 
 }  // namespace tg

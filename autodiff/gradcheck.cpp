@@ -14,9 +14,15 @@ namespace tg {
 
 namespace {
 
+// grad's options for one row of the Jacobian: plain values, from a graph kept for every row.
+constexpr bool values_only = false, keep_graph = true;
+// and for gradgradcheck's first-order function: a gradient recorded, to differentiate again.
+constexpr bool recorded = true;
+
 std::vector<Variable> make_leaves(const std::vector<Tensor>& values) {
+  constexpr bool requires_grad = true;
   std::vector<Variable> leaves;
-  for (const Tensor& t : values) leaves.emplace_back(t, true);
+  for (const Tensor& t : values) leaves.emplace_back(t, requires_grad);
   return leaves;
 }
 
@@ -87,7 +93,7 @@ GradcheckResult gradcheck(const MultiFunction& f, const std::vector<Tensor>& inp
       if (y.requires_grad()) {
         Tensor seed = filled(y.shape(), 0.0);
         seed.data()[k] = 1.0;
-        for (const Variable& g : grad({y}, leaves, {Variable(seed)}, false, true)) row.push_back(g.value());
+        for (const Variable& g : grad({y}, leaves, {Variable(seed)}, values_only, keep_graph)) row.push_back(g.value());
       } else {  // a constant output: its Jacobian is zero
         for (const Tensor& x : inputs) row.push_back(filled(shape_of(x), 0.0));
       }
@@ -164,7 +170,7 @@ GradcheckResult gradgradcheck(const Function& f, const std::vector<Tensor>& inpu
       for (const Variable& xi : x) zeros.emplace_back(filled(xi.shape(), 0.0));
       return zeros;
     }
-    return grad({y}, x, {xs[n]}, /*create_graph=*/true);
+    return grad({y}, x, {xs[n]}, recorded);
   };
   GradcheckResult r = gradcheck(first_order, extended, options);
   if (!r.ok) r.report = fmt::format("second order (input {} is the seed v): {}", n, r.report);

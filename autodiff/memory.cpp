@@ -2,7 +2,7 @@
 
 #include <malloc.h>
 
-#include "autodiff/node.hpp"
+#include "autodiff/detail/node_arena.hpp"
 
 namespace tg {
 

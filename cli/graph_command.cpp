@@ -33,8 +33,8 @@ void add_graph_options(CLI::App& app, GraphCommand& c) {
 
 int run_graph(const GraphCommand& c, std::FILE* out) {
   if (!c.output.empty()) check_writable(c.output);  // before dot runs
-  const std::optional<WorkedExample> worked = c.worked_example ? std::optional(worked_example(c.model)) : std::nullopt;
-  const Problem p = worked ? worked->problem : small_problem(c);
+  std::optional<WorkedExample> worked = c.worked_example ? std::optional(worked_example(c.model)) : std::nullopt;
+  const Problem p = worked ? std::move(worked->problem) : small_problem(c);  // Mlp: moved, never copied
   const std::size_t m = worked ? 1 : std::min(c.batch, p.data.train.size());
   const nn::data::Examples batch = worked ? nn::data::Examples{worked->x, worked->y} : first_columns(p.data.train, m);
   nn::LossGraphOptions options;

@@ -28,7 +28,7 @@ inline Variable normal_pdf(const Variable& x) { return inv_sqrt_2pi * tg::exp(-0
 // x: any shape -> x's shape
 inline Variable gelu(const Variable& x) {
   return tg::define_op("gelu", tg::map(x.value(), [](double v) { return 0.5 * v * (1.0 + std::erf(v * inv_sqrt2)); }), {
-      {x, [](const tg::Backward& g) { return g.gy * (normal_cdf(g.x(0)) + g.x(0) * normal_pdf(g.x(0))); }}});
+      {x, [](const tg::Backward& ctx) { return ctx.gy * (normal_cdf(ctx.x(0)) + ctx.x(0) * normal_pdf(ctx.x(0))); }}});
 }
 
 }  // namespace tg::examples

@@ -25,6 +25,14 @@ class Mlp {
   // (tg::shape_error), softmax not hidden (std::invalid_argument).
   Mlp(std::vector<Linear> layers, Activation hidden, Activation output);
 
+  // Not copyable: a copy that shared the weights' leaves (as copying the Variables would) and
+  // one that has its own are easy to confuse, so the only copy is copy() below, which says
+  // which it is. Moving hands the same leaves over.
+  Mlp(const Mlp&) = delete;
+  Mlp& operator=(const Mlp&) = delete;
+  Mlp(Mlp&&) = default;
+  Mlp& operator=(Mlp&&) = default;
+
   const std::vector<std::size_t>& sizes() const { return sizes_; }
   std::size_t num_layers() const { return sizes_.size(); }  // L, the input layer included
   Activation hidden() const { return hidden_; }
@@ -39,7 +47,7 @@ class Mlp {
   // W^2, b^2, W^3, b^3, ..., W^L, b^L.
   std::vector<Variable> parameters() const;
   // A network with the same weights in new leaves: a backward pass through the copy fills the
-  // copy's gradients and leaves this network's alone (Mlp itself shares its leaves when copied).
+  // copy's gradients, and training it changes neither this network's weights nor its gradients.
   Mlp copy() const;
 
   // What the forward pass computed, layer by layer: z[l] and a[l] for l = 2..L, a[1] = x

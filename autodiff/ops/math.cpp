@@ -15,58 +15,64 @@ namespace tg {
 // y = eˣ                 ∂C/∂x = gy ⊙ y
 Variable exp(const Variable& x) {
   return define_op("exp", map_simd(x.value(), [](auto v) { using std::exp; return exp(v); }), {
-      {x, [](const Backward& g) { return g.gy * g.y; }}});
+      {x, [](const Backward& ctx) { return ctx.gy * ctx.y; }}});
 }
 
 // y = ln x               ∂C/∂x = gy ⊘ x
 Variable log(const Variable& x) {
   return define_op("log", map_simd(x.value(), [](auto v) { using std::log; return log(v); }), {
-      {x, [](const Backward& g) { return g.gy / g.x(0); }}});
+      {x, [](const Backward& ctx) { return ctx.gy / ctx.x(0); }}});
 }
 
 // y = xᵖ                 ∂C/∂x = gy ⊙ p xᵖ⁻¹      (p = 0: y = 1, ∂C/∂x = 0)
 Variable pow(const Variable& x, double p) {
   return define_op("pow", map(x.value(), [p](double v) { return std::pow(v, p); }), {
-      {x, [p](const Backward& g) { return p == 0.0 ? g.gy * 0.0 : g.gy * (p * pow(g.x(0), p - 1.0)); }}});
+      {x, [p](const Backward& ctx) { return p == 0.0 ? ctx.gy * 0.0 : ctx.gy * (p * pow(ctx.x(0), p - 1.0)); }}});
 }
 
 // y = xᵖ                 ∂C/∂x = gy ⊙ p ⊙ xᵖ⁻¹,   ∂C/∂p = gy ⊙ y ⊙ ln x
 Variable pow(const Variable& x, const Variable& p) {
   return define_op("pow", zip("pow", x.value(), p.value(), [](double v, double q) { return std::pow(v, q); }), {
-      {x, [](const Backward& g) { return g.gy * g.x(1) * pow(g.x(0), g.x(1) - 1.0); }},
-      {p, [](const Backward& g) { return g.gy * g.y * log(g.x(0)); }}});
+      {x, [](const Backward& ctx) { return ctx.gy * ctx.x(1) * pow(ctx.x(0), ctx.x(1) - 1.0); }},
+      {p, [](const Backward& ctx) { return ctx.gy * ctx.y * log(ctx.x(0)); }}});
 }
 
 // y = √x                 ∂C/∂x = gy ⊘ (2y)
 Variable sqrt(const Variable& x) {
   return define_op("sqrt", map(x.value(), [](double v) { return std::sqrt(v); }), {
-      {x, [](const Backward& g) { return g.gy / (2.0 * g.y); }}});
+      {x, [](const Backward& ctx) { return ctx.gy / (2.0 * ctx.y); }}});
 }
 
 // y = |x|                ∂C/∂x = gy ⊙ sign(x)      (sign(0) = 0)
+// sign(x) is built as a constant, from the numbers, and that is exact: see relu's mask below.
 Variable abs(const Variable& x) {
   return define_op("abs", map(x.value(), [](double v) { return std::abs(v); }), {
-      {x, [](const Backward& g) { return g.gy * Variable(map(g.x(0).value(), [](double v) { return double((v > 0) - (v < 0)); })); }}});
+      {x, [](const Backward& ctx) { return ctx.gy * Variable(map(ctx.x(0).value(), [](double v) { return double((v > 0) - (v < 0)); })); }}});
 }
 
 // y = tanh x             ∂C/∂x = gy ⊙ (1 − y²)
 Variable tanh(const Variable& x) {
   return define_op("tanh", map_simd(x.value(), [](auto v) { using std::tanh; return tanh(v); }), {
-      {x, [](const Backward& g) { return g.gy * (1.0 - g.y * g.y); }}});
+      {x, [](const Backward& ctx) { return ctx.gy * (1.0 - ctx.y * ctx.y); }}});
 }
 
 // y = σ(x) = 1/(1+e⁻ˣ)   ∂C/∂x = gy ⊙ y ⊙ (1 − y)
 // For x = −1000, e⁻ˣ overflows to inf and y = 1/inf = 0: no NaN, at either end.
 Variable sigmoid(const Variable& x) {
   return define_op("sigmoid", map_simd(x.value(), [](auto v) { using std::exp; return 1.0 / (1.0 + exp(-v)); }), {
-      {x, [](const Backward& g) { return g.gy * g.y * (1.0 - g.y); }}});
+      {x, [](const Backward& ctx) { return ctx.gy * ctx.y * (1.0 - ctx.y); }}});
 }
 
 // y = max(x, 0)          ∂C/∂x = gy ⊙ [x > 0]
+// The mask [x > 0] is built as a constant, from the numbers, and that is exact: it is piecewise
+// constant, so its derivative is 0 wherever relu is differentiable (x ≠ 0); recorded as ops it
+// would only add that 0 to a second derivative, and gradgradcheck holds. Exercise 02's planted
+// mistake (exercises/02_sigmoid_op/mistake.cpp) has the same shape, but there the constant is
+// σ′ = y(1 − y), which varies with x: its derivative is lost and the second derivative is wrong.
 Variable relu(const Variable& x) {
   return define_op("relu", map(x.value(), [](double v) { return v > 0.0 ? v : 0.0; }), {
-      {x, [](const Backward& g) {
-         return g.gy * Variable(map(g.x(0).value(), [](double v) { return v > 0.0 ? 1.0 : 0.0; }));
+      {x, [](const Backward& ctx) {
+         return ctx.gy * Variable(map(ctx.x(0).value(), [](double v) { return v > 0.0 ? 1.0 : 0.0; }));
        }}});
 }
 
@@ -75,14 +81,14 @@ Variable relu(const Variable& x) {
 // overflows, and log1p keeps the digits when e^{−|x|} is tiny.
 Variable softplus(const Variable& x) {
   return define_op("softplus", map(x.value(), [](double v) { return std::max(v, 0.0) + std::log1p(std::exp(-std::abs(v))); }), {
-      {x, [](const Backward& g) { return g.gy * sigmoid(g.x(0)); }}});
+      {x, [](const Backward& ctx) { return ctx.gy * sigmoid(ctx.x(0)); }}});
 }
 
 // y = erf x              ∂C/∂x = gy ⊙ (2/√π) e^{−x²}
 // The error function, for the normal CDF Φ(x) = ½(1 + erf(x/√2)) (GELU: docs/adding-an-op.md).
 Variable erf(const Variable& x) {
   return define_op("erf", map(x.value(), [](double v) { return std::erf(v); }), {
-      {x, [](const Backward& g) { return g.gy * (2.0 * std::numbers::inv_sqrtpi * exp(-(g.x(0) * g.x(0)))); }}});
+      {x, [](const Backward& ctx) { return ctx.gy * (2.0 * std::numbers::inv_sqrtpi * exp(-(ctx.x(0) * ctx.x(0)))); }}});
 }
 
 }  // namespace tg

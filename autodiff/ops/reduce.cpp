@@ -31,7 +31,7 @@ Variable spread(const Variable& gy, const Variable& x, std::size_t axis) {
 // y = Σ_i x_i                   ∂C/∂x_i = gy   (gy repeated over x's shape)
 Variable sum(const Variable& x) {
   return define_op("sum", sum_to(x.value(), Shape{}), {
-      {x, [](const Backward& g) { return broadcast_to(g.gy, g.x(0).shape()); }}});
+      {x, [](const Backward& ctx) { return broadcast_to(ctx.gy, ctx.x(0).shape()); }}});
 }
 
 // y_j = Σ_k x_jk  (along axis)   ∂C/∂x_jk = gy_j
@@ -39,7 +39,7 @@ Variable sum(const Variable& x, int axis, bool keepdims) {
   const Shape s = x.shape();
   const std::size_t a = normalize_axis("sum", axis, s);
   return define_op("sum", reshaped(sum_to(x.value(), keepdims_shape(s, a)), reduced_shape(s, a, keepdims)), {
-      {x, [a](const Backward& g) { return spread(g.gy, g.x(0), a); }}});
+      {x, [a](const Backward& ctx) { return spread(ctx.gy, ctx.x(0), a); }}});
 }
 
 // y = Σ_i x_i / n: sum, then a scale (composite; both derivatives exist already).
@@ -51,16 +51,17 @@ Variable mean(const Variable& x, int axis, bool keepdims) {
 }
 
 // y_j = max_k x_jk              ∂C/∂x_jk = gy_j if x_jk is the (first) maximum, else 0
+// The mask is a constant, exactly like relu's (ops/math.cpp): piecewise constant, derivative 0.
 Variable max(const Variable& x, int axis, bool keepdims) {
   const Shape s = x.shape();
   const std::size_t a = normalize_axis("max", axis, s);
   return define_op("max", reshaped(max_keepdims(x.value(), a), reduced_shape(s, a, keepdims)), {
-      {x, [a](const Backward& g) {
-         return spread(g.gy, g.x(0), a) * Variable(argmax_mask(g.x(0).value(), a));
+      {x, [a](const Backward& ctx) {
+         return spread(ctx.gy, ctx.x(0), a) * Variable(argmax_mask(ctx.x(0).value(), a));
        }}});
 }
 
 // y = max_i x_i: the maximum of x flattened to a vector.
-Variable max(const Variable& x) { return max(reshape(x, {x.numel()}), 0, false); }
+Variable max(const Variable& x) { return max(reshape(x, {x.numel()}), 0); }
 
 }  // namespace tg

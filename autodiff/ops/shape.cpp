@@ -17,25 +17,25 @@ Variable reshape(const Variable& x, const Shape& shape) {
   Tensor v = x.value();
   v.reshape(shape);
   return define_op("reshape", std::move(v), {
-      {x, [](const Backward& g) { return reshape(g.gy, g.x(0).shape()); }}});
+      {x, [](const Backward& ctx) { return reshape(ctx.gy, ctx.x(0).shape()); }}});
 }
 
 // y = xᵀ  (y_ij = x_ji)         ∂C/∂x = gyᵀ
 Variable transpose(const Variable& x) {
   return define_op("transpose", Tensor(xt::transpose(x.value())), {
-      {x, [](const Backward& g) { return transpose(g.gy); }}});
+      {x, [](const Backward& ctx) { return transpose(ctx.gy); }}});
 }
 
 // y = x repeated to `shape`     ∂C/∂x = sum_to(gy, x's shape): each copy's gradient adds up
 Variable broadcast_to(const Variable& x, const Shape& shape) {
   return define_op("broadcast_to", broadcast_to(x.value(), shape), {
-      {x, [](const Backward& g) { return sum_to(g.gy, g.x(0).shape()); }}});
+      {x, [](const Backward& ctx) { return sum_to(ctx.gy, ctx.x(0).shape()); }}});
 }
 
 // y = x summed to `shape`       ∂C/∂x = broadcast_to(gy, x's shape): each summand gets gy
 Variable sum_to(const Variable& x, const Shape& shape) {
   return define_op("sum_to", sum_to(x.value(), shape), {
-      {x, [](const Backward& g) { return broadcast_to(g.gy, g.x(0).shape()); }}});
+      {x, [](const Backward& ctx) { return broadcast_to(ctx.gy, ctx.x(0).shape()); }}});
 }
 
 }  // namespace tg

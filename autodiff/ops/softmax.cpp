@@ -18,6 +18,8 @@
 namespace tg {
 
 namespace {
+constexpr bool keepdims = true;  // the sums in the derivatives keep the axis, to broadcast back
+
 // x − m, e^{x−m} and Σ e^{x−m} along the axis (kept as an axis of extent 1).
 struct Shifted {
   Tensor x_minus_max;
@@ -48,8 +50,8 @@ Variable softmax(const Variable& x, int axis) {
   const std::size_t a = normalize_axis("softmax", axis, x.shape());
   const Shifted s = shift("softmax", x.value(), a);
   return define_op("softmax", zip("softmax", s.exp, s.sum_exp, std::divides<>()), {
-      {x, [a](const Backward& g) {
-         return g.y * (g.gy - sum(g.gy * g.y, static_cast<int>(a), true));
+      {x, [a](const Backward& ctx) {
+         return ctx.y * (ctx.gy - sum(ctx.gy * ctx.y, static_cast<int>(a), keepdims));
        }}});
 }
 
@@ -59,7 +61,7 @@ Variable log_softmax(const Variable& x, int axis) {
   Shifted s = shift("log_softmax", x.value(), a);
   Tensor y = zip("log_softmax", s.x_minus_max, map_simd(s.sum_exp, [](auto v) { using std::log; return log(v); }), std::minus<>());
   return define_op("log_softmax", std::move(y), {
-      {x, [a](const Backward& g) { return g.gy - exp(g.y) * sum(g.gy, static_cast<int>(a), true); }}});
+      {x, [a](const Backward& ctx) { return ctx.gy - exp(ctx.y) * sum(ctx.gy, static_cast<int>(a), keepdims); }}});
 }
 
 }  // namespace tg

@@ -3,17 +3,17 @@
 // THE TASK
 //   sigmoid_op.hpp defines the op y = my_sigmoid(x) = σ(x) = 1/(1 + e^{−x}) with tg::define_op,
 //   the mechanism every built-in op uses (autodiff/define_op.hpp). Its value is there; its
-//   derivative is missing. Write sigmoid_derivative below: it receives g with
-//     g.gy    ∂C/∂y, the gradient arriving at the output     (y's shape)
-//     g.y     the output y = σ(x)
-//     g.x(0)  the input x
+//   derivative is missing. Write sigmoid_derivative below: it receives ctx with
+//     ctx.gy    ∂C/∂y, the gradient arriving at the output     (y's shape)
+//     ctx.y     the output y = σ(x)
+//     ctx.x(0)  the input x
 //   and returns ∂C/∂x, the vector-Jacobian product (∂y/∂x)ᵀ ∂C/∂y. σ acts elementwise, so its
 //   Jacobian is diagonal and
 //
 //     ∂C/∂x = ∂C/∂y ⊙ σ'(x),      σ'(x) = σ(x) (1 − σ(x))
 //
 // HINTS
-//   - σ' is a function of the output: use g.y rather than computing e^{−x} again.
+//   - σ' is a function of the output: use ctx.y rather than computing e^{−x} again.
 //   - Write it with Variable ops (*, -, 1.0 - v, ...: autodiff/ops/arithmetic.hpp), not with
 //     loops over Tensors wrapped in a Variable at the end. With create_graph = true the engine
 //     records your derivative as it runs it, so that it can be differentiated again (the
@@ -33,7 +33,7 @@
 
 namespace tg::exercises {
 
-Variable sigmoid_derivative([[maybe_unused]] const Backward& g) {
+Variable sigmoid_derivative([[maybe_unused]] const Backward& ctx) {
   // ---- your code here: replace the line below ----
   throw std::logic_error("exercise: not written yet (exercises/02_sigmoid_op/exercise.cpp)");
 }

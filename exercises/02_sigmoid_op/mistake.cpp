@@ -8,9 +8,9 @@
 
 namespace tg::exercises {
 
-Variable sigmoid_derivative(const Backward& g) {
-  const Tensor sigma_prime = map(g.y.value(), [](double y) { return y * (1.0 - y); });  // σ' as numbers
-  return g.gy * Variable(sigma_prime);  // a constant: no path from it back to x
+Variable sigmoid_derivative(const Backward& ctx) {
+  const Tensor sigma_prime = map(ctx.y.value(), [](double y) { return y * (1.0 - y); });  // σ' as numbers
+  return ctx.gy * Variable(sigma_prime);  // a constant: no path from it back to x
 }
 
 }  // namespace tg::exercises

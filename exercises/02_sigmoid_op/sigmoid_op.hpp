@@ -10,11 +10,11 @@
 namespace tg::exercises {
 
 // THE EXERCISE: ∂C/∂x for y = σ(x), given what the engine hands a derivative (define_op.hpp):
-//   g.gy   ∂C/∂y, the gradient arriving at the op's output (y's shape)
-//   g.y    the op's output y = σ(x)
-//   g.x(0) the op's input x
+//   ctx.gy   ∂C/∂y, the gradient arriving at the op's output (y's shape)
+//   ctx.y    the op's output y = σ(x)
+//   ctx.x(0) the op's input x
 // Returns ∂C/∂x (x's shape), written with Variable ops.
-Variable sigmoid_derivative(const Backward& g);
+Variable sigmoid_derivative(const Backward& ctx);
 
 // y = σ(x) = 1 / (1 + e^{−x}), elementwise: an op like tg::sigmoid, made with the same public
 // mechanism. Its value is computed on plain numbers; its derivative is yours.

@@ -5,6 +5,6 @@ namespace tg::exercises {
 
 // y = σ(x)        ∂C/∂x = gy ⊙ y ⊙ (1 − y)       (σ' = σ(1 − σ), written with the output)
 // Variable ops throughout, so that with create_graph the engine records it.
-Variable sigmoid_derivative(const Backward& g) { return g.gy * g.y * (1.0 - g.y); }
+Variable sigmoid_derivative(const Backward& ctx) { return ctx.gy * ctx.y * (1.0 - ctx.y); }
 
 }  // namespace tg::exercises

@@ -19,9 +19,9 @@ namespace {
 Variable swish(const Variable& x) {
   const Tensor& v = x.value();
   return tg::define_op("swish", v / (1.0 + xt::exp(-v)), {
-      {x, [](const tg::Backward& g) {
-         const Variable s = tg::sigmoid(g.x(0));
-         return g.gy * (s + g.x(0) * s * (1.0 - s));
+      {x, [](const tg::Backward& ctx) {
+         const Variable s = tg::sigmoid(ctx.x(0));
+         return ctx.gy * (s + ctx.x(0) * s * (1.0 - s));
        }}});
 }
 
@@ -55,8 +55,8 @@ TEST_CASE("a derivative is called only for inputs that need a gradient") {
   int calls_a = 0, calls_b = 0;
   Variable a(1.0, true), b(2.0);
   Variable y = tg::define_op("pair", a.value() + b.value(), {
-      {a, [&calls_a](const tg::Backward& g) { ++calls_a; return g.gy; }},
-      {b, [&calls_b](const tg::Backward& g) { ++calls_b; return g.gy; }}});
+      {a, [&calls_a](const tg::Backward& ctx) { ++calls_a; return ctx.gy; }},
+      {b, [&calls_b](const tg::Backward& ctx) { ++calls_b; return ctx.gy; }}});
   y.backward();
   CHECK(calls_a == 1);
   CHECK(calls_b == 0);
@@ -71,7 +71,7 @@ TEST_CASE("an edge without a derivative is rejected") {
 TEST_CASE("define_op: bad arguments are clear errors") {
   using tg::test::BadInput;
   Variable x(Tensor{1.0, 2.0}, true);
-  const tg::Derivative identity = [](const tg::Backward& g) { return g.gy; };
+  const tg::Derivative identity = [](const tg::Backward& ctx) { return ctx.gy; };
   // Derivatives that break the rules are found when backward calls them.
   const Variable hollow = tg::define_op("hollow", x.value(), {{x, [](const tg::Backward&) { return Variable(); }}});
   const Variable wide = tg::define_op("wide", x.value(), {{x, [](const tg::Backward&) { return Variable(tg::filled({3}, 1.0)); }}});

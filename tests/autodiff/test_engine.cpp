@@ -19,9 +19,9 @@ namespace {
 // y = x, with a derivative that counts how often the engine calls it.
 Variable counted_identity(const Variable& x, int& calls) {
   return tg::define_op("counted", x.value(), {
-      {x, [&calls](const tg::Backward& g) {
+      {x, [&calls](const tg::Backward& ctx) {
          ++calls;
-         return g.gy;
+         return ctx.gy;
        }}});
 }
 
@@ -138,6 +138,16 @@ TEST_CASE("tg::grad: several outputs add up, inputs may be intermediates, unused
   CHECK(g[2].shape() == tg::Shape{2});
 }
 
+TEST_CASE("tg::grad: one output given twice adds both seeds and leaves the caller's seeds unchanged") {
+  Variable x(Tensor{1.0, 2.0}, true);
+  Variable y = x * 3.0;
+  const Variable s1(Tensor{1.0, 10.0}), s2(Tensor{2.0, 20.0});
+  auto g = tg::grad({y, y}, {x}, {s1, s2});
+  CHECK(g[0].value() == Tensor{9.0, 90.0});  // 3 (s1 + s2)
+  CHECK(s1.value() == Tensor{1.0, 10.0});
+  CHECK(s2.value() == Tensor{2.0, 20.0});
+}
+
 TEST_CASE("tg::grad errors name what was wrong") {
   Variable x(Tensor{1.0, 2.0}, true), c(Tensor{1.0, 2.0});
   Variable y = x * 2.0;
@@ -205,9 +215,9 @@ TEST_CASE("an exception in a derivative leaves the graph usable and nothing half
   Variable x(1.0, true);
   bool fail = true;
   Variable y = tg::define_op("flaky", x.value(), {
-      {x, [&fail](const tg::Backward& g) {
+      {x, [&fail](const tg::Backward& ctx) {
          if (fail) throw std::runtime_error("flaky derivative");
-         return g.gy;
+         return ctx.gy;
        }}});
   CHECK_THROWS_AS(y.backward(tg::filled({}, 1.0), true), std::runtime_error);
   fail = false;

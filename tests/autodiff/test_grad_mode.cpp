@@ -26,6 +26,32 @@ TEST_CASE("no_grad records nothing, nests, and restores the previous mode") {
   CHECK(tg::is_grad_enabled());
 }
 
+TEST_CASE("every guard sets its own switch and restores the value it found, however they nest") {
+  CHECK(tg::is_grad_enabled());
+  CHECK_FALSE(tg::is_anomaly_enabled());
+  {
+    tg::detect_anomaly anomaly;
+    tg::enable_grad on;  // already on: stays on, and is still on after
+    CHECK(tg::is_anomaly_enabled());
+    {
+      tg::no_grad off;
+      tg::detail::anomaly_pause pause;
+      CHECK_FALSE(tg::is_grad_enabled());
+      CHECK_FALSE(tg::is_anomaly_enabled());
+      {
+        tg::detect_anomaly again;
+        CHECK(tg::is_anomaly_enabled());
+        CHECK_FALSE(tg::is_grad_enabled());  // the anomaly guard leaves grad mode alone
+      }
+      CHECK_FALSE(tg::is_anomaly_enabled());
+    }
+    CHECK(tg::is_grad_enabled());
+    CHECK(tg::is_anomaly_enabled());
+  }
+  CHECK(tg::is_grad_enabled());
+  CHECK_FALSE(tg::is_anomaly_enabled());
+}
+
 TEST_CASE("detect_anomaly names the op whose forward produced NaN or Inf") {
   Variable x(Tensor{1.0, -1.0}, true);
   CHECK_NOTHROW(tg::log(x));  // off by default: NaN flows silently, as in PyTorch

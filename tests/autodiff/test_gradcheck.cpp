@@ -16,16 +16,16 @@ namespace {
 // y = x², with a first derivative that is wrong by a factor (3x instead of 2x).
 Variable bad_square(const Variable& x) {
   return tg::define_op("bad_square", x.value() * x.value(), {
-      {x, [](const tg::Backward& g) { return g.gy * 3.0 * g.x(0); }}});
+      {x, [](const tg::Backward& ctx) { return ctx.gy * 3.0 * ctx.x(0); }}});
 }
 
 // y = x³ with a correct first derivative 3x², but computed from a constant copy of x, so the
 // recorded backward has no path back to x: the second derivative comes out 0 instead of 6x.
 Variable cube_not_twice_differentiable(const Variable& x) {
   return tg::define_op("cube", x.value() * x.value() * x.value(), {
-      {x, [](const tg::Backward& g) {
-         const Variable c = g.x(0).detach();
-         return g.gy * 3.0 * c * c;
+      {x, [](const tg::Backward& ctx) {
+         const Variable c = ctx.x(0).detach();
+         return ctx.gy * 3.0 * c * c;
        }}});
 }
 

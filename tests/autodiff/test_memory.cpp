@@ -1,5 +1,5 @@
-// The node arena's memory policy (autodiff/memory.hpp, variable.cpp) and the compact node's
-// parts (node.hpp): interned op names, labels, edges inside the node or on the heap.
+// The node arena's memory policy (autodiff/memory.hpp, detail/node_arena.hpp) and the compact node's
+// parts (node.hpp, detail/): interned op names, labels, edges inside the node or on the heap.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -56,7 +56,7 @@ TEST_CASE("op names are kept whatever string they came from, and labels out of l
   Variable x(Tensor{1.0, 2.0}, true);
   std::string name = "my_";
   name += "scale";
-  Variable y = tg::define_op(name, 2.0 * x.value(), {{x, [](const tg::Backward& g) { return 2.0 * g.gy; }}});
+  Variable y = tg::define_op(name, 2.0 * x.value(), {{x, [](const tg::Backward& ctx) { return 2.0 * ctx.gy; }}});
   name = "changed";  // the node keeps its own copy of the name
   CHECK(y.op_name() == "my_scale");
   CHECK(x.op_name() == "leaf");
@@ -69,7 +69,7 @@ TEST_CASE("op names are kept whatever string they came from, and labels out of l
 
 TEST_CASE("an op with more inputs than fit in the node keeps them all") {
   Variable a(1.0, true), b(2.0, true), c(3.0, true), d(4.0, true);
-  const auto pass = [](const tg::Backward& g) { return g.gy; };
+  const auto pass = [](const tg::Backward& ctx) { return ctx.gy; };
   Variable y = tg::define_op("sum4", a.value() + b.value() + c.value() + d.value(),
                              {{a, pass}, {b, pass}, {c, pass}, {d, pass}});
   REQUIRE(y.inputs().size() == 4);

@@ -7,7 +7,7 @@
 // - Grad mode (no_grad) and anomaly mode (detect_anomaly) are per thread (grad_mode.cpp).
 // - A Variable made in one thread and used, backpropagated or released in another, handed over
 //   with the usual synchronisation (a mutex, a join). Node blocks come from an arena with a
-//   per-thread cache (variable.cpp); a block freed in a thread joins that thread's cache, or goes
+//   per-thread cache (detail/node_arena.hpp); a block freed in a thread joins that thread's cache, or goes
 //   straight back to the shared pool once that cache is gone at the thread's end.
 // - Threads building graphs from one shared leaf at once, each backpropagating none of them.
 // - tg::live_nodes() counts the nodes of every thread (an atomic).
@@ -15,7 +15,7 @@
 // Known limit, NOT tested because it is a data race (undefined behaviour): two threads must not
 // backpropagate, at the same time, graphs that share a node — for example one parameter W used
 // in both threads' forward passes. backward and tg::grad write scratch fields of every node they
-// visit (pass, needed, pending, target_pass in node.hpp) and add into the leaves' .grad, without
+// visit (PassScratch in node.hpp) and add into the leaves' .grad, without
 // a lock. Building graphs from a shared leaf at once is fine (the leaf is only read); for data-
 // parallel training give each thread its own copy, Variable(W.value(), true), and sum the
 // copies' gradients after joining.
@@ -354,7 +354,7 @@ TEST_CASE("a node released at its thread's end after the thread's node pool is g
   // The thread's thread_local node pool is destroyed when the thread ends, in the reverse order
   // of construction; kept_until_thread_exit was constructed first, so it is destroyed after the
   // pool, and its graph's nodes are freed into a pool that no longer exists. (This wrote into
-  // freed memory until variable.cpp handed such blocks straight back to operator delete: the
+  // freed memory until the arena handed such blocks straight back to operator delete: the
   // ASan and TSan runs of scripts/test.sh catch it.) A static Variable at program exit is the
   // same case for the main thread.
   const std::size_t before = tg::live_nodes();

@@ -117,7 +117,7 @@ TEST_CASE("an empty Variable is an error, not a crash") {
   CHECK_FALSE(e.defined());
   CHECK_THROWS_WITH_AS(e.value(), doctest::Contains("empty"), tg::graph_error);
   CHECK_THROWS_AS(e.backward(), tg::graph_error);
-  CHECK_THROWS_WITH_AS(tg::define_op("f", tg::scalar_tensor(1.0), {{e, [](const tg::Backward& g) { return g.gy; }}}),
+  CHECK_THROWS_WITH_AS(tg::define_op("f", tg::scalar_tensor(1.0), {{e, [](const tg::Backward& ctx) { return ctx.gy; }}}),
                        doctest::Contains("f: input 0 is an empty Variable"), tg::graph_error);
 }
 

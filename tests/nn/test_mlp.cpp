@@ -1,6 +1,8 @@
 // Mlp and Linear (nn/mlp.cpp, nn/linear.cpp): shapes in Nielsen's notation, numbering, errors.
 #include <doctest/doctest.h>
 
+#include <type_traits>
+
 #include "autodiff/autodiff.hpp"
 #include "nn/mlp.hpp"
 #include "support/bad_input.hpp"
@@ -41,6 +43,10 @@ TEST_CASE("seeded construction is reproducible") {
   CHECK(a.layer(2).W.value() == b.layer(2).W.value());
   CHECK(a.layer(2).W.value() != c.layer(2).W.value());
 }
+
+// A copy that shares the leaves and one that does not are easy to confuse: copy() is the only one.
+static_assert(!std::is_copy_constructible_v<Mlp> && !std::is_copy_assignable_v<Mlp>);
+static_assert(std::is_nothrow_move_constructible_v<Mlp> && std::is_move_assignable_v<Mlp>);
 
 TEST_CASE("copy: the same weights in new leaves, so a backward pass leaves the original alone") {
   Mlp net({2, 3, 1}, Activation::tanh, Activation::sigmoid, 5);
