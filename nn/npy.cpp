@@ -194,12 +194,17 @@ Tensor decode_npy(std::string_view bytes, const std::string& name) {
     fail(name, "fortran_order is True: expected an array in C order (save it with numpy.ascontiguousarray)");
 
   const Shape& shape = *header.shape;
-  std::size_t count = 1;
+  // The product of the non-zero extents must fit a signed byte offset: a tensor's strides are
+  // that product (even when another extent is 0 and there is no element), as ptrdiff_t.
+  std::size_t extent = 1;
+  bool empty = false;
   for (std::size_t d : shape) {
-    if (d != 0 && count > std::numeric_limits<std::size_t>::max() / sizeof(double) / d)
+    if (d == 0) empty = true;
+    else if (extent > static_cast<std::size_t>(std::numeric_limits<std::ptrdiff_t>::max()) / sizeof(double) / d)
       fail(name, "shape {} is too large", shape_str(shape));
-    count *= d;
+    else extent *= d;
   }
+  const std::size_t count = empty ? 0 : extent;
   const std::size_t data_bytes = count * sizeof(double);
   if (size - header_end < data_bytes)
     fail(name, "truncated at byte {}: shape {} needs {} bytes of data from byte {} to byte {}", size, shape_str(shape),

@@ -76,6 +76,10 @@ TEST_CASE("npy functions: bad arguments are clear errors") {
        TG_ERROR(npy_error), "npy file 'h.npy': header has no 'shape' key at byte 10"},
       {"decode_npy: float32", [&] { (void)decode_npy(with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (4,), }"), "f.npy"); },
        TG_ERROR(npy_error), "npy file 'f.npy': dtype '<f4' is not '<f8' (little-endian float64)"},
+      // No element, but the other extents' product (a stride) is beyond any byte offset: found by fuzz_npy.
+      {"decode_npy: an empty shape whose other extents overflow",
+       [&] { (void)decode_npy(with_header("{'descr': '<f8', 'fortran_order': False, 'shape': (0, 40000000000, 40400000000), }"), "e.npy"); },
+       TG_ERROR(npy_error), "npy file 'e.npy': shape (0,40000000000,40400000000) is too large"},
       {"decode_npy: data cut short", [&] { (void)decode_npy(good.substr(0, good.size() - 8), "cut.npy"); }, TG_ERROR(npy_error),
        fmt::format("npy file 'cut.npy': truncated at byte {}: shape (2,3) needs 48 bytes of data from byte {}", good.size() - 8,
                    header_end)},
@@ -86,4 +90,10 @@ TEST_CASE("npy functions: bad arguments are clear errors") {
       {"write_npy: into a missing directory", [&] { write_npy(tmp.path / "no-dir" / "t.npy", Tensor{1.0}); }, TG_ERROR(npy_error),
        fmt::format("npy file '{}': cannot write", (tmp.path / "no-dir" / "t.npy").string())},
   });
+}
+
+TEST_CASE("npy: a shape with a zero extent is an empty tensor of that shape") {
+  const Tensor t = decode_npy(encode_npy(Tensor::from_shape({0, 7})), "empty.npy");
+  CHECK(t.size() == 0);
+  CHECK(shape_str(t) == "(0,7)");
 }
