@@ -95,5 +95,5 @@ TEST_CASE("npy functions: bad arguments are clear errors") {
 TEST_CASE("npy: a shape with a zero extent is an empty tensor of that shape") {
   const Tensor t = decode_npy(encode_npy(Tensor::from_shape({0, 7})), "empty.npy");
   CHECK(t.size() == 0);
-  CHECK(shape_str(t) == "(0,7)");
+  CHECK(tg::shape_str(t) == "(0,7)");
 }
