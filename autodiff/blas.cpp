@@ -2,7 +2,11 @@
 
 #include <string>
 
+#ifdef TG_PLAIN_GEMM  // the WebAssembly build: no BLAS there
+#include "autodiff/plain_gemm.hpp"
+#else
 #include <cblas.h>  // not with xtensor-blas in one file: the two clash in xtensor 0.24
+#endif
 
 #include <fmt/format.h>
 
@@ -31,10 +35,14 @@ Tensor gemm(const Tensor& a, bool ta, const Tensor& b, bool tb) {
     c.fill(0.0);
     return c;
   }
+#ifdef TG_PLAIN_GEMM
+  detail::plain_gemm(ta, tb, m, n, k, a.data(), a.shape()[1], b.data(), b.shape()[1], c.data(), n);
+#else
   cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
               static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), 1.0, a.data(),
               static_cast<int>(a.shape()[1]), b.data(), static_cast<int>(b.shape()[1]), 0.0,
               c.data(), static_cast<int>(n));
+#endif
   return c;
 }
 

@@ -8,7 +8,9 @@
 
 #include <algorithm>
 
+#ifdef XTENSOR_USE_XSIMD  // not in the WebAssembly build: xsimd 8.1 has no backend for it
 #include <xsimd/xsimd.hpp>
+#endif
 
 #include "autodiff/broadcast.hpp"
 #include "autodiff/tensor.hpp"
@@ -37,8 +39,12 @@ Tensor map(const Tensor& x, F f) {
 //   map_simd(x, [](auto v) { using std::exp; return 1.0 / (1.0 + exp(-v)); })
 // xsimd's exp is about 6× faster than std::exp per element and agrees with it to ~3e-16
 // relative; a hidden layer's σ took a tenth of a [784,100,10] training step with std::exp.
+// Without xsimd (the WebAssembly build) it is map(x, f), one double at a time.
 template <class F>
 Tensor map_simd(const Tensor& x, F f) {
+#ifndef XTENSOR_USE_XSIMD
+  return map(x, [&f](double v) { return f(v); });
+#else
   using batch = xsimd::batch<double>;
   Tensor y = uninitialized_like(x);
   const double* in = x.data();
@@ -48,6 +54,7 @@ Tensor map_simd(const Tensor& x, F f) {
   for (; i + batch::size <= n; i += batch::size) f(batch::load_unaligned(in + i)).store_unaligned(out + i);
   for (; i < n; ++i) out[i] = f(in[i]);  // the tail, and one-element tensors, one by one
   return y;
+#endif
 }
 
 // y_i = f(a_i, b_i), with NumPy broadcasting; `op` names the op in a shape error.

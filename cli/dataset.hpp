@@ -7,6 +7,8 @@
 //   spirals         three spiral arms, 3 classes                    (synthetic, seeded)
 //   xor             the XOR truth table, seed 002's task            (4 examples)
 //   sine            y = sin x + noise, a regression curve           (synthetic, seeded)
+//   circle          a disc inside a ring, 2 classes (Playground's)  (synthetic, seeded)
+//   gauss           two Gaussian clouds, 2 classes (Playground's)   (synthetic, seeded)
 //
 // Each comes with the settings that suit it (the network's shape, output and cost), which the
 // command-line options override. With no --data, fashion-mnist when it is installed, else moons.
@@ -58,7 +60,7 @@ std::string default_data_name();
 // The names that are not directories, for --help.
 const std::vector<std::string>& data_set_names();
 
-// The first n examples (columns) of e; n = 0 or n ≥ m: all of them.
+// The first n examples (columns) of e; n = 0 or n ≥ m: all of them. (In cli/synthetic_set.cpp.)
 nn::data::Examples first_columns(const nn::data::Examples& e, std::size_t n);
 
 // Loads or generates the data set. Unknown names that are not MNIST directories, and

@@ -15,6 +15,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/dataset.hpp"
+#include "cli/model.hpp"  // ModelOptions, build_network, build_cost
 #include "nn/cost.hpp"
 #include "nn/init.hpp"
 #include "nn/mlp.hpp"
@@ -91,39 +92,14 @@ void add_batch_size_option(CLI::App& app, std::function<void(std::size_t)> set, 
 // --help says is used without --data (default: the default data set's name).
 void add_data_options(CLI::App& app, DataOptions& data, const std::string& by_default = "");
 
-// The network and its cost.
-struct ModelOptions {
-  std::optional<std::vector<std::size_t>> sizes;  // --sizes 784,100,10
-  std::optional<nn::Activation> hidden, output;  // --hidden, --output
-  std::optional<nn::Init> init;                  // --init
-  std::optional<nn::CostKind> cost;              // --cost
-  std::optional<nn::Reduction> reduction;        // --reduction (default mean)
-  std::optional<double> l2;                      // --l2 λ (default 0: none)
-  std::optional<nn::Regularization> l2_form;     // --l2-form nielsen|total (default nielsen)
-  std::optional<std::uint64_t> seed;                            // --seed: weights and synthetic data
-  std::uint64_t seed_or_default() const { return seed.value_or(1); }
-};
 void add_model_options(CLI::App& app, ModelOptions& model);
 // Only --cost, --reduction, --l2, --l2-form: for commands that load the network from a checkpoint.
 void add_cost_options(CLI::App& app, ModelOptions& model);
 
-// The layer sizes the options give, or the data set's default (std::invalid_argument for fewer than two).
-std::vector<std::size_t> network_sizes(const ModelOptions& model, const DataSet& data);
-// The network the options describe for a data set: sizes (checked against the data's input and
-// output sizes), activations and initialisation from the options or the data set's defaults.
-// One whose weights would not fit in memory is refused first (nn::memory_error).
-nn::Mlp build_network(const ModelOptions& model, const DataSet& data);
-// The cost the options describe (the data set's when --cost is not given).
 // (parse_reduction / parse_l2_form take "mean"|"sum" and "nielsen"|"total"; to_string gives them back.)
 nn::Reduction parse_reduction(const std::string& s);
 nn::Regularization parse_l2_form(const std::string& s);
 std::string reduction_name(nn::Reduction r);
 std::string l2_form_name(nn::Regularization r);
-nn::Cost build_cost(const ModelOptions& model, const DataSet& data);
-// Checks that a network (say, from a checkpoint) fits the data: N^1 and N^L.
-void check_fits(const nn::Mlp& net, const DataSet& data, const std::string& what);
-
-// "[784,100,10]"
-std::string sizes_str(const std::vector<std::size_t>& sizes);
 
 }  // namespace tg::cli

@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/dataset.hpp"
+#include "cli/model.hpp"  // Problem
 #include "cli/options.hpp"
 #include "nn/checkpoint.hpp"
 #include "nn/cost.hpp"
@@ -18,11 +19,6 @@
 
 namespace tg::cli {
 
-struct Problem {
-  nn::Mlp net;
-  DataSet data;
-  nn::Cost cost;
-};
 
 // The whole number recorded under `key` in the checkpoint in dir's extra notes (nullopt when
 // absent); anything else there throws, naming the checkpoint, the key and the value.

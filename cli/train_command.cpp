@@ -17,6 +17,7 @@
 #include "cli/dataset.hpp"
 #include "cli/files.hpp"
 #include "cli/progress.hpp"
+#include "cli/optimizer_choice.hpp"
 #include "cli/training_curves.hpp"
 #include "cli/training_log.hpp"
 #include "nn/checkpoint.hpp"
@@ -26,17 +27,6 @@
 namespace tg::cli {
 
 namespace {
-
-std::unique_ptr<nn::Optimizer> make_optimizer(const TrainCommand& c, const DataSet& data, const nn::Mlp& net) {
-  const std::string name = c.optimizer.value_or("sgd");
-  const double mu = c.momentum.value_or(0.9);
-  if (name == "sgd") return std::make_unique<nn::Sgd>(net.parameters(), c.learning_rate.value_or(data.defaults.learning_rate));
-  if (name == "momentum")  // η(1 − μ): in the long run the same step as SGD's η
-    return std::make_unique<nn::Momentum>(net.parameters(),
-                                          c.learning_rate.value_or(data.defaults.learning_rate * (1.0 - mu)), mu);
-  if (name == "adam") return std::make_unique<nn::Adam>(net.parameters(), c.learning_rate.value_or(1e-3));
-  throw std::invalid_argument(fmt::format("unknown optimizer '{}': expected sgd, momentum or adam", name));
-}
 
 // The training settings kept in a checkpoint's notes, besides the problem's (problem_notes).
 nn::CheckpointExtra training_notes(const nn::Optimizer& opt, const nn::TrainOptions& t) {
@@ -179,7 +169,7 @@ Run prepare_run(const TrainCommand& c) {
   run.net.emplace(starting_network(c, data, first_epoch));
   if (!c.resume.empty()) require_room(run.net->sizes());
   run.cost = build_cost(c.model, data);
-  run.optimizer = make_optimizer(c, data, *run.net);
+  run.optimizer = make_optimizer({c.optimizer.value_or("sgd"), c.learning_rate, c.momentum}, data, *run.net);
   check_outputs(c);
   run.t = train_options(c, data, first_epoch);
   // the last epoch's number, or the largest count when first_epoch + epochs − 1 would wrap

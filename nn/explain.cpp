@@ -431,16 +431,20 @@ std::size_t width(const std::string& s) {
 
 }  // namespace
 
-std::string format_explanation(const Explanation& e, int digits) {
+std::string explain_line(const ExplainRow& r, int digits) {
   const NumberWriter w(digits);
-  const auto equation = [&](const ExplainRow& r) {
-    const bool tagged = r.part == ExplainPart::backward;
-    std::string text = fmt::format("{}{} = {}", tagged ? fmt::format("{:<5}", r.equation.rfind("BP", 0) == 0 ? r.equation : "") : "",
-                                   r.quantity, r.formula);
-    if (r.numbers != r.formula && r.numbers != w.num(r.value)) text += " = " + r.numbers;
-    if (r.formula != w.num(r.value)) text += " = " + w.num(r.value);
-    return text;
-  };
+  const bool tagged = r.part == ExplainPart::backward;
+  std::string text = fmt::format("{}{} = {}", tagged ? fmt::format("{:<5}", r.equation.rfind("BP", 0) == 0 ? r.equation : "") : "",
+                                 r.quantity, r.formula);
+  if (r.numbers != r.formula && r.numbers != w.num(r.value)) text += " = " + r.numbers;
+  if (r.formula != w.num(r.value)) text += " = " + w.num(r.value);
+  return text;
+}
+
+std::string engine_value_str(double engine, int digits) { return fmt::format("{:.{}g}", engine, digits + 4); }
+
+std::string format_explanation(const Explanation& e, int digits) {
+  const auto equation = [&](const ExplainRow& r) { return explain_line(r, digits); };
   std::size_t column = 0;
   for (const ExplainRow& r : e.rows)
     if (const std::size_t n = width(equation(r)); n <= 100) column = std::max(column, n);
@@ -462,7 +466,7 @@ std::string format_explanation(const Explanation& e, int digits) {
     text += "  " + eq;
     if (r.engine) {
       text += std::string(column > width(eq) ? column - width(eq) : 0, ' ');
-      text += fmt::format("   autodiff {:>{}}  diff {:8.1e}", fmt::format("{:.{}g}", *r.engine, digits + 4), digits + 8,
+      text += fmt::format("   autodiff {:>{}}  diff {:8.1e}", engine_value_str(*r.engine, digits), digits + 8,
                           r.value - *r.engine);
       if (r.step) text += fmt::format("  step {} ({})", *r.step, r.engine_node);
     }

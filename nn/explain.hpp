@@ -60,6 +60,12 @@ struct ExplainOptions {
 Explanation explain(const Mlp& net, const Cost& cost, const Tensor& x, const Tensor& y,
                     const ExplainOptions& options = {});
 
+// One row as format_explanation writes it, without the engine's columns:
+// "BP1  δ^3_1 = a^3_1 − y_1 = 0.7514 − 1 = -0.2486" (the tag only on backward rows).
+std::string explain_line(const ExplainRow& row, int digits = 4);
+// The engine's value as format_explanation writes it beside a row: digits + 4 significant digits.
+std::string engine_value_str(double engine, int digits = 4);
+
 // The rows as text: one line per row, "quantity = formula = numbers = value", and beside it the
 // engine's value, their difference and the backward step; then the engine's backward order.
 std::string format_explanation(const Explanation& e, int digits = 4);

@@ -1,4 +1,7 @@
 // Weight initialisers. Biases are drawn N(0, 1) in Nielsen's chapter 1 and start at 0 otherwise.
+// A seed gives the same numbers with libstdc++ and libc++ (the WebAssembly lab): the normal and
+// uniform draws are written out as libstdc++'s std::normal_distribution and
+// std::uniform_real_distribution compute them (nn/init.cpp).
 #pragma once
 
 #include <cstdint>

@@ -25,7 +25,8 @@ full=(
   clang-format                         # tests: the C++ files are formatted as .clang-format says
   libbenchmark-dev                     # bench/
   doxygen                              # docs/: the API pages (cmake --build build --target docs)
-  chromium                             # tests: tapegrad report opened in a headless browser
+  chromium                             # tests: tapegrad report and the lab opened in a headless browser
+  emscripten                           # the lab (scripts/lab.sh): the engine compiled to WebAssembly
   help2man                             # the man pages, from the program's --help
   dpkg-dev file                        # cpack -G DEB: dpkg-shlibdeps finds the program's libraries
 )

@@ -6,7 +6,8 @@
 # 5 epochs on Fashion-MNIST (on the synthetic two moons when Debian's dataset-fashion-mnist is
 # not installed), then evaluate the checkpoint on the test set, verify its gradients (BP1–BP4 by
 # hand against autodiff) and write the report (curves, graph, gradient check, test images) as
-# one HTML page. Results go to build/main-job/ (open build/main-job/report.html in a browser).
+# one HTML page, and build the lab (the engine in a web page). Results go to build/main-job/
+# (open build/main-job/report.html and build/main-job/lab/index.html in a browser).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -21,3 +22,5 @@ mkdir -p "$out"
 "$tapegrad" eval --checkpoint "$out/checkpoint"
 "$tapegrad" verify --checkpoint "$out/checkpoint" --dump "$out/verify"
 "$tapegrad" report --checkpoint "$out/checkpoint" --csv "$out/epochs.csv" -o "$out/report.html"
+# The lab (docs/lab.md): the engine in a web page, $out/lab/index.html (skipped without emscripten).
+scripts/lab.sh "$out/lab" || [ $? -eq 77 ]

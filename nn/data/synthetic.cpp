@@ -137,6 +137,42 @@ Examples spirals(std::size_t m_per_class, std::size_t classes, double noise, std
   return {X, one_hot(labels, classes)};
 }
 
+Examples circle(std::size_t m, double noise, std::uint64_t seed, Targets targets) {
+  check_count("circle", "m (two classes)", m, 2);
+  check_noise("circle", noise);
+  Random rnd(seed);
+  const std::size_t n_inside = m / 2;  // class 1 inside, class 0 on the ring
+  Tensor X = Tensor::from_shape({2, m});
+  std::vector<std::size_t> labels(m);
+  for (std::size_t j = 0; j < m; ++j) {
+    const bool inside = j < n_inside;
+    const double r = inside ? 0.5 * rnd.uniform() : 0.7 + 0.3 * rnd.uniform();
+    const double angle = 2.0 * pi * rnd.uniform();
+    X(0, j) = r * std::cos(angle) + noise * rnd.normal();
+    X(1, j) = r * std::sin(angle) + noise * rnd.normal();
+    labels[j] = inside ? 1 : 0;
+  }
+  shuffle_columns(X, labels, rnd);
+  return {X, targets == Targets::binary ? binary_row(labels) : one_hot(labels, 2)};
+}
+
+Examples two_gaussians(std::size_t m, double spread_sd, std::uint64_t seed, Targets targets) {
+  check_count("two_gaussians", "m (two classes)", m, 2);
+  check_noise("two_gaussians", spread_sd);
+  Random rnd(seed);
+  const std::size_t n0 = m / 2;  // class 0 around (−0.5, −0.5), class 1 around (0.5, 0.5)
+  Tensor X = Tensor::from_shape({2, m});
+  std::vector<std::size_t> labels(m);
+  for (std::size_t j = 0; j < m; ++j) {
+    const double centre = j < n0 ? -0.5 : 0.5;
+    X(0, j) = centre + spread_sd * rnd.normal();
+    X(1, j) = centre + spread_sd * rnd.normal();
+    labels[j] = j < n0 ? 0 : 1;
+  }
+  shuffle_columns(X, labels, rnd);
+  return {X, targets == Targets::binary ? binary_row(labels) : one_hot(labels, 2)};
+}
+
 Examples sine_curve(std::size_t m, double noise, std::uint64_t seed) {
   check_count("sine_curve", "m", m, 1);
   check_noise("sine_curve", noise);

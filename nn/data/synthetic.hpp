@@ -45,6 +45,15 @@ Examples two_moons(std::size_t m, double noise, std::uint64_t seed, Targets targ
 // m_per_class ≥ 1, classes ≥ 2, noise ≥ 0. X: (2, classes·m_per_class); Y: (classes, ·) one-hot.
 Examples spirals(std::size_t m_per_class, std::size_t classes, double noise, std::uint64_t seed);
 
+// TensorFlow Playground's "circle", scaled to the unit disc: class 1 inside radius ½, class 0
+// on the ring 0.7 ≤ r ≤ 1 (r and the angle uniform), each coordinate plus N(0, noise²); m/2
+// and m − m/2 points. Columns in random order. m ≥ 2, noise ≥ 0. X: (2, m); Y as two_moons'.
+Examples circle(std::size_t m, double noise, std::uint64_t seed, Targets targets = Targets::binary);
+
+// Playground's "gauss": class 0 drawn N((−½, −½), sd² I), class 1 N((½, ½), sd² I); m/2 and
+// m − m/2 points. Columns in random order. m ≥ 2, sd ≥ 0. X: (2, m); Y as two_moons'.
+Examples two_gaussians(std::size_t m, double sd, std::uint64_t seed, Targets targets = Targets::binary);
+
 // A regression curve for the quadratic cost: x uniform in [−π, π], y = sin x + N(0, noise²).
 // (Fit it with an identity output; σ's range (0, 1) cannot reach sin's negative half.)
 // m ≥ 1, noise ≥ 0. X: (1, m), Y: (1, m).

@@ -52,3 +52,23 @@ TEST_CASE("the same seed gives the same weights, names round-trip") {
   for (Init i : {Init::normal, Init::scaled_normal, Init::xavier, Init::he}) CHECK(parse_init(to_string(i)) == i);
   CHECK_THROWS_WITH_AS(parse_init("glorot"), doctest::Contains("unknown initialiser 'glorot'"), std::invalid_argument);
 }
+
+// The lab (lab/, built with libc++) must draw the weights `tapegrad` draws (libstdc++): the
+// draws are written out, and equal libstdc++'s own std::normal_distribution and
+// std::uniform_real_distribution to the bit, so that no seed's network changed.
+#ifdef __GLIBCXX__
+TEST_CASE("the weights are libstdc++'s std::normal_distribution and uniform_real_distribution draws, bit for bit") {
+  for (std::uint64_t seed : {1, 2, 7, 12345}) {
+    CAPTURE(seed);
+    std::mt19937_64 ours(seed), theirs(seed);
+    const Tensor W = init_weights(Init::scaled_normal, 5, 3, ours), b = init_biases(Init::scaled_normal, 5, ours);
+    std::normal_distribution<double> w_dist(0.0, 1.0 / std::sqrt(3.0)), b_dist(0.0, 1.0);
+    for (double w : W) CHECK(w == w_dist(theirs));
+    for (double v : b) CHECK(v == b_dist(theirs));
+    const Tensor X = init_weights(Init::xavier, 3, 4, ours);
+    const double r = std::sqrt(6.0 / 7.0);
+    std::uniform_real_distribution<double> x_dist(-r, r);
+    for (double x : X) CHECK(x == x_dist(theirs));
+  }
+}
+#endif

@@ -107,6 +107,38 @@ TEST_CASE("sine_curve: x in [−π, π], y = sin x plus the noise") {
   CHECK(data::sine_curve(100, 0.1, 3).Y == data::sine_curve(100, 0.1, 3).Y);
 }
 
+TEST_CASE("circle without noise: class 1 within radius 1/2, class 0 on the ring 0.7..1, half and half") {
+  const auto c = data::circle(101, 0.0, 4);
+  CHECK(tg::shape_of(c.X) == tg::Shape{2, 101});
+  const std::vector<std::size_t> labels = class_labels(c.Y);
+  CHECK(counts(c.Y, 2) == std::vector<std::size_t>{51, 50});
+  for (std::size_t j = 0; j < 101; ++j) {
+    const double r = std::hypot(c.X(0, j), c.X(1, j));
+    CHECK((labels[j] == 1 ? r <= 0.5 : (r >= 0.7 && r <= 1.0)));
+  }
+  CHECK(data::circle(101, 0.1, 4, data::Targets::one_hot).Y.shape()[0] == 2);
+  CHECK(data::circle(20, 0.1, 4).X == data::circle(20, 0.1, 4).X);
+  CHECK_THROWS_AS(data::circle(1, 0.1, 4), std::invalid_argument);
+}
+
+TEST_CASE("two_gaussians: each class's mean near its centre (±1/2, ±1/2), its spread near sd") {
+  const auto g = data::two_gaussians(2000, 0.2, 5);
+  CHECK(counts(g.Y, 2) == std::vector<std::size_t>{1000, 1000});
+  const std::vector<std::size_t> labels = class_labels(g.Y);
+  double sum[2][2] = {}, ss = 0.0;
+  for (std::size_t j = 0; j < 2000; ++j)
+    for (std::size_t i = 0; i < 2; ++i) {
+      sum[labels[j]][i] += g.X(i, j);
+      ss += std::pow(g.X(i, j) - (labels[j] == 1 ? 0.5 : -0.5), 2);
+    }
+  for (std::size_t i = 0; i < 2; ++i) {
+    CHECK(sum[0][i] / 1000 == doctest::Approx(-0.5).epsilon(0.05));
+    CHECK(sum[1][i] / 1000 == doctest::Approx(0.5).epsilon(0.05));
+  }
+  CHECK(std::sqrt(ss / 4000) == doctest::Approx(0.2).epsilon(0.1));
+  CHECK_THROWS_AS(data::two_gaussians(10, -1.0, 5), std::invalid_argument);
+}
+
 TEST_CASE("one_hot writes a 1 per column") {
   const Tensor Y = data::one_hot({2, 0, 1}, 3);
   CHECK(Y == Tensor{{0.0, 1.0, 0.0}, {0.0, 0.0, 1.0}, {1.0, 0.0, 0.0}});
