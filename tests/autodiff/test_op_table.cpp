@@ -115,6 +115,26 @@ std::vector<Row> op_table() {
       {"matmul (Aᵀ Bᵀ)",
        [](const Inputs& x) { return matmul(x[0], x[1], true, true); },
        {{{{3, 2}}, {{4, 3}}}}},
+      // Convolution: (N, C, H, W) with (F, C, K, K'); small, so that the Jacobians stay small.
+      {"conv2d",
+       [](const Inputs& x) { return conv2d(x[0], x[1], x[2]); },
+       {{{{1, 1, 3, 3}}, {{2, 1, 2, 2}}, {{2}}}, {{{2, 2, 3, 2}}, {{1, 2, 2, 1}}, {{1}}}}},
+      {"conv2d (stride 2, padding 1)",
+       [](const Inputs& x) { return conv2d(x[0], x[1], x[2], 2, 1); },
+       {{{{1, 2, 3, 4}}, {{2, 2, 2, 3}}, {{2}}}}},
+      {"conv2d (no bias)",
+       [](const Inputs& x) { return conv2d(x[0], x[1], 1, 1); },
+       {{{{2, 1, 2, 3}}, {{1, 1, 2, 2}}}}},
+      {"conv2d_input_grad",
+       [](const Inputs& x) {
+         return conv2d_input_grad(x[0], x[1], {1, 2, 4, 3}, 2, 1);
+       },
+       {{{{1, 2, 3, 2}}, {{2, 2, 2, 2}}}}},
+      {"conv2d_weight_grad",
+       [](const Inputs& x) {
+         return conv2d_weight_grad(x[0], x[1], {2, 2, 2, 2}, 2, 1);
+       },
+       {{{{1, 2, 4, 3}}, {{1, 2, 3, 2}}}}},
       {"softmax (axis 0)", [](const Inputs& x) { return softmax(x[0], 0); }, {{{{4}}}, {{{3, 2}}}}},
       {"softmax (axis -1)", [](const Inputs& x) { return softmax(x[0], -1); }, {{{{4}}}, {{{2, 3}}}}},
       {"log_softmax (axis 0)", [](const Inputs& x) { return log_softmax(x[0], 0); }, {{{{4}}}, {{{3, 2}}}}},
