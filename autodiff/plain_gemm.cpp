@@ -2,8 +2,8 @@
 
 namespace tg::detail {
 
-void plain_gemm(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, const double* a, std::size_t lda,
-                const double* b, std::size_t ldb, double* c, std::size_t ldc) {
+void plain_gemm(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, const double* a,
+                std::size_t lda, const double* b, std::size_t ldb, double* c, std::size_t ldc) {
   const auto A = [&](std::size_t i, std::size_t p) { return ta ? a[p * lda + i] : a[i * lda + p]; };
   const auto B = [&](std::size_t p, std::size_t j) { return tb ? b[j * ldb + p] : b[p * ldb + j]; };
   for (std::size_t i = 0; i < m; ++i) {

@@ -18,7 +18,8 @@ namespace {
 namespace fs = std::filesystem;
 namespace data = nn::data;
 
-DataSet images(const std::string& name, const fs::path& dir, const DataOptions& o, std::vector<std::string> classes) {
+DataSet images(const std::string& name, const fs::path& dir, const DataOptions& o,
+               std::vector<std::string> classes) {
   data::Mnist m = data::load_mnist(dir, o.train_size, o.test_size);
   DataSet d;
   d.name = name;
@@ -29,8 +30,8 @@ DataSet images(const std::string& name, const fs::path& dir, const DataOptions& 
   d.image_cols = m.train.cols;
   // [784, 100, 10], σ hidden, softmax + log-likelihood, plain SGD on mini-batches of 10, as in
   // Nielsen's book (η for the batch mean, as his update η/m Σ_x ∇C_x).
-  d.defaults = DataDefaults{{100}, nn::Activation::sigmoid, nn::Activation::softmax, nn::CostKind::log_likelihood,
-                            0.1, 10, 5};
+  d.defaults = DataDefaults{
+      {100}, nn::Activation::sigmoid, nn::Activation::softmax, nn::CostKind::log_likelihood, 0.1, 10, 5};
   return d;
 }
 
@@ -61,15 +62,17 @@ DataSet load_data_set(const DataOptions& o) {
           data::fashion_mnist_dir().string()));
     return images(name, data::fashion_mnist_dir(), o, data::fashion_mnist_classes());
   }
-  if (std::optional<DataSet> synthetic = synthetic_data_set({name, o.train_size, o.test_size, o.seed})) return *synthetic;
+  if (std::optional<DataSet> synthetic = synthetic_data_set({name, o.train_size, o.test_size, o.seed}))
+    return *synthetic;
   const fs::path dir(name);
   if (fs::is_directory(dir)) {
     std::vector<std::string> digits;
     for (int k = 0; k < 10; ++k) digits.push_back(std::to_string(k));
     return images(name, dir, o, digits);  // load_mnist names any file that is missing
   }
-  throw std::runtime_error(fmt::format("unknown data set '{}': expected one of {} or an MNIST-format directory",
-                                       name, fmt::join(data_set_names(), ", ")));
+  throw std::runtime_error(
+      fmt::format("unknown data set '{}': expected one of {} or an MNIST-format directory", name,
+                  fmt::join(data_set_names(), ", ")));
 }
 
 }  // namespace tg::cli

@@ -19,13 +19,13 @@ namespace tg::cli {
 // The network and its cost.
 struct ModelOptions {
   std::optional<std::vector<std::size_t>> sizes;  // --sizes 784,100,10
-  std::optional<nn::Activation> hidden, output;  // --hidden, --output
-  std::optional<nn::Init> init;                  // --init
-  std::optional<nn::CostKind> cost;              // --cost
-  std::optional<nn::Reduction> reduction;        // --reduction (default mean)
-  std::optional<double> l2;                      // --l2 λ (default 0: none)
-  std::optional<nn::Regularization> l2_form;     // --l2-form nielsen|total (default nielsen)
-  std::optional<std::uint64_t> seed;                            // --seed: weights and synthetic data
+  std::optional<nn::Activation> hidden, output;   // --hidden, --output
+  std::optional<nn::Init> init;                   // --init
+  std::optional<nn::CostKind> cost;               // --cost
+  std::optional<nn::Reduction> reduction;         // --reduction (default mean)
+  std::optional<double> l2;                       // --l2 λ (default 0: none)
+  std::optional<nn::Regularization> l2_form;      // --l2-form nielsen|total (default nielsen)
+  std::optional<std::uint64_t> seed;              // --seed: weights and synthetic data
   std::uint64_t seed_or_default() const { return seed.value_or(1); }
 };
 // A problem: a network, the data set it learns and the cost it minimises (cli/problem.hpp

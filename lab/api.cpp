@@ -32,7 +32,7 @@ using nlohmann::json;
 using tg::lab::Session;
 
 std::unique_ptr<Session> session;
-std::string reply;              // the last answer, alive until the next call
+std::string reply;               // the last answer, alive until the next call
 std::vector<float> grid_values;  // lab_grid's numbers, read by the page from wasm memory
 
 const char* answer(const json& j) {
@@ -78,7 +78,8 @@ tg::lab::LabConfig config_from(const json& j) {
     c.hidden = j.at("hidden").get<std::vector<std::size_t>>();
     c.default_hidden = false;
   }
-  if (j.contains("activation")) c.model.hidden = tg::nn::parse_activation(j.at("activation").get<std::string>());
+  if (j.contains("activation"))
+    c.model.hidden = tg::nn::parse_activation(j.at("activation").get<std::string>());
   if (j.contains("output")) c.model.output = tg::nn::parse_activation(j.at("output").get<std::string>());
   if (j.contains("cost")) c.model.cost = tg::nn::parse_cost(j.at("cost").get<std::string>());
   if (j.contains("l2")) {
@@ -88,7 +89,8 @@ tg::lab::LabConfig config_from(const json& j) {
   }
   c.optimizer.name = j.value("optimizer", "sgd");
   if (j.contains("eta")) {  // the page sends null for NaN
-    if (!j.at("eta").is_number()) throw std::invalid_argument(fmt::format("η must be a finite number > 0, got {}", j.at("eta").dump()));
+    if (!j.at("eta").is_number())
+      throw std::invalid_argument(fmt::format("η must be a finite number > 0, got {}", j.at("eta").dump()));
     c.optimizer.learning_rate = j.at("eta").get<double>();
   }
   if (j.contains("batch")) c.batch_size = j.at("batch").get<std::size_t>();
@@ -96,7 +98,10 @@ tg::lab::LabConfig config_from(const json& j) {
 }
 
 json progress_json(const tg::lab::Progress& p) {
-  return {{"steps", p.steps}, {"epoch", p.epoch}, {"loss", number(p.loss)}, {"accuracy", number(p.accuracy)},
+  return {{"steps", p.steps},
+          {"epoch", p.epoch},
+          {"loss", number(p.loss)},
+          {"accuracy", number(p.accuracy)},
           {"divergence", p.divergence}};
 }
 
@@ -109,9 +114,15 @@ std::string step_text(const tg::BackwardStep& s) {
 
 json row_json(const tg::nn::ExplainRow& r, int digits) {
   static const char* parts[] = {"forward", "cost", "backward"};
-  json j{{"part", parts[static_cast<int>(r.part)]}, {"equation", r.equation}, {"quantity", r.quantity},
-         {"line", tg::nn::explain_line(r, digits)}, {"value", number(r.value)}, {"layer", r.layer}, {"j", r.j},
-         {"k", r.k}, {"engine_node", r.engine_node}};
+  json j{{"part", parts[static_cast<int>(r.part)]},
+         {"equation", r.equation},
+         {"quantity", r.quantity},
+         {"line", tg::nn::explain_line(r, digits)},
+         {"value", number(r.value)},
+         {"layer", r.layer},
+         {"j", r.j},
+         {"k", r.k},
+         {"engine_node", r.engine_node}};
   if (r.engine) j["engine"] = tg::nn::engine_value_str(*r.engine, digits);
   if (r.step) j["step"] = *r.step;
   return j;
@@ -141,10 +152,15 @@ const char* lab_data() {
     const Session& s = current();
     const tg::cli::Problem& p = s.problem();
     const std::vector<std::size_t> labels = tg::nn::class_labels(p.data.train.Y);
-    return json{{"name", p.data.name}, {"X", matrix(p.data.train.X)}, {"labels", labels},
-                {"classes", p.data.classes}, {"sizes", p.net.sizes()},
-                {"hidden", tg::nn::to_string(p.net.hidden())}, {"output", tg::nn::to_string(p.net.output())},
-                {"cost", tg::nn::describe(p.cost)}, {"batch", s.batch_size()},
+    return json{{"name", p.data.name},
+                {"X", matrix(p.data.train.X)},
+                {"labels", labels},
+                {"classes", p.data.classes},
+                {"sizes", p.net.sizes()},
+                {"hidden", tg::nn::to_string(p.net.hidden())},
+                {"output", tg::nn::to_string(p.net.output())},
+                {"cost", tg::nn::describe(p.cost)},
+                {"batch", s.batch_size()},
                 {"eta", s.learning_rate()}};
   });
 }

@@ -23,8 +23,9 @@ cli::Problem new_problem(const LabConfig& c) {
     throw std::invalid_argument(fmt::format("unknown data set '{}': the lab has {}", c.data,
                                             fmt::join(cli::synthetic_set_names(), ", ")));
   if (set->inputs() != 2)
-    throw std::invalid_argument(fmt::format("data set '{}' has {} input(s): the lab draws points in the plane (2 inputs)",
-                                            c.data, set->inputs()));
+    throw std::invalid_argument(
+        fmt::format("data set '{}' has {} input(s): the lab draws points in the plane (2 inputs)", c.data,
+                    set->inputs()));
   cli::ModelOptions model = c.model;
   if (!c.default_hidden) {
     std::vector<std::size_t> sizes{set->inputs()};
@@ -35,9 +36,10 @@ cli::Problem new_problem(const LabConfig& c) {
   const std::vector<std::size_t> sizes = cli::network_sizes(model, *set);
   for (std::size_t l = 1; l + 1 < sizes.size(); ++l)
     if (sizes[l] == 0 || sizes[l] > widest_layer)
-      throw std::invalid_argument(fmt::format("hidden layer {} has {} neurons: the lab draws every neuron, so each "
-                                              "hidden layer takes 1 to {}",
-                                              l, sizes[l], widest_layer));
+      throw std::invalid_argument(
+          fmt::format("hidden layer {} has {} neurons: the lab draws every neuron, so each "
+                      "hidden layer takes 1 to {}",
+                      l, sizes[l], widest_layer));
   nn::Mlp net = cli::build_network(model, *set);
   const nn::Cost cost = cli::build_cost(model, *set);
   return {std::move(net), std::move(*set), cost};
@@ -45,7 +47,8 @@ cli::Problem new_problem(const LabConfig& c) {
 
 }  // namespace
 
-Session::Session(const LabConfig& c) : problem_(c.worked_example ? cli::worked_example(c.model).problem : new_problem(c)) {
+Session::Session(const LabConfig& c)
+    : problem_(c.worked_example ? cli::worked_example(c.model).problem : new_problem(c)) {
   if (c.worked_example) {
     const cli::WorkedExample w = cli::worked_example(c.model);
     worked_ = true;
@@ -55,8 +58,9 @@ Session::Session(const LabConfig& c) : problem_(c.worked_example ? cli::worked_e
   const cli::DataSet& data = problem_.data;
   batch_size_ = c.batch_size.value_or(data.defaults.batch_size);
   if (batch_size_ > data.train.size())
-    throw std::invalid_argument(fmt::format("a batch of {} examples is larger than data set '{}' ({} training examples)",
-                                            batch_size_, data.name, data.train.size()));
+    throw std::invalid_argument(
+        fmt::format("a batch of {} examples is larger than data set '{}' ({} training examples)", batch_size_,
+                    data.name, data.train.size()));
   optimizer_ = cli::make_optimizer(c.optimizer, data, problem_.net);
   shuffle_seed_ = c.model.seed_or_default();
   start_epoch();
@@ -123,8 +127,8 @@ nn::Explanation Session::explain(std::optional<std::size_t> k, int digits, Tenso
   } else {
     const std::size_t j = k.value_or(0);
     if (j >= t.size())
-      throw std::out_of_range(fmt::format("example {} is out of range: {} has {} training examples (0..{})", j,
-                                          problem_.data.name, t.size(), t.size() - 1));
+      throw std::out_of_range(fmt::format("example {} is out of range: {} has {} training examples (0..{})",
+                                          j, problem_.data.name, t.size(), t.size() - 1));
     x = xt::view(t.X, xt::all(), xt::range(j, j + 1));
     y = xt::view(t.Y, xt::all(), xt::range(j, j + 1));
   }

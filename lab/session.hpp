@@ -21,18 +21,18 @@ namespace tg::lab {
 inline constexpr std::size_t widest_layer = 32;
 
 struct LabConfig {
-  std::string data = "xor";             // a synthetic set (cli/synthetic_set.hpp)
-  std::size_t train_size = 0;           // 0: the set's default
-  std::vector<std::size_t> hidden;      // the hidden layers' sizes; N^1 and N^L are the data's
-  bool default_hidden = true;           // use the data set's hidden sizes instead of `hidden`
-  cli::ModelOptions model;              // activations, cost, L2, seed (sizes: set from `hidden`)
+  std::string data = "xor";         // a synthetic set (cli/synthetic_set.hpp)
+  std::size_t train_size = 0;       // 0: the set's default
+  std::vector<std::size_t> hidden;  // the hidden layers' sizes; N^1 and N^L are the data's
+  bool default_hidden = true;       // use the data set's hidden sizes instead of `hidden`
+  cli::ModelOptions model;          // activations, cost, L2, seed (sizes: set from `hidden`)
   cli::OptimizerChoice optimizer;
   std::optional<std::size_t> batch_size;  // default: the data set's (0: the whole set)
-  bool worked_example = false;          // seed 002's 2-2-1 network on xor, its example for explain
+  bool worked_example = false;            // seed 002's 2-2-1 network on xor, its example for explain
 };
 
 struct Progress {
-  std::size_t steps = 0, epoch = 1;  // optimizer steps so far; the epoch under way
+  std::size_t steps = 0, epoch = 1;   // optimizer steps so far; the epoch under way
   double loss = 0.0, accuracy = 0.0;  // over the training set, after the last step
   std::string divergence;             // when a step made the loss NaN or infinite: the op to blame
 };

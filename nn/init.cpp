@@ -87,8 +87,7 @@ Tensor init_weights(Init init, std::size_t n_out, std::size_t n_in, std::mt19937
   const double fan_in = static_cast<double>(n_in);
   switch (init) {
     case Init::normal: return draw({n_out, n_in}, PolarNormal(0.0, 1.0), rng);
-    case Init::scaled_normal:
-      return draw({n_out, n_in}, PolarNormal(0.0, 1.0 / std::sqrt(fan_in)), rng);
+    case Init::scaled_normal: return draw({n_out, n_in}, PolarNormal(0.0, 1.0 / std::sqrt(fan_in)), rng);
     case Init::xavier: {
       const double r = std::sqrt(6.0 / (fan_in + static_cast<double>(n_out)));
       return draw({n_out, n_in}, Uniform(-r, r), rng);

@@ -34,12 +34,14 @@ TEST_CASE("plain_gemm equals cblas_dgemm for every pair of transpose flags and s
             CAPTURE(m);
             CAPTURE(n);
             CAPTURE(k);
-            const std::size_t a_rows = ta ? k : m, a_cols = ta ? m : k, b_rows = tb ? n : k, b_cols = tb ? k : n;
+            const std::size_t a_rows = ta ? k : m, a_cols = ta ? m : k, b_rows = tb ? n : k,
+                              b_cols = tb ? k : n;
             const std::size_t lda = a_cols + 2, ldb = b_cols + 1, ldc = n + 3;  // padded rows
             const std::vector<double> a = matrix(a_rows, lda, seed++), b = matrix(b_rows, ldb, seed++);
             std::vector<double> expected(m * ldc, 0.0), got(m * ldc, 0.0);
-            cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, int(m), int(n),
-                        int(k), 1.0, a.data(), int(lda), b.data(), int(ldb), 0.0, expected.data(), int(ldc));
+            cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, int(m),
+                        int(n), int(k), 1.0, a.data(), int(lda), b.data(), int(ldb), 0.0, expected.data(),
+                        int(ldc));
             tg::detail::plain_gemm(ta, tb, m, n, k, a.data(), lda, b.data(), ldb, got.data(), ldc);
             for (std::size_t i = 0; i < m; ++i)
               for (std::size_t j = 0; j < n; ++j)  // the same sum, maybe in another order
