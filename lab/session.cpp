@@ -1,5 +1,6 @@
 #include "lab/session.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -16,16 +17,22 @@ namespace tg::lab {
 
 namespace {
 
+// The data sets in the plane (sine has one input): the page's choices.
+const std::vector<std::string>& plane_sets() {
+  static const std::vector<std::string> names{"xor", "moons", "spirals", "circle", "gauss"};
+  return names;
+}
+
 cli::Problem new_problem(const LabConfig& c) {
+  if (std::find(plane_sets().begin(), plane_sets().end(), c.data) == plane_sets().end())
+    throw std::invalid_argument(
+        fmt::format("unknown data set '{}': the lab has {}", c.data, fmt::join(plane_sets(), ", ")));
+  if (c.train_size > most_points)
+    throw std::invalid_argument(
+        fmt::format("{} training points: the lab trains on at most {} (tapegrad train takes more)",
+                    c.train_size, most_points));
   cli::DataOptions d{c.data, c.train_size, 0, c.model.seed_or_default()};
   std::optional<cli::DataSet> set = cli::synthetic_data_set(d);
-  if (!set)
-    throw std::invalid_argument(fmt::format("unknown data set '{}': the lab has {}", c.data,
-                                            fmt::join(cli::synthetic_set_names(), ", ")));
-  if (set->inputs() != 2)
-    throw std::invalid_argument(
-        fmt::format("data set '{}' has {} input(s): the lab draws points in the plane (2 inputs)", c.data,
-                    set->inputs()));
   cli::ModelOptions model = c.model;
   if (!c.default_hidden) {
     std::vector<std::size_t> sizes{set->inputs()};

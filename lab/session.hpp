@@ -19,6 +19,8 @@ namespace tg::lab {
 
 // The lab draws every neuron: no layer wider than this.
 inline constexpr std::size_t widest_layer = 32;
+// Nor more training points than this: a page that trains a step in a few milliseconds.
+inline constexpr std::size_t most_points = 5000;
 
 struct LabConfig {
   std::string data = "xor";         // a synthetic set (cli/synthetic_set.hpp)

@@ -11,6 +11,7 @@ const Lab = {
   selected: null,      // {l, j}: the neuron whose rows are marked
   explanation: null,
   gridN: 32,
+  target: null,        // while an address's steps are replayed: the step to stop at
   bounds: null,
 };
 
@@ -56,9 +57,9 @@ function formToSettings() {
   for (const id of settingIds) Lab.state[id] = $(id).value.trim();
 }
 
-// A new network from Lab.state, then `steps` training steps. Returns false (and shows why) when
-// the engine refuses the settings; the previous network, if any, is then gone.
-function rebuild(steps) {
+// A new network from Lab.state. Returns false (and shows why) when the engine refuses the
+// settings; the previous network, if any, is then gone.
+function rebuild() {
   stop();
   Lab.history = [];
   Lab.explanation = null;
@@ -75,8 +76,7 @@ function rebuild(steps) {
   document.body.classList.remove("no-network");
   Lab.bounds = boundsOf(Lab.data.X);
   Lab.history.push(Lab.progress);
-  if (steps > 0) trainSteps(steps);
-  Lab.state.steps = String(Lab.progress.steps);
+  Lab.state.steps = "0";
   redraw();
   explainExample();
   return true;
@@ -157,23 +157,34 @@ function setBack(b) {
   renderExplanation();
 }
 
-// Training runs between frames: each frame takes as many steps as fit in about 15 ms.
+// Training runs between frames: each frame takes as many steps as fit in about 15 ms (up to
+// Lab.target, when an address's steps are being replayed).
 let stepsPerFrame = 1;
 function frame() {
   if (!Lab.running) return;
   const t0 = performance.now();
+  const n = Lab.target === null ? stepsPerFrame : Math.min(stepsPerFrame, Lab.target - Lab.progress.steps);
   try {
-    trainSteps(stepsPerFrame);
+    if (n > 0) trainSteps(n);
   } catch (e) {
     stop();
     showMessage(e.message);
   }
   const spent = performance.now() - t0;
   stepsPerFrame = Math.max(1, Math.min(500, Math.round(stepsPerFrame * (spent < 8 ? 1.5 : spent > 20 ? 0.6 : 1))));
+  if (Lab.target !== null && Lab.progress.steps >= Lab.target) stop();
   Lab.state.steps = String(Lab.progress.steps);
   redraw();
   if (Lab.running) requestAnimationFrame(frame);
-  else { writeAddress(); explainExample(); }
+  else settle();
+}
+
+// After training stops: the address, the example's rows, and (after a replay) the page is ready.
+function settle() {
+  Lab.target = null;
+  writeAddress();
+  explainExample();
+  document.body.dataset.ready = "1";
 }
 
 function start() {
@@ -183,6 +194,7 @@ function start() {
   requestAnimationFrame(frame);
 }
 
+// Stops training; the frame under way settles the page.
 function stop() {
   Lab.running = false;
   $("run").textContent = "start";
@@ -194,7 +206,7 @@ function applyForm() {
   Lab.state.steps = "0";
   Lab.state.back = "";
   showMessage("");
-  rebuild(0);
+  rebuild();
   writeAddress();
 }
 
@@ -205,16 +217,10 @@ function wire() {
     Object.assign(Lab.state, UrlState.defaults(), { preset: "seed002", data: "xor" });
     settingsToForm();
     showMessage("");
-    rebuild(0);
+    rebuild();
     writeAddress();
   });
-  $("run").addEventListener("click", () => {
-    if (Lab.running) {
-      stop();
-      writeAddress();
-      explainExample();
-    } else start();
-  });
+  $("run").addEventListener("click", () => (Lab.running ? stop() : start()));
   $("step").addEventListener("click", () => {
     if (!Lab.data || Lab.progress.divergence) return;
     stop();
@@ -262,15 +268,19 @@ function pickPoint(ev) {
   redraw();
 }
 
-// The state of an address: its settings, then as many steps as it says.
+// The state of an address: its settings, then as many steps as it says, trained between frames.
 function restore(hash) {
+  delete document.body.dataset.ready;
   const { state, problems } = UrlState.parse(hash);
+  const steps = Number(state.steps || 0);
   Lab.state = state;
   settingsToForm();
   showMessage(problems.length ? "The address was not all understood: " + problems.join("; ") + "." : "");
-  const ok = rebuild(Number(state.steps || 0));
-  if (ok && problems.length === 0) showMessage(Lab.progress.divergence || "");
-  document.body.dataset.ready = "1";
+  const ok = rebuild();
+  if (ok && steps > 0) {
+    Lab.target = steps;
+    start();
+  } else document.body.dataset.ready = "1";
 }
 
 async function main() {

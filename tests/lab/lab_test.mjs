@@ -1,6 +1,7 @@
 // The lab (docs/lab.md) in headless chromium, one check per CTest test:
 //   node lab_test.mjs CHECK LAB_DIR [TAPEGRAD] [SCREENSHOT_DIR]
-// CHECK: offline, training, explain, backward, url, bad-input, screenshots (see each below).
+// CHECK: offline, training, explain, backward, url, bad-input, screenshots (see each below);
+// speed (not in CTest) prints the time of a training step in the page.
 // Exit 0: passed; 1: failed, with what differed; 77: skipped (no lab build: no emscripten).
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
@@ -143,7 +144,8 @@ const checks = {
   async "bad-input"(browser) {
     const cases = [["#data=moons&hidden=0", /hidden layer 1 has 0 neurons/], ["#data=moons&hidden=500", /hidden layer 1 has 500 neurons/],
                    ["#eta=NaN", /η must be a finite number > 0/], ["#data=moons&%zz=1&steps=ten", /not valid percent-encoding.*steps="ten"/],
-                   ["#data=nosuch", /unknown data set 'nosuch'/]];
+                   ["#data=nosuch", /unknown data set 'nosuch'/],
+                   ["#data=moons&train_size=999999999", /999999999 training points: the lab trains on at most 5000/]];
     for (const [hash, expected] of cases) {
       const page = await openLab(browser, hash);
       const s = await status(page);
@@ -159,6 +161,18 @@ const checks = {
     if (!/training diverged in epoch \d+, (step \d+|evaluating the loss after step \d+): detect_anomaly: '\w+' produced/.test(message)) fail(`divergence: "${message}"`);
     if (await page.eval("Lab.running")) fail("training went on after diverging");
     console.log(`ok: divergence: "${message}"`);
+  },
+
+  // Not in CTest (a timing): a full-batch step of [2,8,8,2] on 200 points of the moons, and the
+  // loss after it, in the page, as `tapegrad train --batch-size 0` takes one per epoch.
+  async speed(browser) {
+    const page = await openLab(browser, "#data=moons&train_size=200&hidden=8,8&batch=0");
+    const ms = await page.eval(`(() => {
+      Engine.train(200);  // warm up
+      const n = 3000, t0 = performance.now();
+      for (let i = 0; i < n; ++i) Engine.train(1);
+      return (performance.now() - t0) / n; })()`);
+    console.log(`ok: ${ms.toFixed(4)} ms per step (and the loss after it) in the page`);
   },
 
   // Screenshots of the main views, for docs/lab.md.
