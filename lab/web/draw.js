@@ -5,6 +5,7 @@
 const Draw = (() => {
   const orange = [245, 147, 34], blue = [8, 119, 189], green = [60, 160, 60];
   const classColours = [orange, blue, green, [150, 80, 180], [200, 60, 60]];
+  const pointColours = [[200, 95, 0], [0, 75, 140], [30, 110, 30], [110, 50, 140], [150, 30, 30]];  // darker, on the heatmap
 
   // t in [−1, 1] → orange (−1), white (0), blue (+1), as TensorFlow Playground colours them.
   function diverging(t) {
@@ -116,7 +117,7 @@ const Draw = (() => {
       const px = (data.X[0][j] - x0) / (x1 - x0) * canvas.width, py = (y1 - data.X[1][j]) / (y1 - y0) * canvas.height;
       c.beginPath();
       c.arc(px, py, j === selected ? 6 : 3.2, 0, 2 * Math.PI);
-      c.fillStyle = `rgb(${classColours[label % classColours.length]})`;
+      c.fillStyle = `rgb(${pointColours[label % pointColours.length]})`;
       c.fill();
       c.lineWidth = j === selected ? 2.5 : 1;
       c.strokeStyle = j === selected ? "black" : "white";

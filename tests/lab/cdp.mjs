@@ -15,7 +15,7 @@ export class Browser {
       "--disable-background-networking", "--disable-sync", "--disable-component-update",
       `--user-data-dir=${profile}`, "--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND",
       "--allow-file-access-from-files", "--remote-debugging-pipe", "--window-size=1400,1000", "about:blank",
-    ], { stdio: ["ignore", "ignore", "pipe", "pipe", "pipe"] });
+    ], { stdio: ["ignore", "ignore", "pipe", "pipe", "pipe"], detached: true });  // its own process group
     const b = new Browser(child, profile);
     await b.send("Target.setDiscoverTargets", { discover: true });
     return b;
@@ -71,12 +71,17 @@ export class Browser {
 
   async close() {
     try { await Promise.race([this.send("Browser.close"), new Promise((r) => setTimeout(r, 3000))]); } catch { /* gone */ }
-    if (this.child.exitCode === null) {
-      const exited = new Promise((r) => this.child.once("exit", r));
-      this.child.kill("SIGKILL");
-      await exited;
+    const exited = this.child.exitCode === null ? new Promise((r) => this.child.once("exit", r)) : null;
+    try {
+      process.kill(-this.child.pid, "SIGKILL");  // the browser and its helper processes
+    } catch { /* already gone */ }
+    await exited;
+    await new Promise((r) => setTimeout(r, 200));  // helpers still closing files in the profile
+    try {
+      rmSync(this.profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    } catch (e) {
+      console.log(`note: the browser profile ${this.profile} was not removed: ${e.message}`);
     }
-    rmSync(this.profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   }
 }
 
@@ -114,8 +119,9 @@ export class Page {
     }
   }
 
-  async screenshot(file) {
-    const { data } = await this.send("Page.captureScreenshot", { format: "png", captureBeyondViewport: true });
+  // The window's view, or the whole page.
+  async screenshot(file, wholePage = false) {
+    const { data } = await this.send("Page.captureScreenshot", { format: "png", captureBeyondViewport: wholePage });
     writeFileSync(file, Buffer.from(data, "base64"));
   }
 }

@@ -178,10 +178,11 @@ const checks = {
   // Screenshots of the main views, for docs/lab.md.
   async screenshots(browser) {
     mkdirSync(shotDir, { recursive: true });
-    const trained = await openLab(browser, "#data=moons&train_size=200&hidden=4,4&seed=2&steps=600&example=7");
+    const trained = await openLab(browser, "#data=moons&train_size=200&hidden=8,8&seed=2&steps=900&example=7");
     await trained.screenshot(join(shotDir, "lab-moons.png"));
     const seed = await openLab(browser, "#preset=seed002&back=10");
     await seed.eval("document.querySelector('#network canvas.neuron[data-layer=\"2\"][data-neuron=\"1\"]').click()");
+    await seed.eval("document.getElementById('explain-view').scrollIntoView()");
     await seed.screenshot(join(shotDir, "lab-seed002.png"));
     console.log(`ok: screenshots in ${shotDir}`);
   },
