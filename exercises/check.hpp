@@ -55,8 +55,8 @@ inline bool fail_with(const std::string& what, const std::string& input, const s
 
 // Checks got against want, element by element: |got − want| ≤ rtol (|want| + ‖want‖∞).
 // what: the quantity ("δ^l"), input: which input ("a random 3-4-2 network, layer 2").
-inline bool expect_close(const std::string& what, const std::string& input, const Tensor& got, const Tensor& want,
-                         const std::string& hint, double rtol = 1e-10) {
+inline bool expect_close(const std::string& what, const std::string& input, const Tensor& got,
+                         const Tensor& want, const std::string& hint, double rtol = 1e-10) {
   if (!same_shape(got, want))
     return fail_with(what, input, "shape " + shape_str(got) + ", expected " + shape_str(want), hint);
   if (all_zero(want)) return fail_with(what, input, "the expected value is all zero (a bug in the test)", "");
@@ -69,8 +69,8 @@ inline bool expect_close(const std::string& what, const std::string& input, cons
     if (std::abs(g - w) <= rtol * (std::abs(w) + scale)) continue;  // false for a NaN
     std::ostringstream text;
     text.precision(10);
-    text << "first wrong number at element " << index_str(shape, i) << " of " << shape_str(want) << ": expected "
-         << w << ", got " << g;
+    text << "first wrong number at element " << index_str(shape, i) << " of " << shape_str(want)
+         << ": expected " << w << ", got " << g;
     text.precision(3);
     text << " (relative error " << std::abs(g - w) / std::max(std::abs(w), 1e-300) << ")";
     return fail_with(what, input, text.str(), hint);

@@ -87,7 +87,9 @@ struct GradeReporter : doctest::IReporter {
     if (m.m_severity & doctest::assertType::is_warn) return;
     note(contexts() + m.m_string.c_str());
   }
-  void test_run_end(const doctest::TestRunStats&) override { out << "score " << passed << '/' << total << '\n'; }
+  void test_run_end(const doctest::TestRunStats&) override {
+    out << "score " << passed << '/' << total << '\n';
+  }
 
   void test_case_reenter(const doctest::TestCaseData&) override {}
   void report_query(const doctest::QueryData&) override {}

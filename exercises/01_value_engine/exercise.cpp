@@ -33,7 +33,8 @@
 namespace tg::exercises {
 
 std::vector<double> local_derivatives([[maybe_unused]] const Node& out) {
-  throw std::logic_error("exercise: not written yet (exercises/01_value_engine/exercise.cpp: local_derivatives)");
+  throw std::logic_error(
+      "exercise: not written yet (exercises/01_value_engine/exercise.cpp: local_derivatives)");
 }
 
 void chain_rule([[maybe_unused]] Node& out) {
@@ -41,7 +42,8 @@ void chain_rule([[maybe_unused]] Node& out) {
 }
 
 std::vector<Node*> topological_order([[maybe_unused]] const Value& root) {
-  throw std::logic_error("exercise: not written yet (exercises/01_value_engine/exercise.cpp: topological_order)");
+  throw std::logic_error(
+      "exercise: not written yet (exercises/01_value_engine/exercise.cpp: topological_order)");
 }
 
 void backward([[maybe_unused]] const Value& root) {

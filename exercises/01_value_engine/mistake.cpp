@@ -24,7 +24,8 @@ std::vector<double> local_derivatives(const Node& out) {
 
 void chain_rule(Node& out) {
   const std::vector<double> local = local_derivatives(out);
-  for (std::size_t i = 0; i < out.parents.size(); ++i) out.parents[i]->grad = local[i] * out.grad;  // the slip
+  for (std::size_t i = 0; i < out.parents.size(); ++i)
+    out.parents[i]->grad = local[i] * out.grad;  // the slip
 }
 
 std::vector<Node*> topological_order(const Value& root) {

@@ -11,12 +11,12 @@ namespace tg::exercises {
 
 std::vector<double> local_derivatives(const Node& out) {
   const auto& p = out.parents;
-  if (out.op == "+") return {1.0, 1.0};                         // ∂(a + b)/∂a = ∂(a + b)/∂b = 1
-  if (out.op == "*") return {p[1]->data, p[0]->data};           // ∂(ab)/∂a = b, ∂(ab)/∂b = a
-  if (out.op == "tanh") return {1.0 - out.data * out.data};     // 1 − tanh²x, from the output
-  if (out.op == "exp") return {out.data};                       // (eˣ)' = eˣ
+  if (out.op == "+") return {1.0, 1.0};                      // ∂(a + b)/∂a = ∂(a + b)/∂b = 1
+  if (out.op == "*") return {p[1]->data, p[0]->data};        // ∂(ab)/∂a = b, ∂(ab)/∂b = a
+  if (out.op == "tanh") return {1.0 - out.data * out.data};  // 1 − tanh²x, from the output
+  if (out.op == "exp") return {out.data};                    // (eˣ)' = eˣ
   if (out.op == "pow") return {out.exponent * std::pow(p[0]->data, out.exponent - 1.0)};  // k xᵏ⁻¹
-  if (out.op.empty()) return {};                                // a leaf
+  if (out.op.empty()) return {};                                                          // a leaf
   throw std::invalid_argument("local_derivatives: unknown op " + std::string(out.op));
 }
 

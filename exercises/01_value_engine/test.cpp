@@ -92,19 +92,19 @@ TEST_CASE("01 value engine: (1) local derivatives of each op") {
   const double x = u(rng), y = u(rng);
   const Value a = ex::leaf(x), b = ex::leaf(y);
   const std::string input = "a = " + std::to_string(x) + ", b = " + std::to_string(y);
-  const std::vector<std::pair<Value, std::vector<double>>> cases = {
-      {a + b, {1.0, 1.0}},
-      {a * b, {y, x}},
-      {ex::tanh(a), {1.0 - std::tanh(x) * std::tanh(x)}},
-      {ex::exp(a), {std::exp(x)}},
-      {ex::pow(a, 3.0), {3.0 * x * x}}};
+  const std::vector<std::pair<Value, std::vector<double>>> cases = {{a + b, {1.0, 1.0}},
+                                                                    {a * b, {y, x}},
+                                                                    {ex::tanh(a),
+                                                                     {1.0 - std::tanh(x) * std::tanh(x)}},
+                                                                    {ex::exp(a), {std::exp(x)}},
+                                                                    {ex::pow(a, 3.0), {3.0 * x * x}}};
   for (const auto& [out, want] : cases) {
     const std::vector<double> got = ex::local_derivatives(*out);
-    REQUIRE_MESSAGE(got.size() == want.size(), "local_derivatives of \"", std::string(out->op), "\" gave ", got.size(),
-                    " numbers, one per parent is ", want.size());
+    REQUIRE_MESSAGE(got.size() == want.size(), "local_derivatives of \"", std::string(out->op), "\" gave ",
+                    got.size(), " numbers, one per parent is ", want.size());
     for (std::size_t i = 0; i < want.size(); ++i)
-      expect_close("∂out/∂parent " + std::to_string(i) + " of \"" + std::string(out->op) + "\"", input, got[i], want[i],
-                   "+: 1, 1   *: b, a   tanh: 1 − out²   exp: out   pow: k xᵏ⁻¹", 1e-12);
+      expect_close("∂out/∂parent " + std::to_string(i) + " of \"" + std::string(out->op) + "\"", input,
+                   got[i], want[i], "+: 1, 1   *: b, a   tanh: 1 − out²   exp: out   pow: k xᵏ⁻¹", 1e-12);
   }
 }
 
@@ -117,8 +117,9 @@ TEST_CASE("01 value engine: (2) the chain rule accumulates") {
   a->grad = before;
   out->grad = g;
   ex::chain_rule(*out);
-  expect_close("a's grad after chain_rule at out = a * b", "a's grad " + std::to_string(before) + " before, out's grad " +
-               std::to_string(g), a->grad, before + b->data * g, "parents[i]->grad += local[i] * out.grad, not =", 1e-12);
+  expect_close("a's grad after chain_rule at out = a * b",
+               "a's grad " + std::to_string(before) + " before, out's grad " + std::to_string(g), a->grad,
+               before + b->data * g, "parents[i]->grad += local[i] * out.grad, not =", 1e-12);
 }
 
 TEST_CASE("01 value engine: (3) a topological order, each node after its parents") {
@@ -127,14 +128,15 @@ TEST_CASE("01 value engine: (3) a topological order, each node after its parents
   const std::vector<ex::Node*> order = ex::topological_order(t.mine.back());
   std::unordered_map<ex::Node*, std::size_t> position;
   for (std::size_t i = 0; i < order.size(); ++i)
-    CHECK_MESSAGE(position.emplace(order[i], i).second, "node ", std::string(order[i]->op), " appears twice in the order");
+    CHECK_MESSAGE(position.emplace(order[i], i).second, "node ", std::string(order[i]->op),
+                  " appears twice in the order");
   CHECK_MESSAGE(order.size() == t.mine.size(), "the order has ", order.size(), " nodes, the expression ",
                 t.mine.size(), " (", t.text, ")");
   CHECK_MESSAGE((!order.empty() && order.back() == t.mine.back().get()), "the root is not last");
   for (const Value& v : t.mine)
     for (const Value& p : v->parents)
-      CHECK_MESSAGE(position[p.get()] < position[v.get()], "a \"", std::string(v->op), "\" node comes before its parent \"", std::string(p->op),
-                    "\"");
+      CHECK_MESSAGE(position[p.get()] < position[v.get()], "a \"", std::string(v->op),
+                    "\" node comes before its parent \"", std::string(p->op), "\"");
 }
 
 TEST_CASE("01 value engine: (4) backward, the same gradients as tapegrad's engine on random expressions") {
@@ -143,7 +145,8 @@ TEST_CASE("01 value engine: (4) backward, the same gradients as tapegrad's engin
     Twin t = random_expression(rng, ex::random_size(rng, 1, 4), ex::random_size(rng, 3, 20));
     ex::backward(t.mine.back());
     t.theirs.back().backward();
-    expect_close("the leaves' gradients", t.text, leaf_grads(t.leaves), leaf_grads(t.leaf_vars), chain_hint, 1e-10);
+    expect_close("the leaves' gradients", t.text, leaf_grads(t.leaves), leaf_grads(t.leaf_vars), chain_hint,
+                 1e-10);
   }
 }
 
@@ -166,8 +169,8 @@ TEST_CASE("01 value engine: (4) a chain of 100,000 nodes, without recursion") {
   Value v = x;
   for (std::size_t k = 0; k < n; ++k) v = v * cv;
   ex::backward(v);
-  expect_close("∂v/∂x", "v = x * c * c * ... (100,000 times), c = 1 + 1e-6·u", x->grad, std::pow(c, double(n)),
-               "topological_order with your own stack, not recursion", 1e-9);
+  expect_close("∂v/∂x", "v = x * c * c * ... (100,000 times), c = 1 + 1e-6·u", x->grad,
+               std::pow(c, double(n)), "topological_order with your own stack, not recursion", 1e-9);
 }
 
 TEST_CASE("01 value engine: (5) zero_grad, then the same gradients again") {
@@ -177,8 +180,9 @@ TEST_CASE("01 value engine: (5) zero_grad, then the same gradients again") {
   const Tensor first = leaf_grads(t.leaves);
   ex::zero_grad(t.mine.back());
   for (const Value& v : t.mine)
-    REQUIRE_MESSAGE(v->grad == 0.0, "a \"", std::string(v->op), "\" node's grad is ", v->grad, " after zero_grad");
+    REQUIRE_MESSAGE(v->grad == 0.0, "a \"", std::string(v->op), "\" node's grad is ", v->grad,
+                    " after zero_grad");
   ex::backward(t.mine.back());
-  expect_close("the leaves' gradients after zero_grad and a second backward", t.text, leaf_grads(t.leaves), first,
-               "zero_grad sets every grad the root depends on to 0, leaves and intermediates", 1e-12);
+  expect_close("the leaves' gradients after zero_grad and a second backward", t.text, leaf_grads(t.leaves),
+               first, "zero_grad sets every grad the root depends on to 0, leaves and intermediates", 1e-12);
 }

@@ -17,8 +17,8 @@
 using tg::Shape;
 using tg::Tensor;
 using tg::Variable;
-using tg::exercises::my_sigmoid;
 using tg::exercises::expect_close;
+using tg::exercises::my_sigmoid;
 using tg::exercises::random_size;
 using tg::exercises::random_tensor;
 
@@ -70,7 +70,9 @@ TEST_CASE("05 sigmoid op: gradcheck, your ∂C/∂x against central differences"
 
 TEST_CASE("05 sigmoid op: gradcheck inside a layer, σ(W x + b)") {
   // Every input's gradient passes through your derivative: W (3, 2), x (2, 4), b (3, 1).
-  const auto layer = [](const std::vector<Variable>& in) { return my_sigmoid(tg::matmul(in[0], in[1]) + in[2]); };
+  const auto layer = [](const std::vector<Variable>& in) {
+    return my_sigmoid(tg::matmul(in[0], in[1]) + in[2]);
+  };
   for (std::uint64_t seed = 10; seed < 13; ++seed) {
     CAPTURE(seed);
     const tg::GradcheckResult r = tg::gradcheck(layer, {random_tensor({3, 2}, -2.0, 2.0, seed),

@@ -98,7 +98,6 @@ std::string describe(const Case& c, std::size_t l) {
          " examples, layer " + std::to_string(l);
 }
 
-
 }  // namespace
 
 TEST_CASE("10 BP2 for tanh: a worked example with one example and two neurons") {
