@@ -79,7 +79,8 @@ def first_errors(log, names):
         owner = re.search(r"exercise_(\d\d_\w+?)(_test)?\.dir|/(\d\d_\w+)/", line)
         if line.startswith("FAILED:") and owner:
             current = owner.group(1) or owner.group(3)
-        if re.search(r"\berror\b", line) and not line.startswith(("FAILED:", "ninja:", "make")):
+        if re.search(r"\berror\b|undefined reference", line) and not line.startswith(
+                ("FAILED:", "ninja:", "make", "collect2:")):
             m = re.search(r"/(\d\d_\w+)/[^:]*:\d+", line)
             name = m.group(1) if m and m.group(1) in names else current
             if name and name not in errors:

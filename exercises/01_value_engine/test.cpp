@@ -59,11 +59,14 @@ Twin random_expression(std::mt19937_64& rng, std::size_t n_leaves, std::size_t n
     if (op == 3) t.mine.push_back(ex::exp(a)), t.theirs.push_back(tg::exp(va));
     if (op == 4) t.mine.push_back(ex::pow(a, 2.0)), t.theirs.push_back(tg::pow(va, 2.0));
   }
-  Value root = t.mine[0];
+  Value root = t.mine[0];  // the sums are nodes too: every one goes into mine
   Variable root_var = t.theirs[0];
-  for (std::size_t i = 1; i < t.mine.size(); ++i) root = root + t.mine[i], root_var = root_var + t.theirs[i];
-  t.mine.push_back(root);
-  t.theirs.push_back(root_var);
+  for (std::size_t i = 1, n = t.mine.size(); i < n; ++i) {
+    root = root + t.mine[i];
+    root_var = root_var + t.theirs[i];
+    t.mine.push_back(root);
+    t.theirs.push_back(root_var);
+  }
   t.text += ", root = v0 + v1 + ...";
   return t;
 }
