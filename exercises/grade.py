@@ -127,7 +127,11 @@ def grade_one(name, program, seed):
     if not failed:
         return passed, total, lines[0] if lines else ""
     i = failed[0]
-    detail = [lines[i][6:]] + [l[6:] for l in lines[i + 1:] if l.startswith("      ")][:12]
+    detail = [lines[i][6:]]  # the first failing test case and its first failure, indented below it
+    for line in lines[i + 1:]:
+        if not line.startswith("      ") or len(detail) > 12:
+            break
+        detail.append(line[6:])
     more = f"\n(and {len(failed) - 1} more failing test case(s))" if len(failed) > 1 else ""
     return passed, total, lines[0] + "\nfirst failure: " + "\n  ".join(detail) + more
 
