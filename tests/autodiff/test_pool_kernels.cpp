@@ -44,7 +44,7 @@ Tensor loop_pool(const Tensor& x, const ConvGeometry& g, bool max) {
 
 }  // namespace
 
-TEST_CASE("pool_kernels: 2×2 max pooling worked out by hand; ties go to the first maximum") {
+TEST_CASE("pool_kernels: 2×2 max pooling worked out by hand, ties going to the first maximum") {
   const Tensor x = Tensor{{1, 3, 3, 0}, {2, 0, 1, 4}, {5, 5, 0, 0}, {1, 1, 2, 2}};
   Tensor x4 = x;
   x4.reshape({1, 1, 4, 4});
