@@ -1,4 +1,4 @@
-// Exercise 01, a plausible wrong answer: seed 004's slip, σ'(a^l) in place of σ'(z^l).
+// Exercise 10, a plausible wrong answer: seed 004's slip, σ'(a^l) in place of σ'(z^l).
 // (Built with -DTG_EXERCISE_SOLUTIONS=ON; its test must fail, which proves the test catches it.)
 #include <cmath>
 #include <functional>

@@ -1,4 +1,4 @@
-// Exercise 02, the reference solution (built with -DTG_EXERCISE_SOLUTIONS=ON).
+// Exercise 05, the reference solution (built with -DTG_EXERCISE_SOLUTIONS=ON).
 #include "sigmoid_op.hpp"
 
 namespace tg::exercises {
