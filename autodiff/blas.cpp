@@ -34,7 +34,7 @@ Tensor gemm(const Tensor& a, bool ta, const Tensor& b, bool tb) {
     return c;
   }
 #ifdef TG_PLAIN_GEMM
-  detail::plain_gemm(ta, tb, m, n, k, a.data(), a.shape()[1], b.data(), b.shape()[1], c.data(), n);
+  detail::plain_gemm(ta, tb, m, n, k, a.data(), a.shape()[1], b.data(), b.shape()[1], 0.0, c.data(), n);
 #else
   cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
               static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), 1.0, a.data(),
@@ -51,9 +51,13 @@ void gemm_into(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, co
     for (std::size_t i = 0; i < m * n; ++i) c[i] = beta == 0.0 ? 0.0 : beta * c[i];
     return;
   }
+#ifdef TG_PLAIN_GEMM
+  detail::plain_gemm(ta, tb, m, n, k, a, ta ? m : k, b, tb ? k : n, beta, c, n);
+#else
   cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
               static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), 1.0, a,
               static_cast<int>(ta ? m : k), b, static_cast<int>(tb ? k : n), beta, c, static_cast<int>(n));
+#endif
 }
 
 }  // namespace tg

@@ -7,8 +7,9 @@
 
 namespace tg::detail {
 
-// Row-major, as cblas_dgemm(CblasRowMajor, ...) with alpha = 1, beta = 0:
-//   C (m, n) = op(A) (m, k) · op(B) (k, n),   c_ij = Σ_p op(A)_ip op(B)_pj
+// Row-major, as cblas_dgemm(CblasRowMajor, ...) with alpha = 1:
+//   C (m, n) = op(A) (m, k) · op(B) (k, n) + β C,   c_ij = Σ_p op(A)_ip op(B)_pj + β c_ij
+// (β = 0: C is only written, as BLAS does, whatever it held).
 // lda, ldb, ldc: the row strides of A, B, C as stored (A is (k, m) when transpose_a).
 void plain_gemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std::size_t k,
                 const double* a, std::size_t lda, const double* b, std::size_t ldb, double* c,
