@@ -12,7 +12,7 @@ namespace tg::detail {
 // (β = 0: C is only written, as BLAS does, whatever it held).
 // lda, ldb, ldc: the row strides of A, B, C as stored (A is (k, m) when transpose_a).
 void plain_gemm(bool transpose_a, bool transpose_b, std::size_t m, std::size_t n, std::size_t k,
-                const double* a, std::size_t lda, const double* b, std::size_t ldb, double* c,
+                const double* a, std::size_t lda, const double* b, std::size_t ldb, double beta, double* c,
                 std::size_t ldc);
 
 }  // namespace tg::detail
