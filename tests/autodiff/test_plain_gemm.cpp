@@ -42,7 +42,7 @@ TEST_CASE("plain_gemm equals cblas_dgemm for every pair of transpose flags, shap
               const std::vector<double> a = matrix(a_rows, lda, seed++), b = matrix(b_rows, ldb, seed++);
               std::vector<double> expected = matrix(m, ldc, seed++), got = expected;  // C's old values, for β
               cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-                          int(m), int(n), int(k), 1.0, a.data(), int(lda), b.data(), int(ldb), 0.0,
+                          int(m), int(n), int(k), 1.0, a.data(), int(lda), b.data(), int(ldb), beta,
                           expected.data(), int(ldc));
               tg::detail::plain_gemm(ta, tb, m, n, k, a.data(), lda, b.data(), ldb, beta, got.data(), ldc);
               for (std::size_t i = 0; i < m; ++i)
