@@ -32,7 +32,10 @@ std::string format_steps(const std::vector<BackwardStep>& steps) {
   std::string text;
   for (const BackwardStep& s : steps)
     text += fmt::format("{:>4}  {} {}\n", s.step,
-                        s.label.empty() ? s.op : s.op == "leaf" ? s.label : s.label + " = " + s.op, shape_str(s.shape));
+                        s.label.empty()  ? s.op
+                        : s.op == "leaf" ? s.label
+                                         : s.label + " = " + s.op,
+                        shape_str(s.shape));
   return text;
 }
 

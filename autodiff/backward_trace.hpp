@@ -26,13 +26,13 @@
 namespace tg {
 
 struct BackwardStep {
-  std::size_t step = 0;   // 1, 2, 3, ... in the order processed (counted over all passes recorded)
-  std::size_t pass = 0;   // 1 for the first backward pass recorded, 2 for the second, ...
-  std::string op;         // the node's op ("leaf" for leaves)
-  std::string label;      // its name (Variable::set_name), or empty
-  Shape shape;            // its value's shape
-  Variable node;          // the node itself, held while this step is: a freed node's address can be
-                          // reused, so identity is compared on a live node (node.same_node(v))
+  std::size_t step = 0;  // 1, 2, 3, ... in the order processed (counted over all passes recorded)
+  std::size_t pass = 0;  // 1 for the first backward pass recorded, 2 for the second, ...
+  std::string op;        // the node's op ("leaf" for leaves)
+  std::string label;     // its name (Variable::set_name), or empty
+  Shape shape;           // its value's shape
+  Variable node;         // the node itself, held while this step is: a freed node's address can be
+                         // reused, so identity is compared on a live node (node.same_node(v))
 };
 
 class backward_trace {

@@ -11,20 +11,18 @@
 namespace tg {
 
 namespace {
-std::string operand_str(const Tensor& t, bool transposed) {
-  return shape_str(t) + (transposed ? ".T" : "");
-}
+std::string operand_str(const Tensor& t, bool transposed) { return shape_str(t) + (transposed ? ".T" : ""); }
 }  // namespace
 
 Tensor gemm(const Tensor& a, bool ta, const Tensor& b, bool tb) {
   if (a.dimension() != 2 || b.dimension() != 2)
-    throw shape_error(fmt::format("matmul: {} @ {}: operands must be 2-D", operand_str(a, ta),
-                                  operand_str(b, tb)));
+    throw shape_error(
+        fmt::format("matmul: {} @ {}: operands must be 2-D", operand_str(a, ta), operand_str(b, tb)));
   const std::size_t m = ta ? a.shape()[1] : a.shape()[0], k = ta ? a.shape()[0] : a.shape()[1];
   const std::size_t kb = tb ? b.shape()[1] : b.shape()[0], n = tb ? b.shape()[0] : b.shape()[1];
   if (k != kb)
-    throw shape_error(fmt::format("matmul: {} @ {}: inner dimensions {} and {} differ",
-                                  operand_str(a, ta), operand_str(b, tb), k, kb));
+    throw shape_error(fmt::format("matmul: {} @ {}: inner dimensions {} and {} differ", operand_str(a, ta),
+                                  operand_str(b, tb), k, kb));
   Tensor c = Tensor::from_shape({m, n});
   if (m == 0 || n == 0) return c;
   if (k == 0) {
@@ -33,8 +31,8 @@ Tensor gemm(const Tensor& a, bool ta, const Tensor& b, bool tb) {
   }
   cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
               static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), 1.0, a.data(),
-              static_cast<int>(a.shape()[1]), b.data(), static_cast<int>(b.shape()[1]), 0.0,
-              c.data(), static_cast<int>(n));
+              static_cast<int>(a.shape()[1]), b.data(), static_cast<int>(b.shape()[1]), 0.0, c.data(),
+              static_cast<int>(n));
   return c;
 }
 

@@ -51,8 +51,8 @@ void for_each_broadcast(const Shape& big, const Shape& small, F&& f) {
 // the ops have already normalised; a bad one would index past the shape).
 void check_axis(const char* op, std::size_t axis, const Shape& shape) {
   if (axis >= shape.size())
-    throw shape_error(fmt::format("{}: axis {} is out of range for shape {} (rank {})", op, axis, shape_str(shape),
-                                  shape.size()));
+    throw shape_error(fmt::format("{}: axis {} is out of range for shape {} (rank {})", op, axis,
+                                  shape_str(shape), shape.size()));
 }
 
 }  // namespace
@@ -63,9 +63,9 @@ Shape broadcast_shapes(const char* op, const Shape& a, const Shape& b) {
     const std::size_t da = k < a.size() ? a[a.size() - 1 - k] : 1;
     const std::size_t db = k < b.size() ? b[b.size() - 1 - k] : 1;
     if (da != db && da != 1 && db != 1)
-      throw shape_error(fmt::format(
-          "{}: {} and {} cannot be broadcast together: extents {} and {} differ on axis -{}", op,
-          shape_str(a), shape_str(b), da, db, k + 1));
+      throw shape_error(
+          fmt::format("{}: {} and {} cannot be broadcast together: extents {} and {} differ on axis -{}", op,
+                      shape_str(a), shape_str(b), da, db, k + 1));
     out[out.size() - 1 - k] = da == 1 ? db : da;
   }
   return out;
@@ -83,8 +83,8 @@ bool broadcastable_to(const Shape& from, const Shape& to) {
 Tensor broadcast_to(const Tensor& x, const Shape& shape) {
   const Shape from = shape_of(x);
   if (!broadcastable_to(from, shape))
-    throw shape_error(fmt::format("broadcast_to: {} cannot be broadcast to {}", shape_str(from),
-                                  shape_str(shape)));
+    throw shape_error(
+        fmt::format("broadcast_to: {} cannot be broadcast to {}", shape_str(from), shape_str(shape)));
   Tensor out = Tensor::from_shape(shape);
   double* o = out.data();
   const double* in = x.data();
@@ -97,8 +97,7 @@ Tensor sum_to(const Tensor& x, const Shape& shape) {
   if (from == shape) return x;
   if (!broadcastable_to(shape, from))
     throw shape_error(fmt::format("sum_to: {} cannot be summed to {} ({} does not broadcast to {})",
-                                  shape_str(from), shape_str(shape), shape_str(shape),
-                                  shape_str(from)));
+                                  shape_str(from), shape_str(shape), shape_str(shape), shape_str(from)));
   Tensor out = filled(shape, 0.0);
   double* o = out.data();
   const double* in = x.data();
@@ -128,8 +127,7 @@ Shape keepdims_shape(const Shape& shape, std::size_t axis) {
 Tensor max_keepdims(const Tensor& x, std::size_t axis) {
   check_axis("max_keepdims", axis, shape_of(x));
   const Shape from = shape_of(x), to = keepdims_shape(from, axis);
-  if (from[axis] == 0)
-    throw shape_error(fmt::format("max: axis {} of {} is empty", axis, shape_str(from)));
+  if (from[axis] == 0) throw shape_error(fmt::format("max: axis {} of {} is empty", axis, shape_str(from)));
   Tensor out = filled(to, -std::numeric_limits<double>::infinity());
   double* o = out.data();
   const double* in = x.data();

@@ -39,9 +39,9 @@ struct Edge;
 
 // What a derivative sees when the engine calls it: its parameter `ctx`.
 struct Backward {
-  const Variable& gy;              // ∂C/∂y: the gradient arriving at the op's output (y's shape)
-  const Variable& y;               // the op's output, for derivatives written with it (exp, tanh)
-  std::span<const Edge> edges;     // the op's inputs, in order
+  const Variable& gy;           // ∂C/∂y: the gradient arriving at the op's output (y's shape)
+  const Variable& y;            // the op's output, for derivatives written with it (exp, tanh)
+  std::span<const Edge> edges;  // the op's inputs, in order
 
   // Input i of the op.
   const Variable& x(std::size_t i) const;

@@ -56,10 +56,10 @@ std::vector<Variable> topological_order(const std::vector<Variable>& roots, std:
     while (!stack.empty()) {
       Node* n = stack.back().v.node();
       if (n->released)
-        throw graph_error(fmt::format(
-            "backward: the graph through {} was already released by an earlier backward pass; "
-            "pass retain_graph=true to the first one to go through a graph twice",
-            describe(*n)));
+        throw graph_error(
+            fmt::format("backward: the graph through {} was already released by an earlier backward pass; "
+                        "pass retain_graph=true to the first one to go through a graph twice",
+                        describe(*n)));
       if (stack.back().next_edge < n->edges.size()) {
         const Variable& in = n->edges[stack.back().next_edge++].input;
         Node* m = in.node();
@@ -71,7 +71,8 @@ std::vector<Variable> topological_order(const std::vector<Variable>& roots, std:
       }
       n->scratch.needed = is_wanted(*n);
       for (const Edge& e : n->edges)
-        n->scratch.needed = n->scratch.needed || (e.input.node()->requires_grad && e.input.node()->scratch.needed);
+        n->scratch.needed =
+            n->scratch.needed || (e.input.node()->requires_grad && e.input.node()->scratch.needed);
       order.push_back(std::move(stack.back().v));
       stack.pop_back();
     }
@@ -99,8 +100,7 @@ Variable input_gradient(const Node& n, std::size_t i, const Backward& ctx) {
           describe(n), i, shape_str(g.value()), shape_str(in.value)));
     g = sum_to(g, shape_of(in.value));  // undo broadcasting
   }
-  if (check)
-    check_finite(g.value(), n.op, fmt::format("the gradient for its input {} (backward)", i));
+  if (check) check_finite(g.value(), n.op, fmt::format("the gradient for its input {} (backward)", i));
   return g;
 }
 
@@ -112,7 +112,8 @@ enum class Sum { in_place_if_unshared, as_new_value };
 // pending += g.
 void accumulate(Variable& pending, Variable g, Sum sum) {
   if (!pending.defined()) pending = std::move(g);
-  else if (sum == Sum::in_place_if_unshared && pending.node_ptr().use_count() == 1 && same_shape(pending.value(), g.value()))
+  else if (sum == Sum::in_place_if_unshared && pending.node_ptr().use_count() == 1 &&
+           same_shape(pending.value(), g.value()))
     add_into(pending.node()->value, g.value());
   else pending = pending + g;
 }
@@ -179,7 +180,8 @@ void run_pass(std::vector<Variable>& order, const std::vector<Variable>& roots,
     if (Variable gy = take_pending(*n); gy.defined()) {
       if (trace) trace->record(y);
       check_gradient_sum(*n, gy);
-      if (n->scratch.target_pass == pass) n->scratch.pending = gy;  // complete now: grad() reads it at the end
+      if (n->scratch.target_pass == pass)
+        n->scratch.pending = gy;  // complete now: grad() reads it at the end
       if (opt.accumulate_into_grad) store_gradient(*n, gy);
       if (n->scratch.needed) propagate(y, gy, sum);
     }
@@ -206,19 +208,19 @@ void Variable::backward() const {
   if (!node_) throw graph_error("backward: the Variable is empty (default-constructed)");
   const detail::Node& n = *node_;
   if (n.value.size() != 1)
-    throw graph_error(fmt::format(
-        "backward: the output {} is not a single element; pass a seed of shape {} (∂C/∂output)",
-        describe(n), shape_str(n.value)));
+    throw graph_error(
+        fmt::format("backward: the output {} is not a single element; pass a seed of shape {} (∂C/∂output)",
+                    describe(n), shape_str(n.value)));
   backward(filled(shape_of(n.value), 1.0));
 }
 
 void Variable::backward(const Tensor& seed, bool retain_graph) const {
   if (!node_) throw graph_error("backward: the Variable is empty (default-constructed)");
   if (!node_->requires_grad)
-    throw graph_error(fmt::format(
-        "backward: {} does not require grad: no Variable it was computed from has "
-        "requires_grad=true (or it was computed under no_grad)",
-        describe(*node_)));
+    throw graph_error(
+        fmt::format("backward: {} does not require grad: no Variable it was computed from has "
+                    "requires_grad=true (or it was computed under no_grad)",
+                    describe(*node_)));
   if (!same_shape(seed, node_->value))
     throw shape_error(fmt::format("backward: the seed has shape {} but the output {} has shape {}",
                                   shape_str(seed), describe(*node_), shape_str(node_->value)));
@@ -237,9 +239,9 @@ std::vector<Variable> grad(const std::vector<Variable>& outputs, const std::vect
   for (std::size_t k = 0; k < outputs.size(); ++k) {
     if (!outputs[k].defined()) throw graph_error(fmt::format("grad: output {} is an empty Variable", k));
     if (outputs[k].numel() != 1)
-      throw graph_error(fmt::format(
-          "grad: output {} {} is not a single element; pass seeds (one per output, of its shape)",
-          k, describe(*outputs[k].node())));
+      throw graph_error(
+          fmt::format("grad: output {} {} is not a single element; pass seeds (one per output, of its shape)",
+                      k, describe(*outputs[k].node())));
     seeds.emplace_back(filled(outputs[k].shape(), 1.0));
   }
   return grad(outputs, inputs, seeds, create_graph);
@@ -254,10 +256,10 @@ std::vector<Variable> grad(const std::vector<Variable>& outputs, const std::vect
   for (std::size_t k = 0; k < outputs.size(); ++k) {
     if (!outputs[k].defined()) throw graph_error(fmt::format("grad: output {} is an empty Variable", k));
     if (!outputs[k].requires_grad())
-      throw graph_error(fmt::format(
-          "grad: output {} {} does not require grad: no Variable it was computed from has "
-          "requires_grad=true",
-          k, describe(*outputs[k].node())));
+      throw graph_error(
+          fmt::format("grad: output {} {} does not require grad: no Variable it was computed from has "
+                      "requires_grad=true",
+                      k, describe(*outputs[k].node())));
     if (!seeds[k].defined() || !same_shape(seeds[k].value(), outputs[k].value()))
       throw shape_error(fmt::format("grad: seed {} has shape {} but output {} has shape {}", k,
                                     seeds[k].defined() ? shape_str(seeds[k].value()) : "(empty)", k,
@@ -267,12 +269,13 @@ std::vector<Variable> grad(const std::vector<Variable>& outputs, const std::vect
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     if (!inputs[i].defined()) throw graph_error(fmt::format("grad: input {} is an empty Variable", i));
     if (!inputs[i].requires_grad())
-      throw graph_error(fmt::format(
-          "grad: input {} {} does not require grad; create it with requires_grad=true", i,
-          describe(*inputs[i].node())));
+      throw graph_error(
+          fmt::format("grad: input {} {} does not require grad; create it with requires_grad=true", i,
+                      describe(*inputs[i].node())));
     inputs[i].node()->scratch.target_pass = pass;
   }
-  auto order = topological_order(outputs, pass, [pass](const Node& m) { return m.scratch.target_pass == pass; });
+  auto order =
+      topological_order(outputs, pass, [pass](const Node& m) { return m.scratch.target_pass == pass; });
   ScratchCleaner cleaner{order};
   std::vector<Variable> result;
   {
@@ -288,7 +291,8 @@ std::vector<Variable> grad(const std::vector<Variable>& outputs, const std::vect
   for (const Variable& in : inputs) {
     Node* n = in.node();
     // Not reached from any output: the outputs do not depend on it, its gradient is zero.
-    result.push_back(n->scratch.pending.defined() ? n->scratch.pending : Variable(filled(shape_of(n->value), 0.0)));
+    result.push_back(n->scratch.pending.defined() ? n->scratch.pending
+                                                  : Variable(filled(shape_of(n->value), 0.0)));
   }
   return result;
 }

@@ -14,16 +14,15 @@ namespace tg {
 // again (Hessians, Hessian-vector products); the graph is then kept as if retain_graph.
 // tg::graph_error: no outputs, an empty Variable among them or the inputs, an output that does
 // not require grad or holds more than one element, an input that does not require grad.
-std::vector<Variable> grad(const std::vector<Variable>& outputs,
-                           const std::vector<Variable>& inputs, bool create_graph = false);
+std::vector<Variable> grad(const std::vector<Variable>& outputs, const std::vector<Variable>& inputs,
+                           bool create_graph = false);
 
 // The same with an explicit seed ∂C/∂output for every output (each of its output's shape):
 // the result is Σ_k J_kᵀ seed_k. retain_graph defaults to create_graph.
 // As above, and: as many seeds as outputs (tg::graph_error), each of its output's shape
 // (tg::shape_error).
-std::vector<Variable> grad(const std::vector<Variable>& outputs,
-                           const std::vector<Variable>& inputs, const std::vector<Variable>& seeds,
-                           bool create_graph = false,
+std::vector<Variable> grad(const std::vector<Variable>& outputs, const std::vector<Variable>& inputs,
+                           const std::vector<Variable>& seeds, bool create_graph = false,
                            std::optional<bool> retain_graph = std::nullopt);
 
 }  // namespace tg

@@ -37,7 +37,8 @@ std::vector<Tensor> evaluate(const MultiFunction& f, const std::vector<Tensor>& 
 // The finite-difference step must be a positive number.
 void check_eps(const char* who, double eps) {
   if (!(eps > 0.0) || !std::isfinite(eps))
-    throw std::invalid_argument(fmt::format("{}: eps (the finite-difference step) must be a positive number, got {}", who, eps));
+    throw std::invalid_argument(
+        fmt::format("{}: eps (the finite-difference step) must be a positive number, got {}", who, eps));
 }
 
 void check_options(const char* who, const GradcheckOptions& o) {
@@ -50,7 +51,8 @@ void check_options(const char* who, const GradcheckOptions& o) {
 
 template <class F>
 void check_function(const char* who, const F& f) {
-  if (!f) throw std::invalid_argument(fmt::format("{}: f is empty (a default-constructed std::function)", who));
+  if (!f)
+    throw std::invalid_argument(fmt::format("{}: f is empty (a default-constructed std::function)", who));
 }
 
 }  // namespace
@@ -58,8 +60,10 @@ void check_function(const char* who, const F& f) {
 Tensor central_differences(const Variable& x, const std::function<double()>& f, double eps) {
   if (!x.defined()) throw graph_error("central_differences: x is an empty Variable");
   if (!x.is_leaf())
-    throw graph_error(fmt::format("central_differences: x ('{}', shape {}) is the result of an op; only a leaf can be "
-                                  "nudged in place", x.op_name(), shape_str(x.value())));
+    throw graph_error(
+        fmt::format("central_differences: x ('{}', shape {}) is the result of an op; only a leaf can be "
+                    "nudged in place",
+                    x.op_name(), shape_str(x.value())));
   check_function("central_differences", f);
   check_eps("central_differences", eps);
   Tensor& v = x.mutable_value();
@@ -93,7 +97,8 @@ GradcheckResult gradcheck(const MultiFunction& f, const std::vector<Tensor>& inp
       if (y.requires_grad()) {
         Tensor seed = filled(y.shape(), 0.0);
         seed.data()[k] = 1.0;
-        for (const Variable& g : grad({y}, leaves, {Variable(seed)}, values_only, keep_graph)) row.push_back(g.value());
+        for (const Variable& g : grad({y}, leaves, {Variable(seed)}, values_only, keep_graph))
+          row.push_back(g.value());
       } else {  // a constant output: its Jacobian is zero
         for (const Tensor& x : inputs) row.push_back(filled(shape_of(x), 0.0));
       }
@@ -125,8 +130,8 @@ GradcheckResult gradcheck(const MultiFunction& f, const std::vector<Tensor>& inp
             result.report = fmt::format(
                 "input {}, element {}, output {} element {}: analytic {:.10g}, numeric {:.10g}, "
                 "|diff| {:.3g} > tolerance {:.3g}",
-                i, index_str(shape_of(inputs[i]), j), o, index_str(shape_of(plus[o]), k), a,
-                numeric, diff, tolerance);
+                i, index_str(shape_of(inputs[i]), j), o, index_str(shape_of(plus[o]), k), a, numeric, diff,
+                tolerance);
           }
         }
       }
@@ -138,9 +143,8 @@ GradcheckResult gradcheck(const MultiFunction& f, const std::vector<Tensor>& inp
 GradcheckResult gradcheck(const Function& f, const std::vector<Tensor>& inputs,
                           const GradcheckOptions& options) {
   check_function("gradcheck", f);
-  return gradcheck(MultiFunction([&f](const std::vector<Variable>& x) {
-                     return std::vector<Variable>{f(x)};
-                   }),
+  return gradcheck(MultiFunction(
+                       [&f](const std::vector<Variable>& x) { return std::vector<Variable>{f(x)}; }),
                    inputs, options);
 }
 

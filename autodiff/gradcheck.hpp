@@ -20,16 +20,16 @@ namespace tg {
 // Checked by every function below (std::invalid_argument naming it): eps > 0, atol and rtol
 // finite and ≥ 0.
 struct GradcheckOptions {
-  double eps = 1e-6;   // step of the central difference
-  double atol = 1e-5;  // absolute tolerance
-  double rtol = 1e-3;  // relative tolerance (to the numeric value)
+  double eps = 1e-6;       // step of the central difference
+  double atol = 1e-5;      // absolute tolerance
+  double rtol = 1e-3;      // relative tolerance (to the numeric value)
   std::uint64_t seed = 0;  // gradgradcheck: seed of the random vector v
 };
 
 struct GradcheckResult {
   bool ok = true;
-  std::size_t entries = 0;      // Jacobian entries compared
-  double max_abs_error = 0.0;   // worst |analytic − numeric| over all entries
+  std::size_t entries = 0;     // Jacobian entries compared
+  double max_abs_error = 0.0;  // worst |analytic − numeric| over all entries
   // On failure: the first entry outside the tolerance, e.g.
   // "input 1, element (0,2), output 0 element (1): analytic 0.5, numeric 0.75, |diff| 0.25 > tolerance 0.00076"
   std::string report;

@@ -44,14 +44,16 @@ std::string label(const detail::Node& n, const DotOptions& opt, const DotAnnotat
 
 std::string to_dot(const std::vector<Variable>& outputs, const DotOptions& opt) {
   if (opt.precision < 0)
-    throw std::invalid_argument(fmt::format("to_dot: DotOptions::precision must be ≥ 0, got {}", opt.precision));
+    throw std::invalid_argument(
+        fmt::format("to_dot: DotOptions::precision must be ≥ 0, got {}", opt.precision));
   for (std::size_t k = 0; k < outputs.size(); ++k) {
     if (!outputs[k].defined()) throw graph_error(fmt::format("to_dot: output {} is an empty Variable", k));
     if (outputs[k].node()->released)  // its edges are gone: the picture would be the one node
-      throw graph_error(fmt::format("to_dot: the graph through '{}' (shape {}) was released by backward(), which keeps only "
-                                    "the leaves and the outputs: draw it before backward(), or pass retain_graph=true to "
-                                    "backward()",
-                                    outputs[k].op_name(), shape_str(outputs[k].value())));
+      throw graph_error(fmt::format(
+          "to_dot: the graph through '{}' (shape {}) was released by backward(), which keeps only "
+          "the leaves and the outputs: draw it before backward(), or pass retain_graph=true to "
+          "backward()",
+          outputs[k].op_name(), shape_str(outputs[k].value())));
   }
   std::unordered_map<const detail::Node*, std::size_t> id;
   std::vector<const Variable*> todo;  // handles held by the outputs and the nodes' edges

@@ -17,9 +17,9 @@ struct DotAnnotation {
 };
 
 struct DotOptions {
-  bool values = false;  // print each node's value
-  bool grads = false;   // print each node's gradient, where it has one
-  int precision = 4;    // significant digits of printed numbers (≥ 0)
+  bool values = false;            // print each node's value
+  bool grads = false;             // print each node's gradient, where it has one
+  int precision = 4;              // significant digits of printed numbers (≥ 0)
   std::size_t max_elements = 12;  // longer tensors are elided
   // Called once per node drawn, with a handle to it (compare with Variable::same_node), to
   // name its gradient or add a line: how nn/loss_graph.hpp marks z^l with δ^l.

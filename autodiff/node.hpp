@@ -55,8 +55,8 @@ struct Node {
   bool retains_grad = false;
   bool released = false;  // backward ran without retain_graph: edges are gone
 
-  EdgeList edges;              // inputs and their derivatives; empty for leaves and once released
-  OpName op;                   // "leaf" for leaves
+  EdgeList edges;  // inputs and their derivatives; empty for leaves and once released
+  OpName op;       // "leaf" for leaves
   Label label;
   std::unique_ptr<Tensor> grad;  // ∂C/∂value, kept for leaves and retain_grad() nodes
   Tensor value;

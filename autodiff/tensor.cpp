@@ -43,8 +43,7 @@ Tensor filled(const Shape& shape, double v) {
 namespace {
 
 // Writes the sub-array of t that starts at flat offset `offset` along axes [axis, rank).
-void format_axis(std::string& out, const Tensor& t, std::size_t axis, std::size_t offset,
-                 int precision) {
+void format_axis(std::string& out, const Tensor& t, std::size_t axis, std::size_t offset, int precision) {
   if (axis == t.dimension()) {
     out += fmt::format("{:.{}g}", t.data()[offset], precision);
     return;
@@ -52,8 +51,7 @@ void format_axis(std::string& out, const Tensor& t, std::size_t axis, std::size_
   out += '[';
   for (std::size_t i = 0; i < t.shape()[axis]; ++i) {
     if (i > 0) out += ", ";
-    format_axis(out, t, axis + 1, offset + i * static_cast<std::size_t>(t.strides()[axis]),
-                precision);
+    format_axis(out, t, axis + 1, offset + i * static_cast<std::size_t>(t.strides()[axis]), precision);
   }
   out += ']';
 }
@@ -62,7 +60,8 @@ void format_axis(std::string& out, const Tensor& t, std::size_t axis, std::size_
 
 std::string format_tensor(const Tensor& t, int precision, std::size_t max_elements) {
   if (precision < 0)
-    throw std::invalid_argument(fmt::format("format_tensor: precision must be ≥ 0 (significant digits), got {}", precision));
+    throw std::invalid_argument(
+        fmt::format("format_tensor: precision must be ≥ 0 (significant digits), got {}", precision));
   if (t.size() > max_elements) {
     // Too long to read: the first elements in flat order and the shape.
     std::vector<std::string> head;
@@ -77,8 +76,8 @@ std::string format_tensor(const Tensor& t, int precision, std::size_t max_elemen
 
 std::string index_str(const Shape& shape, std::size_t flat) {
   if (flat >= numel(shape))
-    throw std::out_of_range(fmt::format("index_str: flat index {} is out of range for shape {} ({} elements)", flat,
-                                        shape_str(shape), numel(shape)));
+    throw std::out_of_range(fmt::format("index_str: flat index {} is out of range for shape {} ({} elements)",
+                                        flat, shape_str(shape), numel(shape)));
   std::vector<std::size_t> idx(shape.size());
   for (std::size_t a = shape.size(); a-- > 0;) {
     idx[a] = flat % shape[a];
@@ -100,8 +99,7 @@ std::size_t normalize_axis(const char* op, long axis, const Shape& shape) {
   const long rank = static_cast<long>(shape.size());
   const long a = axis < 0 ? axis + rank : axis;
   if (a < 0 || a >= rank)
-    throw shape_error(fmt::format("{}: axis {} is out of range for shape {}", op, axis,
-                                  shape_str(shape)));
+    throw shape_error(fmt::format("{}: axis {} is out of range for shape {}", op, axis, shape_str(shape)));
   return static_cast<std::size_t>(a);
 }
 

@@ -26,8 +26,10 @@ const Tensor& Variable::value() const { return checked(node_, "value").value; }
 Tensor& Variable::mutable_value() const {
   detail::Node& n = checked(node_, "mutable_value");
   if (!n.is_leaf)
-    throw graph_error(fmt::format("mutable_value: '{}' is the result of an op; only leaves can be "
-                                  "changed in place", n.op));
+    throw graph_error(
+        fmt::format("mutable_value: '{}' is the result of an op; only leaves can be "
+                    "changed in place",
+                    n.op));
   return n.value;
 }
 
@@ -45,14 +47,14 @@ const Tensor& Variable::grad() const {
   const detail::Node& n = checked(node_, "grad");
   if (!n.grad) {
     if (!n.requires_grad)
-      throw graph_error(fmt::format(
-          "grad: this Variable ('{}', shape {}) does not require grad, so it never gets one",
-          n.op, shape_str(n.value)));
+      throw graph_error(
+          fmt::format("grad: this Variable ('{}', shape {}) does not require grad, so it never gets one",
+                      n.op, shape_str(n.value)));
     if (!n.is_leaf && !n.retains_grad)
-      throw graph_error(fmt::format(
-          "grad: '{}' (shape {}) is an intermediate result; call retain_grad() on it before "
-          "backward() to keep its gradient",
-          n.op, shape_str(n.value)));
+      throw graph_error(
+          fmt::format("grad: '{}' (shape {}) is an intermediate result; call retain_grad() on it before "
+                      "backward() to keep its gradient",
+                      n.op, shape_str(n.value)));
     throw graph_error(fmt::format("grad: no gradient yet for '{}' (shape {}): backward() has not reached it",
                                   n.op, shape_str(n.value)));
   }
@@ -71,10 +73,10 @@ bool Variable::requires_grad() const { return checked(node_, "requires_grad").re
 Variable& Variable::set_requires_grad(bool on) {
   detail::Node& n = checked(node_, "set_requires_grad");
   if (!n.is_leaf)
-    throw graph_error(fmt::format(
-        "set_requires_grad: '{}' is the result of an op; only leaves can change requires_grad "
-        "(use detach() for a leaf copy)",
-        n.op));
+    throw graph_error(
+        fmt::format("set_requires_grad: '{}' is the result of an op; only leaves can change requires_grad "
+                    "(use detach() for a leaf copy)",
+                    n.op));
   n.requires_grad = on;
   return *this;
 }
@@ -84,8 +86,8 @@ bool Variable::is_leaf() const { return checked(node_, "is_leaf").is_leaf; }
 Variable& Variable::retain_grad() {
   detail::Node& n = checked(node_, "retain_grad");
   if (!n.requires_grad)
-    throw graph_error(fmt::format("retain_grad: '{}' (shape {}) does not require grad", n.op,
-                                  shape_str(n.value)));
+    throw graph_error(
+        fmt::format("retain_grad: '{}' (shape {}) does not require grad", n.op, shape_str(n.value)));
   n.retains_grad = true;
   return *this;
 }

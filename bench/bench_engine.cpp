@@ -255,15 +255,17 @@ void bm_matmul_bare_gemm(benchmark::State& state) {
 
 void register_benchmarks() {
   for (const ChainSpec& spec : chain_specs()) {
-    benchmark::RegisterBenchmark((std::string("chain/") + spec.name).c_str(),
-                                 [&spec](benchmark::State& s) { bm_chain(s, spec, Mode::forward_backward); })
-        ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark((std::string("chain/") + spec.name).c_str(), [&spec](benchmark::State& s) {
+      bm_chain(s, spec, Mode::forward_backward);
+    })->Unit(benchmark::kMicrosecond);
   }
   const ChainSpec& mul = chain_specs()[2];
-  benchmark::RegisterBenchmark("chain_fwd/mul", [&mul](benchmark::State& s) { bm_chain(s, mul, Mode::forward_only); })
-      ->Unit(benchmark::kMicrosecond);
-  benchmark::RegisterBenchmark("chain_nograd/mul", [&mul](benchmark::State& s) { bm_chain(s, mul, Mode::no_grad); })
-      ->Unit(benchmark::kMicrosecond);
+  benchmark::RegisterBenchmark("chain_fwd/mul", [&mul](benchmark::State& s) {
+    bm_chain(s, mul, Mode::forward_only);
+  })->Unit(benchmark::kMicrosecond);
+  benchmark::RegisterBenchmark("chain_nograd/mul", [&mul](benchmark::State& s) {
+    bm_chain(s, mul, Mode::no_grad);
+  })->Unit(benchmark::kMicrosecond);
 
   // Both times are reported (Time = wall, CPU = this thread). With one OpenBLAS thread the gemms
   // run on the calling thread, so CPU time counts all the work and is the steadier of the two

@@ -36,7 +36,8 @@ int main() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   std::printf("chain of %d ops: forward %.1f ms, backward %.1f ms, teardown %.1f ms (%.0f ns/op in all)\n",
-              kOps, forward_ms, backward_ms, teardown_ms, (forward_ms + backward_ms + teardown_ms) * 1e6 / kOps);
+              kOps, forward_ms, backward_ms, teardown_ms,
+              (forward_ms + backward_ms + teardown_ms) * 1e6 / kOps);
   std::printf("nodes alive in the graph: %zu; after: %zu; dx = %.6g; peak RSS %.0f MB\n", live_in_graph,
               tg::live_nodes() - before, grad, static_cast<double>(usage.ru_maxrss) / 1024.0);
   return tg::live_nodes() == before ? 0 : 1;

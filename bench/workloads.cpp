@@ -19,7 +19,7 @@
 // Every network: sigmoid hidden layers, float64, W ~ N(0, 1/n_in), SGD. Threads: OpenBLAS reads
 // OPENBLAS_NUM_THREADS, so the caller chooses one or two. Times are medians over rounds. The
 // allocator keeps freed memory for reuse, as in the tapegrad program (autodiff/memory.hpp).
-#include <cblas.h>  // the roofline's bare gemm; never in one file with xtensor-blas (docs/design.md)
+#include <cblas.h>   // the roofline's bare gemm; never in one file with xtensor-blas (docs/design.md)
 #include <malloc.h>  // mallinfo2: the heap in use, for the chain's bytes per op
 
 #include <algorithm>
@@ -147,7 +147,13 @@ struct Gemm {
   int m, n, k;
   std::vector<double> a, b, c;
   Gemm(bool ta_, bool tb_, int m_, int n_, int k_)
-      : ta(ta_), tb(tb_), m(m_), n(n_), k(k_), a(std::size_t(m_) * k_, 0.5), b(std::size_t(k_) * n_, 0.25),
+      : ta(ta_),
+        tb(tb_),
+        m(m_),
+        n(n_),
+        k(k_),
+        a(std::size_t(m_) * k_, 0.5),
+        b(std::size_t(k_) * n_, 0.25),
         c(std::size_t(m_) * n_) {}
   void run() {
     cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, 1.0,
@@ -162,7 +168,7 @@ std::vector<Gemm> step_gemms(const std::vector<int>& sizes, int b) {
   std::vector<Gemm> g;
   for (std::size_t l = 1; l < sizes.size(); ++l) g.emplace_back(false, false, sizes[l], b, sizes[l - 1]);
   for (std::size_t l = sizes.size() - 1; l >= 1; --l) {
-    g.emplace_back(false, true, sizes[l], sizes[l - 1], b);                     // BP4
+    g.emplace_back(false, true, sizes[l], sizes[l - 1], b);              // BP4
     if (l >= 2) g.emplace_back(true, false, sizes[l - 1], b, sizes[l]);  // BP2's (W^{l+1})ᵀ δ^{l+1}
   }
   return g;
@@ -173,7 +179,8 @@ int wide_roofline() {
   const double s = median_seconds([&] {
     for (Gemm& x : g) x.run();
   });
-  fmt::print("{{\"workload\": \"wide-roofline\", \"gemms\": {}, \"ms_per_step\": {:.4f}}}\n", g.size(), s * 1e3);
+  fmt::print("{{\"workload\": \"wide-roofline\", \"gemms\": {}, \"ms_per_step\": {:.4f}}}\n", g.size(),
+             s * 1e3);
   return 0;
 }
 
@@ -190,7 +197,8 @@ int epoch_roofline(int batch) {
           for (Gemm& x : last) x.run();
       },
       5);
-  fmt::print("{{\"workload\": \"epoch-roofline\", \"batch\": {}, \"seconds_per_epoch\": {:.4f}}}\n", batch, s);
+  fmt::print("{{\"workload\": \"epoch-roofline\", \"batch\": {}, \"seconds_per_epoch\": {:.4f}}}\n", batch,
+             s);
   return 0;
 }
 
@@ -198,20 +206,24 @@ int gather(int batch) {
   constexpr std::size_t kExamples = 60000;
   const Tensor X = uniform_inputs(784, kExamples, 4);
   std::mt19937_64 rng = epoch_generator(1, 1);
-  const std::vector<std::vector<std::size_t>> batches = make_batches(kExamples, static_cast<std::size_t>(batch), true, rng);
+  const std::vector<std::vector<std::size_t>> batches =
+      make_batches(kExamples, static_cast<std::size_t>(batch), true, rng);
   double sink = 0.0;  // every result is read, so that none of the work can be left out
   const double copy = median_seconds([&] { sink += ColumnGatherer(X).gather({0})(0, 0); }, 5);
   const ColumnGatherer gatherer(X);
   const auto epoch = [&](const auto& gather_one) {
-    return median_seconds([&] {
-      for (const std::vector<std::size_t>& b : batches) sink += gather_one(b)(0, 0);
-    }, 5);
+    return median_seconds(
+        [&] {
+          for (const std::vector<std::size_t>& b : batches) sink += gather_one(b)(0, 0);
+        },
+        5);
   };
   const double fast = epoch([&](const std::vector<std::size_t>& b) { return gatherer.gather(b); });
   const double reference = epoch([&](const std::vector<std::size_t>& b) { return select_columns(X, b); });
-  fmt::print("{{\"workload\": \"gather\", \"batch\": {}, \"gatherer_ms_per_epoch\": {:.3f}, "
-             "\"reference_ms_per_epoch\": {:.3f}, \"copy_ms\": {:.3f}, \"checksum\": {:.6g}}}\n",
-             batch, fast * 1e3, reference * 1e3, copy * 1e3, sink);
+  fmt::print(
+      "{{\"workload\": \"gather\", \"batch\": {}, \"gatherer_ms_per_epoch\": {:.3f}, "
+      "\"reference_ms_per_epoch\": {:.3f}, \"copy_ms\": {:.3f}, \"checksum\": {:.6g}}}\n",
+      batch, fast * 1e3, reference * 1e3, copy * 1e3, sink);
   return 0;
 }
 
@@ -245,20 +257,23 @@ int main(int argc, char** argv) {
     if (name == "grad-ratio" && argc == 2) return grad_ratio();
     if (name == "epoch-roofline" && argc == 3) {
       const int batch = std::stoi(argv[2]);
-      if (batch < 1 || batch > 60000) throw std::invalid_argument(fmt::format("batch {} is not in 1..60000", batch));
+      if (batch < 1 || batch > 60000)
+        throw std::invalid_argument(fmt::format("batch {} is not in 1..60000", batch));
       return epoch_roofline(batch);
     }
     if (name == "gather" && argc == 3) {
       const int batch = std::stoi(argv[2]);
-      if (batch < 1 || batch > 60000) throw std::invalid_argument(fmt::format("batch {} is not in 1..60000", batch));
+      if (batch < 1 || batch > 60000)
+        throw std::invalid_argument(fmt::format("batch {} is not in 1..60000", batch));
       return gather(batch);
     }
   } catch (const std::exception& e) {
     fmt::print(stderr, "workloads {}: {}\n", name, e.what());
     return 1;
   }
-  fmt::print(stderr,
-             "usage: workloads xor-step | chain | wide-step | wide-roofline | grad-ratio | epoch-roofline BATCH | "
-             "gather BATCH\n");
+  fmt::print(
+      stderr,
+      "usage: workloads xor-step | chain | wide-step | wide-roofline | grad-ratio | epoch-roofline BATCH | "
+      "gather BATCH\n");
   return 2;
 }

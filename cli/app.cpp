@@ -55,13 +55,15 @@ const Subcommand subcommands[] = {
     {Command::eval, "eval", "a checkpoint on a test set: accuracy and confusion matrix",
      [](CLI::App& app, CommandLine& r) { add_eval_options(app, r.eval); },
      [](const CommandLine& line, std::FILE* out, std::FILE*) { return run_eval(line.eval, out); }},
-    {Command::report, "report", "one self-contained HTML page: training curves, the graph, the gradient check, test images",
+    {Command::report, "report",
+     "one self-contained HTML page: training curves, the graph, the gradient check, test images",
      [](CLI::App& app, CommandLine& r) { add_report_options(app, r.report); },
      [](const CommandLine& line, std::FILE* out, std::FILE*) { return run_report(line.report, out); }},
     {Command::graph, "graph", "a small network's cost as a graph: DOT, SVG or PNG, labelled z^l, a^l, δ^l",
      [](CLI::App& app, CommandLine& r) { add_graph_options(app, r.graph); },
      [](const CommandLine& line, std::FILE* out, std::FILE*) { return run_graph(line.graph, out); }},
-    {Command::explain, "explain", "BP1–BP4 for one example, neuron by neuron with the numbers, beside autodiff's",
+    {Command::explain, "explain",
+     "BP1–BP4 for one example, neuron by neuron with the numbers, beside autodiff's",
      [](CLI::App& app, CommandLine& r) { add_explain_options(app, r.explain); },
      [](const CommandLine& line, std::FILE* out, std::FILE*) { return run_explain(line.explain, out); }},
     {Command::demo, "demo", "seed 002's 2-2-1 worked example: every gradient beside finite differences",
@@ -123,8 +125,10 @@ int run_command(const CommandLine& line, std::FILE* out, std::FILE* err, std::st
       }
   } catch (const std::bad_alloc&) {  // what() is only "std::bad_alloc": say what it means
     std::fflush(out);
-    fmt::print(err, "{}: out of memory: the request needed more than the machine could give "
-               "(smaller --sizes, --batch-size or --train-size need less)\n", command);
+    fmt::print(err,
+               "{}: out of memory: the request needed more than the machine could give "
+               "(smaller --sizes, --batch-size or --train-size need less)\n",
+               command);
     return 1;
   } catch (const std::exception& e) {
     // A write to a full stdout throws from fmt; run_app reports that once, after the command.

@@ -18,7 +18,8 @@ namespace {
 namespace fs = std::filesystem;
 namespace data = nn::data;
 
-DataSet images(const std::string& name, const fs::path& dir, const DataOptions& o, std::vector<std::string> classes) {
+DataSet images(const std::string& name, const fs::path& dir, const DataOptions& o,
+               std::vector<std::string> classes) {
   data::Mnist m = data::load_mnist(dir, o.train_size, o.test_size);
   DataSet d;
   d.name = name;
@@ -29,8 +30,8 @@ DataSet images(const std::string& name, const fs::path& dir, const DataOptions& 
   d.image_cols = m.train.cols;
   // [784, 100, 10], σ hidden, softmax + log-likelihood, plain SGD on mini-batches of 10, as in
   // Nielsen's book (η for the batch mean, as his update η/m Σ_x ∇C_x).
-  d.defaults = DataDefaults{{100}, nn::Activation::sigmoid, nn::Activation::softmax, nn::CostKind::log_likelihood,
-                            0.1, 10, 5};
+  d.defaults = DataDefaults{
+      {100}, nn::Activation::sigmoid, nn::Activation::softmax, nn::CostKind::log_likelihood, 0.1, 10, 5};
   return d;
 }
 
@@ -38,7 +39,8 @@ std::size_t or_default(std::size_t n, std::size_t fallback) { return n == 0 ? fa
 
 // A synthetic set of n_train + n_test examples of `numbers` doubles each (X's and Y's rows) is
 // refused before it is generated when it would not fit (twice: the set and what makes it).
-void require_synthetic_memory(const std::string& name, std::size_t n_train, std::size_t n_test, std::size_t numbers) {
+void require_synthetic_memory(const std::string& name, std::size_t n_train, std::size_t n_test,
+                              std::size_t numbers) {
   nn::require_memory(nn::times(nn::times(nn::plus(n_train, n_test), numbers), 2 * sizeof(double)),
                      fmt::format("data set '{}' of {} training and {} test examples", name, n_train, n_test));
 }
@@ -78,34 +80,37 @@ DataSet load_data_set(const DataOptions& o) {
     d.train = data::two_moons(or_default(o.train_size, 1000), 0.1, o.seed, data::Targets::one_hot);
     d.test = data::two_moons(or_default(o.test_size, 500), 0.1, o.seed + 1, data::Targets::one_hot);
     d.classes = {"upper moon", "lower moon"};
-    d.defaults = DataDefaults{{16}, nn::Activation::tanh, nn::Activation::softmax, nn::CostKind::log_likelihood,
-                              0.5, 10, 30};
+    d.defaults = DataDefaults{
+        {16}, nn::Activation::tanh, nn::Activation::softmax, nn::CostKind::log_likelihood, 0.5, 10, 30};
     return d;
   }
   if (name == "spirals") {
     // spirals() makes as many points per arm; the columns come shuffled, so keep the first n.
     const std::size_t n_train = or_default(o.train_size, 900), n_test = or_default(o.test_size, 300);
-    require_synthetic_memory(name, n_train, n_test, 2 * (2 + 3));  // twice: n rounded up to whole arms, then the first n
+    require_synthetic_memory(name, n_train, n_test,
+                             2 * (2 + 3));  // twice: n rounded up to whole arms, then the first n
     d.train = first_columns(data::spirals((n_train + 2) / 3, 3, 0.2, o.seed), n_train);
     d.test = first_columns(data::spirals((n_test + 2) / 3, 3, 0.2, o.seed + 1), n_test);
     d.classes = {"arm 0", "arm 1", "arm 2"};
-    d.defaults = DataDefaults{{32, 32}, nn::Activation::relu, nn::Activation::softmax, nn::CostKind::log_likelihood,
-                              0.05, 16, 200};
+    d.defaults = DataDefaults{
+        {32, 32}, nn::Activation::relu, nn::Activation::softmax, nn::CostKind::log_likelihood, 0.05, 16, 200};
     return d;
   }
-  if (name == "xor") {  // seed 002's task: 2-2-1, σ everywhere, cross-entropy; the test set is the table itself
+  if (name ==
+      "xor") {  // seed 002's task: 2-2-1, σ everywhere, cross-entropy; the test set is the table itself
     d.train = d.test = data::xor_gate();
     d.classes = {"0", "1"};
-    d.defaults = DataDefaults{{2}, nn::Activation::sigmoid, nn::Activation::sigmoid, nn::CostKind::cross_entropy,
-                              2.0, 0, 2000};
+    d.defaults = DataDefaults{
+        {2}, nn::Activation::sigmoid, nn::Activation::sigmoid, nn::CostKind::cross_entropy, 2.0, 0, 2000};
     return d;
   }
   if (name == "sine") {  // regression: identity output and the quadratic cost; no classes, no accuracy
     require_synthetic_memory(name, or_default(o.train_size, 500), or_default(o.test_size, 200), 1 + 1);
     d.train = data::sine_curve(or_default(o.train_size, 500), 0.05, o.seed);
     d.test = data::sine_curve(or_default(o.test_size, 200), 0.05, o.seed + 1);
-    d.defaults = DataDefaults{{16}, nn::Activation::tanh, nn::Activation::identity, nn::CostKind::quadratic,
-                              0.05, 10, 200};
+    d.defaults =
+        DataDefaults{{16}, nn::Activation::tanh, nn::Activation::identity, nn::CostKind::quadratic, 0.05, 10,
+                     200};
     return d;
   }
   const fs::path dir(name);
@@ -114,8 +119,9 @@ DataSet load_data_set(const DataOptions& o) {
     for (int k = 0; k < 10; ++k) digits.push_back(std::to_string(k));
     return images(name, dir, o, digits);  // load_mnist names any file that is missing
   }
-  throw std::runtime_error(fmt::format("unknown data set '{}': expected one of {} or an MNIST-format directory",
-                                       name, fmt::join(data_set_names(), ", ")));
+  throw std::runtime_error(
+      fmt::format("unknown data set '{}': expected one of {} or an MNIST-format directory", name,
+                  fmt::join(data_set_names(), ", ")));
 }
 
 }  // namespace tg::cli

@@ -34,9 +34,9 @@ struct DataDefaults {
 };
 
 struct DataSet {
-  std::string name;                 // "fashion-mnist", "moons", or the directory given
-  nn::data::Examples train, test;   // X: (features, m), Y: (targets, m)
-  std::vector<std::string> classes;  // class names, label order; empty for regression (sine)
+  std::string name;                            // "fashion-mnist", "moons", or the directory given
+  nn::data::Examples train, test;              // X: (features, m), Y: (targets, m)
+  std::vector<std::string> classes;            // class names, label order; empty for regression (sine)
   std::size_t image_rows = 0, image_cols = 0;  // 28×28 for image sets, 0 otherwise
   DataDefaults defaults;
 
@@ -46,10 +46,11 @@ struct DataSet {
 };
 
 struct DataOptions {
-  std::string name;               // as above; empty: the default
-  std::size_t train_size = 0;     // image sets: keep the first n (0: all); synthetic: generate n (0: its default)
-  std::size_t test_size = 0;      // the same for the test set
-  std::uint64_t seed = 1;         // synthetic sets: the training set's seed (the test set uses seed + 1)
+  std::string name;  // as above; empty: the default
+  std::size_t train_size =
+      0;                      // image sets: keep the first n (0: all); synthetic: generate n (0: its default)
+  std::size_t test_size = 0;  // the same for the test set
+  std::uint64_t seed = 1;     // synthetic sets: the training set's seed (the test set uses seed + 1)
 };
 
 // The name used when --data is not given: "fashion-mnist" if installed, else "moons".

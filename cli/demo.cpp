@@ -37,7 +37,8 @@ Forward forward(const Net& n, const Variable& x, double y) {
 
 void add_demo_options(CLI::App& app, DemoOptions& options) {
   app.add_option("--dot", options.dot_path, "also write the loss's computational graph as Graphviz DOT")
-      ->check(non_empty("a file name"))->type_name("FILE");
+      ->check(non_empty("a file name"))
+      ->type_name("FILE");
 }
 
 int run_demo(const DemoOptions& options, std::FILE* out) {
@@ -76,19 +77,22 @@ int run_demo(const DemoOptions& options, std::FILE* out) {
   // Central differences, (L(θ + ε) − L(θ − ε)) / 2ε, one parameter element at a time.
   const double eps = 1e-6;
   bool agree = true;
-  fmt::print(out, "{:<8} {:<8} {:>16} {:>16} {:>10}\n", "param", "element", "autodiff", "finite diff", "|diff|");
+  fmt::print(out, "{:<8} {:<8} {:>16} {:>16} {:>10}\n", "param", "element", "autodiff", "finite diff",
+             "|diff|");
   for (Variable* p : {&net.W1, &net.b1, &net.W2, &net.b2}) {
-    const Tensor numeric = central_differences(*p, [&] { return forward(net, x, y).loss.item(); }, eps);
+    const Tensor numeric = central_differences(
+        *p, [&] { return forward(net, x, y).loss.item(); }, eps);
     for (std::size_t i = 0; i < numeric.size(); ++i) {
       const double analytic = p->grad().data()[i];
       const double diff = std::abs(analytic - numeric.data()[i]);
       agree = agree && diff <= 1e-7 + 1e-5 * std::abs(numeric.data()[i]);
-      fmt::print(out, "{:<8} {:<8} {:>16.10f} {:>16.10f} {:>10.2e}\n", p->name(),
-                 index_str(p->shape(), i), analytic, numeric.data()[i], diff);
+      fmt::print(out, "{:<8} {:<8} {:>16.10f} {:>16.10f} {:>10.2e}\n", p->name(), index_str(p->shape(), i),
+                 analytic, numeric.data()[i], diff);
     }
   }
-  fmt::print(out, "\n{}\n", agree ? "autodiff and finite differences agree."
-                             : "MISMATCH between autodiff and finite differences.");
+  fmt::print(out, "\n{}\n",
+             agree ? "autodiff and finite differences agree."
+                   : "MISMATCH between autodiff and finite differences.");
   return agree ? 0 : 1;
 }
 

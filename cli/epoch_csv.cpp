@@ -13,12 +13,13 @@
 
 namespace tg::cli {
 
-const char* const epoch_csv_header = "epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,examples_per_second";
+const char* const epoch_csv_header =
+    "epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,examples_per_second";
 
 std::string epoch_csv_line(const EpochRow& r, bool classification) {
   const auto acc = [&](double a) { return classification ? fmt::format("{:.6f}", a) : std::string(); };
-  return fmt::format("{},{:.9g},{},{:.9g},{},{:.4f},{:.1f}", r.epoch, r.train_loss, acc(r.train_accuracy), r.test_loss,
-                     acc(r.test_accuracy), r.seconds, r.examples_per_second);
+  return fmt::format("{},{:.9g},{},{:.9g},{},{:.4f},{:.1f}", r.epoch, r.train_loss, acc(r.train_accuracy),
+                     r.test_loss, acc(r.test_accuracy), r.seconds, r.examples_per_second);
 }
 
 EpochTable parse_epoch_csv(std::string_view text, const std::string& file) {
@@ -45,7 +46,8 @@ EpochTable parse_epoch_csv(std::string_view text, const std::string& file) {
     ++line_number;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line_number == 1) {
-      if (line != epoch_csv_header) fail(fmt::format("expected the header '{}', got '{}'", epoch_csv_header, line));
+      if (line != epoch_csv_header)
+        fail(fmt::format("expected the header '{}', got '{}'", epoch_csv_header, line));
       continue;
     }
     if (line.empty()) continue;
@@ -72,7 +74,8 @@ EpochTable parse_epoch_csv(std::string_view text, const std::string& file) {
     r.examples_per_second = number(f[6], "examples_per_second");
     table.rows.push_back(r);
   }
-  if (line_number == 0) throw std::runtime_error(fmt::format("{}: empty, expected the header '{}'", file, epoch_csv_header));
+  if (line_number == 0)
+    throw std::runtime_error(fmt::format("{}: empty, expected the header '{}'", file, epoch_csv_header));
   if (accuracy_rows != 0 && accuracy_rows != table.rows.size())
     throw std::runtime_error(fmt::format("{}: some rows have accuracies, others not", file));
   table.has_accuracy = accuracy_rows > 0;
@@ -83,7 +86,8 @@ EpochTable read_epoch_csv(const std::filesystem::path& file) {
   std::string text;
   try {
     text = nn::read_regular_file(file, max_epoch_csv_bytes);
-  } catch (const nn::input_file_error& e) {  // a FIFO would block, /dev/zero never end: refused before reading
+  } catch (
+      const nn::input_file_error& e) {  // a FIFO would block, /dev/zero never end: refused before reading
     throw std::runtime_error(fmt::format("cannot read '{}': {}", file.string(), e.what()));
   }
   return parse_epoch_csv(text, file.string());

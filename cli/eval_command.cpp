@@ -11,20 +11,24 @@
 namespace tg::cli {
 
 std::vector<std::vector<std::size_t>> confusion_matrix(const std::vector<std::size_t>& predicted,
-                                                       const std::vector<std::size_t>& truth, std::size_t classes) {
+                                                       const std::vector<std::size_t>& truth,
+                                                       std::size_t classes) {
   if (predicted.size() != truth.size())
-    throw std::invalid_argument(fmt::format("confusion_matrix: {} predictions for {} true labels", predicted.size(), truth.size()));
+    throw std::invalid_argument(
+        fmt::format("confusion_matrix: {} predictions for {} true labels", predicted.size(), truth.size()));
   std::vector<std::vector<std::size_t>> m(classes, std::vector<std::size_t>(classes, 0));
   for (std::size_t j = 0; j < truth.size(); ++j) {
     if (truth[j] >= classes || predicted[j] >= classes)
-      throw std::invalid_argument(fmt::format("confusion_matrix: example {} has label {} / prediction {} for {} classes", j,
-                                              truth[j], predicted[j], classes));
+      throw std::invalid_argument(
+          fmt::format("confusion_matrix: example {} has label {} / prediction {} for {} classes", j, truth[j],
+                      predicted[j], classes));
     ++m[truth[j]][predicted[j]];
   }
   return m;
 }
 
-std::string format_confusion(const std::vector<std::vector<std::size_t>>& m, const std::vector<std::string>& classes) {
+std::string format_confusion(const std::vector<std::vector<std::size_t>>& m,
+                             const std::vector<std::string>& classes) {
   // One row per true class, one column per predicted class; every cell 7 wide.
   const std::size_t k = m.size();
   std::vector<std::string> row_names;
@@ -49,7 +53,8 @@ std::string format_confusion(const std::vector<std::vector<std::size_t>>& m, con
   }
   s += fmt::format("{:<{}}", "precision", name_width);
   for (std::size_t p = 0; p < k; ++p)
-    s += column_total[p] ? fmt::format("{:>6.1f}%", 100.0 * m[p][p] / column_total[p]) : fmt::format("{:>7}", "-");
+    s += column_total[p] ? fmt::format("{:>6.1f}%", 100.0 * m[p][p] / column_total[p])
+                         : fmt::format("{:>7}", "-");
   return s + "\n";
 }
 
@@ -63,14 +68,15 @@ int run_eval(const EvalCommand& c, std::FILE* out) {
   const Problem saved = load_problem(c.checkpoint, c.data, c.model);
   const DataSet& data = saved.data;
   const nn::Evaluation e = nn::evaluate(saved.net, data.test.X, data.test.Y, saved.cost);
-  fmt::print(out, "tapegrad eval: {} {} on the {} test examples of {}\n", c.checkpoint, sizes_str(saved.net.sizes()),
-             data.test.size(), data.name);
+  fmt::print(out, "tapegrad eval: {} {} on the {} test examples of {}\n", c.checkpoint,
+             sizes_str(saved.net.sizes()), data.test.size(), data.name);
   fmt::print(out, "  cost {}: {:.6f}\n", nn::describe(saved.cost), e.cost);
   if (!data.classification()) return 0;
   fmt::print(out, "  accuracy: {:.2f}%\n\n", 100.0 * e.accuracy);
   const std::vector<std::size_t> predicted = nn::class_labels(nn::predict(saved.net, data.test.X));
   const std::vector<std::size_t> truth = nn::class_labels(data.test.Y);
-  const std::size_t classes = std::max<std::size_t>(data.classes.size(), 2);  // one sigmoid output: classes 0 and 1
+  const std::size_t classes =
+      std::max<std::size_t>(data.classes.size(), 2);  // one sigmoid output: classes 0 and 1
   fmt::print(out, "{}", format_confusion(confusion_matrix(predicted, truth, classes), data.classes));
   return 0;
 }

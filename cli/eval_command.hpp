@@ -25,7 +25,8 @@ int run_eval(const EvalCommand& command, std::FILE* out);
 // confusion[t][p]: how many examples of true class t were predicted as p.
 // predicted, truth: one label each per example, below `classes`.
 std::vector<std::vector<std::size_t>> confusion_matrix(const std::vector<std::size_t>& predicted,
-                                                       const std::vector<std::size_t>& truth, std::size_t classes);
+                                                       const std::vector<std::size_t>& truth,
+                                                       std::size_t classes);
 
 // The matrix as a table, with the class names, each row's recall (the fraction of that class
 // found) and each column's precision.

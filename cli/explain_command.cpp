@@ -28,11 +28,14 @@ std::string column_str(const Tensor& t, int digits) {
 void add_explain_options(CLI::App& app, ExplainCommand& c) {
   add_network_options(app, c, "explain", "xor, or the checkpoint's");
   app.add_option("--example", c.example, "which training example, from 0 (default 0)")
-      ->check(count())->type_name("K");
+      ->check(count())
+      ->type_name("K");
   add_worked_example_flag(app, c.worked_example);
   app.add_option("--digits", c.digits, "significant digits of the numbers (default 4)")
-      ->check(CLI::Range(1, 17).description(""))->type_name("N");
-  app.add_flag("--force", c.force, fmt::format("explain layers wider than {} neurons too (long lines)", widest_layer));
+      ->check(CLI::Range(1, 17).description(""))
+      ->type_name("N");
+  app.add_flag("--force", c.force,
+               fmt::format("explain layers wider than {} neurons too (long lines)", widest_layer));
 }
 
 int run_explain(const ExplainCommand& c, std::FILE* out) {
@@ -49,12 +52,12 @@ int run_explain(const ExplainCommand& c, std::FILE* out) {
     p.emplace(small_problem(c));
     const std::size_t m = p->data.train.size();
     if (c.example >= m)
-      throw std::out_of_range(fmt::format("--example {} is out of range: {} has {} training examples (0..{})", c.example,
-                                          p->data.name, m, m - 1));
+      throw std::out_of_range(fmt::format("--example {} is out of range: {} has {} training examples (0..{})",
+                                          c.example, p->data.name, m, m - 1));
     x = xt::view(p->data.train.X, xt::all(), xt::range(c.example, c.example + 1));
     y = xt::view(p->data.train.Y, xt::all(), xt::range(c.example, c.example + 1));
-    title = fmt::format("{} on training example {} of {}", c.checkpoint.empty() ? "a new network" : c.checkpoint,
-                        c.example, p->data.name);
+    title = fmt::format("{} on training example {} of {}",
+                        c.checkpoint.empty() ? "a new network" : c.checkpoint, c.example, p->data.name);
   }
   const nn::Mlp& net = p->net;
   const std::vector<std::size_t>& sizes = net.sizes();
@@ -69,8 +72,8 @@ int run_explain(const ExplainCommand& c, std::FILE* out) {
   options.digits = c.digits;
   options.max_width = 0;  // checked above
   const nn::Explanation e = nn::explain(net, p->cost, x, y, options);
-  fmt::print(out, "tapegrad explain: {}, {} {} hidden, {} output, {}\n", title, sizes_str(sizes), to_string(net.hidden()),
-             to_string(net.output()), nn::describe(p->cost));
+  fmt::print(out, "tapegrad explain: {}, {} {} hidden, {} output, {}\n", title, sizes_str(sizes),
+             to_string(net.hidden()), to_string(net.output()), nn::describe(p->cost));
   fmt::print(out, "  x = a^1 = {}, y = {}\n\n", column_str(x, c.digits), column_str(y, c.digits));
   fmt::print(out, "{}", nn::format_explanation(e, c.digits));
   return 0;

@@ -21,10 +21,10 @@
 namespace tg::cli {
 
 struct ExplainCommand : NetworkChoice {  // checkpoint, data, model
-  std::size_t example = 0;  // which training example (0-based)
-  bool worked_example = false;  // the 2-2-1 worked example of seed 002 instead
-  int digits = 4;           // significant digits of the numbers
-  bool force = false;       // allow layers wider than 8 neurons
+  std::size_t example = 0;               // which training example (0-based)
+  bool worked_example = false;           // the 2-2-1 worked example of seed 002 instead
+  int digits = 4;                        // significant digits of the numbers
+  bool force = false;                    // allow layers wider than 8 neurons
 };
 
 void add_explain_options(CLI::App& app, ExplainCommand& command);

@@ -32,7 +32,9 @@ constexpr std::string_view temp_suffix = ".tmp";
 // The prefix of file's temporary names: ".NAME.".
 std::string temp_prefix(const fs::path& file) { return "." + file.filename().string() + "."; }
 
-fs::path directory_of(const fs::path& file) { return file.has_parent_path() ? file.parent_path() : fs::path("."); }
+fs::path directory_of(const fs::path& file) {
+  return file.has_parent_path() ? file.parent_path() : fs::path(".");
+}
 
 // How a file is written: replaced by rename, or in place (a character device or a FIFO).
 enum class Way { replace, in_place };
@@ -45,7 +47,9 @@ Way way_of(const fs::path& file) {
   }
   if (S_ISREG(st.st_mode)) return Way::replace;
   if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) return Way::in_place;
-  const char* what = S_ISDIR(st.st_mode) ? "a directory" : S_ISBLK(st.st_mode) ? "a block device" : "a socket";
+  const char* what = S_ISDIR(st.st_mode)   ? "a directory"
+                     : S_ISBLK(st.st_mode) ? "a block device"
+                                           : "a socket";
   throw std::runtime_error(fmt::format("cannot write '{}': it is {}, not a file", file.string(), what));
 }
 
@@ -89,7 +93,8 @@ void write_in_place(const fs::path& file, std::string_view bytes) {
   // O_NONBLOCK: a FIFO without a reader fails (ENXIO) instead of waiting for one.
   Fd f(::open(file.c_str(), O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
   if (f.fd < 0 && errno == ENXIO)
-    throw std::runtime_error(fmt::format("cannot write '{}': it is a FIFO and nothing reads it", file.string()));
+    throw std::runtime_error(
+        fmt::format("cannot write '{}': it is a FIFO and nothing reads it", file.string()));
   if (f.fd < 0) fail("open", file);
   ::fcntl(f.fd, F_SETFL, ::fcntl(f.fd, F_GETFL) & ~O_NONBLOCK);  // then wait for a slow reader
   write_all(f.fd, file, bytes);
@@ -97,8 +102,10 @@ void write_in_place(const fs::path& file, std::string_view bytes) {
 }
 
 bool same_file(int fd, const fs::path& path) {
-  struct stat a {}, b {};
-  return ::fstat(fd, &a) == 0 && ::lstat(path.c_str(), &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+  struct stat a {
+  }, b{};
+  return ::fstat(fd, &a) == 0 && ::lstat(path.c_str(), &b) == 0 && a.st_dev == b.st_dev &&
+         a.st_ino == b.st_ino;
 }
 
 // A new temporary file for `target`, locked (byte 0) for as long as it is open.
@@ -117,7 +124,8 @@ void replace(const fs::path& target, std::string_view bytes) {
   Fd f = create_temporary(target, temp);
   try {
     write_all(f.fd, temp, bytes);
-    if (struct stat st {}; ::stat(target.c_str(), &st) == 0) ::fchmod(f.fd, st.st_mode & 07777);  // keep its mode
+    if (struct stat st{}; ::stat(target.c_str(), &st) == 0)
+      ::fchmod(f.fd, st.st_mode & 07777);  // keep its mode
     if (::rename(temp.c_str(), target.c_str()) != 0) fail("replace", target);
   } catch (...) {
     ::unlink(temp.c_str());
@@ -134,7 +142,8 @@ void remove_orphans(const fs::path& target) {
     const fs::path path = entry.path();
     if (!nn::is_unique_file_name(path.filename().string(), prefix, temp_suffix)) continue;
     const Fd f(::open(path.c_str(), O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
-    if (f.fd >= 0 && nn::try_lock_byte(f.fd, 0, nn::LockKind::exclusive) && same_file(f.fd, path)) ::unlink(path.c_str());
+    if (f.fd >= 0 && nn::try_lock_byte(f.fd, 0, nn::LockKind::exclusive) && same_file(f.fd, path))
+      ::unlink(path.c_str());
   }
 }
 

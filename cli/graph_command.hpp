@@ -18,11 +18,11 @@
 namespace tg::cli {
 
 struct GraphCommand : NetworkChoice {  // checkpoint, data, model
-  std::size_t batch = 1;   // the first `batch` training examples
-  bool worked_example = false;  // the 2-2-1 worked example of seed 002 instead
-  bool values = false;     // each node's value and gradient
-  int digits = 4;          // significant digits of the values
-  std::string output;      // -o/--out: .dot/.gv, .svg or .png; empty: DOT on stdout (--output is the activation)
+  std::size_t batch = 1;               // the first `batch` training examples
+  bool worked_example = false;         // the 2-2-1 worked example of seed 002 instead
+  bool values = false;                 // each node's value and gradient
+  int digits = 4;                      // significant digits of the values
+  std::string output;  // -o/--out: .dot/.gv, .svg or .png; empty: DOT on stdout (--output is the activation)
 };
 
 void add_graph_options(CLI::App& app, GraphCommand& command);

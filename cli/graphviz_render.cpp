@@ -31,9 +31,12 @@ namespace {
 struct TempFile {
   std::filesystem::path path;
   explicit TempFile(const char* suffix) {
-    std::string pattern = (std::filesystem::temp_directory_path() / "tapegrad-graph-XXXXXX").string() + suffix;
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "tapegrad-graph-XXXXXX").string() + suffix;
     const int fd = mkstemps(pattern.data(), static_cast<int>(std::strlen(suffix)));
-    if (fd < 0) throw std::runtime_error(fmt::format("render_dot: cannot create a temporary file: {}", std::strerror(errno)));
+    if (fd < 0)
+      throw std::runtime_error(
+          fmt::format("render_dot: cannot create a temporary file: {}", std::strerror(errno)));
     ::close(fd);
     path = pattern;
   }
@@ -61,12 +64,16 @@ int wait_for(pid_t pid, const std::string& program, std::chrono::duration<double
   for (;;) {
     const pid_t done = waitpid(pid, &status, WNOHANG);
     if (done == pid) return status;
-    if (done < 0 && errno != EINTR) throw std::runtime_error(fmt::format("waiting for '{}': {}", program, std::strerror(errno)));
+    if (done < 0 && errno != EINTR)
+      throw std::runtime_error(fmt::format("waiting for '{}': {}", program, std::strerror(errno)));
     if (std::chrono::steady_clock::now() >= deadline) {
       ::kill(-pid, SIGKILL);
-      while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-      throw graphviz_timeout(fmt::format("Graphviz's '{}' did not finish within {:g} s, so it was stopped "
-                                         "(--dot-timeout SECONDS allows it more time)", program, timeout.count()));
+      while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      throw graphviz_timeout(
+          fmt::format("Graphviz's '{}' did not finish within {:g} s, so it was stopped "
+                      "(--dot-timeout SECONDS allows it more time)",
+                      program, timeout.count()));
     }
     std::this_thread::sleep_for(pause);
     pause = std::min(pause * 2, std::chrono::milliseconds(50));
@@ -84,7 +91,8 @@ int run(const std::string& program, const std::vector<std::string>& args, const 
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err.c_str(), O_WRONLY | O_TRUNC, 0);
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);  // its own group (0: its pid), killed whole on timeout
+  posix_spawnattr_setflags(&attributes,
+                           POSIX_SPAWN_SETPGROUP);  // its own group (0: its pid), killed whole on timeout
   posix_spawnattr_setpgroup(&attributes, 0);
   std::vector<char*> argv{const_cast<char*>(program.c_str())};
   for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -96,7 +104,8 @@ int run(const std::string& program, const std::vector<std::string>& args, const 
   if (started == ENOENT)
     throw std::runtime_error(fmt::format(
         "Graphviz's '{}' program is not installed (Debian package graphviz; scripts/install-deps.sh installs it); "
-        "write the graph as .dot instead", program));
+        "write the graph as .dot instead",
+        program));
   if (started != 0)
     throw std::runtime_error(fmt::format("cannot run Graphviz's '{}': {}", program, std::strerror(started)));
   return wait_for(pid, program, timeout);
@@ -143,14 +152,16 @@ std::string render_dot(std::string_view dot_text, GraphFormat format, const std:
     file.write(dot_text.data(), static_cast<std::streamsize>(dot_text.size()));
     if (!file) throw std::runtime_error(fmt::format("render_dot: cannot write '{}'", in.path.string()));
   }
-  const int status = run(dot_program, {"-T" + to_string(format), in.path.string()}, out.path, err.path, timeout);
+  const int status =
+      run(dot_program, {"-T" + to_string(format), in.path.string()}, out.path, err.path, timeout);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     std::string message = read_bytes(err.path);
     message = message.substr(0, message.find('\n'));
-    throw std::runtime_error(fmt::format(
-        "Graphviz's '{}' failed to render {} ({}){}", dot_program, to_string(format),
-        WIFEXITED(status) ? fmt::format("exit status {}", WEXITSTATUS(status)) : fmt::format("signal {}", WTERMSIG(status)),
-        message.empty() ? "" : ": " + message));
+    throw std::runtime_error(
+        fmt::format("Graphviz's '{}' failed to render {} ({}){}", dot_program, to_string(format),
+                    WIFEXITED(status) ? fmt::format("exit status {}", WEXITSTATUS(status))
+                                      : fmt::format("signal {}", WTERMSIG(status)),
+                    message.empty() ? "" : ": " + message));
   }
   return read_bytes(out.path);
 }

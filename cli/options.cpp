@@ -49,8 +49,8 @@ CLI::Validator count_validator(const char* description, bool allow_zero) {
 // std::invalid_argument listing the names they know): the error becomes CLI11's, one line.
 // Target is T or std::optional<T>.
 template <class T, class Target>
-CLI::Option* add_choice(CLI::App& app, const std::string& flag, Target& target, T (*parse)(const std::string&),
-                        const std::string& help) {
+CLI::Option* add_choice(CLI::App& app, const std::string& flag, Target& target,
+                        T (*parse)(const std::string&), const std::string& help) {
   return app.add_option_function<std::string>(
       flag,
       [&target, parse, flag](const std::string& s) {
@@ -76,7 +76,8 @@ nn::Activation parse_hidden_activation(const std::string& s) {
 std::string cost_choices() {
   std::vector<std::string> choices;
   for (const nn::CostRow& r : nn::cost_table())
-    choices.push_back(r.pairings.empty() ? r.name : fmt::format("{} (on {} outputs only)", r.name, nn::paired_outputs(r)));
+    choices.push_back(
+        r.pairings.empty() ? r.name : fmt::format("{} (on {} outputs only)", r.name, nn::paired_outputs(r)));
   return nn::or_list(choices);
 }
 
@@ -87,13 +88,16 @@ std::vector<std::size_t> parse_sizes(const std::string& s) {
   for (std::size_t start = 0;;) {  // each field, "" included: "2,,2" has an empty one
     const std::size_t comma = std::min(s.find(',', start), s.size());
     const std::optional<std::uint64_t> n = parse_count(s.substr(start, comma - start));
-    if (!n || *n == 0) throw std::invalid_argument(fmt::format("expected whole numbers >= 1 separated by commas, got '{}'", s));
+    if (!n || *n == 0)
+      throw std::invalid_argument(
+          fmt::format("expected whole numbers >= 1 separated by commas, got '{}'", s));
     sizes.push_back(*n);
     if (comma == s.size()) break;
     start = comma + 1;
   }
   if (sizes.size() < 2)
-    throw std::invalid_argument(fmt::format("expected at least two sizes (input and output layers), got '{}'", s));
+    throw std::invalid_argument(
+        fmt::format("expected at least two sizes (input and output layers), got '{}'", s));
   return sizes;
 }
 
@@ -106,11 +110,14 @@ nn::Reduction parse_reduction(const std::string& s) {
 nn::Regularization parse_l2_form(const std::string& s) {
   if (s == "nielsen") return nn::Regularization::l2;
   if (s == "total") return nn::Regularization::l2_total;
-  throw std::invalid_argument(fmt::format("unknown L2 form '{}': expected nielsen (λ/(2n) Σ‖W‖²) or total (λ/2 Σ‖W‖²)", s));
+  throw std::invalid_argument(
+      fmt::format("unknown L2 form '{}': expected nielsen (λ/(2n) Σ‖W‖²) or total (λ/2 Σ‖W‖²)", s));
 }
 
 std::string reduction_name(nn::Reduction r) { return r == nn::Reduction::mean ? "mean" : "sum"; }
-std::string l2_form_name(nn::Regularization r) { return r == nn::Regularization::l2_total ? "total" : "nielsen"; }
+std::string l2_form_name(nn::Regularization r) {
+  return r == nn::Regularization::l2_total ? "total" : "nielsen";
+}
 
 std::optional<double> parse_number(const std::string& s) { return parse_all<double>(s); }
 std::optional<std::uint64_t> parse_count(const std::string& s) { return parse_all<std::uint64_t>(s); }
@@ -160,7 +167,9 @@ const CLI::Validator& existing_directory() {
   return v;
 }
 
-std::string sizes_str(const std::vector<std::size_t>& sizes) { return fmt::format("[{}]", fmt::join(sizes, ",")); }
+std::string sizes_str(const std::vector<std::size_t>& sizes) {
+  return fmt::format("[{}]", fmt::join(sizes, ","));
+}
 
 std::vector<std::string>& old_spelling_notes() {
   static std::vector<std::string> notes;  // the parse of one command line at a time
@@ -169,40 +178,50 @@ std::vector<std::string>& old_spelling_notes() {
 
 void note_old_spelling(const char* old_name, const char* name) {
   old_spelling_notes().push_back(
-      fmt::format("tapegrad: {} is the old spelling of {}; it still works in this release, not in the next", old_name, name));
+      fmt::format("tapegrad: {} is the old spelling of {}; it still works in this release, not in the next",
+                  old_name, name));
 }
 
 void add_batch_size_option(CLI::App& app, std::function<void(std::size_t)> set, const std::string& help,
                            const CLI::Validator& check, bool old_spelling) {
   app.add_option_function<std::size_t>(batch_size_spelling.name, set, help)->check(check)->type_name("N");
-  if (old_spelling) add_old_spelling<std::size_t>(app, batch_size_spelling.old_name, batch_size_spelling.name, set, &check);
+  if (old_spelling)
+    add_old_spelling<std::size_t>(app, batch_size_spelling.old_name, batch_size_spelling.name, set, &check);
 }
 
 void add_data_options(CLI::App& app, DataOptions& data, const std::string& by_default) {
   app.add_option("--data", data.name,
                  fmt::format("data set: {} or an MNIST-format directory (default: {})",
-                             fmt::join(data_set_names(), ", "), by_default.empty() ? default_data_name() : by_default))
+                             fmt::join(data_set_names(), ", "),
+                             by_default.empty() ? default_data_name() : by_default))
       ->check(non_empty("a data set name or a directory"))
       ->type_name("NAME|DIR");
-  app.add_option("--train-size", data.train_size,
-                 "training examples: image sets keep the first N, synthetic sets make N (0: all / the default)")
-      ->check(count())->type_name("N");
+  app.add_option(
+         "--train-size", data.train_size,
+         "training examples: image sets keep the first N, synthetic sets make N (0: all / the default)")
+      ->check(count())
+      ->type_name("N");
   app.add_option("--test-size", data.test_size, "test examples, likewise")->check(count())->type_name("N");
 }
 
 void add_cost_options(CLI::App& app, ModelOptions& m) {
-  add_choice(app, "--cost", m.cost, &nn::parse_cost, fmt::format("cost: {}; default: the data set's", cost_choices()))
+  add_choice(app, "--cost", m.cost, &nn::parse_cost,
+             fmt::format("cost: {}; default: the data set's", cost_choices()))
       ->type_name("NAME");
-  add_choice(app, "--reduction", m.reduction, &parse_reduction, "mean (1/m Σ over the batch, default) or sum (seed 003)")
+  add_choice(app, "--reduction", m.reduction, &parse_reduction,
+             "mean (1/m Σ over the batch, default) or sum (seed 003)")
       ->type_name("mean|sum");
-  app.add_option("--l2", m.l2, "L2 regularisation strength λ (default 0: none)")->check(non_negative_number())->type_name("X");
+  app.add_option("--l2", m.l2, "L2 regularisation strength λ (default 0: none)")
+      ->check(non_negative_number())
+      ->type_name("X");
   add_choice(app, "--l2-form", m.l2_form, &parse_l2_form,
              "nielsen: λ/(2n) Σ‖W‖² (default), total: λ/2 Σ‖W‖² (seed 004)")
       ->type_name("nielsen|total");
 }
 
 void add_model_options(CLI::App& app, ModelOptions& m) {
-  add_choice(app, "--sizes", m.sizes, &parse_sizes, "layer sizes N^1,...,N^L, e.g. 784,100,10 (default: the data set's)")
+  add_choice(app, "--sizes", m.sizes, &parse_sizes,
+             "layer sizes N^1,...,N^L, e.g. 784,100,10 (default: the data set's)")
       ->type_name("N,N,...");
   add_choice(app, "--hidden", m.hidden, &parse_hidden_activation,
              fmt::format("hidden activation: {}", fmt::join(nn::activation_names(true), ", ")))
@@ -210,18 +229,22 @@ void add_model_options(CLI::App& app, ModelOptions& m) {
   add_choice(app, "--output", m.output, &nn::parse_activation,
              fmt::format("output activation: {}", fmt::join(nn::activation_names(), ", ")))
       ->type_name("NAME");
-  add_choice(app, "--init", m.init, &nn::parse_init,
-             "weights: normal N(0,1), scaled_normal N(0,1/n_in), xavier, he (default: he for relu, else scaled_normal)")
+  add_choice(
+      app, "--init", m.init, &nn::parse_init,
+      "weights: normal N(0,1), scaled_normal N(0,1/n_in), xavier, he (default: he for relu, else scaled_normal)")
       ->type_name("NAME");
   add_cost_options(app, m);
-  app.add_option("--seed", m.seed, "seed of the weights and of the synthetic data (default 1)")->check(count())->type_name("N");
+  app.add_option("--seed", m.seed, "seed of the weights and of the synthetic data (default 1)")
+      ->check(count())
+      ->type_name("N");
 }
 
 void check_fits(const nn::Mlp& net, const DataSet& data, const std::string& what) {
   if (net.sizes().front() != data.inputs() || net.sizes().back() != data.outputs())
     throw std::invalid_argument(fmt::format(
-        "{} {} does not fit data set '{}': it has {} inputs and {} outputs, so the sizes must be {},...,{}", what,
-        sizes_str(net.sizes()), data.name, data.inputs(), data.outputs(), data.inputs(), data.outputs()));
+        "{} {} does not fit data set '{}': it has {} inputs and {} outputs, so the sizes must be {},...,{}",
+        what, sizes_str(net.sizes()), data.name, data.inputs(), data.outputs(), data.inputs(),
+        data.outputs()));
 }
 
 std::vector<std::size_t> network_sizes(const ModelOptions& m, const DataSet& data) {
@@ -229,8 +252,8 @@ std::vector<std::size_t> network_sizes(const ModelOptions& m, const DataSet& dat
   if (m.sizes) {
     sizes = *m.sizes;
     if (sizes.size() < 2)
-      throw std::invalid_argument(fmt::format("--sizes {}: a network needs at least an input and an output layer",
-                                              sizes_str(sizes)));
+      throw std::invalid_argument(
+          fmt::format("--sizes {}: a network needs at least an input and an output layer", sizes_str(sizes)));
   } else {
     sizes.push_back(data.inputs());
     sizes.insert(sizes.end(), data.defaults.hidden_sizes.begin(), data.defaults.hidden_sizes.end());
@@ -242,7 +265,8 @@ std::vector<std::size_t> network_sizes(const ModelOptions& m, const DataSet& dat
 nn::Mlp build_network(const ModelOptions& m, const DataSet& data) {
   const std::vector<std::size_t> sizes = network_sizes(m, data);
   const nn::Activation hidden = m.hidden.value_or(data.defaults.hidden);
-  const nn::Init init = m.init.value_or(hidden == nn::Activation::relu ? nn::Init::he : nn::Init::scaled_normal);
+  const nn::Init init =
+      m.init.value_or(hidden == nn::Activation::relu ? nn::Init::he : nn::Init::scaled_normal);
   nn::require_network_memory(sizes, m.sizes ? "--sizes" : "the network");  // before its weights are allocated
   nn::Mlp net(sizes, hidden, m.output.value_or(data.defaults.output), m.seed_or_default(), init);
   check_fits(net, data, "--sizes");

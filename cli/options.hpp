@@ -27,10 +27,10 @@ std::optional<std::uint64_t> parse_count(const std::string& s);
 
 // Validators for numbers, with messages a student understands (CLI11's own would print the
 // range as 0 to 1.8e308, and it would take -3 for a size_t).
-const CLI::Validator& positive_number();      // a finite number > 0
-const CLI::Validator& non_negative_number();  // a finite number ≥ 0
-const CLI::Validator& count();                // 0, 1, 2, ... (digits only)
-const CLI::Validator& positive_count();       // 1, 2, ...
+const CLI::Validator& positive_number();                  // a finite number > 0
+const CLI::Validator& non_negative_number();              // a finite number ≥ 0
+const CLI::Validator& count();                            // 0, 1, 2, ... (digits only)
+const CLI::Validator& positive_count();                   // 1, 2, ...
 CLI::Validator one_of(std::vector<std::string> choices);  // one of these words
 const CLI::Validator& existing_directory();
 // Refuses "", which would otherwise pass for the option left out: "expected <description>, got ''".
@@ -49,8 +49,8 @@ std::vector<std::size_t> parse_sizes(const std::string& s);
 // An old spelling still works for one release: hidden from --help, it says on stderr which
 // name to use instead.
 struct Spelling {
-  const char* name;       // "--batch-size"
-  const char* old_name;   // "--batch", or nullptr
+  const char* name;      // "--batch-size"
+  const char* old_name;  // "--batch", or nullptr
 };
 inline constexpr Spelling batch_size_spelling{"--batch-size", "--batch"};
 inline constexpr Spelling worked_example_spelling{"--worked-example", "--seed002"};
@@ -63,18 +63,18 @@ std::vector<std::string>& old_spelling_notes();
 // The old spelling `old_name` of the option `name`, for one release: a hidden option that checks
 // its value with `check` (when given), does what `set` does with it and notes the new name.
 template <class T>
-CLI::Option* add_old_spelling(CLI::App& app, const char* old_name, const char* name, std::function<void(const T&)> set,
-                              const CLI::Validator* check = nullptr) {
+CLI::Option* add_old_spelling(CLI::App& app, const char* old_name, const char* name,
+                              std::function<void(const T&)> set, const CLI::Validator* check = nullptr) {
   return app
       .add_option_function<std::string>(
           old_name,
           [set, old_name, name, check](const std::string& text) {
             std::string value = text;
             if (check)
-              if (const std::string error = (*check)(value); !error.empty()) throw CLI::ValidationError(old_name, error);
+              if (const std::string error = (*check)(value); !error.empty())
+                throw CLI::ValidationError(old_name, error);
             T parsed{};
-            if (!CLI::detail::lexical_cast(value, parsed))
-              throw CLI::ConversionError(old_name, {value});
+            if (!CLI::detail::lexical_cast(value, parsed)) throw CLI::ConversionError(old_name, {value});
             note_old_spelling(old_name, name);
             set(parsed);
           },
@@ -94,13 +94,13 @@ void add_data_options(CLI::App& app, DataOptions& data, const std::string& by_de
 // The network and its cost.
 struct ModelOptions {
   std::optional<std::vector<std::size_t>> sizes;  // --sizes 784,100,10
-  std::optional<nn::Activation> hidden, output;  // --hidden, --output
-  std::optional<nn::Init> init;                  // --init
-  std::optional<nn::CostKind> cost;              // --cost
-  std::optional<nn::Reduction> reduction;        // --reduction (default mean)
-  std::optional<double> l2;                      // --l2 λ (default 0: none)
-  std::optional<nn::Regularization> l2_form;     // --l2-form nielsen|total (default nielsen)
-  std::optional<std::uint64_t> seed;                            // --seed: weights and synthetic data
+  std::optional<nn::Activation> hidden, output;   // --hidden, --output
+  std::optional<nn::Init> init;                   // --init
+  std::optional<nn::CostKind> cost;               // --cost
+  std::optional<nn::Reduction> reduction;         // --reduction (default mean)
+  std::optional<double> l2;                       // --l2 λ (default 0: none)
+  std::optional<nn::Regularization> l2_form;      // --l2-form nielsen|total (default nielsen)
+  std::optional<std::uint64_t> seed;              // --seed: weights and synthetic data
   std::uint64_t seed_or_default() const { return seed.value_or(1); }
 };
 void add_model_options(CLI::App& app, ModelOptions& model);

@@ -27,8 +27,10 @@ void put_chunk(std::string& out, std::string_view type, std::string_view data) {
 }  // namespace
 
 std::string encode_png_gray(const std::vector<std::uint8_t>& pixels, std::size_t width, std::size_t height) {
-  if (width == 0 || height == 0 || width > 0x7fffffff || height > 0x7fffffff || pixels.size() != width * height)
-    throw std::invalid_argument(fmt::format("encode_png_gray: {} pixels for a {}×{} image", pixels.size(), width, height));
+  if (width == 0 || height == 0 || width > 0x7fffffff || height > 0x7fffffff ||
+      pixels.size() != width * height)
+    throw std::invalid_argument(
+        fmt::format("encode_png_gray: {} pixels for a {}×{} image", pixels.size(), width, height));
   // The image data: each row prefixed by its filter type (0: none), then zlib-compressed.
   std::string raw;
   raw.reserve(height * (width + 1));
@@ -38,8 +40,9 @@ std::string encode_png_gray(const std::vector<std::uint8_t>& pixels, std::size_t
   }
   uLongf packed_size = compressBound(static_cast<uLong>(raw.size()));
   std::string packed(packed_size, '\0');
-  if (compress2(reinterpret_cast<Bytef*>(packed.data()), &packed_size, reinterpret_cast<const Bytef*>(raw.data()),
-                static_cast<uLong>(raw.size()), Z_BEST_COMPRESSION) != Z_OK)
+  if (compress2(reinterpret_cast<Bytef*>(packed.data()), &packed_size,
+                reinterpret_cast<const Bytef*>(raw.data()), static_cast<uLong>(raw.size()),
+                Z_BEST_COMPRESSION) != Z_OK)
     throw std::runtime_error("encode_png_gray: zlib could not compress the image");
   packed.resize(packed_size);
 
@@ -47,7 +50,8 @@ std::string encode_png_gray(const std::vector<std::uint8_t>& pixels, std::size_t
   std::string header;
   put_u32(header, static_cast<std::uint32_t>(width));
   put_u32(header, static_cast<std::uint32_t>(height));
-  header += std::string{'\x08', '\x00', '\x00', '\x00', '\x00'};  // 8 bits, grayscale, deflate, filters, no interlace
+  header += std::string{'\x08', '\x00', '\x00', '\x00',
+                        '\x00'};  // 8 bits, grayscale, deflate, filters, no interlace
   put_chunk(png, "IHDR", header);
   put_chunk(png, "IDAT", packed);
   put_chunk(png, "IEND", "");

@@ -12,7 +12,8 @@ std::optional<std::uint64_t> recorded_count(const nn::CheckpointExtra& extra, co
   if (it == extra.end()) return std::nullopt;
   const std::optional<std::uint64_t> value = parse_count(it->second);
   if (!value)
-    throw nn::checkpoint_error(fmt::format("checkpoint {}: its note \"{}\" is \"{}\", expected a whole number", dir, key, it->second));
+    throw nn::checkpoint_error(fmt::format(
+        "checkpoint {}: its note \"{}\" is \"{}\", expected a whole number", dir, key, it->second));
   return value;
 }
 
@@ -31,7 +32,8 @@ nn::CheckpointExtra problem_notes(const DataOptions& data, const ModelOptions& m
   return notes;
 }
 
-void fill_from_notes(const nn::CheckpointExtra& notes, const std::string& dir, DataOptions& data, ModelOptions& model) {
+void fill_from_notes(const nn::CheckpointExtra& notes, const std::string& dir, DataOptions& data,
+                     ModelOptions& model) {
   const auto note = [&](const char* key) -> std::optional<std::string> {
     const auto it = notes.find(key);
     if (it == notes.end()) return std::nullopt;
@@ -53,7 +55,9 @@ void fill_from_notes(const nn::CheckpointExtra& notes, const std::string& dir, D
   if (!model.reduction && note("reduction")) model.reduction = parsed("reduction", parse_reduction);
   if (!model.l2 && note("l2")) {
     const std::optional<double> l2 = parse_number(*note("l2"));
-    if (!l2 || *l2 < 0) throw nn::checkpoint_error(fmt::format("checkpoint {}: its note \"l2\" is \"{}\", expected a number >= 0", dir, *note("l2")));
+    if (!l2 || *l2 < 0)
+      throw nn::checkpoint_error(
+          fmt::format("checkpoint {}: its note \"l2\" is \"{}\", expected a number >= 0", dir, *note("l2")));
     model.l2 = l2;
     if (!model.l2_form && note("l2_form")) model.l2_form = parsed("l2_form", parse_l2_form);
   }
@@ -80,8 +84,10 @@ Problem new_problem(const DataOptions& data, const ModelOptions& model) {
   return {std::move(net), std::move(set), cost};
 }
 
-void add_network_options(CLI::App& app, NetworkChoice& choice, const std::string& verb, const std::string& data_default) {
-  app.add_option("--checkpoint", choice.checkpoint, fmt::format("{} the network saved in DIR (default: a new one)", verb))
+void add_network_options(CLI::App& app, NetworkChoice& choice, const std::string& verb,
+                         const std::string& data_default) {
+  app.add_option("--checkpoint", choice.checkpoint,
+                 fmt::format("{} the network saved in DIR (default: a new one)", verb))
       ->type_name("DIR")
       ->check(existing_directory());
   add_data_options(app, choice.data, data_default);

@@ -33,7 +33,8 @@ std::optional<std::uint64_t> recorded_count(const nn::CheckpointExtra& extra, co
 // name, sizes and seed) and the cost, so that eval, verify and --resume find them again.
 nn::CheckpointExtra problem_notes(const DataOptions& data, const ModelOptions& model, const nn::Cost& cost);
 // Fills what the options leave out from such notes (what they give wins).
-void fill_from_notes(const nn::CheckpointExtra& notes, const std::string& dir, DataOptions& data, ModelOptions& model);
+void fill_from_notes(const nn::CheckpointExtra& notes, const std::string& dir, DataOptions& data,
+                     ModelOptions& model);
 
 // A new network from the options, on their data set.
 Problem new_problem(const DataOptions& data, const ModelOptions& model);
@@ -51,7 +52,8 @@ struct NetworkChoice {
 };
 // --checkpoint DIR ("<verb> the network saved in DIR (default: a new one)"), the data options
 // (data_default: what --help says is used without --data) and the model options.
-void add_network_options(CLI::App& app, NetworkChoice& choice, const std::string& verb, const std::string& data_default);
+void add_network_options(CLI::App& app, NetworkChoice& choice, const std::string& verb,
+                         const std::string& data_default);
 // The chosen problem: load_problem of the checkpoint, or new_problem.
 Problem chosen_problem(const NetworkChoice& choice);
 

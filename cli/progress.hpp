@@ -19,7 +19,8 @@ bool is_terminal(std::FILE* f);
 
 class Progress {
  public:
-  Progress(std::FILE* out, bool live, std::size_t last_epoch) : out_(out), live_(live), last_epoch_(last_epoch) {}
+  Progress(std::FILE* out, bool live, std::size_t last_epoch)
+      : out_(out), live_(live), last_epoch_(last_epoch) {}
   // After each step; examples_per_second over the epoch so far.
   void step(const nn::StepReport& s, double examples_per_second);
   // Erases the line (before something else is printed).

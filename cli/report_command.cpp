@@ -72,7 +72,8 @@ window.addEventListener('load', function () {
 });
 )";
 
-std::string note(const nn::CheckpointExtra& notes, const std::string& key, const std::string& fallback = "-") {
+std::string note(const nn::CheckpointExtra& notes, const std::string& key,
+                 const std::string& fallback = "-") {
   const auto it = notes.find(key);
   return it == notes.end() ? fallback : it->second;
 }
@@ -86,9 +87,10 @@ std::string settings_section(const ReportCommand& c, const Problem& p, const nn:
   const nn::Mlp& net = p.net;
   std::string s = "<section id=\"settings\">\n<table class=\"settings\">\n";
   s += row("checkpoint", c.checkpoint);
-  s += row("data set", fmt::format("{} ({} training, {} test examples)", p.data.name, p.data.train.size(), p.data.test.size()));
-  s += row("network", fmt::format("{}: {} hidden layers, {} output", sizes_str(net.sizes()), to_string(net.hidden()),
-                                  to_string(net.output())));
+  s += row("data set", fmt::format("{} ({} training, {} test examples)", p.data.name, p.data.train.size(),
+                                   p.data.test.size()));
+  s += row("network", fmt::format("{}: {} hidden layers, {} output", sizes_str(net.sizes()),
+                                  to_string(net.hidden()), to_string(net.output())));
   s += row("cost", nn::describe(p.cost));
   // The rates are noted with 17 digits, to restore them exactly; shown rounded.
   const auto rate = [&](const char* key) {
@@ -97,26 +99,30 @@ std::string settings_section(const ReportCommand& c, const Problem& p, const nn:
   };
   std::string optimizer = fmt::format("{}, η = {}", note(notes, "optimizer"), rate("learning_rate"));
   if (notes.count("momentum")) optimizer += fmt::format(", μ = {}", rate("momentum"));
-  s += row("optimizer", optimizer + (note(notes, "batch_size") == "0" ? std::string(", full batch")
-                                                                        : fmt::format(", batch {}", note(notes, "batch_size"))));
+  s += row("optimizer", optimizer + (note(notes, "batch_size") == "0"
+                                         ? std::string(", full batch")
+                                         : fmt::format(", batch {}", note(notes, "batch_size"))));
   s += row("epochs", note(notes, "epochs"));
   s += row("seed", note(notes, "seed"));
   if (p.data.classification())
     s += row("test set now", fmt::format("accuracy {:.2f}%, cost {:.6f}", 100.0 * test.accuracy, test.cost));
-  else
-    s += row("test set now", fmt::format("cost {:.6f}", test.cost));
+  else s += row("test set now", fmt::format("cost {:.6f}", test.cost));
   return s + "</table>\n</section>\n";
 }
 
 // table: the CSV's, when one was given.
-std::string curves_section(const ReportCommand& c, const std::optional<EpochTable>& table, const std::string& title) {
+std::string curves_section(const ReportCommand& c, const std::optional<EpochTable>& table,
+                           const std::string& title) {
   std::string s = "<section id=\"curves\">\n<h2>Training curves</h2>\n";
   if (!table)
-    return s + "<p class=\"note\">No per-epoch CSV was given (<code>tapegrad train --csv FILE</code> writes one; "
-               "<code>tapegrad report --csv FILE</code> reads it).</p>\n</section>\n";
-  s += fmt::format("<p class=\"note\">From {}: {} epoch{}; the cost C and the fraction classified right after each epoch, on "
-                   "the training set (solid) and the test set (dashed).</p>\n",
-                   escape_xml(fs::path(c.csv).filename().string()), table->rows.size(), table->rows.size() == 1 ? "" : "s");
+    return s +
+           "<p class=\"note\">No per-epoch CSV was given (<code>tapegrad train --csv FILE</code> writes one; "
+           "<code>tapegrad report --csv FILE</code> reads it).</p>\n</section>\n";
+  s += fmt::format(
+      "<p class=\"note\">From {}: {} epoch{}; the cost C and the fraction classified right after each epoch, on "
+      "the training set (solid) and the test set (dashed).</p>\n",
+      escape_xml(fs::path(c.csv).filename().string()), table->rows.size(),
+      table->rows.size() == 1 ? "" : "s");
   return s + "<div class=\"figure-box\">\n" + curves_svg(*table, title) + "</div>\n</section>\n";
 }
 
@@ -130,23 +136,28 @@ std::string graph_section(const ReportCommand& c, const Problem& p) {
   options.values = parameters <= 100;  // the numbers on the nodes when they fit (xor, moons)
   const std::string dot = nn::loss_graph_dot(p.net, p.cost, first.X, first.Y, options);
   std::string s = "<section id=\"graph\">\n<h2>The graph of the loss</h2>\n";
-  s += "<p class=\"note\">The computation of the cost C on the first training example, one node per op, as the tape "
-       "records it: the leaves x = a<sup>1</sup>, W<sup>l</sup>, b<sup>l</sup>, y; the nodes z<sup>l</sup>, a<sup>l</sup> "
-       "and C; on z<sup>l</sup> the error δ<sup>l</sup> = ∂C/∂z<sup>l</sup> (BP1, BP2), on W<sup>l</sup> and "
-       "b<sup>l</sup> their gradients (BP4, BP3), and the step of the backward pass that produced each. "
-       "<code>tapegrad graph</code> draws it on its own.</p>\n";
+  s +=
+      "<p class=\"note\">The computation of the cost C on the first training example, one node per op, as the tape "
+      "records it: the leaves x = a<sup>1</sup>, W<sup>l</sup>, b<sup>l</sup>, y; the nodes z<sup>l</sup>, a<sup>l</sup> "
+      "and C; on z<sup>l</sup> the error δ<sup>l</sup> = ∂C/∂z<sup>l</sup> (BP1, BP2), on W<sup>l</sup> and "
+      "b<sup>l</sup> their gradients (BP4, BP3), and the step of the backward pass that produced each. "
+      "<code>tapegrad graph</code> draws it on its own.</p>\n";
   if (options.values) s += "<p class=\"note\">Each node also shows its value and its gradient.</p>\n";
   const std::chrono::duration<double> timeout(c.dot_timeout);
   if (!graphviz_available(c.dot_program, timeout))
-    return s + fmt::format("<p class=\"note\">Graphviz's <code>{}</code> is not installed (Debian package graphviz), "
-                           "so here is the graph as DOT text; <code>dot -Tsvg</code> draws it.</p>\n<pre>{}</pre>\n</section>\n",
-                           escape_xml(c.dot_program), escape_xml(dot));
+    return s +
+           fmt::format(
+               "<p class=\"note\">Graphviz's <code>{}</code> is not installed (Debian package graphviz), "
+               "so here is the graph as DOT text; <code>dot -Tsvg</code> draws it.</p>\n<pre>{}</pre>\n</section>\n",
+               escape_xml(c.dot_program), escape_xml(dot));
   std::string svg = render_dot(dot, GraphFormat::svg, c.dot_program, timeout);
   // Inline: the <svg> element without the XML prolog and DOCTYPE that come before it.
   const std::size_t start = svg.find("<svg");
-  if (start == std::string::npos) throw std::runtime_error(fmt::format("{} -Tsvg: no <svg> element in its output", c.dot_program));
+  if (start == std::string::npos)
+    throw std::runtime_error(fmt::format("{} -Tsvg: no <svg> element in its output", c.dot_program));
   s += "<p class=\"note\">Click the picture to see it at full size.</p>\n";
-  return s + "<div class=\"figure-box\" onclick=\"document.getElementById('graph').classList.toggle('natural')\">\n" +
+  return s +
+         "<div class=\"figure-box\" onclick=\"document.getElementById('graph').classList.toggle('natural')\">\n" +
          svg.substr(start) + "</div>\n</section>\n";
 }
 
@@ -154,7 +165,8 @@ std::string graph_section(const ReportCommand& c, const Problem& p) {
 // (--numeric checks every one)", or at all of them, or none.
 std::string numeric_note(const nn::CompareReport& r) {
   if (!r.has_numeric) return "finite differences: none (--no-numeric)";
-  if (r.numeric_checked() == r.elements()) return fmt::format("finite differences at all {} weights", with_commas(r.numeric_checked()));
+  if (r.numeric_checked() == r.elements())
+    return fmt::format("finite differences at all {} weights", with_commas(r.numeric_checked()));
   return fmt::format("finite differences at {} of {} weights, evenly spaced (--numeric checks every one)",
                      with_commas(r.numeric_checked()), with_commas(r.elements()));
 }
@@ -167,14 +179,17 @@ std::string verification_section(const nn::CompareReport& r, std::size_t m, cons
       "four equations alone (nn/backprop.cpp), by the autodiff engine{}; as <code>tapegrad verify</code> prints them. "
       "A relative difference is max|g − h| / max(‖g‖<sub>∞</sub>, ‖h‖<sub>∞</sub>). Cost C = {:.12g}.</p>\n",
       m, escape_xml(data_name), r.has_numeric ? " and by central finite differences" : "", r.cost);
-  s += "<table class=\"numbers\" id=\"verification-table\">\n<thead><tr><th>param</th><th>shape</th><th>‖grad‖∞</th>"
-       "<th>autodiff abs</th><th>autodiff rel</th>";
+  s +=
+      "<table class=\"numbers\" id=\"verification-table\">\n<thead><tr><th>param</th><th>shape</th><th>‖grad‖∞</th>"
+      "<th>autodiff abs</th><th>autodiff rel</th>";
   if (r.has_numeric) s += "<th>numeric abs</th><th>numeric rel</th>";
   s += "</tr></thead>\n<tbody>\n";
   for (const nn::ParameterReport& p : r.parameters) {
-    s += fmt::format("<tr><td>{}<sup>{}</sup></td><td>{}</td><td>{:.4e}</td><td>{:.3e}</td><td>{:.3e}</td>", p.name, p.layer,
-                     shape_str(p.shape), p.grad_norm, p.autodiff.max_abs, p.autodiff.max_rel);
-    if (r.has_numeric) s += fmt::format("<td>{:.3e}</td><td>{:.3e}</td>", p.numeric.max_abs, p.numeric.max_rel);
+    s +=
+        fmt::format("<tr><td>{}<sup>{}</sup></td><td>{}</td><td>{:.4e}</td><td>{:.3e}</td><td>{:.3e}</td>",
+                    p.name, p.layer, shape_str(p.shape), p.grad_norm, p.autodiff.max_abs, p.autodiff.max_rel);
+    if (r.has_numeric)
+      s += fmt::format("<td>{:.3e}</td><td>{:.3e}</td>", p.numeric.max_abs, p.numeric.max_rel);
     s += "</tr>\n";
   }
   s += "</tbody>\n</table>\n";
@@ -183,10 +198,11 @@ std::string verification_section(const nn::CompareReport& r, std::size_t m, cons
   const nn::Tolerances tolerances;
   const std::vector<std::string> failed = nn::failures(r, tolerances);
   const bool ok = failed.empty();
-  s += fmt::format("<p><span class=\"{}\">{}</span> largest relative difference, BP1–BP4 vs autodiff: {:.3e}", ok ? "ok" : "fail",
-                   ok ? "OK" : "FAIL", r.max_rel_autodiff());
+  s += fmt::format("<p><span class=\"{}\">{}</span> largest relative difference, BP1–BP4 vs autodiff: {:.3e}",
+                   ok ? "ok" : "fail", ok ? "OK" : "FAIL", r.max_rel_autodiff());
   if (r.has_numeric) s += fmt::format("; vs finite differences: {:.3e}", r.max_rel_numeric());
-  s += fmt::format(" (tolerances {:g} and {:g}, as <code>tapegrad verify</code>'s)</p>\n", tolerances.autodiff, tolerances.numeric);
+  s += fmt::format(" (tolerances {:g} and {:g}, as <code>tapegrad verify</code>'s)</p>\n",
+                   tolerances.autodiff, tolerances.numeric);
   for (const std::string& why : failed) s += fmt::format("<p class=\"fail\">FAIL: {}</p>\n", escape_xml(why));
   return s + "</section>\n";
 }
@@ -204,28 +220,35 @@ std::string images_section(const ReportCommand& c, const Problem& p) {
   std::string s = "<section id=\"images\">\n<h2>Test images</h2>\n";
   const bool images = data.image_rows > 0 && data.image_rows * data.image_cols == data.inputs();
   if (!images)
-    return s + fmt::format("<p class=\"note\">The examples of {} are not images (each has {} input{}), so there is no grid "
-                           "of test images.</p>\n</section>\n",
-                           escape_xml(data.name), data.inputs(), data.inputs() == 1 ? "" : "s");
+    return s +
+           fmt::format(
+               "<p class=\"note\">The examples of {} are not images (each has {} input{}), so there is no grid "
+               "of test images.</p>\n</section>\n",
+               escape_xml(data.name), data.inputs(), data.inputs() == 1 ? "" : "s");
   const std::size_t n = std::min(c.images, data.test.size());
-  if (n == 0) return s + "<p class=\"note\">No test images shown (<code>--images 0</code>).</p>\n</section>\n";
+  if (n == 0)
+    return s + "<p class=\"note\">No test images shown (<code>--images 0</code>).</p>\n</section>\n";
   const nn::data::Examples first = first_columns(data.test, n);
   const std::vector<std::size_t> predicted = nn::class_labels(nn::predict(p.net, first.X));
   const std::vector<std::size_t> truth = nn::class_labels(first.Y);
-  const auto name = [&](std::size_t k) { return k < data.classes.size() ? data.classes[k] : std::to_string(k); };
+  const auto name = [&](std::size_t k) {
+    return k < data.classes.size() ? data.classes[k] : std::to_string(k);
+  };
   std::size_t wrong = 0;
   for (std::size_t j = 0; j < n; ++j) wrong += predicted[j] != truth[j];
-  s += fmt::format("<p class=\"note\">The first {} test images, with the class the network predicts (the largest output "
-                   "a<sup>L</sup><sub>j</sub>) and the true class below it; the {} it gets wrong are marked in red.</p>\n",
-                   n, wrong);
+  s += fmt::format(
+      "<p class=\"note\">The first {} test images, with the class the network predicts (the largest output "
+      "a<sup>L</sup><sub>j</sub>) and the true class below it; the {} it gets wrong are marked in red.</p>\n",
+      n, wrong);
   s += "<div class=\"grid\">\n";
   for (std::size_t j = 0; j < n; ++j) {
     const bool right = predicted[j] == truth[j];
     const std::string png = encode_png_gray(pixels(first.X, j), data.image_cols, data.image_rows);
-    s += fmt::format("<figure class=\"{}\" data-predicted=\"{}\" data-true=\"{}\"><img src=\"{}\" alt=\"test image {}\">"
-                     "<figcaption><span class=\"predicted\">{}{}</span><span class=\"true\">true: {}</span></figcaption></figure>\n",
-                     right ? "right" : "wrong", predicted[j], truth[j], data_uri("image/png", png), j + 1,
-                     right ? "" : "✗ ", escape_xml(name(predicted[j])), escape_xml(name(truth[j])));
+    s += fmt::format(
+        "<figure class=\"{}\" data-predicted=\"{}\" data-true=\"{}\"><img src=\"{}\" alt=\"test image {}\">"
+        "<figcaption><span class=\"predicted\">{}{}</span><span class=\"true\">true: {}</span></figcaption></figure>\n",
+        right ? "right" : "wrong", predicted[j], truth[j], data_uri("image/png", png), j + 1,
+        right ? "" : "✗ ", escape_xml(name(predicted[j])), escape_xml(name(truth[j])));
   }
   return s + "</div>\n</section>\n";
 }
@@ -238,7 +261,8 @@ std::function<void(std::size_t, std::size_t)> live_count(std::FILE* out) {
     const std::size_t percent = 100 * done / total;
     if (percent == shown) return;
     shown = percent;
-    fmt::print(out, "\rfinite differences: {} of {} weights ({}%)", with_commas(done), with_commas(total), percent);
+    fmt::print(out, "\rfinite differences: {} of {} weights ({}%)", with_commas(done), with_commas(total),
+               percent);
     if (done == total) fmt::print(out, "\r\x1b[K");
     std::fflush(out);
   };
@@ -246,7 +270,8 @@ std::function<void(std::size_t, std::size_t)> live_count(std::FILE* out) {
 
 // The verification table's numbers: BP1–BP4 against autodiff and finite differences. A check of
 // more than 10,000 weights says so first (2 forward passes each: seconds to minutes).
-nn::CompareReport check_gradients(const ReportCommand& c, const Problem& p, const nn::data::Examples& batch, std::FILE* out) {
+nn::CompareReport check_gradients(const ReportCommand& c, const Problem& p, const nn::data::Examples& batch,
+                                  std::FILE* out) {
   nn::CompareOptions options;
   options.numeric = c.numeric;
   options.sample = c.numeric_sample;
@@ -254,8 +279,10 @@ nn::CompareReport check_gradients(const ReportCommand& c, const Problem& p, cons
   std::size_t weights = 0;
   for (const Variable& v : p.net.parameters()) weights += v.value().size();
   if (c.numeric && c.numeric_sample == 0 && weights > 10000) {
-    fmt::print(out, "checking all {} weights by finite differences (2 forward passes each; a sample is the default)...\n",
-               with_commas(weights));
+    fmt::print(
+        out,
+        "checking all {} weights by finite differences (2 forward passes each; a sample is the default)...\n",
+        with_commas(weights));
     std::fflush(out);
   }
   return nn::compare(p.net, batch.X, batch.Y, p.cost, options);
@@ -265,9 +292,13 @@ nn::CompareReport check_gradients(const ReportCommand& c, const Problem& p, cons
 
 void add_report_options(CLI::App& app, ReportCommand& c) {
   add_checkpoint_option(app, c.checkpoint);
-  app.add_option("--csv", c.csv, "the run's per-epoch CSV (from tapegrad train --csv), for the training curves")
-      ->check(non_empty("a file name"))->type_name("FILE");
-  app.add_option("-o,--out", c.output, "the HTML file to write (required)")->check(non_empty("a file name"))->type_name("FILE");
+  app.add_option("--csv", c.csv,
+                 "the run's per-epoch CSV (from tapegrad train --csv), for the training curves")
+      ->check(non_empty("a file name"))
+      ->type_name("FILE");
+  app.add_option("-o,--out", c.output, "the HTML file to write (required)")
+      ->check(non_empty("a file name"))
+      ->type_name("FILE");
   add_old_spelling<std::string>(app, "--output", "--out", [&c](const std::string& f) { c.output = f; });
   // Required: one of the two spellings.
   app.callback([&c] {
@@ -275,22 +306,34 @@ void add_report_options(CLI::App& app, ReportCommand& c) {
   });
   add_data_options(app, c.data, "the one the checkpoint was trained on");
   add_cost_options(app, c.model);
-  add_batch_size_option(app, [&c](std::size_t n) { c.batch = n; },
-                        "the verification table's batch: the first N training examples (default 10)", positive_count(), true);
-  CLI::Option* all = app.add_flag_callback("--numeric", [&c] { c.numeric_sample = 0; },
-                                           "finite differences at every weight (2 forward passes each: slow for a big network)");
-  CLI::Option* sample = app.add_option("--numeric-sample", c.numeric_sample,
-                                       "finite differences at N weights of each W^l and b^l, evenly spaced (default 100)")
-                            ->check(positive_count())->type_name("N");
-  app.add_flag_callback("--no-numeric", [&c] { c.numeric = false; }, "leave finite differences out of the verification table")
-      ->excludes(all)->excludes(sample);
+  add_batch_size_option(
+      app, [&c](std::size_t n) { c.batch = n; },
+      "the verification table's batch: the first N training examples (default 10)", positive_count(), true);
+  CLI::Option* all = app.add_flag_callback(
+      "--numeric", [&c] { c.numeric_sample = 0; },
+      "finite differences at every weight (2 forward passes each: slow for a big network)");
+  CLI::Option* sample =
+      app.add_option("--numeric-sample", c.numeric_sample,
+                     "finite differences at N weights of each W^l and b^l, evenly spaced (default 100)")
+          ->check(positive_count())
+          ->type_name("N");
+  app.add_flag_callback(
+         "--no-numeric", [&c] { c.numeric = false; },
+         "leave finite differences out of the verification table")
+      ->excludes(all)
+      ->excludes(sample);
   all->excludes(sample);
-  app.add_option("--dot-program", c.dot_program, "Graphviz's dot, for the graph picture (default: dot on the PATH)")
-      ->check(non_empty("a program"))->type_name("PROGRAM");
-  app.add_option("--dot-timeout", c.dot_timeout, "seconds the dot program may run before it is stopped (default 60)")
+  app.add_option("--dot-program", c.dot_program,
+                 "Graphviz's dot, for the graph picture (default: dot on the PATH)")
+      ->check(non_empty("a program"))
+      ->type_name("PROGRAM");
+  app.add_option("--dot-timeout", c.dot_timeout,
+                 "seconds the dot program may run before it is stopped (default 60)")
       ->check(positive_number())
       ->type_name("SECONDS");
-  app.add_option("--images", c.images, "test images in the grid, for image data (default 32)")->check(count())->type_name("N");
+  app.add_option("--images", c.images, "test images in the grid, for image data (default 32)")
+      ->check(count())
+      ->type_name("N");
 }
 
 int run_report(const ReportCommand& c, std::FILE* out) {
@@ -299,7 +342,8 @@ int run_report(const ReportCommand& c, std::FILE* out) {
   std::optional<EpochTable> epochs;
   if (!c.csv.empty()) {
     epochs = read_epoch_csv(c.csv);
-    if (epochs->rows.empty()) throw std::runtime_error(fmt::format("{}: no epochs in it, only the header", c.csv));
+    if (epochs->rows.empty())
+      throw std::runtime_error(fmt::format("{}: no epochs in it, only the header", c.csv));
   }
 
   const Problem p = load_problem(c.checkpoint, c.data, c.model);
@@ -312,11 +356,13 @@ int run_report(const ReportCommand& c, std::FILE* out) {
   const std::uint64_t seed = recorded_count(notes, "seed", c.checkpoint).value_or(1);
   const std::optional<double> learning_rate = parse_number(note(notes, "learning_rate", ""));
   const std::size_t batch_size = recorded_count(notes, "batch_size", c.checkpoint).value_or(0);
-  const std::string title = run_title(p.data.name, p.net, nn::describe(p.cost), note(notes, "optimizer", "?"),
-                                      learning_rate.value_or(NAN), batch_size == 0 ? p.data.train.size() : batch_size, seed);
+  const std::string title =
+      run_title(p.data.name, p.net, nn::describe(p.cost), note(notes, "optimizer", "?"),
+                learning_rate.value_or(NAN), batch_size == 0 ? p.data.train.size() : batch_size, seed);
 
   std::string html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  html += fmt::format("<title>tapegrad report: {}</title>\n<style>{}</style>\n</head>\n<body>\n", escape_xml(title), style);
+  html += fmt::format("<title>tapegrad report: {}</title>\n<style>{}</style>\n</head>\n<body>\n",
+                      escape_xml(title), style);
   html += fmt::format("<h1>tapegrad report</h1>\n<p class=\"note\">{}</p>\n", escape_xml(title));
   html += settings_section(c, p, notes, test);
   html += curves_section(c, epochs, title);
@@ -327,11 +373,12 @@ int run_report(const ReportCommand& c, std::FILE* out) {
   write_file_atomically(c.output, html);
 
   const std::vector<std::string> failed = nn::failures(compared);
-  fmt::print(out, "tapegrad report: {} {} on {}: {}, BP1–BP4 vs autodiff {:.3e}{}\n", c.checkpoint, sizes_str(p.net.sizes()),
-             p.data.name,
+  fmt::print(out, "tapegrad report: {} {} on {}: {}, BP1–BP4 vs autodiff {:.3e}{}\n", c.checkpoint,
+             sizes_str(p.net.sizes()), p.data.name,
              p.data.classification() ? fmt::format("test accuracy {:.2f}%", 100.0 * test.accuracy)
                                      : fmt::format("test cost {:.6f}", test.cost),
-             compared.max_rel_autodiff(), failed.empty() ? "" : fmt::format(": FAIL, {}", fmt::join(failed, "; ")));
+             compared.max_rel_autodiff(),
+             failed.empty() ? "" : fmt::format(": FAIL, {}", fmt::join(failed, "; ")));
   fmt::print(out, "{}\n", numeric_note(compared));
   fmt::print(out, "written to {} (one self-contained file: open it in a browser)\n", c.output);
   return 0;

@@ -26,16 +26,16 @@
 namespace tg::cli {
 
 struct ReportCommand {
-  std::string checkpoint;  // required: from tapegrad train --save
-  std::string csv;         // the run's per-epoch CSV (tapegrad train --csv); empty: no curves
-  std::string output;      // required: the HTML file to write
-  DataOptions data;        // default: the data set the checkpoint was trained on
-  ModelOptions model;      // only the cost options are used
-  std::size_t batch = 10;  // the verification batch: the first `batch` training examples
-  bool numeric = true;     // also finite differences in the verification table
+  std::string checkpoint;            // required: from tapegrad train --save
+  std::string csv;                   // the run's per-epoch CSV (tapegrad train --csv); empty: no curves
+  std::string output;                // required: the HTML file to write
+  DataOptions data;                  // default: the data set the checkpoint was trained on
+  ModelOptions model;                // only the cost options are used
+  std::size_t batch = 10;            // the verification batch: the first `batch` training examples
+  bool numeric = true;               // also finite differences in the verification table
   std::size_t numeric_sample = 100;  // ... at this many weights of each W^l, b^l (0: at every weight)
-  std::size_t images = 32; // test images in the grid (image data only)
-  std::string dot_program = "dot";  // Graphviz's dot, for the graph picture
+  std::size_t images = 32;           // test images in the grid (image data only)
+  std::string dot_program = "dot";   // Graphviz's dot, for the graph picture
   double dot_timeout = 60;           // seconds dot may take before it is stopped
 };
 

@@ -17,8 +17,8 @@
 namespace tg::cli {
 
 struct Series {
-  std::string name;            // shown in the legend
-  std::vector<double> x, y;    // the points (x.size() == y.size(): std::invalid_argument)
+  std::string name;          // shown in the legend
+  std::vector<double> x, y;  // the points (x.size() == y.size(): std::invalid_argument)
   std::string color = "#1f77b4";
   bool dashed = false;
 };
@@ -30,8 +30,8 @@ struct Panel {
 };
 
 struct Figure {
-  std::string title;          // above the panels
-  std::vector<Panel> panels;  // side by side, left to right
+  std::string title;                             // above the panels
+  std::vector<Panel> panels;                     // side by side, left to right
   double panel_width = 480, panel_height = 320;  // pixels, each panel with its margins
 };
 

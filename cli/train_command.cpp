@@ -27,13 +27,16 @@ namespace tg::cli {
 
 namespace {
 
-std::unique_ptr<nn::Optimizer> make_optimizer(const TrainCommand& c, const DataSet& data, const nn::Mlp& net) {
+std::unique_ptr<nn::Optimizer> make_optimizer(const TrainCommand& c, const DataSet& data,
+                                              const nn::Mlp& net) {
   const std::string name = c.optimizer.value_or("sgd");
   const double mu = c.momentum.value_or(0.9);
-  if (name == "sgd") return std::make_unique<nn::Sgd>(net.parameters(), c.learning_rate.value_or(data.defaults.learning_rate));
+  if (name == "sgd")
+    return std::make_unique<nn::Sgd>(net.parameters(), c.learning_rate.value_or(data.defaults.learning_rate));
   if (name == "momentum")  // η(1 − μ): in the long run the same step as SGD's η
     return std::make_unique<nn::Momentum>(net.parameters(),
-                                          c.learning_rate.value_or(data.defaults.learning_rate * (1.0 - mu)), mu);
+                                          c.learning_rate.value_or(data.defaults.learning_rate * (1.0 - mu)),
+                                          mu);
   if (name == "adam") return std::make_unique<nn::Adam>(net.parameters(), c.learning_rate.value_or(1e-3));
   throw std::invalid_argument(fmt::format("unknown optimizer '{}': expected sgd, momentum or adam", name));
 }
@@ -43,7 +46,8 @@ nn::CheckpointExtra training_notes(const nn::Optimizer& opt, const nn::TrainOpti
   nn::CheckpointExtra notes{{"optimizer", opt.name()},
                             {"learning_rate", fmt::format("{:.17g}", opt.learning_rate())},
                             {"batch_size", std::to_string(t.batch_size)}};
-  if (const auto* m = dynamic_cast<const nn::Momentum*>(&opt)) notes["momentum"] = fmt::format("{:.17g}", m->mu());
+  if (const auto* m = dynamic_cast<const nn::Momentum*>(&opt))
+    notes["momentum"] = fmt::format("{:.17g}", m->mu());
   return notes;
 }
 
@@ -54,12 +58,14 @@ void fill_from_training_notes(const nn::CheckpointExtra& notes, const std::strin
     if (it == notes.end()) return std::nullopt;
     const std::optional<double> x = parse_number(it->second);
     if (!x || !(*x >= 0.0))
-      throw nn::checkpoint_error(fmt::format("checkpoint {}: its note \"{}\" is \"{}\", expected a number", dir, key, it->second));
+      throw nn::checkpoint_error(
+          fmt::format("checkpoint {}: its note \"{}\" is \"{}\", expected a number", dir, key, it->second));
     return x;
   };
   if (const auto saved = notes.find("optimizer"); saved != notes.end()) {
     if (!c.optimizer) c.optimizer = saved->second;
-    if (!c.learning_rate && *c.optimizer == saved->second) c.learning_rate = number("learning_rate");  // the saved rule's η
+    if (!c.learning_rate && *c.optimizer == saved->second)
+      c.learning_rate = number("learning_rate");  // the saved rule's η
   }
   if (!c.momentum) c.momentum = number("momentum");
   if (!c.batch_size) c.batch_size = recorded_count(notes, "batch_size", dir);
@@ -72,18 +78,21 @@ nn::Mlp starting_network(const TrainCommand& c, const DataSet& data, std::size_t
   if (c.resume.empty()) return build_network(c.model, data);
   nn::Mlp net = nn::load_checkpoint(c.resume);
   const auto mismatch = [&](const char* what, const std::string& given, const std::string& saved) {
-    throw std::invalid_argument(fmt::format("--resume {}: the checkpoint's {} is {}, but {} was given", c.resume, what,
-                                            saved, given));
+    throw std::invalid_argument(fmt::format("--resume {}: the checkpoint's {} is {}, but {} was given",
+                                            c.resume, what, saved, given));
   };
-  if (c.model.sizes && *c.model.sizes != net.sizes()) mismatch("--sizes", sizes_str(*c.model.sizes), sizes_str(net.sizes()));
-  if (c.model.hidden && *c.model.hidden != net.hidden()) mismatch("--hidden", to_string(*c.model.hidden), to_string(net.hidden()));
-  if (c.model.output && *c.model.output != net.output()) mismatch("--output", to_string(*c.model.output), to_string(net.output()));
+  if (c.model.sizes && *c.model.sizes != net.sizes())
+    mismatch("--sizes", sizes_str(*c.model.sizes), sizes_str(net.sizes()));
+  if (c.model.hidden && *c.model.hidden != net.hidden())
+    mismatch("--hidden", to_string(*c.model.hidden), to_string(net.hidden()));
+  if (c.model.output && *c.model.output != net.output())
+    mismatch("--output", to_string(*c.model.output), to_string(net.output()));
   check_fits(net, data, fmt::format("the network in {}", c.resume));
   const nn::CheckpointExtra extra = nn::load_checkpoint_extra(c.resume);
   const std::size_t done = recorded_count(extra, "epochs", c.resume).value_or(0);
   if (done == std::numeric_limits<std::size_t>::max())
-    throw nn::checkpoint_error(fmt::format("checkpoint {}: its note \"epochs\" is {}: no epoch number after it to go on with",
-                                           c.resume, done));
+    throw nn::checkpoint_error(fmt::format(
+        "checkpoint {}: its note \"epochs\" is {}: no epoch number after it to go on with", c.resume, done));
   first_epoch = done + 1;
   return net;
 }
@@ -93,9 +102,11 @@ std::string divergence_cause(const nn::TrainResult& result, const TrainCommand& 
   if (!std::isfinite(result.initial_loss))
     return fmt::format("the loss was already {} before the first step: {} or the data are at fault, not η",
                        non_finite_name(result.initial_loss),
-                       c.resume.empty() ? std::string("the starting weights") : "the weights from --resume " + c.resume);
-  return fmt::format("the epoch was played again under detect_anomaly to find the first op; is η = {:g} too large?",
-                     learning_rate);
+                       c.resume.empty() ? std::string("the starting weights")
+                                        : "the weights from --resume " + c.resume);
+  return fmt::format(
+      "the epoch was played again under detect_anomaly to find the first op; is η = {:g} too large?",
+      learning_rate);
 }
 
 // Before training: every file the run will write can be written (a late failure would throw
@@ -110,7 +121,8 @@ void check_outputs(const TrainCommand& c) {
 // Saves the trained network into dir. When that fails after the run (the disk filled up, dir
 // was removed), into a new directory under the system's temporary one instead, which the
 // error then names: the weights are never thrown away.
-void save_trained(const nn::Mlp& net, const std::string& dir, const nn::CheckpointExtra& notes, const nn::Optimizer& opt) {
+void save_trained(const nn::Mlp& net, const std::string& dir, const nn::CheckpointExtra& notes,
+                  const nn::Optimizer& opt) {
   try {
     nn::save_checkpoint(net, dir, notes, &opt);
   } catch (const nn::checkpoint_error& e) {
@@ -123,8 +135,9 @@ void save_trained(const nn::Mlp& net, const std::string& dir, const nn::Checkpoi
       std::filesystem::remove_all(rescue, ec);
       throw e;
     }
-    throw nn::checkpoint_error(fmt::format("{}; the trained network is saved in {} instead (tapegrad eval --checkpoint {})",
-                                           e.what(), rescue, rescue));
+    throw nn::checkpoint_error(
+        fmt::format("{}; the trained network is saved in {} instead (tapegrad eval --checkpoint {})",
+                    e.what(), rescue, rescue));
   }
 }
 
@@ -171,8 +184,11 @@ Run prepare_run(const TrainCommand& c) {
   // allocated (a resumed network's sizes are known once its checkpoint is read).
   const std::string rule = c.optimizer.value_or("sgd");
   const auto require_room = [&](const std::vector<std::size_t>& sizes) {
-    nn::require_training_memory(sizes, data.train.size(), data.test.size(), c.batch_size.value_or(data.defaults.batch_size),
-                                rule == "adam" ? 2 : rule == "momentum" ? 1 : 0);
+    nn::require_training_memory(sizes, data.train.size(), data.test.size(),
+                                c.batch_size.value_or(data.defaults.batch_size),
+                                rule == "adam"       ? 2
+                                : rule == "momentum" ? 1
+                                                     : 0);
   };
   if (c.resume.empty()) require_room(network_sizes(c.model, data));
   std::size_t first_epoch = 1;
@@ -183,7 +199,8 @@ Run prepare_run(const TrainCommand& c) {
   check_outputs(c);
   run.t = train_options(c, data, first_epoch);
   // the last epoch's number, or the largest count when first_epoch + epochs − 1 would wrap
-  run.last_epoch = first_epoch - 1 + std::min(run.t.epochs, std::numeric_limits<std::size_t>::max() - (first_epoch - 1));
+  run.last_epoch =
+      first_epoch - 1 + std::min(run.t.epochs, std::numeric_limits<std::size_t>::max() - (first_epoch - 1));
   return run;
 }
 
@@ -192,13 +209,13 @@ void start_run(const TrainCommand& c, Run& run, std::FILE* out) {
   const nn::Mlp& net = *run.net;
   nn::Optimizer& optimizer = *run.optimizer;
   const std::size_t first_epoch = run.t.first_epoch;
-  fmt::print(out, "tapegrad train: {} ({} training, {} test examples)\n", run.data.name, run.data.train.size(),
-             run.data.test.size());
-  fmt::print(out, "  network {} {} hidden, {} output; cost {}\n", sizes_str(net.sizes()), to_string(net.hidden()),
-             to_string(net.output()), nn::describe(run.cost));
+  fmt::print(out, "tapegrad train: {} ({} training, {} test examples)\n", run.data.name,
+             run.data.train.size(), run.data.test.size());
+  fmt::print(out, "  network {} {} hidden, {} output; cost {}\n", sizes_str(net.sizes()),
+             to_string(net.hidden()), to_string(net.output()), nn::describe(run.cost));
   fmt::print(out, "  {} η={:g}, batch {}, epochs {}..{}, seed {}, gradients by {}\n", optimizer.name(),
-             optimizer.learning_rate(), run.t.batch_size == 0 ? run.data.train.size() : run.t.batch_size, first_epoch,
-             run.last_epoch, c.model.seed_or_default(), to_string(c.gradients));
+             optimizer.learning_rate(), run.t.batch_size == 0 ? run.data.train.size() : run.t.batch_size,
+             first_epoch, run.last_epoch, c.model.seed_or_default(), to_string(c.gradients));
   if (!c.resume.empty()) {
     fmt::print(out, "  resumed from {} after epoch {}\n", c.resume, first_epoch - 1);
     // The running averages (momentum's velocity, Adam's moments) and the step count come back
@@ -212,15 +229,16 @@ void start_run(const TrainCommand& c, Run& run, std::FILE* out) {
 
 TrainingLog::Settings log_settings(const TrainCommand& c, const Run& run, std::FILE* out, std::FILE* err) {
   const nn::Optimizer& optimizer = *run.optimizer;
-  return {out,
-          err,
-          c.progress == "always" || (c.progress == "auto" && is_terminal(out)),
-          run.last_epoch,
-          run.data.classification(),
-          c.csv,
-          c.csv.empty() || c.resume.empty() ? std::vector<std::string>{} : earlier_rows(c.csv, run.t.first_epoch),
-          run_title(run.data.name, *run.net, nn::describe(run.cost), optimizer.name(), optimizer.learning_rate(),
-                    run.t.batch_size == 0 ? run.data.train.size() : run.t.batch_size, c.model.seed_or_default())};
+  return {
+      out,
+      err,
+      c.progress == "always" || (c.progress == "auto" && is_terminal(out)),
+      run.last_epoch,
+      run.data.classification(),
+      c.csv,
+      c.csv.empty() || c.resume.empty() ? std::vector<std::string>{} : earlier_rows(c.csv, run.t.first_epoch),
+      run_title(run.data.name, *run.net, nn::describe(run.cost), optimizer.name(), optimizer.learning_rate(),
+                run.t.batch_size == 0 ? run.data.train.size() : run.t.batch_size, c.model.seed_or_default())};
 }
 
 // The checkpoint's notes: the problem, the training settings, and the last epoch's figures.
@@ -244,18 +262,25 @@ void add_train_options(CLI::App& app, TrainCommand& c) {
       ->type_name("sgd|momentum|adam");
   app.add_option("--lr", c.learning_rate,
                  "learning rate η (default: the data set's for sgd, η(1−μ) for momentum, 0.001 for adam)")
-      ->check(positive_number())->type_name("X");
-  app.add_option("--momentum", c.momentum, "momentum μ, in [0, 1) (default 0.9)")->type_name("X")
+      ->check(positive_number())
+      ->type_name("X");
+  app.add_option("--momentum", c.momentum, "momentum μ, in [0, 1) (default 0.9)")
+      ->type_name("X")
       ->check(CLI::Validator(
           [](std::string& s) -> std::string {
             const std::optional<double> mu = parse_number(s);
-            return mu && *mu >= 0.0 && *mu < 1.0 ? "" : fmt::format("expected a number in [0, 1), got '{}'", s);
+            return mu && *mu >= 0.0 && *mu < 1.0 ? ""
+                                                 : fmt::format("expected a number in [0, 1), got '{}'", s);
           },
           ""));
-  add_batch_size_option(app, [&c](std::size_t n) { c.batch_size = n; },
-                        "examples per step; 0 = the whole set (default: the data set's)", count(), false);
-  app.add_option("--epochs", c.epochs, "passes over the training set (default: the data set's)")->check(positive_count())->type_name("N");
-  app.add_option("--stop-epsilon", c.stop_epsilon, "seed 003's rule: stop when every |Δθ| of a step is below ε")
+  add_batch_size_option(
+      app, [&c](std::size_t n) { c.batch_size = n; },
+      "examples per step; 0 = the whole set (default: the data set's)", count(), false);
+  app.add_option("--epochs", c.epochs, "passes over the training set (default: the data set's)")
+      ->check(positive_count())
+      ->type_name("N");
+  app.add_option("--stop-epsilon", c.stop_epsilon,
+                 "seed 003's rule: stop when every |Δθ| of a step is below ε")
       ->check(non_negative_number())
       ->type_name("ε");
   app.add_option("--max-iterations", c.max_iterations, "seed 003's MAX: stop after N optimizer steps in all")
@@ -266,14 +291,18 @@ void add_train_options(CLI::App& app, TrainCommand& c) {
          [&c](const std::string& s) {
            if (s == "autodiff") c.gradients = nn::GradientSource::autodiff;
            else if (s == "backprop") c.gradients = nn::GradientSource::backprop;
-           else throw CLI::ValidationError("--gradients", fmt::format("expected autodiff or backprop, got '{}'", s));
+           else
+             throw CLI::ValidationError("--gradients",
+                                        fmt::format("expected autodiff or backprop, got '{}'", s));
          },
          "where ∂C/∂θ comes from: autodiff (the engine, default) or backprop (BP1–BP4 by hand)")
       ->type_name("autodiff|backprop");
   app.add_option("--csv", c.csv, "write each epoch's train/test loss and accuracy to FILE (CSV)")
-      ->check(non_empty("a file name"))->type_name("FILE");
+      ->check(non_empty("a file name"))
+      ->type_name("FILE");
   app.add_option("--save", c.save, "save a checkpoint in DIR at the end")
-      ->check(non_empty("a directory name"))->type_name("DIR");
+      ->check(non_empty("a directory name"))
+      ->type_name("DIR");
   app.add_option("--resume", c.resume, "start from the checkpoint in DIR, going on after its epochs")
       ->type_name("DIR")
       ->check(existing_directory());
@@ -290,13 +319,17 @@ int run_train(const TrainCommand& command, std::FILE* out, std::FILE* err) {
   TrainingLog log(log_settings(c, run, out, err));
   const nn::TrainResult result = nn::train(
       net, run.data.train.X, run.data.train.Y, run.cost, *run.optimizer, run.t,
-      [&](const nn::EpochReport& e) { log.on_epoch(e, nn::evaluate(net, run.data.test.X, run.data.test.Y, run.cost)); },
+      [&](const nn::EpochReport& e) {
+        log.on_epoch(e, nn::evaluate(net, run.data.test.X, run.data.test.Y, run.cost));
+      },
       [&](const nn::StepReport& s) { log.on_step(s); });
   log.finish();
   if (result.reason == nn::StopReason::diverged) {  // an error: on err, after what out holds
     std::fflush(out);
-    fmt::print(err, "tapegrad train: training diverged in epoch {}, {}: {}\n({}); nothing saved\n", result.divergence_epoch,
-               result.divergence_step ? fmt::format("step {}", result.divergence_step) : std::string("evaluating the loss"),
+    fmt::print(err, "tapegrad train: training diverged in epoch {}, {}: {}\n({}); nothing saved\n",
+               result.divergence_epoch,
+               result.divergence_step ? fmt::format("step {}", result.divergence_step)
+                                      : std::string("evaluating the loss"),
                result.divergence, divergence_cause(result, c, run.optimizer->learning_rate()));
     return 1;
   }

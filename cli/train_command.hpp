@@ -19,17 +19,17 @@ struct TrainCommand {
   ModelOptions model;
   // Left out: the defaults below, or with --resume the checkpoint's own (so that it goes on as
   // it was trained).
-  std::optional<std::string> optimizer;   // sgd (default), momentum, adam
-  std::optional<double> learning_rate;    // default: the data set's (SGD), its (1 − μ) (momentum), 1e-3 (Adam)
-  std::optional<double> momentum;         // μ, default 0.9
+  std::optional<std::string> optimizer;  // sgd (default), momentum, adam
+  std::optional<double> learning_rate;  // default: the data set's (SGD), its (1 − μ) (momentum), 1e-3 (Adam)
+  std::optional<double> momentum;       // μ, default 0.9
   std::optional<std::size_t> batch_size;  // 0: full batch
   std::optional<std::size_t> epochs;
-  double stop_epsilon = 0.0;        // seed 003: stop when every |Δθ| of a step is below ε (0: off)
-  std::size_t max_iterations = 0;   // seed 003's MAX: stop after this many steps (0: no limit)
+  double stop_epsilon = 0.0;       // seed 003: stop when every |Δθ| of a step is below ε (0: off)
+  std::size_t max_iterations = 0;  // seed 003's MAX: stop after this many steps (0: no limit)
   nn::GradientSource gradients = nn::GradientSource::autodiff;
-  std::string csv;      // per-epoch figures, rewritten after every epoch; their curves go beside it (.svg)
-  std::string save;     // checkpoint directory written at the end
-  std::string resume;   // checkpoint directory to start from
+  std::string csv;     // per-epoch figures, rewritten after every epoch; their curves go beside it (.svg)
+  std::string save;    // checkpoint directory written at the end
+  std::string resume;  // checkpoint directory to start from
   std::string progress = "auto";  // auto (live on a terminal), always, never
 };
 

@@ -28,12 +28,16 @@ Series series(const EpochTable& table, std::string name, double EpochRow::*field
 std::string curves_svg(const EpochTable& table, const std::string& title) {
   Figure figure;
   figure.title = title;
-  figure.panels.push_back({"Loss per epoch", "epoch", "cost C",
+  figure.panels.push_back({"Loss per epoch",
+                           "epoch",
+                           "cost C",
                            {series(table, "train loss", &EpochRow::train_loss, 1.0, false),
                             series(table, "test loss", &EpochRow::test_loss, 1.0, true)},
                            true});
   if (table.has_accuracy)
-    figure.panels.push_back({"Accuracy per epoch", "epoch", "accuracy (%)",
+    figure.panels.push_back({"Accuracy per epoch",
+                             "epoch",
+                             "accuracy (%)",
                              {series(table, "train accuracy", &EpochRow::train_accuracy, 100.0, false),
                               series(table, "test accuracy", &EpochRow::test_accuracy, 100.0, true)},
                              true});
@@ -41,9 +45,11 @@ std::string curves_svg(const EpochTable& table, const std::string& title) {
 }
 
 std::string run_title(const std::string& data, const nn::Mlp& net, const std::string& cost,
-                      const std::string& optimizer, double learning_rate, std::size_t batch_size, std::uint64_t seed) {
-  return fmt::format("{} · {} {} hidden, {} output · {} · {} η={:g}, batch {}, seed {}", data, sizes_str(net.sizes()),
-                     to_string(net.hidden()), to_string(net.output()), cost, optimizer, learning_rate, batch_size, seed);
+                      const std::string& optimizer, double learning_rate, std::size_t batch_size,
+                      std::uint64_t seed) {
+  return fmt::format("{} · {} {} hidden, {} output · {} · {} η={:g}, batch {}, seed {}", data,
+                     sizes_str(net.sizes()), to_string(net.hidden()), to_string(net.output()), cost,
+                     optimizer, learning_rate, batch_size, seed);
 }
 
 std::filesystem::path curves_svg_path(const std::filesystem::path& csv) {

@@ -111,12 +111,13 @@ void TrainingLog::write_curves() {
 void TrainingLog::print_epoch(const EpochRow& r) {
   progress_.clear();
   if (s_.classification)
-    fmt::print(s_.out, "epoch {}/{}  train loss {:.4f} accuracy {}  test loss {:.4f} accuracy {}  {} examples/s\n",
-               r.epoch, s_.last_epoch, r.train_loss, percent(r.train_accuracy), r.test_loss, percent(r.test_accuracy),
-               with_commas(r.examples_per_second));
+    fmt::print(s_.out,
+               "epoch {}/{}  train loss {:.4f} accuracy {}  test loss {:.4f} accuracy {}  {} examples/s\n",
+               r.epoch, s_.last_epoch, r.train_loss, percent(r.train_accuracy), r.test_loss,
+               percent(r.test_accuracy), with_commas(r.examples_per_second));
   else
-    fmt::print(s_.out, "epoch {}/{}  train loss {:.6f}  test loss {:.6f}  {} examples/s\n", r.epoch, s_.last_epoch,
-               r.train_loss, r.test_loss, with_commas(r.examples_per_second));
+    fmt::print(s_.out, "epoch {}/{}  train loss {:.6f}  test loss {:.6f}  {} examples/s\n", r.epoch,
+               s_.last_epoch, r.train_loss, r.test_loss, with_commas(r.examples_per_second));
   std::fflush(s_.out);
 }
 
@@ -128,17 +129,20 @@ void TrainingLog::finish() {
 
 // Not a terminal: the epochs as one table at the end, at most about 20 rows of it.
 void TrainingLog::print_table() const {
-  fmt::print(s_.out, "{:>6} {:>12} {:>10} {:>12} {:>10} {:>9} {:>12}\n", "epoch", "train loss", "train acc", "test loss",
-             "test acc", "seconds", "examples/s");
+  fmt::print(s_.out, "{:>6} {:>12} {:>10} {:>12} {:>10} {:>9} {:>12}\n", "epoch", "train loss", "train acc",
+             "test loss", "test acc", "seconds", "examples/s");
   const std::size_t every = (rows_.size() + 19) / 20;
   for (std::size_t i = 0; i < rows_.size(); ++i) {
     if ((i + 1) % every != 0 && i + 1 != rows_.size()) continue;
     const EpochRow& r = rows_[i];
     fmt::print(s_.out, "{:>6} {:>12.6g} {:>10} {:>12.6g} {:>10} {:>9.3f} {:>12}\n", r.epoch, r.train_loss,
                s_.classification ? percent(r.train_accuracy) : "-", r.test_loss,
-               s_.classification ? percent(r.test_accuracy) : "-", r.seconds, with_commas(r.examples_per_second));
+               s_.classification ? percent(r.test_accuracy) : "-", r.seconds,
+               with_commas(r.examples_per_second));
   }
-  if (every > 1) fmt::print(s_.out, "(every {} epoch shown{})\n", ordinal(every), s_.csv.empty() ? "; --csv FILE keeps them all" : "");
+  if (every > 1)
+    fmt::print(s_.out, "(every {} epoch shown{})\n", ordinal(every),
+               s_.csv.empty() ? "; --csv FILE keeps them all" : "");
 }
 
 void TrainingLog::print_result(const nn::TrainResult& result) const {
@@ -147,10 +151,11 @@ void TrainingLog::print_result(const nn::TrainResult& result) const {
   if (result.reason != nn::StopReason::epochs_done)
     fmt::print(s_.out, "stopped after {} steps: {}\n", result.iterations, nn::to_string(result.reason));
   if (s_.classification)
-    fmt::print(s_.out, "after epoch {}: test accuracy {}, test loss {:.6f}\n", last.epoch, percent(last.test_accuracy), last.test_loss);
-  else
-    fmt::print(s_.out, "after epoch {}: test loss {:.6f}\n", last.epoch, last.test_loss);
-  if (curves_) fmt::print(s_.out, "per-epoch figures: {} (curves: {})\n", s_.csv, curves_svg_path(s_.csv).string());
+    fmt::print(s_.out, "after epoch {}: test accuracy {}, test loss {:.6f}\n", last.epoch,
+               percent(last.test_accuracy), last.test_loss);
+  else fmt::print(s_.out, "after epoch {}: test loss {:.6f}\n", last.epoch, last.test_loss);
+  if (curves_)
+    fmt::print(s_.out, "per-epoch figures: {} (curves: {})\n", s_.csv, curves_svg_path(s_.csv).string());
   else if (!s_.csv.empty()) fmt::print(s_.out, "per-epoch figures: {}\n", s_.csv);
 }
 

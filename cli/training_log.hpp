@@ -43,12 +43,12 @@ class TrainingLog {
   struct Settings {
     std::FILE* out;
     std::FILE* err;
-    bool live;                   // a terminal: progress and a line per epoch, no table at the end
-    std::size_t last_epoch;      // for "epoch 3/10"
-    bool classification;         // accuracies shown (else "-", or left out)
-    std::string csv;             // --csv FILE, or empty
+    bool live;               // a terminal: progress and a line per epoch, no table at the end
+    std::size_t last_epoch;  // for "epoch 3/10"
+    bool classification;     // accuracies shown (else "-", or left out)
+    std::string csv;         // --csv FILE, or empty
     std::vector<std::string> earlier_csv_rows;  // a resumed run's rows from before it (see earlier_rows)
-    std::string title;           // the curves' title: the run's settings
+    std::string title;                          // the curves' title: the run's settings
   };
   explicit TrainingLog(Settings settings);
 

@@ -24,7 +24,8 @@ nlohmann::ordered_json file_entry(const std::string& file, const Tensor& t) {
 
 }  // namespace
 
-void write_dump(const std::string& dir, const nn::Mlp& net, const nn::Cost& cost, const Tensor& X, const Tensor& Y) {
+void write_dump(const std::string& dir, const nn::Mlp& net, const nn::Cost& cost, const Tensor& X,
+                const Tensor& Y) {
   namespace fs = std::filesystem;
   if (const std::string problem = nn::make_directory(dir); !problem.empty())
     throw std::runtime_error(fmt::format("--dump: {}", problem));
@@ -46,8 +47,9 @@ void write_dump(const std::string& dir, const nn::Mlp& net, const nn::Cost& cost
   index["cost"] = {{"kind", to_string(cost.kind)},
                    {"reduction", reduction_name(cost.reduction)},
                    {"regularization", cost.regularization == nn::Regularization::none ? "none"
-                                      : cost.regularization == nn::Regularization::l2 ? "l2: lambda/(2n) sum W^2"
-                                                                                       : "l2_total: lambda/2 sum W^2"},
+                                      : cost.regularization == nn::Regularization::l2
+                                          ? "l2: lambda/(2n) sum W^2"
+                                          : "l2_total: lambda/2 sum W^2"},
                    {"lambda", cost.lambda},
                    {"n", cost.training_set_size == 0 ? X.shape()[1] : cost.training_set_size},
                    {"value", nn::evaluate_cost(net, X, Y, cost)},
@@ -71,17 +73,25 @@ void write_dump(const std::string& dir, const nn::Mlp& net, const nn::Cost& cost
 
 void add_verify_options(CLI::App& app, VerifyCommand& c) {
   add_network_options(app, c, "verify", default_data_name() + ", or the checkpoint's");
-  add_batch_size_option(app, [&c](std::size_t n) { c.batch = n; }, "how many training examples form the batch (default 10)",
-                        positive_count(), true);
-  app.add_flag("--numeric", c.numeric, "also compare with central finite differences (2 forward passes per weight)");
-  app.add_option("--eps", c.eps, "finite differences' step (default 1e-6)")->check(positive_number())->type_name("X");
-  app.add_option("--tolerance", c.tolerance, "largest relative difference allowed, BP1–BP4 vs autodiff (default 1e-10)")
-      ->check(positive_number())->type_name("X");
+  add_batch_size_option(
+      app, [&c](std::size_t n) { c.batch = n; }, "how many training examples form the batch (default 10)",
+      positive_count(), true);
+  app.add_flag("--numeric", c.numeric,
+               "also compare with central finite differences (2 forward passes per weight)");
+  app.add_option("--eps", c.eps, "finite differences' step (default 1e-6)")
+      ->check(positive_number())
+      ->type_name("X");
+  app.add_option("--tolerance", c.tolerance,
+                 "largest relative difference allowed, BP1–BP4 vs autodiff (default 1e-10)")
+      ->check(positive_number())
+      ->type_name("X");
   app.add_option("--numeric-tolerance", c.numeric_tolerance,
                  "largest relative difference allowed vs finite differences (default 1e-6)")
-      ->check(positive_number())->type_name("X");
+      ->check(positive_number())
+      ->type_name("X");
   app.add_option("--dump", c.dump, "write the batch, the weights and both gradients as .npy files in DIR")
-      ->check(non_empty("a directory name"))->type_name("DIR");
+      ->check(non_empty("a directory name"))
+      ->type_name("DIR");
 }
 
 int run_verify(const VerifyCommand& c, std::FILE* out) {
@@ -92,8 +102,8 @@ int run_verify(const VerifyCommand& c, std::FILE* out) {
   const Tensor& Y = batch.Y;
 
   fmt::print(out, "tapegrad verify: {} {} {} hidden, {} output, {} on the first {} training examples of {}\n",
-             c.checkpoint.empty() ? "a new network" : c.checkpoint, sizes_str(s.net.sizes()), to_string(s.net.hidden()),
-             to_string(s.net.output()), nn::describe(s.cost), m, s.data.name);
+             c.checkpoint.empty() ? "a new network" : c.checkpoint, sizes_str(s.net.sizes()),
+             to_string(s.net.hidden()), to_string(s.net.output()), nn::describe(s.cost), m, s.data.name);
   nn::CompareOptions options;
   options.numeric = c.numeric;
   options.eps = c.eps;
@@ -101,7 +111,8 @@ int run_verify(const VerifyCommand& c, std::FILE* out) {
   fmt::print(out, "{}", nn::format_report(report));
   if (!c.dump.empty()) {
     write_dump(c.dump, s.net, s.cost, X, Y);
-    fmt::print(out, "dumped the batch, the weights and both gradients in {} (see {}/index.json)\n", c.dump, c.dump);
+    fmt::print(out, "dumped the batch, the weights and both gradients in {} (see {}/index.json)\n", c.dump,
+               c.dump);
   }
 
   // A NaN or infinite cost or gradient fails too (nn::failures).

@@ -23,11 +23,11 @@
 namespace tg::cli {
 
 struct VerifyCommand : NetworkChoice {  // checkpoint, data, model
-  std::size_t batch = 10;   // the first `batch` training examples
+  std::size_t batch = 10;               // the first `batch` training examples
   bool numeric = false;
-  double eps = 1e-6;                 // finite differences' step
-  double tolerance = 1e-10;          // largest relative difference BP1–BP4 vs autodiff
-  double numeric_tolerance = 1e-6;   // ... vs finite differences
+  double eps = 1e-6;                // finite differences' step
+  double tolerance = 1e-10;         // largest relative difference BP1–BP4 vs autodiff
+  double numeric_tolerance = 1e-6;  // ... vs finite differences
   std::string dump;
 };
 
@@ -36,6 +36,7 @@ int run_verify(const VerifyCommand& command, std::FILE* out);
 
 // Writes the dump described above into dir (created if missing). Each file is written whole
 // or not at all, index.json last.   X: (N^1, m), Y: (N^L, m)
-void write_dump(const std::string& dir, const nn::Mlp& net, const nn::Cost& cost, const Tensor& X, const Tensor& Y);
+void write_dump(const std::string& dir, const nn::Mlp& net, const nn::Cost& cost, const Tensor& X,
+                const Tensor& Y);
 
 }  // namespace tg::cli

@@ -50,15 +50,15 @@ int main() {
   fmt::print("  x = {}, w = {}, b = {}, y = {}\n\n", x0, w0, b0, y);
 
   // By hand: the forward pass, then the chain rule link by link.
-  const double z = w0 * x0 + b0;                  // z = w x + b
-  const double a = 1.0 / (1.0 + std::exp(-z));    // a = σ(z)
-  const double C = 0.5 * (a - y) * (a - y);       // C = ½(a − y)²
-  const double dC_da = a - y;                     // ∂C/∂a = a − y
-  const double sigma_prime = a * (1.0 - a);       // σ'(z) = σ(z)(1 − σ(z)) = a(1 − a)
-  const double delta = dC_da * sigma_prime;       // δ = ∂C/∂z = ∂C/∂a · σ'(z)      (BP1)
-  const double dC_db = delta * 1.0;               // ∂C/∂b = δ · ∂z/∂b = δ          (BP3)
-  const double dC_dw = delta * x0;                // ∂C/∂w = δ · ∂z/∂w = δ x        (BP4)
-  const double dC_dx = delta * w0;                // ∂C/∂x = δ · ∂z/∂x = w δ   (BP2's Wᵀδ, one layer further back)
+  const double z = w0 * x0 + b0;                // z = w x + b
+  const double a = 1.0 / (1.0 + std::exp(-z));  // a = σ(z)
+  const double C = 0.5 * (a - y) * (a - y);     // C = ½(a − y)²
+  const double dC_da = a - y;                   // ∂C/∂a = a − y
+  const double sigma_prime = a * (1.0 - a);     // σ'(z) = σ(z)(1 − σ(z)) = a(1 − a)
+  const double delta = dC_da * sigma_prime;     // δ = ∂C/∂z = ∂C/∂a · σ'(z)      (BP1)
+  const double dC_db = delta * 1.0;             // ∂C/∂b = δ · ∂z/∂b = δ          (BP3)
+  const double dC_dw = delta * x0;              // ∂C/∂w = δ · ∂z/∂w = δ x        (BP4)
+  const double dC_dx = delta * w0;  // ∂C/∂x = δ · ∂z/∂x = w δ   (BP2's Wᵀδ, one layer further back)
 
   // By the engine: the same forward pass on Variables records the graph; backward plays it in
   // reverse. requires_grad = true asks for ∂C/∂(that leaf); retain_grad keeps the gradient of
@@ -71,7 +71,8 @@ int main() {
   av.retain_grad();
   Cv.backward();  // C is one number, so its seed is ∂C/∂C = 1
 
-  fmt::print("forward:  z = {:.16f}   a = {:.16f}   C = {:.16f}   (engine: C = {:.16f})\n\n", z, a, C, Cv.item());
+  fmt::print("forward:  z = {:.16f}   a = {:.16f}   C = {:.16f}   (engine: C = {:.16f})\n\n", z, a, C,
+             Cv.item());
   ok &= std::abs(C - Cv.item()) <= 1e-15;
   ok &= row("dC/da", "a − y", dC_da, scalar(av.grad()));
   ok &= row("dC/dz", "(a − y) a (1 − a)", delta, scalar(zv.grad()));
@@ -94,6 +95,7 @@ int main() {
   ok &= row("dC2/dw", "2u w x + u²", dC2_dw, scalar(w2.grad()));
   ok &= row("dC2/db", "2u w", dC2_db, scalar(b2.grad()));
 
-  fmt::print("\n{}\n", ok ? "chain rule: hand and engine agree" : "chain rule: MISMATCH between hand and engine");
+  fmt::print("\n{}\n",
+             ok ? "chain rule: hand and engine agree" : "chain rule: MISMATCH between hand and engine");
   return ok ? 0 : 1;
 }

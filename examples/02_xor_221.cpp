@@ -52,13 +52,15 @@ int main(int argc, char** argv) {
   options.epochs = 4000;   // one step per epoch
   options.shuffle = false;
 
-  fmt::print("seed 002's 2-2-1 sigmoid network, cross-entropy, gradient descent η = {}, on XOR (weights from seed {})\n",
-             eta, seed);
+  fmt::print(
+      "seed 002's 2-2-1 sigmoid network, cross-entropy, gradient descent η = {}, on XOR (weights from seed {})\n",
+      eta, seed);
   fmt::print("epoch {:>5}  C = {:.6f}\n", 0, evaluate_cost(net, X, Y, cost));
   // Each step: forward pass, C, C.backward() (autodiff), θ ← θ − η ∂C/∂θ. The callback
   // sees C over the whole set after each epoch.
   train(net, X, Y, cost, sgd, options, [](const EpochReport& r) {
-    if (r.epoch % 500 == 0) fmt::print("epoch {:>5}  C = {:.6f}   accuracy {:.0f}%\n", r.epoch, r.loss, 100 * r.accuracy);
+    if (r.epoch % 500 == 0)
+      fmt::print("epoch {:>5}  C = {:.6f}   accuracy {:.0f}%\n", r.epoch, r.loss, 100 * r.accuracy);
   });
 
   // The four outputs a^3 = σ(z^3): read a ≥ 0.5 as 1.
@@ -80,6 +82,7 @@ int main(int argc, char** argv) {
   for (std::size_t j = 0; j < 2; ++j)
     fmt::print("  j = {}:  {:+.3f} x1 {:+.3f} x2 {:+.3f} = 0\n", j + 1, W2(j, 0), W2(j, 1), b2(j, 0));
 
-  fmt::print("\n{}\n", right == 4 ? "XOR learnt: 4/4 correct" : fmt::format("XOR NOT learnt: {}/4 correct", right));
+  fmt::print("\n{}\n",
+             right == 4 ? "XOR learnt: 4/4 correct" : fmt::format("XOR NOT learnt: {}/4 correct", right));
   return right == 4 ? 0 : 1;
 }

@@ -35,9 +35,13 @@ using tg::Variable;
 namespace {
 
 // Plain-tensor helpers, so that the equations below read like the formulas.
-Tensor hadamard(const Tensor& a, const Tensor& b) { return tg::zip("⊙", a, b, std::multiplies<>()); }  // a ⊙ b
-Tensor minus(const Tensor& a, const Tensor& b) { return tg::zip("−", a, b, std::minus<>()); }          // a − b
-Tensor times(double s, const Tensor& a) { return tg::map(a, [s](double v) { return s * v; }); }     // s a
+Tensor hadamard(const Tensor& a, const Tensor& b) {
+  return tg::zip("⊙", a, b, std::multiplies<>());
+}  // a ⊙ b
+Tensor minus(const Tensor& a, const Tensor& b) { return tg::zip("−", a, b, std::minus<>()); }  // a − b
+Tensor times(double s, const Tensor& a) {
+  return tg::map(a, [s](double v) { return s * v; });
+}  // s a
 Tensor sigmoid_prime(const Tensor& z) {  // σ'(z) = σ(z)(1 − σ(z))
   return tg::map(z, [](double v) {
     const double s = 1.0 / (1.0 + std::exp(-v));
@@ -79,8 +83,9 @@ int main() {
   for (std::size_t l = 2; l <= L; ++l) {
     const Tensor& W = net.layer(l).W.value();
     const Tensor& b = net.layer(l).b.value();
-    z[l] = tg::zip("+", tg::gemm(W, false, a[l - 1], false), b, std::plus<>());  // W^l a^{l−1} + b^l (b broadcast over columns)
-    a[l] = tg::map(z[l], [](double v) { return 1.0 / (1.0 + std::exp(-v)); });   // σ(z^l)
+    z[l] = tg::zip("+", tg::gemm(W, false, a[l - 1], false), b,
+                   std::plus<>());  // W^l a^{l−1} + b^l (b broadcast over columns)
+    a[l] = tg::map(z[l], [](double v) { return 1.0 / (1.0 + std::exp(-v)); });  // σ(z^l)
   }
   print_matrix("a^4 (the output)", a[L]);
   print_matrix("y", Y);

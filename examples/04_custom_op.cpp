@@ -20,11 +20,11 @@ using tg::Variable;
 namespace {
 
 // The hand formulas, in plain doubles.
-double normal_cdf(double x) { return 0.5 * (1.0 + std::erf(x / std::numbers::sqrt2)); }         // Φ(x)
+double normal_cdf(double x) { return 0.5 * (1.0 + std::erf(x / std::numbers::sqrt2)); }             // Φ(x)
 double normal_pdf(double x) { return std::exp(-0.5 * x * x) / std::sqrt(2.0 * std::numbers::pi); }  // φ(x)
-double gelu_by_hand(double x) { return x * normal_cdf(x); }                                        // x Φ(x)
-double gelu_prime_by_hand(double x) { return normal_cdf(x) + x * normal_pdf(x); }                  // Φ + x φ
-double gelu_second_by_hand(double x) { return normal_pdf(x) * (2.0 - x * x); }                     // φ (2 − x²)
+double gelu_by_hand(double x) { return x * normal_cdf(x); }                                         // x Φ(x)
+double gelu_prime_by_hand(double x) { return normal_cdf(x) + x * normal_pdf(x); }  // Φ + x φ
+double gelu_second_by_hand(double x) { return normal_pdf(x) * (2.0 - x * x); }     // φ (2 − x²)
 
 }  // namespace
 
@@ -37,15 +37,16 @@ int main() {
   Variable x(points, /*requires_grad=*/true);
   Variable y = tg::examples::gelu(x);
   std::vector<Variable> dy = tg::grad({tg::sum(y)}, {x}, /*create_graph=*/true);  // gelu'(x)
-  std::vector<Variable> d2y = tg::grad({tg::sum(dy[0])}, {x});                      // gelu''(x)
+  std::vector<Variable> d2y = tg::grad({tg::sum(dy[0])}, {x});                    // gelu''(x)
 
-  fmt::print("{:>5}  {:>11} {:>11}  {:>11} {:>11}  {:>11} {:>11}\n", "x", "gelu(x)", "x Φ(x)",
-             "gelu'(x)", "Φ + x φ", "gelu''(x)", "φ (2 − x²)");
+  fmt::print("{:>5}  {:>11} {:>11}  {:>11} {:>11}  {:>11} {:>11}\n", "x", "gelu(x)", "x Φ(x)", "gelu'(x)",
+             "Φ + x φ", "gelu''(x)", "φ (2 − x²)");
   double worst = 0.0;
   for (std::size_t i = 0; i < points.size(); ++i) {
     const double xi = points(i), v = y.value()(i), d = dy[0].value()(i), d2 = d2y[0].value()(i);
     const double hv = gelu_by_hand(xi), hd = gelu_prime_by_hand(xi), hd2 = gelu_second_by_hand(xi);
-    fmt::print("{:5.1f}  {:11.8f} {:11.8f}  {:11.8f} {:11.8f}  {:11.8f} {:11.8f}\n", xi, v, hv, d, hd, d2, hd2);
+    fmt::print("{:5.1f}  {:11.8f} {:11.8f}  {:11.8f} {:11.8f}  {:11.8f} {:11.8f}\n", xi, v, hv, d, hd, d2,
+               hd2);
     worst = std::max({worst, std::abs(v - hv), std::abs(d - hd), std::abs(d2 - hd2)});
   }
   const bool by_hand = worst <= 1e-12;

@@ -35,12 +35,14 @@ namespace {
 
 constexpr std::size_t n = 4;
 // A: the 1-D Laplacian [−1 2 −1] plus the identity, symmetric positive definite.   (4, 4)
-const Tensor A = {{3.0, -1.0, 0.0, 0.0}, {-1.0, 3.0, -1.0, 0.0}, {0.0, -1.0, 3.0, -1.0}, {0.0, 0.0, -1.0, 3.0}};
+const Tensor A = {
+    {3.0, -1.0, 0.0, 0.0}, {-1.0, 3.0, -1.0, 0.0}, {0.0, -1.0, 3.0, -1.0}, {0.0, 0.0, -1.0, 3.0}};
 const Tensor b = {1.0, 2.0, 3.0, 4.0};  // (4)
 
 // f(x), recorded.     x: (4) -> ()
 Variable f(const Variable& x) {
-  return tg::sum(tg::pow(x, 4.0)) / 4.0 + 0.5 * tg::sum(x * tg::matmul(Variable(A), x)) - tg::sum(Variable(b) * x);
+  return tg::sum(tg::pow(x, 4.0)) / 4.0 + 0.5 * tg::sum(x * tg::matmul(Variable(A), x)) -
+         tg::sum(Variable(b) * x);
 }
 
 // H(x) = diag(3 x_i²) + A, by hand.     x: (4) -> (4, 4)
@@ -127,7 +129,8 @@ int main() {
   fmt::print("  H v by hand:     {}\n", tg::format_tensor(Hv_hand, 15));
   const double hv_err = max_abs(Hv, Hv_hand);
   ok &= hv_err <= 1e-13;
-  fmt::print("{}: max |diff| {:.1e}\n", hv_err <= 1e-13 ? "Hv by autodiff = H v by hand" : "Hv MISMATCH", hv_err);
+  fmt::print("{}: max |diff| {:.1e}\n", hv_err <= 1e-13 ? "Hv by autodiff = H v by hand" : "Hv MISMATCH",
+             hv_err);
 
   // The whole Hessian, column by column: H e_j is column j. (n products: fine for n = 4; for a
   // network with a million weights one never builds H, only products with it.)
@@ -154,7 +157,8 @@ int main() {
     const Tensor g = so.g.value();
     gnorm.push_back(norm(g));
     const double fx = f(Variable(x)).item();
-    fmt::print("{:>3}  {:<58} {:>13.9f}  {:>10.2e}", k, fmt::format("{:15.12f}", fmt::join(x, "")), fx, gnorm.back());
+    fmt::print("{:>3}  {:<58} {:>13.9f}  {:>10.2e}", k, fmt::format("{:15.12f}", fmt::join(x, "")), fx,
+               gnorm.back());
     if (gnorm.back() < 1e-13) {
       fmt::print("\n");
       steps = k;
@@ -170,9 +174,11 @@ int main() {
     x = axpy(x, 1.0, d);
   }
   ok &= steps > 0;
-  fmt::print("{}\n", steps > 0 ? fmt::format("Newton converged in {} steps: ‖∇f‖ < 1e-13, with {} gradients and {} HVPs",
-                                             steps, steps + 1, hvps)
-                               : std::string("Newton did NOT converge in 20 steps"));
+  fmt::print("{}\n",
+             steps > 0
+                 ? fmt::format("Newton converged in {} steps: ‖∇f‖ < 1e-13, with {} gradients and {} HVPs",
+                               steps, steps + 1, hvps)
+                 : std::string("Newton did NOT converge in 20 steps"));
 
   // Quadratic convergence: ‖g_{k+1}‖ ≤ c ‖g_k‖² once close, so the ratio stays bounded while
   // ‖g‖ shrinks from 1e-2 to 1e-5 to 1e-10. (The last ‖g‖ is rounding noise: no ratio for it.)
@@ -184,8 +190,10 @@ int main() {
     fmt::print("  {:.2g}", ratio);
     if (gnorm[k] < 1e-1) quadratic &= ratio < 10.0;  // bounded once close
   }
-  fmt::print("\n{}\n", quadratic ? "quadratic convergence: the ratio stays bounded, the number of correct digits doubles"
-                                 : "NOT quadratic");
+  fmt::print("\n{}\n",
+             quadratic
+                 ? "quadratic convergence: the ratio stays bounded, the number of correct digits doubles"
+                 : "NOT quadratic");
   ok &= quadratic;
 
   // ---- 3. For contrast: gradient descent, x ← x − η ∇f ------------------------------------
@@ -201,9 +209,10 @@ int main() {
       if (norm(g) < 1e-13) break;
       y = axpy(y, -eta, g);
     }
-    fmt::print("\ngradient descent (η = {}) needs {} steps ({} gradients) to reach the same ‖∇f‖ < 1e-13;\n"
-               "its minimum agrees with Newton's to {:.1e}\n",
-               eta, k, k + 1, max_abs(y, x));
+    fmt::print(
+        "\ngradient descent (η = {}) needs {} steps ({} gradients) to reach the same ‖∇f‖ < 1e-13;\n"
+        "its minimum agrees with Newton's to {:.1e}\n",
+        eta, k, k + 1, max_abs(y, x));
   }
 
   return ok ? 0 : 1;

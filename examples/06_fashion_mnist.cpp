@@ -49,8 +49,9 @@ int main(int argc, char** argv) {
     } else dir = arg;
   }
   if (!data::is_mnist_dir(dir)) {
-    fmt::print("Fashion-MNIST not found in {} (Debian package dataset-fashion-mnist): nothing to train on, skipping.\n",
-               dir.string());
+    fmt::print(
+        "Fashion-MNIST not found in {} (Debian package dataset-fashion-mnist): nothing to train on, skipping.\n",
+        dir.string());
     return 0;
   }
 
@@ -60,12 +61,12 @@ int main(int argc, char** argv) {
   // The test accuracy this run is expected to reach (it reaches 79.5% quick, 86.0% full).
   const double target = train_override || epochs_override ? 0.0 : full ? 0.85 : 0.77;
   const data::Mnist set = data::load_mnist(dir, max_train, /*max_test=*/0);
-  const Tensor& X = set.train.examples.X;     // (784, m)
-  const Tensor& Y = set.train.examples.Y;     // (10, m), one-hot
-  const Tensor& Xt = set.test.examples.X;     // (784, 10000)
-  const Tensor& Yt = set.test.examples.Y;     // (10, 10000)
-  fmt::print("{}: {} training images, {} test images, {}×{} pixels\n", dir.string(), X.shape()[1], Xt.shape()[1],
-             set.train.rows, set.train.cols);
+  const Tensor& X = set.train.examples.X;  // (784, m)
+  const Tensor& Y = set.train.examples.Y;  // (10, m), one-hot
+  const Tensor& Xt = set.test.examples.X;  // (784, 10000)
+  const Tensor& Yt = set.test.examples.Y;  // (10, 10000)
+  fmt::print("{}: {} training images, {} test images, {}×{} pixels\n", dir.string(), X.shape()[1],
+             Xt.shape()[1], set.train.rows, set.train.cols);
 
   // Weights N(0, 1/n_in), biases N(0, 1) (Nielsen, chapter 3), from seed 1.
   Mlp net({784, 100, 10}, Activation::sigmoid, Activation::softmax, /*seed=*/1, Init::scaled_normal);
@@ -75,18 +76,19 @@ int main(int argc, char** argv) {
   TrainOptions options;
   options.batch_size = 10;  // mini-batches of 10 images, (784, 10) each
   options.epochs = epochs;
-  options.shuffle = true;   // a new order every epoch
+  options.shuffle = true;  // a new order every epoch
   options.shuffle_seed = 1;
-  fmt::print("[784, 100, 10] sigmoid + softmax, log-likelihood, SGD η = {}, batches of {}, {} epoch{}\n\n", eta,
-             options.batch_size, epochs, epochs == 1 ? "" : "s");
+  fmt::print("[784, 100, 10] sigmoid + softmax, log-likelihood, SGD η = {}, batches of {}, {} epoch{}\n\n",
+             eta, options.batch_size, epochs, epochs == 1 ? "" : "s");
 
   const auto start = std::chrono::steady_clock::now();
   // After each epoch: C and the accuracy on the training set, and on the test set.
   train(net, X, Y, cost, sgd, options, [&](const EpochReport& r) {
     const Evaluation test = evaluate(net, Xt, Yt, cost);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    fmt::print("epoch {}  train C = {:.4f}  accuracy {:.2f}%   test C = {:.4f}  accuracy {:.2f}%   ({:.1f} s)\n",
-               r.epoch, r.loss, 100 * r.accuracy, test.cost, 100 * test.accuracy, seconds);
+    fmt::print(
+        "epoch {}  train C = {:.4f}  accuracy {:.2f}%   test C = {:.4f}  accuracy {:.2f}%   ({:.1f} s)\n",
+        r.epoch, r.loss, 100 * r.accuracy, test.cost, 100 * test.accuracy, seconds);
   });
 
   // Per class: which kinds of clothing the network tells apart, and which it confuses.

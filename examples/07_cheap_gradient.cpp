@@ -47,7 +47,9 @@ using clock_type = std::chrono::steady_clock;
 
 namespace {
 
-double seconds_since(clock_type::time_point t0) { return std::chrono::duration<double>(clock_type::now() - t0).count(); }
+double seconds_since(clock_type::time_point t0) {
+  return std::chrono::duration<double>(clock_type::now() - t0).count();
+}
 
 // The median time of one call of f over 7 rounds, each long enough (≥ 0.1 s) for the clock.
 double median_seconds(const std::function<void()>& f) {
@@ -108,7 +110,8 @@ int main(int argc, char** argv) {
   const std::vector<Variable> params = net.parameters();  // W^2, b^2, W^3, b^3
   std::size_t P = 0;
   for (const Variable& p : params) P += p.numel();
-  fmt::print("[784,100,10] sigmoid, softmax, log-likelihood, on a batch of {} examples: {} parameters\n\n", m, P);
+  fmt::print("[784,100,10] sigmoid, softmax, log-likelihood, on a batch of {} examples: {} parameters\n\n", m,
+             P);
 
   // One evaluation of C, nothing recorded; one gradient, ∂C/∂θ for all θ by the engine.
   const double forward = median_seconds([&] { evaluate_cost(net, X, Y, c); });
@@ -130,21 +133,26 @@ int main(int argc, char** argv) {
 
   // No padding around the timings: a line differs from one run to the next only in its numbers.
   fmt::print("one forward pass (C alone, nothing recorded): {:.1f} µs\n", forward * 1e6);
-  fmt::print("one gradient by backpropagation (forward + backward): {:.1f} µs = {:.2f} forward passes"
-             " (the cheap gradient ratio)\n", gradient * 1e6, gradient / forward);
+  fmt::print(
+      "one gradient by backpropagation (forward + backward): {:.1f} µs = {:.2f} forward passes"
+      " (the cheap gradient ratio)\n",
+      gradient * 1e6, gradient / forward);
   fmt::print("one gradient by finite differences: 2 forward passes per parameter, {} in all\n", 2 * P);
-  fmt::print("  timed on {} parameters ({} forward passes): {:.3f} s = {:.1f} µs a parameter\n", nudged, 2 * nudged,
-             measured, per_parameter * 1e6);
-  fmt::print("  all {} parameters ({}): {:.3f} s\n", P, all ? "measured" : "extrapolated", finite_differences);
+  fmt::print("  timed on {} parameters ({} forward passes): {:.3f} s = {:.1f} µs a parameter\n", nudged,
+             2 * nudged, measured, per_parameter * 1e6);
+  fmt::print("  all {} parameters ({}): {:.3f} s\n", P, all ? "measured" : "extrapolated",
+             finite_differences);
   const auto [forward_madds, backward_madds] = multiply_adds(net.sizes(), m);
   fmt::print("\nmultiply-adds in the matrix products: forward {}, backward {} ({:.2f} forward passes)\n",
-             forward_madds, backward_madds, static_cast<double>(backward_madds) / static_cast<double>(forward_madds));
-  fmt::print("backpropagation is {:.0f} times faster than finite differences\n", finite_differences / gradient);
+             forward_madds, backward_madds,
+             static_cast<double>(backward_madds) / static_cast<double>(forward_madds));
+  fmt::print("backpropagation is {:.0f} times faster than finite differences\n",
+             finite_differences / gradient);
   fmt::print("finite differences and backpropagation differ by a relative {:.1e} at most\n", worst);
 
   // The program checks what it claims: the two gradients agree to the truncation error of
   // central differences, and backpropagation wins by orders of magnitude.
-  const bool agree = worst < 1e-6, faster = finite_differences > 100.0 * gradient;
+  const bool agree = worst<1e-6, faster = finite_differences> 100.0 * gradient;
   if (!agree || !faster) {
     fmt::print("UNEXPECTED: {}\n", !agree ? "the gradients disagree" : "backpropagation is not much faster");
     return 1;

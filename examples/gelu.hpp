@@ -13,6 +13,8 @@
 #include "autodiff/elementwise.hpp"  // tg::map: y_i = f(x_i) over a Tensor
 
 namespace tg::examples {
+// The op table's layout, kept by hand: each input's derivative on its own line (docs/ quote it).
+// clang-format off
 
 // 1/√2 and 1/√(2π).
 inline constexpr double inv_sqrt2 = 1.0 / std::numbers::sqrt2;
@@ -31,4 +33,5 @@ inline Variable gelu(const Variable& x) {
       {x, [](const tg::Backward& ctx) { return ctx.gy * (normal_cdf(ctx.x(0)) + ctx.x(0) * normal_pdf(ctx.x(0))); }}});
 }
 
+// clang-format on
 }  // namespace tg::examples

@@ -37,13 +37,15 @@ inline std::vector<File> split_files(std::string_view input) {
   // Where each header line starts: at byte 0, or after a '\n'.
   std::vector<std::size_t> headers;
   if (input.substr(0, marker.size()) == marker) headers.push_back(0);
-  for (std::size_t at = input.find(separator); at != std::string_view::npos; at = input.find(separator, at + 1))
+  for (std::size_t at = input.find(separator); at != std::string_view::npos;
+       at = input.find(separator, at + 1))
     headers.push_back(at + 1);
 
   std::vector<File> files;
   for (std::size_t i = 0; i < headers.size(); ++i) {
     const std::size_t begin = headers[i] + marker.size();
-    const std::size_t next = i + 1 < headers.size() ? headers[i + 1] - 1 : input.size();  // the '\n' before it
+    const std::size_t next =
+        i + 1 < headers.size() ? headers[i + 1] - 1 : input.size();  // the '\n' before it
     const std::size_t eol = input.find('\n', begin);
     if (eol == std::string_view::npos || eol > next) continue;  // a header with no contents line
     std::string_view name = input.substr(begin, eol - begin);
@@ -51,7 +53,8 @@ inline std::vector<File> split_files(std::string_view input) {
       name.remove_suffix(end_marker.size());
     if (!plain_file_name(name)) continue;
     // eol == next: the header line's '\n' is also the one before the next header, no contents
-    files.emplace_back(std::string(name), eol < next ? std::string(input.substr(eol + 1, next - eol - 1)) : std::string());
+    files.emplace_back(std::string(name),
+                       eol < next ? std::string(input.substr(eol + 1, next - eol - 1)) : std::string());
   }
   return files;
 }

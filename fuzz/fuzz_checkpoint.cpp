@@ -122,7 +122,8 @@ void check_restored(Optimizer& opt) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static Scratch scratch;
-  const std::vector<File> files = tg::fuzz::split_files(std::string_view(reinterpret_cast<const char*>(data), size));
+  const std::vector<File> files =
+      tg::fuzz::split_files(std::string_view(reinterpret_cast<const char*>(data), size));
 
   // The .npy reader from memory, on every file: what decodes encodes and decodes back.
   for (const File& file : files) {

@@ -77,7 +77,9 @@ void check(const CommandLine& line) {
     case Command::train: {
       const TrainCommand& c = line.train;
       check_model(c.model);
-      require(absent_or(c.optimizer, [](const std::string& s) { return one_of(s, {"sgd", "momentum", "adam"}); }));
+      require(absent_or(c.optimizer, [](const std::string& s) {
+        return one_of(s, {"sgd", "momentum", "adam"});
+      }));
       require(absent_or(c.learning_rate, positive));
       require(absent_or(c.momentum, [](double mu) { return mu >= 0.0 && mu < 1.0; }));
       require(absent_or(c.epochs, [](std::size_t n) { return n >= 1; }));
@@ -97,8 +99,7 @@ void check(const CommandLine& line) {
       require(!line.eval.checkpoint.empty());  // --checkpoint is required
       break;
     case Command::demo:
-    case Command::none:
-      break;
+    case Command::none: break;
   }
 }
 
@@ -112,7 +113,8 @@ bool synthetic(const std::string& name) { return one_of(name, {"moons", "spirals
 // A set size a fuzzer can afford, or one the estimate refuses at once (above 400 MB).
 bool affordable_count(std::size_t n) { return n <= 64 || n > 100'000'000; }
 bool affordable_data(const DataOptions& d, bool from_checkpoint) {
-  if (d.name.empty() ? !from_checkpoint : !synthetic(d.name)) return false;  // the default may be Fashion-MNIST
+  if (d.name.empty() ? !from_checkpoint : !synthetic(d.name))
+    return false;  // the default may be Fashion-MNIST
   return d.name == "xor" || (affordable_count(d.train_size) && affordable_count(d.test_size) &&
                              (d.train_size != 0 || from_checkpoint) && (d.test_size != 0 || from_checkpoint));
 }
@@ -128,9 +130,10 @@ bool runnable(const CommandLine& line) {
     case Command::train: {
       const TrainCommand& c = line.train;
       const bool resume = c.resume == "ck";
-      return (c.resume.empty() || resume) && affordable_data(c.data, resume) && affordable_network(c.model, 20'000) &&
-             ((c.epochs && *c.epochs <= 3) || (c.max_iterations > 0 && c.max_iterations <= 50)) && plain_name(c.csv) &&
-             plain_name(c.save);
+      return (c.resume.empty() || resume) && affordable_data(c.data, resume) &&
+             affordable_network(c.model, 20'000) &&
+             ((c.epochs && *c.epochs <= 3) || (c.max_iterations > 0 && c.max_iterations <= 50)) &&
+             plain_name(c.csv) && plain_name(c.save);
     }
     case Command::verify: {
       const VerifyCommand& c = line.verify;
@@ -138,10 +141,8 @@ bool runnable(const CommandLine& line) {
       return (c.checkpoint.empty() || saved) && affordable_data(c.data, saved) &&
              affordable_network(c.model, c.numeric ? 2'000 : 20'000) && c.batch <= 64 && plain_name(c.dump);
     }
-    case Command::eval:
-      return line.eval.checkpoint == "ck" && affordable_data(line.eval.data, true);
-    default:
-      return false;  // report and graph run Graphviz, explain and demo are parsed only
+    case Command::eval: return line.eval.checkpoint == "ck" && affordable_data(line.eval.data, true);
+    default: return false;  // report and graph run Graphviz, explain and demo are parsed only
   }
 }
 
@@ -154,7 +155,8 @@ void prepare() {
   char pattern[] = "/tmp/tapegrad-fuzz-cli-XXXXXX";
   require(::mkdtemp(pattern) != nullptr && ::chdir(pattern) == 0);
   std::FILE* sink = std::fopen("/dev/null", "w");
-  require(run_app({"train", "--data", "moons", "--train-size", "20", "--test-size", "10", "--epochs", "1", "--save", "ck"},
+  require(run_app({"train", "--data", "moons", "--train-size", "20", "--test-size", "10", "--epochs", "1",
+                   "--save", "ck"},
                   sink, sink) == 0);
   std::fclose(sink);
 }

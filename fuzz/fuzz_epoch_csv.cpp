@@ -20,7 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (row.epoch < 1) std::abort();
     // what parses is written back by epoch_csv_line and reads again as the same table
     std::string again = std::string(tg::cli::epoch_csv_header) + "\n";
-    for (const tg::cli::EpochRow& row : table.rows) again += tg::cli::epoch_csv_line(row, table.has_accuracy) + "\n";
+    for (const tg::cli::EpochRow& row : table.rows)
+      again += tg::cli::epoch_csv_line(row, table.has_accuracy) + "\n";
     if (tg::cli::parse_epoch_csv(again, "again.csv").rows.size() != table.rows.size()) std::abort();
   } catch (const std::runtime_error&) {
   }

@@ -17,7 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     const tg::Tensor t = tg::nn::decode_npy(bytes, "fuzz.npy");
     const tg::Tensor again = tg::nn::decode_npy(tg::nn::encode_npy(t), "again.npy");
-    if (again.shape() != t.shape() || (t.size() > 0 && std::memcmp(again.data(), t.data(), t.size() * sizeof(double)) != 0))
+    if (again.shape() != t.shape() ||
+        (t.size() > 0 && std::memcmp(again.data(), t.data(), t.size() * sizeof(double)) != 0))
       std::abort();
   } catch (const tg::nn::npy_error&) {
   }

@@ -60,8 +60,19 @@ constexpr ActivationRow elementwise(Activation kind, const char* name, const cha
                                     Variable (*op)(const Variable&), const char* value_text,
                                     const char* derivative_formula, const char* derivative_numbers,
                                     const char* outside_ln_domain) {
-  return {kind, name, symbol, true, op, F, D, &elementwise_values<F>, &elementwise_backward<D>, value_text,
-          derivative_formula, derivative_numbers, outside_ln_domain};
+  return {kind,
+          name,
+          symbol,
+          true,
+          op,
+          F,
+          D,
+          &elementwise_values<F>,
+          &elementwise_backward<D>,
+          value_text,
+          derivative_formula,
+          derivative_numbers,
+          outside_ln_domain};
 }
 
 // One row per activation, in the enum's order.
@@ -69,11 +80,14 @@ const ActivationRow table[] = {
     elementwise<sigmoid_f, sigmoid_derivative>(Activation::sigmoid, "sigmoid", "σ", sigmoid_op, "σ({z})",
                                                "{a} (1 − {a})", "{a} × (1 − {a})", ""),
     elementwise<tanh_f, tanh_derivative>(Activation::tanh, "tanh", "tanh", tanh_op, "tanh({z})", "1 − ({a})²",
-                                         "1 − {a} × {a}", "its a^L lies in (−1, 1), and ln a is not a number for a < 0"),
-    elementwise<relu_f, relu_derivative>(Activation::relu, "relu", "relu", relu_op, "relu({z})", "[{z} > 0]", "{v}",
+                                         "1 − {a} × {a}",
+                                         "its a^L lies in (−1, 1), and ln a is not a number for a < 0"),
+    elementwise<relu_f, relu_derivative>(Activation::relu, "relu", "relu", relu_op, "relu({z})", "[{z} > 0]",
+                                         "{v}",
                                          "its a^L is 0 for every z ≤ 0 (ln 0 = −∞) and grows without bound"),
-    elementwise<identity_f, identity_derivative>(Activation::identity, "identity", "id", identity_op, "{z}", "1", "1",
-                                                 "its a^L can be any number, and ln a is not a number for a < 0"),
+    elementwise<identity_f, identity_derivative>(
+        Activation::identity, "identity", "id", identity_op, "{z}", "1", "1",
+        "its a^L can be any number, and ln a is not a number for a < 0"),
     {Activation::softmax, "softmax", "softmax", false, softmax_op, nullptr, nullptr, softmax_column_values,
      softmax_backward, nullptr, nullptr, nullptr, ""},
 };
@@ -84,7 +98,8 @@ std::span<const ActivationRow> activation_table() { return table; }
 
 const ActivationRow& row(Activation a) {
   const auto i = static_cast<std::size_t>(a);
-  if (i >= std::size(table) || table[i].kind != a) throw std::logic_error("nn::row: an activation without its row");
+  if (i >= std::size(table) || table[i].kind != a)
+    throw std::logic_error("nn::row: an activation without its row");
   return table[i];
 }
 
@@ -109,7 +124,8 @@ std::string or_list(const std::vector<std::string>& names) {
 Activation parse_activation(const std::string& name) {
   for (const ActivationRow& r : table)
     if (r.name == name) return r.kind;
-  throw std::invalid_argument(fmt::format("unknown activation '{}' (expected {})", name, or_list(activation_names())));
+  throw std::invalid_argument(
+      fmt::format("unknown activation '{}' (expected {})", name, or_list(activation_names())));
 }
 
 Variable activate(Activation a, const Variable& z) { return row(a).op(z); }
@@ -120,12 +136,12 @@ Tensor activate(Activation a, const Tensor& z) { return row(a).values(z); }
 Tensor activation_backward(Activation act, const Tensor& z, const Tensor& a, const Tensor& grad_a) {
   // z, a, grad_a: (N, m). A mismatch would be broadcast, or read past the end: refuse it.
   if (!same_shape(z, a) || !same_shape(a, grad_a))
-    throw shape_error(fmt::format("activation_backward: z {}, a {} and grad_a {} must have one shape", shape_str(z),
-                                  shape_str(a), shape_str(grad_a)));
+    throw shape_error(fmt::format("activation_backward: z {}, a {} and grad_a {} must have one shape",
+                                  shape_str(z), shape_str(a), shape_str(grad_a)));
   const ActivationRow& r = row(act);
   if (!r.f && a.dimension() != 2)
-    throw shape_error(fmt::format("activation_backward: {} works down the columns of an (N, m) matrix, got {}",
-                                  r.name, shape_str(a)));
+    throw shape_error(fmt::format(
+        "activation_backward: {} works down the columns of an (N, m) matrix, got {}", r.name, shape_str(a)));
   return r.backward(z, a, grad_a);
 }
 

@@ -31,7 +31,7 @@ struct ActivationRow {
   Variable (*op)(const Variable& z);  // a = σ(z), recorded by the engine (its derivative is the op's)
   double (*f)(double z);
   double (*derivative)(double z, double a);
-  Tensor (*values)(const Tensor& z);                                 // a = σ(z) on plain numbers
+  Tensor (*values)(const Tensor& z);                                           // a = σ(z) on plain numbers
   Tensor (*backward)(const Tensor& z, const Tensor& a, const Tensor& grad_a);  // (∂a/∂z)ᵀ grad_a
   // explain's rows, as fmt patterns: {z} and {a} stand for z^l_j and a^l_j (in the numbers:
   // their values), {v} for the row's value. value_text is a^l_j (nullptr: explain writes the

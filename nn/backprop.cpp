@@ -1,4 +1,4 @@
-// No autodiff here: plain tensors, BLAS products and the four equations.
+// No autodiff here: plain tensors, BLAS products and the four equations (aligned by hand, as quoted).
 #include "nn/backprop.hpp"
 
 #include <functional>
@@ -13,7 +13,8 @@ namespace tg::nn {
 BackpropResult backprop(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost) {
   const std::size_t L = net.num_layers();
   if (X.dimension() != 2 || X.shape()[0] != net.sizes()[0])
-    throw shape_error(fmt::format("backprop: input {} does not fit: expected ({}, m)", shape_str(X), net.sizes()[0]));
+    throw shape_error(
+        fmt::format("backprop: input {} does not fit: expected ({}, m)", shape_str(X), net.sizes()[0]));
   BackpropResult r;
   r.z.resize(L + 1);
   r.a.resize(L + 1);
@@ -29,7 +30,7 @@ BackpropResult backprop(const Mlp& net, const Tensor& X, const Tensor& Y, const 
                  std::plus<>());                   // z^l = W^l a^{l−1} + b^l
     r.a[l] = activate(net.activation(l), r.z[l]);  // a^l = σ(z^l)
   }
-
+  // clang-format off
   r.delta[L] = output_delta(cost, net.output(), r.z[L], r.a[L], Y);  // (BP1)
   for (std::size_t l = L - 1; l >= 2; --l) {
     const Tensor back = gemm(net.layer(l + 1).W.value(), true, r.delta[l + 1], false);  // (W^{l+1})ᵀ δ^{l+1}
@@ -43,6 +44,7 @@ BackpropResult backprop(const Mlp& net, const Tensor& X, const Tensor& Y, const 
     if (kappa != 0.0)                                           // L2: + κ W^l  (κ = λ/n or λ)
       r.dW[l] = zip("backprop", r.dW[l], net.layer(l).W.value(), [kappa](double g, double w) { return g + kappa * w; });
   }
+  // clang-format on
   return r;
 }
 

@@ -26,12 +26,13 @@ using detail::DirLock, detail::Metadata, detail::SaveIo;
 namespace {
 
 // The tensor `name` (e.g. "W^2") from dir/param.file, with the shape the JSON declares.
-Tensor read_param(const fs::path& dir, const Metadata& meta, const Metadata::Param& param, const std::string& name) {
+Tensor read_param(const fs::path& dir, const Metadata& meta, const Metadata::Param& param,
+                  const std::string& name) {
   const fs::path file = dir / param.file;
   std::error_code ec;
   if (!fs::exists(file, ec))
-    throw checkpoint_error(fmt::format("{}: {} file '{}' is missing (named in '{}')", meta.who, name, file.string(),
-                                       meta.json_file.string()));
+    throw checkpoint_error(fmt::format("{}: {} file '{}' is missing (named in '{}')", meta.who, name,
+                                       file.string(), meta.json_file.string()));
   Tensor t;
   try {
     t = read_npy(file);
@@ -39,12 +40,13 @@ Tensor read_param(const fs::path& dir, const Metadata& meta, const Metadata::Par
     throw npy_error(fmt::format("{}: {}: {}", meta.who, name, e.what()));
   }
   if (shape_of(t) != param.shape)
-    throw shape_error(fmt::format("{}: '{}' holds {} of shape {}, but '{}' says {}", meta.who, file.string(), name,
-                                  shape_str(t), meta.json_file.string(), shape_str(param.shape)));
+    throw shape_error(fmt::format("{}: '{}' holds {} of shape {}, but '{}' says {}", meta.who, file.string(),
+                                  name, shape_str(t), meta.json_file.string(), shape_str(param.shape)));
   // A NaN or an infinity would only surface later, as a divergence blamed on η.
   if (const std::optional<std::size_t> i = first_non_finite(t))
-    throw checkpoint_error(fmt::format("{}: '{}' holds {}, whose element {} is {}: a checkpoint's numbers must be finite",
-                                       meta.who, file.string(), name, index_str(shape_of(t), *i), non_finite_name(t.data()[*i])));
+    throw checkpoint_error(fmt::format(
+        "{}: '{}' holds {}, whose element {} is {}: a checkpoint's numbers must be finite", meta.who,
+        file.string(), name, index_str(shape_of(t), *i), non_finite_name(t.data()[*i])));
   return t;
 }
 
@@ -62,7 +64,8 @@ void remove_leftovers(const fs::path& dir, DirLock& lock) {
   std::error_code ec;
   for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();
-    if (name == detail::old_checkpoint_temp_name || is_unique_file_name(name, checkpoint_temp_prefix, checkpoint_temp_suffix))
+    if (name == detail::old_checkpoint_temp_name ||
+        is_unique_file_name(name, checkpoint_temp_prefix, checkpoint_temp_suffix))
       unused.push_back(entry.path());
     else if (const auto g = detail::generation_of(entry.path()); g && committed && !committed->count(name))
       (*g > newest ? unused : old).push_back(entry.path());
@@ -78,11 +81,13 @@ void remove_leftovers(const fs::path& dir, DirLock& lock) {
 void probe_creatable(const fs::path& dir) {
   std::error_code ec;
   fs::path parent = dir.parent_path();
-  while (!parent.empty() && !fs::exists(parent, ec) && parent != parent.parent_path()) parent = parent.parent_path();
+  while (!parent.empty() && !fs::exists(parent, ec) && parent != parent.parent_path())
+    parent = parent.parent_path();
   if (parent.empty()) parent = ".";
   if (!fs::is_directory(parent, ec))
-    throw checkpoint_error(fmt::format("save_checkpoint: cannot create directory '{}': '{}' is not a directory", dir.string(),
-                                       parent.string()));
+    throw checkpoint_error(
+        fmt::format("save_checkpoint: cannot create directory '{}': '{}' is not a directory", dir.string(),
+                    parent.string()));
   std::string probe = (parent / ".tapegrad-probe-XXXXXX").string();
   if (::mkdtemp(probe.data()) == nullptr) SaveIo::fail("create directory", dir);
   ::rmdir(probe.c_str());
@@ -101,7 +106,8 @@ std::uint64_t next_generation(const fs::path& dir) {
   std::uint64_t generation = 1;
   for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec))
     if (const auto n = detail::generation_of(entry.path())) generation = std::max(generation, *n + 1);
-  if (ec) throw checkpoint_error(fmt::format("save_checkpoint: cannot list '{}': {}", dir.string(), ec.message()));
+  if (ec)
+    throw checkpoint_error(fmt::format("save_checkpoint: cannot list '{}': {}", dir.string(), ec.message()));
   return generation;
 }
 
@@ -112,7 +118,8 @@ void commit(const fs::path& dir, const detail::Generation& g, SaveIo& io) {
   std::vector<fs::path> written;  // removed again if the save fails before its commit
   try {
     for (const auto& [file, tensor] : g.files) io.write_durably(dir / file, encode_npy(*tensor), written);
-    const fs::path temp = io.write_durably_unique(dir, checkpoint_temp_prefix, checkpoint_temp_suffix, g.json, written);
+    const fs::path temp =
+        io.write_durably_unique(dir, checkpoint_temp_prefix, checkpoint_temp_suffix, g.json, written);
     io.sync_directory(dir);  // the new files' names are durable before the JSON can name them
     io.rename(temp, dir / checkpoint_json_name);  // the commit point
   } catch (const checkpoint_error& e) {
@@ -126,7 +133,8 @@ void commit(const fs::path& dir, const detail::Generation& g, SaveIo& io) {
 
 }  // namespace
 
-void save_checkpoint(const Mlp& net, const fs::path& dir, const CheckpointExtra& extra, const Optimizer* optimizer) {
+void save_checkpoint(const Mlp& net, const fs::path& dir, const CheckpointExtra& extra,
+                     const Optimizer* optimizer) {
   // checked before anything is written: a misuse leaves dir as it was
   if (optimizer) optimizer->require_built_for(net.parameters(), "save_checkpoint");
   ensure_directory(dir);
@@ -140,8 +148,8 @@ void save_checkpoint(const Mlp& net, const fs::path& dir, const CheckpointExtra&
   try {
     io.sync_directory(dir);
   } catch (const checkpoint_error& e) {
-    throw checkpoint_error(fmt::format("{} (the new checkpoint is in '{}' but may not survive a power cut)", e.what(),
-                                       dir.string()));
+    throw checkpoint_error(fmt::format("{} (the new checkpoint is in '{}' but may not survive a power cut)",
+                                       e.what(), dir.string()));
   }
   remove_leftovers(dir, lock);  // the previous generation's files, unless a load is reading them
 }
@@ -161,11 +169,13 @@ void prepare_checkpoint_directory(const fs::path& dir) {
 Mlp load_checkpoint(const fs::path& dir) {
   const DirLock lock = DirLock::for_loading(dir, "load_checkpoint");
   const Metadata meta = detail::read_metadata(dir, "load_checkpoint");
-  require_network_memory({meta.sizes.begin(), meta.sizes.end()}, fmt::format("load_checkpoint: '{}': the network", meta.json_file.string()));
+  require_network_memory({meta.sizes.begin(), meta.sizes.end()},
+                         fmt::format("load_checkpoint: '{}': the network", meta.json_file.string()));
   std::vector<Linear> layers;
   for (std::size_t i = 0; i < meta.layers.size(); ++i) {
     const auto& [W, b] = meta.layers[i];
-    layers.emplace_back(read_param(dir, meta, W, fmt::format("W^{}", i + 2)), read_param(dir, meta, b, fmt::format("b^{}", i + 2)));
+    layers.emplace_back(read_param(dir, meta, W, fmt::format("W^{}", i + 2)),
+                        read_param(dir, meta, b, fmt::format("b^{}", i + 2)));
   }
   try {
     return Mlp(std::move(layers), meta.hidden, meta.output);
@@ -188,7 +198,8 @@ bool load_optimizer_state(const fs::path& dir, Optimizer& opt) {
   Optimizer::State state;
   for (const auto& [slot, params] : meta.optimizer->slots)
     for (std::size_t i = 0; i < params.size(); ++i)
-      state[slot].push_back(read_param(dir, meta, params[i], fmt::format("{}'s {} of parameter {}", opt.name(), slot, i)));
+      state[slot].push_back(
+          read_param(dir, meta, params[i], fmt::format("{}'s {} of parameter {}", opt.name(), slot, i)));
   try {
     opt.restore(meta.optimizer->steps, state);
   } catch (const std::exception& e) {

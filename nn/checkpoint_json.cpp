@@ -45,7 +45,8 @@ class MetadataReader {
   }
   Shape extents(const json& object, std::string_view where, const std::string& key) const {
     const json& v = at(object, where, key);
-    if (!v.is_array()) fail("key '{}' should be an array of positive integers, found {}", join(where, key), v.dump());
+    if (!v.is_array())
+      fail("key '{}' should be an array of positive integers, found {}", join(where, key), v.dump());
     Shape s;
     for (const json& n : v) {
       if (!n.is_number_unsigned() || n.get<std::size_t>() == 0)
@@ -117,12 +118,14 @@ json read_root(const Metadata& meta) {
     throw checkpoint_error(fmt::format("{}: cannot read '{}': {}", who, meta.json_file.string(), e.what()));
   }
   if (const std::optional<std::size_t> at = too_deep_at(text))
-    throw checkpoint_error(fmt::format("{}: '{}' is not a checkpoint: its arrays and objects nest more than {} deep at byte {}",
-                                       who, meta.json_file.string(), max_json_depth, *at));
+    throw checkpoint_error(
+        fmt::format("{}: '{}' is not a checkpoint: its arrays and objects nest more than {} deep at byte {}",
+                    who, meta.json_file.string(), max_json_depth, *at));
   try {
     return json::parse(text);
   } catch (const json::parse_error& e) {  // says where: "parse error at line 3, column 5: ..."
-    throw checkpoint_error(fmt::format("{}: '{}' is not valid JSON: {}", who, meta.json_file.string(), e.what()));
+    throw checkpoint_error(
+        fmt::format("{}: '{}' is not valid JSON: {}", who, meta.json_file.string(), e.what()));
   }
 }
 
@@ -135,45 +138,54 @@ void read_network(const MetadataReader& r, const json& root, Metadata& meta) {
   if (!version.is_number_integer() || version.get<long long>() < 1)
     r.fail("key 'version' should be a positive integer, found {}", version.dump());
   if (version.get<long long>() > format_version)
-    r.fail("format version {} is newer than this tapegrad reads ({})", version.get<long long>(), format_version);
+    r.fail("format version {} is newer than this tapegrad reads ({})", version.get<long long>(),
+           format_version);
 
   meta.sizes = r.extents(root, "", "sizes");
-  if (meta.sizes.size() < 2) r.fail("'sizes' should list at least two layers, found {}", r.at(root, "", "sizes").dump());
+  if (meta.sizes.size() < 2)
+    r.fail("'sizes' should list at least two layers, found {}", r.at(root, "", "sizes").dump());
   meta.hidden = r.activation(root, "hidden_activation");
   meta.output = r.activation(root, "output_activation");
 }
 
 // W^l: (N^l, N^{l−1}), b^l: (N^l, 1), and W^l takes what W^{l−1} gives.
-void check_layer_shapes(const Metadata& meta, std::size_t l, const Metadata::Param& W, const Metadata::Param& b) {
+void check_layer_shapes(const Metadata& meta, std::size_t l, const Metadata::Param& W,
+                        const Metadata::Param& b) {
   auto shape_fail = [&](const std::string& message) {
     throw shape_error(fmt::format("{}: '{}': {}", meta.who, meta.json_file.string(), message));
   };
-  if (W.shape.size() != 2) shape_fail(fmt::format("W^{} has shape {}: expected a matrix (N^{}, N^{})", l, shape_str(W.shape), l, l - 1));
+  if (W.shape.size() != 2)
+    shape_fail(
+        fmt::format("W^{} has shape {}: expected a matrix (N^{}, N^{})", l, shape_str(W.shape), l, l - 1));
   if (b.shape != Shape{W.shape[0], 1})
-    shape_fail(fmt::format("b^{} has shape {} but W^{} has shape {}: expected b^{} ({}, 1)", l, shape_str(b.shape), l,
-                           shape_str(W.shape), l, W.shape[0]));
+    shape_fail(fmt::format("b^{} has shape {} but W^{} has shape {}: expected b^{} ({}, 1)", l,
+                           shape_str(b.shape), l, shape_str(W.shape), l, W.shape[0]));
   if (l > 2 && W.shape[1] != meta.layers.back().first.shape[0])
-    shape_fail(fmt::format("layers do not chain: W^{} has shape {}, taking {} inputs, but W^{} has shape {}, giving {}", l,
-                           shape_str(W.shape), W.shape[1], l - 1, shape_str(meta.layers.back().first.shape),
-                           meta.layers.back().first.shape[0]));
+    shape_fail(fmt::format(
+        "layers do not chain: W^{} has shape {}, taking {} inputs, but W^{} has shape {}, giving {}", l,
+        shape_str(W.shape), W.shape[1], l - 1, shape_str(meta.layers.back().first.shape),
+        meta.layers.back().first.shape[0]));
   if (W.shape != Shape{meta.sizes[l - 1], meta.sizes[l - 2]})
-    shape_fail(fmt::format("W^{} has shape {} but sizes {} say ({},{})", l, shape_str(W.shape), shape_str(meta.sizes),
-                           meta.sizes[l - 1], meta.sizes[l - 2]));
+    shape_fail(fmt::format("W^{} has shape {} but sizes {} say ({},{})", l, shape_str(W.shape),
+                           shape_str(meta.sizes), meta.sizes[l - 1], meta.sizes[l - 2]));
 }
 
 void read_layers(const MetadataReader& r, const json& root, Metadata& meta) {
   const json& layers = r.at(root, "", "layers");
   if (!layers.is_array() || layers.size() != meta.sizes.size() - 1)
-    r.fail("'layers' should be an array of {} layers (l = 2..{}) for sizes {}, found {}", meta.sizes.size() - 1,
-           meta.sizes.size(), shape_str(meta.sizes), layers.is_array() ? fmt::format("{} layers", layers.size()) : layers.dump());
+    r.fail("'layers' should be an array of {} layers (l = 2..{}) for sizes {}, found {}",
+           meta.sizes.size() - 1, meta.sizes.size(), shape_str(meta.sizes),
+           layers.is_array() ? fmt::format("{} layers", layers.size()) : layers.dump());
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const std::size_t l = i + 2;
     const std::string where = fmt::format("layers[{}]", i);
     const json& layer = layers[i];
     if (const json& n = r.at(layer, where, "layer"); n != json(l))
       r.fail("'{}.layer' is {}: layers are listed in order, so it should be {}", where, n.dump(), l);
-    Metadata::Param W{r.file_name(r.at(layer, where, "W"), where + ".W"), r.extents(r.at(layer, where, "W"), where + ".W", "shape")};
-    Metadata::Param b{r.file_name(r.at(layer, where, "b"), where + ".b"), r.extents(r.at(layer, where, "b"), where + ".b", "shape")};
+    Metadata::Param W{r.file_name(r.at(layer, where, "W"), where + ".W"),
+                      r.extents(r.at(layer, where, "W"), where + ".W", "shape")};
+    Metadata::Param b{r.file_name(r.at(layer, where, "b"), where + ".b"),
+                      r.extents(r.at(layer, where, "b"), where + ".b", "shape")};
     check_layer_shapes(meta, l, W, b);
     meta.layers.emplace_back(std::move(W), std::move(b));
   }
@@ -195,21 +207,24 @@ void read_optimizer(const MetadataReader& r, const json& root, Metadata& meta) {
   Metadata::OptimizerState o;
   o.name = r.string(*it, "optimizer", "name");
   const json& steps = r.at(*it, "optimizer", "steps");
-  if (!steps.is_number_unsigned()) r.fail("key 'optimizer.steps' should be a whole number, found {}", steps.dump());
+  if (!steps.is_number_unsigned())
+    r.fail("key 'optimizer.steps' should be a whole number, found {}", steps.dump());
   o.steps = steps.get<std::size_t>();
   const json& state = r.at(*it, "optimizer", "state");
   if (!state.is_object()) r.fail("'optimizer.state' should be an object of slots, found {}", state.dump());
   for (const auto& [slot, files] : state.items()) {
     const std::string where = "optimizer.state." + slot;
     if (!files.is_array() || files.size() != 2 * meta.layers.size())
-      r.fail("'{}' should list {} files, one per parameter, found {}", where, 2 * meta.layers.size(), files.dump());
+      r.fail("'{}' should list {} files, one per parameter, found {}", where, 2 * meta.layers.size(),
+             files.dump());
     for (std::size_t i = 0; i < files.size(); ++i) {
       const std::string at = fmt::format("{}[{}]", where, i);
       Metadata::Param p{r.file_name(files[i], at), r.extents(files[i], at, "shape")};
       const Metadata::Param& param = i % 2 == 0 ? meta.layers[i / 2].first : meta.layers[i / 2].second;
       if (p.shape != param.shape)
         throw shape_error(fmt::format("{}: '{}': '{}' has shape {} but its parameter has shape {}", meta.who,
-                                      meta.json_file.string(), at, shape_str(p.shape), shape_str(param.shape)));
+                                      meta.json_file.string(), at, shape_str(p.shape),
+                                      shape_str(param.shape)));
       o.slots[slot].push_back(std::move(p));
     }
   }
@@ -218,7 +233,8 @@ void read_optimizer(const MetadataReader& r, const json& root, Metadata& meta) {
 
 void collect_file_names(const json& j, std::set<std::string>& names) {
   if (j.is_object())
-    if (const auto it = j.find("file"); it != j.end() && it->is_string()) names.insert(it->get<std::string>());
+    if (const auto it = j.find("file"); it != j.end() && it->is_string())
+      names.insert(it->get<std::string>());
   if (j.is_structured())
     for (const json& v : j) collect_file_names(v, names);
 }
@@ -238,19 +254,21 @@ Generation describe_generation(const Mlp& net, std::uint64_t generation, const C
   json layers = json::array();
   for (std::size_t l = 2; l <= net.num_layers(); ++l) {
     const Linear& layer = net.layer(l);
-    layers.push_back({{"layer", l},
-                      {"W", {{"file", fmt::format("W{}.g{}.npy", l, generation)}, {"shape", shape_json(layer.W.shape())}}},
-                      {"b", {{"file", fmt::format("b{}.g{}.npy", l, generation)}, {"shape", shape_json(layer.b.shape())}}}});
+    layers.push_back(
+        {{"layer", l},
+         {"W", {{"file", fmt::format("W{}.g{}.npy", l, generation)}, {"shape", shape_json(layer.W.shape())}}},
+         {"b",
+          {{"file", fmt::format("b{}.g{}.npy", l, generation)}, {"shape", shape_json(layer.b.shape())}}}});
   }
   Generation g;
   json meta = {{"format", format_name},
-           {"version", format_version},
-           {"generation", generation},
-           {"sizes", shape_json(net.sizes())},
-           {"hidden_activation", to_string(net.hidden())},
-           {"output_activation", to_string(net.output())},
-           {"layers", layers},
-           {"extra", extra}};
+               {"version", format_version},
+               {"generation", generation},
+               {"sizes", shape_json(net.sizes())},
+               {"hidden_activation", to_string(net.hidden())},
+               {"output_activation", to_string(net.output())},
+               {"layers", layers},
+               {"extra", extra}};
   for (std::size_t l = 2; l <= net.num_layers(); ++l) {
     g.files.emplace_back(layers[l - 2]["W"]["file"], &net.layer(l).W.value());
     g.files.emplace_back(layers[l - 2]["b"]["file"], &net.layer(l).b.value());
@@ -261,7 +279,8 @@ Generation describe_generation(const Mlp& net, std::uint64_t generation, const C
     for (const auto& [slot, tensors] : g.state) {
       json list = json::array();
       for (std::size_t i = 0; i < tensors.size(); ++i) {
-        const std::string file = fmt::format("{}.{}{}.g{}.npy", slot, i % 2 == 0 ? "W" : "b", i / 2 + 2, generation);
+        const std::string file =
+            fmt::format("{}.{}{}.g{}.npy", slot, i % 2 == 0 ? "W" : "b", i / 2 + 2, generation);
         list.push_back({{"file", file}, {"shape", shape_json(shape_of(tensors[i]))}});
         g.files.emplace_back(file, &tensors[i]);
       }
@@ -275,14 +294,16 @@ Generation describe_generation(const Mlp& net, std::uint64_t generation, const C
 
 Metadata read_metadata(const fs::path& dir, const char* who) {
   std::error_code ec;
-  if (!fs::exists(dir, ec)) throw checkpoint_error(fmt::format("{}: directory '{}' does not exist", who, dir.string()));
-  if (!fs::is_directory(dir, ec)) throw checkpoint_error(fmt::format("{}: '{}' is not a directory", who, dir.string()));
+  if (!fs::exists(dir, ec))
+    throw checkpoint_error(fmt::format("{}: directory '{}' does not exist", who, dir.string()));
+  if (!fs::is_directory(dir, ec))
+    throw checkpoint_error(fmt::format("{}: '{}' is not a directory", who, dir.string()));
   Metadata meta;
   meta.who = who;
   meta.json_file = dir / checkpoint_json_name;
   if (!fs::exists(meta.json_file, ec))
-    throw checkpoint_error(fmt::format("{}: '{}' is missing: '{}' holds no checkpoint", who, meta.json_file.string(),
-                                       dir.string()));
+    throw checkpoint_error(fmt::format("{}: '{}' is missing: '{}' holds no checkpoint", who,
+                                       meta.json_file.string(), dir.string()));
   const json root = read_root(meta);
   const MetadataReader r(meta.json_file, who);
   read_network(r, root, meta);

@@ -20,8 +20,10 @@ namespace tg::nn::detail {
 
 inline constexpr std::string_view checkpoint_json_name = "checkpoint.json";
 // The JSON is written to checkpoint.json.XXXXXX.tmp, fsync'd, then renamed onto checkpoint.json.
-inline constexpr std::string_view checkpoint_temp_prefix = "checkpoint.json.", checkpoint_temp_suffix = ".tmp";
-inline constexpr std::string_view old_checkpoint_temp_name = "checkpoint.json.tmp";  // the fixed name older versions used
+inline constexpr std::string_view checkpoint_temp_prefix = "checkpoint.json.",
+                                  checkpoint_temp_suffix = ".tmp";
+inline constexpr std::string_view old_checkpoint_temp_name =
+    "checkpoint.json.tmp";  // the fixed name older versions used
 
 // The generation in a checkpoint file's name: "W2.g3.npy", "m.W2.g3.npy" -> 3; nullopt for any
 // other file, which a save leaves alone.

@@ -30,7 +30,8 @@ DirLock DirLock::for_saving(const fs::path& dir) {
   struct stat st {};
   if (::fstat(lock.fd_.fd, &st) != 0) SaveIo::fail("inspect the lock file", file);
   if (!S_ISREG(st.st_mode))
-    throw checkpoint_error(fmt::format("save_checkpoint: '{}' should be a regular file, the directory's lock", file.string()));
+    throw checkpoint_error(
+        fmt::format("save_checkpoint: '{}' should be a regular file, the directory's lock", file.string()));
   const std::chrono::milliseconds wait = detail::checkpoint_lock_wait;
   if (!lock_byte_within(lock.fd_.fd, saving_byte, LockKind::exclusive, wait)) {
     if (errno != EAGAIN) SaveIo::fail("lock", file);
@@ -50,8 +51,9 @@ DirLock DirLock::for_loading(const fs::path& dir, const char* who) {
   const std::chrono::milliseconds wait = detail::checkpoint_lock_wait;
   if (!lock_byte_within(lock.fd_.fd, loading_byte, LockKind::shared, wait)) {
     if (errno != EAGAIN) return DirLock{};
-    throw checkpoint_error(fmt::format("{}: a save into '{}' has been deleting old files for {:g} s (it holds the lock '{}')",
-                                       who, dir.string(), static_cast<double>(wait.count()) / 1000.0, file.string()));
+    throw checkpoint_error(
+        fmt::format("{}: a save into '{}' has been deleting old files for {:g} s (it holds the lock '{}')",
+                    who, dir.string(), static_cast<double>(wait.count()) / 1000.0, file.string()));
   }
   return lock;
 }

@@ -14,7 +14,8 @@ namespace tg::nn::detail {
 namespace fs = std::filesystem;
 
 void SaveIo::fail(std::string_view what, const fs::path& path) {
-  throw checkpoint_error(fmt::format("save_checkpoint: cannot {} '{}': {}", what, path.string(), std::strerror(errno)));
+  throw checkpoint_error(
+      fmt::format("save_checkpoint: cannot {} '{}': {}", what, path.string(), std::strerror(errno)));
 }
 
 void SaveIo::write_durably(const fs::path& file, std::string_view bytes, std::vector<fs::path>& created) {
@@ -54,7 +55,8 @@ void SaveIo::sync_directory(const fs::path& dir) {
 }
 
 void SaveIo::rename(const fs::path& from, const fs::path& to) {
-  if (run([&] { return ::rename(from.c_str(), to.c_str()); }) != 0) fail(fmt::format("rename '{}' to", from.string()), to);
+  if (run([&] { return ::rename(from.c_str(), to.c_str()); }) != 0)
+    fail(fmt::format("rename '{}' to", from.string()), to);
 }
 
 }  // namespace tg::nn::detail

@@ -12,18 +12,21 @@ namespace tg::nn {
 
 Tensor select_columns(const Tensor& A, const std::vector<std::size_t>& index) {
   // A: (n, m) -> (n, index.size())
-  if (A.dimension() != 2) throw shape_error(fmt::format("select_columns: expected a matrix, got {}", shape_str(A)));
+  if (A.dimension() != 2)
+    throw shape_error(fmt::format("select_columns: expected a matrix, got {}", shape_str(A)));
   const std::size_t n = A.shape()[0], m = A.shape()[1];
   Tensor out = Tensor::from_shape({n, index.size()});
   for (std::size_t k = 0; k < index.size(); ++k) {
     if (index[k] >= m)
-      throw std::out_of_range(fmt::format("select_columns: column {} of a {} matrix", index[k], shape_str(A)));
+      throw std::out_of_range(
+          fmt::format("select_columns: column {} of a {} matrix", index[k], shape_str(A)));
     for (std::size_t i = 0; i < n; ++i) out(i, k) = A(i, index[k]);
   }
   return out;
 }
 
-ColumnGatherer::ColumnGatherer(const Tensor& A) : n_(A.shape()[0]), m_(A.shape()[1]), rows_(allocate(n_ * m_)) {
+ColumnGatherer::ColumnGatherer(const Tensor& A)
+    : n_(A.shape()[0]), m_(A.shape()[1]), rows_(allocate(n_ * m_)) {
   constexpr std::size_t block = 64;  // columns per pass: 64 rows of Aᵀ are written at a time
   const double* a = A.data();
   double* rows = rows_.get();
@@ -52,7 +55,8 @@ Tensor ColumnGatherer::gather(const std::vector<std::size_t>& index) const {
 // Room for `count` doubles, in 2 MB-aligned memory that the kernel may back with huge pages.
 ColumnGatherer::Rows ColumnGatherer::allocate(std::size_t count) {
   constexpr std::size_t huge_page = std::size_t{2} << 20;
-  const std::size_t bytes = std::max<std::size_t>((count * sizeof(double) + huge_page - 1) / huge_page, 1) * huge_page;
+  const std::size_t bytes =
+      std::max<std::size_t>((count * sizeof(double) + huge_page - 1) / huge_page, 1) * huge_page;
   auto* p = static_cast<double*>(std::aligned_alloc(huge_page, bytes));
   if (!p) throw std::bad_alloc();
 #ifdef MADV_HUGEPAGE

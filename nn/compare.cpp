@@ -77,19 +77,20 @@ std::vector<std::string> failures(const CompareReport& r, const Tolerances& t) {
       continue;
     }
     first_listed = true;
-    out.push_back(fmt::format("∂C/∂{}^{} is not finite: ‖·‖∞ = {} by BP1–BP4, {} by autodiff{}", p.name, p.layer,
-                              p.grad_norm, p.autodiff_norm,
-                              r.has_numeric ? fmt::format(", {} by finite differences", p.numeric_norm) : ""));
+    out.push_back(fmt::format(
+        "∂C/∂{}^{} is not finite: ‖·‖∞ = {} by BP1–BP4, {} by autodiff{}", p.name, p.layer, p.grad_norm,
+        p.autodiff_norm, r.has_numeric ? fmt::format(", {} by finite differences", p.numeric_norm) : ""));
   }
   if (!others.empty())  // one line for them all: a deep network can have hundreds
-    out.push_back(fmt::format("the gradients of {} more parameter{} are not finite either: {}{}", others.size(),
-                              others.size() == 1 ? "" : "s",
-                              fmt::join(others.begin(), others.begin() + std::min<std::ptrdiff_t>(others.size(), 6), ", "),
+    out.push_back(fmt::format("the gradients of {} more parameter{} are not finite either: {}{}",
+                              others.size(), others.size() == 1 ? "" : "s",
+                              fmt::join(others.begin(),
+                                        others.begin() + std::min<std::ptrdiff_t>(others.size(), 6), ", "),
                               others.size() > 6 ? ", ..." : ""));
   if (!out.empty()) return out;  // a difference from a NaN or ∞ says nothing more
   if (!(r.max_rel_autodiff() <= t.autodiff))
-    out.push_back(fmt::format("BP1–BP4 and autodiff differ by a relative {:.3g} > tolerance {:.3g}", r.max_rel_autodiff(),
-                              t.autodiff));
+    out.push_back(fmt::format("BP1–BP4 and autodiff differ by a relative {:.3g} > tolerance {:.3g}",
+                              r.max_rel_autodiff(), t.autodiff));
   if (r.has_numeric && !(r.max_rel_numeric() <= t.numeric))
     out.push_back(fmt::format("BP1–BP4 and finite differences differ by a relative {:.3g} > tolerance {:.3g}",
                               r.max_rel_numeric(), t.numeric));
@@ -114,20 +115,22 @@ std::vector<std::size_t> checked_elements(std::size_t n, std::size_t sample) {
 
 // ∂C/∂θ_i by central differences (autodiff/gradcheck.hpp) for element i of the parameter alone:
 // θ_i becomes a one-element leaf that the cost reads back into the parameter.
-double central_difference_at(const Variable& param, std::size_t i, const std::function<double()>& cost, double eps) {
+double central_difference_at(const Variable& param, std::size_t i, const std::function<double()>& cost,
+                             double eps) {
   double& element = param.mutable_value().data()[i];
   const double keep = element;
   const Variable theta_i(Tensor{keep}, true);
-  const double d = central_differences(theta_i, [&] { return element = theta_i.value()(0), cost(); }, eps)(0);
+  const double d = central_differences(
+      theta_i, [&] { return element = theta_i.value()(0), cost(); }, eps)(0);
   element = keep;
   return d;
 }
 
 // BP1–BP4's gradient against finite differences at the elements `at` of the parameter: fills
 // p.numeric, p.numeric_norm (over those elements) and p.numeric_checked.
-void check_numerically(ParameterReport& p, const Tensor& by_hand, const Variable& param, const std::vector<std::size_t>& at,
-                       const std::function<double()>& cost, const CompareOptions& options, std::size_t& done,
-                       std::size_t total) {
+void check_numerically(ParameterReport& p, const Tensor& by_hand, const Variable& param,
+                       const std::vector<std::size_t>& at, const std::function<double()>& cost,
+                       const CompareOptions& options, std::size_t& done, std::size_t total) {
   Tensor hand = filled({at.size()}, 0.0), numeric = filled({at.size()}, 0.0);
   for (std::size_t k = 0; k < at.size(); ++k) {
     hand(k) = by_hand.data()[at[k]];
@@ -149,8 +152,10 @@ double cost_at(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& c) 
 CompareReport compare(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& c,
                       const CompareOptions& options) {
   if (!(options.eps > 0.0) || !std::isfinite(options.eps))
-    throw std::invalid_argument(fmt::format("compare: CompareOptions::eps (the finite-difference step) must be a "
-                                            "positive number, got {}", options.eps));
+    throw std::invalid_argument(
+        fmt::format("compare: CompareOptions::eps (the finite-difference step) must be a "
+                    "positive number, got {}",
+                    options.eps));
   const BackpropResult bp = backprop(net, X, Y, c);
 
   // The engine: the same cost, recorded, and backpropagated generically.
@@ -164,15 +169,22 @@ CompareReport compare(const Mlp& net, const Tensor& X, const Tensor& Y, const Co
   std::vector<std::vector<std::size_t>> at(params.size());
   std::size_t total = 0, done = 0;
   if (options.numeric)
-    for (std::size_t i = 0; i < params.size(); ++i) total += (at[i] = checked_elements(params[i].value().size(), options.sample)).size();
+    for (std::size_t i = 0; i < params.size(); ++i)
+      total += (at[i] = checked_elements(params[i].value().size(), options.sample)).size();
   const std::function<double()> cost_now = [&] { return cost_at(net, X, Y, c); };
   for (std::size_t l = 2; l <= net.num_layers(); ++l) {
     for (int k = 0; k < 2; ++k) {
       const std::size_t index = 2 * (l - 2) + static_cast<std::size_t>(k);
       const Tensor& by_hand = k == 0 ? bp.dW[l] : bp.db[l];
-      ParameterReport p{l, k == 0 ? "W" : "b", shape_of(by_hand), max_abs(by_hand), difference(by_hand, grads[index].value()), {}};
+      ParameterReport p{l,
+                        k == 0 ? "W" : "b",
+                        shape_of(by_hand),
+                        max_abs(by_hand),
+                        difference(by_hand, grads[index].value()),
+                        {}};
       p.autodiff_norm = max_abs(grads[index].value());
-      if (options.numeric) check_numerically(p, by_hand, params[index], at[index], cost_now, options, done, total);
+      if (options.numeric)
+        check_numerically(p, by_hand, params[index], at[index], cost_now, options, done, total);
       report.parameters.push_back(p);
     }
   }
@@ -180,8 +192,10 @@ CompareReport compare(const Mlp& net, const Tensor& X, const Tensor& Y, const Co
 }
 
 std::string format_report(const CompareReport& r) {
-  std::string out = fmt::format("cost C = {:.12g}\n", std::isnan(r.cost) ? NAN : r.cost);  // "nan", never "-nan"
-  out += fmt::format("{:<6} {:<10} {:>12} {:>13} {:>13}", "param", "shape", "‖grad‖∞", "autodiff abs", "autodiff rel");
+  std::string out =
+      fmt::format("cost C = {:.12g}\n", std::isnan(r.cost) ? NAN : r.cost);  // "nan", never "-nan"
+  out += fmt::format("{:<6} {:<10} {:>12} {:>13} {:>13}", "param", "shape", "‖grad‖∞", "autodiff abs",
+                     "autodiff rel");
   if (r.has_numeric) out += fmt::format(" {:>13} {:>13}", "numeric abs", "numeric rel");
   out += "\n";
   for (const auto& p : r.parameters) {

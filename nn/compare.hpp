@@ -22,12 +22,12 @@ struct Difference {
 Difference difference(const Tensor& g, const Tensor& h);  // g, h: one shape (tg::shape_error)
 
 struct ParameterReport {
-  std::size_t layer;   // l = 2..L
-  std::string name;    // "W" or "b"
+  std::size_t layer;  // l = 2..L
+  std::string name;   // "W" or "b"
   Shape shape;
-  double grad_norm;    // ‖∂C/∂θ‖_∞ by BP1–BP4, for scale (NaN when an element is NaN)
-  Difference autodiff;  // BP1–BP4 vs the engine
-  Difference numeric;   // BP1–BP4 vs finite differences (when asked)
+  double grad_norm;            // ‖∂C/∂θ‖_∞ by BP1–BP4, for scale (NaN when an element is NaN)
+  Difference autodiff;         // BP1–BP4 vs the engine
+  Difference numeric;          // BP1–BP4 vs finite differences (when asked)
   double autodiff_norm = 0.0;  // ‖∂C/∂θ‖_∞ by the engine (NaN when an element is NaN)
   double numeric_norm = 0.0;   // ... by finite differences (when asked)
   std::size_t numeric_checked = 0;  // how many elements finite differences checked (all, or a sample)

@@ -46,7 +46,8 @@ void check_delta(const char* who, const Tensor& delta, const ConvGeometry& g) {
 
 }  // namespace
 
-Tensor conv_forward(const Tensor& a, const Tensor& w, const Tensor& b, std::size_t stride, std::size_t padding) {
+Tensor conv_forward(const Tensor& a, const Tensor& w, const Tensor& b, std::size_t stride,
+                    std::size_t padding) {
   const ConvGeometry g = conv_geometry(shape_of(a), shape_of(w), stride, padding, "conv_forward");
   check_conv_bias(shape_of(b), g, "conv_forward");
   Tensor z = gemm(kernel_matrix(w), false, im2col(a, g), false);  // z^l = w A
@@ -62,12 +63,14 @@ Tensor conv_backward_input(const Tensor& delta, const Tensor& w, const ConvGeome
 }
 
 Tensor conv_backward_bias(const Tensor& delta) {
-  if (delta.dimension() != 4) throw shape_error(fmt::format("conv_backward_bias: δ {} is not (N, F, H', W')", shape_str(delta)));
+  if (delta.dimension() != 4)
+    throw shape_error(fmt::format("conv_backward_bias: δ {} is not (N, F, H', W')", shape_str(delta)));
   const std::size_t N = delta.shape()[0], F = delta.shape()[1], hw = delta.shape()[2] * delta.shape()[3];
   Tensor db = filled({F}, 0.0);
   for (std::size_t n = 0; n < N; ++n)
     for (std::size_t f = 0; f < F; ++f)
-      for (std::size_t k = 0; k < hw; ++k) db.data()[f] += delta.data()[(n * F + f) * hw + k];  // (BP3-conv) Σ_{n,i,j} δ^l
+      for (std::size_t k = 0; k < hw; ++k)
+        db.data()[f] += delta.data()[(n * F + f) * hw + k];  // (BP3-conv) Σ_{n,i,j} δ^l
   return db;
 }
 

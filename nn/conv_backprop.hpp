@@ -19,7 +19,8 @@
 namespace tg::nn {
 
 // z^l = w ⋆ a^{l−1} + b.           a (N,C,H,W), w (F,C,K,K'), b (F) -> (N,F,H',W')
-Tensor conv_forward(const Tensor& a, const Tensor& w, const Tensor& b, std::size_t stride, std::size_t padding);
+Tensor conv_forward(const Tensor& a, const Tensor& w, const Tensor& b, std::size_t stride,
+                    std::size_t padding);
 // (BP2-conv) before ⊙ σ′(z^{l−1}).  delta (N,F,H',W'), w (F,C,K,K') -> (N,C,H,W) as g says
 Tensor conv_backward_input(const Tensor& delta, const Tensor& w, const ConvGeometry& g);
 // (BP3-conv)                        delta (N,F,H',W') -> (F)

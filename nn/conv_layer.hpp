@@ -37,8 +37,9 @@ class Conv : public Layer {
 
   Variable forward(const Variable& a_prev) const override;  // conv2d(a, w, b, s, p)
   Tensor forward(const Tensor& a_prev) const override;
-  Tensor backward_input(const Tensor& a_prev, const Tensor& delta) const override;                   // (BP2-conv)
-  std::vector<Tensor> backward_parameters(const Tensor& a_prev, const Tensor& delta) const override;  // (BP4-conv), (BP3-conv)
+  Tensor backward_input(const Tensor& a_prev, const Tensor& delta) const override;  // (BP2-conv)
+  std::vector<Tensor> backward_parameters(const Tensor& a_prev,
+                                          const Tensor& delta) const override;  // (BP4-conv), (BP3-conv)
 
  private:
   ConvGeometry geometry(std::size_t batch, const char* who) const;

@@ -20,7 +20,9 @@ namespace {
 double a_minus_y(double a, double y) { return a - y; }
 Variable half_squared_error(const Variable& aL, const Variable& Y) { return 0.5 * sum(pow(aL - Y, 2.0)); }
 // sum + (a − y)², rounded once (a fused multiply-add)
-double add_squared_error(double sum, double a, double y, double, double) { return std::fma(a - y, a - y, sum); }
+double add_squared_error(double sum, double a, double y, double, double) {
+  return std::fma(a - y, a - y, sum);
+}
 
 // ---- the log-based costs' C from z^L: finite however far out z^L is, never ln 0
 
@@ -44,7 +46,7 @@ Variable log_one_minus_softmax(const Variable& z, const Variable& ell) {
     shift(0, j) = n > 1 ? s : 0.0;  // one row: no others, and ln(1 − a) = ln 0 = −∞ is the truth
   }
   const Variable T(top), R(rest), S(shift);
-  const Variable below_top = log(1.0 - exp(ell) * R);                  // ln(1 − a_j), j ≠ j*; 0 at j*
+  const Variable below_top = log(1.0 - exp(ell) * R);                     // ln(1 − a_j), j ≠ j*; 0 at j*
   const Variable at_top = S + log(sum(R * exp(R * (ell - S)), 0, true));  // ln Σ_{k≠j*} a_k   (1, m)
   return below_top + T * at_top;
 }
@@ -56,7 +58,9 @@ Variable cross_entropy_softmax(const Variable& zL, const Variable& Y) {
 }
 
 // log-likelihood on softmax outputs: −y·ln a = −y·log_softmax(z)
-Variable log_likelihood_softmax(const Variable& zL, const Variable& Y) { return -sum(Y * log_softmax(zL, 0)); }
+Variable log_likelihood_softmax(const Variable& zL, const Variable& Y) {
+  return -sum(Y * log_softmax(zL, 0));
+}
 
 // log-likelihood on sigmoid outputs: −y ln σ(z) = y softplus(−z): finite where σ(z) rounds to 0,
 // and 0 (not 0 · −inf) for y = 0
@@ -101,7 +105,8 @@ Tensor cross_entropy_softmax_delta(const Tensor& zL, const Tensor&, const Tensor
       if (k != top) s = std::max(s, ell[k]);
     for (std::size_t k = 0; k < n; ++k)
       if (k != top) rest += std::exp(ell[k] - s);
-    for (std::size_t j = 0; j < n; ++j) l1m[j] = j == top ? s + std::log(rest) : std::log1p(-std::exp(ell[j]));
+    for (std::size_t j = 0; j < n; ++j)
+      l1m[j] = j == top ? s + std::log(rest) : std::log1p(-std::exp(ell[j]));
     double sum_y = 0.0;
     for (std::size_t i = 0; i < n; ++i) sum_y += Y(i, c);
     for (std::size_t i = 0; i < n; ++i) {
@@ -149,17 +154,23 @@ Worked a_sum_y_minus_y(const OutputColumn& c, std::size_t j, bool column) {
   std::string sum_symbols, sum_numbers;
   const double sum_y = column ? target_sum(c, sum_symbols, sum_numbers) : 1.0;
   if (sum_y == 1.0)  // a_j · 1 − y_j
-    return {fmt::format("a^{}_{} − y_{}", c.L, j + 1, j + 1), fmt::format("{} − {}", A, Y), c.a[j] * sum_y - c.y[j]};
+    return {fmt::format("a^{}_{} − y_{}", c.L, j + 1, j + 1), fmt::format("{} − {}", A, Y),
+            c.a[j] * sum_y - c.y[j]};
   return {fmt::format("a^{}_{} {} − y_{}", c.L, j + 1, sum_symbols, j + 1),
           fmt::format("{} × {} − {}", A, sum_numbers, Y), c.a[j] * sum_y - c.y[j]};
 }
 
-Worked cross_entropy_sigmoid_row(const OutputColumn& c, std::size_t j) { return a_sum_y_minus_y(c, j, false); }
-Worked log_likelihood_softmax_row(const OutputColumn& c, std::size_t j) { return a_sum_y_minus_y(c, j, true); }
+Worked cross_entropy_sigmoid_row(const OutputColumn& c, std::size_t j) {
+  return a_sum_y_minus_y(c, j, false);
+}
+Worked log_likelihood_softmax_row(const OutputColumn& c, std::size_t j) {
+  return a_sum_y_minus_y(c, j, true);
+}
 
 Worked log_likelihood_sigmoid_row(const OutputColumn& c, std::size_t j) {
   return {fmt::format("−y_{} (1 − a^{}_{})", j + 1, c.L, j + 1),
-          fmt::format("-{} × (1 − {})", c.w.operand(c.y[j]), c.w.operand(c.a[j])), minus_y_one_minus_a(c.y[j], c.a[j])};
+          fmt::format("-{} × (1 − {})", c.w.operand(c.y[j]), c.w.operand(c.a[j])),
+          minus_y_one_minus_a(c.y[j], c.a[j])};
 }
 
 // cross_entropy_softmax_delta's sum for one j, each a_k a_j/(1 − a_k) as exp(ln a_k + ln a_j − ln(1 − a_k))
@@ -171,8 +182,8 @@ Worked cross_entropy_softmax_row(const OutputColumn& c, std::size_t j) {
   r.value += (1.0 - c.y[j]) * c.a[j];
   for (std::size_t k = 0; k < c.a.size(); ++k) {
     if (k == j) continue;
-    r.formula += fmt::format(" − (1 − y_{}) exp(ln a^{}_{} + ln a^{}_{} − ln(1 − a^{}_{}))", k + 1, L, k + 1, L, j + 1, L,
-                             k + 1);
+    r.formula += fmt::format(" − (1 − y_{}) exp(ln a^{}_{} + ln a^{}_{} − ln(1 − a^{}_{}))", k + 1, L, k + 1,
+                             L, j + 1, L, k + 1);
     r.numbers += fmt::format(" − (1 − {}) × exp({} + {} − {})", c.w.operand(c.y[k]), c.w.operand(c.ln_a[k]),
                              c.w.operand(c.ln_a[j]), c.w.operand(c.ln_1ma[k]));
     r.value -= (1.0 - c.y[k]) * std::exp(c.ln_a[k] + c.ln_a[j] - c.ln_1ma[k]);
@@ -195,13 +206,29 @@ const CostPairing log_likelihood_pairings[] = {
 
 // One row per cost, in the enum's order.
 const CostRow table[] = {
-    {CostKind::quadratic, "quadratic", a_minus_y, half_squared_error, {}, "", false, false, any_target, "",
-     "({a} − {y})²", "({a} − {y}) × ({a} − {y})", add_squared_error, "½ ({})", "0.5 × ({})", 0.5, "{a} − {y}", "{a} − {y}"},
+    {CostKind::quadratic,
+     "quadratic",
+     a_minus_y,
+     half_squared_error,
+     {},
+     "",
+     false,
+     false,
+     any_target,
+     "",
+     "({a} − {y})²",
+     "({a} − {y}) × ({a} − {y})",
+     add_squared_error,
+     "½ ({})",
+     "0.5 × ({})",
+     0.5,
+     "{a} − {y}",
+     "{a} − {y}"},
     {CostKind::cross_entropy, "cross_entropy", nullptr, nullptr, cross_entropy_pairings,
      "takes ln a^L and ln(1 − a^L), which needs outputs in (0, 1)", true, true, probability,
      "needs targets in [0, 1] (y and 1 − y weigh ln a and ln(1 − a); outside, C falls without bound)",
-     "{y} ln {a} + (1 − {y}) ln(1 − {a})", "{y} × {ln_a} + (1 − {y}) × {ln_1ma}", add_cross_entropy, "−({})", "-({})",
-     -1.0, "", ""},
+     "{y} ln {a} + (1 − {y}) ln(1 − {a})", "{y} × {ln_a} + (1 − {y}) × {ln_1ma}", add_cross_entropy, "−({})",
+     "-({})", -1.0, "", ""},
     {CostKind::log_likelihood, "log_likelihood", nullptr, nullptr, log_likelihood_pairings,
      "takes ln a^L, which needs outputs in (0, 1)", true, false, non_negative,
      "needs targets y ≥ 0 (for y < 0, −y ln a falls without bound as a → 0)", "{y} ln {a}", "{y} × {ln_a}",
@@ -214,7 +241,8 @@ std::span<const CostRow> cost_table() { return table; }
 
 const CostRow& row(CostKind kind) {
   const auto i = static_cast<std::size_t>(kind);
-  if (i >= std::size(table) || table[i].kind != kind) throw std::logic_error("nn::row: a cost without its row");
+  if (i >= std::size(table) || table[i].kind != kind)
+    throw std::logic_error("nn::row: a cost without its row");
   return table[i];
 }
 
@@ -257,14 +285,16 @@ namespace {
 
 void check_targets(const char* what, const Tensor& aL, const Tensor& Y) {
   if (!same_shape(aL, Y))
-    throw shape_error(fmt::format("{}: targets {} do not match the network's output {}", what,
-                                  shape_str(Y), shape_str(aL)));
+    throw shape_error(fmt::format("{}: targets {} do not match the network's output {}", what, shape_str(Y),
+                                  shape_str(aL)));
 }
 
 // Row i, column j of Y (N^L, m) for an error message: "column 3 of the targets (10,20) has y = -0.5 in row 2".
 std::string target_at(const Tensor& Y, std::size_t i, std::size_t j) {
-  return fmt::format("column {} of the targets {} has y = {} in row {} (columns are examples, rows output neurons, "
-                     "both counted from 0)", j, shape_str(Y), Y(i, j), i);
+  return fmt::format(
+      "column {} of the targets {} has y = {} in row {} (columns are examples, rows output neurons, "
+      "both counted from 0)",
+      j, shape_str(Y), Y(i, j), i);
 }
 
 // Every target finite, and as the cost's target_ok says.   Y: (N^L, m)
@@ -274,9 +304,11 @@ void check_target_values(const char* who, const CostRow& r, const Tensor& Y) {
     for (std::size_t i = 0; i < Y.shape()[0]; ++i) {
       const double y = Y(i, j);
       if (!std::isfinite(y))
-        throw std::invalid_argument(fmt::format("{}: {} needs finite targets, but {}", who, r.name, target_at(Y, i, j)));
+        throw std::invalid_argument(
+            fmt::format("{}: {} needs finite targets, but {}", who, r.name, target_at(Y, i, j)));
       if (!r.target_ok(y))
-        throw std::invalid_argument(fmt::format("{}: {} {}, but {}", who, r.name, r.target_rule, target_at(Y, i, j)));
+        throw std::invalid_argument(
+            fmt::format("{}: {} {}, but {}", who, r.name, r.target_rule, target_at(Y, i, j)));
     }
 }
 
@@ -287,10 +319,12 @@ void check_cost_inputs(const char* who, const Cost& c, Activation output, const 
   if (output == Activation::softmax && Y.dimension() == 2 && Y.shape()[0] == 1)
     throw std::invalid_argument(fmt::format(
         "{}: {} on a softmax over a single output neuron: a^L = e^z / e^z = 1 whatever the weights, so C does not "
-        "depend on them and nothing can be learned (use a sigmoid output for one neuron)", who, r.name));
+        "depend on them and nothing can be learned (use a sigmoid output for one neuron)",
+        who, r.name));
   if (!r.grad_a && !pairing(r, output))
-    throw std::invalid_argument(fmt::format("{}: {} {}: use a {} output, not {} ({})", who, r.name, r.pairing_rule,
-                                            paired_outputs(r), to_string(output), nn::row(output).outside_ln_domain));
+    throw std::invalid_argument(fmt::format("{}: {} {}: use a {} output, not {} ({})", who, r.name,
+                                            r.pairing_rule, paired_outputs(r), to_string(output),
+                                            nn::row(output).outside_ln_domain));
   check_target_values(who, r, Y);
 }
 
@@ -300,12 +334,13 @@ namespace {
 // read when a regularization is on.
 void check_lambda(const char* who, const Cost& c) {
   if (c.regularization != Regularization::none && (!(c.lambda >= 0.0) || !std::isfinite(c.lambda)))
-    throw std::invalid_argument(fmt::format("{}: the L2 strength λ (Cost::lambda) must be a finite number ≥ 0, got {}",
-                                            who, c.lambda));
+    throw std::invalid_argument(fmt::format(
+        "{}: the L2 strength λ (Cost::lambda) must be a finite number ≥ 0, got {}", who, c.lambda));
 }
 
 // Σ over the batch of the per-example cost, before the reduction; for a pairing check_cost_inputs accepts.
-Variable data_term(const CostRow& r, Activation output, const Variable& zL, const Variable& aL, const Variable& Y) {
+Variable data_term(const CostRow& r, Activation output, const Variable& zL, const Variable& aL,
+                   const Variable& Y) {
   if (const CostPairing* p = pairing(r, output)) return p->term(zL, Y);
   return r.term(aL, Y);
 }
@@ -345,7 +380,8 @@ Variable cost(const Cost& c, Activation output, const Variable& zL, const Variab
   const std::size_t m = Y.shape()[1];
   if (m == 0 && c.reduction == Reduction::mean)
     throw std::invalid_argument(fmt::format(
-        "cost: the mean over a batch of no examples (targets {}) is undefined; use Reduction::sum", shape_str(Y)));
+        "cost: the mean over a batch of no examples (targets {}) is undefined; use Reduction::sum",
+        shape_str(Y)));
   Variable C = data_term(row(c.kind), output, zL, aL, Variable(Y));
   if (c.reduction == Reduction::mean) C = C / static_cast<double>(m);
   const double kappa = l2_coefficient(c, m);  // κ/2 Σ‖W‖² has gradient κ W
@@ -364,7 +400,8 @@ Tensor output_delta(const Cost& c, Activation output, const Tensor& zL, const Te
   const double scale = c.reduction == Reduction::mean ? 1.0 / static_cast<double>(Y.shape()[1]) : 1.0;
   const auto scaled = [scale](double v) { return v * scale; };
   const CostRow& r = row(c.kind);
-  if (const CostPairing* p = pairing(r, output)) return map(p->delta(zL, aL, Y), scaled);  // (BP1) multiplied out
+  if (const CostPairing* p = pairing(r, output))
+    return map(p->delta(zL, aL, Y), scaled);  // (BP1) multiplied out
   // (BP1) δ^L = ∇_a C ⊙ σ'(z^L)
   return map(activation_backward(output, zL, aL, zip("output_delta", aL, Y, r.grad_a)), scaled);
 }

@@ -51,9 +51,9 @@ struct Cost {
 // costs: ln a^L is taken from z^L, and σ′ cancels or is multiplied out of BP1).
 struct CostPairing {
   Activation output;
-  Variable (*term)(const Variable& zL, const Variable& Y);               // Σ over the batch of C_x, before 1/m
+  Variable (*term)(const Variable& zL, const Variable& Y);  // Σ over the batch of C_x, before 1/m
   Tensor (*delta)(const Tensor& zL, const Tensor& aL, const Tensor& Y);  // (BP1) δ^L, before 1/m
-  Worked (*explain_delta)(const OutputColumn& c, std::size_t j);         // (BP1) δ^L_j for explain (j 0-based)
+  Worked (*explain_delta)(const OutputColumn& c, std::size_t j);  // (BP1) δ^L_j for explain (j 0-based)
 };
 
 // One cost. Either it meets any output through ∇_a C, BP1 being δ^L = ∇_a C ⊙ σ′(z^L) (grad_a and
@@ -61,12 +61,12 @@ struct CostPairing {
 // the table; adding a cost is adding an enumerator and a row (docs/design.md).
 struct CostRow {
   CostKind kind;
-  const char* name;                                        // "cross_entropy": --cost, checkpoints
-  double (*grad_a)(double a, double y);                    // ∂C_x/∂a_j, elementwise
+  const char* name;                                         // "cross_entropy": --cost, checkpoints
+  double (*grad_a)(double a, double y);                     // ∂C_x/∂a_j, elementwise
   Variable (*term)(const Variable& aL, const Variable& Y);  // Σ over the batch of C_x from a^L, before 1/m
   std::span<const CostPairing> pairings;
-  const char* pairing_rule;  // why only those outputs: "takes ln a^L, which needs outputs in (0, 1)"
-  bool ln_a, ln_1ma;         // whether C takes ln a^L and ln(1 − a^L) (explain gives each a row)
+  const char* pairing_rule;     // why only those outputs: "takes ln a^L, which needs outputs in (0, 1)"
+  bool ln_a, ln_1ma;            // whether C takes ln a^L and ln(1 − a^L) (explain gives each a row)
   bool (*target_ok)(double y);  // besides being finite
   const char* target_rule;      // "needs targets y ≥ 0 (...)", when target_ok says no
   // explain's row C = factor × Σ_j term_j, as fmt patterns with {a} {y} {ln_a} {ln_1ma} (symbols,

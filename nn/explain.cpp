@@ -37,7 +37,9 @@ struct Context {
   std::vector<double> grad_a;  // ∂C/∂a^L_j, where BP1 goes through it
   std::vector<ExplainRow>& rows;
 
-  double W(std::size_t l, std::size_t j, std::size_t k) const { return run.net.layer(l).W.value()(j - 1, k - 1); }
+  double W(std::size_t l, std::size_t j, std::size_t k) const {
+    return run.net.layer(l).W.value()(j - 1, k - 1);
+  }
   double b(std::size_t l, std::size_t j) const { return run.net.layer(l).b.value()(j - 1, 0); }
   Activation activation(std::size_t l) const { return run.net.activation(l); }
   std::optional<std::size_t> step_of(const Variable& v) const {
@@ -48,8 +50,8 @@ struct Context {
 };
 
 // A row of layer l, neuron j (1-based), holding a worked value.
-ExplainRow make_row(ExplainPart part, std::string equation, std::string quantity, Worked worked, std::size_t l,
-                    std::size_t j) {
+ExplainRow make_row(ExplainPart part, std::string equation, std::string quantity, Worked worked,
+                    std::size_t l, std::size_t j) {
   ExplainRow r;
   r.part = part;
   r.equation = std::move(equation);
@@ -62,7 +64,8 @@ ExplainRow make_row(ExplainPart part, std::string equation, std::string quantity
 }
 
 // The engine's value beside a row: read from `node`, and the backward step that produced it.
-void set_engine(ExplainRow& r, double value, std::string node, std::optional<std::size_t> step = std::nullopt) {
+void set_engine(ExplainRow& r, double value, std::string node,
+                std::optional<std::size_t> step = std::nullopt) {
   r.engine = value;
   r.engine_node = std::move(node);
   r.step = step;
@@ -78,14 +81,15 @@ std::size_t top_index(const std::vector<double>& z, std::size_t skip) {
 
 // Σ_k e^{z_k − z_c} over k ≠ skip, written out: the term of k = c is 1. Returns the sum; appends
 // the terms in symbols ("exp(z^3_1 − z^3_2) + 1") and in numbers.   (c, skip: 0-based)
-double shifted_exp_sum(const NumberWriter& w, std::size_t L, const std::vector<double>& z, std::size_t c, std::size_t skip,
-                       std::string& symbols, std::string& numbers) {
+double shifted_exp_sum(const NumberWriter& w, std::size_t L, const std::vector<double>& z, std::size_t c,
+                       std::size_t skip, std::string& symbols, std::string& numbers) {
   double sum = 0.0;
   for (std::size_t k = 0; k < z.size(); ++k) {
     if (k == skip) continue;
     const std::string sep = symbols.empty() ? "" : " + ";
     symbols += sep + (k == c ? std::string("1") : fmt::format("exp(z^{}_{} − z^{}_{})", L, k + 1, L, c + 1));
-    numbers += sep + (k == c ? std::string("1") : fmt::format("exp({} − {})", w.operand(z[k]), w.operand(z[c])));
+    numbers +=
+        sep + (k == c ? std::string("1") : fmt::format("exp({} − {})", w.operand(z[k]), w.operand(z[c])));
     sum += k == c ? 1.0 : std::exp(z[k] - z[c]);
   }
   return sum;
@@ -95,7 +99,8 @@ double shifted_exp_sum(const NumberWriter& w, std::size_t L, const std::vector<d
 // (nn/cost.cpp: ln σ(u) = −softplus(−u)), never ln 0: −ln(1 + e^{−u}) for u > 0, u − ln(1 + e^u) else.
 Worked ln_sigmoid(const NumberWriter& w, const std::string& z_symbol, double z, bool negate) {
   const double u = (negate ? -z : z) + 0.0;  // + 0.0: no −0, which would print as "-0"
-  const std::string u_symbol = negate ? "−" + z_symbol : z_symbol, minus_u_symbol = negate ? z_symbol : "−" + z_symbol;
+  const std::string u_symbol = negate ? "−" + z_symbol : z_symbol,
+                    minus_u_symbol = negate ? z_symbol : "−" + z_symbol;
   if (u > 0.0)
     return {fmt::format("−ln(1 + exp({}))", minus_u_symbol), fmt::format("-ln(1 + exp({}))", w.num(-u)),
             -std::log(1.0 + std::exp(-u))};
@@ -115,7 +120,8 @@ void z_rows(Context& c, std::size_t l) {
     v.formula += fmt::format("b^{}_{}", l, j);
     v.numbers += c.w.operand(c.b(l, j));
     v.value += c.b(l, j);
-    ExplainRow r = make_row(ExplainPart::forward, fmt::format("z^{}", l), fmt::format("z^{}_{}", l, j), v, l, j);
+    ExplainRow r =
+        make_row(ExplainPart::forward, fmt::format("z^{}", l), fmt::format("z^{}_{}", l, j), v, l, j);
     set_engine(r, c.run.trace.z[l].value()(j - 1, 0), fmt::format("z^{}", l));
     c.z[l].push_back(r.value);
     c.rows.push_back(std::move(r));
@@ -146,7 +152,8 @@ void a_rows(Context& c, std::size_t l) {
     } else {
       v = softmax_value(c, l, j - 1);
     }
-    ExplainRow r = make_row(ExplainPart::forward, fmt::format("a^{}", l), fmt::format("a^{}_{}", l, j), v, l, j);
+    ExplainRow r =
+        make_row(ExplainPart::forward, fmt::format("a^{}", l), fmt::format("a^{}_{}", l, j), v, l, j);
     set_engine(r, c.run.trace.a[l].value()(j - 1, 0), fmt::format("a^{}", l));
     c.a[l].push_back(r.value);
     c.rows.push_back(std::move(r));
@@ -161,12 +168,14 @@ void derivative_rows(Context& c, std::size_t l) {
   if (!act.derivative || (l == c.L && pairing(c.cost_row, act.kind))) return;
   for (std::size_t j = 1; j <= c.N[l - 1]; ++j) {
     const double zj = c.z[l][j - 1], aj = c.a[l][j - 1], v = act.derivative(zj, aj);
-    const Worked d{fmt::format(fmt::runtime(act.derivative_formula), fmt::arg("a", fmt::format("a^{}_{}", l, j)),
+    const Worked d{fmt::format(fmt::runtime(act.derivative_formula),
+                               fmt::arg("a", fmt::format("a^{}_{}", l, j)),
                                fmt::arg("z", fmt::format("z^{}_{}", l, j))),
                    fmt::format(fmt::runtime(act.derivative_numbers), fmt::arg("a", c.w.operand(aj)),
                                fmt::arg("z", c.w.operand(zj)), fmt::arg("v", c.w.num(v))),
                    v};
-    c.rows.push_back(make_row(ExplainPart::forward, "σ'", fmt::format("{}'(z^{}_{})", act.symbol, l, j), d, l, j));
+    c.rows.push_back(
+        make_row(ExplainPart::forward, "σ'", fmt::format("{}'(z^{}_{})", act.symbol, l, j), d, l, j));
     c.ds[l][j - 1] = v;
   }
 }
@@ -186,7 +195,8 @@ void ln_a_rows(Context& c) {
       std::string symbols, numbers;
       const double sum = shifted_exp_sum(c.w, L, z, t, n, symbols, numbers);
       v = {fmt::format("{} − z^{}_{} − ln({})", zj, L, t + 1, symbols),
-           fmt::format("{} − {} − ln({})", c.w.operand(z[j]), c.w.operand(z[t]), numbers), z[j] - z[t] - std::log(sum)};
+           fmt::format("{} − {} − ln({})", c.w.operand(z[j]), c.w.operand(z[t]), numbers),
+           z[j] - z[t] - std::log(sum)};
     }
     c.out.ln_a[j] = v.value;
     c.rows.push_back(make_row(ExplainPart::cost, "ln a", fmt::format("ln a^{}_{}", L, j + 1), v, L, j + 1));
@@ -215,7 +225,8 @@ void ln_1ma_rows(Context& c) {
            fmt::format("{} + ln({})", c.w.operand(c.out.ln_a[s2]), numbers), c.out.ln_a[s2] + std::log(sum)};
     }
     c.out.ln_1ma[j] = v.value;
-    c.rows.push_back(make_row(ExplainPart::cost, "ln(1 − a)", fmt::format("ln(1 − a^{}_{})", L, j + 1), v, L, j + 1));
+    c.rows.push_back(
+        make_row(ExplainPart::cost, "ln(1 − a)", fmt::format("ln(1 − a^{}_{})", L, j + 1), v, L, j + 1));
   }
 }
 
@@ -229,15 +240,17 @@ void cost_value_row(Context& c) {
   for (std::size_t j = 0; j < o.a.size(); ++j) {
     const double ln_a = cr.ln_a ? o.ln_a[j] : 0.0, ln_1ma = cr.ln_1ma ? o.ln_1ma[j] : 0.0;
     const std::string sep = j == 0 ? "" : " + ";
-    symbols += sep + fmt::format(fmt::runtime(cr.term_formula), fmt::arg("a", fmt::format("a^{}_{}", c.L, j + 1)),
-                                 fmt::arg("y", fmt::format("y_{}", j + 1)), fmt::arg("ln_a", ""), fmt::arg("ln_1ma", ""));
+    symbols +=
+        sep + fmt::format(fmt::runtime(cr.term_formula), fmt::arg("a", fmt::format("a^{}_{}", c.L, j + 1)),
+                          fmt::arg("y", fmt::format("y_{}", j + 1)), fmt::arg("ln_a", ""),
+                          fmt::arg("ln_1ma", ""));
     numbers += sep + fmt::format(fmt::runtime(cr.term_numbers), fmt::arg("a", c.w.operand(o.a[j])),
                                  fmt::arg("y", c.w.operand(o.y[j])), fmt::arg("ln_a", c.w.operand(ln_a)),
                                  fmt::arg("ln_1ma", c.w.operand(ln_1ma)));
     v = cr.add_term(v, o.a[j], o.y[j], ln_a, ln_1ma);
   }
-  Worked C{fmt::format(fmt::runtime(cr.sum_formula), symbols), fmt::format(fmt::runtime(cr.sum_numbers), numbers),
-           cr.factor * v};
+  Worked C{fmt::format(fmt::runtime(cr.sum_formula), symbols),
+           fmt::format(fmt::runtime(cr.sum_numbers), numbers), cr.factor * v};
   if (const double kappa = l2_coefficient(c.cost, 1); kappa != 0.0) {
     double squares = 0.0;
     for (std::size_t l = 2; l <= c.L; ++l)
@@ -259,7 +272,8 @@ void grad_a_rows(Context& c) {
     const double aj = c.out.a[j - 1], yj = c.out.y[j - 1];
     const Worked v{fmt::format(fmt::runtime(cr.grad_a_formula), fmt::arg("a", fmt::format("a^{}_{}", c.L, j)),
                                fmt::arg("y", fmt::format("y_{}", j))),
-                   fmt::format(fmt::runtime(cr.grad_a_numbers), fmt::arg("a", c.w.operand(aj)), fmt::arg("y", c.w.operand(yj))),
+                   fmt::format(fmt::runtime(cr.grad_a_numbers), fmt::arg("a", c.w.operand(aj)),
+                               fmt::arg("y", c.w.operand(yj))),
                    cr.grad_a(aj, yj)};
     ExplainRow r = make_row(ExplainPart::backward, "∇_a C", fmt::format("∂C/∂a^{}_{}", c.L, j), v, c.L, j);
     if (aL.has_grad()) set_engine(r, aL.grad()(j - 1, 0), fmt::format("grad of a^{}", c.L), c.step_of(aL));
@@ -270,7 +284,8 @@ void grad_a_rows(Context& c) {
 
 // A δ^l_j row, beside the gradient the engine's z^l received.
 void add_delta_row(Context& c, std::size_t l, std::size_t j, Worked v) {
-  ExplainRow r = make_row(ExplainPart::backward, l == c.L ? "BP1" : "BP2", fmt::format("δ^{}_{}", l, j), v, l, j);
+  ExplainRow r =
+      make_row(ExplainPart::backward, l == c.L ? "BP1" : "BP2", fmt::format("δ^{}_{}", l, j), v, l, j);
   const Variable& z = c.run.trace.z[l];
   set_engine(r, z.grad()(j - 1, 0), fmt::format("grad of z^{}", l), c.step_of(z));
   c.delta[l][j - 1] = r.value;
@@ -284,7 +299,8 @@ Worked softmax_bp1(const Context& c, std::size_t j) {
   double s = 0.0;
   for (std::size_t k = 1; k <= a.size(); ++k) {
     symbols += fmt::format("{}a^{}_{} ∂C/∂a^{}_{}", k == 1 ? "" : " + ", c.L, k, c.L, k);
-    numbers += fmt::format("{}{} × {}", k == 1 ? "" : " + ", c.w.operand(a[k - 1]), c.w.operand(c.grad_a[k - 1]));
+    numbers +=
+        fmt::format("{}{} × {}", k == 1 ? "" : " + ", c.w.operand(a[k - 1]), c.w.operand(c.grad_a[k - 1]));
     s = std::fma(a[k - 1], c.grad_a[k - 1], s);  // each term added with one rounding
   }
   return {fmt::format("a^{}_{} (∂C/∂a^{}_{} − ({}))", c.L, j, c.L, j, symbols),
@@ -354,7 +370,8 @@ void bp4_rows(Context& c, std::size_t l) {
         v.numbers += fmt::format(" + {} × {}", c.w.operand(kappa), c.w.operand(c.W(l, j, k)));
         v.value = std::fma(kappa, c.W(l, j, k), v.value);  // κ w added with one rounding
       }
-      ExplainRow r = make_row(ExplainPart::backward, "BP4", fmt::format("∂C/∂w^{}_{}", l, index(j, k)), v, l, j);
+      ExplainRow r =
+          make_row(ExplainPart::backward, "BP4", fmt::format("∂C/∂w^{}_{}", l, index(j, k)), v, l, j);
       r.k = k;
       set_engine(r, W.grad()(j - 1, k - 1), fmt::format("grad of W^{}", l), c.step_of(W));
       c.rows.push_back(std::move(r));
@@ -394,8 +411,20 @@ Explanation explain(const Mlp& original, const Cost& cost, const Tensor& x, cons
     e.backward = trace.steps();
   }
   const std::size_t L = original.num_layers();
-  Context c{cost, row(cost.kind), run, e.backward, NumberWriter(opt.digits), L, original.sizes(), {}, {}, {}, {},
-            OutputColumn{NumberWriter(opt.digits), L, {}, {}, {}, {}}, {}, e.rows};
+  Context c{cost,
+            row(cost.kind),
+            run,
+            e.backward,
+            NumberWriter(opt.digits),
+            L,
+            original.sizes(),
+            {},
+            {},
+            {},
+            {},
+            OutputColumn{NumberWriter(opt.digits), L, {}, {}, {}, {}},
+            {},
+            e.rows};
   c.z.resize(L + 1), c.a.resize(L + 1), c.ds.resize(L + 1), c.delta.resize(L + 1);
   for (std::size_t k = 0; k < c.N[0]; ++k) c.a[1].push_back(x(k, 0));
 
@@ -426,7 +455,8 @@ namespace {
 
 // Columns on a terminal: UTF-8 code points (every character used here is one column wide).
 std::size_t width(const std::string& s) {
-  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+  return static_cast<std::size_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
 }
 
 }  // namespace
@@ -435,8 +465,10 @@ std::string format_explanation(const Explanation& e, int digits) {
   const NumberWriter w(digits);
   const auto equation = [&](const ExplainRow& r) {
     const bool tagged = r.part == ExplainPart::backward;
-    std::string text = fmt::format("{}{} = {}", tagged ? fmt::format("{:<5}", r.equation.rfind("BP", 0) == 0 ? r.equation : "") : "",
-                                   r.quantity, r.formula);
+    std::string text =
+        fmt::format("{}{} = {}",
+                    tagged ? fmt::format("{:<5}", r.equation.rfind("BP", 0) == 0 ? r.equation : "") : "",
+                    r.quantity, r.formula);
     if (r.numbers != r.formula && r.numbers != w.num(r.value)) text += " = " + r.numbers;
     if (r.formula != w.num(r.value)) text += " = " + w.num(r.value);
     return text;
@@ -451,10 +483,12 @@ std::string format_explanation(const Explanation& e, int digits) {
   for (const ExplainRow& r : e.rows) {
     if (first || r.part != part) {
       if (!first) text += "\n";
-      text += r.part == ExplainPart::forward ? "forward: z^l_j = Σ_k w^l_jk a^(l−1)_k + b^l_j, a^l_j = σ(z^l_j), a^1 = x\n"
-              : r.part == ExplainPart::cost  ? "cost of this one example:\n"
-                                             : "backward: (BP1) δ^L = ∇_a C ⊙ σ'(z^L)   (BP2) δ^l = ((W^(l+1))ᵀ δ^(l+1)) ⊙ σ'(z^l)\n"
-                                               "          (BP3) ∂C/∂b^l_j = δ^l_j        (BP4) ∂C/∂w^l_jk = a^(l−1)_k δ^l_j\n";
+      text += r.part == ExplainPart::forward
+                  ? "forward: z^l_j = Σ_k w^l_jk a^(l−1)_k + b^l_j, a^l_j = σ(z^l_j), a^1 = x\n"
+              : r.part == ExplainPart::cost
+                  ? "cost of this one example:\n"
+                  : "backward: (BP1) δ^L = ∇_a C ⊙ σ'(z^L)   (BP2) δ^l = ((W^(l+1))ᵀ δ^(l+1)) ⊙ σ'(z^l)\n"
+                    "          (BP3) ∂C/∂b^l_j = δ^l_j        (BP4) ∂C/∂w^l_jk = a^(l−1)_k δ^l_j\n";
       part = r.part;
       first = false;
     }
@@ -462,13 +496,14 @@ std::string format_explanation(const Explanation& e, int digits) {
     text += "  " + eq;
     if (r.engine) {
       text += std::string(column > width(eq) ? column - width(eq) : 0, ' ');
-      text += fmt::format("   autodiff {:>{}}  diff {:8.1e}", fmt::format("{:.{}g}", *r.engine, digits + 4), digits + 8,
-                          r.value - *r.engine);
+      text += fmt::format("   autodiff {:>{}}  diff {:8.1e}", fmt::format("{:.{}g}", *r.engine, digits + 4),
+                          digits + 8, r.value - *r.engine);
       if (r.step) text += fmt::format("  step {} ({})", *r.step, r.engine_node);
     }
     text += "\n";
   }
-  text += "\nthe engine's backward pass, in the order it processed the nodes (each after all its consumers):\n";
+  text +=
+      "\nthe engine's backward pass, in the order it processed the nodes (each after all its consumers):\n";
   return text + format_steps(e.backward);
 }
 

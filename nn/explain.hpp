@@ -35,22 +35,23 @@ struct ExplainRow {
   std::string equation;  // "z^l", "a^l", "σ'", "ln a", "ln(1 − a)", "C", "∇_a C", "BP1", "BP2", "BP3", "BP4"
   std::string quantity;  // e.g. "δ^2_1"
   std::string formula;   // e.g. "(w^3_11 δ^3_1) · σ'(z^2_1)"
-  std::string numbers;   // e.g. "(0.4 × (-0.2486)) × 0.2413": numbers, + − × · / ( ), and σ tanh relu exp ln
-  double value = 0.0;    // the formula, computed in double precision
-  std::optional<double> engine;     // the engine's value of the same quantity, when it has one
-  std::string engine_node;          // where the engine's value was read: "z^2", "grad of W^3", ...
-  std::optional<std::size_t> step;  // the engine's backward step that produced it (backward rows)
+  std::string numbers;  // e.g. "(0.4 × (-0.2486)) × 0.2413": numbers, + − × · / ( ), and σ tanh relu exp ln
+  double value = 0.0;                   // the formula, computed in double precision
+  std::optional<double> engine;         // the engine's value of the same quantity, when it has one
+  std::string engine_node;              // where the engine's value was read: "z^2", "grad of W^3", ...
+  std::optional<std::size_t> step;      // the engine's backward step that produced it (backward rows)
   std::size_t layer = 0, j = 0, k = 0;  // Nielsen's layer, neuron j (1-based) and source neuron k (weights)
 };
 
 struct Explanation {
-  std::vector<ExplainRow> rows;          // forward (z, a, σ' per layer), the cost (after its ln rows), then layer L..2: BP1|BP2, BP3, BP4
-  std::vector<BackwardStep> backward;    // every node of the engine's backward pass, in its order
+  std::vector<ExplainRow>
+      rows;  // forward (z, a, σ' per layer), the cost (after its ln rows), then layer L..2: BP1|BP2, BP3, BP4
+  std::vector<BackwardStep> backward;  // every node of the engine's backward pass, in its order
 };
 
 struct ExplainOptions {
-  int digits = 4;              // significant digits of the numbers in `numbers` (1..17)
-  std::size_t max_width = 8;   // refuse layers with more neurons (0: no limit)
+  int digits = 4;             // significant digits of the numbers in `numbers` (1..17)
+  std::size_t max_width = 8;  // refuse layers with more neurons (0: no limit)
 };
 
 // The equations for net on one example. x: (N^1, 1), y: (N^L, 1) (tg::shape_error otherwise);

@@ -8,7 +8,8 @@ namespace tg::nn {
 
 Flatten::Flatten(const Shape& in) : in_(in) {
   if (in_.size() != 3)
-    throw shape_error(fmt::format("Flatten: its input {} is not (C, H, W): flatten takes images", shape_str(in)));
+    throw shape_error(
+        fmt::format("Flatten: its input {} is not (C, H, W): flatten takes images", shape_str(in)));
 }
 
 std::string Flatten::describe() const { return fmt::format("flatten: {}", shapes_str(*this)); }

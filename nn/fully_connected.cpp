@@ -15,10 +15,13 @@ std::string FullyConnected::describe() const {
                      shapes_str(*this));
 }
 
-std::vector<Parameter> FullyConnected::parameters() const { return {{"W", linear_.W, true}, {"b", linear_.b, false}}; }
+std::vector<Parameter> FullyConnected::parameters() const {
+  return {{"W", linear_.W, true}, {"b", linear_.b, false}};
+}
 
 std::unique_ptr<Layer> FullyConnected::copy() const {
-  return std::make_unique<FullyConnected>(Linear(Tensor(linear_.W.value()), Tensor(linear_.b.value())), sigma_);
+  return std::make_unique<FullyConnected>(Linear(Tensor(linear_.W.value()), Tensor(linear_.b.value())),
+                                          sigma_);
 }
 
 Variable FullyConnected::forward(const Variable& a_prev) const { return linear_.forward(a_prev); }
@@ -36,8 +39,8 @@ Tensor FullyConnected::backward_input(const Tensor&, const Tensor& delta) const 
 }
 
 std::vector<Tensor> FullyConnected::backward_parameters(const Tensor& a_prev, const Tensor& delta) const {
-  return {gemm(delta, false, a_prev, true),                // (BP4) ∂C/∂W^l = δ^l (a^{l−1})ᵀ
-          sum_to(delta, {linear_.out(), 1})};               // (BP3) ∂C/∂b^l = δ^l, summed over examples
+  return {gemm(delta, false, a_prev, true),    // (BP4) ∂C/∂W^l = δ^l (a^{l−1})ᵀ
+          sum_to(delta, {linear_.out(), 1})};  // (BP3) ∂C/∂b^l = δ^l, summed over examples
 }
 
 }  // namespace tg::nn

@@ -24,8 +24,9 @@ class FullyConnected : public Layer {
 
   Variable forward(const Variable& a_prev) const override;  // W a + b
   Tensor forward(const Tensor& a_prev) const override;
-  Tensor backward_input(const Tensor& a_prev, const Tensor& delta) const override;                // Wᵀ δ
-  std::vector<Tensor> backward_parameters(const Tensor& a_prev, const Tensor& delta) const override;  // BP4, BP3
+  Tensor backward_input(const Tensor& a_prev, const Tensor& delta) const override;  // Wᵀ δ
+  std::vector<Tensor> backward_parameters(const Tensor& a_prev,
+                                          const Tensor& delta) const override;  // BP4, BP3
 
  private:
   Linear linear_;

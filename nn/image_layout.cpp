@@ -8,8 +8,9 @@ namespace {
 
 void check_columns(const Shape& X, const Shape& image) {
   if (X.size() != 2 || X[0] != numel(image))
-    throw shape_error(fmt::format("to_images: X {} does not hold images {}: expected ({}, m), one column per example",
-                                  shape_str(X), shape_str(image), numel(image)));
+    throw shape_error(
+        fmt::format("to_images: X {} does not hold images {}: expected ({}, m), one column per example",
+                    shape_str(X), shape_str(image), numel(image)));
 }
 
 Shape images_shape(std::size_t m, const Shape& image) {
@@ -45,8 +46,6 @@ Tensor to_columns(const Tensor& A) {
   return xt::transpose(rows);
 }
 
-Variable to_columns(const Variable& A) {
-  return transpose(reshape(A, rows_shape(A.shape())));
-}
+Variable to_columns(const Variable& A) { return transpose(reshape(A, rows_shape(A.shape()))); }
 
 }  // namespace tg::nn

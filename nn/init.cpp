@@ -43,7 +43,8 @@ Tensor init_weights(Init init, std::size_t n_out, std::size_t n_in, std::mt19937
       const double r = std::sqrt(6.0 / (fan_in + static_cast<double>(n_out)));
       return draw({n_out, n_in}, std::uniform_real_distribution<double>(-r, r), rng);
     }
-    case Init::he: return draw({n_out, n_in}, std::normal_distribution<double>(0.0, std::sqrt(2.0 / fan_in)), rng);
+    case Init::he:
+      return draw({n_out, n_in}, std::normal_distribution<double>(0.0, std::sqrt(2.0 / fan_in)), rng);
   }
   throw std::logic_error("init_weights: unknown initialiser");
 }

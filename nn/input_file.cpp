@@ -45,8 +45,9 @@ const char* kind_of(std::filesystem::file_type type) {
 }
 
 int open_regular_file(const std::filesystem::path& file) {
-  const int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);  // O_NONBLOCK: a FIFO's open returns at once
-  if (fd < 0) throw input_file_error(std::strerror(errno));  // "No such file or directory"
+  const int fd =
+      ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);  // O_NONBLOCK: a FIFO's open returns at once
+  if (fd < 0) throw input_file_error(std::strerror(errno));     // "No such file or directory"
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     const int saved = errno;
@@ -66,10 +67,11 @@ std::string read_regular_file(const std::filesystem::path& file, std::uintmax_t 
   struct stat st {};
   ::fstat(d.fd, &st);
   const auto too_large = [&](std::uintmax_t size, const char* at_least) {
-    return input_file_error(fmt::format("it is {}{} bytes ({}), more than the {} such a file may be", at_least, size,
-                                        bytes_str(size), bytes_str(max_bytes)));
+    return input_file_error(fmt::format("it is {}{} bytes ({}), more than the {} such a file may be",
+                                        at_least, size, bytes_str(size), bytes_str(max_bytes)));
   };
-  if (static_cast<std::uintmax_t>(st.st_size) > max_bytes) throw too_large(static_cast<std::uintmax_t>(st.st_size), "");
+  if (static_cast<std::uintmax_t>(st.st_size) > max_bytes)
+    throw too_large(static_cast<std::uintmax_t>(st.st_size), "");
   std::string bytes(static_cast<std::size_t>(st.st_size), '\0');
   std::size_t done = 0;
   for (;;) {  // to the end, which may have moved since fstat: a file growing past the limit is refused too

@@ -23,7 +23,7 @@ namespace tg::nn {
 struct Parameter {
   std::string name;  // "W", "b" (fully connected), "w", "b" (conv)
   Variable value;
-  bool weight;       // L2 regularises weights, not biases
+  bool weight;  // L2 regularises weights, not biases
 };
 
 class Layer {

@@ -10,8 +10,10 @@ namespace {
 // A layer has at least one input and one neuron: an empty W would make an empty network.
 std::size_t at_least_one(const char* what, std::size_t n, std::size_t in, std::size_t out) {
   if (n == 0)
-    throw std::invalid_argument(fmt::format("Linear: a layer needs at least one input and one neuron, got in = {}, out = {}"
-                                            " ({} is 0)", in, out, what));
+    throw std::invalid_argument(
+        fmt::format("Linear: a layer needs at least one input and one neuron, got in = {}, out = {}"
+                    " ({} is 0)",
+                    in, out, what));
   return n;
 }
 }  // namespace
@@ -33,8 +35,9 @@ Variable Linear::forward(const Variable& A) const {
   // A: (N^{l−1}, m) -> Z: (N^l, m). A 1-D A would come out of matmul as (N^l) and broadcast with
   // b (N^l, 1) into an (N^l, N^l) matrix: refuse it.
   if (A.value().dimension() != 2 || A.shape()[0] != in())
-    throw shape_error(fmt::format("Linear::forward: input {} does not fit W {}: expected ({}, m), one column per example",
-                                  shape_str(A.value()), shape_str(W.value()), in()));
+    throw shape_error(
+        fmt::format("Linear::forward: input {} does not fit W {}: expected ({}, m), one column per example",
+                    shape_str(A.value()), shape_str(W.value()), in()));
   return matmul(W, A) + b;
 }
 

@@ -13,7 +13,8 @@ struct Linear {
   Variable W;  // W^l: (N^l, N^{l−1}); w^l_jk joins neuron k of layer l−1 to neuron j of layer l
   Variable b;  // b^l: (N^l, 1), broadcast across the batch's columns
 
-  Linear(std::size_t in, std::size_t out, Init init, std::mt19937_64& rng);  // in, out ≥ 1 (std::invalid_argument)
+  Linear(std::size_t in, std::size_t out, Init init,
+         std::mt19937_64& rng);  // in, out ≥ 1 (std::invalid_argument)
   // Given values; shapes (out, in) and (out, 1), in and out ≥ 1, are checked (tg::shape_error).
   Linear(Tensor W, Tensor b);
 

@@ -71,7 +71,8 @@ NamedRun named_run(const Mlp& original, const Cost& cost_spec, const Tensor& X, 
     net.layer(l).b.set_name(fmt::format("b^{}", l));
     t.a[l].retain_grad().set_name(fmt::format("a^{}", l));
     // An identity activation returns z^l itself: one node, both names.
-    t.z[l].retain_grad().set_name(t.z[l].same_node(t.a[l]) ? fmt::format("z^{} = a^{}", l, l) : fmt::format("z^{}", l));
+    t.z[l].retain_grad().set_name(t.z[l].same_node(t.a[l]) ? fmt::format("z^{} = a^{}", l, l)
+                                                           : fmt::format("z^{}", l));
   }
   Variable C = cost(cost_spec, net, t, Y);  // checks Y's shape
   C.set_name("C");

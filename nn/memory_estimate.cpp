@@ -23,7 +23,8 @@ constexpr std::size_t max_count = std::numeric_limits<std::size_t>::max();
 std::optional<std::uintmax_t> proc_kb(const char* file, const std::string& key) {
   std::ifstream in(file);
   for (std::string line; std::getline(in, line);)
-    if (line.rfind(key + ":", 0) == 0) return std::strtoull(line.c_str() + key.size() + 1, nullptr, 10) * 1024;
+    if (line.rfind(key + ":", 0) == 0)
+      return std::strtoull(line.c_str() + key.size() + 1, nullptr, 10) * 1024;
   return std::nullopt;
 }
 
@@ -35,7 +36,8 @@ std::optional<std::uintmax_t> cgroup_value(const std::string& name) {
     if (line.rfind("0::", 0) == 0) path = line.substr(3);
   std::ifstream in("/sys/fs/cgroup" + path + "/" + name);
   std::string word;
-  if (!(in >> word) || word.empty() || word.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  if (!(in >> word) || word.empty() || word.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
   return std::strtoull(word.c_str(), nullptr, 10);
 }
 
@@ -50,7 +52,8 @@ std::optional<std::uintmax_t> own_cap() {
   else if (*end == 'M') unit = 1e6, ++end;
   else if (*end == 'G') unit = 1e9, ++end;
   if (*end != '\0' || !(x >= 0) || x * unit > 1.8e19)
-    throw memory_error(fmt::format("TAPEGRAD_MAX_MEMORY is '{}': expected bytes, or a number with K, M or G", text));
+    throw memory_error(
+        fmt::format("TAPEGRAD_MAX_MEMORY is '{}': expected bytes, or a number with K, M or G", text));
   return static_cast<std::uintmax_t>(x * unit);
 }
 
@@ -83,11 +86,14 @@ MemoryBudget available_memory() {
   const std::uintmax_t vm = proc_kb("/proc/self/status", "VmSize").value_or(0);
   const std::uintmax_t data = proc_kb("/proc/self/status", "VmData").value_or(0);
   rlimit r{};
-  if (getrlimit(RLIMIT_AS, &r) == 0 && r.rlim_cur != RLIM_INFINITY) consider(less_used(r.rlim_cur, vm, "ulimit -v (RLIMIT_AS)"));
-  if (getrlimit(RLIMIT_DATA, &r) == 0 && r.rlim_cur != RLIM_INFINITY) consider(less_used(r.rlim_cur, data, "ulimit -d (RLIMIT_DATA)"));
+  if (getrlimit(RLIMIT_AS, &r) == 0 && r.rlim_cur != RLIM_INFINITY)
+    consider(less_used(r.rlim_cur, vm, "ulimit -v (RLIMIT_AS)"));
+  if (getrlimit(RLIMIT_DATA, &r) == 0 && r.rlim_cur != RLIM_INFINITY)
+    consider(less_used(r.rlim_cur, data, "ulimit -d (RLIMIT_DATA)"));
   if (const auto max = cgroup_value("memory.max"))
     consider(less_used(*max, cgroup_value("memory.current").value_or(0), "the cgroup's memory.max"));
-  if (const auto cap = own_cap()) consider({*cap, fmt::format("TAPEGRAD_MAX_MEMORY={}", std::getenv("TAPEGRAD_MAX_MEMORY"))});
+  if (const auto cap = own_cap())
+    consider({*cap, fmt::format("TAPEGRAD_MAX_MEMORY={}", std::getenv("TAPEGRAD_MAX_MEMORY"))});
   return best;
 }
 
@@ -95,20 +101,21 @@ void require_memory(std::uintmax_t bytes, const std::string& what) {
   const MemoryBudget budget = available_memory();
   if (bytes <= budget.bytes) return;
   throw memory_error(fmt::format("{} needs {}{}, but only {} is available ({})", what,
-                                 bytes == max_count ? "more than " : "", bytes_str(bytes), bytes_str(budget.bytes),
-                                 budget.source));
+                                 bytes == max_count ? "more than " : "", bytes_str(bytes),
+                                 bytes_str(budget.bytes), budget.source));
 }
 
 std::size_t parameter_count(const std::vector<std::size_t>& sizes) {
   std::size_t n = 0;
-  for (std::size_t l = 1; l < sizes.size(); ++l) n = plus(n, times(sizes[l], plus(sizes[l - 1], 1)));  // W^l and b^l
+  for (std::size_t l = 1; l < sizes.size(); ++l)
+    n = plus(n, times(sizes[l], plus(sizes[l - 1], 1)));  // W^l and b^l
   return n;
 }
 
 std::size_t TrainingMemory::total() const { return plus(plus(parameters, activations), batch_copy); }
 
-TrainingMemory estimate_training(const std::vector<std::size_t>& sizes, std::size_t m_train, std::size_t m_test,
-                                 std::size_t batch, std::size_t optimizer_slots) {
+TrainingMemory estimate_training(const std::vector<std::size_t>& sizes, std::size_t m_train,
+                                 std::size_t m_test, std::size_t batch, std::size_t optimizer_slots) {
   constexpr std::size_t d = sizeof(double);
   std::size_t inputs = sizes.empty() ? 0 : sizes.front(), units = 0;  // N^1, Σ_{l≥2} N^l
   for (std::size_t l = 1; l < sizes.size(); ++l) units = plus(units, sizes[l]);
@@ -135,15 +142,19 @@ void require_training_memory(const std::vector<std::size_t>& sizes, std::size_t 
       "training [{}] on {} examples in batches of {} ({} for the {} weights and biases: θ, ∂C/∂θ, Δθ, a snapshot{}; "
       "{} for the activations of a batch or of the evaluated set{})",
       fmt::join(sizes, ","), m_train, b, bytes_str(t.parameters), parameter_count(sizes),
-      optimizer_slots ? fmt::format(" and {} optimizer state{}", optimizer_slots, optimizer_slots > 1 ? "s" : "") : "",
-      bytes_str(t.activations), t.batch_copy ? fmt::format("; {} for the batches' copy of the set", bytes_str(t.batch_copy)) : "");
+      optimizer_slots
+          ? fmt::format(" and {} optimizer state{}", optimizer_slots, optimizer_slots > 1 ? "s" : "")
+          : "",
+      bytes_str(t.activations),
+      t.batch_copy ? fmt::format("; {} for the batches' copy of the set", bytes_str(t.batch_copy)) : "");
   require_memory(t.total(), what);
 }
 
 void require_network_memory(const std::vector<std::size_t>& sizes, const std::string& what) {
   const std::size_t n = parameter_count(sizes);
   require_memory(times(times(n, 2), sizeof(double)),
-                 fmt::format("{} [{}] ({} weights and biases, and their initial values)", what, fmt::join(sizes, ","), n));
+                 fmt::format("{} [{}] ({} weights and biases, and their initial values)", what,
+                             fmt::join(sizes, ","), n));
 }
 
 }  // namespace tg::nn

@@ -55,8 +55,8 @@ struct TrainingMemory {
   std::size_t batch_copy = 0;   // the mini-batch gatherer's copy of the training set (0: full batch)
   std::size_t total() const;
 };
-TrainingMemory estimate_training(const std::vector<std::size_t>& sizes, std::size_t m_train, std::size_t m_test,
-                                 std::size_t batch, std::size_t optimizer_slots);
+TrainingMemory estimate_training(const std::vector<std::size_t>& sizes, std::size_t m_train,
+                                 std::size_t m_test, std::size_t batch, std::size_t optimizer_slots);
 
 // require_memory of estimate_training, the message naming each part.
 void require_training_memory(const std::vector<std::size_t>& sizes, std::size_t m_train, std::size_t m_test,

@@ -8,11 +8,13 @@ namespace tg::nn {
 
 void check_examples(const char* who, const Mlp& net, const Tensor& X, const Tensor& Y) {
   if (X.dimension() != 2 || X.shape()[0] != net.sizes().front())
-    throw shape_error(fmt::format("{}: inputs X {} do not fit the network: expected ({}, m), one column per example",
-                                  who, shape_str(X), net.sizes().front()));
+    throw shape_error(
+        fmt::format("{}: inputs X {} do not fit the network: expected ({}, m), one column per example", who,
+                    shape_str(X), net.sizes().front()));
   if (Y.dimension() != 2 || Y.shape()[0] != net.sizes().back())
-    throw shape_error(fmt::format("{}: targets Y {} do not fit the network: expected ({}, m), one column per example",
-                                  who, shape_str(Y), net.sizes().back()));
+    throw shape_error(
+        fmt::format("{}: targets Y {} do not fit the network: expected ({}, m), one column per example", who,
+                    shape_str(Y), net.sizes().back()));
   if (X.shape()[1] != Y.shape()[1])
     throw shape_error(fmt::format("{}: X {} has {} examples (columns) but Y {} has {}", who, shape_str(X),
                                   X.shape()[1], shape_str(Y), Y.shape()[1]));
@@ -32,7 +34,8 @@ double evaluate_cost(const Mlp& net, const Tensor& X, const Tensor& Y, const Cos
 std::vector<std::size_t> class_labels(const Tensor& A) {
   // A: (n, m) -> m labels
   if (A.dimension() != 2 || A.shape()[0] == 0)
-    throw shape_error(fmt::format("class_labels: expected (n, m) with one column per example, got {}", shape_str(A)));
+    throw shape_error(
+        fmt::format("class_labels: expected (n, m) with one column per example, got {}", shape_str(A)));
   const std::size_t n = A.shape()[0], m = A.shape()[1];
   std::vector<std::size_t> labels(m, 0);
   for (std::size_t j = 0; j < m; ++j) {
@@ -48,7 +51,8 @@ std::vector<std::size_t> class_labels(const Tensor& A) {
 
 double accuracy(const Tensor& A, const Tensor& Y) {
   if (!same_shape(A, Y))
-    throw shape_error(fmt::format("accuracy: outputs {} and targets {} differ in shape", shape_str(A), shape_str(Y)));
+    throw shape_error(
+        fmt::format("accuracy: outputs {} and targets {} differ in shape", shape_str(A), shape_str(Y)));
   const std::vector<std::size_t> predicted = class_labels(A), truth = class_labels(Y);
   std::size_t right = 0;
   for (std::size_t j = 0; j < truth.size(); ++j) right += predicted[j] == truth[j];

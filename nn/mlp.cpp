@@ -4,12 +4,11 @@
 
 namespace tg::nn {
 
-Mlp::Mlp(std::vector<std::size_t> sizes, Activation hidden, Activation output, std::uint64_t seed,
-         Init init)
+Mlp::Mlp(std::vector<std::size_t> sizes, Activation hidden, Activation output, std::uint64_t seed, Init init)
     : sizes_(std::move(sizes)), hidden_(hidden), output_(output) {
   if (sizes_.size() < 2)
-    throw std::invalid_argument(fmt::format("Mlp: needs at least two layer sizes (input and output), got {}",
-                                            sizes_.size()));
+    throw std::invalid_argument(
+        fmt::format("Mlp: needs at least two layer sizes (input and output), got {}", sizes_.size()));
   for (std::size_t l = 0; l < sizes_.size(); ++l)
     if (sizes_[l] == 0) throw std::invalid_argument(fmt::format("Mlp: layer {} has no neurons", l + 1));
   std::mt19937_64 rng(seed);
@@ -32,12 +31,14 @@ Mlp::Mlp(std::vector<Linear> layers, Activation hidden, Activation output)
 
 void Mlp::check() const {
   if (!row(hidden_).hidden && sizes_.size() > 2)
-    throw std::invalid_argument(fmt::format("Mlp: {} is an output activation, not a hidden one", to_string(hidden_)));
+    throw std::invalid_argument(
+        fmt::format("Mlp: {} is an output activation, not a hidden one", to_string(hidden_)));
 }
 
 Activation Mlp::activation(std::size_t l) const {
   if (l < 2 || l > num_layers())
-    throw std::out_of_range(fmt::format("Mlp::activation: layers are numbered 2..{}, got {}", num_layers(), l));
+    throw std::out_of_range(
+        fmt::format("Mlp::activation: layers are numbered 2..{}, got {}", num_layers(), l));
   return l == num_layers() ? output_ : hidden_;
 }
 
@@ -66,14 +67,15 @@ Mlp Mlp::copy() const {
 
 Mlp::Trace Mlp::forward_trace(const Variable& X) const {
   if (X.value().dimension() != 2 || X.shape()[0] != sizes_[0])
-    throw shape_error(fmt::format("Mlp::forward: input {} does not fit: expected ({}, m), one column per example",
-                                  shape_str(X.value()), sizes_[0]));
+    throw shape_error(
+        fmt::format("Mlp::forward: input {} does not fit: expected ({}, m), one column per example",
+                    shape_str(X.value()), sizes_[0]));
   Trace t;
   t.z.resize(num_layers() + 1);
   t.a.resize(num_layers() + 1);
   t.a[1] = X;
   for (std::size_t l = 2; l <= num_layers(); ++l) {
-    t.z[l] = layer(l).forward(t.a[l - 1]);   // z^l = W^l a^{l−1} + b^l
+    t.z[l] = layer(l).forward(t.a[l - 1]);     // z^l = W^l a^{l−1} + b^l
     t.a[l] = activate(activation(l), t.z[l]);  // a^l = σ(z^l)
   }
   return t;

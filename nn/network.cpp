@@ -21,13 +21,16 @@ Network::Network(Shape input, std::vector<std::unique_ptr<Layer>> layers)
       throw shape_error(fmt::format("Network: layer {} ({}) takes {} but layer {} gives {}", l, layer.kind(),
                                     shape_str(layer.input_shape()), l - 1, shape_str(before)));
     if (l < num_layers() && !row(layer.activation()).hidden)
-      throw std::invalid_argument(fmt::format("Network: layer {} has {}, an output activation, but is not the last",
-                                              l, to_string(layer.activation())));
+      throw std::invalid_argument(
+          fmt::format("Network: layer {} has {}, an output activation, but is not the last", l,
+                      to_string(layer.activation())));
     before = layer.output_shape();
   }
   if (before.size() != 1)
-    throw shape_error(fmt::format("Network: the last layer ({}) gives {}, not a column (N^L): end with a fully "
-                                  "connected layer", layers_.back()->kind(), shape_str(before)));
+    throw shape_error(
+        fmt::format("Network: the last layer ({}) gives {}, not a column (N^L): end with a fully "
+                    "connected layer",
+                    layers_.back()->kind(), shape_str(before)));
 }
 
 Network Network::from_mlp(const Mlp& mlp) {
@@ -48,7 +51,8 @@ std::size_t Network::output_size() const { return layers_.back()->output_shape()
 
 const Layer& Network::layer(std::size_t l) const {
   if (l < 2 || l > num_layers())
-    throw std::out_of_range(fmt::format("Network::layer: layers are numbered 2..{}, got {}", num_layers(), l));
+    throw std::out_of_range(
+        fmt::format("Network::layer: layers are numbered 2..{}, got {}", num_layers(), l));
   return *layers_[l - 2];
 }
 
@@ -69,9 +73,11 @@ std::vector<Variable> Network::weights() const {
 
 void Network::check_input(const Shape& X) const {
   if (X.size() != 2 || X[0] != input_size())
-    throw shape_error(fmt::format("Network::forward: input {} does not fit: expected ({}, m), one column per "
-                                  "example{}", shape_str(X), input_size(),
-                                  input_.size() == 3 ? fmt::format(" (an image {} each)", shape_str(input_)) : ""));
+    throw shape_error(
+        fmt::format("Network::forward: input {} does not fit: expected ({}, m), one column per "
+                    "example{}",
+                    shape_str(X), input_size(),
+                    input_.size() == 3 ? fmt::format(" (an image {} each)", shape_str(input_)) : ""));
 }
 
 Tensor Network::input_layout(const Tensor& X) const {
@@ -88,7 +94,9 @@ Network::Trace Network::forward_trace(const Variable& X) const {
   for (std::size_t l = 2; l <= num_layers(); ++l) {
     const Layer& layer = *layers_[l - 2];
     t.z[l] = layer.forward(t.a[l - 1]);  // z^l from a^{l−1}
-    t.a[l] = layer.activation() == Activation::identity ? t.z[l] : activate(layer.activation(), t.z[l]);  // a^l = σ(z^l)
+    t.a[l] = layer.activation() == Activation::identity
+                 ? t.z[l]
+                 : activate(layer.activation(), t.z[l]);  // a^l = σ(z^l)
   }
   return t;
 }

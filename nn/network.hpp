@@ -34,8 +34,8 @@ class Network {
   Network copy() const;
 
   const Shape& input_shape() const { return input_; }
-  std::size_t input_size() const { return numel(input_); }  // N^1
-  std::size_t output_size() const;                          // N^L
+  std::size_t input_size() const { return numel(input_); }       // N^1
+  std::size_t output_size() const;                               // N^L
   std::size_t num_layers() const { return layers_.size() + 1; }  // L, the input layer included
   // Layer l = 2..L (std::out_of_range otherwise).
   const Layer& layer(std::size_t l) const;

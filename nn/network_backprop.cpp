@@ -13,8 +13,8 @@ void forward(const Network& net, const Tensor& X, NetworkBackprop& r) {
   r.a[1] = net.input_layout(X);  // a^1 = x
   for (std::size_t l = 2; l <= net.num_layers(); ++l) {
     const Layer& layer = net.layer(l);
-    r.z[l] = layer.forward(r.a[l - 1]);              // z^l from a^{l−1}
-    r.a[l] = activate(layer.activation(), r.z[l]);   // a^l = σ(z^l)
+    r.z[l] = layer.forward(r.a[l - 1]);             // z^l from a^{l−1}
+    r.a[l] = activate(layer.activation(), r.z[l]);  // a^l = σ(z^l)
   }
 }
 
@@ -33,7 +33,8 @@ NetworkBackprop backprop(const Network& net, const Tensor& X, const Tensor& Y, c
   for (std::size_t l = L; l >= 3; --l) {
     const Tensor back = net.layer(l).backward_input(r.a[l - 1], r.delta[l]);  // ∂C/∂a^{l−1}
     const Layer& before = net.layer(l - 1);
-    r.delta[l - 1] = activation_backward(before.activation(), r.z[l - 1], r.a[l - 1], back);  // (BP2) ⊙ σ'(z^{l−1})
+    r.delta[l - 1] =
+        activation_backward(before.activation(), r.z[l - 1], r.a[l - 1], back);  // (BP2) ⊙ σ'(z^{l−1})
   }
 
   const double kappa = l2_coefficient(cost, Y.shape()[1]);

@@ -16,7 +16,8 @@
 namespace tg::nn {
 
 // The numbers are copied as they lie in memory, which is '<f8' only on a little-endian machine.
-static_assert(std::endian::native == std::endian::little, "the .npy reader and writer assume a little-endian machine");
+static_assert(std::endian::native == std::endian::little,
+              "the .npy reader and writer assume a little-endian machine");
 
 namespace {
 
@@ -58,8 +59,11 @@ class HeaderParser {
       if (key == "descr" && !descr) descr = string();
       else if (key == "fortran_order" && !fortran_order) fortran_order = boolean();
       else if (key == "shape" && !shape) shape = tuple();
-      else if (key == "descr" || key == "fortran_order" || key == "shape") error_at(key_at, "header repeats the key '{}'", key);
-      else error_at(key_at, "header has the unexpected key '{}' (expected 'descr', 'fortran_order', 'shape')", key);
+      else if (key == "descr" || key == "fortran_order" || key == "shape")
+        error_at(key_at, "header repeats the key '{}'", key);
+      else
+        error_at(key_at, "header has the unexpected key '{}' (expected 'descr', 'fortran_order', 'shape')",
+                 key);
       skip_space();
       if (peek() != ',') break;
       ++pos_;
@@ -67,7 +71,8 @@ class HeaderParser {
     }
     expect('}');
     skip_space();  // numpy pads with spaces and ends with '\n'
-    if (pos_ != text_.size()) error_at(pos_, "unexpected {} after the header's closing '}}'", describe(peek()));
+    if (pos_ != text_.size())
+      error_at(pos_, "unexpected {} after the header's closing '}}'", describe(peek()));
     if (!descr) error_at(0, "header has no 'descr' key");
     if (!fortran_order) error_at(0, "header has no 'fortran_order' key");
     if (!shape) error_at(0, "header has no 'shape' key");
@@ -93,7 +98,8 @@ class HeaderParser {
   }
   std::string string() {  // 'abc' or "abc", no escapes (numpy's keys and dtypes need none)
     const char quote = peek();
-    if (quote != '\'' && quote != '"') error_at(pos_, "expected a quoted string in the header, found {}", describe(quote));
+    if (quote != '\'' && quote != '"')
+      error_at(pos_, "expected a quoted string in the header, found {}", describe(quote));
     const std::size_t end = text_.find(quote, pos_ + 1);
     if (end == std::string_view::npos) error_at(pos_, "unterminated string in the header");
     std::string s(text_.substr(pos_ + 1, end - pos_ - 1));
@@ -101,7 +107,8 @@ class HeaderParser {
     return s;
   }
   bool boolean() {
-    for (const auto& [word, value] : {std::pair{std::string_view("True"), true}, std::pair{std::string_view("False"), false}})
+    for (const auto& [word, value] :
+         {std::pair{std::string_view("True"), true}, std::pair{std::string_view("False"), false}})
       if (text_.substr(pos_, word.size()) == word) {
         pos_ += word.size();
         return value;
@@ -109,7 +116,8 @@ class HeaderParser {
     error_at(pos_, "expected True or False in the header, found {}", describe(peek()));
   }
   std::size_t integer() {
-    if (peek() < '0' || peek() > '9') error_at(pos_, "expected a dimension (a non-negative integer), found {}", describe(peek()));
+    if (peek() < '0' || peek() > '9')
+      error_at(pos_, "expected a dimension (a non-negative integer), found {}", describe(peek()));
     std::size_t n = 0;
     const std::size_t start = pos_;
     while (peek() >= '0' && peek() <= '9') {
@@ -144,19 +152,22 @@ class HeaderParser {
 // Little-endian unsigned integer of `width` bytes at `at`.
 std::size_t read_le(std::string_view bytes, std::size_t at, std::size_t width) {
   std::size_t v = 0;
-  for (std::size_t i = 0; i < width; ++i) v |= std::size_t{static_cast<unsigned char>(bytes[at + i])} << (8 * i);
+  for (std::size_t i = 0; i < width; ++i)
+    v |= std::size_t{static_cast<unsigned char>(bytes[at + i])} << (8 * i);
   return v;
 }
 
 }  // namespace
 
 std::string encode_npy(const Tensor& t) {
-  std::string header = fmt::format("{{'descr': '<f8', 'fortran_order': False, 'shape': {}, }}", shape_tuple(shape_of(t)));
+  std::string header =
+      fmt::format("{{'descr': '<f8', 'fortran_order': False, 'shape': {}, }}", shape_tuple(shape_of(t)));
   const std::size_t prefix = magic.size() + 4;  // magic, version, u16 length
   header.append((alignment - (prefix + header.size() + 1) % alignment) % alignment, ' ');
   header.push_back('\n');
   if (header.size() > std::numeric_limits<std::uint16_t>::max())
-    throw npy_error(fmt::format("encode_npy: a tensor of shape {} needs a header longer than version 1.0 allows", shape_str(t)));
+    throw npy_error(fmt::format(
+        "encode_npy: a tensor of shape {} needs a header longer than version 1.0 allows", shape_str(t)));
 
   std::string bytes(magic);
   bytes += {'\x01', '\x00', static_cast<char>(header.size() & 0xff), static_cast<char>(header.size() >> 8)};
@@ -169,7 +180,8 @@ std::string encode_npy(const Tensor& t) {
 Tensor decode_npy(std::string_view bytes, const std::string& name) {
   const std::size_t size = bytes.size();
   auto need = [&](std::size_t begin, std::size_t end, std::string_view what) {
-    if (size < end) fail(name, "truncated at byte {}: the file ends inside {} (bytes {}..{})", size, what, begin, end - 1);
+    if (size < end)
+      fail(name, "truncated at byte {}: the file ends inside {} (bytes {}..{})", size, what, begin, end - 1);
   };
   if (bytes.substr(0, magic.size()) != magic.substr(0, std::min(size, magic.size())))
     fail(name, "not a .npy file: bad magic string at byte 0 (expected \\x93NUMPY)");
@@ -200,18 +212,19 @@ Tensor decode_npy(std::string_view bytes, const std::string& name) {
   bool empty = false;
   for (std::size_t d : shape) {
     if (d == 0) empty = true;
-    else if (extent > static_cast<std::size_t>(std::numeric_limits<std::ptrdiff_t>::max()) / sizeof(double) / d)
+    else if (extent >
+             static_cast<std::size_t>(std::numeric_limits<std::ptrdiff_t>::max()) / sizeof(double) / d)
       fail(name, "shape {} is too large", shape_str(shape));
     else extent *= d;
   }
   const std::size_t count = empty ? 0 : extent;
   const std::size_t data_bytes = count * sizeof(double);
   if (size - header_end < data_bytes)
-    fail(name, "truncated at byte {}: shape {} needs {} bytes of data from byte {} to byte {}", size, shape_str(shape),
-         data_bytes, header_end, header_end + data_bytes);
+    fail(name, "truncated at byte {}: shape {} needs {} bytes of data from byte {} to byte {}", size,
+         shape_str(shape), data_bytes, header_end, header_end + data_bytes);
   if (size - header_end > data_bytes)
-    fail(name, "{} unexpected bytes after the data, from byte {} (shape {} needs {} bytes)", size - header_end - data_bytes,
-         header_end + data_bytes, shape_str(shape), data_bytes);
+    fail(name, "{} unexpected bytes after the data, from byte {} (shape {} needs {} bytes)",
+         size - header_end - data_bytes, header_end + data_bytes, shape_str(shape), data_bytes);
 
   Tensor t = Tensor::from_shape(shape);
   if (data_bytes > 0) std::memcpy(t.data(), bytes.data() + header_end, data_bytes);
@@ -220,10 +233,12 @@ Tensor decode_npy(std::string_view bytes, const std::string& name) {
 
 Tensor read_npy(const std::filesystem::path& file) {
   std::error_code ec;
-  const std::uintmax_t size = std::filesystem::file_size(file, ec);  // 0 for a device: read_regular_file says what it is
+  const std::uintmax_t size =
+      std::filesystem::file_size(file, ec);  // 0 for a device: read_regular_file says what it is
   // the bytes, then the tensor decoded from them: twice the file
-  if (!ec) require_memory(times(static_cast<std::size_t>(std::min<std::uintmax_t>(size, SIZE_MAX)), 2),
-                          fmt::format("read_npy: '{}' ({} bytes, and its tensor)", file.string(), size));
+  if (!ec)
+    require_memory(times(static_cast<std::size_t>(std::min<std::uintmax_t>(size, SIZE_MAX)), 2),
+                   fmt::format("read_npy: '{}' ({} bytes, and its tensor)", file.string(), size));
   std::string bytes;
   try {
     bytes = read_regular_file(file, std::numeric_limits<std::uintmax_t>::max());

@@ -13,7 +13,8 @@ namespace {
 
 void check_learning_rate(const char* who, double eta) {
   if (!(eta > 0.0) || !std::isfinite(eta))
-    throw std::invalid_argument(fmt::format("{}: the learning rate η must be a positive number, got {}", who, eta));
+    throw std::invalid_argument(
+        fmt::format("{}: the learning rate η must be a positive number, got {}", who, eta));
 }
 
 // β, μ ∈ [0, 1): the fraction of the old average (or velocity) kept each step.
@@ -81,18 +82,20 @@ void Optimizer::restore(std::size_t steps, const State& given) {
     for (const auto& [name, slot] : s) list += (list.empty() ? "" : ", ") + name;
     return list.empty() ? std::string("none") : list;
   };
-  if (given.size() != own.size() || !std::equal(given.begin(), given.end(), own.begin(),
-                                                [](const auto& a, const auto& b) { return a.first == b.first; }))
-    throw std::invalid_argument(fmt::format("{}::restore: the state has slots ({}), but {} keeps ({})", who_, names(given),
-                                            name(), names(own)));
+  if (given.size() != own.size() ||
+      !std::equal(given.begin(), given.end(), own.begin(),
+                  [](const auto& a, const auto& b) { return a.first == b.first; }))
+    throw std::invalid_argument(fmt::format("{}::restore: the state has slots ({}), but {} keeps ({})", who_,
+                                            names(given), name(), names(own)));
   for (const auto& [slot, tensors] : given) {
     if (tensors.size() != params_.size())
       throw shape_error(fmt::format("{}::restore: slot '{}' holds {} tensors for {} parameters", who_, slot,
                                     tensors.size(), params_.size()));
     for (std::size_t i = 0; i < params_.size(); ++i)
       if (!same_shape(tensors[i], params_[i].value()))
-        throw shape_error(fmt::format("{}::restore: slot '{}' tensor {} has shape {} but its parameter has shape {}", who_,
-                                      slot, i, shape_str(tensors[i]), shape_str(params_[i].value())));
+        throw shape_error(
+            fmt::format("{}::restore: slot '{}' tensor {} has shape {} but its parameter has shape {}", who_,
+                        slot, i, shape_str(tensors[i]), shape_str(params_[i].value())));
   }
   restore_slots(given);
   t_ = steps;
@@ -103,8 +106,8 @@ void Optimizer::require_built_for(const std::vector<Variable>& params, std::stri
   bool same = params.size() == params_.size();
   for (std::size_t i = 0; same && i < params.size(); ++i) same = params[i].same_node(params_[i]);
   if (!same)
-    throw std::invalid_argument(
-        fmt::format("{}: the {} optimizer was built for other parameters than this network's{}", who, name(), advice));
+    throw std::invalid_argument(fmt::format(
+        "{}: the {} optimizer was built for other parameters than this network's{}", who, name(), advice));
 }
 
 std::vector<Tensor> Optimizer::zeros_like_parameters() const {
@@ -115,12 +118,13 @@ std::vector<Tensor> Optimizer::zeros_like_parameters() const {
 
 double Optimizer::step(const std::vector<Tensor>& grads) {
   if (grads.size() != params_.size())
-    throw shape_error(fmt::format("{}::step: {} gradients for {} parameters", who_, grads.size(), params_.size()));
+    throw shape_error(
+        fmt::format("{}::step: {} gradients for {} parameters", who_, grads.size(), params_.size()));
   for (std::size_t i = 0; i < params_.size(); ++i) {
     const Tensor& theta = params_[i].value();
     if (!same_shape(theta, grads[i]))
-      throw shape_error(fmt::format("{}::step: gradient {} has shape {} but its parameter has shape {}", who_, i,
-                                    shape_str(grads[i]), shape_str(theta)));
+      throw shape_error(fmt::format("{}::step: gradient {} has shape {} but its parameter has shape {}", who_,
+                                    i, shape_str(grads[i]), shape_str(theta)));
   }
 
   no_grad guard;  // an update of the weights, not part of any graph
@@ -206,10 +210,10 @@ double Adam::update(std::size_t i, const Tensor& g, Tensor& theta, bool& nan) {
   const double* gk = g.data();
   const double eta = learning_rate(), b1 = beta1_, b2 = beta2_, eps = epsilon_;
   return apply_change(theta, nan, [=](std::size_t k) {
-    m[k] = b1 * m[k] + (1.0 - b1) * gk[k];          // m ← β₁ m + (1 − β₁) g
-    v[k] = b2 * v[k] + (1.0 - b2) * gk[k] * gk[k];  // v ← β₂ v + (1 − β₂) g ⊙ g
-    const double m_hat = m[k] / c1;                 // m̂ = m / (1 − β₁ᵗ)
-    const double v_hat = v[k] / c2;                 // v̂ = v / (1 − β₂ᵗ)
+    m[k] = b1 * m[k] + (1.0 - b1) * gk[k];           // m ← β₁ m + (1 − β₁) g
+    v[k] = b2 * v[k] + (1.0 - b2) * gk[k] * gk[k];   // v ← β₂ v + (1 − β₂) g ⊙ g
+    const double m_hat = m[k] / c1;                  // m̂ = m / (1 − β₁ᵗ)
+    const double v_hat = v[k] / c2;                  // v̂ = v / (1 − β₂ᵗ)
     return -eta * m_hat / (std::sqrt(v_hat) + eps);  // Δθ = −η m̂ ⊘ (√v̂ + ε)
   });
 }

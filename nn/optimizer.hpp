@@ -55,7 +55,8 @@ class Optimizer {
   // Checks that this optimizer was built for `params` (the same nodes, in order): otherwise
   // std::invalid_argument "<who>: the <name> optimizer was built for other parameters than
   // this network's<advice>".
-  void require_built_for(const std::vector<Variable>& params, std::string_view who, std::string_view advice = "") const;
+  void require_built_for(const std::vector<Variable>& params, std::string_view who,
+                         std::string_view advice = "") const;
   std::size_t steps() const { return t_; }  // t: the number of updates so far
   double learning_rate() const { return eta_; }
   void set_learning_rate(double eta);  // η > 0 (for a schedule)

@@ -7,7 +7,8 @@ namespace tg::nn {
 Pooling::Pooling(const Shape& in, Pool pool, std::size_t kernel, std::size_t stride)
     : in_(in), pool_(pool), g_{kernel, stride} {
   if (in_.size() != 3)
-    throw shape_error(fmt::format("Pooling: its input {} is not (C, H, W): a pooling layer takes images", shape_str(in)));
+    throw shape_error(
+        fmt::format("Pooling: its input {} is not (C, H, W): a pooling layer takes images", shape_str(in)));
   check_pool("Pooling", g_, {1, in_[0], in_[1], in_[2]});
 }
 
@@ -17,7 +18,8 @@ std::string Pooling::describe() const {
 }
 
 Variable Pooling::forward(const Variable& a_prev) const {
-  return pool_ == Pool::max ? max_pool2d(a_prev, g_.kernel, g_.stride) : avg_pool2d(a_prev, g_.kernel, g_.stride);
+  return pool_ == Pool::max ? max_pool2d(a_prev, g_.kernel, g_.stride)
+                            : avg_pool2d(a_prev, g_.kernel, g_.stride);
 }
 
 Tensor Pooling::forward(const Tensor& a_prev) const { return pool_forward(pool_, a_prev, g_); }

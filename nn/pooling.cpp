@@ -16,7 +16,8 @@ void check_pool(const char* who, const PoolGeometry& g, const Shape& input) {
   if (input.size() != 4)
     throw shape_error(fmt::format("{}: input {} is not (N, C, H, W)", who, shape_str(input)));
   if (g.kernel == 0 || g.stride == 0)
-    throw std::invalid_argument(fmt::format("{}: window {} and stride {} must be ≥ 1", who, g.kernel, g.stride));
+    throw std::invalid_argument(
+        fmt::format("{}: window {} and stride {} must be ≥ 1", who, g.kernel, g.stride));
   if (g.kernel > input[2] || g.kernel > input[3])
     throw shape_error(fmt::format("{}: a {}×{} window does not fit the {}×{} maps of input {}", who, g.kernel,
                                   g.kernel, input[2], input[3], shape_str(input)));

@@ -66,7 +66,8 @@ int create_unique_file(const std::filesystem::path& dir, std::string_view prefix
 
 bool is_unique_file_name(std::string_view name, std::string_view prefix, std::string_view suffix) {
   if (name.size() != prefix.size() + random_letters + suffix.size()) return false;
-  if (name.substr(0, prefix.size()) != prefix || name.substr(name.size() - suffix.size()) != suffix) return false;
+  if (name.substr(0, prefix.size()) != prefix || name.substr(name.size() - suffix.size()) != suffix)
+    return false;
   return name.substr(prefix.size(), random_letters).find_first_not_of(letters) == std::string_view::npos;
 }
 

@@ -30,16 +30,19 @@ std::string to_string(StopReason reason) {
 
 namespace {
 
-void check_options(const Mlp& net, const Tensor& X, const Tensor& Y, const Optimizer& opt, const TrainOptions& o) {
+void check_options(const Mlp& net, const Tensor& X, const Tensor& Y, const Optimizer& opt,
+                   const TrainOptions& o) {
   check_examples("train", net, X, Y);
   const std::size_t m = X.shape()[1];
   if (o.batch_size > m)
     throw std::invalid_argument(fmt::format(
         "train: batch_size {} is larger than the {} examples (use 0 for the full batch)", o.batch_size, m));
   if (!(o.stop_epsilon >= 0.0) || !std::isfinite(o.stop_epsilon))
-    throw std::invalid_argument(fmt::format("train: stop_epsilon must be 0 (off) or positive, got {}", o.stop_epsilon));
+    throw std::invalid_argument(
+        fmt::format("train: stop_epsilon must be 0 (off) or positive, got {}", o.stop_epsilon));
   if (o.first_epoch == 0)
-    throw std::invalid_argument("train: first_epoch is 0, but epochs are numbered from 1 (k + 1 to go on after epoch k)");
+    throw std::invalid_argument(
+        "train: first_epoch is 0, but epochs are numbered from 1 (k + 1 to go on after epoch k)");
   if (o.epochs == 0 && o.stop_epsilon == 0.0 && o.max_iterations == 0)
     throw std::invalid_argument(
         "train: nothing would end training: epochs is 0 (no limit) and neither stop_epsilon nor "
@@ -49,7 +52,8 @@ void check_options(const Mlp& net, const Tensor& X, const Tensor& Y, const Optim
 
 // The rule that ends training after a step whose largest |Δθ| is r.last_change, if one does.
 std::optional<StopReason> stop_rule(const TrainOptions& o, const TrainResult& r) {
-  if (!std::isfinite(r.last_change)) return StopReason::diverged;  // NaN or ∞ reached the weights: no step can mend that
+  if (!std::isfinite(r.last_change))
+    return StopReason::diverged;  // NaN or ∞ reached the weights: no step can mend that
   if (o.stop_epsilon > 0.0 && r.last_change < o.stop_epsilon) return StopReason::epsilon;  // every |Δθ| < ε
   if (o.max_iterations > 0 && r.iterations >= o.max_iterations) return StopReason::max_iterations;
   return std::nullopt;
@@ -73,10 +77,11 @@ struct Training {
   std::optional<ColumnGatherer> X_columns, Y_columns;  // mini-batches only
   TrainResult r;
 
-  Training(Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost, Optimizer& opt, const TrainOptions& o,
-           const EpochCallback& on_epoch, const StepCallback& on_step)
+  Training(Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost, Optimizer& opt,
+           const TrainOptions& o, const EpochCallback& on_epoch, const StepCallback& on_step)
       : net(net), X(X), Y(Y), c(cost), opt(opt), o(o), on_epoch(on_epoch), on_step(on_step) {
-    if (c.training_set_size == 0) c.training_set_size = m;  // λ/(2n) takes n from the whole training set, also for a mini-batch
+    if (c.training_set_size == 0)
+      c.training_set_size = m;  // λ/(2n) takes n from the whole training set, also for a mini-batch
     if (!full_batch) {
       X_columns.emplace(X);
       Y_columns.emplace(Y);
@@ -87,7 +92,8 @@ struct Training {
   // and Y themselves. Returns the largest |Δθ|.
   double take_step(const std::vector<std::size_t>& batch) {
     if (full_batch) return opt.step(gradients(net, X, Y, c, o.gradients));
-    return opt.step(gradients(net, X_columns->gather(batch), Y_columns->gather(batch), c, o.gradients));  // θ ← θ + Δθ
+    return opt.step(
+        gradients(net, X_columns->gather(batch), Y_columns->gather(batch), c, o.gradients));  // θ ← θ + Δθ
   }
 
   // The epoch's steps, until its batches run out or a stop rule sets r.reason. Returns how many ran.
@@ -111,7 +117,8 @@ struct Training {
   // Epoch `epoch`: its steps, then C over the whole training set. Returns whether training goes on.
   bool run_epoch(std::size_t epoch) {
     std::mt19937_64 rng = epoch_generator(o.shuffle_seed, epoch);
-    const std::vector<std::vector<std::size_t>> batches = make_batches(m, batch_size, o.shuffle && !full_batch, rng);
+    const std::vector<std::vector<std::size_t>> batches =
+        make_batches(m, batch_size, o.shuffle && !full_batch, rng);
     const Snapshot start(net, opt);  // to play the epoch again if it diverges
     const std::size_t steps = run_steps(epoch, batches);
     const Evaluation e = evaluate(net, X, Y, c);
@@ -120,8 +127,8 @@ struct Training {
     if (!std::isfinite(r.loss.back())) r.reason = StopReason::diverged;
     if (r.reason == StopReason::diverged) {  // where did it go wrong?
       const DivergenceBlame blame = blame_divergence(
-          start, net, opt, steps, [&](std::size_t j) { take_step(batches[j]); }, [&] { evaluate(net, X, Y, c); },
-          r.loss.back());
+          start, net, opt, steps, [&](std::size_t j) { take_step(batches[j]); },
+          [&] { evaluate(net, X, Y, c); }, r.loss.back());
       r.divergence = blame.what;
       r.divergence_step = blame.step;
       r.divergence_epoch = epoch;
@@ -147,7 +154,8 @@ std::vector<Tensor> gradients(const Mlp& net, Tensor X, const Tensor& Y, const C
   if (source == GradientSource::backprop) return parameter_gradients(backprop(net, X, Y, c));
   const Variable C = cost(c, net, net.forward_trace(Variable(std::move(X))), Y);  // recorded
   std::vector<Tensor> g;
-  for (Variable& gi : grad({C}, net.parameters())) g.push_back(take_value(std::move(gi)));  // ∂C/∂θ, no .grad touched
+  for (Variable& gi : grad({C}, net.parameters()))
+    g.push_back(take_value(std::move(gi)));  // ∂C/∂θ, no .grad touched
   return g;
 }
 

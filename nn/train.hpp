@@ -29,7 +29,7 @@
 #include "nn/batches.hpp"          // make_batches, epoch_generator: which examples each step takes
 #include "nn/column_gatherer.hpp"  // select_columns, ColumnGatherer: a batch's columns of X and Y
 #include "nn/cost.hpp"
-#include "nn/metrics.hpp"          // predict, evaluate, accuracy, class_labels
+#include "nn/metrics.hpp"  // predict, evaluate, accuracy, class_labels
 #include "nn/mlp.hpp"
 #include "nn/optimizer.hpp"
 
@@ -82,9 +82,9 @@ using EpochCallback = std::function<void(const EpochReport&)>;
 // step (for progress displays and timing).
 struct StepReport {
   std::size_t epoch;
-  std::size_t step;         // 0 (the epoch begins), then 1..steps
-  std::size_t steps;        // the epoch's number of batches
-  std::size_t examples;     // examples used so far in this epoch (0 at step 0)
+  std::size_t step;      // 0 (the epoch begins), then 1..steps
+  std::size_t steps;     // the epoch's number of batches
+  std::size_t examples;  // examples used so far in this epoch (0 at step 0)
 };
 using StepCallback = std::function<void(const StepReport&)>;
 

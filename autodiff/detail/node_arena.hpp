@@ -185,7 +185,9 @@ struct NodePool {
     else arena::deallocate(p);
   }
   template <class U>
-  bool operator==(const NodePool<U>&) const { return true; }
+  bool operator==(const NodePool<U>&) const {
+    return true;
+  }
 };
 
 }  // namespace tg::detail

@@ -8,6 +8,8 @@
 #include "autodiff/define_op.hpp"
 
 namespace tg {
+// The op table's layout, kept by hand: each input's derivative on its own line (docs/ quote it).
+// clang-format off
 
 // y = a + b        ∂C/∂a = gy,   ∂C/∂b = gy
 Variable operator+(const Variable& a, const Variable& b) {
@@ -72,4 +74,5 @@ Variable operator/(double s, const Variable& a) {
   return define_op("div", map(a.value(), [s](double v) { return s / v; }), {{a, [](const Backward& ctx) { return -(ctx.gy * ctx.y) / ctx.x(0); }}});
 }
 
+// clang-format on
 }  // namespace tg

@@ -8,6 +8,8 @@
 #include "autodiff/ops/shape.hpp"
 
 namespace tg {
+// The op table's layout, kept by hand: each input's derivative on its own line (docs/ quote it).
+// clang-format off
 
 namespace {
 constexpr bool transposed = true, as_is = false;  // matmul's flags, named at the calls below
@@ -48,4 +50,5 @@ Variable matmul(const Variable& a, const Variable& b) {
   return reshape(y, out);
 }
 
+// clang-format on
 }  // namespace tg

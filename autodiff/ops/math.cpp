@@ -11,6 +11,8 @@
 #include "autodiff/ops/arithmetic.hpp"
 
 namespace tg {
+// The op table's layout, kept by hand: each input's derivative on its own line (docs/ quote it).
+// clang-format off
 
 // y = eˣ                 ∂C/∂x = gy ⊙ y
 Variable exp(const Variable& x) {
@@ -91,4 +93,5 @@ Variable erf(const Variable& x) {
       {x, [](const Backward& ctx) { return ctx.gy * (2.0 * std::numbers::inv_sqrtpi * exp(-(ctx.x(0) * ctx.x(0)))); }}});
 }
 
+// clang-format on
 }  // namespace tg

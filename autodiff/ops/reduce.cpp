@@ -8,6 +8,8 @@
 #include "autodiff/ops/shape.hpp"
 
 namespace tg {
+// The op table's layout, kept by hand: each input's derivative on its own line (docs/ quote it).
+// clang-format off
 
 namespace {
 // The shape a reduction along `axis` produces.
@@ -64,4 +66,5 @@ Variable max(const Variable& x, int axis, bool keepdims) {
 // y = max_i x_i: the maximum of x flattened to a vector.
 Variable max(const Variable& x) { return max(reshape(x, {x.numel()}), 0); }
 
+// clang-format on
 }  // namespace tg

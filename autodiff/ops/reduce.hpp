@@ -8,11 +8,11 @@
 
 namespace tg {
 
-Variable sum(const Variable& x);                                     // y = Σ_i x_i          -> ()
-Variable sum(const Variable& x, int axis, bool keepdims = false);    // y = Σ_k x_..k..
-Variable mean(const Variable& x);                                    // y = Σ_i x_i / n      -> ()
-Variable mean(const Variable& x, int axis, bool keepdims = false);   // y = Σ_k x_..k.. / n_axis
-Variable max(const Variable& x);                                     // y = max_i x_i        -> ()
-Variable max(const Variable& x, int axis, bool keepdims = false);    // y = max_k x_..k..
+Variable sum(const Variable& x);                                    // y = Σ_i x_i          -> ()
+Variable sum(const Variable& x, int axis, bool keepdims = false);   // y = Σ_k x_..k..
+Variable mean(const Variable& x);                                   // y = Σ_i x_i / n      -> ()
+Variable mean(const Variable& x, int axis, bool keepdims = false);  // y = Σ_k x_..k.. / n_axis
+Variable max(const Variable& x);                                    // y = max_i x_i        -> ()
+Variable max(const Variable& x, int axis, bool keepdims = false);   // y = max_k x_..k..
 
 }  // namespace tg

@@ -8,6 +8,8 @@
 #include "autodiff/error.hpp"
 
 namespace tg {
+// The op table's layout, kept by hand: each input's derivative on its own line (docs/ quote it).
+// clang-format off
 
 // y = x viewed as `shape`       ∂C/∂x = gy viewed as x's shape
 Variable reshape(const Variable& x, const Shape& shape) {
@@ -38,4 +40,5 @@ Variable sum_to(const Variable& x, const Shape& shape) {
       {x, [](const Backward& ctx) { return broadcast_to(ctx.gy, ctx.x(0).shape()); }}});
 }
 
+// clang-format on
 }  // namespace tg

@@ -16,6 +16,8 @@
 #include "autodiff/ops/reduce.hpp"
 
 namespace tg {
+// The op table's layout, kept by hand: each input's derivative on its own line (docs/ quote it).
+// clang-format off
 
 namespace {
 constexpr bool keepdims = true;  // the sums in the derivatives keep the axis, to broadcast back
@@ -64,4 +66,5 @@ Variable log_softmax(const Variable& x, int axis) {
       {x, [a](const Backward& ctx) { return ctx.gy - exp(ctx.y) * sum(ctx.gy, static_cast<int>(a), keepdims); }}});
 }
 
+// clang-format on
 }  // namespace tg

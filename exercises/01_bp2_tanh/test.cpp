@@ -53,11 +53,12 @@ Tensor bp2_by_loops(const Tensor& W, const Tensor& d, const Tensor& z) {
 
 // Checks that `got` has want's shape and the same numbers to a relative 1e-12.
 void check_close(const Tensor& got, const Tensor& want) {
-  REQUIRE_MESSAGE(tg::shape_of(got) == tg::shape_of(want), "δ^l has shape ", tg::shape_str(got), ", expected ",
-                  tg::shape_str(want), " (one row per neuron of layer l, one column per example)");
+  REQUIRE_MESSAGE(tg::shape_of(got) == tg::shape_of(want), "δ^l has shape ", tg::shape_str(got),
+                  ", expected ", tg::shape_str(want),
+                  " (one row per neuron of layer l, one column per example)");
   const Difference d = difference(got, want);
-  CHECK_MESSAGE(d.max_rel < 1e-12, "largest difference ", d.max_abs, " (relative ", d.max_rel, ")\n  yours:    ",
-                tg::format_tensor(got, 10), "\n  expected: ", tg::format_tensor(want, 10));
+  CHECK_MESSAGE(d.max_rel < 1e-12, "largest difference ", d.max_abs, " (relative ", d.max_rel,
+                ")\n  yours:    ", tg::format_tensor(got, 10), "\n  expected: ", tg::format_tensor(want, 10));
 }
 
 struct Case {

@@ -63,7 +63,9 @@ TEST_CASE("02 sigmoid op: gradcheck, your ∂C/∂x against central differences"
 
 TEST_CASE("02 sigmoid op: gradcheck inside a layer, σ(W x + b)") {
   // Every input's gradient passes through your derivative: W (3, 2), x (2, 4), b (3, 1).
-  const auto layer = [](const std::vector<Variable>& in) { return my_sigmoid(tg::matmul(in[0], in[1]) + in[2]); };
+  const auto layer = [](const std::vector<Variable>& in) {
+    return my_sigmoid(tg::matmul(in[0], in[1]) + in[2]);
+  };
   for (std::uint64_t seed = 10; seed < 13; ++seed) {
     CAPTURE(seed);
     const tg::GradcheckResult r = tg::gradcheck(layer, {random_tensor({3, 2}, -2.0, 2.0, seed),
@@ -107,8 +109,9 @@ TEST_CASE("02 sigmoid op: the same gradient and Hessian-vector product as the bu
       for (std::size_t i = 0; i < x0.size(); ++i)
         worst = std::max(worst, std::abs(mine[k].data()[i] - builtin[k].data()[i]) /
                                     std::max(1.0, std::abs(builtin[k].data()[i])));
-      CHECK_MESSAGE(worst < 1e-12, what[k], " differs from tg::sigmoid's by ", worst, "\n  yours:    ",
-                    tg::format_tensor(mine[k], 8), "\n  built-in: ", tg::format_tensor(builtin[k], 8));
+      CHECK_MESSAGE(worst < 1e-12, what[k], " differs from tg::sigmoid's by ", worst,
+                    "\n  yours:    ", tg::format_tensor(mine[k], 8),
+                    "\n  built-in: ", tg::format_tensor(builtin[k], 8));
     }
   }
 }

@@ -29,7 +29,7 @@ namespace {
 constexpr std::size_t min_step_bytes = std::size_t{4} << 10;
 constexpr std::size_t max_step_bytes = std::size_t{16} << 20;
 constexpr std::size_t inflate_buffer_bytes = std::size_t{64} << 10;  // compressed bytes per refill
-constexpr std::size_t trailing_limit = std::size_t{64} << 20;         // trailing bytes counted in a gzip stream
+constexpr std::size_t trailing_limit = std::size_t{64} << 20;  // trailing bytes counted in a gzip stream
 
 // Who is reading what: "read_idx" and the file, for every error message.
 struct Context {
@@ -39,13 +39,18 @@ struct Context {
 
 template <class... Args>
 [[noreturn]] void fail(const Context& at, fmt::format_string<Args...> format, Args&&... args) {
-  throw idx_error(fmt::format("{}: '{}': {}", at.function, at.name, fmt::format(format, std::forward<Args>(args)...)));
+  throw idx_error(
+      fmt::format("{}: '{}': {}", at.function, at.name, fmt::format(format, std::forward<Args>(args)...)));
 }
 
 bool is_idx_type(std::uint8_t code) {
   switch (static_cast<IdxType>(code)) {
-    case IdxType::u8: case IdxType::i8: case IdxType::i16: case IdxType::i32: case IdxType::f32: case IdxType::f64:
-      return true;
+    case IdxType::u8:
+    case IdxType::i8:
+    case IdxType::i16:
+    case IdxType::i32:
+    case IdxType::f32:
+    case IdxType::f64: return true;
   }
   return false;
 }
@@ -90,7 +95,9 @@ class FileSource final : public Source {
     struct stat st {};
     if (::stat(file.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
       fail(at_, "cannot read: it is {}, not a regular file",
-           S_ISFIFO(st.st_mode) ? "a FIFO (named pipe)" : S_ISCHR(st.st_mode) ? "a character device" : "a special file");
+           S_ISFIFO(st.st_mode)  ? "a FIFO (named pipe)"
+           : S_ISCHR(st.st_mode) ? "a character device"
+                                 : "a special file");
     file_.reset(std::fopen(file.c_str(), "rb"));
     if (!file_) fail(at_, "cannot open: {}", std::strerror(errno));
     const std::uintmax_t size = std::filesystem::file_size(file, ec);  // a hint only: 0 for /dev files, ...
@@ -99,7 +106,8 @@ class FileSource final : public Source {
   std::size_t read(std::uint8_t* out, std::size_t n) override {
     const std::size_t got = std::fread(out, 1, n, file_.get());
     pos_ += got;
-    if (got < n && std::ferror(file_.get())) fail(at_, "cannot read at byte {}: {}", pos_, std::strerror(errno));
+    if (got < n && std::ferror(file_.get()))
+      fail(at_, "cannot read at byte {}: {}", pos_, std::strerror(errno));
     return got;
   }
   std::optional<std::size_t> remaining() const override {
@@ -143,7 +151,10 @@ class PrefixedSource final : public Source {
 class InflateSource final : public Source {
  public:
   InflateSource(Source& in, const Context& at)
-      : in_(in), at_(at), buffer_(std::clamp<std::size_t>(in.remaining().value_or(inflate_buffer_bytes), 1, inflate_buffer_bytes)) {
+      : in_(in),
+        at_(at),
+        buffer_(
+            std::clamp<std::size_t>(in.remaining().value_or(inflate_buffer_bytes), 1, inflate_buffer_bytes)) {
     const int ret = inflateInit2(&z_, 15 + 16);  // windowBits 15 (the largest) + 16: gzip, not zlib, framing
     if (ret == Z_MEM_ERROR) throw std::bad_alloc();
     if (ret != Z_OK) fail(at_, "zlib's inflateInit2 failed: {}", zError(ret));
@@ -157,13 +168,17 @@ class InflateSource final : public Source {
     while (done < n) {
       if (z_.avail_in == 0 && !refill()) {
         if (member_ended_) break;  // the compressed bytes end right after a member: the end
-        fail(at_, "truncated gzip stream: the compressed data ends at byte {} inside a gzip member "
-                  "(after {} uncompressed bytes)", consumed_, produced_);
+        fail(at_,
+             "truncated gzip stream: the compressed data ends at byte {} inside a gzip member "
+             "(after {} uncompressed bytes)",
+             consumed_, produced_);
       }
       if (member_ended_) {  // more bytes after a member: they must be another member
         if (z_.next_in[0] != 0x1f)
-          fail(at_, "unexpected bytes after the end of the gzip stream, from compressed byte {} "
-                    "(another gzip member would start with 1f 8b; found {:02x})", consumed_, z_.next_in[0]);
+          fail(at_,
+               "unexpected bytes after the end of the gzip stream, from compressed byte {} "
+               "(another gzip member would start with 1f 8b; found {:02x})",
+               consumed_, z_.next_in[0]);
         inflateReset(&z_);
         member_ended_ = false;
       }
@@ -183,8 +198,8 @@ class InflateSource final : public Source {
         // Z_DATA_ERROR (bad header, block, distance or checksum), Z_NEED_DICT, or Z_BUF_ERROR
         // (no progress with input and output space to spare: cannot happen on a valid stream).
         // inflate reads ahead, so the damage may lie a few bytes before where it is detected.
-        fail(at_, "corrupt gzip stream (detected at compressed byte {}, after {} uncompressed bytes): {}", consumed_, produced_,
-             z_.msg ? z_.msg : zError(ret));
+        fail(at_, "corrupt gzip stream (detected at compressed byte {}, after {} uncompressed bytes): {}",
+             consumed_, produced_, z_.msg ? z_.msg : zError(ret));
       }
     }
     return done;
@@ -212,12 +227,17 @@ std::pair<IdxType, std::size_t> read_magic(Source& in, const Context& at) {
   const std::size_t got = in.read(head.data(), head.size());
   if ((got >= 1 && head[0] != 0) || (got >= 2 && head[1] != 0))
     fail(at, "not an IDX file: bad magic at byte 0: expected 00 00, found {:02x} {:02x}{}", head[0], head[1],
-         head[0] == 0x1f && head[1] == 0x8b ? " (gzip's magic: compressed bytes where IDX bytes were expected)" : "");
+         head[0] == 0x1f && head[1] == 0x8b
+             ? " (gzip's magic: compressed bytes where IDX bytes were expected)"
+             : "");
   if (got >= 3 && !is_idx_type(head[2]))
-    fail(at, "bad magic at byte 2: unknown element type 0x{:02x} (expected 0x08 unsigned byte, 0x09 signed byte, "
-             "0x0b i16, 0x0c i32, 0x0d f32 or 0x0e f64)", head[2]);
+    fail(at,
+         "bad magic at byte 2: unknown element type 0x{:02x} (expected 0x08 unsigned byte, 0x09 signed byte, "
+         "0x0b i16, 0x0c i32, 0x0d f32 or 0x0e f64)",
+         head[2]);
   if (got < head.size())
-    fail(at, "truncated at byte {}: expected the 4-byte header (00 00, element type, number of dimensions)", got);
+    fail(at, "truncated at byte {}: expected the 4-byte header (00 00, element type, number of dimensions)",
+         got);
   if (head[3] == 0) fail(at, "bad magic at byte 3: 0 dimensions (expected 1 or more)");
   return {static_cast<IdxType>(head[2]), head[3]};
 }
@@ -227,8 +247,8 @@ std::vector<std::size_t> read_dims(Source& in, const Context& at, std::size_t ra
   std::array<std::uint8_t, 4 * 255> sizes{};
   const std::size_t got_sizes = in.read(sizes.data(), 4 * rank);
   if (got_sizes < 4 * rank)
-    fail(at, "truncated at byte {}: expected {} dimension sizes (4 bytes each) from byte 4 to byte {}", 4 + got_sizes,
-         rank, 4 + 4 * rank);
+    fail(at, "truncated at byte {}: expected {} dimension sizes (4 bytes each) from byte 4 to byte {}",
+         4 + got_sizes, rank, 4 + 4 * rank);
   std::vector<std::size_t> dims(rank);
   for (std::size_t k = 0; k < rank; ++k) {
     const std::uint8_t* b = sizes.data() + 4 * k;
@@ -244,8 +264,10 @@ std::size_t data_size(const IdxArray& a, const Context& at) {
   std::size_t data_bytes = width;
   for (std::size_t d : a.dims) {
     if (data_bytes > std::numeric_limits<std::size_t>::max() / d)
-      fail(at, "dims {} of {} at byte 4 claim more data than a size_t can count "
-               "(the product of the dims times {} bytes overflows)", dims_str(a.dims), to_string(a.type), width);
+      fail(at,
+           "dims {} of {} at byte 4 claim more data than a size_t can count "
+           "(the product of the dims times {} bytes overflows)",
+           dims_str(a.dims), to_string(a.type), width);
     data_bytes *= d;
   }
   return data_bytes;
@@ -283,10 +305,14 @@ void check_no_trailing_bytes(Source& in, const Context& at, const IdxArray& a, s
       got_extra = in.read(sink.data(), sink.size());
       count += got_extra;
     } while (got_extra == sink.size() && count <= trailing_limit);
-    extra = count <= trailing_limit ? fmt::format("{} bytes", count) : fmt::format("more than {} bytes", trailing_limit);
+    extra = count <= trailing_limit ? fmt::format("{} bytes", count)
+                                    : fmt::format("more than {} bytes", trailing_limit);
   }
-  fail(at, "trailing bytes after the data, from byte {} ({}): dims {} of {} need {} bytes of data, from byte {} to byte {}",
-       data_begin + data_bytes, extra, dims_str(a.dims), to_string(a.type), data_bytes, data_begin, data_begin + data_bytes);
+  fail(
+      at,
+      "trailing bytes after the data, from byte {} ({}): dims {} of {} need {} bytes of data, from byte {} to byte {}",
+      data_begin + data_bytes, extra, dims_str(a.dims), to_string(a.type), data_bytes, data_begin,
+      data_begin + data_bytes);
 }
 
 // The IDX array in the (uncompressed) stream `in`, checked byte by byte; with a limit, only
@@ -306,7 +332,9 @@ IdxArray read_stream(Source& in, const Context& at, const IdxLimit& limit = {}) 
   return a;
 }
 
-bool is_gzip(std::span<const std::uint8_t> bytes) { return bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b; }
+bool is_gzip(std::span<const std::uint8_t> bytes) {
+  return bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b;
+}
 
 }  // namespace
 
@@ -319,17 +347,21 @@ std::string to_string(IdxType type) {
     case IdxType::f32: return "f32";
     case IdxType::f64: return "f64";
   }
-  throw std::invalid_argument(fmt::format("to_string: 0x{:02x} is not an IDX element type", static_cast<unsigned>(type)));
+  throw std::invalid_argument(
+      fmt::format("to_string: 0x{:02x} is not an IDX element type", static_cast<unsigned>(type)));
 }
 
 std::size_t element_size(IdxType type) {
   switch (type) {
-    case IdxType::u8: case IdxType::i8: return 1;
+    case IdxType::u8:
+    case IdxType::i8: return 1;
     case IdxType::i16: return 2;
-    case IdxType::i32: case IdxType::f32: return 4;
+    case IdxType::i32:
+    case IdxType::f32: return 4;
     case IdxType::f64: return 8;
   }
-  throw std::invalid_argument(fmt::format("element_size: 0x{:02x} is not an IDX element type", static_cast<unsigned>(type)));
+  throw std::invalid_argument(
+      fmt::format("element_size: 0x{:02x} is not an IDX element type", static_cast<unsigned>(type)));
 }
 
 std::size_t IdxArray::size() const {
@@ -341,13 +373,15 @@ std::size_t IdxArray::size() const {
 double IdxArray::at(std::size_t i) const {
   const std::size_t width = element_size(type);
   if (i >= data.size() / width)
-    throw std::out_of_range(fmt::format("IdxArray::at: element {} of an array of {} elements", i, data.size() / width));
+    throw std::out_of_range(
+        fmt::format("IdxArray::at: element {} of an array of {} elements", i, data.size() / width));
   const std::uint8_t* p = data.data() + i * width;
   std::uint64_t v = 0;  // the big-endian bytes as one unsigned number
   for (std::size_t k = 0; k < width; ++k) v = (v << 8) | p[k];
   switch (type) {
     case IdxType::u8: return static_cast<double>(v);
-    case IdxType::i8: return static_cast<std::int8_t>(static_cast<std::uint8_t>(v));  // two's complement (C++20)
+    case IdxType::i8:
+      return static_cast<std::int8_t>(static_cast<std::uint8_t>(v));  // two's complement (C++20)
     case IdxType::i16: return static_cast<std::int16_t>(static_cast<std::uint16_t>(v));
     case IdxType::i32: return static_cast<std::int32_t>(static_cast<std::uint32_t>(v));
     case IdxType::f32: return std::bit_cast<float>(static_cast<std::uint32_t>(v));

@@ -33,8 +33,8 @@ struct idx_error : std::runtime_error {
 
 enum class IdxType : std::uint8_t { u8 = 0x08, i8 = 0x09, i16 = 0x0B, i32 = 0x0C, f32 = 0x0D, f64 = 0x0E };
 
-std::string to_string(IdxType type);       // "unsigned byte", "signed byte", "i16", ...
-std::size_t element_size(IdxType type);    // 1, 1, 2, 4, 4, 8
+std::string to_string(IdxType type);     // "unsigned byte", "signed byte", "i16", ...
+std::size_t element_size(IdxType type);  // 1, 1, 2, 4, 4, 8
 // (Both throw std::invalid_argument for a value that is none of the six.)
 
 struct IdxArray {

@@ -39,7 +39,8 @@ fs::path find_file(const fs::path& dir, const std::string& name) {
 std::string why_not_a_file(const fs::path& path) {
   std::error_code ec;
   const fs::file_status status = fs::status(path, ec);
-  if (ec && ec != std::errc::no_such_file_or_directory) return fmt::format("cannot be looked at: {}", ec.message());
+  if (ec && ec != std::errc::no_such_file_or_directory)
+    return fmt::format("cannot be looked at: {}", ec.message());
   const char* what = kind_of(status.type());
   return what ? fmt::format("is {}, not a regular file", what) : std::string();
 }
@@ -47,19 +48,25 @@ std::string why_not_a_file(const fs::path& path) {
 fs::path require_file(const fs::path& dir, const std::string& name) {
   fs::path file = find_file(dir, name);
   if (!file.empty()) return file;
-  for (const fs::path& candidate : {dir / name, dir / (name + ".gz")})  // something there, but no file: say what
+  for (const fs::path& candidate :
+       {dir / name, dir / (name + ".gz")})  // something there, but no file: say what
     if (const std::string why = why_not_a_file(candidate); !why.empty())
       throw idx_error(fmt::format("load_mnist: '{}' {}", candidate.string(), why));
-  throw idx_error(fmt::format("load_mnist: neither '{}' nor '{}' exists", (dir / name).string(), (dir / (name + ".gz")).string()));
+  throw idx_error(fmt::format("load_mnist: neither '{}' nor '{}' exists", (dir / name).string(),
+                              (dir / (name + ".gz")).string()));
 }
 
-std::string dims_str(const std::vector<std::size_t>& dims) { return fmt::format("({})", fmt::join(dims, ", ")); }
+std::string dims_str(const std::vector<std::size_t>& dims) {
+  return fmt::format("({})", fmt::join(dims, ", "));
+}
 
 // The header checks of load_set: the type and rank a set's file must have.
-void require_u8(const IdxArray& a, const fs::path& file, std::size_t rank, const char* what, const char* dims) {
+void require_u8(const IdxArray& a, const fs::path& file, std::size_t rank, const char* what,
+                const char* dims) {
   if (a.type != IdxType::u8 || a.dims.size() != rank)
-    throw idx_error(fmt::format("load_mnist: '{}': expected {} of unsigned bytes with dims {}, found {} with dims {}",
-                                file.string(), what, dims, to_string(a.type), dims_str(a.dims)));
+    throw idx_error(
+        fmt::format("load_mnist: '{}': expected {} of unsigned bytes with dims {}, found {} with dims {}",
+                    file.string(), what, dims, to_string(a.type), dims_str(a.dims)));
 }
 
 // images: (count, rows, cols) unsigned bytes, labels: (count) in 0..9  ->  X: (rows·cols, m), Y: (10, m)
@@ -67,31 +74,35 @@ void require_u8(const IdxArray& a, const fs::path& file, std::size_t rank, const
 // their memory (the bytes and X's doubles) is checked against what is available before reading.
 ImageSet load_set(const fs::path& images_file, const fs::path& labels_file, std::size_t max) {
   std::size_t count = 0, label_count = 0;
-  IdxLimit image_limit{max, [&](const IdxArray& header) {
-    require_u8(header, images_file, 3, "images", "(count, rows, columns)");
-    count = header.dims[0];
-    if (count == 0) throw idx_error(fmt::format("load_mnist: '{}' holds no images", images_file.string()));
-    if (header.dims[1] == 0 || header.dims[2] == 0)  // a network of 0 inputs
-      throw idx_error(fmt::format("load_mnist: '{}' holds images of {}×{} pixels: an image needs at least one",
-                                  images_file.string(), header.dims[1], header.dims[2]));
-    const std::size_t m = max == 0 ? count : std::min(max, count);
-    require_memory(times(times(m, times(header.dims[1], header.dims[2])), 1 + 2 * sizeof(double)),
-                   fmt::format("load_mnist: '{}': {} images of {}×{} (their bytes, and as doubles)", images_file.string(), m,
-                               header.dims[1], header.dims[2]));
-  }};
+  IdxLimit image_limit{
+      max, [&](const IdxArray& header) {
+        require_u8(header, images_file, 3, "images", "(count, rows, columns)");
+        count = header.dims[0];
+        if (count == 0)
+          throw idx_error(fmt::format("load_mnist: '{}' holds no images", images_file.string()));
+        if (header.dims[1] == 0 || header.dims[2] == 0)  // a network of 0 inputs
+          throw idx_error(
+              fmt::format("load_mnist: '{}' holds images of {}×{} pixels: an image needs at least one",
+                          images_file.string(), header.dims[1], header.dims[2]));
+        const std::size_t m = max == 0 ? count : std::min(max, count);
+        require_memory(times(times(m, times(header.dims[1], header.dims[2])), 1 + 2 * sizeof(double)),
+                       fmt::format("load_mnist: '{}': {} images of {}×{} (their bytes, and as doubles)",
+                                   images_file.string(), m, header.dims[1], header.dims[2]));
+      }};
   const IdxArray images = read_idx(images_file, image_limit);
   const IdxArray labels = read_idx(labels_file, {max, [&](const IdxArray& header) {
                                                    require_u8(header, labels_file, 1, "labels", "(count)");
                                                    label_count = header.dims[0];
                                                  }});
   if (label_count != count)
-    throw idx_error(fmt::format("load_mnist: '{}' holds {} images but '{}' holds {} labels", images_file.string(), count,
-                                labels_file.string(), label_count));
+    throw idx_error(fmt::format("load_mnist: '{}' holds {} images but '{}' holds {} labels",
+                                images_file.string(), count, labels_file.string(), label_count));
   const std::size_t m = images.dims[0];
   for (std::size_t j = 0; j < m; ++j)
     if (labels.data[j] >= classes)
-      throw idx_error(fmt::format("load_mnist: '{}': label {} of example {} (at byte {}) is not below {} (the labels of '{}')",
-                                  labels_file.string(), labels.data[j], j, 8 + j, classes, images_file.string()));
+      throw idx_error(fmt::format(
+          "load_mnist: '{}': label {} of example {} (at byte {}) is not below {} (the labels of '{}')",
+          labels_file.string(), labels.data[j], j, 8 + j, classes, images_file.string()));
 
   ImageSet set;
   set.rows = images.dims[1];
@@ -123,18 +134,22 @@ ImageSet load_set(const fs::path& images_file, const fs::path& labels_file, std:
 Mnist load_mnist(const fs::path& dir, std::size_t max_train, std::size_t max_test) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec))
-    throw idx_error(fmt::format("load_mnist: '{}' {}", dir.string(), fs::exists(dir, ec) ? "is not a directory" : "does not exist"));
+    throw idx_error(fmt::format("load_mnist: '{}' {}", dir.string(),
+                                fs::exists(dir, ec) ? "is not a directory" : "does not exist"));
   // All four files are found before any is read: a missing one fails at once, not after the training set.
-  const fs::path train_images = require_file(dir, train_files.images), train_labels = require_file(dir, train_files.labels);
-  const fs::path test_images = require_file(dir, test_files.images), test_labels = require_file(dir, test_files.labels);
+  const fs::path train_images = require_file(dir, train_files.images),
+                 train_labels = require_file(dir, train_files.labels);
+  const fs::path test_images = require_file(dir, test_files.images),
+                 test_labels = require_file(dir, test_files.labels);
 
   Mnist mnist;
   mnist.classes = classes;
   mnist.train = load_set(train_images, train_labels, max_train);
   mnist.test = load_set(test_images, test_labels, max_test);
   if (mnist.test.rows != mnist.train.rows || mnist.test.cols != mnist.train.cols)
-    throw idx_error(fmt::format("load_mnist: '{}' holds {}×{} images but '{}' holds {}×{}", test_images.string(), mnist.test.rows,
-                                mnist.test.cols, train_images.string(), mnist.train.rows, mnist.train.cols));
+    throw idx_error(fmt::format("load_mnist: '{}' holds {}×{} images but '{}' holds {}×{}",
+                                test_images.string(), mnist.test.rows, mnist.test.cols, train_images.string(),
+                                mnist.train.rows, mnist.train.cols));
   return mnist;
 }
 

@@ -20,9 +20,9 @@
 namespace tg::nn::data {
 
 struct ImageSet {
-  Examples examples;                 // X: (rows·cols, m) in [0, 1], Y: (classes, m) one-hot
-  std::vector<std::size_t> labels;   // labels[j]: the class of image j
-  std::size_t rows = 0, cols = 0;    // 28, 28
+  Examples examples;                // X: (rows·cols, m) in [0, 1], Y: (classes, m) one-hot
+  std::vector<std::size_t> labels;  // labels[j]: the class of image j
+  std::size_t rows = 0, cols = 0;   // 28, 28
 };
 
 struct Mnist {

@@ -81,7 +81,8 @@ Tensor one_hot(const std::vector<std::size_t>& labels, std::size_t classes) {
   Tensor Y = filled({classes, labels.size()}, 0.0);
   for (std::size_t j = 0; j < labels.size(); ++j) {
     if (labels[j] >= classes)
-      throw std::invalid_argument(fmt::format("one_hot: label {} of example {} is not below {} classes", labels[j], j, classes));
+      throw std::invalid_argument(
+          fmt::format("one_hot: label {} of example {} is not below {} classes", labels[j], j, classes));
     Y(labels[j], j) = 1.0;
   }
   return Y;
@@ -126,8 +127,8 @@ Examples spirals(std::size_t m_per_class, std::size_t classes, double noise, std
     for (std::size_t i = 0; i < m_per_class; ++i) {
       const std::size_t j = k * m_per_class + i;
       const double r = static_cast<double>(i + 1) / static_cast<double>(m_per_class);  // (0, 1]
-      const double angle = 2.0 * pi * static_cast<double>(k) / static_cast<double>(classes) + 4.0 * r +
-                           noise * rnd.normal();
+      const double angle =
+          2.0 * pi * static_cast<double>(k) / static_cast<double>(classes) + 4.0 * r + noise * rnd.normal();
       X(0, j) = r * std::cos(angle);
       X(1, j) = r * std::sin(angle);
       labels[j] = k;
@@ -143,7 +144,7 @@ Examples sine_curve(std::size_t m, double noise, std::uint64_t seed) {
   Random rnd(seed);
   Tensor X = Tensor::from_shape({1, m}), Y = Tensor::from_shape({1, m});
   for (std::size_t j = 0; j < m; ++j) {
-    X(0, j) = -pi + 2.0 * pi * rnd.uniform();        // x ~ U[−π, π)
+    X(0, j) = -pi + 2.0 * pi * rnd.uniform();            // x ~ U[−π, π)
     Y(0, j) = std::sin(X(0, j)) + noise * rnd.normal();  // y = sin x + N(0, noise²)
   }
   return {X, Y};

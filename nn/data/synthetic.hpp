@@ -18,8 +18,8 @@
 namespace tg::nn::data {
 
 struct Examples {
-  Tensor X;  // (features, m)
-  Tensor Y;  // (targets, m)
+  Tensor X;                                          // (features, m)
+  Tensor Y;                                          // (targets, m)
   std::size_t size() const { return X.shape()[1]; }  // m
 };
 

@@ -91,7 +91,7 @@ TEST_CASE("backward_trace holds the nodes it recorded, so no new node can be tak
     {
       Variable x(2.0, true);
       tg::sum(tg::exp(x) * x).backward();
-    }  // the graph is gone...
+    }                                  // the graph is gone...
     CHECK(tg::live_nodes() > before);  // ...but for the nodes the trace holds
     for (int i = 0; i < 100; ++i) {    // new nodes, in memory freed by the graph's others
       const Variable fresh(1.0, true);

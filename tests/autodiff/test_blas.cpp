@@ -44,14 +44,17 @@ TEST_CASE("gemm: op(A) op(B) for every pair of transpose flags equals the triple
       const Tensor c = tg::gemm(a, ta, b, tb);
       const Tensor expected = product(maybe_transposed(a, ta), maybe_transposed(b, tb));
       REQUIRE(tg::shape_of(c) == Shape{2, 4});
-      for (std::size_t i = 0; i < c.size(); ++i) CHECK(c.data()[i] == doctest::Approx(expected.data()[i]).epsilon(1e-14));
+      for (std::size_t i = 0; i < c.size(); ++i)
+        CHECK(c.data()[i] == doctest::Approx(expected.data()[i]).epsilon(1e-14));
     }
   }
 }
 
 TEST_CASE("gemm: an inner size of 0 gives zeros, an outer size of 0 an empty result") {
-  CHECK(tg::gemm(Tensor::from_shape({2, 0}), false, Tensor::from_shape({0, 3}), false) == tg::filled({2, 3}, 0.0));
-  CHECK(tg::shape_of(tg::gemm(Tensor::from_shape({0, 2}), false, tg::filled({2, 3}, 1.0), false)) == Shape{0, 3});
+  CHECK(tg::gemm(Tensor::from_shape({2, 0}), false, Tensor::from_shape({0, 3}), false) ==
+        tg::filled({2, 3}, 0.0));
+  CHECK(tg::shape_of(tg::gemm(Tensor::from_shape({0, 2}), false, tg::filled({2, 3}, 1.0), false)) ==
+        Shape{0, 3});
 }
 
 TEST_CASE("gemm: bad arguments are clear errors") {
@@ -60,13 +63,16 @@ TEST_CASE("gemm: bad arguments are clear errors") {
   tg::test::check_bad_inputs({
       {"inner sizes 3 and 4", [&] { (void)tg::gemm(m23, false, m45, false); }, TG_ERROR(tg::shape_error),
        "matmul: (2,3) @ (4,5): inner dimensions 3 and 4 differ"},
-      {"inner sizes of transposed operands", [&] { (void)tg::gemm(m23, true, m45, true); }, TG_ERROR(tg::shape_error),
-       "matmul: (2,3).T @ (4,5).T: inner dimensions 2 and 5 differ"},
-      {"a 1-D operand", [&] { (void)tg::gemm(tg::filled({3}, 1.0), false, m45, false); }, TG_ERROR(tg::shape_error),
-       "matmul: (3) @ (4,5): operands must be 2-D"},
-      {"a 3-D operand", [&] { (void)tg::gemm(m23, false, tg::filled({3, 4, 5}, 1.0), false); }, TG_ERROR(tg::shape_error),
-       "matmul: (2,3) @ (3,4,5): operands must be 2-D"},
-      {"a 0-d operand", [&] { (void)tg::gemm(tg::scalar_tensor(2.0), false, m23, false); }, TG_ERROR(tg::shape_error),
-       "matmul: () @ (2,3): operands must be 2-D"},
+      {"inner sizes of transposed operands", [&] { (void)tg::gemm(m23, true, m45, true); },
+       TG_ERROR(tg::shape_error), "matmul: (2,3).T @ (4,5).T: inner dimensions 2 and 5 differ"},
+      {"a 1-D operand", [&] { (void)tg::gemm(tg::filled({3}, 1.0), false, m45, false); },
+       TG_ERROR(tg::shape_error), "matmul: (3) @ (4,5): operands must be 2-D"},
+      {"a 3-D operand",
+       [&] {
+         (void)tg::gemm(m23, false, tg::filled({3, 4, 5}, 1.0), false);
+       },
+       TG_ERROR(tg::shape_error), "matmul: (2,3) @ (3,4,5): operands must be 2-D"},
+      {"a 0-d operand", [&] { (void)tg::gemm(tg::scalar_tensor(2.0), false, m23, false); },
+       TG_ERROR(tg::shape_error), "matmul: () @ (2,3): operands must be 2-D"},
   });
 }

@@ -14,8 +14,8 @@
 using doctest::Approx;
 using tg::Shape;
 using tg::Tensor;
-using tg::test::iota;
 using tg::test::check_tensor;
+using tg::test::iota;
 
 namespace {
 
@@ -46,8 +46,10 @@ TEST_CASE("broadcast: broadcast_shapes names the op and both shapes when they do
   CHECK_THROWS_WITH_AS(tg::broadcast_shapes("mul", {2, 3}, {4}), doctest::Contains("(2,3)"), tg::shape_error);
   CHECK_THROWS_WITH_AS(tg::broadcast_shapes("mul", {2, 3}, {4}), doctest::Contains("(4)"), tg::shape_error);
   // The mismatch can be on an axis other than the last: here axis -2 (extents 2 and 3).
-  CHECK_THROWS_WITH_AS(tg::broadcast_shapes("sub", {2, 3}, {3, 3}), doctest::Contains("(3,3)"), tg::shape_error);
-  CHECK_THROWS_WITH_AS(tg::broadcast_shapes("sub", {2, 3}, {3, 3}), doctest::Contains("axis -2"), tg::shape_error);
+  CHECK_THROWS_WITH_AS(tg::broadcast_shapes("sub", {2, 3}, {3, 3}), doctest::Contains("(3,3)"),
+                       tg::shape_error);
+  CHECK_THROWS_WITH_AS(tg::broadcast_shapes("sub", {2, 3}, {3, 3}), doctest::Contains("axis -2"),
+                       tg::shape_error);
   CHECK_THROWS_AS(tg::broadcast_shapes("add", {3, 1}, {2, 4}), tg::shape_error);
 }
 
@@ -77,8 +79,7 @@ TEST_CASE("broadcast: broadcast_to repeats along the broadcast axes") {
   // () -> ()
   check_tensor(tg::broadcast_to(tg::scalar_tensor(5.0), {}), {}, {5});
   // (3,1) -> (3,4)
-  check_tensor(tg::broadcast_to(col({1.0, 2.0, 3.0}), {3, 4}), {3, 4},
-               {1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3});
+  check_tensor(tg::broadcast_to(col({1.0, 2.0, 3.0}), {3, 4}), {3, 4}, {1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3});
 
   // (3,1) -> (2,3,4): a new leading axis and a repeated last axis; out(i,j,k) = x(j).
   const Tensor out = tg::broadcast_to(col({10.0, 20.0, 30.0}), {2, 3, 4});
@@ -88,12 +89,12 @@ TEST_CASE("broadcast: broadcast_to repeats along the broadcast axes") {
       for (std::size_t k = 0; k < 4; ++k) CHECK(out(i, j, k) == 10.0 * static_cast<double>(j + 1));
 
   // (2,1,3) -> (2,2,3): the middle axis is repeated.
-  check_tensor(tg::broadcast_to(iota({2, 1, 3}), {2, 2, 3}), {2, 2, 3},
-               {1, 2, 3, 1, 2, 3, 4, 5, 6, 4, 5, 6});
+  check_tensor(tg::broadcast_to(iota({2, 1, 3}), {2, 2, 3}), {2, 2, 3}, {1, 2, 3, 1, 2, 3, 4, 5, 6, 4, 5, 6});
 }
 
 TEST_CASE("broadcast: broadcast_to names both shapes when it cannot broadcast") {
-  CHECK_THROWS_WITH_AS(tg::broadcast_to(iota({2, 3}), {3}), doctest::Contains("broadcast_to"), tg::shape_error);
+  CHECK_THROWS_WITH_AS(tg::broadcast_to(iota({2, 3}), {3}), doctest::Contains("broadcast_to"),
+                       tg::shape_error);
   CHECK_THROWS_WITH_AS(tg::broadcast_to(iota({2, 3}), {3}), doctest::Contains("(2,3)"), tg::shape_error);
   CHECK_THROWS_WITH_AS(tg::broadcast_to(iota({2, 3}), {3}), doctest::Contains("(3)"), tg::shape_error);
   CHECK_THROWS_AS(tg::broadcast_to(iota({2}), {2, 3}), tg::shape_error);
@@ -170,8 +171,10 @@ TEST_CASE("broadcast: max_keepdims takes the maximum along one axis") {
 }
 
 TEST_CASE("broadcast: max_keepdims of an empty axis is an error") {
-  CHECK_THROWS_WITH_AS(tg::max_keepdims(Tensor::from_shape({2, 0}), 1), doctest::Contains("max"), tg::shape_error);
-  CHECK_THROWS_WITH_AS(tg::max_keepdims(Tensor::from_shape({2, 0}), 1), doctest::Contains("(2,0)"), tg::shape_error);
+  CHECK_THROWS_WITH_AS(tg::max_keepdims(Tensor::from_shape({2, 0}), 1), doctest::Contains("max"),
+                       tg::shape_error);
+  CHECK_THROWS_WITH_AS(tg::max_keepdims(Tensor::from_shape({2, 0}), 1), doctest::Contains("(2,0)"),
+                       tg::shape_error);
 }
 
 TEST_CASE("broadcast: max_keepdims does not hide a NaN, wherever it is") {
@@ -183,11 +186,9 @@ TEST_CASE("broadcast: max_keepdims does not hide a NaN, wherever it is") {
 
 TEST_CASE("broadcast: argmax_mask marks the FIRST maximum of each slice") {
   // Along axis 1: row 0 has a tie at columns 1 and 2, row 1 at columns 0 and 2.
-  check_tensor(tg::argmax_mask(Tensor{{1.0, 5.0, 5.0}, {7.0, 2.0, 7.0}}, 1), {2, 3},
-               {0, 1, 0, 1, 0, 0});
+  check_tensor(tg::argmax_mask(Tensor{{1.0, 5.0, 5.0}, {7.0, 2.0, 7.0}}, 1), {2, 3}, {0, 1, 0, 1, 0, 0});
   // Along axis 0: column 0 ties between the rows.
-  check_tensor(tg::argmax_mask(Tensor{{3.0, 1.0, 2.0}, {3.0, 4.0, 2.0}}, 0), {2, 3},
-               {1, 0, 1, 0, 1, 0});
+  check_tensor(tg::argmax_mask(Tensor{{3.0, 1.0, 2.0}, {3.0, 4.0, 2.0}}, 0), {2, 3}, {1, 0, 1, 0, 1, 0});
   // All equal: only the first.
   check_tensor(tg::argmax_mask(Tensor{2.0, 2.0, 2.0}, 0), {3}, {1, 0, 0});
   // No tie: the unique maximum.
@@ -195,10 +196,14 @@ TEST_CASE("broadcast: argmax_mask marks the FIRST maximum of each slice") {
 
   // 3-D along the middle axis, every slice a tie (or won by j = 0).
   Tensor z = Tensor::from_shape({2, 2, 2});
-  z(0, 0, 0) = 1; z(0, 0, 1) = 1;
-  z(0, 1, 0) = 1; z(0, 1, 1) = 0;
-  z(1, 0, 0) = 0; z(1, 0, 1) = 2;
-  z(1, 1, 0) = 0; z(1, 1, 1) = 2;
+  z(0, 0, 0) = 1;
+  z(0, 0, 1) = 1;
+  z(0, 1, 0) = 1;
+  z(0, 1, 1) = 0;
+  z(1, 0, 0) = 0;
+  z(1, 0, 1) = 2;
+  z(1, 1, 0) = 0;
+  z(1, 1, 1) = 2;
   check_tensor(tg::argmax_mask(z, 1), {2, 2, 2}, {1, 1, 0, 0, 1, 1, 0, 0});
   // The same tensor along the last axis: slices (1,1) (1,0) (0,2) (0,2).
   check_tensor(tg::argmax_mask(z, 2), {2, 2, 2}, {1, 0, 1, 0, 0, 1, 0, 1});
@@ -207,23 +212,49 @@ TEST_CASE("broadcast: argmax_mask marks the FIRST maximum of each slice") {
 TEST_CASE("broadcast helpers: bad arguments are clear errors") {
   using tg::test::BadInput;
   tg::test::check_bad_inputs({
-      {"broadcast_shapes: extents 3 and 4", [] { (void)tg::broadcast_shapes("mul", {2, 3}, {4}); }, TG_ERROR(tg::shape_error),
+      {"broadcast_shapes: extents 3 and 4",
+       [] {
+         (void)tg::broadcast_shapes("mul", {2, 3}, {4});
+       },
+       TG_ERROR(tg::shape_error),
        "mul: (2,3) and (4) cannot be broadcast together: extents 3 and 4 differ on axis -1"},
-      {"broadcast_to: to fewer axes", [] { (void)tg::broadcast_to(iota({2, 3}), {3}); }, TG_ERROR(tg::shape_error),
-       "broadcast_to: (2,3) cannot be broadcast to (3)"},
-      {"sum_to: to a shape that does not broadcast back", [] { (void)tg::sum_to(iota({2, 3}), {3, 3}); },
-       TG_ERROR(tg::shape_error), "sum_to: (2,3) cannot be summed to (3,3) ((3,3) does not broadcast to (2,3))"},
-      {"keepdims_shape: axis 2 of a matrix", [] { (void)tg::keepdims_shape({2, 3}, 2); }, TG_ERROR(tg::shape_error),
-       "keepdims_shape: axis 2 is out of range for shape (2,3) (rank 2)"},
-      {"max_keepdims: axis 2 of a matrix", [] { (void)tg::max_keepdims(iota({2, 3}), 2); }, TG_ERROR(tg::shape_error),
-       "max_keepdims: axis 2 is out of range for shape (2,3) (rank 2)"},
+      {"broadcast_to: to fewer axes",
+       [] {
+         (void)tg::broadcast_to(iota({2, 3}), {3});
+       },
+       TG_ERROR(tg::shape_error), "broadcast_to: (2,3) cannot be broadcast to (3)"},
+      {"sum_to: to a shape that does not broadcast back",
+       [] {
+         (void)tg::sum_to(iota({2, 3}), {3, 3});
+       },
+       TG_ERROR(tg::shape_error),
+       "sum_to: (2,3) cannot be summed to (3,3) ((3,3) does not broadcast to (2,3))"},
+      {"keepdims_shape: axis 2 of a matrix",
+       [] {
+         (void)tg::keepdims_shape({2, 3}, 2);
+       },
+       TG_ERROR(tg::shape_error), "keepdims_shape: axis 2 is out of range for shape (2,3) (rank 2)"},
+      {"max_keepdims: axis 2 of a matrix",
+       [] {
+         (void)tg::max_keepdims(iota({2, 3}), 2);
+       },
+       TG_ERROR(tg::shape_error), "max_keepdims: axis 2 is out of range for shape (2,3) (rank 2)"},
       {"max_keepdims: any axis of a 0-d tensor", [] { (void)tg::max_keepdims(tg::scalar_tensor(1.0), 0); },
        TG_ERROR(tg::shape_error), "max_keepdims: axis 0 is out of range for shape () (rank 0)"},
-      {"max_keepdims: an empty axis", [] { (void)tg::max_keepdims(Tensor::from_shape({2, 0}), 1); },
+      {"max_keepdims: an empty axis",
+       [] {
+         (void)tg::max_keepdims(Tensor::from_shape({2, 0}), 1);
+       },
        TG_ERROR(tg::shape_error), "max: axis 1 of (2,0) is empty"},
-      {"argmax_mask: axis 5 of a matrix", [] { (void)tg::argmax_mask(iota({2, 3}), 5); }, TG_ERROR(tg::shape_error),
-       "argmax_mask: axis 5 is out of range for shape (2,3) (rank 2)"},
-      {"argmax_mask: an empty axis", [] { (void)tg::argmax_mask(Tensor::from_shape({0, 3}), 0); },
+      {"argmax_mask: axis 5 of a matrix",
+       [] {
+         (void)tg::argmax_mask(iota({2, 3}), 5);
+       },
+       TG_ERROR(tg::shape_error), "argmax_mask: axis 5 is out of range for shape (2,3) (rank 2)"},
+      {"argmax_mask: an empty axis",
+       [] {
+         (void)tg::argmax_mask(Tensor::from_shape({0, 3}), 0);
+       },
        TG_ERROR(tg::shape_error), "max: axis 0 of (0,3) is empty"},
   });
 }

@@ -18,11 +18,10 @@ namespace {
 // swish(x) = x σ(x)       ∂C/∂x = gy ⊙ (σ(x) + x σ(x)(1 − σ(x)))
 Variable swish(const Variable& x) {
   const Tensor& v = x.value();
-  return tg::define_op("swish", v / (1.0 + xt::exp(-v)), {
-      {x, [](const tg::Backward& ctx) {
-         const Variable s = tg::sigmoid(ctx.x(0));
-         return ctx.gy * (s + ctx.x(0) * s * (1.0 - s));
-       }}});
+  return tg::define_op("swish", v / (1.0 + xt::exp(-v)), {{x, [](const tg::Backward& ctx) {
+                                                             const Variable s = tg::sigmoid(ctx.x(0));
+                                                             return ctx.gy * (s + ctx.x(0) * s * (1.0 - s));
+                                                           }}});
 }
 
 }  // namespace
@@ -54,9 +53,16 @@ TEST_CASE("an op on constants is a constant and keeps no edges") {
 TEST_CASE("a derivative is called only for inputs that need a gradient") {
   int calls_a = 0, calls_b = 0;
   Variable a(1.0, true), b(2.0);
-  Variable y = tg::define_op("pair", a.value() + b.value(), {
-      {a, [&calls_a](const tg::Backward& ctx) { ++calls_a; return ctx.gy; }},
-      {b, [&calls_b](const tg::Backward& ctx) { ++calls_b; return ctx.gy; }}});
+  Variable y = tg::define_op("pair", a.value() + b.value(),
+                             {{a,
+                               [&calls_a](const tg::Backward& ctx) {
+                                 ++calls_a;
+                                 return ctx.gy;
+                               }},
+                              {b, [&calls_b](const tg::Backward& ctx) {
+                                 ++calls_b;
+                                 return ctx.gy;
+                               }}});
   y.backward();
   CHECK(calls_a == 1);
   CHECK(calls_b == 0);
@@ -73,19 +79,32 @@ TEST_CASE("define_op: bad arguments are clear errors") {
   Variable x(Tensor{1.0, 2.0}, true);
   const tg::Derivative identity = [](const tg::Backward& ctx) { return ctx.gy; };
   // Derivatives that break the rules are found when backward calls them.
-  const Variable hollow = tg::define_op("hollow", x.value(), {{x, [](const tg::Backward&) { return Variable(); }}});
-  const Variable wide = tg::define_op("wide", x.value(), {{x, [](const tg::Backward&) { return Variable(tg::filled({3}, 1.0)); }}});
+  const Variable hollow =
+      tg::define_op("hollow", x.value(), {{x, [](const tg::Backward&) { return Variable(); }}});
+  const Variable wide =
+      tg::define_op("wide", x.value(),
+                    {{x, [](const tg::Backward&) { return Variable(tg::filled({3}, 1.0)); }}});
   tg::test::check_bad_inputs({
-      {"an empty input", [&] { (void)tg::define_op("f", x.value(), {{x, identity}, {Variable(), identity}}); },
+      {"an empty input",
+       [&] {
+         (void)tg::define_op("f", x.value(), {{x, identity}, {Variable(), identity}});
+       },
        TG_ERROR(tg::graph_error), "f: input 1 is an empty Variable"},
-      {"an empty input (vector of edges)", [&] { (void)tg::define_op("g", x.value(), std::vector<tg::Edge>{{Variable(), identity}}); },
+      {"an empty input (vector of edges)",
+       [&] {
+         (void)tg::define_op("g", x.value(), std::vector<tg::Edge>{{Variable(), identity}});
+       },
        TG_ERROR(tg::graph_error), "g: input 0 is an empty Variable"},
-      {"an edge without a derivative", [&] { (void)tg::define_op("nod", x.value(), {{x, tg::Derivative()}}); },
+      {"an edge without a derivative",
+       [&] {
+         (void)tg::define_op("nod", x.value(), {{x, tg::Derivative()}});
+       },
        TG_ERROR(tg::graph_error), "nod: input 0 has no derivative"},
       {"a derivative returning an empty Variable", [&] { hollow.backward(tg::filled({2}, 1.0), true); },
-       TG_ERROR(tg::graph_error), "backward of 'hollow' (shape (2)): the derivative for input 0 returned an empty Variable"},
-      {"a derivative returning a shape that does not sum to its input's", [&] { wide.backward(tg::filled({2}, 1.0), true); },
        TG_ERROR(tg::graph_error),
+       "backward of 'hollow' (shape (2)): the derivative for input 0 returned an empty Variable"},
+      {"a derivative returning a shape that does not sum to its input's",
+       [&] { wide.backward(tg::filled({2}, 1.0), true); }, TG_ERROR(tg::graph_error),
        "backward of 'wide' (shape (2)): the derivative for input 0 has shape (3), which cannot be summed to the input's shape (2)"},
   });
 }

@@ -18,11 +18,10 @@ namespace {
 
 // y = x, with a derivative that counts how often the engine calls it.
 Variable counted_identity(const Variable& x, int& calls) {
-  return tg::define_op("counted", x.value(), {
-      {x, [&calls](const tg::Backward& ctx) {
-         ++calls;
-         return ctx.gy;
-       }}});
+  return tg::define_op("counted", x.value(), {{x, [&calls](const tg::Backward& ctx) {
+                                                 ++calls;
+                                                 return ctx.gy;
+                                               }}});
 }
 
 }  // namespace
@@ -106,9 +105,9 @@ TEST_CASE("leaves keep grad, intermediates only with retain_grad") {
 }
 
 TEST_CASE("broadcasting is undone in backward: each input gets a gradient of its own shape") {
-  Variable col(tg::column({1.0, 2.0, 3.0}), true);     // (3,1)
+  Variable col(tg::column({1.0, 2.0, 3.0}), true);       // (3,1)
   Variable row(Tensor{{10.0, 20.0, 30.0, 40.0}}, true);  // (1,4)
-  Variable y = tg::sum(col * row);                      // (3,4) summed
+  Variable y = tg::sum(col * row);                       // (3,4) summed
   y.backward();
   REQUIRE(col.grad().shape() == std::vector<std::size_t>{3, 1});
   REQUIRE(row.grad().shape() == std::vector<std::size_t>{1, 4});
@@ -152,7 +151,8 @@ TEST_CASE("tg::grad errors name what was wrong") {
   Variable x(Tensor{1.0, 2.0}, true), c(Tensor{1.0, 2.0});
   Variable y = x * 2.0;
   CHECK_THROWS_WITH_AS(tg::grad({tg::sum(y)}, {c}), doctest::Contains("input 0"), tg::graph_error);
-  CHECK_THROWS_WITH_AS(tg::grad({tg::sum(c)}, {x}), doctest::Contains("does not require grad"), tg::graph_error);
+  CHECK_THROWS_WITH_AS(tg::grad({tg::sum(c)}, {x}), doctest::Contains("does not require grad"),
+                       tg::graph_error);
   CHECK_THROWS_WITH_AS(tg::grad({y}, {x}), doctest::Contains("not a single element"), tg::graph_error);
   CHECK_THROWS_WITH_AS(tg::grad({y}, {x}, {Variable(tg::filled({3}, 1.0))}),
                        doctest::Contains("seed 0 has shape (3) but output 0 has shape (2)"), tg::shape_error);
@@ -205,20 +205,19 @@ TEST_CASE("create_graph: a Hessian-vector product agrees with finite differences
 
 TEST_CASE("a derivative returning a shape that does not fit its input is an error naming the op") {
   Variable x(Tensor{1.0, 2.0}, true);
-  Variable y = tg::define_op("bad", x.value(), {
-      {x, [](const tg::Backward&) { return Variable(tg::filled({3}, 1.0)); }}});
-  CHECK_THROWS_WITH_AS(y.backward(tg::filled({2}, 1.0)),
-                       doctest::Contains("backward of 'bad'"), tg::graph_error);
+  Variable y = tg::define_op("bad", x.value(),
+                             {{x, [](const tg::Backward&) { return Variable(tg::filled({3}, 1.0)); }}});
+  CHECK_THROWS_WITH_AS(y.backward(tg::filled({2}, 1.0)), doctest::Contains("backward of 'bad'"),
+                       tg::graph_error);
 }
 
 TEST_CASE("an exception in a derivative leaves the graph usable and nothing half-done") {
   Variable x(1.0, true);
   bool fail = true;
-  Variable y = tg::define_op("flaky", x.value(), {
-      {x, [&fail](const tg::Backward& ctx) {
-         if (fail) throw std::runtime_error("flaky derivative");
-         return ctx.gy;
-       }}});
+  Variable y = tg::define_op("flaky", x.value(), {{x, [&fail](const tg::Backward& ctx) {
+                                                     if (fail) throw std::runtime_error("flaky derivative");
+                                                     return ctx.gy;
+                                                   }}});
   CHECK_THROWS_AS(y.backward(tg::filled({}, 1.0), true), std::runtime_error);
   fail = false;
   y.backward();
@@ -259,38 +258,60 @@ TEST_CASE("a graph released after backward leaves no live intermediate nodes") {
 TEST_CASE("backward and tg::grad: bad arguments are clear errors") {
   using tg::test::BadInput;
   Variable x(Tensor{1.0, 2.0}, true), c(Tensor{1.0, 2.0});
-  const Variable y = x * 2.0;              // (2), requires grad
-  const Variable s = tg::sum(y * y);       // ()
+  const Variable y = x * 2.0;         // (2), requires grad
+  const Variable s = tg::sum(y * y);  // ()
   Variable released = tg::sum(tg::exp(x));
-  released.backward();                     // its graph is gone now
+  released.backward();  // its graph is gone now
   tg::test::check_bad_inputs({
       {"backward: two elements and no seed", [&] { y.backward(); }, TG_ERROR(tg::graph_error),
        "backward: the output 'mul' (shape (2)) is not a single element; pass a seed of shape (2)"},
-      {"backward: a seed of the wrong shape", [&] { y.backward(tg::filled({2, 1}, 1.0)); }, TG_ERROR(tg::shape_error),
+      {"backward: a seed of the wrong shape",
+       [&] {
+         y.backward(tg::filled({2, 1}, 1.0));
+       },
+       TG_ERROR(tg::shape_error),
        "backward: the seed has shape (2,1) but the output 'mul' (shape (2)) has shape (2)"},
       {"backward: a constant", [] { Variable(1.0).backward(); }, TG_ERROR(tg::graph_error),
        "backward: 'leaf' (shape ()) does not require grad"},
-      {"backward: a result computed from constants only", [&] { tg::sum(c * c).backward(); }, TG_ERROR(tg::graph_error),
-       "backward: 'sum' (shape ()) does not require grad"},
+      {"backward: a result computed from constants only", [&] { tg::sum(c * c).backward(); },
+       TG_ERROR(tg::graph_error), "backward: 'sum' (shape ()) does not require grad"},
       {"backward: a released graph", [&] { released.backward(); }, TG_ERROR(tg::graph_error),
        "was already released by an earlier backward pass; pass retain_graph=true"},
-      {"grad: no outputs", [&] { (void)tg::grad({}, {x}); }, TG_ERROR(tg::graph_error), "grad: no outputs given"},
-      {"grad: an empty output", [&] { (void)tg::grad({s, Variable()}, {x}); }, TG_ERROR(tg::graph_error),
-       "grad: output 1 is an empty Variable"},
-      {"grad: an empty input", [&] { (void)tg::grad({s}, {x, Variable()}); }, TG_ERROR(tg::graph_error),
-       "grad: input 1 is an empty Variable"},
+      {"grad: no outputs", [&] { (void)tg::grad({}, {x}); }, TG_ERROR(tg::graph_error),
+       "grad: no outputs given"},
+      {"grad: an empty output",
+       [&] {
+         (void)tg::grad({s, Variable()}, {x});
+       },
+       TG_ERROR(tg::graph_error), "grad: output 1 is an empty Variable"},
+      {"grad: an empty input",
+       [&] {
+         (void)tg::grad({s}, {x, Variable()});
+       },
+       TG_ERROR(tg::graph_error), "grad: input 1 is an empty Variable"},
       {"grad: an output of two elements", [&] { (void)tg::grad({y}, {x}); }, TG_ERROR(tg::graph_error),
        "grad: output 0 'mul' (shape (2)) is not a single element; pass seeds"},
-      {"grad: an output that does not require grad", [&] { (void)tg::grad({tg::sum(c)}, {x}); }, TG_ERROR(tg::graph_error),
-       "grad: output 0 'sum' (shape ()) does not require grad"},
-      {"grad: an input that does not require grad", [&] { (void)tg::grad({s}, {x, c}); }, TG_ERROR(tg::graph_error),
+      {"grad: an output that does not require grad", [&] { (void)tg::grad({tg::sum(c)}, {x}); },
+       TG_ERROR(tg::graph_error), "grad: output 0 'sum' (shape ()) does not require grad"},
+      {"grad: an input that does not require grad",
+       [&] {
+         (void)tg::grad({s}, {x, c});
+       },
+       TG_ERROR(tg::graph_error),
        "grad: input 1 'leaf' (shape (2)) does not require grad; create it with requires_grad=true"},
-      {"grad: two seeds for one output", [&] { (void)tg::grad({y}, {x}, {Variable(Tensor{1.0, 1.0}), Variable(Tensor{1.0, 1.0})}); },
+      {"grad: two seeds for one output",
+       [&] {
+         (void)tg::grad({y}, {x}, {Variable(Tensor{1.0, 1.0}), Variable(Tensor{1.0, 1.0})});
+       },
        TG_ERROR(tg::graph_error), "grad: 2 seeds for 1 outputs"},
-      {"grad: a seed of the wrong shape", [&] { (void)tg::grad({y}, {x}, {Variable(tg::filled({1, 2}, 1.0))}); },
+      {"grad: a seed of the wrong shape",
+       [&] {
+         (void)tg::grad({y}, {x}, {Variable(tg::filled({1, 2}, 1.0))});
+       },
        TG_ERROR(tg::shape_error), "grad: seed 0 has shape (1,2) but output 0 has shape (2)"},
       {"grad: an empty seed", [&] { (void)tg::grad({y}, {x}, {Variable()}); }, TG_ERROR(tg::shape_error),
        "grad: seed 0 has shape (empty) but output 0 has shape (2)"},
-      {"grad: a released graph", [&] { (void)tg::grad({released}, {x}); }, TG_ERROR(tg::graph_error), "already released"},
+      {"grad: a released graph", [&] { (void)tg::grad({released}, {x}); }, TG_ERROR(tg::graph_error),
+       "already released"},
   });
 }

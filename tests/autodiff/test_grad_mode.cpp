@@ -89,12 +89,14 @@ TEST_CASE("detect_anomaly catches a gradient sum that overflows though every con
   const Variable y = x * 1e308 + x * 1e308;
   CHECK(y.item() == doctest::Approx(2e8));
   tg::detect_anomaly guard;
-  CHECK_THROWS_WITH_AS(y.backward(), doctest::Contains("produced inf in the sum of the gradients reaching its output"),
+  CHECK_THROWS_WITH_AS(y.backward(),
+                       doctest::Contains("produced inf in the sum of the gradients reaching its output"),
                        tg::anomaly_error);
 }
 
 TEST_CASE("check_finite is detect_anomaly's test, for values computed outside ops") {
   CHECK_NOTHROW(tg::check_finite(Tensor{1.0, 2.0}, "update", "its result"));
   CHECK_THROWS_WITH_AS(tg::check_finite(Tensor{{1.0, 2.0}, {std::nan(""), 4.0}}, "update", "its result"),
-                       "detect_anomaly: 'update' produced nan in its result (element (1,0) of (2,2))", tg::anomaly_error);
+                       "detect_anomaly: 'update' produced nan in its result (element (1,0) of (2,2))",
+                       tg::anomaly_error);
 }

@@ -30,7 +30,7 @@ TEST_CASE("to_dot draws ops, leaves, shapes and numbered edges") {
   CHECK(dot.find("label=\"matmul\\n(2,1)\"") != std::string::npos);
   CHECK(dot.find("sigmoid") != std::string::npos);
   CHECK(dot.find("label=\"sum\\n()\"") != std::string::npos);
-  CHECK(count(dot, " -> ") == 4);        // W, x -> matmul -> sigmoid -> sum
+  CHECK(count(dot, " -> ") == 4);           // W, x -> matmul -> sigmoid -> sum
   CHECK(count(dot, "[label=\"0\"]") == 1);  // matmul's two inputs are numbered
   CHECK(count(dot, "peripheries=2") == 1);
   CHECK(dot.find("value") == std::string::npos);
@@ -47,10 +47,11 @@ TEST_CASE("to_dot shows values and gradients when asked") {
   CHECK(dot.find("value [1.5, -2]") != std::string::npos);
   CHECK(dot.find("grad [3, -4]") != std::string::npos);
   y.backward();  // now released: only y is left of the graph, and a one-node picture would mislead
-  CHECK_THROWS_WITH_AS(tg::to_dot(y),
-                       "to_dot: the graph through 'sum' (shape ()) was released by backward(), which keeps only the "
-                       "leaves and the outputs: draw it before backward(), or pass retain_graph=true to backward()",
-                       tg::graph_error);
+  CHECK_THROWS_WITH_AS(
+      tg::to_dot(y),
+      "to_dot: the graph through 'sum' (shape ()) was released by backward(), which keeps only the "
+      "leaves and the outputs: draw it before backward(), or pass retain_graph=true to backward()",
+      tg::graph_error);
   CHECK(tg::to_dot(x).find("leaf") != std::string::npos);  // a leaf has nothing to release
 }
 
@@ -69,8 +70,12 @@ TEST_CASE("to_dot: bad arguments are clear errors") {
   tg::DotOptions negative;
   negative.precision = -1;
   tg::test::check_bad_inputs({
-      {"an empty Variable", [] { (void)tg::to_dot(Variable()); }, TG_ERROR(tg::graph_error), "to_dot: output 0 is an empty Variable"},
-      {"an empty Variable among several", [&] { (void)tg::to_dot(std::vector<Variable>{y, Variable()}); },
+      {"an empty Variable", [] { (void)tg::to_dot(Variable()); }, TG_ERROR(tg::graph_error),
+       "to_dot: output 0 is an empty Variable"},
+      {"an empty Variable among several",
+       [&] {
+         (void)tg::to_dot(std::vector<Variable>{y, Variable()});
+       },
        TG_ERROR(tg::graph_error), "to_dot: output 1 is an empty Variable"},
       {"a negative precision", [&] { (void)tg::to_dot(y, negative); }, TG_ERROR(std::invalid_argument),
        "to_dot: DotOptions::precision must be ≥ 0, got -1"},

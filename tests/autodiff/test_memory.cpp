@@ -30,12 +30,10 @@ TEST_CASE("a dead graph's node memory goes back to malloc, with or without backw
     Variable x(0.5, true);
     Variable y = chain(x, kNodes);
     CHECK(tg::node_arena_bytes() >= before + kNodes * 300);  // a node block is ~400 bytes
-    y.backward();  // frees the graph but x and y
+    y.backward();                                            // frees the graph but x and y
     CHECK(tg::node_arena_bytes() <= before + kSlack);
   }
-  {
-    Variable y = chain(Variable(0.5, true), kNodes);
-  }
+  { Variable y = chain(Variable(0.5, true), kNodes); }
   CHECK(tg::node_arena_bytes() <= before + kSlack);
 }
 
@@ -56,7 +54,8 @@ TEST_CASE("op names are kept whatever string they came from, and labels out of l
   Variable x(Tensor{1.0, 2.0}, true);
   std::string name = "my_";
   name += "scale";
-  Variable y = tg::define_op(name, 2.0 * x.value(), {{x, [](const tg::Backward& ctx) { return 2.0 * ctx.gy; }}});
+  Variable y =
+      tg::define_op(name, 2.0 * x.value(), {{x, [](const tg::Backward& ctx) { return 2.0 * ctx.gy; }}});
   name = "changed";  // the node keeps its own copy of the name
   CHECK(y.op_name() == "my_scale");
   CHECK(x.op_name() == "leaf");

@@ -24,7 +24,7 @@ struct Operand {
 };
 
 struct Row {
-  std::string op;                      // the op's name, as in the docs' derivative table
+  std::string op;  // the op's name, as in the docs' derivative table
   std::function<Variable(const Inputs&)> f;
   std::vector<std::vector<Operand>> cases;  // each case: one operand per input
 };
@@ -34,9 +34,8 @@ const std::vector<std::vector<Operand>> unary_shapes(Domain d = Domain::any) {
   return {{{{}, d}}, {{{3}, d}}, {{{2, 3}, d}}};
 }
 const std::vector<std::vector<Operand>> binary_shapes(Domain second = Domain::any) {
-  return {{{{}}, {{}, second}},           {{{3}}, {{3}, second}},
-          {{{2, 3}}, {{2, 3}, second}},   {{{3, 1}}, {{1, 4}, second}},
-          {{{2, 3}}, {{3}, second}},      {{{}}, {{2, 3}, second}}};
+  return {{{{}}, {{}, second}},         {{{3}}, {{3}, second}},    {{{2, 3}}, {{2, 3}, second}},
+          {{{3, 1}}, {{1, 4}, second}}, {{{2, 3}}, {{3}, second}}, {{{}}, {{2, 3}, second}}};
 }
 
 std::vector<Row> op_table() {
@@ -60,7 +59,8 @@ std::vector<Row> op_table() {
       {"pow (integer p)", [](const Inputs& x) { return pow(x[0], 3.0); }, unary_shapes()},
       {"pow (fractional p)", [](const Inputs& x) { return pow(x[0], -1.5); }, unary_shapes(Domain::positive)},
       {"pow (p = 0)", [](const Inputs& x) { return pow(x[0], 0.0); }, unary_shapes()},
-      {"pow (Variable p)", [](const Inputs& x) { return pow(x[0], x[1]); },
+      {"pow (Variable p)",
+       [](const Inputs& x) { return pow(x[0], x[1]); },
        {{{{}, Domain::positive}, {{}}},
         {{{2, 3}, Domain::positive}, {{2, 3}}},
         {{{3, 1}, Domain::positive}, {{1, 4}}}}},
@@ -73,7 +73,9 @@ std::vector<Row> op_table() {
       {"erf", [](const Inputs& x) { return erf(x[0]); }, unary_shapes()},
       {"sum", [](const Inputs& x) { return sum(x[0]); }, unary_shapes()},
       {"sum (axis 0)", [](const Inputs& x) { return sum(x[0], 0); }, {{{{3}}}, {{{2, 3}}}, {{{2, 3, 4}}}}},
-      {"sum (axis -1, keepdims)", [](const Inputs& x) { return sum(x[0], -1, true); }, {{{{3}}}, {{{2, 3}}}, {{{2, 3, 4}}}}},
+      {"sum (axis -1, keepdims)",
+       [](const Inputs& x) { return sum(x[0], -1, true); },
+       {{{{3}}}, {{{2, 3}}}, {{{2, 3, 4}}}}},
       {"sum (axis 1)", [](const Inputs& x) { return sum(x[0], 1); }, {{{{2, 3}}}, {{{2, 3, 4}}}}},
       {"mean", [](const Inputs& x) { return mean(x[0]); }, unary_shapes()},
       {"mean (axis 0, keepdims)", [](const Inputs& x) { return mean(x[0], 0, true); }, {{{{3}}}, {{{2, 3}}}}},
@@ -81,17 +83,58 @@ std::vector<Row> op_table() {
       {"max", [](const Inputs& x) { return max(x[0]); }, unary_shapes()},
       {"max (axis 0)", [](const Inputs& x) { return max(x[0], 0); }, {{{{3}}}, {{{2, 3}}}, {{{2, 3, 4}}}}},
       {"max (axis -1, keepdims)", [](const Inputs& x) { return max(x[0], -1, true); }, {{{{3}}}, {{{2, 3}}}}},
-      {"reshape", [](const Inputs& x) { return reshape(x[0], {3, 2}); }, {{{{6}}}, {{{2, 3}}}, {{{1, 6}}}}},
+      {"reshape",
+       [](const Inputs& x) {
+         return reshape(x[0], {3, 2});
+       },
+       {{{{6}}}, {{{2, 3}}}, {{{1, 6}}}}},
       {"reshape (to 0-d)", [](const Inputs& x) { return reshape(x[0], {}); }, {{{{1}}}, {{{1, 1}}}}},
-      {"transpose", [](const Inputs& x) { return transpose(x[0]); }, {{{{}}}, {{{3}}}, {{{2, 3}}}, {{{2, 3, 4}}}}},
-      {"broadcast_to", [](const Inputs& x) { return broadcast_to(x[0], {2, 3}); }, {{{{}}}, {{{3}}}, {{{2, 1}}}, {{{1, 3}}}}},
-      {"sum_to", [](const Inputs& x) { return sum_to(x[0], {1, 3}); }, {{{{2, 3}}}, {{{4, 1, 3}}}}},
+      {"transpose",
+       [](const Inputs& x) { return transpose(x[0]); },
+       {{{{}}}, {{{3}}}, {{{2, 3}}}, {{{2, 3, 4}}}}},
+      {"broadcast_to",
+       [](const Inputs& x) {
+         return broadcast_to(x[0], {2, 3});
+       },
+       {{{{}}}, {{{3}}}, {{{2, 1}}}, {{{1, 3}}}}},
+      {"sum_to",
+       [](const Inputs& x) {
+         return sum_to(x[0], {1, 3});
+       },
+       {{{{2, 3}}}, {{{4, 1, 3}}}}},
       {"sum_to (to 0-d)", [](const Inputs& x) { return sum_to(x[0], {}); }, {{{{2, 3}}}}},
-      {"matmul", [](const Inputs& x) { return matmul(x[0], x[1]); },
+      {"matmul",
+       [](const Inputs& x) { return matmul(x[0], x[1]); },
        {{{{2, 3}}, {{3, 4}}}, {{{3}}, {{3, 4}}}, {{{2, 3}}, {{3}}}, {{{3}}, {{3}}}, {{{1, 1}}, {{1, 1}}}}},
-      {"matmul (Aᵀ B)", [](const Inputs& x) { return matmul(x[0], x[1], true, false); }, {{{{3, 2}}, {{3, 4}}}}},
-      {"matmul (A Bᵀ)", [](const Inputs& x) { return matmul(x[0], x[1], false, true); }, {{{{2, 3}}, {{4, 3}}}}},
-      {"matmul (Aᵀ Bᵀ)", [](const Inputs& x) { return matmul(x[0], x[1], true, true); }, {{{{3, 2}}, {{4, 3}}}}},
+      {"matmul (Aᵀ B)",
+       [](const Inputs& x) { return matmul(x[0], x[1], true, false); },
+       {{{{3, 2}}, {{3, 4}}}}},
+      {"matmul (A Bᵀ)",
+       [](const Inputs& x) { return matmul(x[0], x[1], false, true); },
+       {{{{2, 3}}, {{4, 3}}}}},
+      {"matmul (Aᵀ Bᵀ)",
+       [](const Inputs& x) { return matmul(x[0], x[1], true, true); },
+       {{{{3, 2}}, {{4, 3}}}}},
+      // Convolution: (N, C, H, W) with (F, C, K, K'); small, so that the Jacobians stay small.
+      {"conv2d",
+       [](const Inputs& x) { return conv2d(x[0], x[1], x[2]); },
+       {{{{1, 1, 3, 3}}, {{2, 1, 2, 2}}, {{2}}}, {{{2, 2, 3, 2}}, {{1, 2, 2, 1}}, {{1}}}}},
+      {"conv2d (stride 2, padding 1)",
+       [](const Inputs& x) { return conv2d(x[0], x[1], x[2], 2, 1); },
+       {{{{1, 2, 3, 4}}, {{2, 2, 2, 3}}, {{2}}}}},
+      {"conv2d (no bias)",
+       [](const Inputs& x) { return conv2d(x[0], x[1], 1, 1); },
+       {{{{2, 1, 2, 3}}, {{1, 1, 2, 2}}}}},
+      {"conv2d_input_grad",
+       [](const Inputs& x) {
+         return conv2d_input_grad(x[0], x[1], {1, 2, 4, 3}, 2, 1);
+       },
+       {{{{1, 2, 3, 2}}, {{2, 2, 2, 2}}}}},
+      {"conv2d_weight_grad",
+       [](const Inputs& x) {
+         return conv2d_weight_grad(x[0], x[1], {2, 2, 2, 2}, 2, 1);
+       },
+       {{{{1, 2, 4, 3}}, {{1, 2, 3, 2}}}}},
       {"softmax (axis 0)", [](const Inputs& x) { return softmax(x[0], 0); }, {{{{4}}}, {{{3, 2}}}}},
       {"softmax (axis -1)", [](const Inputs& x) { return softmax(x[0], -1); }, {{{{4}}}, {{{2, 3}}}}},
       {"log_softmax (axis 0)", [](const Inputs& x) { return log_softmax(x[0], 0); }, {{{{4}}}, {{{3, 2}}}}},

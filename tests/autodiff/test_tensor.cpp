@@ -81,8 +81,7 @@ TEST_CASE("tensor: format_tensor prints nested brackets, NumPy-style") {
   // (2, 3, 2) holding 1..12 in row-major order.
   Tensor t232 = Tensor::from_shape({2, 3, 2});
   for (std::size_t i = 0; i < 12; ++i) t232.data()[i] = static_cast<double>(i + 1);
-  CHECK(tg::format_tensor(t232) ==
-        "[[[1, 2], [3, 4], [5, 6]], [[7, 8], [9, 10], [11, 12]]]");
+  CHECK(tg::format_tensor(t232) == "[[[1, 2], [3, 4], [5, 6]], [[7, 8], [9, 10], [11, 12]]]");
 
   // Empty tensors print as empty brackets.
   CHECK(tg::format_tensor(Tensor::from_shape({0})) == "[]");
@@ -143,8 +142,8 @@ TEST_CASE("tensor: normalize_axis accepts 0..rank-1 and -rank..-1") {
 TEST_CASE("tensor: normalize_axis out of range names the op, the axis and the shape") {
   const Shape s{2, 3};
   CHECK_THROWS_AS(tg::normalize_axis("sum", 2, s), tg::shape_error);
-  CHECK_THROWS_WITH_AS(tg::normalize_axis("sum", 2, s),
-                       "sum: axis 2 is out of range for shape (2,3)", tg::shape_error);
+  CHECK_THROWS_WITH_AS(tg::normalize_axis("sum", 2, s), "sum: axis 2 is out of range for shape (2,3)",
+                       tg::shape_error);
   CHECK_THROWS_WITH_AS(tg::normalize_axis("mean", -3, s), doctest::Contains("mean"), tg::shape_error);
   CHECK_THROWS_WITH_AS(tg::normalize_axis("mean", -3, s), doctest::Contains("axis -3"), tg::shape_error);
   CHECK_THROWS_WITH_AS(tg::normalize_axis("mean", -3, s), doctest::Contains("(2,3)"), tg::shape_error);
@@ -164,13 +163,25 @@ TEST_CASE("tensor: column builds an (n,1) column vector, as in Nielsen's notatio
 TEST_CASE("tensor helpers: bad arguments are clear errors") {
   using tg::test::BadInput;
   tg::test::check_bad_inputs({
-      {"index_str: a flat index past the end", [] { (void)tg::index_str({2, 3}, 6); }, TG_ERROR(std::out_of_range),
-       "index_str: flat index 6 is out of range for shape (2,3) (6 elements)"},
-      {"index_str: a shape with no elements", [] { (void)tg::index_str({2, 0}, 0); }, TG_ERROR(std::out_of_range),
-       "index_str: flat index 0 is out of range for shape (2,0) (0 elements)"},
-      {"format_tensor: a negative precision", [] { (void)tg::format_tensor(Tensor{1.0, 2.0}, -1); },
+      {"index_str: a flat index past the end",
+       [] {
+         (void)tg::index_str({2, 3}, 6);
+       },
+       TG_ERROR(std::out_of_range), "index_str: flat index 6 is out of range for shape (2,3) (6 elements)"},
+      {"index_str: a shape with no elements",
+       [] {
+         (void)tg::index_str({2, 0}, 0);
+       },
+       TG_ERROR(std::out_of_range), "index_str: flat index 0 is out of range for shape (2,0) (0 elements)"},
+      {"format_tensor: a negative precision",
+       [] {
+         (void)tg::format_tensor(Tensor{1.0, 2.0}, -1);
+       },
        TG_ERROR(std::invalid_argument), "format_tensor: precision must be ≥ 0 (significant digits), got -1"},
-      {"normalize_axis: far below −rank", [] { (void)tg::normalize_axis("sum", -100, Shape{2, 3}); },
+      {"normalize_axis: far below −rank",
+       [] {
+         (void)tg::normalize_axis("sum", -100, Shape{2, 3});
+       },
        TG_ERROR(tg::shape_error), "sum: axis -100 is out of range for shape (2,3)"},
   });
 }

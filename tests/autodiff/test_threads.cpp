@@ -96,7 +96,7 @@ struct Net {
   // matmul, broadcasting (b across columns), sigmoid, tanh, log_softmax, softmax, sum, mean.
   Variable loss() const {
     const Variable A1 = tg::sigmoid(tg::matmul(W1, X) + b1);  // (6,8)
-    const Variable Z2 = tg::matmul(W2, A1) + b2;               // (3,8)
+    const Variable Z2 = tg::matmul(W2, A1) + b2;              // (3,8)
     const Variable log_p = tg::log_softmax(tg::tanh(Z2), 0);
     const Variable P = tg::softmax(Z2, 0);
     return -tg::sum(Y * log_p) / 8.0 + 0.5 * tg::mean(P * P);
@@ -157,7 +157,8 @@ thread_local Variable kept_until_thread_exit;
 
 }  // namespace
 
-TEST_CASE("graphs built and backpropagated in several threads at once give the gradients of one thread, bit for bit") {
+TEST_CASE(
+    "graphs built and backpropagated in several threads at once give the gradients of one thread, bit for bit") {
   const std::size_t before = tg::live_nodes();
   const auto refs = one_thread_references();
   REQUIRE(refs[0].size() == 9);
@@ -359,7 +360,7 @@ TEST_CASE("a node released at its thread's end after the thread's node pool is g
   // same case for the main thread.
   const std::size_t before = tg::live_nodes();
   std::thread([] {
-    Variable& kept = kept_until_thread_exit;  // constructed here, before the pool
+    Variable& kept = kept_until_thread_exit;         // constructed here, before the pool
     for (int i = 0; i < 3; ++i) (void)gradients(0);  // the pool now holds blocks
     Variable x(Tensor{1.0, 2.0}, true);
     kept = tg::sum(tg::tanh(x) * 2.0);  // a few nodes, freed only at the thread's end

@@ -4,13 +4,20 @@
 # (clang-format --dry-run -Werror). Lists the files that are not, with their count.
 #   enforce: exit 1 when any is not formatted.
 #   report:  exit 77 instead (CTest shows the test as skipped, its output says which files).
-# Exit 77 also when SOURCE_DIR is not a git checkout (nothing says which files are tracked).
+# Exit 77 also when SOURCE_DIR is not a git checkout (nothing says which files are tracked), or
+# when clang-format is not version 14 (another version lays some lines out differently).
 set -u
 src=$1 clang_format=$2 mode=$3
 cd "$src" || exit 1
 if ! command -v "$clang_format" >/dev/null; then
   echo "check_format: $clang_format not found (Debian's clang-format; scripts/install-deps.sh installs it)"
   [ "$mode" = enforce ] && exit 1
+  exit 77
+fi
+# Another clang-format major version lays some lines out differently: the tree is formatted with 14.
+version=$("$clang_format" --version | sed -n 's/.*version \([0-9]*\)\..*/\1/p')
+if [ "$version" != 14 ]; then
+  echo "check_format: the tree is formatted with clang-format 14; $clang_format is version ${version:-unknown}, not checked"
   exit 77
 fi
 files=$(git ls-files -- '*.cpp' '*.hpp' 2>/dev/null) || { echo "check_format: $src is not a git checkout"; exit 77; }

@@ -17,19 +17,25 @@ using tg::test::run_tapegrad;
 TEST_CASE("tapegrad --help lists every command, and each command's --help its options") {
   const auto top = run_tapegrad({"--help"});
   CHECK(top.code == 0);
-  for (const char* command : {"train", "verify", "eval", "graph", "explain", "report", "demo"}) CHECK(contains(top.out, command));
+  for (const char* command : {"train", "verify", "eval", "graph", "explain", "report", "demo"})
+    CHECK(contains(top.out, command));
   CHECK(contains(top.out, "Exit codes"));
   CHECK(run_tapegrad({}).out == top.out);  // no command: the same summary
 
   const std::vector<std::pair<std::string, std::vector<std::string>>> expected{
-      {"train", {"--data", "--sizes", "--hidden", "--output", "--cost", "--l2", "--optimizer", "--lr", "--batch-size",
-                 "--epochs", "--seed", "--csv", "--save", "--resume", "--progress", "--gradients"}},
+      {"train",
+       {"--data", "--sizes", "--hidden", "--output", "--cost", "--l2", "--optimizer", "--lr", "--batch-size",
+        "--epochs", "--seed", "--csv", "--save", "--resume", "--progress", "--gradients"}},
       {"verify", {"--checkpoint", "--data", "--sizes", "--batch-size", "--numeric", "--tolerance", "--dump"}},
       {"eval", {"--checkpoint", "--data", "--cost"}},
-      {"graph", {"--checkpoint", "--data", "--sizes", "--batch-size", "--values", "--digits", "-o,--out", "--worked-example"}},
-      {"explain", {"--checkpoint", "--data", "--sizes", "--example", "--worked-example", "--digits", "--force"}},
-      {"report", {"--checkpoint", "--csv", "-o,--out", "--data", "--batch-size", "--numeric", "--numeric-sample", "--no-numeric",
-                  "--images", "--dot-program"}},
+      {"graph",
+       {"--checkpoint", "--data", "--sizes", "--batch-size", "--values", "--digits", "-o,--out",
+        "--worked-example"}},
+      {"explain",
+       {"--checkpoint", "--data", "--sizes", "--example", "--worked-example", "--digits", "--force"}},
+      {"report",
+       {"--checkpoint", "--csv", "-o,--out", "--data", "--batch-size", "--numeric", "--numeric-sample",
+        "--no-numeric", "--images", "--dot-program"}},
       {"demo", {"--dot"}}};
   for (const auto& [command, options] : expected) {
     INFO("tapegrad " << command << " --help");
@@ -81,7 +87,8 @@ TEST_CASE("a wrong flag or value is one line on stderr naming it, and exit code 
       {{"report", "-o", "r.html"}, "--checkpoint"},
       {{"report", "--checkpoint", "/nonexistent/tapegrad", "-o", "r.html"}, "--checkpoint: no directory"},
       {{"report", "--images", "-1"}, "--images"},
-      {{"graph", "--out", "graph.txt"}, "--out: expected a file name ending in .dot, .gv, .svg or .png, got 'graph.txt'"},
+      {{"graph", "--out", "graph.txt"},
+       "--out: expected a file name ending in .dot, .gv, .svg or .png, got 'graph.txt'"},
       {{"graph", "-o"}, "-o"},
       {{"graph", "--batch", "0"}, "--batch"},
       {{"graph", "--digits", "0"}, "--digits"},
@@ -109,7 +116,8 @@ TEST_CASE("a wrong flag or value is one line on stderr naming it, and exit code 
       {{"graph", "-o", ""}, "--out"},
       {{"report", "--checkpoint", ".", "-o", ""}, "--out: expected a file name, got ''"},
       {{"report", "--checkpoint", ".", "-o", "r.html", "--csv", ""}, "--csv: expected a file name, got ''"},
-      {{"report", "--checkpoint", ".", "-o", "r.html", "--dot-program", ""}, "--dot-program: expected a program, got ''"},
+      {{"report", "--checkpoint", ".", "-o", "r.html", "--dot-program", ""},
+       "--dot-program: expected a program, got ''"},
   };
   for (const auto& [args, names] : cases) {
     std::string line;
@@ -137,13 +145,15 @@ TEST_CASE("every command refuses the same wrong network and data values with exi
       CHECK(r.code == 2);
       CHECK(r.out.empty());
       CHECK(count_lines(r.err) == 1);
-      const bool names_it = contains(r.err, "tapegrad: " + value[0] + ": expected") || contains(r.err, "tapegrad: " + value[0] + ": softmax");
+      const bool names_it = contains(r.err, "tapegrad: " + value[0] + ": expected") ||
+                            contains(r.err, "tapegrad: " + value[0] + ": softmax");
       CHECK_MESSAGE(names_it, r.err);
     }
   }
   // eval and report take --data too (for the checkpoint's network)
-  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
-           {"eval", "--checkpoint", ".", "--data", ""}, {"report", "--checkpoint", ".", "-o", "r.html", "--data", ""}}) {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"eval", "--checkpoint", ".", "--data", ""},
+                                             {"report", "--checkpoint", ".", "-o", "r.html", "--data", ""}}) {
     INFO("tapegrad " << args[0] << " --data ''");
     const auto r = run_tapegrad(args);
     CHECK(r.code == 2);
@@ -155,11 +165,16 @@ TEST_CASE("a command that fails says so in one line on stderr, with exit code 1"
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
       {{"train", "--data", "no-such-set"}, "tapegrad train: unknown data set 'no-such-set'"},
       {{"train", "--data", "moons", "--sizes", "3,4,2"}, "--sizes [3,4,2] does not fit data set 'moons'"},
-      {{"train", "--data", "moons", "--batch-size", "5000"}, "batch_size 5000 is larger than the 1000 examples"},
-      {{"verify", "--data", "xor", "--sizes", "2,3,2"}, "tapegrad verify: --sizes [2,3,2] does not fit data set 'xor'"},
-      {{"graph", "--data", "xor", "--sizes", "2,3,2"}, "tapegrad graph: --sizes [2,3,2] does not fit data set 'xor'"},
-      {{"explain", "--data", "spirals"}, "tapegrad explain: the network [2,32,32,3] has a layer of 32 neurons"},
-      {{"explain", "--example", "9"}, "tapegrad explain: --example 9 is out of range: xor has 4 training examples"},
+      {{"train", "--data", "moons", "--batch-size", "5000"},
+       "batch_size 5000 is larger than the 1000 examples"},
+      {{"verify", "--data", "xor", "--sizes", "2,3,2"},
+       "tapegrad verify: --sizes [2,3,2] does not fit data set 'xor'"},
+      {{"graph", "--data", "xor", "--sizes", "2,3,2"},
+       "tapegrad graph: --sizes [2,3,2] does not fit data set 'xor'"},
+      {{"explain", "--data", "spirals"},
+       "tapegrad explain: the network [2,32,32,3] has a layer of 32 neurons"},
+      {{"explain", "--example", "9"},
+       "tapegrad explain: --example 9 is out of range: xor has 4 training examples"},
   };
   for (const auto& [args, message] : cases) {
     INFO(message);
@@ -183,9 +198,9 @@ TEST_CASE("parse_command_line only parses: the command and its options, the help
   const tg::test::TempDir dir("app");
 
   // A command with its options; nothing runs, no file is written.
-  const CommandLine train = parse_command_line({"train", "--data", "xor", "--sizes", "2,3,2", "--lr", "0.5", "--epochs",
-                                                "7", "--optimizer", "adam", "--save", dir / "saved", "--csv",
-                                                dir / "epochs.csv", "--resume", dir.path.string()});
+  const CommandLine train = parse_command_line(
+      {"train", "--data", "xor", "--sizes", "2,3,2", "--lr", "0.5", "--epochs", "7", "--optimizer", "adam",
+       "--save", dir / "saved", "--csv", dir / "epochs.csv", "--resume", dir.path.string()});
   CHECK(train.command == CommandLine::Command::train);
   CHECK(train.exit_code == 0);
   CHECK(train.message.empty());
@@ -198,13 +213,15 @@ TEST_CASE("parse_command_line only parses: the command and its options, the help
   CHECK(train.train.resume == dir.path.string());
   CHECK(!train.train.batch_size);  // left out: the data set's
 
-  const CommandLine verify = parse_command_line({"verify", "--numeric", "--batch", "3", "--dump", dir / "dump"});
+  const CommandLine verify =
+      parse_command_line({"verify", "--numeric", "--batch", "3", "--dump", dir / "dump"});
   CHECK(verify.command == CommandLine::Command::verify);
   CHECK(verify.verify.numeric);
   CHECK(verify.verify.batch == 3u);
   CHECK(verify.verify.dump == dir / "dump");
 
-  const CommandLine eval = parse_command_line({"eval", "--checkpoint", dir.path.string(), "--cost", "quadratic"});
+  const CommandLine eval =
+      parse_command_line({"eval", "--checkpoint", dir.path.string(), "--cost", "quadratic"});
   CHECK(eval.command == CommandLine::Command::eval);
   CHECK(eval.eval.checkpoint == dir.path.string());
   CHECK(eval.eval.model.cost == tg::nn::CostKind::quadratic);
@@ -213,8 +230,8 @@ TEST_CASE("parse_command_line only parses: the command and its options, the help
   CHECK(demo.command == CommandLine::Command::demo);
   CHECK(demo.demo.dot_path == dir / "graph.dot");
 
-  const CommandLine report = parse_command_line(
-      {"report", "--checkpoint", dir.path.string(), "--csv", dir / "e.csv", "-o", dir / "r.html", "--no-numeric"});
+  const CommandLine report = parse_command_line({"report", "--checkpoint", dir.path.string(), "--csv",
+                                                 dir / "e.csv", "-o", dir / "r.html", "--no-numeric"});
   CHECK(report.command == CommandLine::Command::report);
   CHECK(report.report.checkpoint == dir.path.string());
   CHECK(report.report.csv == dir / "e.csv");
@@ -239,7 +256,8 @@ TEST_CASE("parse_command_line only parses: the command and its options, the help
   CHECK(run_tapegrad({"train", "--lr", "-1"}).err == wrong.message + "\n");
 }
 
-TEST_CASE("a value holding a newline or another control character is shown escaped, so the error stays one line") {
+TEST_CASE(
+    "a value holding a newline or another control character is shown escaped, so the error stays one line") {
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
       {{"train", "--lr", "1\n2"}, "--lr: expected a number > 0, got '1\\n2'"},
       {{"train", "--optimizer", "adam\r\n"}, "got 'adam\\r\\n'"},
@@ -263,10 +281,12 @@ TEST_CASE("output that cannot be written to stdout fails the command with exit c
   REQUIRE(run_tapegrad({"train", "--data", "xor", "--epochs", "1", "--save", dir / "ck"}).code == 0);
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
       {{"demo"}, "tapegrad demo: cannot write to standard output: No space left on device"},
-      {{"eval", "--checkpoint", dir / "ck"}, "tapegrad eval: cannot write to standard output: No space left on device"},
+      {{"eval", "--checkpoint", dir / "ck"},
+       "tapegrad eval: cannot write to standard output: No space left on device"},
       {{"train", "--data", "xor", "--epochs", "1"}, "tapegrad train: cannot write to standard output"},
       {{"graph"}, "tapegrad graph: cannot write to standard output"},
-      {{"explain"}, "tapegrad explain: cannot write to standard output"},  // fmt throws mid-command: still one line
+      {{"explain"},
+       "tapegrad explain: cannot write to standard output"},  // fmt throws mid-command: still one line
       {{"--help"}, "tapegrad: cannot write to standard output: No space left on device"},
       {{"--version"}, "tapegrad: cannot write to standard output"},
   };

@@ -42,8 +42,8 @@ TEST_CASE("an unknown name says what is known, and a directory without the files
                        doctest::Contains("unknown data set 'mnisst': expected one of fashion-mnist, moons"),
                        std::runtime_error);
   tg::test::TempDir dir("dataset");
-  CHECK_THROWS_WITH_AS(load_data_set(DataOptions{dir.path.string()}), doctest::Contains("train-images-idx3-ubyte"),
-                       tg::nn::data::idx_error);
+  CHECK_THROWS_WITH_AS(load_data_set(DataOptions{dir.path.string()}),
+                       doctest::Contains("train-images-idx3-ubyte"), tg::nn::data::idx_error);
 }
 
 TEST_CASE("any MNIST-format directory is a data set: 2×2 images of 10 classes") {
@@ -55,8 +55,10 @@ TEST_CASE("any MNIST-format directory is a data set: 2×2 images of 10 classes")
       labels.push_back(static_cast<std::uint8_t>(j % 10));
       for (int p = 0; p < 4; ++p) pixels.push_back(static_cast<std::uint8_t>(j * 4 + p));
     }
-    write_bytes(dir.path / fmt::format("{}-images-idx3-ubyte", prefix), idx_file(tg::nn::data::IdxType::u8, {n, 2, 2}, pixels));
-    write_gz(dir.path / fmt::format("{}-labels-idx1-ubyte.gz", prefix), idx_file(tg::nn::data::IdxType::u8, {n}, labels));
+    write_bytes(dir.path / fmt::format("{}-images-idx3-ubyte", prefix),
+                idx_file(tg::nn::data::IdxType::u8, {n, 2, 2}, pixels));
+    write_gz(dir.path / fmt::format("{}-labels-idx1-ubyte.gz", prefix),
+             idx_file(tg::nn::data::IdxType::u8, {n}, labels));
   };
   write_set("train", 20);
   write_set("t10k", 10);
@@ -74,8 +76,8 @@ TEST_CASE("any MNIST-format directory is a data set: 2×2 images of 10 classes")
 TEST_CASE("fashion-mnist is the default when Debian's package is installed") {
   if (!tg::nn::data::is_mnist_dir(tg::nn::data::fashion_mnist_dir())) {
     CHECK(tg::cli::default_data_name() == "moons");
-    CHECK_THROWS_WITH_AS(load_data_set(DataOptions{"fashion-mnist"}), doctest::Contains("dataset-fashion-mnist"),
-                         std::runtime_error);
+    CHECK_THROWS_WITH_AS(load_data_set(DataOptions{"fashion-mnist"}),
+                         doctest::Contains("dataset-fashion-mnist"), std::runtime_error);
     return;
   }
   CHECK(tg::cli::default_data_name() == "fashion-mnist");

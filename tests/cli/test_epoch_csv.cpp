@@ -49,7 +49,8 @@ TEST_CASE("a row written by epoch_csv_line reads back with the same figures") {
 }
 
 TEST_CASE("a diverged run's nan and inf losses are read as such, and CRLF line ends are accepted") {
-  const EpochTable t = parse_epoch_csv(csv("1,0.5,0.9,0.6,0.8,0.1,10.0\r\n2,nan,0.1,inf,0.1,0.1,10.0\r\n"), "d.csv");
+  const EpochTable t =
+      parse_epoch_csv(csv("1,0.5,0.9,0.6,0.8,0.1,10.0\r\n2,nan,0.1,inf,0.1,0.1,10.0\r\n"), "d.csv");
   REQUIRE(t.rows.size() == 2);
   CHECK(std::isnan(t.rows[1].train_loss));
   CHECK(std::isinf(t.rows[1].test_loss));
@@ -61,42 +62,53 @@ TEST_CASE("a malformed CSV is an error naming the file and the line") {
     INFO(text);
     CHECK_THROWS_WITH_AS(parse_epoch_csv(text, "runs/e.csv"), message.c_str(), std::runtime_error);
   };
-  fails("", "runs/e.csv: empty, expected the header 'epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,"
-            "examples_per_second'");
-  fails("epoch,loss\n1,2\n", "runs/e.csv:1: expected the header 'epoch,train_loss,train_accuracy,test_loss,"
-                             "test_accuracy,seconds,examples_per_second', got 'epoch,loss'");
+  fails(
+      "",
+      "runs/e.csv: empty, expected the header 'epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,"
+      "examples_per_second'");
+  fails("epoch,loss\n1,2\n",
+        "runs/e.csv:1: expected the header 'epoch,train_loss,train_accuracy,test_loss,"
+        "test_accuracy,seconds,examples_per_second', got 'epoch,loss'");
   fails(csv("1,0.5,0.9,0.6,0.8,0.1,10.0\n2,0.4,0.9\n"), "runs/e.csv:3: expected 7 fields, got 3");
   fails(csv("1,0.5x,0.9,0.6,0.8,0.1,10.0\n"), "runs/e.csv:2: train_loss: expected a number, got '0.5x'");
   fails(csv("1,0.5,0.9,,0.8,0.1,10.0\n"), "runs/e.csv:2: test_loss: expected a number, got ''");
   fails(csv("0,0.5,0.9,0.6,0.8,0.1,10.0\n"), "runs/e.csv:2: epoch: expected a whole number ≥ 1, got '0'");
   fails(csv("1.5,0.5,0.9,0.6,0.8,0.1,10.0\n"), "runs/e.csv:2: epoch: expected a whole number ≥ 1, got '1.5'");
-  fails(csv("1,0.5,,0.6,0.8,0.1,10.0\n"), "runs/e.csv:2: train_accuracy and test_accuracy: one is empty, the other not");
-  fails(csv("1,0.5,0.9,0.6,0.8,0.1,10.0\n2,0.5,,0.6,,0.1,10.0\n"), "runs/e.csv: some rows have accuracies, others not");
+  fails(csv("1,0.5,,0.6,0.8,0.1,10.0\n"),
+        "runs/e.csv:2: train_accuracy and test_accuracy: one is empty, the other not");
+  fails(csv("1,0.5,0.9,0.6,0.8,0.1,10.0\n2,0.5,,0.6,,0.1,10.0\n"),
+        "runs/e.csv: some rows have accuracies, others not");
 }
 
 TEST_CASE("read_epoch_csv reads a file, and names one it cannot read") {
   tg::test::TempDir dir("epoch-csv");
-  tg::cli::write_file_atomically(dir / "e.csv", csv("1,0.5,0.9,0.6,0.8,0.1,10.0\n2,0.4,0.95,0.5,0.9,0.1,10.0\n"));
+  tg::cli::write_file_atomically(dir / "e.csv",
+                                 csv("1,0.5,0.9,0.6,0.8,0.1,10.0\n2,0.4,0.95,0.5,0.9,0.1,10.0\n"));
   CHECK(tg::cli::read_epoch_csv(dir / "e.csv").rows.size() == 2);
   CHECK_THROWS_WITH_AS(tg::cli::read_epoch_csv(dir / "missing.csv"),
-                       doctest::Contains(fmt::format("cannot read '{}'", dir / "missing.csv").c_str()), std::runtime_error);
-  CHECK_THROWS_WITH_AS(tg::cli::read_epoch_csv(dir.path), doctest::Contains("it is a directory"), std::runtime_error);
+                       doctest::Contains(fmt::format("cannot read '{}'", dir / "missing.csv").c_str()),
+                       std::runtime_error);
+  CHECK_THROWS_WITH_AS(tg::cli::read_epoch_csv(dir.path), doctest::Contains("it is a directory"),
+                       std::runtime_error);
 }
 
 TEST_CASE("read_epoch_csv refuses a FIFO and a device by name instead of blocking or reading forever") {
   tg::test::TempDir dir("epoch-csv");
   REQUIRE(::mkfifo((dir / "fifo.csv").c_str(), 0600) == 0);  // no writer: a plain open would block forever
-  CHECK_THROWS_WITH_AS(tg::cli::read_epoch_csv(dir / "fifo.csv"), doctest::Contains("it is a FIFO (named pipe), not a regular file"),
+  CHECK_THROWS_WITH_AS(tg::cli::read_epoch_csv(dir / "fifo.csv"),
+                       doctest::Contains("it is a FIFO (named pipe), not a regular file"),
                        std::runtime_error);
   std::filesystem::create_symlink("/dev/zero", dir / "zero.csv");  // endless zeros
-  CHECK_THROWS_WITH_AS(tg::cli::read_epoch_csv(dir / "zero.csv"),
-                       doctest::Contains(fmt::format("cannot read '{}': it is a character device", dir / "zero.csv").c_str()),
-                       std::runtime_error);
+  CHECK_THROWS_WITH_AS(
+      tg::cli::read_epoch_csv(dir / "zero.csv"),
+      doctest::Contains(fmt::format("cannot read '{}': it is a character device", dir / "zero.csv").c_str()),
+      std::runtime_error);
 }
 
 TEST_CASE("an epoch number beyond what a count holds is a malformed row, not a conversion out of range") {
   CHECK_THROWS_WITH_AS(parse_epoch_csv(csv("1e30,0.5,0.9,0.6,0.8,0.1,10.0\n"), "e.csv"),
-                       doctest::Contains("e.csv:2: epoch: expected a whole number ≥ 1, got '1e30'"), std::runtime_error);
+                       doctest::Contains("e.csv:2: epoch: expected a whole number ≥ 1, got '1e30'"),
+                       std::runtime_error);
   CHECK_THROWS_WITH_AS(parse_epoch_csv(csv("18446744073709551616,0.5,0.9,0.6,0.8,0.1,10.0\n"), "e.csv"),
                        doctest::Contains("epoch: expected a whole number"), std::runtime_error);
 }

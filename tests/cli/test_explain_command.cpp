@@ -16,7 +16,8 @@ TEST_CASE("explain --worked-example writes seed 002's numbers, each beside the e
   REQUIRE(r.code == 0);
   CHECK(r.err.empty());
   CHECK(contains(r.out, "x = a^1 = (0.05, 0.1), y = (1)"));
-  CHECK(contains(r.out, "z^2_1 = w^2_11 a^1_1 + w^2_12 a^1_2 + b^2_1 = 0.15 × 0.05 + 0.2 × 0.1 + 0.35 = 0.3775"));
+  CHECK(contains(r.out,
+                 "z^2_1 = w^2_11 a^1_1 + w^2_12 a^1_2 + b^2_1 = 0.15 × 0.05 + 0.2 × 0.1 + 0.35 = 0.3775"));
   CHECK(contains(r.out, "BP1  δ^3_1 = a^3_1 − y_1 = 0.7514 − 1 = -0.2486"));
   CHECK(contains(r.out, "BP2  δ^2_1 = (w^3_11 δ^3_1) · σ'(z^2_1) = (0.4 × (-0.2486)) × 0.2413 = -0.024"));
   CHECK(contains(r.out, "autodiff -0.023998314"));  // docs/backprop.md: ∂L/∂b^[1] = (-0.023998, -0.026921)
@@ -44,7 +45,8 @@ TEST_CASE("explain --worked-example writes seed 002's numbers, each beside the e
 TEST_CASE("explain --example K takes training example K, and --digits the precision") {
   const auto r = run_tapegrad({"explain", "--example", "3", "--digits", "6"});
   CHECK(r.code == 0);
-  CHECK(contains(r.out, "a new network on training example 3 of xor, [2,2,1] sigmoid hidden, sigmoid output"));
+  CHECK(
+      contains(r.out, "a new network on training example 3 of xor, [2,2,1] sigmoid hidden, sigmoid output"));
   CHECK(contains(r.out, "x = a^1 = (1, 1), y = (0)"));
   const auto moons = run_tapegrad({"explain", "--data", "moons", "--sizes", "2,3,2", "--example", "5"});
   CHECK(moons.code == 0);
@@ -54,7 +56,8 @@ TEST_CASE("explain --example K takes training example K, and --digits the precis
 
 TEST_CASE("explain of a checkpoint") {
   TempDir dir("explain");
-  REQUIRE(run_tapegrad({"train", "--data", "sine", "--sizes", "1,3,1", "--epochs", "1", "--save", dir / "c"}).code == 0);
+  REQUIRE(run_tapegrad({"train", "--data", "sine", "--sizes", "1,3,1", "--epochs", "1", "--save", dir / "c"})
+              .code == 0);
   const auto r = run_tapegrad({"explain", "--checkpoint", dir / "c", "--example", "2"});
   CHECK(r.code == 0);
   CHECK(contains(r.out, "on training example 2 of sine"));
@@ -73,5 +76,6 @@ TEST_CASE("explain refuses wide layers and examples that do not exist, in one li
   const auto missing = run_tapegrad({"explain", "--example", "4"});
   CHECK(missing.code == 1);
   CHECK(tg::test::count_lines(missing.err) == 1);
-  CHECK(contains(missing.err, "tapegrad explain: --example 4 is out of range: xor has 4 training examples (0..3)"));
+  CHECK(contains(missing.err,
+                 "tapegrad explain: --example 4 is out of range: xor has 4 training examples (0..3)"));
 }

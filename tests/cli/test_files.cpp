@@ -53,13 +53,16 @@ TEST_CASE("write_file_atomically never touches a user's own FILE.tmp, and keeps 
 TEST_CASE("a failed write names the file and keeps what was there") {
   tg::test::TempDir dir("files");
   CHECK_THROWS_WITH_AS(write_file_atomically(dir.path / "missing" / "a.csv", "x"),
-                       doctest::Contains(("cannot write '" + (dir.path / "missing" / "a.csv").string() + "': No such file or directory").c_str()),
+                       doctest::Contains(("cannot write '" + (dir.path / "missing" / "a.csv").string() +
+                                          "': No such file or directory")
+                                             .c_str()),
                        std::runtime_error);
   fs::create_directories(dir.path / "taken");
   write_file_atomically(dir.path / "taken" / "keep", "kept");
-  CHECK_THROWS_WITH_AS(write_file_atomically(dir.path / "taken", "x"),
-                       doctest::Contains(("cannot write '" + (dir.path / "taken").string() + "': it is a directory").c_str()),
-                       std::runtime_error);
+  CHECK_THROWS_WITH_AS(
+      write_file_atomically(dir.path / "taken", "x"),
+      doctest::Contains(("cannot write '" + (dir.path / "taken").string() + "': it is a directory").c_str()),
+      std::runtime_error);
   CHECK(read_file(dir.path / "taken" / "keep") == "kept");
   CHECK(file_names(dir.path) == std::set<std::string>{"taken"});
 }
@@ -83,8 +86,8 @@ TEST_CASE("a symbolic link is followed: its target gets the content, the link st
   // A loop is an error, not a hang.
   fs::create_symlink("loop2", dir.path / "loop1");
   fs::create_symlink("loop1", dir.path / "loop2");
-  CHECK_THROWS_WITH_AS(write_file_atomically(dir.path / "loop1", "x"), doctest::Contains("Too many levels of symbolic links"),
-                       std::runtime_error);
+  CHECK_THROWS_WITH_AS(write_file_atomically(dir.path / "loop1", "x"),
+                       doctest::Contains("Too many levels of symbolic links"), std::runtime_error);
 }
 
 TEST_CASE("/dev/null is written in place and stays a device, and /dev/full is an error") {
@@ -93,7 +96,8 @@ TEST_CASE("/dev/null is written in place and stays a device, and /dev/full is an
   CHECK(fs::is_character_file("/dev/null"));
   CHECK(tg::cli::is_written_in_place("/dev/null"));
   CHECK(!fs::exists("/dev/.null.tmp"));
-  CHECK_THROWS_WITH_AS(write_file_atomically("/dev/full", "x"), doctest::Contains("cannot write '/dev/full': No space left on device"),
+  CHECK_THROWS_WITH_AS(write_file_atomically("/dev/full", "x"),
+                       doctest::Contains("cannot write '/dev/full': No space left on device"),
                        std::runtime_error);
   CHECK(fs::is_character_file("/dev/full"));
 }
@@ -102,7 +106,8 @@ TEST_CASE("a FIFO is written in place, and without a reader it is an error, not 
   tg::test::TempDir dir("files");
   const fs::path fifo = dir.path / "pipe";
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
-  CHECK_THROWS_WITH_AS(write_file_atomically(fifo, "x"), doctest::Contains("it is a FIFO and nothing reads it"), std::runtime_error);
+  CHECK_THROWS_WITH_AS(write_file_atomically(fifo, "x"),
+                       doctest::Contains("it is a FIFO and nothing reads it"), std::runtime_error);
   check_writable(fifo);  // without opening it
   std::string got;
   std::thread reader([&] { got = read_file(fifo); });
@@ -133,8 +138,8 @@ TEST_CASE("a FIFO whose reader has gone is an error, not a SIGPIPE") {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     ::close(read_end);
   });
-  CHECK_THROWS_WITH_AS(write_file_atomically(fifo, std::string(1 << 20, 'x')), doctest::Contains("Broken pipe"),
-                       std::runtime_error);
+  CHECK_THROWS_WITH_AS(write_file_atomically(fifo, std::string(1 << 20, 'x')),
+                       doctest::Contains("Broken pipe"), std::runtime_error);
   closer.join();
 }
 
@@ -178,18 +183,21 @@ TEST_CASE("check_writable removes temporary files whose writer is gone, and only
   const tg::nn::Fd live(::open((dir.path / ".e.csv.Live00.tmp").c_str(), O_RDWR));
   REQUIRE(tg::nn::try_lock_byte(live.fd, 0, tg::nn::LockKind::exclusive));
   check_writable(file);
-  CHECK(file_names(dir.path) == std::set<std::string>{".e.csv.mine.tmp", ".other.csv.Ab12Cd.tmp", ".e.csv.Live00.tmp"});
+  CHECK(file_names(dir.path) ==
+        std::set<std::string>{".e.csv.mine.tmp", ".other.csv.Ab12Cd.tmp", ".e.csv.Live00.tmp"});
   CHECK(!fs::exists(file));  // checking writes nothing
 }
 
 TEST_CASE("check_writable names what cannot be written") {
   tg::test::TempDir dir("files");
   fs::create_directories(dir.path / "d");
-  CHECK_THROWS_WITH_AS(check_writable(dir.path / "d"), doctest::Contains("it is a directory"), std::runtime_error);
-  CHECK_THROWS_WITH_AS(check_writable(dir.path / "missing" / "e.csv"), doctest::Contains("No such file or directory"),
+  CHECK_THROWS_WITH_AS(check_writable(dir.path / "d"), doctest::Contains("it is a directory"),
                        std::runtime_error);
+  CHECK_THROWS_WITH_AS(check_writable(dir.path / "missing" / "e.csv"),
+                       doctest::Contains("No such file or directory"), std::runtime_error);
   write_file(dir.path / "plain", "x");
-  CHECK_THROWS_WITH_AS(check_writable(dir.path / "plain" / "e.csv"), doctest::Contains("Not a directory"), std::runtime_error);
+  CHECK_THROWS_WITH_AS(check_writable(dir.path / "plain" / "e.csv"), doctest::Contains("Not a directory"),
+                       std::runtime_error);
   check_writable(dir.path / "fine.csv");
   CHECK(file_names(dir.path) == std::set<std::string>{"d", "plain"});
 }

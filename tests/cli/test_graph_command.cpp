@@ -19,8 +19,9 @@ TEST_CASE("graph prints DOT of a small network's cost, labelled z^l, a^l, δ^l, 
   CHECK(r.code == 0);
   CHECK(r.err.empty());
   CHECK(r.out.rfind("digraph tapegrad {", 0) == 0);
-  for (const char* label : {"x = a^1", "W^2", "b^2", "z^2 = add", "a^2 = sigmoid", "δ^2 = ∂C/∂z^2 (BP2)", "W^3",
-                            "z^3 = add", "δ^3 = ∂C/∂z^3 (BP1)", "a^3 = sigmoid", "label=\"y\\n(1,1)\"", "C = "})
+  for (const char* label :
+       {"x = a^1", "W^2", "b^2", "z^2 = add", "a^2 = sigmoid", "δ^2 = ∂C/∂z^2 (BP2)", "W^3", "z^3 = add",
+        "δ^3 = ∂C/∂z^3 (BP1)", "a^3 = sigmoid", "label=\"y\\n(1,1)\"", "C = "})
     CHECK_MESSAGE(contains(r.out, label), label);
   CHECK(!contains(r.out, "value"));
 }
@@ -51,7 +52,8 @@ TEST_CASE("graph -o writes DOT, SVG or PNG by the extension, atomically") {
 
 TEST_CASE("graph of a checkpoint") {
   TempDir dir("graph");
-  REQUIRE(run_tapegrad({"train", "--data", "sine", "--sizes", "1,3,1", "--epochs", "1", "--save", dir / "c"}).code == 0);
+  REQUIRE(run_tapegrad({"train", "--data", "sine", "--sizes", "1,3,1", "--epochs", "1", "--save", dir / "c"})
+              .code == 0);
   const auto r = run_tapegrad({"graph", "--checkpoint", dir / "c"});
   CHECK(r.code == 0);
   CHECK(contains(r.out, "a^2 = tanh"));
@@ -62,10 +64,12 @@ TEST_CASE("graph: an unwritable output, an unknown extension, a network that doe
   const auto unwritable = run_tapegrad({"graph", "-o", "/nonexistent/tapegrad/g.svg"});
   CHECK(unwritable.code == 1);
   CHECK(tg::test::count_lines(unwritable.err) == 1);
-  CHECK(contains(unwritable.err, "tapegrad graph: cannot write '/nonexistent/tapegrad/g.svg': No such file or directory"));
+  CHECK(contains(unwritable.err,
+                 "tapegrad graph: cannot write '/nonexistent/tapegrad/g.svg': No such file or directory"));
   const auto extension = run_tapegrad({"graph", "-o", "g.pdf"});
   CHECK(extension.code == 2);
-  CHECK(contains(extension.err, "--out: expected a file name ending in .dot, .gv, .svg or .png, got 'g.pdf'"));
+  CHECK(
+      contains(extension.err, "--out: expected a file name ending in .dot, .gv, .svg or .png, got 'g.pdf'"));
   const auto misfit = run_tapegrad({"graph", "--sizes", "3,2,1"});
   CHECK(misfit.code == 1);
   CHECK(contains(misfit.err, "tapegrad graph: --sizes [3,2,1] does not fit data set 'xor'"));

@@ -22,7 +22,8 @@ TEST_CASE("graph_format_of reads the extension") {
 }
 
 TEST_CASE("render_dot makes SVG and PNG with Graphviz's dot, and passes DOT through") {
-  REQUIRE_MESSAGE(tg::cli::graphviz_available(), "Graphviz's dot is needed (scripts/install-deps.sh installs it)");
+  REQUIRE_MESSAGE(tg::cli::graphviz_available(),
+                  "Graphviz's dot is needed (scripts/install-deps.sh installs it)");
   const std::string svg = tg::cli::render_dot(small_graph, GraphFormat::svg);
   CHECK((svg.rfind("<?xml", 0) == 0 || svg.rfind("<svg", 0) == 0));
   CHECK(svg.find("</svg>") != std::string::npos);
@@ -39,7 +40,8 @@ TEST_CASE("render_dot says in one line when dot is missing or fails") {
     FAIL("no exception");
   } catch (const std::runtime_error& e) {
     const std::string what = e.what();
-    CHECK(what.find("'/nonexistent/dot' program is not installed (Debian package graphviz") != std::string::npos);
+    CHECK(what.find("'/nonexistent/dot' program is not installed (Debian package graphviz") !=
+          std::string::npos);
     CHECK(what.find('\n') == std::string::npos);
   }
   try {

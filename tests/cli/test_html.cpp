@@ -12,7 +12,7 @@ using tg::cli::escape_xml;
 TEST_CASE("escape_xml replaces the five characters XML reserves, and only them") {
   CHECK(escape_xml(R"(a<b & "c" > 'd')") == "a&lt;b &amp; &quot;c&quot; &gt; &#39;d&#39;");
   CHECK(escape_xml("δ^2 = ∂C/∂z^2") == "δ^2 = ∂C/∂z^2");  // UTF-8 passes through
-  CHECK(escape_xml("&amp;") == "&amp;amp;");             // escaped again, not taken as an entity
+  CHECK(escape_xml("&amp;") == "&amp;amp;");              // escaped again, not taken as an entity
   CHECK(escape_xml("").empty());
 }
 

@@ -28,7 +28,8 @@ std::map<std::string, std::map<std::string, std::string>> visible_options() {
   for (const CLI::App* command : app.get_subcommands({}))
     for (const CLI::Option* o : command->get_options())
       if (!o->get_group().empty() && o->get_name() != "--help")
-        for (const std::string& name : o->get_lnames()) out[command->get_name()]["--" + name] = o->get_type_name();
+        for (const std::string& name : o->get_lnames())
+          out[command->get_name()]["--" + name] = o->get_type_name();
   return out;
 }
 
@@ -39,7 +40,8 @@ TEST_CASE("a name means the same thing in every command: the same kind of value 
   for (const auto& [command, options] : visible_options())
     for (const auto& [name, type] : options) {
       const auto [it, fresh] = first.try_emplace(name, command, type);
-      INFO(name << " in " << command << ": " << type << "; in " << it->second.first << ": " << it->second.second);
+      INFO(name << " in " << command << ": " << type << "; in " << it->second.first << ": "
+                << it->second.second);
       CHECK(it->second.second == type);
     }
   // --output is the output activation (a NAME), never the file a command writes.
@@ -51,14 +53,15 @@ TEST_CASE("each concept has one name in every command that has it, the old spell
   const auto options = visible_options();
   const std::map<std::string, std::vector<std::string>> concept_names{
       {"--batch-size", {"train", "verify", "report", "graph"}},  // examples in a batch
-      {"--out", {"report", "graph"}},                             // the file written
-      {"--worked-example", {"graph", "explain"}},                 // seed 002's 2-2-1 example
+      {"--out", {"report", "graph"}},                            // the file written
+      {"--worked-example", {"graph", "explain"}},                // seed 002's 2-2-1 example
       {"--checkpoint", {"verify", "eval", "report", "graph", "explain"}},
       {"--data", {"train", "verify", "eval", "report", "graph", "explain"}},
       {"--digits", {"graph", "explain"}},
       {"--numeric", {"verify", "report"}}};
   for (const auto& [name, commands] : concept_names)
-    for (const std::string& command : commands) CHECK_MESSAGE(options.at(command).count(name), name << " in " << command);
+    for (const std::string& command : commands)
+      CHECK_MESSAGE(options.at(command).count(name), name << " in " << command);
   for (const auto& [command, names] : options) {
     INFO(command);
     CHECK(!names.count("--batch"));
@@ -72,7 +75,8 @@ TEST_CASE("the old spellings still work for a release, and say which name to use
   CHECK(parse_command_line({"verify", "--batch-size", "4"}).verify.batch == 4);
   CHECK(parse_command_line({"graph", "--batch", "3"}).graph.batch == 3);
   CHECK(parse_command_line({"graph", "--batch-size", "3"}).graph.batch == 3);
-  CHECK(parse_command_line({"report", "--checkpoint", ".", "--batch", "5", "--output", "r.html"}).report.batch == 5);
+  CHECK(parse_command_line({"report", "--checkpoint", ".", "--batch", "5", "--output", "r.html"})
+            .report.batch == 5);
   CHECK(parse_command_line({"report", "--checkpoint", ".", "--output", "r.html"}).report.output == "r.html");
   CHECK(parse_command_line({"report", "--checkpoint", ".", "--out", "r.html"}).report.output == "r.html");
   CHECK(parse_command_line({"report", "--checkpoint", ".", "-o", "r.html"}).report.output == "r.html");

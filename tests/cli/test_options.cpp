@@ -49,6 +49,7 @@ TEST_CASE("the network: the data set's shape and settings unless the options say
 
   m.sizes = {3, 2};
   CHECK_THROWS_WITH_AS(build_network(m, moons),
-                       doctest::Contains("--sizes [3,2] does not fit data set 'moons': it has 2 inputs and 2 outputs"),
+                       doctest::Contains(
+                           "--sizes [3,2] does not fit data set 'moons': it has 2 inputs and 2 outputs"),
                        std::invalid_argument);
 }

@@ -62,11 +62,13 @@ TEST_CASE("encode_png_gray writes IHDR, IDAT and IEND with their CRCs, and the p
   // Inflated: each row is its filter byte (0) and then its pixels.
   std::vector<unsigned char> raw(height * (width + 1));
   uLongf raw_size = raw.size();
-  REQUIRE(uncompress(raw.data(), &raw_size, reinterpret_cast<const Bytef*>(c[1].data.data()), c[1].data.size()) == Z_OK);
+  REQUIRE(uncompress(raw.data(), &raw_size, reinterpret_cast<const Bytef*>(c[1].data.data()),
+                     c[1].data.size()) == Z_OK);
   REQUIRE(raw_size == raw.size());
   for (std::size_t r = 0; r < height; ++r) {
     CHECK(raw[r * (width + 1)] == 0);
-    for (std::size_t col = 0; col < width; ++col) CHECK(raw[r * (width + 1) + 1 + col] == pixels[r * width + col]);
+    for (std::size_t col = 0; col < width; ++col)
+      CHECK(raw[r * (width + 1) + 1 + col] == pixels[r * width + col]);
   }
 }
 

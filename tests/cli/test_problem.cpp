@@ -9,8 +9,8 @@ using namespace tg::cli;
 
 TEST_CASE("a checkpoint's recorded data set, seed and cost are used unless the options say otherwise") {
   tg::test::TempDir dir("problem");
-  REQUIRE(tg::test::run_tapegrad({"train", "--data", "moons", "--epochs", "1", "--seed", "7", "--cost", "quadratic",
-                                  "--save", dir / "c"})
+  REQUIRE(tg::test::run_tapegrad({"train", "--data", "moons", "--epochs", "1", "--seed", "7", "--cost",
+                                  "quadratic", "--save", dir / "c"})
               .code == 0);
   const Problem p = load_problem(dir / "c", {}, {});
   CHECK(p.data.name == "moons");
@@ -27,6 +27,7 @@ TEST_CASE("recorded_count reads whole numbers and names a bad note") {
   CHECK(recorded_count(extra, "epochs", "dir") == 12u);
   CHECK(!recorded_count(extra, "missing", "dir"));
   CHECK_THROWS_WITH_AS(recorded_count(extra, "seed", "dir"),
-                       doctest::Contains("checkpoint dir: its note \"seed\" is \"x1\", expected a whole number"),
+                       doctest::Contains(
+                           "checkpoint dir: its note \"seed\" is \"x1\", expected a whole number"),
                        tg::nn::checkpoint_error);
 }

@@ -48,8 +48,8 @@ std::string section(const std::string& html, const std::string& id) {
 
 // A moons run of 3 epochs with its CSV and checkpoint in dir.
 void train_moons(const TempDir& dir) {
-  const auto r = run_tapegrad({"train", "--data", "moons", "--train-size", "200", "--test-size", "100", "--epochs", "3",
-                               "--csv", dir / "moons.csv", "--save", dir / "ckpt"});
+  const auto r = run_tapegrad({"train", "--data", "moons", "--train-size", "200", "--test-size", "100",
+                               "--epochs", "3", "--csv", dir / "moons.csv", "--save", dir / "ckpt"});
   REQUIRE(r.code == 0);
 }
 
@@ -66,8 +66,10 @@ void write_image_set(const std::filesystem::path& dir) {
       for (std::uint32_t p = 0; p < 36; ++p)
         pixels.push_back(static_cast<std::uint8_t>(p / 3 == label ? 250 : (p * 37 + j * 11 + seed) % 60));
     }
-    write_bytes(dir / fmt::format("{}-images-idx3-ubyte", prefix), idx_file(tg::nn::data::IdxType::u8, {n, 6, 6}, pixels));
-    write_bytes(dir / fmt::format("{}-labels-idx1-ubyte", prefix), idx_file(tg::nn::data::IdxType::u8, {n}, labels));
+    write_bytes(dir / fmt::format("{}-images-idx3-ubyte", prefix),
+                idx_file(tg::nn::data::IdxType::u8, {n, 6, 6}, pixels));
+    write_bytes(dir / fmt::format("{}-labels-idx1-ubyte", prefix),
+                idx_file(tg::nn::data::IdxType::u8, {n}, labels));
   };
   write_set("train", 60, 1);
   write_set("t10k", 40, 2);
@@ -78,7 +80,8 @@ void write_image_set(const std::filesystem::path& dir) {
 TEST_CASE("report writes one page with the settings, the curves, the graph and the verification table") {
   TempDir dir("report");
   train_moons(dir);
-  const auto r = run_tapegrad({"report", "--checkpoint", dir / "ckpt", "--csv", dir / "moons.csv", "-o", dir / "r.html"});
+  const auto r = run_tapegrad(
+      {"report", "--checkpoint", dir / "ckpt", "--csv", dir / "moons.csv", "-o", dir / "r.html"});
   REQUIRE(r.code == 0);
   CHECK(r.err.empty());
   CHECK(contains(r.out, "[2,16,2] on moons: test accuracy"));
@@ -119,7 +122,8 @@ TEST_CASE("report writes one page with the settings, the curves, the graph and t
   CHECK_FALSE(contains(html, "<img"));
 
   // Nothing fetched from elsewhere.
-  for (const char* external : {"src=\"http", "href=\"http", "@import", "url(http", "src='http", "href='http", "<link"}) {
+  for (const char* external :
+       {"src=\"http", "href=\"http", "@import", "url(http", "src='http", "href='http", "<link"}) {
     INFO(external);
     CHECK_FALSE(contains(html, external));
   }
@@ -128,8 +132,8 @@ TEST_CASE("report writes one page with the settings, the curves, the graph and t
 TEST_CASE("the report's verification table holds the numbers nn::compare computes") {
   TempDir dir("report");
   train_moons(dir);
-  REQUIRE(run_tapegrad({"report", "--checkpoint", dir / "ckpt", "--csv", dir / "moons.csv", "-o", dir / "r.html",
-                        "--batch-size", "7"})
+  REQUIRE(run_tapegrad({"report", "--checkpoint", dir / "ckpt", "--csv", dir / "moons.csv", "-o",
+                        dir / "r.html", "--batch-size", "7"})
               .code == 0);
   const std::string table = section(read_file(dir / "r.html"), "verification");
 
@@ -139,21 +143,24 @@ TEST_CASE("the report's verification table holds the numbers nn::compare compute
   REQUIRE(expected.parameters.size() == 4);
   CHECK(count(table, "<tr><td>") == 4);
   for (const tg::nn::ParameterReport& q : expected.parameters) {
-    const std::string row =
-        fmt::format("<tr><td>{}<sup>{}</sup></td><td>{}</td><td>{:.4e}</td><td>{:.3e}</td><td>{:.3e}</td><td>{:.3e}</td>"
-                    "<td>{:.3e}</td></tr>",
-                    q.name, q.layer, tg::shape_str(q.shape), q.grad_norm, q.autodiff.max_abs, q.autodiff.max_rel,
-                    q.numeric.max_abs, q.numeric.max_rel);
+    const std::string row = fmt::format(
+        "<tr><td>{}<sup>{}</sup></td><td>{}</td><td>{:.4e}</td><td>{:.3e}</td><td>{:.3e}</td><td>{:.3e}</td>"
+        "<td>{:.3e}</td></tr>",
+        q.name, q.layer, tg::shape_str(q.shape), q.grad_norm, q.autodiff.max_abs, q.autodiff.max_rel,
+        q.numeric.max_abs, q.numeric.max_rel);
     INFO(row);
     CHECK(contains(table, row));
   }
   CHECK(contains(table, fmt::format("Cost C = {:.12g}", expected.cost)));
   CHECK(contains(table, "first 7 training examples of moons"));
-  CHECK(contains(table, fmt::format("<span class=\"ok\">OK</span> largest relative difference, BP1–BP4 vs autodiff: {:.3e}",
-                                    expected.max_rel_autodiff())));
+  CHECK(contains(
+      table,
+      fmt::format("<span class=\"ok\">OK</span> largest relative difference, BP1–BP4 vs autodiff: {:.3e}",
+                  expected.max_rel_autodiff())));
 
   // --no-numeric leaves the finite differences out.
-  const auto none = run_tapegrad({"report", "--checkpoint", dir / "ckpt", "-o", dir / "q.html", "--no-numeric"});
+  const auto none =
+      run_tapegrad({"report", "--checkpoint", dir / "ckpt", "-o", dir / "q.html", "--no-numeric"});
   REQUIRE(none.code == 0);
   CHECK(contains(none.out, "finite differences: none (--no-numeric)"));
   const std::string quick = read_file(dir / "q.html");
@@ -161,7 +168,8 @@ TEST_CASE("the report's verification table holds the numbers nn::compare compute
   CHECK(contains(section(quick, "curves"), "No per-epoch CSV was given"));
 }
 
-TEST_CASE("the report checks a sample of the weights by finite differences unless --numeric, and says which") {
+TEST_CASE(
+    "the report checks a sample of the weights by finite differences unless --numeric, and says which") {
   TempDir dir("report");
   train_moons(dir);  // [2,16,2]: W^2 (16,2), b^2 (16,1), W^3 (2,16), b^3 (2,1), 82 weights
   // The default sample, 100 of each parameter, is all of this small network.
@@ -170,19 +178,25 @@ TEST_CASE("the report checks a sample of the weights by finite differences unles
   CHECK(contains(all.out, "finite differences at all 82 weights"));
   CHECK(contains(section(read_file(dir / "a.html"), "verification"), "finite differences at all 82 weights"));
   // 3 of each: 3 + 3 + 3 + 2 = 11.
-  const auto sampled = run_tapegrad({"report", "--checkpoint", dir / "ckpt", "-o", dir / "s.html", "--numeric-sample", "3"});
+  const auto sampled =
+      run_tapegrad({"report", "--checkpoint", dir / "ckpt", "-o", dir / "s.html", "--numeric-sample", "3"});
   REQUIRE(sampled.code == 0);
-  CHECK(contains(sampled.out, "finite differences at 11 of 82 weights, evenly spaced (--numeric checks every one)"));
+  CHECK(contains(sampled.out,
+                 "finite differences at 11 of 82 weights, evenly spaced (--numeric checks every one)"));
   const std::string html = section(read_file(dir / "s.html"), "verification");
   CHECK(contains(html, "finite differences at 11 of 82 weights"));
   CHECK(contains(html, "numeric rel"));
-  const auto every = run_tapegrad({"report", "--checkpoint", dir / "ckpt", "-o", dir / "e.html", "--numeric"});
+  const auto every =
+      run_tapegrad({"report", "--checkpoint", dir / "ckpt", "-o", dir / "e.html", "--numeric"});
   REQUIRE(every.code == 0);
   CHECK(contains(every.out, "finite differences at all 82 weights"));
   // One way at a time.
-  CHECK(run_tapegrad({"report", "--checkpoint", dir / "ckpt", "-o", dir / "x.html", "--numeric", "--no-numeric"}).code == 2);
-  CHECK(run_tapegrad({"report", "--checkpoint", dir / "ckpt", "-o", dir / "x.html", "--numeric", "--numeric-sample", "3"}).code ==
-        2);
+  CHECK(run_tapegrad(
+            {"report", "--checkpoint", dir / "ckpt", "-o", dir / "x.html", "--numeric", "--no-numeric"})
+            .code == 2);
+  CHECK(run_tapegrad({"report", "--checkpoint", dir / "ckpt", "-o", dir / "x.html", "--numeric",
+                      "--numeric-sample", "3"})
+            .code == 2);
 }
 
 TEST_CASE("the report's verdict fails on a NaN cost or gradient, where nothing differs") {
@@ -191,22 +205,25 @@ TEST_CASE("the report's verdict fails on a NaN cost or gradient, where nothing d
   TempDir dir("report");
   train_moons(dir);
   tg::nn::Mlp net = tg::nn::load_checkpoint(dir / "ckpt");
-  net.layer(3).W.mutable_value().fill(1e308);  // finite (a NaN checkpoint is refused at load), but z^3 overflows
+  net.layer(3).W.mutable_value().fill(
+      1e308);  // finite (a NaN checkpoint is refused at load), but z^3 overflows
   tg::nn::save_checkpoint(net, dir / "nan", tg::nn::load_checkpoint_extra(dir / "ckpt"));
   const auto r = run_tapegrad({"report", "--checkpoint", dir / "nan", "-o", dir / "r.html", "--no-numeric"});
   REQUIRE(r.code == 0);  // the page is written; its verdict says FAIL
   CHECK(contains(r.out, "BP1–BP4 vs autodiff nan: FAIL, the cost C is nan, not a finite number"));
   const std::string table = section(read_file(dir / "r.html"), "verification");
   CHECK(contains(table, "<span class=\"fail\">FAIL</span>"));
-  CHECK(contains(table, "<p class=\"fail\">FAIL: ∂C/∂W^2 is not finite: ‖·‖∞ = nan by BP1–BP4, nan by autodiff</p>"));
+  CHECK(contains(
+      table, "<p class=\"fail\">FAIL: ∂C/∂W^2 is not finite: ‖·‖∞ = nan by BP1–BP4, nan by autodiff</p>"));
   CHECK_FALSE(contains(table, "class=\"ok\""));
 }
 
-TEST_CASE("for image data the report shows a grid of test images, predicted and true labels, wrong ones marked") {
+TEST_CASE(
+    "for image data the report shows a grid of test images, predicted and true labels, wrong ones marked") {
   TempDir dir("report");
   write_image_set(dir.path / "images");
-  REQUIRE(run_tapegrad({"train", "--data", dir / "images", "--sizes", "36,12,10", "--epochs", "3", "--csv", dir / "e.csv",
-                        "--save", dir / "ckpt"})
+  REQUIRE(run_tapegrad({"train", "--data", dir / "images", "--sizes", "36,12,10", "--epochs", "3", "--csv",
+                        dir / "e.csv", "--save", dir / "ckpt"})
               .code == 0);
   REQUIRE(run_tapegrad({"report", "--checkpoint", dir / "ckpt", "--csv", dir / "e.csv", "-o", dir / "r.html",
                         "--images", "32"})
@@ -221,7 +238,8 @@ TEST_CASE("for image data the report shows a grid of test images, predicted and 
   const std::regex figure(
       R"re(<figure class="(right|wrong)" data-predicted="(\d+)" data-true="(\d+)"><img src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="test image (\d+)"><figcaption><span class="predicted">(✗ )?(\d)</span><span class="true">true: (\d)</span>)re");
   std::size_t n = 0, wrong = 0;
-  for (auto it = std::sregex_iterator(grid.begin(), grid.end(), figure); it != std::sregex_iterator(); ++it, ++n) {
+  for (auto it = std::sregex_iterator(grid.begin(), grid.end(), figure); it != std::sregex_iterator();
+       ++it, ++n) {
     const std::smatch& m = *it;
     REQUIRE(n < 32);
     INFO("image ", n + 1);
@@ -251,25 +269,32 @@ TEST_CASE("report: a missing or bad file is a one-line error naming it") {
     CHECK(contains(r.err, part));
   };
   // No such checkpoint directory: a wrong command line.
-  one_line_error(run_tapegrad({"report", "--checkpoint", dir / "nowhere", "-o", dir / "r.html"}), 2, "nowhere");
+  one_line_error(run_tapegrad({"report", "--checkpoint", dir / "nowhere", "-o", dir / "r.html"}), 2,
+                 "nowhere");
   // A directory without a checkpoint in it.
   std::filesystem::create_directories(dir.path / "empty");
-  one_line_error(run_tapegrad({"report", "--checkpoint", dir / "empty", "-o", dir / "r.html"}), 1, "checkpoint.json");
+  one_line_error(run_tapegrad({"report", "--checkpoint", dir / "empty", "-o", dir / "r.html"}), 1,
+                 "checkpoint.json");
   // No such CSV.
-  one_line_error(run_tapegrad({"report", "--checkpoint", ckpt, "--csv", dir / "missing.csv", "-o", dir / "r.html"}), 1,
-                 fmt::format("tapegrad report: cannot read '{}'", dir / "missing.csv"));
+  one_line_error(run_tapegrad(
+                     {"report", "--checkpoint", ckpt, "--csv", dir / "missing.csv", "-o", dir / "r.html"}),
+                 1, fmt::format("tapegrad report: cannot read '{}'", dir / "missing.csv"));
   // A malformed CSV: its line.
   std::ofstream(dir / "bad.csv") << read_file(dir / "moons.csv") << "4,0.1,0.9\n";
-  one_line_error(run_tapegrad({"report", "--checkpoint", ckpt, "--csv", dir / "bad.csv", "-o", dir / "r.html"}), 1,
-                 fmt::format("{}:5: expected 7 fields, got 3", dir / "bad.csv"));
+  one_line_error(run_tapegrad(
+                     {"report", "--checkpoint", ckpt, "--csv", dir / "bad.csv", "-o", dir / "r.html"}),
+                 1, fmt::format("{}:5: expected 7 fields, got 3", dir / "bad.csv"));
   // A CSV with no epochs in it.
-  std::ofstream(dir / "header.csv") << "epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,examples_per_second\n";
-  one_line_error(run_tapegrad({"report", "--checkpoint", ckpt, "--csv", dir / "header.csv", "-o", dir / "r.html"}), 1,
-                 fmt::format("{}: no epochs in it, only the header", dir / "header.csv"));
+  std::ofstream(dir / "header.csv")
+      << "epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,examples_per_second\n";
+  one_line_error(run_tapegrad(
+                     {"report", "--checkpoint", ckpt, "--csv", dir / "header.csv", "-o", dir / "r.html"}),
+                 1, fmt::format("{}: no epochs in it, only the header", dir / "header.csv"));
   // An output that cannot be written: its directory is missing, or it is a directory.
   one_line_error(run_tapegrad({"report", "--checkpoint", ckpt, "-o", dir / "no/such/dir/r.html"}), 1,
                  fmt::format("cannot write '{}'", dir / "no/such/dir/r.html"));
-  one_line_error(run_tapegrad({"report", "--checkpoint", ckpt, "-o", dir.path.string()}), 1, dir.path.string());
+  one_line_error(run_tapegrad({"report", "--checkpoint", ckpt, "-o", dir.path.string()}), 1,
+                 dir.path.string());
   // -o is required.
   one_line_error(run_tapegrad({"report", "--checkpoint", ckpt}), 2, "--out is required");
   CHECK_FALSE(std::filesystem::exists(dir / "r.html"));
@@ -301,7 +326,9 @@ TEST_CASE("a --dot-program that never exits is stopped after --dot-timeout, with
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(30));
   CHECK(r.code == 1);
   CHECK(count_lines(r.err) == 1);
-  CHECK(contains(r.err, fmt::format("Graphviz's '{}' did not finish within 0.5 s, so it was stopped", dir / "stuck-dot")));
+  CHECK(contains(r.err, fmt::format("Graphviz's '{}' did not finish within 0.5 s, so it was stopped",
+                                    dir / "stuck-dot")));
   CHECK_FALSE(std::filesystem::exists(dir / "r.html"));
-  CHECK(run_tapegrad({"report", "--checkpoint", dir / "ckpt", "-o", dir / "r.html", "--dot-timeout", "0"}).code == 2);
+  CHECK(run_tapegrad({"report", "--checkpoint", dir / "ckpt", "-o", dir / "r.html", "--dot-timeout", "0"})
+            .code == 2);
 }

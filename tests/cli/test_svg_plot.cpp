@@ -63,8 +63,8 @@ std::vector<Box> plot_boxes(const std::string& svg) {
   const std::regex element(R"(<rect class="plot-box"[^>]*>)");
   for (auto it = std::sregex_iterator(svg.begin(), svg.end(), element); it != std::sregex_iterator(); ++it) {
     const std::string e = it->str();
-    boxes.push_back({std::stod(attribute(e, "x")), std::stod(attribute(e, "y")), std::stod(attribute(e, "width")),
-                     std::stod(attribute(e, "height"))});
+    boxes.push_back({std::stod(attribute(e, "x")), std::stod(attribute(e, "y")),
+                     std::stod(attribute(e, "width")), std::stod(attribute(e, "height"))});
   }
   return boxes;
 }
@@ -87,7 +87,9 @@ Figure one_panel(std::vector<Series> series) {
 TEST_CASE("render_svg draws one path per series through all its points, in panels side by side") {
   Figure f;
   f.title = "two panels";
-  f.panels.push_back(Panel{"loss", "epoch", "C",
+  f.panels.push_back(Panel{"loss",
+                           "epoch",
+                           "C",
                            {Series{"train", {1, 2, 3, 4, 5}, {2.0, 1.5, 1.0, 0.8, 0.7}},
                             Series{"test", {1, 2, 3, 4, 5}, {2.2, 1.6, 1.2, 1.0, 0.9}, "#d62728", true}},
                            true});
@@ -126,11 +128,11 @@ TEST_CASE("the scales map the data's smallest and largest values onto the edges 
   const Box b = boxes[0];
   const std::vector<Path> paths = series_paths(svg);
   REQUIRE(paths.size() == 2);
-  const double eps = 0.011;  // coordinates are written with two decimals
-  CHECK(std::abs(paths[0].points[0].x - b.x) < eps);             // x = 2, the smallest: left edge
+  const double eps = 0.011;                                       // coordinates are written with two decimals
+  CHECK(std::abs(paths[0].points[0].x - b.x) < eps);              // x = 2, the smallest: left edge
   CHECK(std::abs(paths[1].points[2].x - (b.x + b.width)) < eps);  // x = 6: right edge
   CHECK(std::abs(paths[0].points[1].y - b.y) < eps);              // y = 3, the largest: top edge
-  CHECK(std::abs(paths[1].points[0].y - (b.y + b.height)) < eps); // y = -1: bottom edge
+  CHECK(std::abs(paths[1].points[0].y - (b.y + b.height)) < eps);  // y = -1: bottom edge
   // and linearly in between: y = 1 is halfway.
   CHECK(std::abs(paths[0].points[2].y - (b.y + b.height / 2)) < eps);
 
@@ -172,7 +174,8 @@ TEST_CASE("data_range: the finite values' extent, an interval around a constant,
 }
 
 TEST_CASE("NaN and infinite values are left out: the line breaks there and the panel says how many") {
-  const std::string svg = tg::cli::render_svg(one_panel({Series{"diverged", {1, 2, 3, 4, 5, 6}, {1.0, 0.5, not_a_number, 0.4, infinity, 0.3}}}));
+  const std::string svg = tg::cli::render_svg(
+      one_panel({Series{"diverged", {1, 2, 3, 4, 5, 6}, {1.0, 0.5, not_a_number, 0.4, infinity, 0.3}}}));
   const std::vector<Path> paths = series_paths(svg);
   REQUIRE(paths.size() == 1);
   CHECK(paths[0].points_attribute == 4);
@@ -186,14 +189,16 @@ TEST_CASE("NaN and infinite values are left out: the line breaks there and the p
   CHECK(svg.find("nan") == std::string::npos);
   CHECK(svg.find("inf\"") == std::string::npos);
 
-  const std::string none = tg::cli::render_svg(one_panel({Series{"all NaN", {1, 2}, {not_a_number, not_a_number}}}));
+  const std::string none =
+      tg::cli::render_svg(one_panel({Series{"all NaN", {1, 2}, {not_a_number, not_a_number}}}));
   CHECK(none.find("no finite values to draw") != std::string::npos);
   CHECK(series_paths(none).at(0).points.empty());
   CHECK(none.find("nan") == std::string::npos);
 }
 
 TEST_CASE("one point and a constant series are drawn inside the box, with markers") {
-  for (const Series& s : {Series{"one epoch", {1}, {0.7}}, Series{"constant", {1, 2, 3}, {0.25, 0.25, 0.25}}}) {
+  for (const Series& s :
+       {Series{"one epoch", {1}, {0.7}}, Series{"constant", {1, 2, 3}, {0.25, 0.25, 0.25}}}) {
     INFO(s.name);
     const std::string svg = tg::cli::render_svg(one_panel({s}));
     CHECK(svg.find("nan") == std::string::npos);

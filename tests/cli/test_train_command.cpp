@@ -77,7 +77,8 @@ TEST_CASE("train writes one CSV row per epoch and a checkpoint that eval reads")
   }
   CHECK(std::stod(fields(csv[4])[1]) < std::stod(fields(csv[1])[1]));  // the loss fell
   // The summary's test accuracy is the last row's.
-  CHECK(contains(r.out, fmt::format("after epoch 4: test accuracy {:.2f}%", 100 * std::stod(fields(csv[4])[4]))));
+  CHECK(contains(r.out,
+                 fmt::format("after epoch 4: test accuracy {:.2f}%", 100 * std::stod(fields(csv[4])[4]))));
 
   const tg::nn::CheckpointExtra extra = tg::nn::load_checkpoint_extra(dir / "ckpt");
   CHECK(extra.at("epochs") == "4");
@@ -103,16 +104,20 @@ TEST_CASE("train draws the curves as an SVG next to the CSV, a resumed run's ear
     INFO(name);
     CHECK(contains(svg, fmt::format("data-series=\"{}\" data-points=\"3\"", name)));
   }
-  CHECK(contains(svg, "moons · [2,16,2] tanh hidden, softmax output · log_likelihood (mean) · sgd η=0.5, batch 10, seed 1"));
+  CHECK(contains(
+      svg,
+      "moons · [2,16,2] tanh hidden, softmax output · log_likelihood (mean) · sgd η=0.5, batch 10, seed 1"));
   CHECK(!std::filesystem::exists(dir / "m.svg.tmp"));
 
-  REQUIRE(run_tapegrad(with(moons, {"--epochs", "2", "--resume", dir / "ckpt", "--csv", dir / "m.csv"})).code == 0);
+  REQUIRE(
+      run_tapegrad(with(moons, {"--epochs", "2", "--resume", dir / "ckpt", "--csv", dir / "m.csv"})).code ==
+      0);
   svg = svg_of();
   CHECK(contains(svg, "data-series=\"test accuracy\" data-points=\"5\""));
 
   // Regression: the loss alone.
-  REQUIRE(run_tapegrad({"train", "--data", "sine", "--train-size", "50", "--test-size", "20", "--epochs", "2", "--csv",
-                        dir / "sine.csv"})
+  REQUIRE(run_tapegrad({"train", "--data", "sine", "--train-size", "50", "--test-size", "20", "--epochs", "2",
+                        "--csv", dir / "sine.csv"})
               .code == 0);
   std::ifstream in(dir / "sine.svg");
   std::stringstream sine;
@@ -124,9 +129,10 @@ TEST_CASE("train draws the curves as an SVG next to the CSV, a resumed run's ear
 TEST_CASE("--resume goes on after the checkpoint's epochs, exactly as a run that never stopped") {
   TempDir dir("train");
   REQUIRE(run_tapegrad(with(moons, {"--epochs", "4", "--save", dir / "straight"})).code == 0);
-  REQUIRE(run_tapegrad(with(moons, {"--epochs", "2", "--save", dir / "half", "--csv", dir / "h.csv"})).code == 0);
-  const auto r = run_tapegrad(
-      with(moons, {"--epochs", "2", "--resume", dir / "half", "--save", dir / "resumed", "--csv", dir / "h.csv"}));
+  REQUIRE(run_tapegrad(with(moons, {"--epochs", "2", "--save", dir / "half", "--csv", dir / "h.csv"})).code ==
+          0);
+  const auto r = run_tapegrad(with(moons, {"--epochs", "2", "--resume", dir / "half", "--save",
+                                           dir / "resumed", "--csv", dir / "h.csv"}));
   REQUIRE(r.code == 0);
   CHECK(contains(r.out, "epochs 3..4"));
   CHECK(contains(r.out, "resumed from"));
@@ -141,8 +147,8 @@ TEST_CASE("--resume goes on after the checkpoint's epochs, exactly as a run that
   const std::vector<std::string> adam{"--optimizer", "adam", "--lr", "0.01"};
   REQUIRE(run_tapegrad(with(with(moons, adam), {"--epochs", "4", "--save", dir / "adam4"})).code == 0);
   REQUIRE(run_tapegrad(with(with(moons, adam), {"--epochs", "2", "--save", dir / "adam2"})).code == 0);
-  const auto adam_resumed =
-      run_tapegrad(with(with(moons, adam), {"--epochs", "2", "--resume", dir / "adam2", "--save", dir / "adam2+2"}));
+  const auto adam_resumed = run_tapegrad(
+      with(with(moons, adam), {"--epochs", "2", "--resume", dir / "adam2", "--save", dir / "adam2+2"}));
   REQUIRE(adam_resumed.code == 0);
   CHECK(!contains(adam_resumed.out, "note:"));
   CHECK(weights(dir / "adam2+2") == weights(dir / "adam4"));
@@ -162,9 +168,11 @@ TEST_CASE("--resume goes on after the checkpoint's epochs, exactly as a run that
 
 TEST_CASE("--resume alone goes on with the checkpoint's data, seed, cost, optimizer, η and batch size") {
   TempDir dir("train");
-  const std::vector<std::string> setup{"train",     "--data", "moons",      "--train-size", "150", "--test-size", "50",
-                                       "--seed",    "3",      "--optimizer", "momentum",    "--lr",  "0.05",
-                                       "--momentum", "0.8",   "--batch-size", "16",         "--l2",  "0.01"};
+  const std::vector<std::string> setup{"train", "--data",      "moons",    "--train-size",
+                                       "150",   "--test-size", "50",       "--seed",
+                                       "3",     "--optimizer", "momentum", "--lr",
+                                       "0.05",  "--momentum",  "0.8",      "--batch-size",
+                                       "16",    "--l2",        "0.01"};
   REQUIRE(run_tapegrad(with(setup, {"--epochs", "3", "--save", dir / "straight"})).code == 0);
   REQUIRE(run_tapegrad(with(setup, {"--epochs", "1", "--save", dir / "first"})).code == 0);
   const auto r = run_tapegrad({"train", "--resume", dir / "first", "--epochs", "2", "--save", dir / "rest"});
@@ -220,7 +228,8 @@ TEST_CASE("train on each built-in synthetic set, and on an MNIST-format director
 TEST_CASE("gradients by BP1–BP4 train the same network as gradients by autodiff") {
   TempDir dir("train");
   REQUIRE(run_tapegrad(with(moons, {"--epochs", "2", "--save", dir / "a"})).code == 0);
-  REQUIRE(run_tapegrad(with(moons, {"--epochs", "2", "--gradients", "backprop", "--save", dir / "b"})).code == 0);
+  REQUIRE(run_tapegrad(with(moons, {"--epochs", "2", "--gradients", "backprop", "--save", dir / "b"})).code ==
+          0);
   const auto a = weights(dir / "a"), b = weights(dir / "b");
   REQUIRE(a.size() == b.size());
   for (std::size_t i = 0; i < a.size(); ++i) CHECK(a[i] == doctest::Approx(b[i]).epsilon(1e-10));
@@ -228,7 +237,8 @@ TEST_CASE("gradients by BP1–BP4 train the same network as gradients by autodif
 
 TEST_CASE("a diverging run stops with a message and saves nothing") {
   TempDir dir("train");
-  const auto r = run_tapegrad({"train", "--data", "sine", "--lr", "1e6", "--epochs", "5", "--save", dir / "never"});
+  const auto r =
+      run_tapegrad({"train", "--data", "sine", "--lr", "1e6", "--epochs", "5", "--save", dir / "never"});
   CHECK(r.code == 1);
   CHECK(contains(r.err, "tapegrad train: training diverged in epoch 1, step "));  // an error: on stderr
   CHECK(contains(r.err, "detect_anomaly: '"));  // the first op that made a NaN or an infinity, named
@@ -251,8 +261,9 @@ TEST_CASE("a run whose loss is not finite before its first step blames the start
   const auto r = run_tapegrad({"train", "--resume", dir / "ck", "--epochs", "1", "--lr", "1e-9"});
   CHECK(r.code == 1);
   CHECK(contains(r.err, "tapegrad train: training diverged in epoch 2"));
-  CHECK_MESSAGE(contains(r.err, "the loss was already inf before the first step: the weights from --resume " + (dir / "ck") +
-                                    " or the data are at fault, not η"), r.err);
+  CHECK_MESSAGE(contains(r.err, "the loss was already inf before the first step: the weights from --resume " +
+                                    (dir / "ck") + " or the data are at fault, not η"),
+                r.err);
   CHECK(!contains(r.err, "too large?"));
 }
 
@@ -264,7 +275,8 @@ TEST_CASE("a damaged data file is a one-line error naming it, never a crash") {
     Bytes images = idx_file(tg::nn::data::IdxType::u8, {n, 2, 2}, pixels);
     images.resize(images.size() - cut);  // cut bytes off the end
     write_gz(dir.path / fmt::format("{}-images-idx3-ubyte.gz", prefix), images);
-    write_bytes(dir.path / fmt::format("{}-labels-idx1-ubyte", prefix), idx_file(tg::nn::data::IdxType::u8, {n}, labels));
+    write_bytes(dir.path / fmt::format("{}-labels-idx1-ubyte", prefix),
+                idx_file(tg::nn::data::IdxType::u8, {n}, labels));
   };
   write_set("train", 20, 0);
   write_set("t10k", 10, 5);
@@ -281,19 +293,23 @@ TEST_CASE("an empty test set or images of no pixels are refused before training,
   const auto write_set = [&](const char* prefix, std::uint32_t n, std::uint32_t rows) {
     write_bytes(dir.path / fmt::format("{}-images-idx3-ubyte", prefix),
                 idx_file(tg::nn::data::IdxType::u8, {n, rows, 2}, Bytes(n * rows * 2, 7)));
-    write_bytes(dir.path / fmt::format("{}-labels-idx1-ubyte", prefix), idx_file(tg::nn::data::IdxType::u8, {n}, Bytes(n, 3)));
+    write_bytes(dir.path / fmt::format("{}-labels-idx1-ubyte", prefix),
+                idx_file(tg::nn::data::IdxType::u8, {n}, Bytes(n, 3)));
   };
   write_set("train", 20, 2);
   write_set("t10k", 0, 2);
   auto r = run_tapegrad({"train", "--data", dir.path.string()});
   CHECK(r.code == 1);
   CHECK(r.out.empty());  // not a step was taken
-  CHECK_MESSAGE(contains(r.err, "tapegrad train: load_mnist: '" + (dir / "t10k-images-idx3-ubyte") + "' holds no images"), r.err);
+  CHECK_MESSAGE(contains(r.err, "tapegrad train: load_mnist: '" + (dir / "t10k-images-idx3-ubyte") +
+                                    "' holds no images"),
+                r.err);
   write_set("t10k", 10, 2);
   write_set("train", 20, 0);
   r = run_tapegrad({"train", "--data", dir.path.string()});
   CHECK(r.code == 1);
-  CHECK_MESSAGE(contains(r.err, "'" + (dir / "train-images-idx3-ubyte") + "' holds images of 0×2 pixels"), r.err);
+  CHECK_MESSAGE(contains(r.err, "'" + (dir / "train-images-idx3-ubyte") + "' holds images of 0×2 pixels"),
+                r.err);
 }
 
 TEST_CASE("seed 003's stop rules: --stop-epsilon and --max-iterations") {
@@ -309,15 +325,14 @@ TEST_CASE("seed 003's stop rules: --stop-epsilon and --max-iterations") {
 
 TEST_CASE("train checks every output before it trains: an unwritable --save or curves file fails at once") {
   TempDir dir("train");
-  {
-    std::ofstream(dir / "plain") << "a file";
-  }
+  { std::ofstream(dir / "plain") << "a file"; }
   const auto save = run_tapegrad(with(moons, {"--epochs", "2", "--save", dir / "plain/ckpt"}));
   CHECK(save.code == 1);
   CHECK(contains(save.err, fmt::format("cannot create directory '{}'", dir / "plain/ckpt")));
-  CHECK(!contains(save.out, "epoch"));  // no epoch was trained
+  CHECK(!contains(save.out, "epoch"));                 // no epoch was trained
   std::filesystem::create_directories(dir / "m.svg");  // where the curves would go
-  const auto svg = run_tapegrad(with(moons, {"--epochs", "2", "--csv", dir / "m.csv", "--save", dir / "ckpt"}));
+  const auto svg =
+      run_tapegrad(with(moons, {"--epochs", "2", "--csv", dir / "m.csv", "--save", dir / "ckpt"}));
   CHECK(svg.code == 1);
   CHECK(contains(svg.err, fmt::format("cannot write '{}': it is a directory", dir / "m.svg")));
   CHECK(!std::filesystem::exists(dir / "m.csv"));
@@ -329,7 +344,8 @@ TEST_CASE("a --csv write that fails while training is reported, training goes on
   // /dev/full opens like any device, so the check before training passes; every write fails.
   const auto r = run_tapegrad(with(moons, {"--epochs", "3", "--csv", "/dev/full", "--save", dir / "ckpt"}));
   CHECK(r.code == 1);
-  CHECK(contains(r.err, "tapegrad train: cannot write '/dev/full': No space left on device; training goes on\n"));
+  CHECK(contains(r.err,
+                 "tapegrad train: cannot write '/dev/full': No space left on device; training goes on\n"));
   CHECK(count_lines(r.err) == 2);  // reported once, and once more at the end
   CHECK(contains(r.err, "--csv /dev/full: not every write succeeded (see above); the checkpoint is saved"));
   CHECK(contains(r.out, "after epoch 3"));
@@ -346,7 +362,8 @@ TEST_CASE("--csv /dev/null is a sink: nothing is replaced and no curves are draw
   CHECK(std::filesystem::is_character_file("/dev/null"));
   CHECK(!std::filesystem::exists("/dev/null.svg"));
   // Resuming with it reads no earlier rows from it (and does not wait on it).
-  CHECK(run_tapegrad(with(moons, {"--epochs", "1", "--resume", dir / "ckpt", "--csv", "/dev/null"})).code == 0);
+  CHECK(run_tapegrad(with(moons, {"--epochs", "1", "--resume", dir / "ckpt", "--csv", "/dev/null"})).code ==
+        0);
 }
 
 TEST_CASE("a symlinked --csv keeps its link: the target gets the rows") {
@@ -358,28 +375,38 @@ TEST_CASE("a symlinked --csv keeps its link: the target gets the rows") {
   CHECK(lines_of(dir / "runs/real.csv").size() == 3);
 }
 
-TEST_CASE("a --save that fails after training keeps the weights in a rescue directory, which the error names") {
+TEST_CASE(
+    "a --save that fails after training keeps the weights in a rescue directory, which the error names") {
   TempDir dir("train");
   const std::string ckpt = dir / "ckpt";
   tg::test::Run r;
-  std::thread run([&] { r = run_tapegrad(with(moons, {"--epochs", "100000", "--max-iterations", "10000", "--csv", dir / "m.csv", "--save", ckpt})); });
+  std::thread run([&] {
+    r = run_tapegrad(with(moons, {"--epochs", "100000", "--max-iterations", "10000", "--csv", dir / "m.csv",
+                                  "--save", ckpt}));
+  });
   // Once training runs (the first epoch's row is written), the directory is taken away.
   while (!std::filesystem::exists(dir / "m.csv")) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   std::filesystem::remove_all(ckpt);
   { std::ofstream(ckpt) << "no longer a directory"; }
   run.join();
   CHECK(r.code == 1);
-  CHECK(contains(r.err, fmt::format("save_checkpoint: '{}' exists and is not a directory; the trained network is saved in ", ckpt)));
+  CHECK(contains(
+      r.err,
+      fmt::format("save_checkpoint: '{}' exists and is not a directory; the trained network is saved in ",
+                  ckpt)));
   const std::size_t at = r.err.find("saved in ") + 9;
   const std::string rescue = r.err.substr(at, r.err.find(' ', at) - at);
-  CHECK(tg::nn::load_checkpoint_extra(rescue).at("epochs") == "500");  // 10000 steps, 20 batches of 10 an epoch
+  CHECK(tg::nn::load_checkpoint_extra(rescue).at("epochs") ==
+        "500");  // 10000 steps, 20 batches of 10 an epoch
   std::filesystem::remove_all(rescue);
 }
 
-TEST_CASE("--epochs up to the largest count: the run goes on until --max-iterations, never wraps to an empty run") {
+TEST_CASE(
+    "--epochs up to the largest count: the run goes on until --max-iterations, never wraps to an empty run") {
   TempDir dir("train");
-  const auto r = run_tapegrad({"train", "--data", "moons", "--train-size", "40", "--test-size", "20", "--epochs",
-                               "18446744073709551615", "--max-iterations", "9", "--save", dir / "ck"});
+  const auto r =
+      run_tapegrad({"train", "--data", "moons", "--train-size", "40", "--test-size", "20", "--epochs",
+                    "18446744073709551615", "--max-iterations", "9", "--save", dir / "ck"});
   CHECK(r.code == 0);
   CHECK(contains(r.out, "stopped after 9 steps: max iterations reached"));
   CHECK(contains(r.out, "after epoch 3:"));  // 4 batches of 10 an epoch: step 9 is in epoch 3

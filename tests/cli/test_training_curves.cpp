@@ -21,8 +21,9 @@ std::size_t count(const std::string& text, const std::string& part) {
 }  // namespace
 
 TEST_CASE("curves_svg draws the loss and the accuracy, train and test, one path each through every epoch") {
-  const std::string text = std::string(tg::cli::epoch_csv_header) +
-                           "\n1,0.5,0.80,0.6,0.75,0.1,10.0\n2,0.4,0.85,0.5,0.80,0.1,10.0\n3,0.3,0.90,0.45,0.82,0.1,10.0\n";
+  const std::string text =
+      std::string(tg::cli::epoch_csv_header) +
+      "\n1,0.5,0.80,0.6,0.75,0.1,10.0\n2,0.4,0.85,0.5,0.80,0.1,10.0\n3,0.3,0.90,0.45,0.82,0.1,10.0\n";
   const std::string svg = tg::cli::curves_svg(tg::cli::parse_epoch_csv(text, "e.csv"), "moons · [2,16,2]");
   CHECK(count(svg, "<path class=\"series\"") == 4);
   for (const char* name : {"train loss", "test loss", "train accuracy", "test accuracy"}) {
@@ -37,7 +38,8 @@ TEST_CASE("curves_svg draws the loss and the accuracy, train and test, one path 
   CHECK(svg.find(">90</text>") != std::string::npos);  // accuracies as percentages: a tick at 90 %
 
   // Regression (sine): no accuracies, one panel.
-  const std::string sine = std::string(tg::cli::epoch_csv_header) + "\n1,0.5,,0.6,,0.1,10.0\n2,0.4,,0.5,,0.1,10.0\n";
+  const std::string sine =
+      std::string(tg::cli::epoch_csv_header) + "\n1,0.5,,0.6,,0.1,10.0\n2,0.4,,0.5,,0.1,10.0\n";
   const std::string one = tg::cli::curves_svg(tg::cli::parse_epoch_csv(sine, "s.csv"), "sine");
   CHECK(count(one, "<path class=\"series\"") == 2);
   CHECK(count(one, "class=\"plot-box\"") == 1);

@@ -29,7 +29,8 @@ TEST_CASE("verify prints the table and agrees for every cost and activation pair
       {"--data", "xor"},
       {"--data", "sine", "--l2", "0.1", "--l2-form", "total"},
       {"--data", "spirals", "--hidden", "sigmoid", "--cost", "quadratic", "--reduction", "sum"},
-      {"--data", "moons", "--sizes", "2,5,4,2", "--hidden", "relu", "--output", "sigmoid", "--cost", "cross_entropy"}};
+      {"--data", "moons", "--sizes", "2,5,4,2", "--hidden", "relu", "--output", "sigmoid", "--cost",
+       "cross_entropy"}};
   for (const auto& setup : setups) {
     std::vector<std::string> args{"verify", "--numeric"};
     args.insert(args.end(), setup.begin(), setup.end());
@@ -64,8 +65,10 @@ TEST_CASE("verify refuses pairings and targets the cost does not accept, naming 
        "cross_entropy takes ln a^L and ln(1 − a^L), which needs outputs in (0, 1): use a sigmoid or softmax output, not identity"},
       {{"--data", "sine", "--output", "relu", "--cost", "log_likelihood"}, "not relu"},
       // sine's targets are sin x ∈ [−1, 1]
-      {{"--data", "sine", "--output", "sigmoid", "--cost", "cross_entropy"}, "cross_entropy needs targets in [0, 1]"},
-      {{"--data", "sine", "--output", "sigmoid", "--cost", "log_likelihood"}, "log_likelihood needs targets y ≥ 0"},
+      {{"--data", "sine", "--output", "sigmoid", "--cost", "cross_entropy"},
+       "cross_entropy needs targets in [0, 1]"},
+      {{"--data", "sine", "--output", "sigmoid", "--cost", "log_likelihood"},
+       "log_likelihood needs targets y ≥ 0"},
   };
   for (const Refusal& refusal : refusals) {
     std::vector<std::string> args{"verify"};
@@ -84,21 +87,27 @@ TEST_CASE("verify fails when the cost or a gradient is NaN or infinite, even whe
   TempDir dir("verify");
   // A checkpoint whose W^3 makes z^3 overflow, so C and its gradients are NaN. Before, the report's maximum
   // dropped NaN: "OK … agree to a relative 0".
-  REQUIRE(run_tapegrad({"train", "--data", "moons", "--epochs", "1", "--train-size", "50", "--save", dir / "c"}).code == 0);
+  REQUIRE(
+      run_tapegrad({"train", "--data", "moons", "--epochs", "1", "--train-size", "50", "--save", dir / "c"})
+          .code == 0);
   tg::nn::Mlp net = tg::nn::load_checkpoint(dir / "c");
-  net.layer(3).W.mutable_value().fill(1e308);  // finite (a NaN checkpoint is refused at load), but z^3 overflows
+  net.layer(3).W.mutable_value().fill(
+      1e308);  // finite (a NaN checkpoint is refused at load), but z^3 overflows
   tg::nn::save_checkpoint(net, dir / "nan", tg::nn::load_checkpoint_extra(dir / "c"));
   const auto r = run_tapegrad({"verify", "--checkpoint", dir / "nan", "--numeric"});
   INFO(r.out);
   CHECK(r.code == 1);
   CHECK(contains(r.out, "FAIL: the cost C is nan, not a finite number"));
-  CHECK(contains(r.out, "FAIL: ∂C/∂W^2 is not finite: ‖·‖∞ = nan by BP1–BP4, nan by autodiff, nan by finite differences"));
+  CHECK(contains(
+      r.out,
+      "FAIL: ∂C/∂W^2 is not finite: ‖·‖∞ = nan by BP1–BP4, nan by autodiff, nan by finite differences"));
   CHECK(!contains(r.out, "OK"));
 
   // A deep identity network with N(0,1) weights: a^L and every gradient overflow.
   std::string sizes = "1";
   for (int l = 0; l < 160; ++l) sizes += ",100";  // a^L ~ 10^160 for a hidden layer of 100
-  const auto deep = run_tapegrad({"verify", "--data", "sine", "--sizes", sizes + ",1", "--hidden", "identity", "--init", "normal"});
+  const auto deep = run_tapegrad(
+      {"verify", "--data", "sine", "--sizes", sizes + ",1", "--hidden", "identity", "--init", "normal"});
   CHECK(deep.code == 1);
   CHECK(contains(deep.out, "FAIL: the cost C is inf"));
   CHECK(contains(deep.out, "FAIL: ∂C/∂W^2 is not finite"));
@@ -118,7 +127,8 @@ TEST_CASE("verify --dump onto a file that is not a directory names --dump and th
 
 TEST_CASE("verify --dump writes the batch, the weights and both gradients, with an index") {
   TempDir dir("verify");
-  const auto r = run_tapegrad({"verify", "--data", "spirals", "--batch", "7", "--sizes", "2,6,5,3", "--dump", dir / "d"});
+  const auto r = run_tapegrad(
+      {"verify", "--data", "spirals", "--batch", "7", "--sizes", "2,6,5,3", "--dump", dir / "d"});
   REQUIRE(r.code == 0);
   std::ifstream in(dir.path / "d" / "index.json");
   const nlohmann::json index = nlohmann::json::parse(in);
@@ -132,7 +142,8 @@ TEST_CASE("verify --dump writes the batch, the weights and both gradients, with 
   const auto file = [&](const std::string& name) { return tg::nn::read_npy(dir.path / "d" / name); };
   const tg::Tensor X = file("X.npy"), Y = file("Y.npy");
   std::vector<tg::nn::Linear> layers;
-  for (std::size_t l = 2; l <= 4; ++l) layers.emplace_back(file(fmt::format("W{}.npy", l)), file(fmt::format("b{}.npy", l)));
+  for (std::size_t l = 2; l <= 4; ++l)
+    layers.emplace_back(file(fmt::format("W{}.npy", l)), file(fmt::format("b{}.npy", l)));
   const tg::nn::Mlp net(layers, tg::nn::Activation::relu, tg::nn::Activation::softmax);
   const auto g = tg::nn::gradients(net, X, Y, tg::nn::Cost{tg::nn::CostKind::log_likelihood});
   for (std::size_t l = 2; l <= 4; ++l) {
@@ -155,7 +166,8 @@ TEST_CASE("verify --checkpoint checks a saved network on the data set it was tra
   CHECK(r.code == 0);
   CHECK(contains(r.out, "[1,16,1] tanh hidden, identity output, quadratic (mean)"));
   CHECK(contains(r.out, "examples of sine"));
-  const auto broken = run_tapegrad({"verify", "--checkpoint", dir.path.string()});  // no checkpoint.json there
+  const auto broken =
+      run_tapegrad({"verify", "--checkpoint", dir.path.string()});  // no checkpoint.json there
   CHECK(broken.code == 1);
   CHECK(contains(broken.err, "checkpoint.json"));
 }

@@ -22,7 +22,8 @@ TEST_CASE("activate by hand equals the recorded op, for every activation") {
     CAPTURE(to_string(a));
     const Tensor by_hand = activate(a, z);
     const Tensor recorded = activate(a, Variable(z)).value();
-    for (std::size_t i = 0; i < z.size(); ++i) CHECK(by_hand.data()[i] == doctest::Approx(recorded.data()[i]).epsilon(1e-15));
+    for (std::size_t i = 0; i < z.size(); ++i)
+      CHECK(by_hand.data()[i] == doctest::Approx(recorded.data()[i]).epsilon(1e-15));
   }
   // Softmax runs down each column: every example's outputs sum to 1.
   const Tensor s = activate(Activation::softmax, z);
@@ -45,7 +46,8 @@ double weighted_sum(const ActivationRow& row, const Variable& z, const Tensor& g
 // agrees with central differences of f and with the op's own derivative; (∂a/∂z)ᵀ g agrees with
 // the engine and with central differences of Σ g ⊙ σ(z); explain's text gives the row's values.
 TEST_CASE("every row of the activation table: f and σ' against finite differences and the engine's op") {
-  const Tensor z = tg::test::random_tensor({3, 4}, tg::test::Domain::nonzero, 5);  // |z| ≥ 0.3: off relu's kink
+  const Tensor z =
+      tg::test::random_tensor({3, 4}, tg::test::Domain::nonzero, 5);  // |z| ≥ 0.3: off relu's kink
   const Tensor g = tg::test::random_tensor({3, 4}, tg::test::Domain::any, 6);
   const tg::nn::NumberWriter w(17);
   for (const ActivationRow& row : activation_table()) {
@@ -72,8 +74,9 @@ TEST_CASE("every row of the activation table: f and σ' against finite differenc
       // explain's numbers evaluate to the row's values
       const std::string value = fmt::format(fmt::runtime(row.value_text), fmt::arg("z", w.num(zi)));
       CHECK(tg::test::Arithmetic::evaluate(value) == doctest::Approx(ai).epsilon(1e-15));
-      const std::string slope = fmt::format(fmt::runtime(row.derivative_numbers), fmt::arg("z", w.operand(zi)),
-                                            fmt::arg("a", w.operand(ai)), fmt::arg("v", w.num(d)));
+      const std::string slope =
+          fmt::format(fmt::runtime(row.derivative_numbers), fmt::arg("z", w.operand(zi)),
+                      fmt::arg("a", w.operand(ai)), fmt::arg("v", w.num(d)));
       CHECK(tg::test::Arithmetic::evaluate(slope) == doctest::Approx(d).epsilon(1e-15));
     }
   }
@@ -89,7 +92,8 @@ TEST_CASE("activation_backward is (∂a/∂z)ᵀ grad_a, as the engine computes 
     const Variable av = activate(a, zv);
     const Tensor engine = tg::grad({av}, {zv}, {Variable(g)})[0].value();
     const Tensor by_hand = activation_backward(a, z, av.value(), g);
-    for (std::size_t i = 0; i < z.size(); ++i) CHECK(by_hand.data()[i] == doctest::Approx(engine.data()[i]).epsilon(1e-14));
+    for (std::size_t i = 0; i < z.size(); ++i)
+      CHECK(by_hand.data()[i] == doctest::Approx(engine.data()[i]).epsilon(1e-14));
   }
 }
 
@@ -98,27 +102,40 @@ TEST_CASE("activation names round-trip, unknown names are a clear error") {
     CHECK(parse_activation(r.name) == r.kind);
     CHECK(&row(r.kind) == &r);  // the table is in the enum's order
   }
-  CHECK_THROWS_WITH_AS(parse_activation("sigmod"), doctest::Contains("unknown activation 'sigmod'"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(parse_activation("sigmod"), doctest::Contains("unknown activation 'sigmod'"),
+                       std::invalid_argument);
 }
 
 TEST_CASE("activations: bad arguments are clear errors") {
   using tg::test::BadInput;
   const Tensor z23 = tg::filled({2, 3}, 0.5);
   tg::test::check_bad_inputs({
-      {"parse_activation: a misspelt name", [] { (void)parse_activation("sigmod"); }, TG_ERROR(std::invalid_argument),
+      {"parse_activation: a misspelt name", [] { (void)parse_activation("sigmod"); },
+       TG_ERROR(std::invalid_argument),
        "unknown activation 'sigmod' (expected sigmoid, tanh, relu, identity or softmax)"},
-      {"activation_backward: grad_a of another shape", [&] { (void)activation_backward(Activation::sigmoid, z23, z23, tg::filled({1, 3}, 1.0)); },
-       TG_ERROR(tg::shape_error), "activation_backward: z (2,3), a (2,3) and grad_a (1,3) must have one shape"},
-      {"activation_backward: z of another shape", [&] { (void)activation_backward(Activation::relu, tg::filled({3, 2}, 0.5), z23, z23); },
-       TG_ERROR(tg::shape_error), "activation_backward: z (3,2), a (2,3) and grad_a (2,3) must have one shape"},
-      {"activation_backward: softmax of a vector", [] {
+      {"activation_backward: grad_a of another shape",
+       [&] {
+         (void)activation_backward(Activation::sigmoid, z23, z23, tg::filled({1, 3}, 1.0));
+       },
+       TG_ERROR(tg::shape_error),
+       "activation_backward: z (2,3), a (2,3) and grad_a (1,3) must have one shape"},
+      {"activation_backward: z of another shape",
+       [&] {
+         (void)activation_backward(Activation::relu, tg::filled({3, 2}, 0.5), z23, z23);
+       },
+       TG_ERROR(tg::shape_error),
+       "activation_backward: z (3,2), a (2,3) and grad_a (2,3) must have one shape"},
+      {"activation_backward: softmax of a vector",
+       [] {
          const Tensor v{0.5, 0.5};
          (void)activation_backward(Activation::softmax, v, v, v);
        },
-       TG_ERROR(tg::shape_error), "activation_backward: softmax works down the columns of an (N, m) matrix, got (2)"},
-      {"activate: softmax of a 0-d Variable", [] { (void)activate(Activation::softmax, Variable(1.0)); }, TG_ERROR(tg::shape_error),
-       "softmax: axis 0 is out of range for shape ()"},
-      {"activate: softmax of a 0-d Tensor", [] { (void)activate(Activation::softmax, tg::scalar_tensor(1.0)); },
-       TG_ERROR(tg::shape_error), "softmax_values: axis 0 is out of range for shape ()"},
+       TG_ERROR(tg::shape_error),
+       "activation_backward: softmax works down the columns of an (N, m) matrix, got (2)"},
+      {"activate: softmax of a 0-d Variable", [] { (void)activate(Activation::softmax, Variable(1.0)); },
+       TG_ERROR(tg::shape_error), "softmax: axis 0 is out of range for shape ()"},
+      {"activate: softmax of a 0-d Tensor",
+       [] { (void)activate(Activation::softmax, tg::scalar_tensor(1.0)); }, TG_ERROR(tg::shape_error),
+       "softmax_values: axis 0 is out of range for shape ()"},
   });
 }

@@ -14,13 +14,13 @@
 #include "support/nets.hpp"
 
 using namespace tg::nn;
+using tg::Tensor;
+using tg::Variable;
 using tg::test::autodiff_deltas;
 using tg::test::autodiff_grads;
 using tg::test::rel;
 using tg::test::seed002_net;
 using tg::test::sigmoid_prime_of;
-using tg::Tensor;
-using tg::Variable;
 
 TEST_CASE("seed 002: with cross-entropy on a sigmoid output, δ^L = a − y (σ' cancels)") {
   const Mlp net = seed002_net();
@@ -45,7 +45,8 @@ TEST_CASE("seed 000/001: the quadratic cost J = 1/(2m) Σ‖y − a‖² and BP1
   J /= 2.0 * 5.0;
   CHECK(cost(quad, net, net.forward_trace(Variable(X)), Y).item() == doctest::Approx(J).epsilon(1e-14));
   // BP1, written out: (a − y) ⊙ σ'(z) / m.
-  const Tensor bp1 = tg::map(tg::zip("bp1", tg::zip("bp1", bp.a[3], Y, std::minus<>()), sigmoid_prime_of(bp.z[3]), std::multiplies<>()),
+  const Tensor bp1 = tg::map(tg::zip("bp1", tg::zip("bp1", bp.a[3], Y, std::minus<>()),
+                                     sigmoid_prime_of(bp.z[3]), std::multiplies<>()),
                              [](double v) { return v / 5.0; });
   CHECK(rel(bp1, bp.delta[3]) < 1e-15);
   CHECK(rel(bp.delta[3], autodiff_deltas(net, X, Y, quad)[3]) < 1e-13);
@@ -95,7 +96,8 @@ TEST_CASE("seed 004: J = 1/m Σ ½‖h − y‖² + λ/2 Σ W² adds λW to each
   const Tensor X = tg::test::random_tensor({3, 4}, tg::test::Domain::any, 9);
   const Tensor Y = tg::test::targets_for(CostKind::quadratic, Activation::sigmoid, 2, 4, 10);
   const double lambda = 0.25;
-  const Cost plain{CostKind::quadratic}, decayed{CostKind::quadratic, Reduction::mean, Regularization::l2_total, lambda};
+  const Cost plain{CostKind::quadratic},
+      decayed{CostKind::quadratic, Reduction::mean, Regularization::l2_total, lambda};
   const BackpropResult a = backprop(net, X, Y, plain), b = backprop(net, X, Y, decayed);
   const Tensor lambda_W = tg::map(net.layer(2).W.value(), [lambda](double w) { return lambda * w; });
   CHECK(rel(tg::zip("seed004", b.dW[2], a.dW[2], std::minus<>()), lambda_W) < 1e-13);
@@ -109,7 +111,8 @@ TEST_CASE("backprop rejects inputs and targets that do not fit the network") {
   CHECK_THROWS_WITH_AS(backprop(net, Tensor::from_shape({2, 5}), Tensor::from_shape({2, 5}), Cost{}),
                        doctest::Contains("input (2,5) does not fit: expected (3, m)"), tg::shape_error);
   CHECK_THROWS_WITH_AS(backprop(net, Tensor::from_shape({3, 5}), Tensor::from_shape({2, 4}), Cost{}),
-                       doctest::Contains("targets (2,4) do not match the network's output (2,5)"), tg::shape_error);
+                       doctest::Contains("targets (2,4) do not match the network's output (2,5)"),
+                       tg::shape_error);
 }
 
 TEST_CASE("backprop: bad arguments are clear errors") {
@@ -117,11 +120,15 @@ TEST_CASE("backprop: bad arguments are clear errors") {
   const Mlp net({3, 4, 2}, Activation::sigmoid, Activation::sigmoid, 1);
   const Tensor X = tg::filled({3, 5}, 0.5), Y = tg::filled({2, 5}, 0.5);
   tg::test::check_bad_inputs({
-      {"a vector as the input", [&] { (void)backprop(net, tg::filled({3}, 0.5), Y, Cost{}); }, TG_ERROR(tg::shape_error),
-       "backprop: input (3) does not fit: expected (3, m)"},
-      {"a vector as the targets", [&] { (void)backprop(net, X, tg::filled({2}, 0.5), Cost{}); }, TG_ERROR(tg::shape_error),
-       "output_delta: targets (2) do not match the network's output (2,5)"},
-      {"a negative λ", [&] { (void)backprop(net, X, Y, Cost{CostKind::quadratic, Reduction::mean, Regularization::l2, -0.1}); },
-       TG_ERROR(std::invalid_argument), "l2_coefficient: the L2 strength λ (Cost::lambda) must be a finite number ≥ 0, got -0.1"},
+      {"a vector as the input", [&] { (void)backprop(net, tg::filled({3}, 0.5), Y, Cost{}); },
+       TG_ERROR(tg::shape_error), "backprop: input (3) does not fit: expected (3, m)"},
+      {"a vector as the targets", [&] { (void)backprop(net, X, tg::filled({2}, 0.5), Cost{}); },
+       TG_ERROR(tg::shape_error), "output_delta: targets (2) do not match the network's output (2,5)"},
+      {"a negative λ",
+       [&] {
+         (void)backprop(net, X, Y, Cost{CostKind::quadratic, Reduction::mean, Regularization::l2, -0.1});
+       },
+       TG_ERROR(std::invalid_argument),
+       "l2_coefficient: the L2 strength λ (Cost::lambda) must be a finite number ≥ 0, got -0.1"},
   });
 }

@@ -62,12 +62,14 @@ fs::path find_file(const fs::path& dir, const std::string& prefix) {
 bool same_net(const Mlp& a, const Mlp& b) {
   if (a.sizes() != b.sizes() || a.hidden() != b.hidden() || a.output() != b.output()) return false;
   for (std::size_t l = 2; l <= a.num_layers(); ++l)
-    if (a.layer(l).W.value() != b.layer(l).W.value() || a.layer(l).b.value() != b.layer(l).b.value()) return false;
+    if (a.layer(l).W.value() != b.layer(l).W.value() || a.layer(l).b.value() != b.layer(l).b.value())
+      return false;
   return true;
 }
 
 // A checkpoint written by hand: checkpoint.json with `json` and the given .npy files.
-void write_checkpoint(const fs::path& dir, const std::string& json, const std::vector<std::pair<std::string, Tensor>>& files) {
+void write_checkpoint(const fs::path& dir, const std::string& json,
+                      const std::vector<std::pair<std::string, Tensor>>& files) {
   write_file(dir / "checkpoint.json", json);
   for (const auto& [name, t] : files) write_npy(dir / name, t);
 }
@@ -103,9 +105,11 @@ TEST_CASE("checkpoint: a saved network loads back identical, and computes the sa
   const Variable X(tg::test::random_tensor({4, 7}, tg::test::Domain::any, 3));
   CHECK(loaded.forward(X).value() == net.forward(X).value());
 
-  CHECK(load_checkpoint_extra(dir) == CheckpointExtra{{"epoch", "12"}, {"note", "after the learning-rate drop"}});
-  CHECK(file_names(dir) == std::set<std::string>{"checkpoint.json", "checkpoint.lock", "W2.g1.npy", "b2.g1.npy", "W3.g1.npy", "b3.g1.npy",
-                                                 "W4.g1.npy", "b4.g1.npy"});
+  CHECK(load_checkpoint_extra(dir) ==
+        CheckpointExtra{{"epoch", "12"}, {"note", "after the learning-rate drop"}});
+  CHECK(file_names(dir) == std::set<std::string>{"checkpoint.json", "checkpoint.lock", "W2.g1.npy",
+                                                 "b2.g1.npy", "W3.g1.npy", "b3.g1.npy", "W4.g1.npy",
+                                                 "b4.g1.npy"});
   // Each .npy file stands alone: W^3 is (N^3, N^2) = (3, 5).
   CHECK(read_npy(dir / "W3.g1.npy") == net.layer(3).W.value());
   const std::string json = read_file(dir / "checkpoint.json");
@@ -121,10 +125,12 @@ TEST_CASE("checkpoint: saving again replaces the checkpoint and keeps one genera
   save_checkpoint(first, tmp.path);
   save_checkpoint(second, tmp.path);
   CHECK(same_net(load_checkpoint(tmp.path), second));
-  CHECK(file_names(tmp.path) == std::set<std::string>{"checkpoint.json", "checkpoint.lock", "W2.g2.npy", "b2.g2.npy", "W3.g2.npy", "b3.g2.npy"});
+  CHECK(file_names(tmp.path) == std::set<std::string>{"checkpoint.json", "checkpoint.lock", "W2.g2.npy",
+                                                      "b2.g2.npy", "W3.g2.npy", "b3.g2.npy"});
   save_checkpoint(third, tmp.path);
   CHECK(same_net(load_checkpoint(tmp.path), third));
-  CHECK(file_names(tmp.path) == std::set<std::string>{"checkpoint.json", "checkpoint.lock", "W2.g3.npy", "b2.g3.npy"});
+  CHECK(file_names(tmp.path) ==
+        std::set<std::string>{"checkpoint.json", "checkpoint.lock", "W2.g3.npy", "b2.g3.npy"});
   CHECK(load_checkpoint_extra(tmp.path).empty());
 }
 
@@ -176,7 +182,8 @@ TEST_CASE("checkpoint: a save that fails at any step leaves the previous checkpo
   CHECK(file_names(tmp.path).size() == 6);
 }
 
-TEST_CASE("checkpoint: a save killed half-way leaves files that neither hurt loading nor outlive the next start") {
+TEST_CASE(
+    "checkpoint: a save killed half-way leaves files that neither hurt loading nor outlive the next start") {
   TempDir tmp;
   const Mlp net({3, 4, 2}, Activation::sigmoid, Activation::sigmoid, 1);
   save_checkpoint(net, tmp.path);
@@ -188,7 +195,8 @@ TEST_CASE("checkpoint: a save killed half-way leaves files that neither hurt loa
   write_file(tmp.path / "checkpoint.json.Ab3xY9.tmp", "{\"format\": \"tapegrad-ml");
   write_file(tmp.path / "checkpoint.json.tmp", "{\"format\": \"tapegrad-ml");
   // A user's own files, some looking like ours: they stay.
-  const std::set<std::string> users{"notes.txt", "checkpoint.json.mine.tmp", "W2.g9.npy.bak", "checkpoint.json.Ab3xY9.tmp~"};
+  const std::set<std::string> users{"notes.txt", "checkpoint.json.mine.tmp", "W2.g9.npy.bak",
+                                    "checkpoint.json.Ab3xY9.tmp~"};
   for (const std::string& name : users) write_file(tmp.path / name, "a user's own file");
   CHECK(same_net(load_checkpoint(tmp.path), net));
 
@@ -220,20 +228,24 @@ TEST_CASE("checkpoint: with a checkpoint.json that does not parse, no generation
   CHECK(file_names(tmp.path) == before);
 }
 
-TEST_CASE("checkpoint: prepare_checkpoint_directory checks a missing directory without creating it, and names what stops it") {
+TEST_CASE(
+    "checkpoint: prepare_checkpoint_directory checks a missing directory without creating it, and names what stops it") {
   TempDir tmp;
   prepare_checkpoint_directory(tmp.path / "new" / "ckpt");
   CHECK(file_names(tmp.path).empty());
   prepare_checkpoint_directory("relative-ckpt");
   CHECK(!fs::exists("relative-ckpt"));
   write_file(tmp.path / "plain_file", "not a directory");
-  CHECK_THROWS_WITH_AS(prepare_checkpoint_directory(tmp.path / "plain_file"),
-                       doctest::Contains(fmt::format("'{}' exists and is not a directory", (tmp.path / "plain_file").string()).c_str()),
-                       checkpoint_error);
+  CHECK_THROWS_WITH_AS(
+      prepare_checkpoint_directory(tmp.path / "plain_file"),
+      doctest::Contains(
+          fmt::format("'{}' exists and is not a directory", (tmp.path / "plain_file").string()).c_str()),
+      checkpoint_error);
   CHECK_THROWS_WITH_AS(prepare_checkpoint_directory(tmp.path / "plain_file" / "ckpt"),
                        doctest::Contains("cannot create directory"), checkpoint_error);
   fs::create_directories(tmp.path / "odd" / "checkpoint.lock");
-  CHECK_THROWS_WITH_AS(prepare_checkpoint_directory(tmp.path / "odd"), doctest::Contains("checkpoint.lock"), checkpoint_error);
+  CHECK_THROWS_WITH_AS(prepare_checkpoint_directory(tmp.path / "odd"), doctest::Contains("checkpoint.lock"),
+                       checkpoint_error);
 }
 
 TEST_CASE("checkpoint: an unwritable directory is a clear error naming the path") {
@@ -244,11 +256,14 @@ TEST_CASE("checkpoint: an unwritable directory is a clear error naming the path"
   CHECK_THROWS_WITH_AS(save_checkpoint(net, tmp.path / "plain_file" / "ckpt"),
                        doctest::Contains("save_checkpoint: cannot create directory"), checkpoint_error);
   CHECK_THROWS_WITH_AS(save_checkpoint(net, tmp.path / "plain_file" / "ckpt"),
-                       doctest::Contains((tmp.path / "plain_file" / "ckpt").string().c_str()), checkpoint_error);
-  CHECK_THROWS_WITH_AS(save_checkpoint(net, tmp.path / "plain_file"), doctest::Contains("is not a directory"), checkpoint_error);
+                       doctest::Contains((tmp.path / "plain_file" / "ckpt").string().c_str()),
+                       checkpoint_error);
+  CHECK_THROWS_WITH_AS(save_checkpoint(net, tmp.path / "plain_file"), doctest::Contains("is not a directory"),
+                       checkpoint_error);
   // checkpoint.json taken by a directory: the rename fails, and the new files are removed.
   fs::create_directories(tmp.path / "blocked" / "checkpoint.json" / "x");
-  CHECK_THROWS_WITH_AS(save_checkpoint(net, tmp.path / "blocked"), doctest::Contains("cannot rename"), checkpoint_error);
+  CHECK_THROWS_WITH_AS(save_checkpoint(net, tmp.path / "blocked"), doctest::Contains("cannot rename"),
+                       checkpoint_error);
   CHECK(file_names(tmp.path / "blocked") == std::set<std::string>{"checkpoint.json", "checkpoint.lock"});
 }
 
@@ -263,19 +278,24 @@ TEST_CASE("checkpoint: a truncated .npy is an error naming the file and the byte
   for (std::size_t cut : {0, 3, 7, 9, 40, 127, 128, 129, 200, 223}) {
     CAPTURE(cut);
     write_file(file, bytes.substr(0, cut));
-    CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains(fmt::format("truncated at byte {}", cut).c_str()), npy_error);
+    CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path),
+                         doctest::Contains(fmt::format("truncated at byte {}", cut).c_str()), npy_error);
     CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains(file.string().c_str()), npy_error);
     CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("load_checkpoint: W^2"), npy_error);
   }
   write_file(file, bytes.substr(0, 40));
-  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("the header should run to byte 128"), npy_error);
+  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("the header should run to byte 128"),
+                       npy_error);
   write_file(file, bytes.substr(0, 200));
-  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("shape (4,3) needs 96 bytes of data from byte 128"), npy_error);
+  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path),
+                       doctest::Contains("shape (4,3) needs 96 bytes of data from byte 128"), npy_error);
   write_file(file, bytes + "xyz");
-  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("3 unexpected bytes after the data, from byte 224"), npy_error);
+  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path),
+                       doctest::Contains("3 unexpected bytes after the data, from byte 224"), npy_error);
 }
 
-TEST_CASE("checkpoint: a .npy that is not float64 in C order, or not .npy at all, is an error saying what it is") {
+TEST_CASE(
+    "checkpoint: a .npy that is not float64 in C order, or not .npy at all, is an error saying what it is") {
   TempDir tmp;
   const Mlp net({3, 4, 2}, Activation::sigmoid, Activation::sigmoid, 1);
   save_checkpoint(net, tmp.path);
@@ -296,7 +316,8 @@ TEST_CASE("checkpoint: a .npy that is not float64 in C order, or not .npy at all
       {replaced("<f8", ">f8"), "dtype '>f8' is not '<f8' (little-endian float64): this file is big-endian"},
       {replaced("False", "True "), "fortran_order is True"},
       {replaced("\x93NUMPY", "PK\x03\x04zz"), "not a .npy file: bad magic string at byte 0"},
-      {replaced(std::string("NUMPY\x01", 6), std::string("NUMPY\x04", 6)), "unsupported .npy version 4.0 at byte 6"},
+      {replaced(std::string("NUMPY\x01", 6), std::string("NUMPY\x04", 6)),
+       "unsupported .npy version 4.0 at byte 6"},
       {replaced("'shape'", "'shapf'"), "unexpected key 'shapf'"},
       {replaced("(2, 1)", "(2, x)"), "expected a dimension (a non-negative integer), found 'x' at byte 64"},
       {replaced("}", "]"), "expected a quoted string in the header, found ']' at byte"},
@@ -312,50 +333,64 @@ TEST_CASE("checkpoint: a .npy that is not float64 in C order, or not .npy at all
   CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("not a .npy file"), npy_error);
 }
 
-TEST_CASE("checkpoint: weights whose shapes disagree with the JSON, or layers that do not chain, are shape errors") {
+TEST_CASE(
+    "checkpoint: weights whose shapes disagree with the JSON, or layers that do not chain, are shape errors") {
   TempDir tmp;
   const Mlp net({3, 4, 2}, Activation::sigmoid, Activation::sigmoid, 1);
   save_checkpoint(net, tmp.path);
   const fs::path file = find_file(tmp.path, "W3.");
   write_npy(file, Tensor::from_shape({2, 5}));
-  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("holds W^3 of shape (2,5)"), tg::shape_error);
-  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("checkpoint.json' says (2,4)"), tg::shape_error);
+  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("holds W^3 of shape (2,5)"),
+                       tg::shape_error);
+  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("checkpoint.json' says (2,4)"),
+                       tg::shape_error);
   CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains(file.string().c_str()), tg::shape_error);
 
   TempDir hand;
-  const std::vector<std::pair<std::string, Tensor>> files = {{"W2.npy", Tensor::from_shape({3, 2})}, {"b2.npy", Tensor::from_shape({3, 1})},
-                                                             {"W3.npy", Tensor::from_shape({1, 4})}, {"b3.npy", Tensor::from_shape({1, 1})}};
+  const std::vector<std::pair<std::string, Tensor>> files = {{"W2.npy", Tensor::from_shape({3, 2})},
+                                                             {"b2.npy", Tensor::from_shape({3, 1})},
+                                                             {"W3.npy", Tensor::from_shape({1, 4})},
+                                                             {"b3.npy", Tensor::from_shape({1, 1})}};
   write_checkpoint(hand.path, unchained_json, files);
-  CHECK_THROWS_WITH_AS(load_checkpoint(hand.path),
-                       doctest::Contains("layers do not chain: W^3 has shape (1,4), taking 4 inputs, but W^2 has shape (3,2), giving 3"),
-                       tg::shape_error);
+  CHECK_THROWS_WITH_AS(
+      load_checkpoint(hand.path),
+      doctest::Contains(
+          "layers do not chain: W^3 has shape (1,4), taking 4 inputs, but W^2 has shape (3,2), giving 3"),
+      tg::shape_error);
   // Shapes that chain but disagree with "sizes".
   std::string json = unchained_json;
   json.replace(json.find("[1, 4]"), 6, "[1, 3]");
   json.replace(json.find("[2, 3, 1]"), 9, "[2, 3, 2]");
   write_checkpoint(hand.path, json, {});
-  CHECK_THROWS_WITH_AS(load_checkpoint(hand.path), doctest::Contains("W^3 has shape (1,3) but sizes (2,3,2) say (2,3)"), tg::shape_error);
+  CHECK_THROWS_WITH_AS(load_checkpoint(hand.path),
+                       doctest::Contains("W^3 has shape (1,3) but sizes (2,3,2) say (2,3)"), tg::shape_error);
   // b^l must be a column of W^l's height.
   json = unchained_json;
   json.replace(json.find("[3, 1]"), 6, "[1, 3]");
   write_checkpoint(hand.path, json, {});
-  CHECK_THROWS_WITH_AS(load_checkpoint(hand.path), doctest::Contains("b^2 has shape (1,3) but W^2 has shape (3,2)"), tg::shape_error);
+  CHECK_THROWS_WITH_AS(load_checkpoint(hand.path),
+                       doctest::Contains("b^2 has shape (1,3) but W^2 has shape (3,2)"), tg::shape_error);
 }
 
-TEST_CASE("checkpoint: a missing or corrupted checkpoint.json, or a missing .npy, is an error naming the file") {
+TEST_CASE(
+    "checkpoint: a missing or corrupted checkpoint.json, or a missing .npy, is an error naming the file") {
   TempDir tmp;
   const fs::path json_file = tmp.path / "checkpoint.json";
-  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path / "nowhere"), doctest::Contains("does not exist"), checkpoint_error);
-  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("checkpoint.json' is missing"), checkpoint_error);
+  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path / "nowhere"), doctest::Contains("does not exist"),
+                       checkpoint_error);
+  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("checkpoint.json' is missing"),
+                       checkpoint_error);
   write_file(tmp.path / "file", "x");
-  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path / "file"), doctest::Contains("is not a directory"), checkpoint_error);
+  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path / "file"), doctest::Contains("is not a directory"),
+                       checkpoint_error);
 
   const Mlp net({3, 4, 2}, Activation::sigmoid, Activation::sigmoid, 1);
   save_checkpoint(net, tmp.path);
   const std::string json = read_file(json_file);
 
   write_file(json_file, json.substr(0, json.size() / 2));  // cut short
-  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("checkpoint.json' is not valid JSON"), checkpoint_error);
+  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("checkpoint.json' is not valid JSON"),
+                       checkpoint_error);
   CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("parse error at line"), checkpoint_error);
   write_file(json_file, "");
   CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("is not valid JSON"), checkpoint_error);
@@ -378,22 +413,28 @@ TEST_CASE("checkpoint: a missing or corrupted checkpoint.json, or a missing .npy
       {with("\"layers\"", "\"layerz\""), "missing key 'layers'"},
       {with("\"hidden_activation\": \"sigmoid\"", "\"hidden_activation\": \"sigmoidal\""),
        "hidden_activation: unknown activation 'sigmoidal' (expected sigmoid, tanh, relu, identity or softmax)"},
-      {with("\"output_activation\": \"sigmoid\"", "\"output_activation\": 3"), "key 'output_activation' should be a string, found 3"},
+      {with("\"output_activation\": \"sigmoid\"", "\"output_activation\": 3"),
+       "key 'output_activation' should be a string, found 3"},
       {with("\"sizes\": [", "\"sizes\": [-1, "), "key 'sizes' should be an array of positive integers"},
-      {with("\"file\": \"W2.g1.npy\"", "\"file\": \"../W2.g1.npy\""), "key 'layers[0].W.file' should be a file name in the checkpoint's directory"},
+      {with("\"file\": \"W2.g1.npy\"", "\"file\": \"../W2.g1.npy\""),
+       "key 'layers[0].W.file' should be a file name in the checkpoint's directory"},
       {with("\"file\": \"b3.g1.npy\"", "\"name\": \"b3.g1.npy\""), "missing key 'layers[1].b.file'"},
-      {with("\"layer\": 3", "\"layer\": 2"), "'layers[1].layer' is 2: layers are listed in order, so it should be 3"},
+      {with("\"layer\": 3", "\"layer\": 2"),
+       "'layers[1].layer' is 2: layers are listed in order, so it should be 3"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.message);
     write_file(json_file, c.json);
     CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains(c.message.c_str()), checkpoint_error);
-    CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains(json_file.string().c_str()), checkpoint_error);
+    CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains(json_file.string().c_str()),
+                         checkpoint_error);
   }
 
   write_file(json_file, json);
   fs::remove(tmp.path / "b3.g1.npy");
-  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains(("b^3 file '" + (tmp.path / "b3.g1.npy").string() + "' is missing").c_str()),
+  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path),
+                       doctest::Contains(
+                           ("b^3 file '" + (tmp.path / "b3.g1.npy").string() + "' is missing").c_str()),
                        checkpoint_error);
 }
 
@@ -402,9 +443,13 @@ TEST_CASE("checkpoint: softmax as a hidden activation in a hand-edited JSON is r
   std::string json = unchained_json;
   json.replace(json.find("[1, 4]"), 6, "[1, 3]");
   json.replace(json.find("\"tanh\""), 6, "\"softmax\"");
-  write_checkpoint(tmp.path, json, {{"W2.npy", Tensor::from_shape({3, 2})}, {"b2.npy", Tensor::from_shape({3, 1})},
-                                    {"W3.npy", Tensor::from_shape({1, 3})}, {"b3.npy", Tensor::from_shape({1, 1})}});
-  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("softmax is an output activation"), checkpoint_error);
+  write_checkpoint(tmp.path, json,
+                   {{"W2.npy", Tensor::from_shape({3, 2})},
+                    {"b2.npy", Tensor::from_shape({3, 1})},
+                    {"W3.npy", Tensor::from_shape({1, 3})},
+                    {"b3.npy", Tensor::from_shape({1, 1})}});
+  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("softmax is an output activation"),
+                       checkpoint_error);
   // The same files with tanh load: the hand-written format is the documented one.
   json.replace(json.find("\"softmax\""), 9, "\"tanh\"");
   write_file(tmp.path / "checkpoint.json", json);
@@ -420,10 +465,10 @@ TEST_CASE("checkpoint: an optimizer's state is saved with the weights and restor
   const Cost c{CostKind::quadratic};
   for (int i = 0; i < 3; ++i) adam.step(gradients(net, X, Y, c));
   save_checkpoint(net, tmp.path, {}, &adam);
-  CHECK(file_names(tmp.path) == std::set<std::string>{"checkpoint.json", "checkpoint.lock", "W2.g1.npy", "b2.g1.npy", "W3.g1.npy",
-                                                      "b3.g1.npy", "m.W2.g1.npy", "m.b2.g1.npy", "m.W3.g1.npy",
-                                                      "m.b3.g1.npy", "v.W2.g1.npy", "v.b2.g1.npy", "v.W3.g1.npy",
-                                                      "v.b3.g1.npy"});
+  CHECK(file_names(tmp.path) ==
+        std::set<std::string>{"checkpoint.json", "checkpoint.lock", "W2.g1.npy", "b2.g1.npy", "W3.g1.npy",
+                              "b3.g1.npy", "m.W2.g1.npy", "m.b2.g1.npy", "m.W3.g1.npy", "m.b3.g1.npy",
+                              "v.W2.g1.npy", "v.b2.g1.npy", "v.W3.g1.npy", "v.b3.g1.npy"});
   CHECK(read_npy(tmp.path / "m.W3.g1.npy") == adam.first_moments()[2]);  // numpy reads the moments too
 
   Mlp loaded = load_checkpoint(tmp.path);
@@ -443,19 +488,21 @@ TEST_CASE("checkpoint: an optimizer's state is saved with the weights and restor
 
   // An optimizer of another network is refused.
   const Mlp other({3, 4, 2}, Activation::tanh, Activation::softmax, 2);
-  CHECK_THROWS_WITH_AS(save_checkpoint(other, tmp.path, {}, &adam), doctest::Contains("built for other parameters"),
-                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(save_checkpoint(other, tmp.path, {}, &adam),
+                       doctest::Contains("built for other parameters"), std::invalid_argument);
 }
 
 TEST_CASE("checkpoint: a checkpoint.json that is a directory is an error naming it") {
   TempDir tmp;
   fs::create_directory(tmp.path / "checkpoint.json");
   const std::string message =
-      fmt::format("load_checkpoint: cannot read '{}': it is a directory, not a regular file", (tmp.path / "checkpoint.json").string());
+      fmt::format("load_checkpoint: cannot read '{}': it is a directory, not a regular file",
+                  (tmp.path / "checkpoint.json").string());
   CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), message.c_str(), checkpoint_error);
 }
 
-TEST_CASE("checkpoint: a NaN or infinite weight is refused at load, naming the parameter, the element and the file") {
+TEST_CASE(
+    "checkpoint: a NaN or infinite weight is refused at load, naming the parameter, the element and the file") {
   TempDir tmp;
   const Mlp net({3, 4, 2}, Activation::sigmoid, Activation::sigmoid, 1);
   Momentum momentum(net.parameters(), 0.1);
@@ -466,9 +513,9 @@ TEST_CASE("checkpoint: a NaN or infinite weight is refused at load, naming the p
     Tensor W = net.layer(3).W.value();
     W(1, 2) = bad;  // flat element 6 of (2,4)
     write_npy(W3, W);
-    const std::string message =
-        fmt::format("load_checkpoint: '{}' holds W^3, whose element (1,2) is {}: a checkpoint's numbers must be finite",
-                    W3.string(), fmt::format("{}", bad));
+    const std::string message = fmt::format(
+        "load_checkpoint: '{}' holds W^3, whose element (1,2) is {}: a checkpoint's numbers must be finite",
+        W3.string(), fmt::format("{}", bad));
     CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), message.c_str(), checkpoint_error);
     write_npy(W3, net.layer(3).W.value());
     REQUIRE(same_net(load_checkpoint(tmp.path), net));
@@ -476,8 +523,10 @@ TEST_CASE("checkpoint: a NaN or infinite weight is refused at load, naming the p
   // The optimizer's running averages too: a NaN velocity would make the first step NaN.
   const fs::path v = find_file(tmp.path, "velocity.b2.");
   write_npy(v, tg::filled({4, 1}, std::nan("")));
-  CHECK_THROWS_WITH_AS(load_optimizer_state(tmp.path, momentum), doctest::Contains("whose element (0,0) is nan"), checkpoint_error);
-  CHECK_THROWS_WITH_AS(load_optimizer_state(tmp.path, momentum), doctest::Contains(v.string().c_str()), checkpoint_error);
+  CHECK_THROWS_WITH_AS(load_optimizer_state(tmp.path, momentum),
+                       doctest::Contains("whose element (0,0) is nan"), checkpoint_error);
+  CHECK_THROWS_WITH_AS(load_optimizer_state(tmp.path, momentum), doctest::Contains(v.string().c_str()),
+                       checkpoint_error);
 }
 
 TEST_CASE("checkpoint: a damaged optimizer state is an error naming the file") {
@@ -488,22 +537,23 @@ TEST_CASE("checkpoint: a damaged optimizer state is an error naming the file") {
   const std::string json = read_file(tmp.path / "checkpoint.json");
 
   fs::remove(tmp.path / "velocity.b3.g1.npy");
-  CHECK_THROWS_WITH_AS(load_optimizer_state(tmp.path, momentum), doctest::Contains("velocity.b3.g1.npy' is missing"),
-                       checkpoint_error);
+  CHECK_THROWS_WITH_AS(load_optimizer_state(tmp.path, momentum),
+                       doctest::Contains("velocity.b3.g1.npy' is missing"), checkpoint_error);
 
   std::string wrong_shape = json;
   const std::size_t at = wrong_shape.find("\"file\": \"velocity.W2.g1.npy\"");
   REQUIRE(at != std::string::npos);
-  wrong_shape.replace(wrong_shape.find("[", at), wrong_shape.find("]", at) - wrong_shape.find("[", at) + 1, "[4, 4]");
+  wrong_shape.replace(wrong_shape.find("[", at), wrong_shape.find("]", at) - wrong_shape.find("[", at) + 1,
+                      "[4, 4]");
   write_file(tmp.path / "checkpoint.json", wrong_shape);
-  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("optimizer.state.velocity[0]' has shape (4,4)"),
-                       tg::shape_error);
+  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path),
+                       doctest::Contains("optimizer.state.velocity[0]' has shape (4,4)"), tg::shape_error);
 
   std::string bad_steps = json;
   bad_steps.replace(bad_steps.find("\"steps\": 0"), 10, "\"steps\": -1");
   write_file(tmp.path / "checkpoint.json", bad_steps);
-  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("'optimizer.steps' should be a whole number"),
-                       checkpoint_error);
+  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path),
+                       doctest::Contains("'optimizer.steps' should be a whole number"), checkpoint_error);
 }
 
 TEST_CASE("checkpoint: a save with optimizer state that fails at any step leaves the previous one whole") {
@@ -549,25 +599,30 @@ TEST_CASE("checkpoint functions: bad arguments are clear errors") {
   const fs::path file = tmp.path / "plain_file", nowhere = tmp.path / "nowhere";
   std::ofstream(file) << "not a directory";
   tg::test::check_bad_inputs({
-      {"save_checkpoint: another network's optimizer", [&] { save_checkpoint(net, tmp.path / "fresh", {}, &theirs); },
-       TG_ERROR(std::invalid_argument), "save_checkpoint: the adam optimizer was built for other parameters than this network's"},
+      {"save_checkpoint: another network's optimizer",
+       [&] { save_checkpoint(net, tmp.path / "fresh", {}, &theirs); }, TG_ERROR(std::invalid_argument),
+       "save_checkpoint: the adam optimizer was built for other parameters than this network's"},
       {"save_checkpoint: onto a file", [&] { save_checkpoint(net, file); }, TG_ERROR(checkpoint_error),
        fmt::format("save_checkpoint: '{}' exists and is not a directory", file.string())},
-      {"load_checkpoint: a missing directory", [&] { (void)load_checkpoint(nowhere); }, TG_ERROR(checkpoint_error),
-       fmt::format("load_checkpoint: directory '{}' does not exist", nowhere.string())},
-      {"load_checkpoint_extra: a missing directory", [&] { (void)load_checkpoint_extra(nowhere); }, TG_ERROR(checkpoint_error),
-       fmt::format("load_checkpoint_extra: directory '{}' does not exist", nowhere.string())},
-      {"load_checkpoint_extra: a file", [&] { (void)load_checkpoint_extra(file); }, TG_ERROR(checkpoint_error),
-       fmt::format("load_checkpoint_extra: '{}' is not a directory", file.string())},
-      {"load_optimizer_state: a directory without a checkpoint", [&] { (void)load_optimizer_state(tmp.path, sgd); },
+      {"load_checkpoint: a missing directory", [&] { (void)load_checkpoint(nowhere); },
        TG_ERROR(checkpoint_error),
-       fmt::format("load_optimizer_state: '{}' is missing: '{}' holds no checkpoint", (tmp.path / "checkpoint.json").string(),
-                   tmp.path.string())},
+       fmt::format("load_checkpoint: directory '{}' does not exist", nowhere.string())},
+      {"load_checkpoint_extra: a missing directory", [&] { (void)load_checkpoint_extra(nowhere); },
+       TG_ERROR(checkpoint_error),
+       fmt::format("load_checkpoint_extra: directory '{}' does not exist", nowhere.string())},
+      {"load_checkpoint_extra: a file", [&] { (void)load_checkpoint_extra(file); },
+       TG_ERROR(checkpoint_error),
+       fmt::format("load_checkpoint_extra: '{}' is not a directory", file.string())},
+      {"load_optimizer_state: a directory without a checkpoint",
+       [&] { (void)load_optimizer_state(tmp.path, sgd); }, TG_ERROR(checkpoint_error),
+       fmt::format("load_optimizer_state: '{}' is missing: '{}' holds no checkpoint",
+                   (tmp.path / "checkpoint.json").string(), tmp.path.string())},
   });
   CHECK_FALSE(fs::exists(tmp.path / "fresh"));  // the refused save wrote nothing, not even the directory
 }
 
-TEST_CASE("checkpoint: a checkpoint.json nested thousands deep is an error naming the byte, not a stack overflow") {
+TEST_CASE(
+    "checkpoint: a checkpoint.json nested thousands deep is an error naming the byte, not a stack overflow") {
   // Found by running the loader's fuzz target (fuzz/fuzz_checkpoint.cpp) on deep inputs longer than
   // its -max_len: nlohmann::json copies nested values recursively, so a checkpoint.json with
   // "sizes" nested 50000 deep overflowed the stack (a crash, where the loader promises an error).
@@ -588,8 +643,8 @@ TEST_CASE("checkpoint: a checkpoint.json nested thousands deep is an error namin
     write_file(json_file, text);
     const std::string at = fmt::format("at byte {}", text.find(std::string(100, '[')) + 32 - enclosing);
     CAPTURE(at);
-    CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains(("nest more than 32 deep " + at).c_str()),
-                         checkpoint_error);
+    CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path),
+                         doctest::Contains(("nest more than 32 deep " + at).c_str()), checkpoint_error);
     CHECK_THROWS_WITH_AS(load_checkpoint_extra(tmp.path), doctest::Contains(json_file.string().c_str()),
                          checkpoint_error);
     CHECK_THROWS_AS(load_optimizer_state(tmp.path, sgd), checkpoint_error);
@@ -622,11 +677,13 @@ struct LockWait {
 
 }  // namespace
 
-TEST_CASE("checkpoint: writers and readers at once: every save commits whole, a load always finds one, nothing is left over") {
+TEST_CASE(
+    "checkpoint: writers and readers at once: every save commits whole, a load always finds one, nothing is left over") {
   TempDir tmp;
   constexpr int writers = 4, rounds = 15;
   std::vector<Mlp> nets;
-  for (int w = 0; w < writers; ++w) nets.emplace_back(std::vector<std::size_t>{3, 5, 2}, Activation::tanh, Activation::softmax, 100 + w);
+  for (int w = 0; w < writers; ++w)
+    nets.emplace_back(std::vector<std::size_t>{3, 5, 2}, Activation::tanh, Activation::softmax, 100 + w);
   save_checkpoint(nets[0], tmp.path);
   std::atomic<bool> done{false};
   std::atomic<int> loads{0}, failed_loads{0}, unknown_nets{0};
@@ -674,9 +731,11 @@ TEST_CASE("checkpoint: writers and readers at once: every save commits whole, a 
   CHECK(file_names(tmp.path).size() == 2 + 4);
 }
 
-TEST_CASE("checkpoint: a save waits for another's lock, and after detail::checkpoint_lock_wait says so, writing nothing") {
+TEST_CASE(
+    "checkpoint: a save waits for another's lock, and after detail::checkpoint_lock_wait says so, writing nothing") {
   TempDir tmp;
-  const Mlp old_net({3, 2}, Activation::sigmoid, Activation::sigmoid, 1), new_net({3, 2}, Activation::sigmoid, Activation::sigmoid, 2);
+  const Mlp old_net({3, 2}, Activation::sigmoid, Activation::sigmoid, 1),
+      new_net({3, 2}, Activation::sigmoid, Activation::sigmoid, 2);
   save_checkpoint(old_net, tmp.path);
   const std::set<std::string> before = file_names(tmp.path);
   {
@@ -684,11 +743,14 @@ TEST_CASE("checkpoint: a save waits for another's lock, and after detail::checkp
     const LockWait wait(std::chrono::milliseconds(200));
     const auto start = std::chrono::steady_clock::now();
     CHECK_THROWS_WITH_AS(save_checkpoint(new_net, tmp.path),
-                         doctest::Contains(fmt::format("another process has been saving a checkpoint into '{}' for 0.2 s",
-                                                       tmp.path.string()).c_str()),
+                         doctest::Contains(
+                             fmt::format("another process has been saving a checkpoint into '{}' for 0.2 s",
+                                         tmp.path.string())
+                                 .c_str()),
                          checkpoint_error);
     CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(200));
-    CHECK_THROWS_WITH_AS(prepare_checkpoint_directory(tmp.path), doctest::Contains("nothing was written"), checkpoint_error);
+    CHECK_THROWS_WITH_AS(prepare_checkpoint_directory(tmp.path), doctest::Contains("nothing was written"),
+                         checkpoint_error);
     CHECK(file_names(tmp.path) == before);
     CHECK(same_net(load_checkpoint(tmp.path), old_net));  // loads do not wait for saves
   }
@@ -705,17 +767,19 @@ TEST_CASE("checkpoint: a save waits for another's lock, and after detail::checkp
 
 TEST_CASE("checkpoint: a save keeps the generation a load is reading, and the next save removes it") {
   TempDir tmp;
-  const Mlp first({3, 2}, Activation::sigmoid, Activation::sigmoid, 1), second({3, 2}, Activation::sigmoid, Activation::sigmoid, 2);
+  const Mlp first({3, 2}, Activation::sigmoid, Activation::sigmoid, 1),
+      second({3, 2}, Activation::sigmoid, Activation::sigmoid, 2);
   save_checkpoint(first, tmp.path);
   {
     const HeldLock loading(tmp.path, 1, LockKind::shared);
     save_checkpoint(second, tmp.path);
-    CHECK(file_names(tmp.path) ==
-          std::set<std::string>{"checkpoint.json", "checkpoint.lock", "W2.g1.npy", "b2.g1.npy", "W2.g2.npy", "b2.g2.npy"});
+    CHECK(file_names(tmp.path) == std::set<std::string>{"checkpoint.json", "checkpoint.lock", "W2.g1.npy",
+                                                        "b2.g1.npy", "W2.g2.npy", "b2.g2.npy"});
   }
   CHECK(same_net(load_checkpoint(tmp.path), second));
   save_checkpoint(second, tmp.path);
-  CHECK(file_names(tmp.path) == std::set<std::string>{"checkpoint.json", "checkpoint.lock", "W2.g3.npy", "b2.g3.npy"});
+  CHECK(file_names(tmp.path) ==
+        std::set<std::string>{"checkpoint.json", "checkpoint.lock", "W2.g3.npy", "b2.g3.npy"});
 }
 
 TEST_CASE("checkpoint: a checkpoint.json that is a FIFO or a device is refused by name, never read") {
@@ -725,14 +789,16 @@ TEST_CASE("checkpoint: a checkpoint.json that is a FIFO or a device is refused b
   const fs::path json_file = tmp.path / "checkpoint.json";
   fs::remove(json_file);
   REQUIRE(::mkfifo(json_file.c_str(), 0600) == 0);  // no writer: reading it would block forever
-  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("checkpoint.json': it is a FIFO (named pipe), not a regular file"),
+  CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path),
+                       doctest::Contains("checkpoint.json': it is a FIFO (named pipe), not a regular file"),
                        checkpoint_error);
   fs::remove(json_file);
-  for (const char* device : {"/dev/zero", "/dev/urandom"}) {  // endless bytes: read, they grow until std::bad_alloc
+  for (const char* device :
+       {"/dev/zero", "/dev/urandom"}) {  // endless bytes: read, they grow until std::bad_alloc
     fs::remove(json_file);
     fs::create_symlink(device, json_file);
-    CHECK_THROWS_WITH_AS(load_checkpoint_extra(tmp.path), doctest::Contains("it is a character device, not a regular file"),
-                         checkpoint_error);
+    CHECK_THROWS_WITH_AS(load_checkpoint_extra(tmp.path),
+                         doctest::Contains("it is a character device, not a regular file"), checkpoint_error);
   }
 }
 

@@ -17,7 +17,8 @@ TEST_CASE("select_columns picks the columns asked for, in that order, and refuse
   CHECK_THROWS_AS(select_columns(A, {3}), std::out_of_range);
 }
 
-TEST_CASE("ColumnGatherer gives exactly what the reference select_columns gives, for every batch of an epoch") {
+TEST_CASE(
+    "ColumnGatherer gives exactly what the reference select_columns gives, for every batch of an epoch") {
   // Sizes that leave remainders everywhere: 37 rows, 203 columns (not a multiple of the 64-column
   // copy blocks), batches of 9 (not a multiple of the 8 streams) and a last one of 5.
   const Tensor A = test::random_tensor({37, 203}, test::Domain::any, 7);

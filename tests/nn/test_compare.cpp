@@ -27,10 +27,11 @@ bool fits(CostKind kind, Activation output) {
 }  // namespace
 
 TEST_CASE("autodiff and BP1–BP4 agree to 1e-12 over a sweep of networks, costs and batches") {
-  const std::size_t depths[] = {1, 2, 3, 4, 5};        // weight layers
+  const std::size_t depths[] = {1, 2, 3, 4, 5};  // weight layers
   const std::size_t widths[] = {1, 2, 5, 16, 64};
   const std::size_t batches[] = {1, 7, 64};
-  const Activation hiddens[] = {Activation::sigmoid, Activation::tanh, Activation::relu, Activation::identity};
+  const Activation hiddens[] = {Activation::sigmoid, Activation::tanh, Activation::relu,
+                                Activation::identity};
   const Activation outputs[] = {Activation::sigmoid, Activation::tanh, Activation::relu, Activation::identity,
                                 Activation::softmax};
   const CostKind kinds[] = {CostKind::quadratic, CostKind::cross_entropy, CostKind::log_likelihood};
@@ -58,8 +59,9 @@ TEST_CASE("autodiff and BP1–BP4 agree to 1e-12 over a sweep of networks, costs
             const Tensor Y = tg::test::targets_for(kind, output, sizes.back(), m, case_no);
             const Cost cost{kind, red, reg, 0.3};
             const CompareReport r = compare(net, X, Y, cost);
-            const std::string what = fmt::format("sizes {} hidden {} output {} {} batch {}", fmt::join(sizes, ","),
-                                                 to_string(hidden), to_string(output), describe(cost), m);
+            const std::string what =
+                fmt::format("sizes {} hidden {} output {} {} batch {}", fmt::join(sizes, ","),
+                            to_string(hidden), to_string(output), describe(cost), m);
             CAPTURE(what);
             CHECK_MESSAGE(r.max_rel_autodiff() <= 1e-12, format_report(r));
             seen_depth[depth] = true;
@@ -124,7 +126,8 @@ TEST_CASE("targets that are not one-hot: BP1–BP4, autodiff and finite differen
   numeric.numeric = true;
   {
     const Mlp net({2, 3, 3}, Activation::tanh, Activation::softmax, 3);
-    const CompareReport r = compare(net, tg::column({0.4, -0.8}), tg::column({0.3, 0.3, 0.0}), Cost{CostKind::log_likelihood}, numeric);
+    const CompareReport r = compare(net, tg::column({0.4, -0.8}), tg::column({0.3, 0.3, 0.0}),
+                                    Cost{CostKind::log_likelihood}, numeric);
     CHECK_MESSAGE(r.max_rel_autodiff() <= 1e-12, format_report(r));
     CHECK_MESSAGE(r.max_rel_numeric() <= 1e-6, format_report(r));
     CHECK(failures(r).empty());
@@ -134,11 +137,13 @@ TEST_CASE("targets that are not one-hot: BP1–BP4, autodiff and finite differen
     for (const tg::test::TargetShape shape : tg::test::all_target_shapes) {
       ++seed;
       const Cost c{p.kind, seed % 2 ? Reduction::mean : Reduction::sum, Regularization::l2, 0.2};
-      const std::string what = fmt::format("{} on {} outputs, {}", describe(c), to_string(p.output), tg::test::to_string(shape));
+      const std::string what =
+          fmt::format("{} on {} outputs, {}", describe(c), to_string(p.output), tg::test::to_string(shape));
       CAPTURE(what);
       const Mlp net({3, 4, 3}, Activation::sigmoid, p.output, seed, Init::scaled_normal);
       const Tensor X = tg::test::random_tensor({3, 5}, tg::test::Domain::any, seed);
-      const CompareReport r = compare(net, X, tg::test::targets_of_shape(shape, p.kind, 3, 5, seed), c, numeric);
+      const CompareReport r =
+          compare(net, X, tg::test::targets_of_shape(shape, p.kind, 3, 5, seed), c, numeric);
       CHECK_MESSAGE(r.max_rel_autodiff() <= 1e-12, format_report(r));
       CHECK_MESSAGE(r.max_rel_numeric() <= 1e-6, format_report(r));
     }
@@ -160,7 +165,8 @@ TEST_CASE("a NaN or infinite cost or gradient is a failure, wherever it is: the 
   // maximum dropped NaN and said "agree to a relative 0".
   Mlp net({2, 3, 2}, Activation::sigmoid, Activation::softmax, 1);
   net.layer(2).W.mutable_value().fill(NAN);
-  const Tensor X = tg::filled({2, 4}, 0.5), Y = tg::test::targets_for(CostKind::log_likelihood, Activation::softmax, 2, 4, 1);
+  const Tensor X = tg::filled({2, 4}, 0.5),
+               Y = tg::test::targets_for(CostKind::log_likelihood, Activation::softmax, 2, 4, 1);
   CompareOptions numeric;
   numeric.numeric = true;
   const CompareReport r = compare(net, X, Y, Cost{CostKind::log_likelihood}, numeric);
@@ -178,11 +184,13 @@ TEST_CASE("a NaN or infinite cost or gradient is a failure, wherever it is: the 
   one.cost = 0.5;
   one.parameters.push_back({2, "W", {1, 2}, 1.0, {0.0, 0.0}, {}, NAN});
   one.parameters.push_back({2, "b", {1, 1}, 1.0, {0.0, 0.0}, {}, 1.0});
-  CHECK(failures(one) == std::vector<std::string>{"∂C/∂W^2 is not finite: ‖·‖∞ = 1 by BP1–BP4, nan by autodiff"});
+  CHECK(failures(one) ==
+        std::vector<std::string>{"∂C/∂W^2 is not finite: ‖·‖∞ = 1 by BP1–BP4, nan by autodiff"});
   one.parameters[0].autodiff_norm = 1.0;
   CHECK(failures(one).empty());
   one.parameters[1].autodiff.max_rel = 1e-9;  // beyond the default tolerance
-  CHECK(failures(one) == std::vector<std::string>{"BP1–BP4 and autodiff differ by a relative 1e-09 > tolerance 1e-10"});
+  CHECK(failures(one) ==
+        std::vector<std::string>{"BP1–BP4 and autodiff differ by a relative 1e-09 > tolerance 1e-10"});
   CHECK(failures(one, {1e-8, 1e-6}).empty());
 }
 
@@ -205,15 +213,21 @@ TEST_CASE("compare: bad arguments are clear errors") {
     return o;
   };
   tg::test::check_bad_inputs({
-      {"difference: shapes differ", [] { (void)difference(Tensor{0.0}, Tensor{0.0, 1.0}); }, TG_ERROR(tg::shape_error),
-       "difference: (1) and (2) differ in shape"},
+      {"difference: shapes differ",
+       [] {
+         (void)difference(Tensor{0.0}, Tensor{0.0, 1.0});
+       },
+       TG_ERROR(tg::shape_error), "difference: (1) and (2) differ in shape"},
       {"eps 0", [&] { (void)compare(net, X, Y, Cost{}, eps(0.0)); }, TG_ERROR(std::invalid_argument),
        "compare: CompareOptions::eps (the finite-difference step) must be a positive number, got 0"},
       {"eps negative", [&] { (void)compare(net, X, Y, Cost{}, eps(-1e-6)); }, TG_ERROR(std::invalid_argument),
        "must be a positive number, got -1e-06"},
       {"eps NaN", [&] { (void)compare(net, X, Y, Cost{}, eps(std::numeric_limits<double>::quiet_NaN())); },
        TG_ERROR(std::invalid_argument), "must be a positive number, got nan"},
-      {"inputs that do not fit", [&] { (void)compare(net, tg::filled({3, 4}, 0.5), Y, Cost{}); }, TG_ERROR(tg::shape_error),
-       "backprop: input (3,4) does not fit: expected (2, m)"},
+      {"inputs that do not fit",
+       [&] {
+         (void)compare(net, tg::filled({3, 4}, 0.5), Y, Cost{});
+       },
+       TG_ERROR(tg::shape_error), "backprop: input (3,4) does not fit: expected (2, m)"},
   });
 }

@@ -43,11 +43,16 @@ Tensor column_of(const Tensor& X, std::size_t i) {  // x^(i): column i, shape (n
   return x;
 }
 
-Tensor times(const Tensor& a, const Tensor& b) { return tg::zip("errata", a, b, std::multiplies<>()); }  // a ⊙ b
-Tensor scaled(const Tensor& a, double s) { return tg::map(a, [s](double v) { return s * v; }); }
+Tensor times(const Tensor& a, const Tensor& b) {
+  return tg::zip("errata", a, b, std::multiplies<>());
+}  // a ⊙ b
+Tensor scaled(const Tensor& a, double s) {
+  return tg::map(a, [s](double v) { return s * v; });
+}
 
 // C of `net` with bias b^l_j moved by dz: the demon's Δz^l_j on z^l_j (z^l = W^l a^{l−1} + b^l).
-double cost_with_nudge(const Mlp& net, std::size_t l, std::size_t j, double dz, const Tensor& x, const Tensor& y) {
+double cost_with_nudge(const Mlp& net, std::size_t l, std::size_t j, double dz, const Tensor& x,
+                       const Tensor& y) {
   const Mlp nudged = net.copy();
   nudged.layer(l).b.mutable_value()(j, 0) += dz;
   return evaluate_cost(nudged, x, y, quad);
@@ -62,8 +67,8 @@ TEST_CASE("seed 000 slip: the cost sums ‖y^(i) − h(x^(i))‖², not ‖y^(i)
   const std::size_t m = 5;
   const Tensor X = random_input(3, m, 21), Y = quadratic_targets(2, m, 22);
   const double engine = evaluate_cost(net, X, Y, quad);  // 1/(2m) Σ_i ‖a^L(x^(i)) − y^(i)‖²
-  const Tensor H = predict(net, X);                       // column i: h(x^(i))
-  const Tensor h = predict(net, column_of(X, 0));         // h(x) of one x, the same in every term
+  const Tensor H = predict(net, X);                      // column i: h(x^(i))
+  const Tensor h = predict(net, column_of(X, 0));        // h(x) of one x, the same in every term
   double corrected = 0.0, printed = 0.0;
   for (std::size_t i = 0; i < m; ++i)
     for (std::size_t j = 0; j < 2; ++j) {
@@ -116,7 +121,7 @@ TEST_CASE("seed 000 slip: the hidden error sums over the next layer's N^(l+1) ne
     const Tensor sp = sigmoid_prime_of(bp.z[2]);
     for (std::size_t j = 0; j < 4; ++j) {
       for (std::size_t k = 0; k < upper; ++k) d(j, 0) += bp.delta[3](k, 0) * W3(k, j);  // Σ_k δ^3_k w^3_kj
-      d(j, 0) *= sp(j, 0);                                                             // · σ'(z^2_j)
+      d(j, 0) *= sp(j, 0);                                                              // · σ'(z^2_j)
     }
     return d;
   };
@@ -185,18 +190,19 @@ TEST_CASE("seed 001 slip: BP2 takes (w^{l+1})ᵀ, not (w^{1+1})ᵀ") {
   const Mlp net({3, 4, 5, 2}, sigmoid, sigmoid, 35, Init::normal);
   const Tensor x = random_input(3, 1, 35), y = quadratic_targets(2, 1, 36);
   const BackpropResult bp = backprop(net, x, y, quad);
-  const Tensor engine = autodiff_deltas(net, x, y, quad)[3];  // δ^3: l = 3, l + 1 = 4
-  const Tensor back = tg::gemm(net.layer(4).W.value(), true, bp.delta[4], false);   // (w^4)ᵀ δ^4
+  const Tensor engine = autodiff_deltas(net, x, y, quad)[3];                       // δ^3: l = 3, l + 1 = 4
+  const Tensor back = tg::gemm(net.layer(4).W.value(), true, bp.delta[4], false);  // (w^4)ᵀ δ^4
   CHECK(rel(times(back, sigmoid_prime_of(bp.z[3])), engine) < 1e-13);
-  CHECK_THROWS_AS((void)tg::gemm(net.layer(2).W.value(), true, bp.delta[4], false), tg::shape_error);  // (w^2)ᵀ δ^4
+  CHECK_THROWS_AS((void)tg::gemm(net.layer(2).W.value(), true, bp.delta[4], false),
+                  tg::shape_error);  // (w^2)ᵀ δ^4
 }
 
 TEST_CASE("seed 001 slip: BP4 as a matrix is δ^l (a^{l−1})ᵀ, a_in δ_out of two columns is no product") {
   const Mlp net({3, 4, 2}, sigmoid, sigmoid, 37, Init::normal);
   const Tensor x = random_input(3, 1, 37), y = quadratic_targets(2, 1, 38);
   const BackpropResult bp = backprop(net, x, y, quad);
-  const Tensor& a_in = bp.a[1];      // (3, 1)
-  const Tensor& d_out = bp.delta[2];  // (4, 1)
+  const Tensor& a_in = bp.a[1];                                                 // (3, 1)
+  const Tensor& d_out = bp.delta[2];                                            // (4, 1)
   CHECK_THROWS_AS((void)tg::gemm(a_in, false, d_out, false), tg::shape_error);  // (3,1)(4,1)
   CHECK(tg::shape_of(tg::gemm(a_in, false, d_out, true)) == Shape{3, 4});       // a δᵀ: W's shape is (4,3)
   CHECK(rel(tg::gemm(d_out, false, a_in, true), autodiff_grads(net, x, y, quad)[0]) < 1e-14);  // δ aᵀ
@@ -246,7 +252,7 @@ TEST_CASE("seed 002 slip: ∂L/∂W^[2] is (a − y) a^[1]ᵀ, not (a − y) x�
   const Tensor x = x002, y = tg::column({1.0});
   const BackpropResult bp = backprop(net, x, y, ce);
   const Tensor engine = autodiff_grads(net, x, y, ce)[2];  // ∂L/∂W^3 in our numbering = the seed's W^[2]
-  const Tensor printed = tg::gemm(bp.delta[3], false, x, true);           // (a − y) xᵀ, as printed
+  const Tensor printed = tg::gemm(bp.delta[3], false, x, true);          // (a − y) xᵀ, as printed
   const Tensor corrected = tg::gemm(bp.delta[3], false, bp.a[2], true);  // (a − y) (a^[1])ᵀ
   CHECK(rel(corrected, engine) < 1e-14);
   CHECK(rel(printed, engine) > 0.5);
@@ -296,10 +302,12 @@ TEST_CASE("seed 002 slip: g'(z^[1]) = a^[1](1 − a^[1]), not a(1 − a) of the 
   const Tensor y = tg::column({1.0});
   const BackpropResult bp = backprop(net, x002, y, ce);
   const Tensor back = tg::gemm(net.layer(3).W.value(), true, bp.delta[3], false);  // W^[2]ᵀ ∂L/∂z^[2]
-  const auto a_one_minus_a = [](const Tensor& a) { return tg::map(a, [](double v) { return v * (1.0 - v); }); };
+  const auto a_one_minus_a = [](const Tensor& a) {
+    return tg::map(a, [](double v) { return v * (1.0 - v); });
+  };
   const Tensor engine = autodiff_deltas(net, x002, y, ce)[2];
-  CHECK(rel(times(back, a_one_minus_a(bp.a[2])), engine) < 1e-14);             // a^[1](1 − a^[1])
-  CHECK(rel(scaled(back, a_one_minus_a(bp.a[3])(0, 0)), engine) > 0.1);        // a = a^[2]
+  CHECK(rel(times(back, a_one_minus_a(bp.a[2])), engine) < 1e-14);       // a^[1](1 − a^[1])
+  CHECK(rel(scaled(back, a_one_minus_a(bp.a[3])(0, 0)), engine) > 0.1);  // a = a^[2]
 }
 
 TEST_CASE("seed 002 slip: the last update is of W^[1] and b^[1], not of W^[2] and b^[2]") {
@@ -320,7 +328,8 @@ TEST_CASE("seed 002 slip: the last update is of W^[1] and b^[1], not of W^[2] an
   sgd.step(parameter_gradients(bp));
   CHECK(rel(net.layer(2).W.value(), Tensor(W1 - alpha * dW1)) < 1e-15);
   CHECK(rel(net.layer(2).b.value(), Tensor(b1 - alpha * bp.delta[2])) < 1e-15);
-  CHECK(rel(net.layer(3).W.value(), Tensor(W2 - alpha * tg::gemm(bp.delta[3], false, bp.a[2], true))) < 1e-15);
+  CHECK(rel(net.layer(3).W.value(), Tensor(W2 - alpha * tg::gemm(bp.delta[3], false, bp.a[2], true))) <
+        1e-15);
   CHECK(rel(net.layer(3).b.value(), Tensor(b2 - alpha * bp.delta[3])) < 1e-15);
 }
 
@@ -339,7 +348,8 @@ TEST_CASE("seed 003 slip: backpropagation computes the gradient, gradient descen
   Adam adam(by_adam.parameters(), 0.1);
   sgd.step(g);
   adam.step(g);
-  CHECK(rel(by_sgd.layer(2).W.value(), Tensor(W2 - 0.1 * g[0])) < 1e-15);  // W ← W − α Σ_i δ^{i,l} (a^{i,l−1})ᵀ
+  CHECK(rel(by_sgd.layer(2).W.value(), Tensor(W2 - 0.1 * g[0])) <
+        1e-15);  // W ← W − α Σ_i δ^{i,l} (a^{i,l−1})ᵀ
   CHECK(rel(by_adam.layer(2).W.value(), by_sgd.layer(2).W.value()) > 1e-2);
 }
 
@@ -350,7 +360,8 @@ const double lambda = 0.25;
 const Cost decayed{CostKind::quadratic, Reduction::mean, Regularization::l2_total, lambda};
 }  // namespace
 
-TEST_CASE("seed 004 slip: λ/2 Σ_l Σ_i Σ_j (W_ij^(l))² runs over every weight of layers 1 to n_l − 1, no bias") {
+TEST_CASE(
+    "seed 004 slip: λ/2 Σ_l Σ_i Σ_j (W_ij^(l))² runs over every weight of layers 1 to n_l − 1, no bias") {
   const Mlp net({3, 4, 5, 2}, sigmoid, sigmoid, 61, Init::normal);
   const Tensor X = random_input(3, 4, 61), Y = quadratic_targets(2, 4, 62);
   const double engine = evaluate_cost(net, X, Y, decayed) - evaluate_cost(net, X, Y, quad);
@@ -396,14 +407,15 @@ TEST_CASE("seed 004 slip: ∂J(W,b)/∂W_ij is 1/m Σ_k δ_j a_i + λ W_ij, not 
   Tensor mean = tg::filled({2, 4}, 0.0);
   for (std::size_t k = 0; k < m; ++k) {
     const BackpropResult one = backprop(net, column_of(X, k), column_of(Y, k), quad);  // J(W,b;x,y)
-    const Tensor dW = tg::gemm(one.delta[3], false, one.a[2], true);                   // δ_j^{n_l} a_i^{n_l−1}
+    const Tensor dW = tg::gemm(one.delta[3], false, one.a[2], true);  // δ_j^{n_l} a_i^{n_l−1}
     if (k == 0) CHECK(rel(dW, engine) > 0.1);  // the derivation's result: one example, no λ
     mean += dW / static_cast<double>(m);
   }
   CHECK(rel(Tensor(mean + lambda * net.layer(3).W.value()), engine) < 1e-13);
 }
 
-TEST_CASE("seed 004 slip: its derivation's z_j = Σ_k W_kj a_k + b_j runs the indices the other way from z = W a + b") {
+TEST_CASE(
+    "seed 004 slip: its derivation's z_j = Σ_k W_kj a_k + b_j runs the indices the other way from z = W a + b") {
   // A square W, so that both readings can be computed: the seed's W^(1) is our W^2, (3,3).
   const Mlp net({3, 3, 2}, sigmoid, sigmoid, 67, Init::normal);
   const Tensor x = random_input(3, 1, 67);
@@ -418,7 +430,7 @@ TEST_CASE("seed 004 slip: its derivation's z_j = Σ_k W_kj a_k + b_j runs the in
     return z;
   };
   const Tensor& W = net.layer(2).W.value();  // the matrix form's W: W_jk from unit k to unit j
-  Tensor Wt = Tensor::from_shape({3, 3});      // the derivation's: W_kj from unit k to unit j
+  Tensor Wt = Tensor::from_shape({3, 3});    // the derivation's: W_kj from unit k to unit j
   for (std::size_t j = 0; j < 3; ++j)
     for (std::size_t k = 0; k < 3; ++k) Wt(k, j) = W(j, k);
   CHECK(rel(derivation(W), engine) > 0.1);     // one W for both: they disagree
@@ -432,8 +444,9 @@ TEST_CASE("seed 004 slip: the hidden error uses f'(z_j), not f'(a_j)") {
   const Cost& c = decayed;  // seed 004's cost, λ = 0.25
   const BackpropResult bp = backprop(net, X, Y, c);
   const Tensor back = tg::gemm(net.layer(3).W.value(), true, bp.delta[3], false);  // Σ_k δ_k W_jk
-  const Tensor printed = tg::zip("seed004", back, sigmoid_prime_of(bp.a[2]), std::multiplies<>());    // f'(a_j)
-  const Tensor corrected = tg::zip("seed004", back, sigmoid_prime_of(bp.z[2]), std::multiplies<>());  // f'(z_j)
+  const Tensor printed = tg::zip("seed004", back, sigmoid_prime_of(bp.a[2]), std::multiplies<>());  // f'(a_j)
+  const Tensor corrected =
+      tg::zip("seed004", back, sigmoid_prime_of(bp.z[2]), std::multiplies<>());  // f'(z_j)
   const Tensor engine = autodiff_deltas(net, X, Y, c)[2];
   CHECK(rel(corrected, engine) < 1e-13);
   CHECK(rel(printed, engine) > 1e-2);

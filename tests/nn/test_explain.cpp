@@ -15,9 +15,9 @@
 #include "support/random.hpp"
 
 using namespace tg::nn;
-using tg::test::seed002_net;
 using tg::Tensor;
 using tg::test::Arithmetic;
+using tg::test::seed002_net;
 
 namespace {
 
@@ -41,8 +41,8 @@ struct Setup {
 
 // Every δ^l_j, ∂C/∂b^l_j, ∂C/∂w^l_jk, z^l_j and a^l_j of the explanation equals nn::backprop's
 // (relatively, or within abs near 0).
-void check_against_backprop(const Mlp& net, const Cost& c, const Tensor& x, const Tensor& y, const Explanation& e,
-                            double abs = 0.0) {
+void check_against_backprop(const Mlp& net, const Cost& c, const Tensor& x, const Tensor& y,
+                            const Explanation& e, double abs = 0.0) {
   const BackpropResult bp = backprop(net, x, y, c);
   std::size_t checked = 0;
   for (const ExplainRow& r : e.rows) {
@@ -113,7 +113,8 @@ TEST_CASE("explain: seed 002's network, the seed's own equations and the worked 
   check_against_backprop(net, Cost{CostKind::cross_entropy}, x, y, e);
 
   const std::string text = format_explanation(e);
-  CHECK(text.find("BP2  δ^2_1 = (w^3_11 δ^3_1) · σ'(z^2_1) = (0.4 × (-0.2486)) × 0.2413 = -0.024") != std::string::npos);
+  CHECK(text.find("BP2  δ^2_1 = (w^3_11 δ^3_1) · σ'(z^2_1) = (0.4 × (-0.2486)) × 0.2413 = -0.024") !=
+        std::string::npos);
   CHECK(text.find("step 6 (grad of z^3)") != std::string::npos);
   CHECK(text.find("   1  C = mul ()\n") != std::string::npos);
 }
@@ -127,9 +128,13 @@ TEST_CASE("explain agrees with BP1–BP4 by hand and with autodiff for every cos
       {{2, 3, 3}, Activation::tanh, Activation::softmax, Cost{CostKind::cross_entropy}},
       {{2, 2, 2}, Activation::sigmoid, Activation::sigmoid, Cost{CostKind::log_likelihood}},
       {{1, 3, 1}, Activation::tanh, Activation::identity, Cost{CostKind::quadratic, Reduction::sum}},
-      {{2, 3, 1}, Activation::identity, Activation::tanh,
+      {{2, 3, 1},
+       Activation::identity,
+       Activation::tanh,
        Cost{CostKind::quadratic, Reduction::mean, Regularization::l2_total, 0.3}},
-      {{2, 2, 2}, Activation::sigmoid, Activation::sigmoid,
+      {{2, 2, 2},
+       Activation::sigmoid,
+       Activation::sigmoid,
        Cost{CostKind::cross_entropy, Reduction::mean, Regularization::l2, 0.5, 10}},
   };
   std::uint64_t seed = 1;
@@ -147,7 +152,8 @@ TEST_CASE("explain agrees with BP1–BP4 by hand and with autodiff for every cos
     for (const ExplainRow& r : e.rows) {
       INFO(r.quantity << " = " << r.formula << " = " << r.numbers << " = " << r.value);
       // The engine's value for the same quantity, where it has one.
-      if (r.equation != "σ'" && r.equation != "∇_a C" && r.equation.rfind("ln", 0) != 0) REQUIRE(r.engine.has_value());
+      if (r.equation != "σ'" && r.equation != "∇_a C" && r.equation.rfind("ln", 0) != 0)
+        REQUIRE(r.engine.has_value());
       if (r.engine) CHECK(close(r.value, *r.engine, 1e-12));
       // With 17 digits the printed arithmetic gives the value itself.
       CHECK(close(Arithmetic::evaluate(r.numbers), r.value, 1e-12));
@@ -167,8 +173,10 @@ TEST_CASE("explain is exact for targets that are not one-hot, for every cost and
   for (const tg::test::Pairing p : tg::test::accepted_pairings)
     for (const tg::test::TargetShape shape : tg::test::all_target_shapes) {
       ++seed;
-      const Cost c{p.kind, Reduction::mean, seed % 3 == 0 ? Regularization::l2_total : Regularization::none, 0.1};
-      INFO(describe(c) << " on " << to_string(p.output) << " outputs, " << std::string(tg::test::to_string(shape)));
+      const Cost c{p.kind, Reduction::mean, seed % 3 == 0 ? Regularization::l2_total : Regularization::none,
+                   0.1};
+      INFO(describe(c) << " on " << to_string(p.output) << " outputs, "
+                       << std::string(tg::test::to_string(shape)));
       const Mlp net({2, 3, 3}, Activation::tanh, p.output, seed, Init::scaled_normal);
       const Tensor x = tg::test::random_tensor({2, 1}, tg::test::Domain::any, seed);
       // One column: all zeros for zero_columns, summing to 0.6 for unnormalised.
@@ -177,25 +185,31 @@ TEST_CASE("explain is exact for targets that are not one-hot, for every cost and
     }
   // The log-likelihood on softmax writes BP1 as a Σy − y unless the column sums to 1.
   const Mlp net({2, 3, 3}, Activation::tanh, Activation::softmax, 3);
-  const Explanation soft = explain(net, Cost{CostKind::log_likelihood}, tg::column({0.4, -0.8}), tg::column({0.3, 0.3, 0.0}));
+  const Explanation soft =
+      explain(net, Cost{CostKind::log_likelihood}, tg::column({0.4, -0.8}), tg::column({0.3, 0.3, 0.0}));
   CHECK(row(soft, "δ^3_1").formula == "a^3_1 (y_1 + y_2 + y_3) − y_1");
   CHECK(row(soft, "δ^3_1").numbers.find(" × (0.3 + 0.3 + 0) − 0.3") != std::string::npos);
-  const Explanation hard = explain(net, Cost{CostKind::log_likelihood}, tg::column({0.4, -0.8}), tg::column({0.0, 1.0, 0.0}));
+  const Explanation hard =
+      explain(net, Cost{CostKind::log_likelihood}, tg::column({0.4, -0.8}), tg::column({0.0, 1.0, 0.0}));
   CHECK(row(hard, "δ^3_1").formula == "a^3_1 − y_1");
 }
 
-TEST_CASE("explain at weights of ±1000: its arithmetic takes the cost's stable forms, no ln 0, no inf, no nan") {
+TEST_CASE(
+    "explain at weights of ±1000: its arithmetic takes the cost's stable forms, no ln 0, no inf, no nan") {
   // Hidden sigmoids saturate (a^2 = (1, e^−500)); z^3 ≈ (1000, −1000, 0), so a^3 rounds to 1 and 0.
   // Before, explain printed ln(0) = inf and -nan beside the engine's finite values (softmax +
   // cross_entropy, sigmoid + log_likelihood).
   std::vector<Linear> layers;
   layers.emplace_back(Tensor{{1000.0, -1000.0}, {-1000.0, 1000.0}}, tg::column({0.0, 0.0}));
-  layers.emplace_back(Tensor{{1000.0, -1000.0}, {-1000.0, 1000.0}, {1000.0, 1000.0}}, tg::column({0.0, 0.0, -1000.0}));
+  layers.emplace_back(Tensor{{1000.0, -1000.0}, {-1000.0, 1000.0}, {1000.0, 1000.0}},
+                      tg::column({0.0, 0.0, -1000.0}));
   const Tensor x = tg::column({0.3, -0.2});  // z^2 = (500, −500)
   for (const tg::test::Pairing p : tg::test::accepted_pairings) {
     const Mlp net(std::vector<Linear>(layers), Activation::sigmoid, p.output);
-    for (const Tensor& y : {tg::column({0.0, 1.0, 0.0}), tg::column({1.0, 0.0, 0.0}), tg::column({0.2, 0.5, 0.3})}) {
-      INFO(to_string(p.kind) << " on " << to_string(p.output) << " outputs, y = " << y(0, 0) << ", " << y(1, 0) << ", " << y(2, 0));
+    for (const Tensor& y :
+         {tg::column({0.0, 1.0, 0.0}), tg::column({1.0, 0.0, 0.0}), tg::column({0.2, 0.5, 0.3})}) {
+      INFO(to_string(p.kind) << " on " << to_string(p.output) << " outputs, y = " << y(0, 0) << ", "
+                             << y(1, 0) << ", " << y(2, 0));
       check_every_row(net, Cost{p.kind}, x, y, 1e-12);
     }
   }
@@ -205,13 +219,15 @@ TEST_CASE("explain at weights of ±1000: its arithmetic takes the cost's stable 
   const Explanation e = explain(net, Cost{CostKind::cross_entropy}, x, tg::column({0.0, 1.0, 0.0}));
   CHECK(row(e, "C").value == doctest::Approx(3000.0).epsilon(1e-12));
   CHECK(row(e, "ln a^3_2").value == doctest::Approx(-2000.0).epsilon(1e-12));
-  CHECK(row(e, "ln(1 − a^3_1)").formula == "ln a^3_3 + ln(exp(z^3_2 − z^3_3) + 1)");  // 1 − a_1 = a_2 + a_3, from the runner-up
+  CHECK(row(e, "ln(1 − a^3_1)").formula ==
+        "ln a^3_3 + ln(exp(z^3_2 − z^3_3) + 1)");  // 1 − a_1 = a_2 + a_3, from the runner-up
   CHECK(row(e, "ln(1 − a^3_1)").value == doctest::Approx(-1000.0).epsilon(1e-12));
 }
 
 TEST_CASE("explain's backward steps follow the tape: each layer's δ before the layer below, W after δ") {
   const Mlp net({2, 3, 3, 2}, Activation::tanh, Activation::softmax, 7);
-  const Explanation e = explain(net, Cost{CostKind::log_likelihood}, tg::column({0.3, -0.7}), tg::column({0.0, 1.0}));
+  const Explanation e =
+      explain(net, Cost{CostKind::log_likelihood}, tg::column({0.3, -0.7}), tg::column({0.0, 1.0}));
   CHECK(row(e, "C").step == std::size_t{1});
   CHECK(*row(e, "δ^4_1").step < *row(e, "δ^3_1").step);
   CHECK(*row(e, "δ^3_1").step < *row(e, "δ^2_1").step);
@@ -232,14 +248,20 @@ TEST_CASE("explain: bad arguments are clear errors") {
   const Mlp wide({2, 9, 1}, Activation::sigmoid, Activation::sigmoid, 1);
   const Tensor x = tg::column({1.0, 2.0}), y = tg::column({1.0});
   tg::test::check_bad_inputs({
-      {"explain: a layer wider than max_width", [&] { explain(wide, Cost{}, x, y); }, TG_ERROR(std::invalid_argument),
-       "explain: layer 2 of [2,9,1] has 9 neurons, more than 8"},
-      {"explain: two examples", [&] { explain(small, Cost{}, Tensor{{1.0, 2.0}, {3.0, 4.0}}, y); },
+      {"explain: a layer wider than max_width", [&] { explain(wide, Cost{}, x, y); },
+       TG_ERROR(std::invalid_argument), "explain: layer 2 of [2,9,1] has 9 neurons, more than 8"},
+      {"explain: two examples",
+       [&] {
+         explain(small, Cost{}, Tensor{{1.0, 2.0}, {3.0, 4.0}}, y);
+       },
        TG_ERROR(tg::shape_error), "explain: the example x (2,2) does not fit: expected (2, 1)"},
-      {"explain: y of the wrong size", [&] { explain(small, Cost{}, x, tg::column({1.0, 0.0})); },
+      {"explain: y of the wrong size",
+       [&] {
+         explain(small, Cost{}, x, tg::column({1.0, 0.0}));
+       },
        TG_ERROR(tg::shape_error), "explain: the target y (2,1) does not fit: expected (1, 1)"},
-      {"explain: digits 0", [&] { explain(small, Cost{}, x, y, ExplainOptions{0}); }, TG_ERROR(std::invalid_argument),
-       "explain: digits must be 1..17, got 0"},
+      {"explain: digits 0", [&] { explain(small, Cost{}, x, y, ExplainOptions{0}); },
+       TG_ERROR(std::invalid_argument), "explain: digits must be 1..17, got 0"},
   });
   ExplainOptions any_width;
   any_width.max_width = 0;

@@ -36,16 +36,33 @@ TEST_CASE("Linear: bad arguments are clear errors") {
        "Linear: a layer needs at least one input and one neuron, got in = 0, out = 3 (in is 0)"},
       {"no neurons", [&] { (void)Linear(2, 0, Init::normal, rng); }, TG_ERROR(std::invalid_argument),
        "Linear: a layer needs at least one input and one neuron, got in = 2, out = 0 (out is 0)"},
-      {"b a row, not a column", [] { (void)Linear(Tensor::from_shape({3, 4}), Tensor::from_shape({1, 3})); },
-       TG_ERROR(tg::shape_error), "Linear: W (3,4) and b (1,3) do not fit: expected W (out, in) and b (out, 1)"},
-      {"W a vector", [] { (void)Linear(Tensor::from_shape({3}), Tensor::from_shape({3, 1})); }, TG_ERROR(tg::shape_error),
-       "Linear: W (3) and b (3,1) do not fit"},
-      {"W with no columns", [] { (void)Linear(Tensor::from_shape({3, 0}), Tensor::from_shape({3, 1})); }, TG_ERROR(tg::shape_error),
+      {"b a row, not a column",
+       [] {
+         (void)Linear(Tensor::from_shape({3, 4}), Tensor::from_shape({1, 3}));
+       },
+       TG_ERROR(tg::shape_error),
+       "Linear: W (3,4) and b (1,3) do not fit: expected W (out, in) and b (out, 1)"},
+      {"W a vector",
+       [] {
+         (void)Linear(Tensor::from_shape({3}), Tensor::from_shape({3, 1}));
+       },
+       TG_ERROR(tg::shape_error), "Linear: W (3) and b (3,1) do not fit"},
+      {"W with no columns",
+       [] {
+         (void)Linear(Tensor::from_shape({3, 0}), Tensor::from_shape({3, 1}));
+       },
+       TG_ERROR(tg::shape_error),
        "Linear: W (3,0) is empty: a layer needs at least one input and one neuron"},
-      {"forward: rows that are not W's columns", [&] { (void)layer.forward(Variable(Tensor::from_shape({5, 2}))); },
-       TG_ERROR(tg::shape_error), "Linear::forward: input (5,2) does not fit W (3,4): expected (4, m), one column per example"},
-      {"forward: a vector, which would broadcast with b into (3,3)", [&] { (void)layer.forward(Variable(tg::filled({4}, 1.0))); },
-       TG_ERROR(tg::shape_error), "Linear::forward: input (4) does not fit W (3,4)"},
-      {"forward: an empty Variable", [&] { (void)layer.forward(Variable()); }, TG_ERROR(tg::graph_error), "the Variable is empty"},
+      {"forward: rows that are not W's columns",
+       [&] {
+         (void)layer.forward(Variable(Tensor::from_shape({5, 2})));
+       },
+       TG_ERROR(tg::shape_error),
+       "Linear::forward: input (5,2) does not fit W (3,4): expected (4, m), one column per example"},
+      {"forward: a vector, which would broadcast with b into (3,3)",
+       [&] { (void)layer.forward(Variable(tg::filled({4}, 1.0))); }, TG_ERROR(tg::shape_error),
+       "Linear::forward: input (4) does not fit W (3,4)"},
+      {"forward: an empty Variable", [&] { (void)layer.forward(Variable()); }, TG_ERROR(tg::graph_error),
+       "the Variable is empty"},
   });
 }

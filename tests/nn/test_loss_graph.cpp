@@ -45,17 +45,18 @@ TEST_CASE("loss_graph_dot with values shows each value and gradient, δ^l by nam
   const Mlp net(std::move(layers), Activation::sigmoid, Activation::sigmoid);  // seed 002's
   LossGraphOptions opt;
   opt.values = true;
-  const std::string dot = loss_graph_dot(net, Cost{CostKind::cross_entropy}, tg::column({0.05, 0.10}),
-                                         tg::column({1.0}), opt);
-  CHECK(has(dot, "value [[0.3775], [0.3925]]"));             // z^2
-  CHECK(has(dot, "δ^3 = ∂C/∂z^3 [[-0.2486]]\\n(BP1)"));       // a − y
+  const std::string dot =
+      loss_graph_dot(net, Cost{CostKind::cross_entropy}, tg::column({0.05, 0.10}), tg::column({1.0}), opt);
+  CHECK(has(dot, "value [[0.3775], [0.3925]]"));         // z^2
+  CHECK(has(dot, "δ^3 = ∂C/∂z^3 [[-0.2486]]\\n(BP1)"));  // a − y
   CHECK(has(dot, "δ^2 = ∂C/∂z^2 [[-0.024], [-0.02692]]\\n(BP2)"));
   CHECK(has(dot, "∂C/∂b^2 = δ^2 [[-0.024], [-0.02692]]"));
   // Cross-entropy is computed from z^3, so a^3 is drawn as a second output.
   CHECK(has(dot, "(the output; C is computed from z^L)"));
   CHECK(dot.find("peripheries=2") != dot.rfind("peripheries=2"));
   opt.backward_order = false;
-  CHECK(!has(loss_graph_dot(net, Cost{CostKind::cross_entropy}, tg::column({0.05, 0.10}), tg::column({1.0}), opt),
+  CHECK(!has(loss_graph_dot(net, Cost{CostKind::cross_entropy}, tg::column({0.05, 0.10}), tg::column({1.0}),
+                            opt),
              "backward step"));
 }
 
@@ -74,11 +75,20 @@ TEST_CASE("loss_graph_dot: bad arguments are clear errors") {
   LossGraphOptions negative;
   negative.precision = -1;
   tg::test::check_bad_inputs({
-      {"loss_graph_dot: X does not fit", [&] { loss_graph_dot(net, Cost{}, tg::column({1.0, 2.0, 3.0}), tg::column({1.0})); },
+      {"loss_graph_dot: X does not fit",
+       [&] {
+         loss_graph_dot(net, Cost{}, tg::column({1.0, 2.0, 3.0}), tg::column({1.0}));
+       },
        TG_ERROR(tg::shape_error), "does not fit"},
-      {"loss_graph_dot: Y does not fit", [&] { loss_graph_dot(net, Cost{}, tg::column({1.0, 2.0}), tg::column({1.0, 0.0})); },
+      {"loss_graph_dot: Y does not fit",
+       [&] {
+         loss_graph_dot(net, Cost{}, tg::column({1.0, 2.0}), tg::column({1.0, 0.0}));
+       },
        TG_ERROR(tg::shape_error), "(2,1)"},
-      {"loss_graph_dot: negative precision", [&] { loss_graph_dot(net, Cost{}, tg::column({1.0, 2.0}), tg::column({1.0}), negative); },
+      {"loss_graph_dot: negative precision",
+       [&] {
+         loss_graph_dot(net, Cost{}, tg::column({1.0, 2.0}), tg::column({1.0}), negative);
+       },
        TG_ERROR(std::invalid_argument), "loss_graph_dot: precision must be ≥ 0, got -1"},
   });
 }

@@ -52,7 +52,8 @@ TEST_CASE("the estimate of a training run, term by term") {
   CHECK(t.batch_copy == 300 * 8);
   CHECK(t.total() == (13 * 6 + 1600 + 300) * 8);
   CHECK(estimate_training({2, 3, 1}, 100, 50, 0, 0).batch_copy == 0);  // full batch: no copy
-  CHECK(estimate_training({2, 3, 1}, 100, 50, 0, 0).activations == 100 * 32 * 8);  // the step: 100 × (2·2 + 7·4)
+  CHECK(estimate_training({2, 3, 1}, 100, 50, 0, 0).activations ==
+        100 * 32 * 8);  // the step: 100 × (2·2 + 7·4)
   CHECK(estimate_training({2, max_count, 2}, 100, 50, 0, 0).total() == max_count);
 }
 
@@ -62,11 +63,15 @@ TEST_CASE("a request above the budget is refused with what it needs and what is 
   CHECK(available_memory().source == "TAPEGRAD_MAX_MEMORY=1M");
   CHECK_NOTHROW(require_memory(999'999, "a test"));
   CHECK_THROWS_WITH_AS(require_memory(2'500'000, "a test"),
-                       "a test needs 2.5 MB, but only 1.0 MB is available (TAPEGRAD_MAX_MEMORY=1M)", memory_error);
-  CHECK_THROWS_WITH_AS(require_memory(max_count, "a test"), doctest::Contains("a test needs more than 18.4 EB"), memory_error);
-  CHECK_THROWS_WITH_AS(require_training_memory({2, 1000, 2}, 1000, 500, 10, 0),
-                       doctest::Contains("training [2,1000,2] on 1000 examples in batches of 10 (160.1 KB for the 5002 weights"),
+                       "a test needs 2.5 MB, but only 1.0 MB is available (TAPEGRAD_MAX_MEMORY=1M)",
                        memory_error);
+  CHECK_THROWS_WITH_AS(require_memory(max_count, "a test"),
+                       doctest::Contains("a test needs more than 18.4 EB"), memory_error);
+  CHECK_THROWS_WITH_AS(
+      require_training_memory({2, 1000, 2}, 1000, 500, 10, 0),
+      doctest::Contains(
+          "training [2,1000,2] on 1000 examples in batches of 10 (160.1 KB for the 5002 weights"),
+      memory_error);
 }
 
 TEST_CASE("without a cap of one's own the budget is a real limit of the machine") {

@@ -38,7 +38,8 @@ TEST_CASE("a batch is one column per example, the trace keeps z^l and a^l") {
 }
 
 TEST_CASE("seeded construction is reproducible") {
-  Mlp a({2, 3, 1}, Activation::sigmoid, Activation::sigmoid, 42), b({2, 3, 1}, Activation::sigmoid, Activation::sigmoid, 42);
+  Mlp a({2, 3, 1}, Activation::sigmoid, Activation::sigmoid, 42),
+      b({2, 3, 1}, Activation::sigmoid, Activation::sigmoid, 42);
   Mlp c({2, 3, 1}, Activation::sigmoid, Activation::sigmoid, 43);
   CHECK(a.layer(2).W.value() == b.layer(2).W.value());
   CHECK(a.layer(2).W.value() != c.layer(2).W.value());
@@ -67,49 +68,79 @@ TEST_CASE("copy: the same weights in new leaves, so a backward pass leaves the o
 }
 
 TEST_CASE("bad architectures and inputs are clear errors") {
-  CHECK_THROWS_WITH_AS(Mlp({4}, Activation::sigmoid, Activation::sigmoid, 1), doctest::Contains("at least two"), std::invalid_argument);
-  CHECK_THROWS_WITH_AS(Mlp({4, 0, 2}, Activation::sigmoid, Activation::sigmoid, 1), doctest::Contains("layer 2 has no neurons"), std::invalid_argument);
-  CHECK_THROWS_WITH_AS(Mlp({4, 3, 2}, Activation::softmax, Activation::sigmoid, 1), doctest::Contains("output activation"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(Mlp({4}, Activation::sigmoid, Activation::sigmoid, 1),
+                       doctest::Contains("at least two"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(Mlp({4, 0, 2}, Activation::sigmoid, Activation::sigmoid, 1),
+                       doctest::Contains("layer 2 has no neurons"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(Mlp({4, 3, 2}, Activation::softmax, Activation::sigmoid, 1),
+                       doctest::Contains("output activation"), std::invalid_argument);
   Mlp net({4, 3, 2}, Activation::sigmoid, Activation::sigmoid, 1);
-  CHECK_THROWS_WITH_AS(net.forward(Variable(Tensor::from_shape({5, 2}))), doctest::Contains("input (5,2) does not fit: expected (4, m)"), tg::shape_error);
+  CHECK_THROWS_WITH_AS(net.forward(Variable(Tensor::from_shape({5, 2}))),
+                       doctest::Contains("input (5,2) does not fit: expected (4, m)"), tg::shape_error);
   std::vector<Linear> layers{Linear(Tensor::from_shape({3, 4}), Tensor::from_shape({3, 1})),
                              Linear(Tensor::from_shape({2, 5}), Tensor::from_shape({2, 1}))};
-  CHECK_THROWS_WITH_AS(Mlp(layers, Activation::sigmoid, Activation::sigmoid), doctest::Contains("layer 3 takes 5 inputs but layer 2 has 3 neurons"), tg::shape_error);
-  CHECK_THROWS_WITH_AS(Linear(Tensor::from_shape({3, 4}), Tensor::from_shape({4, 1})), doctest::Contains("do not fit"), tg::shape_error);
+  CHECK_THROWS_WITH_AS(Mlp(layers, Activation::sigmoid, Activation::sigmoid),
+                       doctest::Contains("layer 3 takes 5 inputs but layer 2 has 3 neurons"),
+                       tg::shape_error);
+  CHECK_THROWS_WITH_AS(Linear(Tensor::from_shape({3, 4}), Tensor::from_shape({4, 1})),
+                       doctest::Contains("do not fit"), tg::shape_error);
 }
 
 TEST_CASE("Mlp: bad arguments are clear errors") {
   using tg::test::BadInput;
   const Mlp net({4, 3, 2}, Activation::sigmoid, Activation::sigmoid, 1);
-  const auto layer = [](std::size_t out, std::size_t in) { return Linear(tg::filled({out, in}, 0.1), tg::filled({out, 1}, 0.0)); };
+  const auto layer = [](std::size_t out, std::size_t in) {
+    return Linear(tg::filled({out, in}, 0.1), tg::filled({out, 1}, 0.0));
+  };
   tg::test::check_bad_inputs({
-      {"no sizes", [] { (void)Mlp({}, Activation::sigmoid, Activation::sigmoid, 1); }, TG_ERROR(std::invalid_argument),
-       "Mlp: needs at least two layer sizes (input and output), got 0"},
-      {"one size", [] { (void)Mlp({4}, Activation::sigmoid, Activation::sigmoid, 1); }, TG_ERROR(std::invalid_argument),
-       "Mlp: needs at least two layer sizes (input and output), got 1"},
-      {"no inputs", [] { (void)Mlp({0, 3}, Activation::sigmoid, Activation::sigmoid, 1); }, TG_ERROR(std::invalid_argument),
-       "Mlp: layer 1 has no neurons"},
-      {"an empty output layer", [] { (void)Mlp({4, 3, 0}, Activation::sigmoid, Activation::sigmoid, 1); },
+      {"no sizes", [] { (void)Mlp({}, Activation::sigmoid, Activation::sigmoid, 1); },
+       TG_ERROR(std::invalid_argument), "Mlp: needs at least two layer sizes (input and output), got 0"},
+      {"one size", [] { (void)Mlp({4}, Activation::sigmoid, Activation::sigmoid, 1); },
+       TG_ERROR(std::invalid_argument), "Mlp: needs at least two layer sizes (input and output), got 1"},
+      {"no inputs",
+       [] {
+         (void)Mlp({0, 3}, Activation::sigmoid, Activation::sigmoid, 1);
+       },
+       TG_ERROR(std::invalid_argument), "Mlp: layer 1 has no neurons"},
+      {"an empty output layer",
+       [] {
+         (void)Mlp({4, 3, 0}, Activation::sigmoid, Activation::sigmoid, 1);
+       },
        TG_ERROR(std::invalid_argument), "Mlp: layer 3 has no neurons"},
-      {"softmax hidden", [] { (void)Mlp({4, 3, 2}, Activation::softmax, Activation::softmax, 1); }, TG_ERROR(std::invalid_argument),
-       "Mlp: softmax is an output activation, not a hidden one"},
-      {"given layers: none", [] { (void)Mlp(std::vector<Linear>{}, Activation::sigmoid, Activation::sigmoid); },
+      {"softmax hidden",
+       [] {
+         (void)Mlp({4, 3, 2}, Activation::softmax, Activation::softmax, 1);
+       },
+       TG_ERROR(std::invalid_argument), "Mlp: softmax is an output activation, not a hidden one"},
+      {"given layers: none",
+       [] { (void)Mlp(std::vector<Linear>{}, Activation::sigmoid, Activation::sigmoid); },
        TG_ERROR(std::invalid_argument), "Mlp: no layers"},
-      {"given layers: they do not chain", [&] { (void)Mlp({layer(3, 4), layer(2, 5)}, Activation::sigmoid, Activation::sigmoid); },
+      {"given layers: they do not chain",
+       [&] {
+         (void)Mlp({layer(3, 4), layer(2, 5)}, Activation::sigmoid, Activation::sigmoid);
+       },
        TG_ERROR(tg::shape_error), "Mlp: layer 3 takes 5 inputs but layer 2 has 3 neurons"},
-      {"given layers: softmax hidden", [&] { (void)Mlp({layer(3, 4), layer(2, 3)}, Activation::softmax, Activation::sigmoid); },
+      {"given layers: softmax hidden",
+       [&] {
+         (void)Mlp({layer(3, 4), layer(2, 3)}, Activation::softmax, Activation::sigmoid);
+       },
        TG_ERROR(std::invalid_argument), "Mlp: softmax is an output activation, not a hidden one"},
       {"layer 1 (the input has no weights)", [&] { (void)net.layer(1); }, TG_ERROR(std::out_of_range),
        "Mlp::layer: layers are numbered 2..3, got 1"},
-      {"layer past L", [&] { (void)net.layer(4); }, TG_ERROR(std::out_of_range), "Mlp::layer: layers are numbered 2..3, got 4"},
+      {"layer past L", [&] { (void)net.layer(4); }, TG_ERROR(std::out_of_range),
+       "Mlp::layer: layers are numbered 2..3, got 4"},
       {"activation of layer 1", [&] { (void)net.activation(1); }, TG_ERROR(std::out_of_range),
        "Mlp::activation: layers are numbered 2..3, got 1"},
       {"activation past L", [&] { (void)net.activation(7); }, TG_ERROR(std::out_of_range),
        "Mlp::activation: layers are numbered 2..3, got 7"},
-      {"forward: rows that are not N^1", [&] { (void)net.forward(Variable(Tensor::from_shape({5, 2}))); }, TG_ERROR(tg::shape_error),
+      {"forward: rows that are not N^1",
+       [&] {
+         (void)net.forward(Variable(Tensor::from_shape({5, 2})));
+       },
+       TG_ERROR(tg::shape_error),
        "Mlp::forward: input (5,2) does not fit: expected (4, m), one column per example"},
-      {"forward: a vector", [&] { (void)net.forward_trace(Variable(tg::filled({4}, 1.0))); }, TG_ERROR(tg::shape_error),
-       "Mlp::forward: input (4) does not fit: expected (4, m)"},
+      {"forward: a vector", [&] { (void)net.forward_trace(Variable(tg::filled({4}, 1.0))); },
+       TG_ERROR(tg::shape_error), "Mlp::forward: input (4) does not fit: expected (4, m)"},
   });
   // Softmax with no hidden layer to be is the output's: allowed.
   CHECK(Mlp({4, 2}, Activation::softmax, Activation::softmax, 1).num_layers() == 2);

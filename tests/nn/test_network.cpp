@@ -66,10 +66,13 @@ TEST_CASE("Network: layers that do not fit each other, or end without a column, 
   CHECK_THROWS_WITH_AS(Network({1, 4, 5}, std::move(no_column)),
                        "Network: layer 2 (flatten) takes (1,4,4) but layer 1 gives (1,4,5)", tg::shape_error);
   std::vector<std::unique_ptr<Layer>> hidden_softmax;
-  hidden_softmax.push_back(std::make_unique<FullyConnected>(Linear(3, 3, Init::xavier, rng), Activation::softmax));
-  hidden_softmax.push_back(std::make_unique<FullyConnected>(Linear(3, 2, Init::xavier, rng), Activation::softmax));
+  hidden_softmax.push_back(
+      std::make_unique<FullyConnected>(Linear(3, 3, Init::xavier, rng), Activation::softmax));
+  hidden_softmax.push_back(
+      std::make_unique<FullyConnected>(Linear(3, 2, Init::xavier, rng), Activation::softmax));
   CHECK_THROWS_WITH_AS(Network({3}, std::move(hidden_softmax)),
-                       "Network: layer 2 has softmax, an output activation, but is not the last", std::invalid_argument);
+                       "Network: layer 2 has softmax, an output activation, but is not the last",
+                       std::invalid_argument);
 }
 
 TEST_CASE("Network: images in, flattened, fully connected: hand and engine agree") {
@@ -81,7 +84,8 @@ TEST_CASE("Network: images in, flattened, fully connected: hand and engine agree
   const Tensor X = tg::test::random_tensor({18, 5}, tg::test::Domain::any, 4);
   const Tensor Y = tg::test::targets_for(CostKind::quadratic, Activation::sigmoid, 4, 5, 5);
   const Cost c{CostKind::quadratic};
-  const std::vector<Tensor> hand = parameter_gradients(backprop(net, X, Y, c)), engine = engine_gradients(net, X, Y, c);
+  const std::vector<Tensor> hand = parameter_gradients(backprop(net, X, Y, c)),
+                            engine = engine_gradients(net, X, Y, c);
   for (std::size_t i = 0; i < hand.size(); ++i) CHECK(tg::test::rel(hand[i], engine[i]) < 1e-12);
   // Flattening the images read from the columns gives the columns back.
   CHECK(net.forward_trace(Variable(X)).a[2].value() == X);

@@ -22,7 +22,8 @@ TEST_CASE("npy: encode and decode round-trip any shape, with numpy's 64-byte ali
     const Tensor t = tg::test::random_tensor(shape, tg::test::Domain::any, 5);
     const std::string bytes = encode_npy(t);
     CHECK(bytes.substr(0, 8) == std::string("\x93NUMPY\x01\x00", 8));
-    const std::size_t header_end = 10 + static_cast<unsigned char>(bytes[8]) + 256 * static_cast<unsigned char>(bytes[9]);
+    const std::size_t header_end =
+        10 + static_cast<unsigned char>(bytes[8]) + 256 * static_cast<unsigned char>(bytes[9]);
     CHECK(header_end % 64 == 0);
     CHECK(bytes[header_end - 1] == '\n');
     CHECK(bytes.size() == header_end + t.size() * 8);
@@ -45,9 +46,10 @@ TEST_CASE("npy: headers as other writers spell them are read (key order, quotes,
     for (std::size_t i = 0; i < width; ++i) bytes += static_cast<char>((header.size() >> (8 * i)) & 0xff);
     return bytes + header + data;
   };
-  CHECK(tg::shape_of(decode_npy(file(R"({"shape": (2, 1), "fortran_order": False, "descr": "<f8"})", 1), "a.npy")) ==
-        Shape{2, 1});
-  CHECK(decode_npy(file("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", 2), "b.npy").size() == 2);
+  CHECK(tg::shape_of(decode_npy(file(R"({"shape": (2, 1), "fortran_order": False, "descr": "<f8"})", 1),
+                                "a.npy")) == Shape{2, 1});
+  CHECK(decode_npy(file("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", 2), "b.npy").size() ==
+        2);
 }
 
 TEST_CASE("npy functions: bad arguments are clear errors") {
@@ -58,8 +60,8 @@ TEST_CASE("npy functions: bad arguments are clear errors") {
   const auto with_header = [](std::string header) {
     header.append((64 - (10 + header.size() + 1) % 64) % 64, ' ');
     header += '\n';
-    return std::string("\x93NUMPY\x01\x00", 8) + static_cast<char>(header.size() & 0xff) + static_cast<char>(header.size() >> 8) +
-           header + std::string(16, '\0');
+    return std::string("\x93NUMPY\x01\x00", 8) + static_cast<char>(header.size() & 0xff) +
+           static_cast<char>(header.size() >> 8) + header + std::string(16, '\0');
   };
   std::string version4 = good;
   version4[6] = '\x04';
@@ -68,26 +70,40 @@ TEST_CASE("npy functions: bad arguments are clear errors") {
   tg::test::check_bad_inputs({
       {"decode_npy: not a .npy file", [] { (void)decode_npy("abc", "x.npy"); }, TG_ERROR(npy_error),
        "npy file 'x.npy': not a .npy file: bad magic string at byte 0"},
-      {"decode_npy: only the magic string", [] { (void)decode_npy(std::string("\x93NUMPY", 6), "x.npy"); }, TG_ERROR(npy_error),
+      {"decode_npy: only the magic string", [] { (void)decode_npy(std::string("\x93NUMPY", 6), "x.npy"); },
+       TG_ERROR(npy_error),
        "npy file 'x.npy': truncated at byte 6: the file ends inside the version (bytes 6..7)"},
       {"decode_npy: version 4.0", [&] { (void)decode_npy(version4, "v4.npy"); }, TG_ERROR(npy_error),
        "npy file 'v4.npy': unsupported .npy version 4.0 at byte 6"},
-      {"decode_npy: a header without 'shape'", [&] { (void)decode_npy(with_header("{'descr': '<f8', 'fortran_order': False, }"), "h.npy"); },
+      {"decode_npy: a header without 'shape'",
+       [&] { (void)decode_npy(with_header("{'descr': '<f8', 'fortran_order': False, }"), "h.npy"); },
        TG_ERROR(npy_error), "npy file 'h.npy': header has no 'shape' key at byte 10"},
-      {"decode_npy: float32", [&] { (void)decode_npy(with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (4,), }"), "f.npy"); },
+      {"decode_npy: float32",
+       [&] {
+         (void)decode_npy(with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (4,), }"), "f.npy");
+       },
        TG_ERROR(npy_error), "npy file 'f.npy': dtype '<f4' is not '<f8' (little-endian float64)"},
       // No element, but the other extents' product (a stride) is beyond any byte offset: found by fuzz_npy.
       {"decode_npy: an empty shape whose other extents overflow",
-       [&] { (void)decode_npy(with_header("{'descr': '<f8', 'fortran_order': False, 'shape': (0, 40000000000, 40400000000), }"), "e.npy"); },
+       [&] {
+         (void)decode_npy(
+             with_header(
+                 "{'descr': '<f8', 'fortran_order': False, 'shape': (0, 40000000000, 40400000000), }"),
+             "e.npy");
+       },
        TG_ERROR(npy_error), "npy file 'e.npy': shape (0,40000000000,40400000000) is too large"},
-      {"decode_npy: data cut short", [&] { (void)decode_npy(good.substr(0, good.size() - 8), "cut.npy"); }, TG_ERROR(npy_error),
-       fmt::format("npy file 'cut.npy': truncated at byte {}: shape (2,3) needs 48 bytes of data from byte {}", good.size() - 8,
-                   header_end)},
-      {"decode_npy: bytes after the data", [&] { (void)decode_npy(good + "xy", "long.npy"); }, TG_ERROR(npy_error),
+      {"decode_npy: data cut short", [&] { (void)decode_npy(good.substr(0, good.size() - 8), "cut.npy"); },
+       TG_ERROR(npy_error),
+       fmt::format(
+           "npy file 'cut.npy': truncated at byte {}: shape (2,3) needs 48 bytes of data from byte {}",
+           good.size() - 8, header_end)},
+      {"decode_npy: bytes after the data", [&] { (void)decode_npy(good + "xy", "long.npy"); },
+       TG_ERROR(npy_error),
        fmt::format("npy file 'long.npy': 2 unexpected bytes after the data, from byte {}", good.size())},
       {"read_npy: a missing file", [&] { (void)read_npy(missing); }, TG_ERROR(npy_error),
        fmt::format("npy file '{}': cannot read: No such file or directory", missing.string())},
-      {"write_npy: into a missing directory", [&] { write_npy(tmp.path / "no-dir" / "t.npy", Tensor{1.0}); }, TG_ERROR(npy_error),
+      {"write_npy: into a missing directory", [&] { write_npy(tmp.path / "no-dir" / "t.npy", Tensor{1.0}); },
+       TG_ERROR(npy_error),
        fmt::format("npy file '{}': cannot write", (tmp.path / "no-dir" / "t.npy").string())},
   });
 }

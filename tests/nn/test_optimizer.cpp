@@ -50,7 +50,8 @@ TEST_CASE("Sgd: θ ← θ − η g, and the step returns the largest |Δθ|") {
   CHECK(opt.steps() == 1);
   for (std::size_t i = 0; i < 2; ++i)
     for (std::size_t k = 0; k < g[i].size(); ++k)
-      CHECK(ps[i].value().data()[k] == doctest::Approx(before[i].data()[k] - 0.1 * g[i].data()[k]).epsilon(1e-15));
+      CHECK(ps[i].value().data()[k] ==
+            doctest::Approx(before[i].data()[k] - 0.1 * g[i].data()[k]).epsilon(1e-15));
   CHECK(change == doctest::Approx(0.1 * std::max(max_abs(g[0]), max_abs(g[1]))).epsilon(1e-15));
   // The parameters stay leaves with no history: the update was not recorded.
   CHECK(ps[0].is_leaf());
@@ -116,8 +117,8 @@ TEST_CASE("Adam's moments and bias correction over two steps, by hand") {
   Adam opt({theta}, eta, b1, b2, eps);
   opt.step({one_by_one(2.0)});
   opt.step({one_by_one(-1.0)});
-  const double m = b1 * (1 - b1) * 2.0 + (1 - b1) * -1.0;   // m₂ = β₁ m₁ + (1−β₁) g₂
-  const double v = b2 * (1 - b2) * 4.0 + (1 - b2) * 1.0;    // v₂ = β₂ v₁ + (1−β₂) g₂²
+  const double m = b1 * (1 - b1) * 2.0 + (1 - b1) * -1.0;  // m₂ = β₁ m₁ + (1−β₁) g₂
+  const double v = b2 * (1 - b2) * 4.0 + (1 - b2) * 1.0;   // v₂ = β₂ v₁ + (1−β₂) g₂²
   const double m_hat = m / (1 - b1 * b1), v_hat = v / (1 - b2 * b2);
   const double step1 = -eta * 2.0 / (2.0 + eps);  // m̂₁ = g₁, √v̂₁ = |g₁|
   const double expected = 1.0 + step1 - eta * m_hat / (std::sqrt(v_hat) + eps);
@@ -133,7 +134,8 @@ TEST_CASE("Adam's moments and bias correction over two steps, by hand") {
 }
 
 TEST_CASE("step() takes the gradients from θ.grad() after backward, zero_grad clears them") {
-  Mlp a({2, 3, 1}, Activation::sigmoid, Activation::sigmoid, 9), b({2, 3, 1}, Activation::sigmoid, Activation::sigmoid, 9);
+  Mlp a({2, 3, 1}, Activation::sigmoid, Activation::sigmoid, 9),
+      b({2, 3, 1}, Activation::sigmoid, Activation::sigmoid, 9);
   const Tensor X = tg::test::random_tensor({2, 5}, tg::test::Domain::any, 10);
   const Tensor Y{{0.0, 1.0, 1.0, 0.0, 1.0}};
   const Cost c{CostKind::cross_entropy};
@@ -172,8 +174,9 @@ TEST_CASE("optimizer arguments are checked") {
   CHECK_THROWS_AS(Sgd({ps[0] * 2.0}, 0.1), std::invalid_argument);
 
   Sgd opt(ps, 0.1);
-  CHECK_THROWS_AS(opt.step({one_by_one(1.0)}), tg::shape_error);                          // too few
-  CHECK_THROWS_AS(opt.step({tg::filled({2, 3}, 1.0), tg::filled({3, 1}, 1.0)}), tg::shape_error);  // W's shape transposed
+  CHECK_THROWS_AS(opt.step({one_by_one(1.0)}), tg::shape_error);  // too few
+  CHECK_THROWS_AS(opt.step({tg::filled({2, 3}, 1.0), tg::filled({3, 1}, 1.0)}),
+                  tg::shape_error);              // W's shape transposed
   CHECK_THROWS_AS(opt.step(), tg::graph_error);  // no backward yet: no .grad
   CHECK(opt.steps() == 0);
   CHECK_THROWS_AS(opt.set_learning_rate(0.0), std::invalid_argument);
@@ -209,13 +212,16 @@ TEST_CASE("state() and restore(): an optimizer restored from another's state ste
 TEST_CASE("restore() refuses another rule's slots or shapes that are not the parameters'") {
   Adam adam(two_parameters());
   const Optimizer::State velocity = Momentum(two_parameters(), 0.1).state();
-  CHECK_THROWS_WITH_AS(adam.restore(3, velocity), doctest::Contains("the state has slots (velocity), but adam keeps (m, v)"),
+  CHECK_THROWS_WITH_AS(adam.restore(3, velocity),
+                       doctest::Contains("the state has slots (velocity), but adam keeps (m, v)"),
                        std::invalid_argument);
   Optimizer::State wrong = adam.state();
   wrong["v"][1] = tg::filled({2, 1}, 0.0);
-  CHECK_THROWS_WITH_AS(adam.restore(3, wrong), doctest::Contains("slot 'v' tensor 1 has shape (2,1)"), tg::shape_error);
+  CHECK_THROWS_WITH_AS(adam.restore(3, wrong), doctest::Contains("slot 'v' tensor 1 has shape (2,1)"),
+                       tg::shape_error);
   wrong["v"].pop_back();
-  CHECK_THROWS_WITH_AS(adam.restore(3, wrong), doctest::Contains("holds 1 tensors for 2 parameters"), tg::shape_error);
+  CHECK_THROWS_WITH_AS(adam.restore(3, wrong), doctest::Contains("holds 1 tensors for 2 parameters"),
+                       tg::shape_error);
   CHECK(adam.steps() == 0);  // nothing changed
 }
 
@@ -229,10 +235,15 @@ TEST_CASE("optimizers: bad arguments are clear errors") {
        "Sgd: the learning rate η must be a positive number, got 0"},
       {"Sgd: η infinite", [&] { (void)Sgd(ps, inf); }, TG_ERROR(std::invalid_argument),
        "Sgd: the learning rate η must be a positive number, got inf"},
-      {"Sgd: no parameters", [] { (void)Sgd({}, 0.1); }, TG_ERROR(std::invalid_argument), "Sgd: no parameters to optimize"},
-      {"Sgd: an empty parameter", [&] { (void)Sgd({ps[0], Variable()}, 0.1); }, TG_ERROR(std::invalid_argument),
-       "Sgd: parameter 1 is an empty Variable"},
-      {"Sgd: a parameter made by an op", [&] { (void)Sgd({ps[0] * 2.0}, 0.1); }, TG_ERROR(std::invalid_argument),
+      {"Sgd: no parameters", [] { (void)Sgd({}, 0.1); }, TG_ERROR(std::invalid_argument),
+       "Sgd: no parameters to optimize"},
+      {"Sgd: an empty parameter",
+       [&] {
+         (void)Sgd({ps[0], Variable()}, 0.1);
+       },
+       TG_ERROR(std::invalid_argument), "Sgd: parameter 1 is an empty Variable"},
+      {"Sgd: a parameter made by an op", [&] { (void)Sgd({ps[0] * 2.0}, 0.1); },
+       TG_ERROR(std::invalid_argument),
        "Sgd: parameter 0 ('mul', shape (3,2)) was made by an op; only leaves (weights, biases) can be updated in place"},
       {"Momentum: η negative", [&] { (void)Momentum(ps, -0.1); }, TG_ERROR(std::invalid_argument),
        "Momentum: the learning rate η must be a positive number, got -0.1"},
@@ -242,23 +253,27 @@ TEST_CASE("optimizers: bad arguments are clear errors") {
        "Momentum: the momentum coefficient μ must lie in [0, 1), got nan"},
       {"Adam: η NaN", [&] { (void)Adam(ps, nan); }, TG_ERROR(std::invalid_argument),
        "Adam: the learning rate η must be a positive number, got nan"},
-      {"Adam: β₁ 1", [&] { (void)Adam(ps, 0.1, 1.0); }, TG_ERROR(std::invalid_argument), "Adam: β₁ must lie in [0, 1), got 1"},
+      {"Adam: β₁ 1", [&] { (void)Adam(ps, 0.1, 1.0); }, TG_ERROR(std::invalid_argument),
+       "Adam: β₁ must lie in [0, 1), got 1"},
       {"Adam: β₂ negative", [&] { (void)Adam(ps, 0.1, 0.9, -0.1); }, TG_ERROR(std::invalid_argument),
        "Adam: β₂ must lie in [0, 1), got -0.1"},
       {"Adam: ε 0", [&] { (void)Adam(ps, 0.1, 0.9, 0.999, 0.0); }, TG_ERROR(std::invalid_argument),
        "Adam: ε must be a small positive number, got 0"},
       {"Adam: ε infinite", [&] { (void)Adam(ps, 0.1, 0.9, 0.999, inf); }, TG_ERROR(std::invalid_argument),
        "Adam: ε must be a small positive number, got inf"},
-      {"step: one gradient for two parameters", [&] { (void)sgd.step({one_by_one(1.0)}); }, TG_ERROR(tg::shape_error),
-       "Sgd::step: 1 gradients for 2 parameters"},
-      {"step: a gradient of another shape", [&] { (void)sgd.step({tg::filled({2, 3}, 1.0), tg::filled({3, 1}, 1.0)}); },
+      {"step: one gradient for two parameters", [&] { (void)sgd.step({one_by_one(1.0)}); },
+       TG_ERROR(tg::shape_error), "Sgd::step: 1 gradients for 2 parameters"},
+      {"step: a gradient of another shape",
+       [&] {
+         (void)sgd.step({tg::filled({2, 3}, 1.0), tg::filled({3, 1}, 1.0)});
+       },
        TG_ERROR(tg::shape_error), "Sgd::step: gradient 0 has shape (2,3) but its parameter has shape (3,2)"},
       {"step: before any backward", [&] { (void)sgd.step(); }, TG_ERROR(tg::graph_error),
        "grad: no gradient yet for 'leaf' (shape (3,2)): backward() has not reached it"},
       {"set_learning_rate: negative", [&] { sgd.set_learning_rate(-1.0); }, TG_ERROR(std::invalid_argument),
        "Sgd: the learning rate η must be a positive number, got -1"},
-      {"restore: another rule's slots", [&] { sgd.restore(1, Momentum(ps, 0.1).state()); }, TG_ERROR(std::invalid_argument),
-       "Sgd::restore: the state has slots (velocity), but sgd keeps (none)"},
+      {"restore: another rule's slots", [&] { sgd.restore(1, Momentum(ps, 0.1).state()); },
+       TG_ERROR(std::invalid_argument), "Sgd::restore: the state has slots (velocity), but sgd keeps (none)"},
   });
   CHECK(sgd.steps() == 0);  // nothing changed
   CHECK(sgd.learning_rate() == 0.1);

@@ -49,10 +49,10 @@ TEST_CASE("seed 002's 2-2-1 sigmoid network learns XOR with cross-entropy") {
   CHECK(r.loss.size() == 1000);
   CHECK(r.loss.back() < 0.01);
   const Tensor A = predict(net, X);  // (1, 4)
-  CHECK(A(0, 0) < 0.5);  // 0 XOR 0
-  CHECK(A(0, 1) > 0.5);  // 0 XOR 1
-  CHECK(A(0, 2) > 0.5);  // 1 XOR 0
-  CHECK(A(0, 3) < 0.5);  // 1 XOR 1
+  CHECK(A(0, 0) < 0.5);              // 0 XOR 0
+  CHECK(A(0, 1) > 0.5);              // 0 XOR 1
+  CHECK(A(0, 2) > 0.5);              // 1 XOR 0
+  CHECK(A(0, 3) < 0.5);              // 1 XOR 1
   CHECK(accuracy(net, X, Y) == 1.0);
 }
 
@@ -113,7 +113,8 @@ TEST_CASE("seed 003: W^l ← W^l − α Σ_i δ^{i,l} (a^{i,l−1})ᵀ, a sum ov
   std::vector<Tensor> sum = values(net);  // Σ_i ∂J_i/∂θ, started at zero
   for (Tensor& t : sum) t.fill(0.0);
   for (std::size_t i = 0; i < 12; ++i) {
-    const std::vector<Tensor> g = parameter_gradients(backprop(net, select_columns(X, {i}), select_columns(Y, {i}), c));
+    const std::vector<Tensor> g =
+        parameter_gradients(backprop(net, select_columns(X, {i}), select_columns(Y, {i}), c));
     for (std::size_t p = 0; p < sum.size(); ++p) sum[p] += g[p];
   }
 
@@ -138,14 +139,16 @@ std::vector<Tensor> per_example_sum(const Mlp& net, const Tensor& X, const Tenso
   std::vector<Tensor> sum = values(net);
   for (Tensor& t : sum) t.fill(0.0);
   for (const std::size_t x : batch) {
-    const std::vector<Tensor> g = parameter_gradients(backprop(net, select_columns(X, {x}), select_columns(Y, {x}), one));
+    const std::vector<Tensor> g =
+        parameter_gradients(backprop(net, select_columns(X, {x}), select_columns(Y, {x}), one));
     for (std::size_t p = 0; p < sum.size(); ++p) sum[p] += g[p];
   }
   return sum;
 }
 
 // The first step of nn::train on mini-batches of m = 4, in order: on examples 0..3 of X.
-std::vector<Tensor> after_first_minibatch_step(Mlp& net, const Tensor& X, const Tensor& Y, const Cost& c, double eta) {
+std::vector<Tensor> after_first_minibatch_step(Mlp& net, const Tensor& X, const Tensor& Y, const Cost& c,
+                                               double eta) {
   Sgd opt(net.parameters(), eta);
   TrainOptions o;
   o.batch_size = 4;
@@ -252,7 +255,8 @@ TEST_CASE("max_iterations stops training there, even mid-epoch") {
 TEST_CASE("gradients from autodiff and from BP1–BP4 train to the same weights") {
   const auto [X, Y] = data::spirals(10, 3, 0.1, 4);
   const Cost c{CostKind::log_likelihood, Reduction::mean, Regularization::l2, 0.1};
-  Mlp a({2, 5, 4, 3}, Activation::tanh, Activation::softmax, 8), b({2, 5, 4, 3}, Activation::tanh, Activation::softmax, 8);
+  Mlp a({2, 5, 4, 3}, Activation::tanh, Activation::softmax, 8),
+      b({2, 5, 4, 3}, Activation::tanh, Activation::softmax, 8);
   Momentum opt_a(a.parameters(), 0.2, 0.9), opt_b(b.parameters(), 0.2, 0.9);
   TrainOptions o;
   o.batch_size = 7;  // 5 batches of 30 examples, the last of 2
@@ -264,11 +268,13 @@ TEST_CASE("gradients from autodiff and from BP1–BP4 train to the same weights"
   const TrainResult rb = train(b, X, Y, c, opt_b, o);
   CHECK(ra.iterations == 15);
   CHECK(max_difference(values(a), values(b)) < 1e-10);
-  CHECK(max_difference(values(a), values(Mlp({2, 5, 4, 3}, Activation::tanh, Activation::softmax, 8))) > 1e-3);
+  CHECK(max_difference(values(a), values(Mlp({2, 5, 4, 3}, Activation::tanh, Activation::softmax, 8))) >
+        1e-3);
   CHECK(ra.loss.back() == doctest::Approx(rb.loss.back()).epsilon(1e-10));
 }
 
-TEST_CASE("epochs up to the largest count run until another rule stops them: first_epoch + epochs never wraps") {
+TEST_CASE(
+    "epochs up to the largest count run until another rule stops them: first_epoch + epochs never wraps") {
   const auto [X, Y] = data::two_moons(20, 0.1, 2);
   const Cost c{CostKind::cross_entropy};
   Mlp net({2, 4, 1}, Activation::sigmoid, Activation::sigmoid, 3);
@@ -276,7 +282,8 @@ TEST_CASE("epochs up to the largest count run until another rule stops them: fir
     Sgd opt(net.parameters(), 0.1);
     TrainOptions o;
     o.first_epoch = first;
-    o.epochs = std::numeric_limits<std::size_t>::max() - (first == 1000 ? 0 : first - 1);  // wraps to 0 or below first
+    o.epochs = std::numeric_limits<std::size_t>::max() -
+               (first == 1000 ? 0 : first - 1);  // wraps to 0 or below first
     o.max_iterations = 3;
     const TrainResult r = train(net, X, Y, c, opt, o);
     CHECK(r.reason == StopReason::max_iterations);
@@ -288,7 +295,8 @@ TEST_CASE("epochs up to the largest count run until another rule stops them: fir
 TEST_CASE("steps per epoch: full batch 1, mini-batches ⌈m/b⌉, one at a time m") {
   const auto [X, Y] = data::two_moons(20, 0.1, 2);
   const Cost c{CostKind::cross_entropy};
-  for (const auto& [batch, per_epoch] : std::vector<std::pair<std::size_t, std::size_t>>{{0, 1}, {20, 1}, {8, 3}, {5, 4}, {1, 20}}) {
+  for (const auto& [batch, per_epoch] :
+       std::vector<std::pair<std::size_t, std::size_t>>{{0, 1}, {20, 1}, {8, 3}, {5, 4}, {1, 20}}) {
     INFO("batch_size " << batch);
     Mlp net({2, 3, 1}, Activation::sigmoid, Activation::sigmoid, 1);
     Sgd opt(net.parameters(), 0.1);
@@ -296,7 +304,8 @@ TEST_CASE("steps per epoch: full batch 1, mini-batches ⌈m/b⌉, one at a time 
     o.batch_size = batch;
     o.epochs = 3;
     std::vector<std::size_t> iterations_after;
-    const TrainResult r = train(net, X, Y, c, opt, o, [&](const EpochReport& e) { iterations_after.push_back(e.iterations); });
+    const TrainResult r =
+        train(net, X, Y, c, opt, o, [&](const EpochReport& e) { iterations_after.push_back(e.iterations); });
     CHECK(r.iterations == 3 * per_epoch);
     CHECK(opt.steps() == 3 * per_epoch);
     CHECK(iterations_after == std::vector<std::size_t>{per_epoch, 2 * per_epoch, 3 * per_epoch});
@@ -384,13 +393,16 @@ TEST_CASE("bad training options are clear errors") {
   TrainOptions o;
 
   o.batch_size = 11;
-  CHECK_THROWS_WITH_AS(train(net, X, Y, c, opt, o), doctest::Contains("batch_size 11"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(train(net, X, Y, c, opt, o), doctest::Contains("batch_size 11"),
+                       std::invalid_argument);
   o.batch_size = 0;
 
   const Tensor Y9 = select_columns(Y, {0, 1, 2, 3, 4, 5, 6, 7, 8});
   CHECK_THROWS_WITH_AS(train(net, X, Y9, c, opt, o), doctest::Contains("examples"), tg::shape_error);
-  CHECK_THROWS_AS(train(net, select_columns(Y, {0, 1}), Y, c, opt, o), tg::shape_error);  // X (1, 2): not N^1 rows
-  CHECK_THROWS_AS(train(net, Tensor::from_shape({2, 0}), Tensor::from_shape({1, 0}), c, opt, o), std::invalid_argument);
+  CHECK_THROWS_AS(train(net, select_columns(Y, {0, 1}), Y, c, opt, o),
+                  tg::shape_error);  // X (1, 2): not N^1 rows
+  CHECK_THROWS_AS(train(net, Tensor::from_shape({2, 0}), Tensor::from_shape({1, 0}), c, opt, o),
+                  std::invalid_argument);
 
   o.epochs = 0;  // no limit, and nothing else ends training
   CHECK_THROWS_WITH_AS(train(net, X, Y, c, opt, o), doctest::Contains("nothing would end training"),
@@ -402,7 +414,8 @@ TEST_CASE("bad training options are clear errors") {
 
   Mlp other({2, 3, 1}, Activation::sigmoid, Activation::sigmoid, 1);
   Sgd theirs(other.parameters(), 0.1);
-  CHECK_THROWS_WITH_AS(train(net, X, Y, c, theirs, o), doctest::Contains("net.parameters()"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(train(net, X, Y, c, theirs, o), doctest::Contains("net.parameters()"),
+                       std::invalid_argument);
   CHECK(opt.steps() == 0);  // nothing ran
 }
 
@@ -419,7 +432,8 @@ TEST_CASE("a run resumed after epoch k goes on exactly as one that never stopped
   Sgd opt_straight(straight.parameters(), 0.3);
   o.epochs = 5;
   std::vector<std::size_t> epochs_seen;
-  const TrainResult all = train(straight, X, Y, c, opt_straight, o, [&](const EpochReport& e) { epochs_seen.push_back(e.epoch); });
+  const TrainResult all = train(straight, X, Y, c, opt_straight, o,
+                                [&](const EpochReport& e) { epochs_seen.push_back(e.epoch); });
   CHECK(epochs_seen == std::vector<std::size_t>{1, 2, 3, 4, 5});
 
   Mlp resumed({2, 4, 1}, Activation::tanh, Activation::sigmoid, 5);
@@ -430,7 +444,8 @@ TEST_CASE("a run resumed after epoch k goes on exactly as one that never stopped
   o.epochs = 3;
   o.first_epoch = 3;
   epochs_seen.clear();
-  const TrainResult rest = train(resumed, X, Y, c, opt_second, o, [&](const EpochReport& e) { epochs_seen.push_back(e.epoch); });
+  const TrainResult rest =
+      train(resumed, X, Y, c, opt_second, o, [&](const EpochReport& e) { epochs_seen.push_back(e.epoch); });
   CHECK(epochs_seen == std::vector<std::size_t>{3, 4, 5});
   CHECK(max_difference(values(straight), values(resumed)) == 0.0);
   CHECK(rest.loss.back() == all.loss.back());
@@ -445,8 +460,10 @@ TEST_CASE("evaluate gives C and the accuracy of one forward pass") {
   CHECK(e.accuracy == accuracy(net, X, Y));
   CHECK(e.accuracy == accuracy(predict(net, X), Y));
   // Three outputs, two right: 2/3.
-  CHECK(accuracy(Tensor{{0.9, 0.1, 0.2}, {0.1, 0.8, 0.7}}, Tensor{{1.0, 0.0, 1.0}, {0.0, 1.0, 0.0}}) == doctest::Approx(2.0 / 3.0));
-  CHECK_THROWS_WITH_AS(accuracy(Tensor{{1.0, 0.0}}, Tensor{{1.0, 0.0, 1.0}}), doctest::Contains("(1,2)"), tg::shape_error);
+  CHECK(accuracy(Tensor{{0.9, 0.1, 0.2}, {0.1, 0.8, 0.7}}, Tensor{{1.0, 0.0, 1.0}, {0.0, 1.0, 0.0}}) ==
+        doctest::Approx(2.0 / 3.0));
+  CHECK_THROWS_WITH_AS(accuracy(Tensor{{1.0, 0.0}}, Tensor{{1.0, 0.0, 1.0}}), doctest::Contains("(1,2)"),
+                       tg::shape_error);
   CHECK_THROWS_AS(evaluate(net, Tensor::from_shape({3, 5}), Y, c), tg::shape_error);
 }
 
@@ -459,8 +476,10 @@ TEST_CASE("the step callback counts the steps and examples of each epoch") {
   o.epochs = 2;
   std::vector<StepReport> steps;
   std::vector<double> accuracies;
-  train(net, X, Y, Cost{CostKind::cross_entropy}, opt, o, [&](const EpochReport& e) { accuracies.push_back(e.accuracy); },
-        [&](const StepReport& s) { steps.push_back(s); });
+  train(
+      net, X, Y, Cost{CostKind::cross_entropy}, opt, o,
+      [&](const EpochReport& e) { accuracies.push_back(e.accuracy); },
+      [&](const StepReport& s) { steps.push_back(s); });
   REQUIRE(steps.size() == 8);  // per epoch: step 0 as it begins, then steps 1, 2, 3
   CHECK(steps[0].epoch == 1);
   CHECK(steps[0].step == 0);
@@ -482,7 +501,8 @@ TEST_CASE("mini-batch training takes exactly the batches' columns, as select_col
   // ones a hand-written loop over select_columns takes.
   const auto [X, Y] = data::spirals(7, 3, 0.1, 2);  // 21 examples: batches of 5, 5, 5, 5, 1
   const Cost c{CostKind::log_likelihood};
-  Mlp by_train({2, 4, 3}, Activation::tanh, Activation::softmax, 3), by_hand({2, 4, 3}, Activation::tanh, Activation::softmax, 3);
+  Mlp by_train({2, 4, 3}, Activation::tanh, Activation::softmax, 3),
+      by_hand({2, 4, 3}, Activation::tanh, Activation::softmax, 3);
   Sgd opt_train(by_train.parameters(), 0.3), opt_hand(by_hand.parameters(), 0.3);
   TrainOptions o;
   o.batch_size = 5;
@@ -529,58 +549,95 @@ TEST_CASE("training and its helpers: bad arguments are clear errors") {
   };
   const Tensor A{{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}};
   tg::test::check_bad_inputs({
-      {"train: first_epoch 0", [&] { (void)train(net, X, Y, c, opt, options([](TrainOptions& o) { o.first_epoch = 0; })); },
+      {"train: first_epoch 0",
+       [&] { (void)train(net, X, Y, c, opt, options([](TrainOptions& o) { o.first_epoch = 0; })); },
        TG_ERROR(std::invalid_argument), "train: first_epoch is 0, but epochs are numbered from 1"},
-      {"train: stop_epsilon NaN", [&] {
-         (void)train(net, X, Y, c, opt, options([](TrainOptions& o) { o.stop_epsilon = std::numeric_limits<double>::quiet_NaN(); }));
+      {"train: stop_epsilon NaN",
+       [&] {
+         (void)train(net, X, Y, c, opt, options([](TrainOptions& o) {
+                       o.stop_epsilon = std::numeric_limits<double>::quiet_NaN();
+                     }));
        },
        TG_ERROR(std::invalid_argument), "train: stop_epsilon must be 0 (off) or positive, got nan"},
-      {"train: stop_epsilon negative", [&] { (void)train(net, X, Y, c, opt, options([](TrainOptions& o) { o.stop_epsilon = -1.0; })); },
+      {"train: stop_epsilon negative",
+       [&] { (void)train(net, X, Y, c, opt, options([](TrainOptions& o) { o.stop_epsilon = -1.0; })); },
        TG_ERROR(std::invalid_argument), "train: stop_epsilon must be 0 (off) or positive, got -1"},
-      {"train: a batch larger than the set", [&] { (void)train(net, X, Y, c, opt, options([](TrainOptions& o) { o.batch_size = 11; })); },
-       TG_ERROR(std::invalid_argument), "train: batch_size 11 is larger than the 10 examples (use 0 for the full batch)"},
-      {"train: nothing ends it", [&] { (void)train(net, X, Y, c, opt, options([](TrainOptions& o) { o.epochs = 0; })); },
+      {"train: a batch larger than the set",
+       [&] { (void)train(net, X, Y, c, opt, options([](TrainOptions& o) { o.batch_size = 11; })); },
+       TG_ERROR(std::invalid_argument),
+       "train: batch_size 11 is larger than the 10 examples (use 0 for the full batch)"},
+      {"train: nothing ends it",
+       [&] { (void)train(net, X, Y, c, opt, options([](TrainOptions& o) { o.epochs = 0; })); },
        TG_ERROR(std::invalid_argument), "train: nothing would end training: epochs is 0 (no limit)"},
-      {"train: no examples", [&] { (void)train(net, Tensor::from_shape({2, 0}), Tensor::from_shape({1, 0}), c, opt, TrainOptions{}); },
-       TG_ERROR(std::invalid_argument), "train: no examples (X has 0 columns)"},
-      {"train: X with the wrong rows", [&] { (void)train(net, Y, Y, c, opt, TrainOptions{}); }, TG_ERROR(tg::shape_error),
-       "train: inputs X (1,10) do not fit the network: expected (2, m), one column per example"},
-      {"train: Y with the wrong rows", [&] { (void)train(net, X, X, c, opt, TrainOptions{}); }, TG_ERROR(tg::shape_error),
-       "train: targets Y (2,10) do not fit the network: expected (1, m), one column per example"},
-      {"train: X and Y of different m", [&] { (void)train(net, X, select_columns(Y, {0, 1}), c, opt, TrainOptions{}); },
-       TG_ERROR(tg::shape_error), "train: X (2,10) has 10 examples (columns) but Y (1,2) has 2"},
-      {"train: a negative λ", [&] {
-         (void)train(net, X, Y, Cost{CostKind::cross_entropy, Reduction::mean, Regularization::l2, -0.5}, opt, TrainOptions{});
+      {"train: no examples",
+       [&] {
+         (void)train(net, Tensor::from_shape({2, 0}), Tensor::from_shape({1, 0}), c, opt, TrainOptions{});
        },
-       TG_ERROR(std::invalid_argument), "cost: the L2 strength λ (Cost::lambda) must be a finite number ≥ 0, got -0.5"},
-      {"train: another network's optimizer", [&] {
+       TG_ERROR(std::invalid_argument), "train: no examples (X has 0 columns)"},
+      {"train: X with the wrong rows", [&] { (void)train(net, Y, Y, c, opt, TrainOptions{}); },
+       TG_ERROR(tg::shape_error),
+       "train: inputs X (1,10) do not fit the network: expected (2, m), one column per example"},
+      {"train: Y with the wrong rows", [&] { (void)train(net, X, X, c, opt, TrainOptions{}); },
+       TG_ERROR(tg::shape_error),
+       "train: targets Y (2,10) do not fit the network: expected (1, m), one column per example"},
+      {"train: X and Y of different m",
+       [&] {
+         (void)train(net, X, select_columns(Y, {0, 1}), c, opt, TrainOptions{});
+       },
+       TG_ERROR(tg::shape_error), "train: X (2,10) has 10 examples (columns) but Y (1,2) has 2"},
+      {"train: a negative λ",
+       [&] {
+         (void)train(net, X, Y, Cost{CostKind::cross_entropy, Reduction::mean, Regularization::l2, -0.5}, opt,
+                     TrainOptions{});
+       },
+       TG_ERROR(std::invalid_argument),
+       "cost: the L2 strength λ (Cost::lambda) must be a finite number ≥ 0, got -0.5"},
+      {"train: another network's optimizer",
+       [&] {
          Mlp other({2, 3, 1}, Activation::sigmoid, Activation::sigmoid, 1);
          Sgd theirs(other.parameters(), 0.1);
          (void)train(net, X, Y, c, theirs, TrainOptions{});
        },
-       TG_ERROR(std::invalid_argument), "train: the sgd optimizer was built for other parameters than this network's"},
-      {"gradients: targets of the wrong shape", [&] { (void)gradients(net, X, X, c); }, TG_ERROR(tg::shape_error),
-       "cost: targets (2,10) do not match the network's output (1,10)"},
-      {"gradients by backprop: targets of the wrong shape", [&] { (void)gradients(net, X, X, c, GradientSource::backprop); },
-       TG_ERROR(tg::shape_error), "output_delta: targets (2,10) do not match the network's output (1,10)"},
+       TG_ERROR(std::invalid_argument),
+       "train: the sgd optimizer was built for other parameters than this network's"},
+      {"gradients: targets of the wrong shape", [&] { (void)gradients(net, X, X, c); },
+       TG_ERROR(tg::shape_error), "cost: targets (2,10) do not match the network's output (1,10)"},
+      {"gradients by backprop: targets of the wrong shape",
+       [&] { (void)gradients(net, X, X, c, GradientSource::backprop); }, TG_ERROR(tg::shape_error),
+       "output_delta: targets (2,10) do not match the network's output (1,10)"},
       {"predict: inputs of the wrong shape", [&] { (void)predict(net, Y); }, TG_ERROR(tg::shape_error),
        "Mlp::forward: input (1,10) does not fit: expected (2, m)"},
-      {"evaluate_cost: targets of the wrong shape", [&] { (void)evaluate_cost(net, X, X, c); }, TG_ERROR(tg::shape_error),
-       "cost: targets (2,10) do not match the network's output (1,10)"},
-      {"evaluate: targets of the wrong shape", [&] { (void)evaluate(net, X, X, c); }, TG_ERROR(tg::shape_error),
-       "evaluate: targets Y (2,10) do not fit the network: expected (1, m)"},
+      {"evaluate_cost: targets of the wrong shape", [&] { (void)evaluate_cost(net, X, X, c); },
+       TG_ERROR(tg::shape_error), "cost: targets (2,10) do not match the network's output (1,10)"},
+      {"evaluate: targets of the wrong shape", [&] { (void)evaluate(net, X, X, c); },
+       TG_ERROR(tg::shape_error), "evaluate: targets Y (2,10) do not fit the network: expected (1, m)"},
       {"accuracy: inputs of the wrong shape", [&] { (void)accuracy(net, Y, Y); }, TG_ERROR(tg::shape_error),
        "accuracy: inputs X (1,10) do not fit the network: expected (2, m)"},
-      {"accuracy: outputs and targets differ", [&] { (void)accuracy(A, tg::filled({2, 2}, 0.0)); }, TG_ERROR(tg::shape_error),
-       "accuracy: outputs (2,3) and targets (2,2) differ in shape"},
-      {"class_labels: a vector", [] { (void)class_labels(Tensor{0.2, 0.8}); }, TG_ERROR(tg::shape_error),
-       "class_labels: expected (n, m) with one column per example, got (2)"},
-      {"class_labels: no rows", [] { (void)class_labels(Tensor::from_shape({0, 3})); }, TG_ERROR(tg::shape_error),
-       "class_labels: expected (n, m) with one column per example, got (0,3)"},
-      {"select_columns: a vector", [] { (void)select_columns(Tensor{1.0, 2.0, 3.0}, {0}); }, TG_ERROR(tg::shape_error),
-       "select_columns: expected a matrix, got (3)"},
-      {"select_columns: a column past the end", [&] { (void)select_columns(A, {0, 3}); }, TG_ERROR(std::out_of_range),
-       "select_columns: column 3 of a (2,3) matrix"},
+      {"accuracy: outputs and targets differ",
+       [&] {
+         (void)accuracy(A, tg::filled({2, 2}, 0.0));
+       },
+       TG_ERROR(tg::shape_error), "accuracy: outputs (2,3) and targets (2,2) differ in shape"},
+      {"class_labels: a vector",
+       [] {
+         (void)class_labels(Tensor{0.2, 0.8});
+       },
+       TG_ERROR(tg::shape_error), "class_labels: expected (n, m) with one column per example, got (2)"},
+      {"class_labels: no rows",
+       [] {
+         (void)class_labels(Tensor::from_shape({0, 3}));
+       },
+       TG_ERROR(tg::shape_error), "class_labels: expected (n, m) with one column per example, got (0,3)"},
+      {"select_columns: a vector",
+       [] {
+         (void)select_columns(Tensor{1.0, 2.0, 3.0}, {0});
+       },
+       TG_ERROR(tg::shape_error), "select_columns: expected a matrix, got (3)"},
+      {"select_columns: a column past the end",
+       [&] {
+         (void)select_columns(A, {0, 3});
+       },
+       TG_ERROR(std::out_of_range), "select_columns: column 3 of a (2,3) matrix"},
   });
   CHECK(opt.steps() == 0);  // no bad call took a step
 }

@@ -29,7 +29,8 @@ class Arithmetic {
   explicit Arithmetic(std::string_view text) : s_(text) {}
 
   [[noreturn]] void fail(const char* what) const {
-    throw std::invalid_argument(std::string(what) + " at " + std::to_string(pos_) + " in '" + std::string(s_) + "'");
+    throw std::invalid_argument(std::string(what) + " at " + std::to_string(pos_) + " in '" +
+                                std::string(s_) + "'");
   }
   void skip_spaces() {
     while (pos_ < s_.size() && s_[pos_] == ' ') ++pos_;

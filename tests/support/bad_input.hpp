@@ -30,7 +30,7 @@ struct ErrorType {
 #define TG_ERROR(E) (::tg::test::ErrorType{#E, &typeid(E)})
 
 struct BadInput {
-  std::string description;    // what is wrong, e.g. "matmul: inner sizes differ"
+  std::string description;     // what is wrong, e.g. "matmul: inner sizes differ"
   std::function<void()> call;  // the misuse
   ErrorType error;             // the exception it must throw
   std::string message;         // a substring its what() must contain
@@ -46,8 +46,8 @@ inline void check_bad_inputs(const std::vector<BadInput>& rows) {
       const std::string what = e.what();
       INFO("threw ", typeid(e).name(), ": ", what);
       CHECK_MESSAGE(typeid(e) == *row.error.type, "expected the type ", row.error.name);
-      CHECK_MESSAGE(what.find(row.message) != std::string::npos, "expected the message to contain \"", row.message,
-                    "\"");
+      CHECK_MESSAGE(what.find(row.message) != std::string::npos, "expected the message to contain \"",
+                    row.message, "\"");
     } catch (...) {
       FAIL_CHECK("threw something that is not a std::exception; expected ", row.error.name);
     }

@@ -14,7 +14,8 @@
 namespace tg::test {
 
 // ∂C/∂z^l for l = 2..L (entries 0 and 1 empty), by the engine: retain_grad on each z^l, then backward.
-inline std::vector<Tensor> autodiff_deltas(const nn::Mlp& net, const Tensor& X, const Tensor& Y, const nn::Cost& c) {
+inline std::vector<Tensor> autodiff_deltas(const nn::Mlp& net, const Tensor& X, const Tensor& Y,
+                                           const nn::Cost& c) {
   nn::Mlp::Trace t = net.forward_trace(Variable(X));
   for (std::size_t l = 2; l <= net.num_layers(); ++l) t.z[l].retain_grad();
   nn::cost(c, net, t, Y).backward();
@@ -24,10 +25,12 @@ inline std::vector<Tensor> autodiff_deltas(const nn::Mlp& net, const Tensor& X, 
 }
 
 // ∂C/∂θ for every parameter, by the engine, in net.parameters() order (W^2, b^2, ..., W^L, b^L).
-inline std::vector<Tensor> autodiff_grads(const nn::Mlp& net, const Tensor& X, const Tensor& Y, const nn::Cost& c) {
+inline std::vector<Tensor> autodiff_grads(const nn::Mlp& net, const Tensor& X, const Tensor& Y,
+                                          const nn::Cost& c) {
   std::vector<Tensor> out;
   const auto params = net.parameters();
-  for (const Variable& g : grad({nn::cost(c, net, net.forward_trace(Variable(X)), Y)}, params)) out.push_back(g.value());
+  for (const Variable& g : grad({nn::cost(c, net, net.forward_trace(Variable(X)), Y)}, params))
+    out.push_back(g.value());
   return out;
 }
 

@@ -27,7 +27,8 @@ inline void write_file(const std::filesystem::path& file, const std::string& byt
 // The names of the entries in dir.
 inline std::set<std::string> file_names(const std::filesystem::path& dir) {
   std::set<std::string> names;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) names.insert(entry.path().filename().string());
+  for (const auto& entry : std::filesystem::directory_iterator(dir))
+    names.insert(entry.path().filename().string());
   return names;
 }
 

@@ -37,7 +37,8 @@ inline void write_bytes(const std::filesystem::path& file, const Bytes& bytes) {
 inline void write_gz(const std::filesystem::path& file, const Bytes& bytes) {
   gzFile gz = gzopen(file.c_str(), "wb9");
   REQUIRE(gz != nullptr);
-  if (!bytes.empty()) REQUIRE(gzwrite(gz, bytes.data(), static_cast<unsigned>(bytes.size())) == static_cast<int>(bytes.size()));
+  if (!bytes.empty())
+    REQUIRE(gzwrite(gz, bytes.data(), static_cast<unsigned>(bytes.size())) == static_cast<int>(bytes.size()));
   REQUIRE(gzclose(gz) == Z_OK);
 }
 
@@ -61,13 +62,15 @@ inline Bytes idx_header(nn::data::IdxType type, const std::vector<std::uint32_t>
 // Values as the big-endian bytes the IDX format stores (floats by their bit patterns).
 template <class T>
 Bytes big_endian(const std::vector<T>& values) {
-  using U = std::conditional_t<sizeof(T) == 1, std::uint8_t,
-                               std::conditional_t<sizeof(T) == 2, std::uint16_t,
-                                                  std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>>>;
+  using U = std::conditional_t<
+      sizeof(T) == 1, std::uint8_t,
+      std::conditional_t<sizeof(T) == 2, std::uint16_t,
+                         std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>>>;
   Bytes b;
   for (T v : values) {
     const U u = std::bit_cast<U>(v);
-    for (int shift = 8 * (static_cast<int>(sizeof(T)) - 1); shift >= 0; shift -= 8) b.push_back(static_cast<std::uint8_t>(u >> shift));
+    for (int shift = 8 * (static_cast<int>(sizeof(T)) - 1); shift >= 0; shift -= 8)
+      b.push_back(static_cast<std::uint8_t>(u >> shift));
   }
   return b;
 }

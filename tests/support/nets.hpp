@@ -62,11 +62,12 @@ inline const char* to_string(TargetShape s) {
   }
   return "?";
 }
-inline constexpr TargetShape all_target_shapes[] = {TargetShape::soft, TargetShape::smoothed, TargetShape::zero_columns,
-                                                    TargetShape::unnormalised};
+inline constexpr TargetShape all_target_shapes[] = {TargetShape::soft, TargetShape::smoothed,
+                                                    TargetShape::zero_columns, TargetShape::unnormalised};
 
 // (n_out, m) targets of that shape; cross_entropy's stay in [0, 1].
-inline Tensor targets_of_shape(TargetShape shape, nn::CostKind kind, std::size_t n_out, std::size_t m, std::uint64_t seed) {
+inline Tensor targets_of_shape(TargetShape shape, nn::CostKind kind, std::size_t n_out, std::size_t m,
+                               std::uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> u(0.05, 1.0);
   Tensor Y = filled({n_out, m}, 0.0);

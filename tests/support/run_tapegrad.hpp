@@ -37,7 +37,9 @@ inline Run run_tapegrad(const std::vector<std::string>& args) {
   return r;
 }
 
-inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+inline bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 inline std::size_t count_lines(const std::string& text) {
   std::size_t n = 0;

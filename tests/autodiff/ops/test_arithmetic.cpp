@@ -109,9 +109,8 @@ TEST_CASE("arithmetic: broadcasting (2,3) with (3) repeats the row") {
 
 TEST_CASE("arithmetic: ops on leaves that do not require grad give constants") {
   const Variable a(a_values), b(b_values);  // requires_grad = false
-  const std::vector<Variable> results{a + b, a - b, a * b, a / b, -a,
-                                      a + 1.0, 1.0 + a, a - 1.0, 1.0 - a,
-                                      a * 2.0, 2.0 * a, a / 2.0, 2.0 / a};
+  const std::vector<Variable> results{a + b,   a - b,   a * b,   a / b,   -a,      a + 1.0, 1.0 + a,
+                                      a - 1.0, 1.0 - a, a * 2.0, 2.0 * a, a / 2.0, 2.0 / a};
   for (std::size_t k = 0; k < results.size(); ++k) {
     CAPTURE(k);
     CHECK_FALSE(results[k].requires_grad());
@@ -121,8 +120,8 @@ TEST_CASE("arithmetic: ops on leaves that do not require grad give constants") {
 
 TEST_CASE("arithmetic: one input requiring grad makes the result require grad") {
   const Variable a(a_values, true), b(b_values);
-  const std::vector<Variable> results{a + b, b + a, a - b, b - a, a * b, b * a, a / b, b / a, -a,
-                                      a + 1.0, 1.0 - a, 2.0 * a, 2.0 / a};
+  const std::vector<Variable> results{a + b, b + a, a - b,   b - a,   a * b,   b * a,  a / b,
+                                      b / a, -a,    a + 1.0, 1.0 - a, 2.0 * a, 2.0 / a};
   for (std::size_t k = 0; k < results.size(); ++k) {
     CAPTURE(k);
     CHECK(results[k].requires_grad());
@@ -161,12 +160,20 @@ TEST_CASE("arithmetic: bad arguments are clear errors") {
   tg::test::check_bad_inputs({
       {"add: extents 3 and 4", [&] { (void)(a + d); }, TG_ERROR(tg::shape_error),
        "add: (2,3) and (4) cannot be broadcast together: extents 3 and 4 differ on axis -1"},
-      {"sub: extents 3 and 4", [&] { (void)(d - a); }, TG_ERROR(tg::shape_error), "sub: (4) and (2,3) cannot be broadcast"},
-      {"mul: (3,1) and (2,4) on axis −2", [] { (void)(Variable(tg::filled({3, 1}, 1.0)) * Variable(tg::filled({2, 4}, 1.0))); },
-       TG_ERROR(tg::shape_error), "mul: (3,1) and (2,4) cannot be broadcast together: extents 3 and 2 differ on axis -2"},
-      {"div: extents 4 and 3", [&] { (void)(d / a); }, TG_ERROR(tg::shape_error), "div: (4) and (2,3) cannot be broadcast"},
-      {"add: an empty Variable", [&] { (void)(a + Variable()); }, TG_ERROR(tg::graph_error), "the Variable is empty"},
-      {"neg: an empty Variable", [] { (void)(-Variable()); }, TG_ERROR(tg::graph_error), "the Variable is empty"},
+      {"sub: extents 3 and 4", [&] { (void)(d - a); }, TG_ERROR(tg::shape_error),
+       "sub: (4) and (2,3) cannot be broadcast"},
+      {"mul: (3,1) and (2,4) on axis −2",
+       [] {
+         (void)(Variable(tg::filled({3, 1}, 1.0)) * Variable(tg::filled({2, 4}, 1.0)));
+       },
+       TG_ERROR(tg::shape_error),
+       "mul: (3,1) and (2,4) cannot be broadcast together: extents 3 and 2 differ on axis -2"},
+      {"div: extents 4 and 3", [&] { (void)(d / a); }, TG_ERROR(tg::shape_error),
+       "div: (4) and (2,3) cannot be broadcast"},
+      {"add: an empty Variable", [&] { (void)(a + Variable()); }, TG_ERROR(tg::graph_error),
+       "the Variable is empty"},
+      {"neg: an empty Variable", [] { (void)(-Variable()); }, TG_ERROR(tg::graph_error),
+       "the Variable is empty"},
       {"mul by a double: an empty Variable", [] { (void)(2.0 * Variable()); }, TG_ERROR(tg::graph_error),
        "the Variable is empty"},
   });

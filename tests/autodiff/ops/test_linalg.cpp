@@ -13,8 +13,8 @@
 using doctest::Approx;
 using tg::Shape;
 using tg::Tensor;
-using tg::test::check_tensor;
 using tg::Variable;
+using tg::test::check_tensor;
 
 namespace {
 
@@ -156,8 +156,8 @@ TEST_CASE("linalg: 0-d and 3-D operands are rejected, naming both shapes") {
                        tg::shape_error);
   CHECK_THROWS_WITH_AS(tg::matmul(Variable(2.0), b2), doctest::Contains("()"), tg::shape_error);
   // The flagged form takes 2-D operands only.
-  CHECK_THROWS_WITH_AS(tg::matmul(Variable(tg::filled({3}, 1.0)), b2, true, false),
-                       doctest::Contains("(3)"), tg::shape_error);
+  CHECK_THROWS_WITH_AS(tg::matmul(Variable(tg::filled({3}, 1.0)), b2, true, false), doctest::Contains("(3)"),
+                       tg::shape_error);
   CHECK_THROWS_AS(tg::matmul(a3, b2, false, false), tg::shape_error);
 }
 
@@ -205,14 +205,18 @@ TEST_CASE("matmul: bad arguments are clear errors") {
   tg::test::check_bad_inputs({
       {"inner sizes 3 and 4", [&] { (void)tg::matmul(m23, m45); }, TG_ERROR(tg::shape_error),
        "matmul: (2,3) @ (4,5): inner dimensions 3 and 4 differ"},
-      {"3-D operand", [&] { (void)tg::matmul(Variable(tg::filled({2, 3, 4}, 1.0)), m45); }, TG_ERROR(tg::shape_error),
-       "matmul: (2,3,4) @ (4,5): operands must be 1-D or 2-D"},
+      {"3-D operand",
+       [&] {
+         (void)tg::matmul(Variable(tg::filled({2, 3, 4}, 1.0)), m45);
+       },
+       TG_ERROR(tg::shape_error), "matmul: (2,3,4) @ (4,5): operands must be 1-D or 2-D"},
       {"0-d operand", [&] { (void)tg::matmul(m23, Variable(1.0)); }, TG_ERROR(tg::shape_error),
        "matmul: (2,3) @ (): operands must be 1-D or 2-D"},
       {"flags: 1-D operand", [&] { (void)tg::matmul(Variable(tg::filled({3}, 1.0)), m45, false, true); },
        TG_ERROR(tg::shape_error), "matmul: (3) @ (4,5).T: operands must be 2-D"},
       {"flags: inner sizes of the transposed operands", [&] { (void)tg::matmul(m23, m45, false, true); },
        TG_ERROR(tg::shape_error), "matmul: (2,3) @ (4,5).T: inner dimensions 3 and 5 differ"},
-      {"an empty Variable", [&] { (void)tg::matmul(m23, Variable()); }, TG_ERROR(tg::graph_error), "the Variable is empty"},
+      {"an empty Variable", [&] { (void)tg::matmul(m23, Variable()); }, TG_ERROR(tg::graph_error),
+       "the Variable is empty"},
   });
 }

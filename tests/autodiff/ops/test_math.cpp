@@ -18,7 +18,7 @@ using tg::Variable;
 
 namespace {
 
-const Tensor any_x{{-2.0, -0.5, 0.0}, {0.5, 1.0, 3.0}};     // (2,3), any sign
+const Tensor any_x{{-2.0, -0.5, 0.0}, {0.5, 1.0, 3.0}};      // (2,3), any sign
 const Tensor positive_x{{0.25, 1.0, 2.0}, {4.0, 9.0, 0.1}};  // (2,3), > 0
 
 // y must have x's shape and hold f(x) element by element.
@@ -177,8 +177,9 @@ const std::vector<double> far_out{-1e4, -1000.0, -745.0, -40.0, -1.0, 0.0, 1.0, 
 // y = f(x) elementwise at far_out: its values, its derivative f' (from tg::grad with
 // create_graph) and its second derivative f'' (a grad of that grad), all finite, all under
 // detect_anomaly, each within 1e-12 of the reference (relative, or absolute near 0).
-void check_far_out(const std::function<Variable(const Variable&)>& f, const std::function<double(double)>& value,
-                   const std::function<double(double)>& first, const std::function<double(double)>& second) {
+void check_far_out(const std::function<Variable(const Variable&)>& f,
+                   const std::function<double(double)>& value, const std::function<double(double)>& first,
+                   const std::function<double(double)>& second) {
   Tensor xv = Tensor::from_shape({far_out.size()});
   std::copy(far_out.begin(), far_out.end(), xv.begin());
   tg::detect_anomaly guard;
@@ -218,32 +219,50 @@ TEST_CASE("math: softplus from −1e4 to 1e4 (the cross-entropy's building block
   CHECK(tg::softplus(Variable(-1000.0)).item() == 0.0);
 }
 
-TEST_CASE("math: outside a function's domain the value is NaN, as in the standard library, and detect_anomaly names the op") {
+TEST_CASE(
+    "math: outside a function's domain the value is NaN, as in the standard library, and detect_anomaly names the op") {
   // A documented choice (autodiff/ops/math.hpp): numerics, not a precondition.
   CHECK(std::isnan(tg::log(Variable(-1.0)).item()));
   CHECK(tg::log(Variable(0.0)).item() == -std::numeric_limits<double>::infinity());
   CHECK(std::isnan(tg::sqrt(Variable(-4.0)).item()));
   CHECK(std::isnan(tg::pow(Variable(-8.0), 1.0 / 3.0).item()));  // no real cube root is chosen
-  CHECK(tg::pow(Variable(-2.0), 3.0).item() == -8.0);             // an integral p is fine
+  CHECK(tg::pow(Variable(-2.0), 3.0).item() == -8.0);            // an integral p is fine
   tg::detect_anomaly guard;
   CHECK_THROWS_WITH_AS(tg::pow(Variable(Tensor{8.0, -8.0}), 1.0 / 3.0),
-                       doctest::Contains("'pow' produced nan in its forward value (element (1) of (2))"), tg::anomaly_error);
+                       doctest::Contains("'pow' produced nan in its forward value (element (1) of (2))"),
+                       tg::anomaly_error);
 }
 
 TEST_CASE("math: bad arguments are clear errors") {
   using tg::test::BadInput;
   const Variable x(tg::filled({2, 3}, 2.0));
   tg::test::check_bad_inputs({
-      {"pow: exponent shapes that do not broadcast", [&] { (void)tg::pow(x, Variable(tg::filled({2}, 1.0))); },
-       TG_ERROR(tg::shape_error), "pow: (2,3) and (2) cannot be broadcast together: extents 3 and 2 differ on axis -1"},
-      {"exp: an empty Variable", [] { (void)tg::exp(Variable()); }, TG_ERROR(tg::graph_error), "the Variable is empty"},
-      {"pow: an empty exponent", [&] { (void)tg::pow(x, Variable()); }, TG_ERROR(tg::graph_error), "the Variable is empty"},
+      {"pow: exponent shapes that do not broadcast",
+       [&] { (void)tg::pow(x, Variable(tg::filled({2}, 1.0))); }, TG_ERROR(tg::shape_error),
+       "pow: (2,3) and (2) cannot be broadcast together: extents 3 and 2 differ on axis -1"},
+      {"exp: an empty Variable", [] { (void)tg::exp(Variable()); }, TG_ERROR(tg::graph_error),
+       "the Variable is empty"},
+      {"pow: an empty exponent", [&] { (void)tg::pow(x, Variable()); }, TG_ERROR(tg::graph_error),
+       "the Variable is empty"},
       // Outside the domain is NaN, not an error; detect_anomaly makes it one, naming the op.
-      {"log of −1 under detect_anomaly", [] { tg::detect_anomaly g; (void)tg::log(Variable(Tensor{1.0, -1.0})); },
-       TG_ERROR(tg::anomaly_error), "detect_anomaly: 'log' produced nan in its forward value (element (1) of (2))"},
-      {"sqrt of −4 under detect_anomaly", [] { tg::detect_anomaly g; (void)tg::sqrt(Variable(-4.0)); },
+      {"log of −1 under detect_anomaly",
+       [] {
+         tg::detect_anomaly g;
+         (void)tg::log(Variable(Tensor{1.0, -1.0}));
+       },
+       TG_ERROR(tg::anomaly_error),
+       "detect_anomaly: 'log' produced nan in its forward value (element (1) of (2))"},
+      {"sqrt of −4 under detect_anomaly",
+       [] {
+         tg::detect_anomaly g;
+         (void)tg::sqrt(Variable(-4.0));
+       },
        TG_ERROR(tg::anomaly_error), "detect_anomaly: 'sqrt' produced nan in its forward value"},
-      {"(−8)^(1/3) under detect_anomaly", [] { tg::detect_anomaly g; (void)tg::pow(Variable(-8.0), 1.0 / 3.0); },
+      {"(−8)^(1/3) under detect_anomaly",
+       [] {
+         tg::detect_anomaly g;
+         (void)tg::pow(Variable(-8.0), 1.0 / 3.0);
+       },
        TG_ERROR(tg::anomaly_error), "detect_anomaly: 'pow' produced nan in its forward value"},
   });
 }

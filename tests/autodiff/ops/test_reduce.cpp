@@ -13,9 +13,9 @@
 using doctest::Approx;
 using tg::Shape;
 using tg::Tensor;
-using tg::test::iota;
-using tg::test::check_tensor;
 using tg::Variable;
+using tg::test::check_tensor;
+using tg::test::iota;
 
 namespace {
 
@@ -163,11 +163,15 @@ TEST_CASE("reductions: bad arguments are clear errors") {
        "mean: axis 0 is out of range for shape ()"},
       {"max: axis −3 of a matrix, keepdims", [&] { (void)tg::max(x, -3, true); }, TG_ERROR(tg::shape_error),
        "max: axis -3 is out of range for shape (2,3)"},
-      {"max: of an empty tensor", [] { (void)tg::max(Variable(Tensor::from_shape({0}))); }, TG_ERROR(tg::shape_error),
-       "max: axis 0 of (0) is empty"},
-      {"max: along an empty axis", [] { (void)tg::max(Variable(Tensor::from_shape({3, 0})), -1); },
+      {"max: of an empty tensor", [] { (void)tg::max(Variable(Tensor::from_shape({0}))); },
+       TG_ERROR(tg::shape_error), "max: axis 0 of (0) is empty"},
+      {"max: along an empty axis",
+       [] {
+         (void)tg::max(Variable(Tensor::from_shape({3, 0})), -1);
+       },
        TG_ERROR(tg::shape_error), "max: axis 1 of (3,0) is empty"},
-      {"sum: of an empty Variable", [] { (void)tg::sum(Variable()); }, TG_ERROR(tg::graph_error), "the Variable is empty"},
+      {"sum: of an empty Variable", [] { (void)tg::sum(Variable()); }, TG_ERROR(tg::graph_error),
+       "the Variable is empty"},
   });
   // The mean of nothing is NaN, as in NumPy: numerics, not an error (autodiff/ops/reduce.hpp).
   CHECK(std::isnan(tg::mean(Variable(Tensor::from_shape({0}))).item()));

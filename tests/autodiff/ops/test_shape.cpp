@@ -12,9 +12,9 @@
 using doctest::Approx;
 using tg::Shape;
 using tg::Tensor;
-using tg::test::iota;
-using tg::test::check_tensor;
 using tg::Variable;
+using tg::test::check_tensor;
+using tg::test::iota;
 
 TEST_CASE("shape ops: reshape keeps the row-major order of the numbers") {
   const Variable x(iota({2, 3}));  // [[1, 2, 3], [4, 5, 6]]
@@ -125,7 +125,7 @@ TEST_CASE("transpose reverses the axes of any rank, as NumPy's x.T") {
   REQUIRE(t3.shape() == Shape{4, 3, 2});
   CHECK(t3.value()(3, 1, 0) == x3.value()(0, 1, 3));
   CHECK(tg::transpose(Variable(iota({3}))).value() == iota({3}));  // 1-D: unchanged
-  CHECK(tg::transpose(Variable(2.5)).item() == 2.5);                // 0-d: unchanged
+  CHECK(tg::transpose(Variable(2.5)).item() == 2.5);               // 0-d: unchanged
 }
 
 TEST_CASE("shape ops: bad arguments are clear errors") {
@@ -134,11 +134,21 @@ TEST_CASE("shape ops: bad arguments are clear errors") {
   tg::test::check_bad_inputs({
       {"reshape: 6 elements into 4", [&] { (void)tg::reshape(x, {4}); }, TG_ERROR(tg::shape_error),
        "reshape: (2,3) has 6 elements, (4) has 4"},
-      {"reshape: into a shape with an empty axis", [&] { (void)tg::reshape(x, {6, 0}); }, TG_ERROR(tg::shape_error),
-       "reshape: (2,3) has 6 elements, (6,0) has 0"},
-      {"broadcast_to: incompatible extents", [&] { (void)tg::broadcast_to(x, {4, 3}); }, TG_ERROR(tg::shape_error),
-       "broadcast_to: (2,3) cannot be broadcast to (4,3)"},
-      {"sum_to: more axes than the input", [&] { (void)tg::sum_to(x, {2, 2, 3}); }, TG_ERROR(tg::shape_error),
+      {"reshape: into a shape with an empty axis",
+       [&] {
+         (void)tg::reshape(x, {6, 0});
+       },
+       TG_ERROR(tg::shape_error), "reshape: (2,3) has 6 elements, (6,0) has 0"},
+      {"broadcast_to: incompatible extents",
+       [&] {
+         (void)tg::broadcast_to(x, {4, 3});
+       },
+       TG_ERROR(tg::shape_error), "broadcast_to: (2,3) cannot be broadcast to (4,3)"},
+      {"sum_to: more axes than the input",
+       [&] {
+         (void)tg::sum_to(x, {2, 2, 3});
+       },
+       TG_ERROR(tg::shape_error),
        "sum_to: (2,3) cannot be summed to (2,2,3) ((2,2,3) does not broadcast to (2,3))"},
       {"transpose: an empty Variable", [] { (void)tg::transpose(Variable()); }, TG_ERROR(tg::graph_error),
        "the Variable is empty"},

@@ -145,7 +145,8 @@ TEST_CASE("log_softmax equals log(softmax) and x − ln Σ eˣ for moderate inpu
   }
   const Tensor ls = tg::log_softmax(x, -1).value();
   for (std::size_t i = 0; i < 2; ++i) {
-    const double lse = std::log(std::exp(x_values(i, 0)) + std::exp(x_values(i, 1)) + std::exp(x_values(i, 2)));
+    const double lse =
+        std::log(std::exp(x_values(i, 0)) + std::exp(x_values(i, 1)) + std::exp(x_values(i, 2)));
     for (std::size_t j = 0; j < 3; ++j) CHECK(ls(i, j) == Approx(x_values(i, j) - lse));
   }
 }
@@ -195,19 +196,31 @@ std::vector<FarOut> far_out_inputs() {
       {"[1000, 0]", Tensor{1000.0, 0.0}, {1.0, 0.0}, {0.0, -1000.0}},
       {"[-1000, 0]", Tensor{-1000.0, 0.0}, {0.0, 1.0}, {-1000.0, 0.0}},
       // e^{−1000} underflows too, but the shift by the maximum makes every term e⁰ = 1.
-      {"[-1000, -1000, -1000]", Tensor{-1000.0, -1000.0, -1000.0}, {1.0 / 3, 1.0 / 3, 1.0 / 3}, {-ln3, -ln3, -ln3}},
-      {"[1e4, -1e4, 0.5, -0.25]", Tensor{1e4, -1e4, 0.5, -0.25}, {1.0, 0.0, 0.0, 0.0}, {0.0, -2e4, 0.5 - 1e4, -0.25 - 1e4}},
+      {"[-1000, -1000, -1000]",
+       Tensor{-1000.0, -1000.0, -1000.0},
+       {1.0 / 3, 1.0 / 3, 1.0 / 3},
+       {-ln3, -ln3, -ln3}},
+      {"[1e4, -1e4, 0.5, -0.25]",
+       Tensor{1e4, -1e4, 0.5, -0.25},
+       {1.0, 0.0, 0.0, 0.0},
+       {0.0, -2e4, 0.5 - 1e4, -0.25 - 1e4}},
       // Two equal far-out winners share; the small values in between get e^{−1000} → 0.
-      {"[1000, 0.001, -0.002, 1000]", Tensor{1000.0, 0.001, -0.002, 1000.0}, {0.5, 0.0, 0.0, 0.5},
+      {"[1000, 0.001, -0.002, 1000]",
+       Tensor{1000.0, 0.001, -0.002, 1000.0},
+       {0.5, 0.0, 0.0, 0.5},
        {-ln2, 0.001 - 1000.0 - ln2, -0.002 - 1000.0 - ln2, -ln2}},
       // Far out, but only 1 apart: σ(∓1), as if the 1e4 were not there.
-      {"[-1e4, -1e4 + 1]", Tensor{-1e4, -1e4 + 1.0}, {1.0 - s1, s1}, {-std::log1p(std::exp(1.0)), -std::log1p(std::exp(-1.0))}},
+      {"[-1e4, -1e4 + 1]",
+       Tensor{-1e4, -1e4 + 1.0},
+       {1.0 - s1, s1},
+       {-std::log1p(std::exp(1.0)), -std::log1p(std::exp(-1.0))}},
   };
 }
 
 }  // namespace
 
-TEST_CASE("softmax at ±1000 and ±1e4: exact limits, finite first and second derivatives, under detect_anomaly") {
+TEST_CASE(
+    "softmax at ±1000 and ±1e4: exact limits, finite first and second derivatives, under detect_anomaly") {
   for (const FarOut& row : far_out_inputs()) {
     INFO("row: ", row.what);
     const std::size_t n = row.p.size();
@@ -242,7 +255,8 @@ TEST_CASE("softmax at ±1000 and ±1e4: exact limits, finite first and second de
   }
 }
 
-TEST_CASE("log_softmax at ±1000 and ±1e4: exact limits, finite first and second derivatives, under detect_anomaly") {
+TEST_CASE(
+    "log_softmax at ±1000 and ±1e4: exact limits, finite first and second derivatives, under detect_anomaly") {
   for (const FarOut& row : far_out_inputs()) {
     INFO("row: ", row.what);
     const std::size_t n = row.p.size();
@@ -281,7 +295,8 @@ TEST_CASE("softmax down the columns (nn's layout) at ±1000: each column its own
   const Variable A = tg::softmax(Z, 0);
   check_values(A.value(), {1.0, 0.0, 0.5, 0.0, 1.0, 0.5});
   check_values(tg::softmax_values(Z.value(), 0), {1.0, 0.0, 0.5, 0.0, 1.0, 0.5});
-  check_values(tg::log_softmax(Z, 0).value(), {0.0, -1000.0, -std::numbers::ln2, -1000.0, 0.0, -std::numbers::ln2});
+  check_values(tg::log_softmax(Z, 0).value(),
+               {0.0, -1000.0, -std::numbers::ln2, -1000.0, 0.0, -std::numbers::ln2});
   // C = −Σ y·log_softmax(z) with one-hot y = rows 1, 0, 0: ∂C/∂z = softmax − y.
   const Tensor Y{{0.0, 1.0, 1.0}, {1.0, 0.0, 0.0}};
   const Variable C = -tg::sum(Variable(Y) * tg::log_softmax(Z, 0));
@@ -300,16 +315,22 @@ TEST_CASE("softmax and log_softmax: bad arguments are clear errors") {
        "log_softmax: axis -3 is out of range for shape (2,3)"},
       {"softmax: a 0-d Variable", [] { (void)tg::softmax(Variable(1.0), -1); }, TG_ERROR(tg::shape_error),
        "softmax: axis -1 is out of range for shape ()"},
-      {"softmax: an empty axis", [] { (void)tg::softmax(Variable(Tensor::from_shape({0, 3})), 0); }, TG_ERROR(tg::shape_error),
-       "softmax: axis 0 of (0,3) is empty: there is nothing to normalise"},
-      {"log_softmax: an empty axis", [] { (void)tg::log_softmax(Variable(Tensor::from_shape({2, 0})), 1); },
+      {"softmax: an empty axis",
+       [] {
+         (void)tg::softmax(Variable(Tensor::from_shape({0, 3})), 0);
+       },
+       TG_ERROR(tg::shape_error), "softmax: axis 0 of (0,3) is empty: there is nothing to normalise"},
+      {"log_softmax: an empty axis",
+       [] {
+         (void)tg::log_softmax(Variable(Tensor::from_shape({2, 0})), 1);
+       },
        TG_ERROR(tg::shape_error), "log_softmax: axis 1 of (2,0) is empty"},
-      {"softmax_values: axis 2 of a matrix", [] { (void)tg::softmax_values(x_values, 2); }, TG_ERROR(tg::shape_error),
-       "softmax_values: axis 2 is out of range for shape (2,3)"},
-      {"softmax_values: a 0-d tensor", [] { (void)tg::softmax_values(tg::scalar_tensor(1.0), 0); }, TG_ERROR(tg::shape_error),
-       "softmax_values: axis 0 is out of range for shape ()"},
-      {"softmax_values: an empty axis", [] { (void)tg::softmax_values(Tensor::from_shape({0}), 0); }, TG_ERROR(tg::shape_error),
-       "softmax_values: axis 0 of (0) is empty"},
+      {"softmax_values: axis 2 of a matrix", [] { (void)tg::softmax_values(x_values, 2); },
+       TG_ERROR(tg::shape_error), "softmax_values: axis 2 is out of range for shape (2,3)"},
+      {"softmax_values: a 0-d tensor", [] { (void)tg::softmax_values(tg::scalar_tensor(1.0), 0); },
+       TG_ERROR(tg::shape_error), "softmax_values: axis 0 is out of range for shape ()"},
+      {"softmax_values: an empty axis", [] { (void)tg::softmax_values(Tensor::from_shape({0}), 0); },
+       TG_ERROR(tg::shape_error), "softmax_values: axis 0 of (0) is empty"},
   });
   // Along an axis that is not empty, an empty batch is fine: (3, 0) has no columns to normalise.
   CHECK(tg::softmax(Variable(Tensor::from_shape({3, 0})), 0).shape() == Shape{3, 0});

@@ -28,7 +28,8 @@ constexpr std::uint32_t rows = 2, cols = 3;
 Bytes pixels(std::uint32_t count) {
   Bytes b;
   for (std::uint32_t j = 0; j < count; ++j)
-    for (std::uint32_t p = 0; p < rows * cols; ++p) b.push_back(static_cast<std::uint8_t>(j == 1 && p == 0 ? 255 : (37 * j + 11 * p) % 256));
+    for (std::uint32_t p = 0; p < rows * cols; ++p)
+      b.push_back(static_cast<std::uint8_t>(j == 1 && p == 0 ? 255 : (37 * j + 11 * p) % 256));
   return b;
 }
 
@@ -58,10 +59,12 @@ void check_set(const ImageSet& set, std::size_t m, const Bytes& labels) {
   REQUIRE(tg::shape_of(set.examples.X) == tg::Shape{rows * cols, m});
   REQUIRE(tg::shape_of(set.examples.Y) == tg::Shape{10, m});
   CHECK(set.examples.size() == m);
-  CHECK(set.labels == std::vector<std::size_t>(labels.begin(), labels.begin() + static_cast<std::ptrdiff_t>(m)));
+  CHECK(set.labels ==
+        std::vector<std::size_t>(labels.begin(), labels.begin() + static_cast<std::ptrdiff_t>(m)));
   const Bytes px = pixels(static_cast<std::uint32_t>(m));
   for (std::size_t j = 0; j < m; ++j) {
-    for (std::size_t p = 0; p < rows * cols; ++p) CHECK(set.examples.X(p, j) == px[j * rows * cols + p] / 255.0);
+    for (std::size_t p = 0; p < rows * cols; ++p)
+      CHECK(set.examples.X(p, j) == px[j * rows * cols + p] / 255.0);
     for (std::size_t k = 0; k < 10; ++k) CHECK(set.examples.Y(k, j) == (k == labels[j] ? 1.0 : 0.0));
   }
 }
@@ -96,7 +99,8 @@ TEST_CASE("mnist: gzipped, plain and mixed directories load alike, and a plain f
     CHECK(other.test.labels == plain.test.labels);
   }
   // Both train-labels-idx1-ubyte and its .gz: the plain file's labels are read.
-  tg::test::write_gz(tmp.path / "plain" / "train-labels-idx1-ubyte.gz", idx_file(IdxType::u8, {5}, {0, 0, 0, 0, 0}));
+  tg::test::write_gz(tmp.path / "plain" / "train-labels-idx1-ubyte.gz",
+                     idx_file(IdxType::u8, {5}, {0, 0, 0, 0, 0}));
   CHECK(load_mnist(tmp.path / "plain").train.labels == plain.train.labels);
 }
 
@@ -115,16 +119,22 @@ TEST_CASE("mnist: a missing directory or file is an error naming the path") {
   TempDir tmp("mnist");
   const fs::path none = tmp.path / "no-such-dir";
   CHECK_FALSE(is_mnist_dir(none));
-  CHECK_THROWS_WITH_AS(load_mnist(none), doctest::Contains(fmt::format("load_mnist: '{}' does not exist", none.string()).c_str()), idx_error);
+  CHECK_THROWS_WITH_AS(
+      load_mnist(none),
+      doctest::Contains(fmt::format("load_mnist: '{}' does not exist", none.string()).c_str()), idx_error);
   tg::test::write_bytes(tmp.path / "a-file", {0});
-  CHECK_THROWS_WITH_AS(load_mnist(tmp.path / "a-file"), doctest::Contains("a-file' is not a directory"), idx_error);
+  CHECK_THROWS_WITH_AS(load_mnist(tmp.path / "a-file"), doctest::Contains("a-file' is not a directory"),
+                       idx_error);
 
   write_mnist(tmp.path / "d", {false, false, true, false});
   fs::remove(tmp.path / "d" / "t10k-images-idx3-ubyte.gz");
   CHECK_FALSE(is_mnist_dir(tmp.path / "d"));
   const fs::path base = tmp.path / "d" / "t10k-images-idx3-ubyte";
-  CHECK_THROWS_WITH_AS(load_mnist(tmp.path / "d"),
-                       doctest::Contains(fmt::format("load_mnist: neither '{}' nor '{}.gz' exists", base.string(), base.string()).c_str()), idx_error);
+  CHECK_THROWS_WITH_AS(
+      load_mnist(tmp.path / "d"),
+      doctest::Contains(
+          fmt::format("load_mnist: neither '{}' nor '{}.gz' exists", base.string(), base.string()).c_str()),
+      idx_error);
 }
 
 TEST_CASE("mnist: a directory, FIFO or device where a file should be is named for what it is") {
@@ -145,10 +155,12 @@ TEST_CASE("mnist: a directory, FIFO or device where a file should be is named fo
   CHECK(error_of() == fmt::format("load_mnist: '{}' is a directory, not a regular file", images.string()));
   fs::remove(images);
   REQUIRE(::mkfifo(images.c_str(), 0600) == 0);
-  CHECK(error_of() == fmt::format("load_mnist: '{}' is a FIFO (named pipe), not a regular file", images.string()));
+  CHECK(error_of() ==
+        fmt::format("load_mnist: '{}' is a FIFO (named pipe), not a regular file", images.string()));
   fs::remove(images);
   fs::create_symlink("/dev/null", images);  // followed: what it points to is what counts
-  CHECK(error_of() == fmt::format("load_mnist: '{}' is a character device, not a regular file", images.string()));
+  CHECK(error_of() ==
+        fmt::format("load_mnist: '{}' is a character device, not a regular file", images.string()));
   fs::remove(images);
   // Only the .gz there, but as a directory: it is named (not "neither ... exists").
   fs::create_directory(images.string() + ".gz");
@@ -163,13 +175,16 @@ TEST_CASE("mnist: a set of no images, or images of no pixels, is an error naming
   SUBCASE("no test images") {
     tg::test::write_bytes(test_images, idx_file(IdxType::u8, {0, rows, cols}, {}));
     tg::test::write_bytes(tmp.path / "t10k-labels-idx1-ubyte", idx_file(IdxType::u8, {0}, {}));
-    CHECK_THROWS_WITH_AS(load_mnist(tmp.path), fmt::format("load_mnist: '{}' holds no images", test_images).c_str(), idx_error);
+    CHECK_THROWS_WITH_AS(load_mnist(tmp.path),
+                         fmt::format("load_mnist: '{}' holds no images", test_images).c_str(), idx_error);
   }
   SUBCASE("images of 0 rows") {
     tg::test::write_bytes(test_images, idx_file(IdxType::u8, {4, 0, cols}, {}));
-    CHECK_THROWS_WITH_AS(load_mnist(tmp.path),
-                         fmt::format("load_mnist: '{}' holds images of 0×3 pixels: an image needs at least one", test_images).c_str(),
-                         idx_error);
+    CHECK_THROWS_WITH_AS(
+        load_mnist(tmp.path),
+        fmt::format("load_mnist: '{}' holds images of 0×3 pixels: an image needs at least one", test_images)
+            .c_str(),
+        idx_error);
   }
 }
 
@@ -191,36 +206,46 @@ TEST_CASE("mnist: images and labels that disagree are an error naming the files"
 
   SUBCASE("a label of 10") {
     tg::test::write_bytes(train_labels_file, idx_file(IdxType::u8, {5}, {3, 0, 9, 10, 3}));
-    CHECK(error_of() == fmt::format("load_mnist: '{}': label 10 of example 3 (at byte 11) is not below 10 (the labels of '{}')",
-                                    train_labels_file, train_images));
+    CHECK(error_of() ==
+          fmt::format(
+              "load_mnist: '{}': label 10 of example 3 (at byte 11) is not below 10 (the labels of '{}')",
+              train_labels_file, train_images));
   }
   SUBCASE("more labels than images") {
     tg::test::write_bytes(train_labels_file, idx_file(IdxType::u8, {6}, {3, 0, 9, 1, 3, 2}));
-    CHECK(error_of() == fmt::format("load_mnist: '{}' holds 5 images but '{}' holds 6 labels", train_images, train_labels_file));
+    CHECK(error_of() == fmt::format("load_mnist: '{}' holds 5 images but '{}' holds 6 labels", train_images,
+                                    train_labels_file));
   }
   SUBCASE("images of another type") {
     tg::test::write_bytes(train_images, idx_file(IdxType::i16, {5, 1, 1}, Bytes(10, 0)));
-    CHECK(error_of() == fmt::format("load_mnist: '{}': expected images of unsigned bytes with dims (count, rows, columns), "
-                                    "found i16 with dims (5, 1, 1)", train_images));
+    CHECK(error_of() ==
+          fmt::format("load_mnist: '{}': expected images of unsigned bytes with dims (count, rows, columns), "
+                      "found i16 with dims (5, 1, 1)",
+                      train_images));
   }
   SUBCASE("images of another rank") {
     tg::test::write_bytes(train_images, idx_file(IdxType::u8, {5, 6}, pixels(5)));
-    CHECK(error_of() == fmt::format("load_mnist: '{}': expected images of unsigned bytes with dims (count, rows, columns), "
-                                    "found unsigned byte with dims (5, 6)", train_images));
+    CHECK(error_of() ==
+          fmt::format("load_mnist: '{}': expected images of unsigned bytes with dims (count, rows, columns), "
+                      "found unsigned byte with dims (5, 6)",
+                      train_images));
   }
   SUBCASE("labels of another rank") {
     tg::test::write_bytes(train_labels_file, idx_file(IdxType::u8, {5, 1}, train_labels));
     CHECK(error_of() == fmt::format("load_mnist: '{}': expected labels of unsigned bytes with dims (count), "
-                                    "found unsigned byte with dims (5, 1)", train_labels_file));
+                                    "found unsigned byte with dims (5, 1)",
+                                    train_labels_file));
   }
   SUBCASE("test images of another size than the training images") {
     const std::string test_images = (dir / "t10k-images-idx3-ubyte").string();
     tg::test::write_bytes(test_images, idx_file(IdxType::u8, {4, 3, 2}, pixels(4)));
-    CHECK(error_of() == fmt::format("load_mnist: '{}' holds 3×2 images but '{}' holds 2×3", test_images, train_images));
+    CHECK(error_of() ==
+          fmt::format("load_mnist: '{}' holds 3×2 images but '{}' holds 2×3", test_images, train_images));
   }
   SUBCASE("a bad file: read_idx's error") {
     tg::test::write_bytes(dir / "t10k-labels-idx1-ubyte", idx_file(IdxType::u8, {4}, {1, 2}));
-    CHECK(error_of().starts_with(fmt::format("read_idx: '{}': truncated at byte 10", (dir / "t10k-labels-idx1-ubyte").string())));
+    CHECK(error_of().starts_with(
+        fmt::format("read_idx: '{}': truncated at byte 10", (dir / "t10k-labels-idx1-ubyte").string())));
   }
 }
 
@@ -233,19 +258,23 @@ TEST_CASE("mnist: Fashion-MNIST's directory and class names") {
   CHECK(names.back() == "Ankle boot");
 }
 
-TEST_CASE("mnist: Debian's Fashion-MNIST loads as 60000 and 10000 images of 784 pixels, 6000 and 1000 of each class") {
+TEST_CASE(
+    "mnist: Debian's Fashion-MNIST loads as 60000 and 10000 images of 784 pixels, 6000 and 1000 of each class") {
   if (!is_mnist_dir(fashion_mnist_dir())) {
-    MESSAGE("skipped: no Fashion-MNIST in " << fashion_mnist_dir().string() << " (install the dataset-fashion-mnist package)");
+    MESSAGE("skipped: no Fashion-MNIST in " << fashion_mnist_dir().string()
+                                            << " (install the dataset-fashion-mnist package)");
     return;
   }
   const Mnist f = load_mnist(fashion_mnist_dir());
-  for (const auto& [set, m, per_class] : {std::tuple{&f.train, std::size_t{60000}, std::size_t{6000}}, std::tuple{&f.test, std::size_t{10000}, std::size_t{1000}}}) {
+  for (const auto& [set, m, per_class] : {std::tuple{&f.train, std::size_t{60000}, std::size_t{6000}},
+                                          std::tuple{&f.test, std::size_t{10000}, std::size_t{1000}}}) {
     CAPTURE(m);
     CHECK(set->rows == 28);
     CHECK(set->cols == 28);
     CHECK(tg::shape_of(set->examples.X) == tg::Shape{784, m});
     CHECK(tg::shape_of(set->examples.Y) == tg::Shape{10, m});
-    const auto [lo, hi] = std::minmax_element(set->examples.X.data(), set->examples.X.data() + set->examples.X.size());
+    const auto [lo, hi] =
+        std::minmax_element(set->examples.X.data(), set->examples.X.data() + set->examples.X.size());
     CHECK(*lo == 0.0);
     CHECK(*hi == 1.0);
     std::array<std::size_t, 10> counts{};

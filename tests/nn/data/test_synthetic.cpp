@@ -40,7 +40,8 @@ TEST_CASE("xor_gate is the truth table, one column per input pair") {
   const auto [X, Y] = data::xor_gate();
   REQUIRE(tg::shape_of(X) == tg::Shape{2, 4});
   REQUIRE(tg::shape_of(Y) == tg::Shape{1, 4});
-  for (std::size_t j = 0; j < 4; ++j) CHECK(Y(0, j) == static_cast<double>(static_cast<int>(X(0, j)) ^ static_cast<int>(X(1, j))));
+  for (std::size_t j = 0; j < 4; ++j)
+    CHECK(Y(0, j) == static_cast<double>(static_cast<int>(X(0, j)) ^ static_cast<int>(X(1, j))));
 }
 
 TEST_CASE("two_moons: shapes, both target encodings, balance, reproducibility") {
@@ -133,24 +134,28 @@ TEST_CASE("synthetic sets: bad arguments are clear errors") {
   tg::test::check_bad_inputs({
       {"two_moons: no examples", [] { (void)data::two_moons(0, 0.1, 1); }, TG_ERROR(std::invalid_argument),
        "two_moons: m (two classes) must be at least 2, got 0"},
-      {"two_moons: one example for two classes", [] { (void)data::two_moons(1, 0.1, 1); }, TG_ERROR(std::invalid_argument),
-       "two_moons: m (two classes) must be at least 2, got 1"},
-      {"two_moons: negative noise", [] { (void)data::two_moons(10, -0.1, 1); }, TG_ERROR(std::invalid_argument),
-       "two_moons: noise must be a number ≥ 0, got -0.1"},
-      {"two_moons: NaN noise", [&] { (void)data::two_moons(10, nan, 1, data::Targets::one_hot); }, TG_ERROR(std::invalid_argument),
-       "two_moons: noise must be a number ≥ 0, got nan"},
-      {"spirals: no points per arm", [] { (void)data::spirals(0, 3, 0.1, 1); }, TG_ERROR(std::invalid_argument),
-       "spirals: m_per_class must be at least 1, got 0"},
+      {"two_moons: one example for two classes", [] { (void)data::two_moons(1, 0.1, 1); },
+       TG_ERROR(std::invalid_argument), "two_moons: m (two classes) must be at least 2, got 1"},
+      {"two_moons: negative noise", [] { (void)data::two_moons(10, -0.1, 1); },
+       TG_ERROR(std::invalid_argument), "two_moons: noise must be a number ≥ 0, got -0.1"},
+      {"two_moons: NaN noise", [&] { (void)data::two_moons(10, nan, 1, data::Targets::one_hot); },
+       TG_ERROR(std::invalid_argument), "two_moons: noise must be a number ≥ 0, got nan"},
+      {"spirals: no points per arm", [] { (void)data::spirals(0, 3, 0.1, 1); },
+       TG_ERROR(std::invalid_argument), "spirals: m_per_class must be at least 1, got 0"},
       {"spirals: one class", [] { (void)data::spirals(10, 1, 0.1, 1); }, TG_ERROR(std::invalid_argument),
        "spirals: the number of classes must be at least 2, got 1"},
-      {"spirals: infinite noise", [] { (void)data::spirals(10, 3, std::numeric_limits<double>::infinity(), 1); },
+      {"spirals: infinite noise",
+       [] { (void)data::spirals(10, 3, std::numeric_limits<double>::infinity(), 1); },
        TG_ERROR(std::invalid_argument), "spirals: noise must be a number ≥ 0, got inf"},
       {"sine_curve: no examples", [] { (void)data::sine_curve(0, 0.1, 1); }, TG_ERROR(std::invalid_argument),
        "sine_curve: m must be at least 1, got 0"},
-      {"sine_curve: negative noise", [] { (void)data::sine_curve(5, -1.0, 1); }, TG_ERROR(std::invalid_argument),
-       "sine_curve: noise must be a number ≥ 0, got -1"},
-      {"one_hot: a label ≥ classes", [] { (void)data::one_hot({0, 2, 3}, 3); }, TG_ERROR(std::invalid_argument),
-       "one_hot: label 3 of example 2 is not below 3 classes"},
+      {"sine_curve: negative noise", [] { (void)data::sine_curve(5, -1.0, 1); },
+       TG_ERROR(std::invalid_argument), "sine_curve: noise must be a number ≥ 0, got -1"},
+      {"one_hot: a label ≥ classes",
+       [] {
+         (void)data::one_hot({0, 2, 3}, 3);
+       },
+       TG_ERROR(std::invalid_argument), "one_hot: label 3 of example 2 is not below 3 classes"},
       {"one_hot: no classes", [] { (void)data::one_hot({}, 0); }, TG_ERROR(std::invalid_argument),
        "one_hot: the number of classes must be at least 1, got 0"},
   });

@@ -1,0 +1,272 @@
+#include "autodiff/conv_kernels.hpp"
+
+#include <algorithm>
+#include <initializer_list>
+#include <limits>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "autodiff/blas.hpp"
+#include "autodiff/error.hpp"
+
+namespace tg {
+
+std::size_t ConvGeometry::out_h() const { return (height + 2 * padding - kernel_h) / stride + 1; }
+std::size_t ConvGeometry::out_w() const { return (width + 2 * padding - kernel_w) / stride + 1; }
+
+namespace {
+
+// A std::size_t with its top bit set came from a negative number.
+bool looks_negative(std::size_t v) { return v > std::numeric_limits<std::size_t>::max() / 2; }
+
+std::string plural(std::size_t n, const char* word) {
+  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
+}
+
+// stride ≥ 1, and neither stride nor padding a negative number in disguise.
+void check_stride_padding(std::size_t stride, std::size_t padding, const char* op) {
+  if (stride == 0) throw shape_error(fmt::format("{}: stride 0: the stride must be at least 1", op));
+  if (looks_negative(stride))
+    throw shape_error(
+        fmt::format("{}: stride {} is a negative number converted to an unsigned size", op, stride));
+  if (looks_negative(padding))
+    throw shape_error(
+        fmt::format("{}: padding {} is a negative number converted to an unsigned size", op, padding));
+}
+
+// The kernel fits in the padded input along one axis ("height" or "width").
+void check_fits(const std::string& both, const char* axis, std::size_t extent, std::size_t kernel,
+                std::size_t padding) {
+  std::size_t padded = 0;
+  if (__builtin_add_overflow(extent, 2 * padding, &padded))
+    throw shape_error(fmt::format("{}: padding {} makes the padded {} overflow", both, padding, axis));
+  if (kernel > padded)
+    throw shape_error(
+        fmt::format("{}: the kernel's {} {} is larger than the padded input's {} ({} {} + 2·padding {})",
+                    both, axis, kernel, padded, axis, extent, padding));
+}
+
+// a₁·a₂·…, or false when the product overflows a std::size_t.
+bool product(std::initializer_list<std::size_t> factors, std::size_t& out) {
+  out = 1;
+  for (std::size_t f : factors)
+    if (__builtin_mul_overflow(out, f, &out)) return false;
+  return true;
+}
+
+// The tensors the convolution allocates, in bytes, fit in a std::size_t: the unfolded input
+// (C·K·K', N·H'·W') and the output (N, F, H', W').
+void check_counts(const std::string& both, const ConvGeometry& g) {
+  std::size_t cols = 0, y = 0;
+  const std::size_t oh = g.out_h(), ow = g.out_w();
+  if (!product({g.channels, g.kernel_h, g.kernel_w, g.batch, oh, ow, sizeof(double)}, cols) ||
+      !product({g.batch, g.filters, oh, ow, sizeof(double)}, y))
+    throw shape_error(
+        fmt::format("{}: the unfolded input (C·K·K', N·H'·W') = ({}·{}·{}, {}·{}·{}) and the output "
+                    "({},{},{},{}) have more bytes than memory can address",
+                    both, g.channels, g.kernel_h, g.kernel_w, g.batch, oh, ow, g.batch, g.filters, oh, ow));
+}
+
+void check_rank(const std::string& both, const char* name, const Shape& s, const char* axes) {
+  if (s.size() != 4)
+    throw shape_error(fmt::format("{}: {} must have 4 axes ({}), it has {}", both, name, axes, s.size()));
+}
+
+}  // namespace
+
+ConvGeometry conv_geometry(const Shape& x, const Shape& w, std::size_t stride, std::size_t padding,
+                           const char* op) {
+  const std::string both = fmt::format("{}: x {} and w {}", op, shape_str(x), shape_str(w));
+  check_rank(both, "x", x, "batch, channels, height, width");
+  check_rank(both, "w", w, "filters, channels, kernel height, kernel width");
+  if (x[1] != w[1])
+    throw shape_error(
+        fmt::format("{}: {}, the kernel expects {}", both, plural(x[1], "input channel"), w[1]));
+  if (w[2] == 0 || w[3] == 0)
+    throw shape_error(fmt::format("{}: the kernel is {}×{}; it must be at least 1×1", both, w[2], w[3]));
+  check_stride_padding(stride, padding, op);
+  check_fits(both, "height", x[2], w[2], padding);
+  check_fits(both, "width", x[3], w[3], padding);
+  const ConvGeometry g{x[0], x[1], x[2], x[3], w[0], w[2], w[3], stride, padding};
+  check_counts(both, g);
+  return g;
+}
+
+void check_conv_bias(const Shape& b, const ConvGeometry& g, const char* op) {
+  if (b.size() != 1 || b[0] != g.filters)
+    throw shape_error(fmt::format("{}: b {} and w {}: the bias must have one element per filter, ({})", op,
+                                  shape_str(b), shape_str(g.w_shape()), g.filters));
+}
+
+namespace {
+
+// t must have the shape `expected` (tg::shape_error naming the function and the tensor).
+void check_shape(const char* fn, const char* name, const Tensor& t, const Shape& expected) {
+  if (shape_of(t) != expected)
+    throw shape_error(
+        fmt::format("{}: {} is {}, the geometry says {}", fn, name, shape_str(t), shape_str(expected)));
+}
+
+// The outputs j in [lo, hi) whose input position j·s + offset − p lies inside [0, extent);
+// the others read the zero padding.
+struct Span {
+  std::size_t lo, hi;
+};
+Span inside(std::size_t offset, std::size_t padding, std::size_t stride, std::size_t extent,
+            std::size_t out) {
+  const auto ceil_div = [stride](std::ptrdiff_t n) {
+    return n <= 0 ? 0
+                  : static_cast<std::size_t>((n + static_cast<std::ptrdiff_t>(stride) - 1) /
+                                             static_cast<std::ptrdiff_t>(stride));
+  };
+  const auto before =
+      static_cast<std::ptrdiff_t>(padding) - static_cast<std::ptrdiff_t>(offset);  // j·s ≥ p − offset
+  const std::size_t lo = std::min(out, ceil_div(before));
+  const std::size_t hi =
+      std::min(out, ceil_div(static_cast<std::ptrdiff_t>(extent) + before));  // j·s < extent + p − offset
+  return {lo, std::max(lo, hi)};
+}
+
+// Visits every (row of cols, input row) pair im2col copies: for each channel c, kernel offset
+// (a, b), example n and output row i, calls f(cols_row_segment, x_row or nullptr, span of j),
+// where cols_row_segment is cols[(c·K + a)·K' + b, (n·H' + i)·W' ...] (W' entries) and x_row is
+// x[n, c, i·s + a − p, ·] (nullptr when that row is padding). im2col copies, col2im adds.
+template <class T, class X, class F>
+void for_each_patch_row(T* cols, X* x, const ConvGeometry& g, F f) {
+  const std::size_t oh = g.out_h(), ow = g.out_w(), ncols = g.cols_cols();
+  for (std::size_t c = 0; c < g.channels; ++c)
+    for (std::size_t a = 0; a < g.kernel_h; ++a)
+      for (std::size_t b = 0; b < g.kernel_w; ++b) {
+        T* row = cols + ((c * g.kernel_h + a) * g.kernel_w + b) * ncols;
+        const Span rows = inside(a, g.padding, g.stride, g.height, oh);
+        const Span js = inside(b, g.padding, g.stride, g.width, ow);
+        const std::ptrdiff_t shift = static_cast<std::ptrdiff_t>(b) - static_cast<std::ptrdiff_t>(g.padding);
+        for (std::size_t n = 0; n < g.batch; ++n)
+          for (std::size_t i = 0; i < oh; ++i) {
+            X* x_row = nullptr;
+            if (i >= rows.lo && i < rows.hi)
+              x_row = x + ((n * g.channels + c) * g.height + i * g.stride + a - g.padding) * g.width;
+            f(row + (n * oh + i) * ow, x_row, js, shift);
+          }
+      }
+}
+
+}  // namespace
+
+Tensor im2col(const Tensor& x, const ConvGeometry& g) {
+  check_shape("im2col", "x", x, g.x_shape());
+  Tensor cols = Tensor::from_shape({g.cols_rows(), g.cols_cols()});
+  const std::size_t s = g.stride, ow = g.out_w();
+  for_each_patch_row(cols.data(), x.data(), g,
+                     [s, ow](double* out, const double* in, Span js, std::ptrdiff_t shift) {
+                       if (in == nullptr) {
+                         std::fill(out, out + ow, 0.0);
+                         return;
+                       }
+                       std::fill(out, out + js.lo, 0.0);
+                       for (std::size_t j = js.lo; j < js.hi; ++j)
+                         out[j] = in[static_cast<std::ptrdiff_t>(j * s) + shift];
+                       std::fill(out + js.hi, out + ow, 0.0);
+                     });
+  return cols;
+}
+
+Tensor col2im(const Tensor& cols, const ConvGeometry& g) {
+  check_shape("col2im", "cols", cols, {g.cols_rows(), g.cols_cols()});
+  Tensor x = filled(g.x_shape(), 0.0);
+  const std::size_t s = g.stride;
+  for_each_patch_row(cols.data(), x.data(), g,
+                     [s](const double* in, double* out, Span js, std::ptrdiff_t shift) {
+                       if (out == nullptr) return;  // a padding row: nothing to give back
+                       for (std::size_t j = js.lo; j < js.hi; ++j)
+                         out[static_cast<std::ptrdiff_t>(j * s) + shift] += in[j];
+                     });
+  return x;
+}
+
+namespace {
+
+// w (F, C, K, K') as the matrix (F, C·K·K'): the same numbers, row-major.
+Tensor filter_matrix(const Tensor& w, const ConvGeometry& g) {
+  check_shape("conv2d", "w", w, g.w_shape());
+  Tensor m = w;
+  m.reshape({g.filters, g.cols_rows()});
+  return m;
+}
+
+// gy (N, F, H', W') as Δ (F, N·H'·W'): Δ[f, n·H'W' + i] = gy[n, f, i].
+Tensor delta_matrix(const Tensor& gy, const ConvGeometry& g, const char* fn) {
+  check_shape(fn, "gy", gy, g.y_shape());
+  const std::size_t maps = g.out_h() * g.out_w();
+  Tensor d = Tensor::from_shape({g.filters, g.batch * maps});
+  for (std::size_t n = 0; n < g.batch; ++n)
+    for (std::size_t f = 0; f < g.filters; ++f)
+      std::copy_n(gy.data() + (n * g.filters + f) * maps, maps, d.data() + (f * g.batch + n) * maps);
+  return d;
+}
+
+// The inverse: y (F, N·H'·W') as (N, F, H', W'), plus b[f] (when given) on feature map f.
+Tensor feature_maps(const Tensor& y, const double* b, const ConvGeometry& g) {
+  const std::size_t maps = g.out_h() * g.out_w();
+  Tensor out = Tensor::from_shape(g.y_shape());
+  for (std::size_t n = 0; n < g.batch; ++n)
+    for (std::size_t f = 0; f < g.filters; ++f) {
+      const double* from = y.data() + (f * g.batch + n) * maps;
+      double* to = out.data() + (n * g.filters + f) * maps;
+      const double bias = b != nullptr ? b[f] : 0.0;
+      for (std::size_t i = 0; i < maps; ++i) to[i] = from[i] + bias;
+    }
+  return out;
+}
+
+constexpr bool transposed = true, as_is = false;  // gemm's flags, named at the calls below
+
+}  // namespace
+
+// y = W · cols (+ b)
+Tensor conv2d_values(const Tensor& x, const Tensor& w, const Tensor& b, const ConvGeometry& g) {
+  check_conv_bias(shape_of(b), g, "conv2d");
+  return feature_maps(gemm(filter_matrix(w, g), as_is, im2col(x, g), as_is), b.data(), g);
+}
+
+Tensor conv2d_values(const Tensor& x, const Tensor& w, const ConvGeometry& g) {
+  return feature_maps(gemm(filter_matrix(w, g), as_is, im2col(x, g), as_is), nullptr, g);
+}
+
+// ∂C/∂x = col2im(Wᵀ · Δ)
+Tensor conv2d_input_grad_values(const Tensor& gy, const Tensor& w, const ConvGeometry& g) {
+  return col2im(gemm(filter_matrix(w, g), transposed, delta_matrix(gy, g, "conv2d_input_grad"), as_is), g);
+}
+
+// ∂C/∂w = Δ · colsᵀ
+Tensor conv2d_weight_grad_values(const Tensor& x, const Tensor& gy, const ConvGeometry& g) {
+  Tensor dw = gemm(delta_matrix(gy, g, "conv2d_weight_grad"), as_is, im2col(x, g), transposed);
+  dw.reshape(g.w_shape());
+  return dw;
+}
+
+Tensor conv2d_direct(const Tensor& x, const Tensor& w, const Tensor& b, std::size_t stride,
+                     std::size_t padding) {
+  const ConvGeometry g = conv_geometry(shape_of(x), shape_of(w), stride, padding, "conv2d_direct");
+  check_conv_bias(shape_of(b), g, "conv2d_direct");
+  const auto at = [&](std::size_t n, std::size_t c, std::size_t i, std::size_t j) {  // x, 0 in the padding
+    const std::size_t r = i - g.padding, q = j - g.padding;  // wraps around below 0: then ≥ height
+    return r < g.height && q < g.width ? x(n, c, r, q) : 0.0;
+  };
+  Tensor y = Tensor::from_shape(g.y_shape());
+  for (std::size_t n = 0; n < g.batch; ++n)
+    for (std::size_t f = 0; f < g.filters; ++f)
+      for (std::size_t i = 0; i < g.out_h(); ++i)
+        for (std::size_t j = 0; j < g.out_w(); ++j) {
+          double sum = b(f);
+          for (std::size_t c = 0; c < g.channels; ++c)
+            for (std::size_t a = 0; a < g.kernel_h; ++a)
+              for (std::size_t bb = 0; bb < g.kernel_w; ++bb)
+                sum += w(f, c, a, bb) * at(n, c, i * stride + a, j * stride + bb);
+          y(n, f, i, j) = sum;
+        }
+  return y;
+}
+
+}  // namespace tg

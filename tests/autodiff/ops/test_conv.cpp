@@ -1,0 +1,88 @@
+// The convolution ops (autodiff/ops/conv.cpp): backward through conv2d gives the kernels'
+// gradients and the bias's sums, the three ops differentiate into one another, and misuse
+// names the op and the shapes. (gradcheck and gradgradcheck: the op table, test_op_table.cpp;
+// the values against the direct loops: test_conv_kernels.cpp.)
+#include <doctest/doctest.h>
+
+#include "autodiff/autodiff.hpp"
+#include "support/bad_input.hpp"
+#include "support/random.hpp"
+#include "support/tensors.hpp"
+
+using tg::Shape;
+using tg::Tensor;
+using tg::Variable;
+
+namespace {
+
+Tensor random(const Shape& shape, std::uint64_t seed) {
+  return tg::test::random_tensor(shape, tg::test::Domain::any, seed);
+}
+
+void check_equal(const Tensor& a, const Tensor& b) {
+  REQUIRE(tg::shape_of(a) == tg::shape_of(b));
+  for (std::size_t i = 0; i < a.size(); ++i)
+    CHECK(a.data()[i] == doctest::Approx(b.data()[i]).epsilon(1e-13));
+}
+
+}  // namespace
+
+TEST_CASE("conv: backward through conv2d gives the kernels' gradients and the bias's sums") {
+  const Tensor x0 = random({3, 2, 6, 5}, 1), w0 = random({4, 2, 3, 2}, 2), b0 = random({4}, 3);
+  Variable x(x0, true), w(w0, true), b(b0, true);
+  const Variable y = tg::conv2d(x, w, b, 2, 1);
+  CHECK(y.op_name() == "conv2d");
+  const tg::ConvGeometry g = tg::conv_geometry({3, 2, 6, 5}, {4, 2, 3, 2}, 2, 1, "test");
+  REQUIRE(y.shape() == Shape{3, 4, 3, 3});  // H' = (6 + 2 − 3)/2 + 1 = 3, W' = (5 + 2 − 2)/2 + 1 = 3
+  const Tensor gy = random(y.shape(), 4);
+  y.backward(gy);
+  check_equal(x.grad(), tg::conv2d_input_grad_values(gy, w0, g));
+  check_equal(w.grad(), tg::conv2d_weight_grad_values(x0, gy, g));
+  for (std::size_t f = 0; f < 4; ++f) {  // ∂C/∂b[f] = Σ over examples and positions of gy[·, f, ·, ·]
+    double sum = 0.0;
+    for (std::size_t n = 0; n < 3; ++n)
+      for (std::size_t i = 0; i < 9; ++i) sum += gy.data()[(n * 4 + f) * 9 + i];
+    CHECK(b.grad()(f) == doctest::Approx(sum));
+  }
+}
+
+TEST_CASE("conv: the backward is recorded with the ops conv2d_input_grad and conv2d_weight_grad") {
+  Variable x(random({1, 1, 4, 4}, 5), true), w(random({2, 1, 2, 2}, 6), true);
+  const Variable y = tg::conv2d(x, w);  // no bias
+  const std::vector<Variable> g = tg::grad({tg::sum(y)}, {x, w}, /*create_graph=*/true);
+  CHECK(g[0].op_name() == "conv2d_input_grad");
+  CHECK(g[1].op_name() == "conv2d_weight_grad");
+  // Σ y is linear in x, so its gradient in x, Σ over the output of the kernels placed there,
+  // depends on w alone: differentiating Σ ∂C/∂x again in w counts each kernel weight's uses.
+  const std::vector<Variable> gg = tg::grad({tg::sum(g[0])}, {w});
+  tg::test::check_tensor(gg[0].value(), {2, 1, 2, 2}, {9, 9, 9, 9, 9, 9, 9, 9});  // 3×3 outputs each
+}
+
+TEST_CASE("conv: bad arguments are clear errors") {
+  const Variable x(Tensor::from_shape({2, 1, 5, 5})), w(Tensor::from_shape({3, 1, 3, 3}));
+  tg::test::check_bad_inputs({
+      {"conv2d: channels differ",
+       [] {
+         tg::conv2d(Variable(Tensor::from_shape({64, 1, 28, 28})),
+                    Variable(Tensor::from_shape({20, 3, 5, 5})));
+       },
+       TG_ERROR(tg::shape_error),
+       "conv2d: x (64,1,28,28) and w (20,3,5,5): 1 input channel, the kernel expects 3"},
+      {"conv2d: one bias per filter", [&] { tg::conv2d(x, w, Variable(Tensor::from_shape({2}))); },
+       TG_ERROR(tg::shape_error),
+       "conv2d: b (2) and w (3,1,3,3): the bias must have one element per filter, (3)"},
+      {"conv2d: stride 0", [&] { tg::conv2d(x, w, 0, 1); }, TG_ERROR(tg::shape_error),
+       "conv2d: stride 0: the stride must be at least 1"},
+      {"conv2d_input_grad: gy of another shape",
+       [&] {
+         tg::conv2d_input_grad(Variable(Tensor::from_shape({2, 3, 2, 3})), w, {2, 1, 5, 5});
+       },
+       TG_ERROR(tg::shape_error), "conv2d_input_grad: gy is (2,3,2,3), the geometry says (2,3,3,3)"},
+      {"conv2d_weight_grad: x and the kernel disagree",
+       [&] {
+         tg::conv2d_weight_grad(x, Variable(Tensor::from_shape({2, 3, 3, 3})), {3, 2, 3, 3});
+       },
+       TG_ERROR(tg::shape_error),
+       "conv2d_weight_grad: x (2,1,5,5) and w (3,2,3,3): 1 input channel, the kernel expects 2"},
+  });
+}
