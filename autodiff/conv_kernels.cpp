@@ -4,6 +4,7 @@
 #include <initializer_list>
 #include <limits>
 #include <string>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -91,6 +92,18 @@ ConvGeometry conv_geometry(const Shape& x, const Shape& w, std::size_t stride, s
   const ConvGeometry g{x[0], x[1], x[2], x[3], w[0], w[2], w[3], stride, padding};
   check_counts(both, g);
   return g;
+}
+
+ConvGeometry pool_geometry(const Shape& x, std::size_t kernel, std::size_t stride, const char* op) {
+  const std::string what = fmt::format("{}: x {}", op, shape_str(x));
+  check_rank(what, "x", x, "batch, channels, height, width");
+  if (kernel == 0) throw shape_error(fmt::format("{}: kernel 0: the window must be at least 1×1", what));
+  check_stride_padding(stride, 0, op);
+  for (const auto& [axis, extent] : {std::pair{"height", x[2]}, std::pair{"width", x[3]}})
+    if (kernel > extent)
+      throw shape_error(
+          fmt::format("{}: the window's {} {} is larger than the input's {}", what, axis, kernel, extent));
+  return ConvGeometry{x[0], x[1], x[2], x[3], x[1], kernel, kernel, stride, 0};
 }
 
 void check_conv_bias(const Shape& b, const ConvGeometry& g, const char* op) {

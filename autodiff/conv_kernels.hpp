@@ -37,6 +37,13 @@ struct ConvGeometry {
 ConvGeometry conv_geometry(const Shape& x, const Shape& w, std::size_t stride, std::size_t padding,
                            const char* op);
 
+// The windows of pooling: kernel×kernel, moved by `stride` over every channel of x (N, C, H, W),
+// no padding; as a ConvGeometry with one "filter" per channel (filters = channels). The output
+// is (N, C, H', W'), H' = (H − kernel)/stride + 1. Throws tg::shape_error naming `op` and x for
+// a rank other than 4, kernel 0, a window larger than the input, stride 0 and a stride with
+// the top bit set: "max_pool2d: x (1,1,3,3): the window's height 4 is larger than the input's 3".
+ConvGeometry pool_geometry(const Shape& x, std::size_t kernel, std::size_t stride, const char* op);
+
 // b must be (F), one bias per filter (tg::shape_error naming `op`, b and w otherwise).
 void check_conv_bias(const Shape& b, const ConvGeometry& g, const char* op);
 

@@ -135,6 +135,26 @@ std::vector<Row> op_table() {
          return conv2d_weight_grad(x[0], x[1], {2, 2, 2, 2}, 2, 1);
        },
        {{{{1, 2, 4, 3}}, {{1, 2, 3, 2}}}}},
+      // Pooling: random inputs have no ties, so every maximum is strict and differentiable.
+      {"max_pool2d", [](const Inputs& x) { return max_pool2d(x[0], 2, 2); }, {{{{1, 2, 4, 5}}}}},
+      {"max_pool2d (overlapping windows)",
+       [](const Inputs& x) { return max_pool2d(x[0], 3, 1); },
+       {{{{2, 1, 4, 4}}}}},
+      {"max_pool2d_input_grad",
+       [](const Inputs& x) { return max_pool2d_input_grad(x[0], x[1], 2, 1); },
+       {{{{1, 2, 2, 3}}, {{1, 2, 3, 4}}}}},
+      {"max_pool2d_gather",
+       [](const Inputs& x) { return max_pool2d_gather(x[0], x[1], 2, 1); },
+       {{{{1, 2, 3, 4}}, {{1, 2, 3, 4}}}}},
+      {"avg_pool2d", [](const Inputs& x) { return avg_pool2d(x[0], 2, 2); }, {{{{1, 2, 4, 5}}}}},
+      {"avg_pool2d (overlapping windows)",
+       [](const Inputs& x) { return avg_pool2d(x[0], 3, 1); },
+       {{{{2, 1, 4, 4}}}}},
+      {"avg_pool2d_input_grad",
+       [](const Inputs& x) {
+         return avg_pool2d_input_grad(x[0], {1, 2, 3, 4}, 2, 1);
+       },
+       {{{{1, 2, 2, 3}}}}},
       {"softmax (axis 0)", [](const Inputs& x) { return softmax(x[0], 0); }, {{{{4}}}, {{{3, 2}}}}},
       {"softmax (axis -1)", [](const Inputs& x) { return softmax(x[0], -1); }, {{{{4}}}, {{{2, 3}}}}},
       {"log_softmax (axis 0)", [](const Inputs& x) { return log_softmax(x[0], 0); }, {{{{4}}}, {{{3, 2}}}}},
