@@ -42,8 +42,8 @@ Tensor conv_backward_input(const Tensor& delta, const Tensor& w, const Shape& a_
     for (std::size_t c = 0; c < A.c; ++c)
       for (std::size_t y = 0; y < A.h; ++y)
         for (std::size_t x = 0; x < A.w; ++x) {
-          double sum =
-              0.0;  // (BP2-conv) Σ_{f,u',v'} δ[n,f,(y+p−K+1+u')/s,(x+p−K'+1+v')/s] · w[f,c,K−1−u',K'−1−v']
+          // (BP2-conv) Σ_{f,u',v'} δ[n,f,(y+p−K+1+u')/s,(x+p−K'+1+v')/s] · w[f,c,K−1−u',K'−1−v']
+          double sum = 0.0;
           for (std::size_t f = 0; f < D.c; ++f)
             for (long uf = 0; uf < K; ++uf)  // u' runs over the flipped kernel
               for (long vf = 0; vf < K2; ++vf) {

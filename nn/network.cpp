@@ -103,6 +103,13 @@ Network::Trace Network::forward_trace(const Variable& X) const {
 
 Variable Network::forward(const Variable& X) const { return forward_trace(X).output(); }
 
+Variable cost(const Cost& c, const Network& net, const Network::Trace& trace, const Tensor& Y) {
+  const std::size_t L = net.num_layers();
+  if (trace.z.size() != L + 1 || !trace.z[L].defined() || !trace.a[L].defined())
+    throw std::invalid_argument("cost: pass this network's net.forward_trace(X)");
+  return cost(c, net.output(), trace.z[L], trace.a[L], net.weights(), Y);
+}
+
 std::string Network::describe() const {
   std::string s = fmt::format("input: {}\n", shape_str(input_));
   for (std::size_t l = 2; l <= num_layers(); ++l) s += fmt::format("layer {}: {}\n", l, layer(l).describe());

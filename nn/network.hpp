@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "nn/cost.hpp"
 #include "nn/layer.hpp"
 #include "nn/mlp.hpp"
 
@@ -66,5 +67,9 @@ class Network {
   Shape input_;
   std::vector<std::unique_ptr<Layer>> layers_;  // layers_[l − 2] is layer l
 };
+
+// C for the network's forward trace and targets Y (N^L, m), recorded: nn::cost of layer L's z^L
+// and a^L, with L2 over net.weights().
+Variable cost(const Cost& c, const Network& net, const Network::Trace& trace, const Tensor& Y);
 
 }  // namespace tg::nn

@@ -13,6 +13,7 @@
 #include "nn/fully_connected.hpp"
 #include "nn/network.hpp"
 #include "nn/network_backprop.hpp"
+#include "nn/pool_layer.hpp"
 #include "support/engine_gradients.hpp"
 #include "support/nets.hpp"
 #include "support/random.hpp"
@@ -24,12 +25,15 @@ using tg::Variable;
 
 namespace {
 
-// One point of the sweep: kernel K×K', stride, padding, channels, batch, maps H×W, filters.
+// One point of the sweep: kernel K×K', stride, padding, channels, batch, maps H×W, filters, and
+// the pooling layer after the conv layer: 0 none, 1 max, 2 average (2×2 windows, pool_stride apart).
 struct Geometry {
   std::size_t kernel_h, kernel_w, stride, padding, channels, batch, height, width, filters;
+  int pool = 0;
+  std::size_t pool_stride = 2;
   std::string str() const {
-    return fmt::format("K {}×{}, s {}, p {}, C {}, batch {}, {}×{}, F {}", kernel_h, kernel_w, stride,
-                       padding, channels, batch, height, width, filters);
+    return fmt::format("K {}×{}, s {}, p {}, C {}, batch {}, {}×{}, F {}, pool {} stride {}", kernel_h,
+                       kernel_w, stride, padding, channels, batch, height, width, filters, pool, pool_stride);
   }
 };
 
@@ -40,18 +44,25 @@ std::vector<Geometry> sweep() {
   for (std::size_t i = 0; i < 40; ++i) {
     const std::size_t K = 1 + i % 5, K2 = 1 + (i * 3 + 1) % 5;
     points.push_back({K, K2, 1 + (i / 5) % 2, (i / 2) % 3, 1 + (i * 5) % 8, (i / 3) % 2 == 0 ? 1u : 7u,
-                      K + 1 + i % 3, K2 + 2 + i % 2, 1 + i % 3});
+                      K + 1 + i % 3, K2 + 2 + i % 2, 1 + i % 3, static_cast<int>(i % 3), 1 + (i / 3) % 2});
   }
   return points;
 }
 
+// Kernels drawn with std 1/√(C·K·K') (Init::scaled_normal): units that saturate, where σ′ = 1 − a²
+// loses its digits to cancellation, would compare the rounding of two formulas, not the equations.
 Network conv_net(const Geometry& g, Activation sigma, std::uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::vector<std::unique_ptr<Layer>> layers;
   const Shape in{g.channels, g.height, g.width};
   layers.push_back(std::make_unique<Conv>(in, g.filters, g.kernel_h, g.kernel_w, g.stride, g.padding, sigma,
-                                          Init::normal, rng));
-  const Shape maps = layers.back()->output_shape();
+                                          Init::scaled_normal, rng));
+  Shape maps = layers.back()->output_shape();
+  if (g.pool != 0 && maps[1] >= 2 && maps[2] >= 2) {
+    layers.push_back(
+        std::make_unique<Pooling>(maps, g.pool == 1 ? Pool::max : Pool::average, 2, g.pool_stride));
+    maps = layers.back()->output_shape();
+  }
   layers.push_back(std::make_unique<Flatten>(maps));
   layers.push_back(
       std::make_unique<FullyConnected>(Linear(tg::numel(maps), 3, Init::xavier, rng), Activation::softmax));
@@ -70,7 +81,8 @@ const Cost regularised{CostKind::log_likelihood, Reduction::mean, Regularization
 
 }  // namespace
 
-TEST_CASE("conv sweep: (BP2-conv), (BP3-conv), (BP4-conv) by hand agree with the engine to 1e-12") {
+TEST_CASE(
+    "conv sweep: (BP2-conv), (BP3-conv), (BP4-conv) and (BP2-pool) by hand agree with the engine to 1e-12") {
   double worst = 0.0;
   for (const Geometry& g : sweep()) {
     CAPTURE(g.str());
@@ -110,9 +122,10 @@ TEST_CASE("conv sweep: the im2col + gemm form equals the direct loops of the sam
   }
 }
 
-TEST_CASE("conv: hand and engine agree with central differences at a few points") {
-  for (const Geometry& g : {Geometry{3, 3, 1, 1, 2, 1, 5, 5, 2}, Geometry{2, 3, 2, 0, 3, 7, 6, 7, 2},
-                            Geometry{5, 5, 2, 2, 1, 1, 5, 5, 1}}) {
+TEST_CASE("conv and pooling: hand and engine agree with central differences at a few points") {
+  for (const Geometry& g :
+       {Geometry{3, 3, 1, 1, 2, 1, 5, 5, 2, 1, 2}, Geometry{2, 3, 2, 0, 3, 7, 6, 7, 2, 2, 1},
+        Geometry{5, 5, 2, 2, 1, 1, 5, 5, 1, 0, 2}}) {
     CAPTURE(g.str());
     const Network net = conv_net(g, Activation::sigmoid, 9);
     const Tensor X = tg::test::random_tensor({net.input_size(), g.batch}, tg::test::Domain::any, 4);
