@@ -1,4 +1,4 @@
-// Exercise 02: the derivative of an op made with tg::define_op. The op is given here; you
+// Exercise 05: the derivative of an op made with tg::define_op. The op is given here; you
 // write its derivative, sigmoid_derivative, in exercise.cpp.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Exercise 01: BP2 for a tanh hidden layer. The declaration; you write the body in exercise.cpp.
+// Exercise 10: BP2 for a tanh hidden layer. The declaration; you write the body in exercise.cpp.
 #pragma once
 
 #include "autodiff/tensor.hpp"

@@ -1,4 +1,4 @@
-// Exercise 01: BP2 for a tanh hidden layer.                          <-- YOUR FILE: edit it
+// Exercise 10: BP2 for a tanh hidden layer.                          <-- YOUR FILE: edit it
 //
 // THE TASK
 //   Write bp2_tanh below: given W^{l+1}, δ^{l+1} and z^l, return the error δ^l of a hidden
@@ -26,7 +26,7 @@
 //     hidden residual, summing over the N^{l+1} neurons of the next layer).
 //
 // CHECK YOUR ANSWER
-//   cmake --build build && ctest --test-dir build -R exercises/01 --output-on-failure
+//   scripts/grade.sh 10     (or: cmake --build build && ctest --test-dir build -R exercises/10 --output-on-failure)
 //   The test (test.cpp) compares your δ^l with nn::backprop's and with the autodiff engine's
 //   ∂C/∂z^l, on a worked example and on random tanh networks.
 #include "bp2_tanh.hpp"
@@ -43,7 +43,7 @@ namespace tg::exercises {
 Tensor bp2_tanh([[maybe_unused]] const Tensor& W_next, [[maybe_unused]] const Tensor& delta_next,
                 [[maybe_unused]] const Tensor& z) {
   // ---- your code here: replace the line below ----
-  throw std::logic_error("exercise: not written yet (exercises/01_bp2_tanh/exercise.cpp)");
+  throw std::logic_error("exercise: not written yet (exercises/10_bp2_tanh/exercise.cpp)");
 }
 
 }  // namespace tg::exercises

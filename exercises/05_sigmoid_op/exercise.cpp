@@ -1,4 +1,4 @@
-// Exercise 02: the derivative of an op made with tg::define_op.       <-- YOUR FILE: edit it
+// Exercise 05: the derivative of an op made with tg::define_op.       <-- YOUR FILE: edit it
 //
 // THE TASK
 //   sigmoid_op.hpp defines the op y = my_sigmoid(x) = σ(x) = 1/(1 + e^{−x}) with tg::define_op,
@@ -23,7 +23,7 @@
 //   - Compare with tg::tanh's derivative in autodiff/ops/math.cpp: gy ⊙ (1 − y²).
 //
 // CHECK YOUR ANSWER
-//   cmake --build build && ctest --test-dir build -R exercises/02 --output-on-failure
+//   scripts/grade.sh 05     (or: cmake --build build && ctest --test-dir build -R exercises/05 --output-on-failure)
 //   The test (test.cpp) runs tg::gradcheck (your ∂C/∂x against central differences) and
 //   tg::gradgradcheck (the derivative of your derivative) on random inputs of several shapes,
 //   and compares with the built-in tg::sigmoid.
@@ -35,7 +35,7 @@ namespace tg::exercises {
 
 Variable sigmoid_derivative([[maybe_unused]] const Backward& ctx) {
   // ---- your code here: replace the line below ----
-  throw std::logic_error("exercise: not written yet (exercises/02_sigmoid_op/exercise.cpp)");
+  throw std::logic_error("exercise: not written yet (exercises/05_sigmoid_op/exercise.cpp)");
 }
 
 }  // namespace tg::exercises
