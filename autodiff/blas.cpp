@@ -36,4 +36,16 @@ Tensor gemm(const Tensor& a, bool ta, const Tensor& b, bool tb) {
   return c;
 }
 
+void gemm_into(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, const double* a,
+               const double* b, double beta, double* c) {
+  if (m == 0 || n == 0) return;
+  if (k == 0) {  // an empty sum: C = β C
+    for (std::size_t i = 0; i < m * n; ++i) c[i] = beta == 0.0 ? 0.0 : beta * c[i];
+    return;
+  }
+  cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+              static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), 1.0, a,
+              static_cast<int>(ta ? m : k), b, static_cast<int>(tb ? k : n), beta, c, static_cast<int>(n));
+}
+
 }  // namespace tg

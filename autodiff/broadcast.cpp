@@ -92,27 +92,43 @@ Tensor broadcast_to(const Tensor& x, const Shape& shape) {
   return out;
 }
 
+namespace {
+// x summed along its last axis, which is kept with extent 1; each run is one vectorised sum.
+Tensor row_sums(const Tensor& x) {
+  Shape shape = shape_of(x);
+  const std::size_t m = shape.back();
+  shape.back() = 1;
+  Tensor out = Tensor::from_shape(shape);
+  const double* in = x.data();
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    double row = 0.0;
+#pragma omp simd reduction(+ : row)
+    for (std::size_t j = 0; j < m; ++j) row += in[i * m + j];
+    out.data()[i] = row;
+  }
+  return out;
+}
+}  // namespace
+
 Tensor sum_to(const Tensor& x, const Shape& shape) {
   const Shape from = shape_of(x);
   if (from == shape) return x;
   if (!broadcastable_to(shape, from))
     throw shape_error(fmt::format("sum_to: {} cannot be summed to {} ({} does not broadcast to {})",
                                   shape_str(from), shape_str(shape), shape_str(shape), shape_str(from)));
-  Tensor out = filled(shape, 0.0);
-  double* o = out.data();
   const double* in = x.data();
   if (from.size() == 2 && shape.size() == 2 && shape[0] == from[0] && shape[1] == 1) {
     // (n, m) -> (n, 1), a bias's gradient Σ_columns δ: each row is contiguous, so its sum is
     // one vectorised reduction, not m additions one after another into one place.
-    const std::size_t m = from[1];
-    for (std::size_t i = 0; i < from[0]; ++i) {
-      double row = 0.0;
-#pragma omp simd reduction(+ : row)
-      for (std::size_t j = 0; j < m; ++j) row += in[i * m + j];
-      o[i] = row;
-    }
-    return out;
+    return row_sums(x);
   }
+  if (from.size() >= 3 && from.back() > 1 && shape.size() == from.size() && shape.back() == 1) {
+    // The same when the last axis of a larger tensor is summed: its runs first, then the rest
+    // as usual. (N, F, H', W') -> (1, F, 1, 1) is a convolution's bias gradient.
+    return sum_to(row_sums(x), shape);
+  }
+  Tensor out = filled(shape, 0.0);
+  double* o = out.data();
   for_each_broadcast(from, shape, [&](std::size_t bi, std::size_t si) { o[si] += in[bi]; });
   return out;
 }

@@ -165,97 +165,120 @@ void for_each_patch_row(T* cols, X* x, const ConvGeometry& g, F f) {
       }
 }
 
+// cols = im2col(x) for raw buffers of g's shapes.
+void im2col_into(const double* x, const ConvGeometry& g, double* cols) {
+  const std::size_t s = g.stride, ow = g.out_w();
+  for_each_patch_row(cols, x, g, [s, ow](double* out, const double* in, Span js, std::ptrdiff_t shift) {
+    if (in == nullptr) {  // a padding row
+      std::fill(out, out + ow, 0.0);
+      return;
+    }
+    std::fill(out, out + js.lo, 0.0);
+    for (std::size_t j = js.lo; j < js.hi; ++j) out[j] = in[static_cast<std::ptrdiff_t>(j * s) + shift];
+    std::fill(out + js.hi, out + ow, 0.0);
+  });
+}
+
+// x += col2im(cols) for raw buffers of g's shapes.
+void col2im_add(const double* cols, const ConvGeometry& g, double* x) {
+  const std::size_t s = g.stride;
+  for_each_patch_row(cols, x, g, [s](const double* in, double* out, Span js, std::ptrdiff_t shift) {
+    if (out == nullptr) return;  // a padding row: nothing to give back
+    for (std::size_t j = js.lo; j < js.hi; ++j) out[static_cast<std::ptrdiff_t>(j * s) + shift] += in[j];
+  });
+}
+
 }  // namespace
 
 Tensor im2col(const Tensor& x, const ConvGeometry& g) {
   check_shape("im2col", "x", x, g.x_shape());
   Tensor cols = Tensor::from_shape({g.cols_rows(), g.cols_cols()});
-  const std::size_t s = g.stride, ow = g.out_w();
-  for_each_patch_row(cols.data(), x.data(), g,
-                     [s, ow](double* out, const double* in, Span js, std::ptrdiff_t shift) {
-                       if (in == nullptr) {
-                         std::fill(out, out + ow, 0.0);
-                         return;
-                       }
-                       std::fill(out, out + js.lo, 0.0);
-                       for (std::size_t j = js.lo; j < js.hi; ++j)
-                         out[j] = in[static_cast<std::ptrdiff_t>(j * s) + shift];
-                       std::fill(out + js.hi, out + ow, 0.0);
-                     });
+  im2col_into(x.data(), g, cols.data());
   return cols;
 }
 
 Tensor col2im(const Tensor& cols, const ConvGeometry& g) {
   check_shape("col2im", "cols", cols, {g.cols_rows(), g.cols_cols()});
   Tensor x = filled(g.x_shape(), 0.0);
-  const std::size_t s = g.stride;
-  for_each_patch_row(cols.data(), x.data(), g,
-                     [s](const double* in, double* out, Span js, std::ptrdiff_t shift) {
-                       if (out == nullptr) return;  // a padding row: nothing to give back
-                       for (std::size_t j = js.lo; j < js.hi; ++j)
-                         out[static_cast<std::ptrdiff_t>(j * s) + shift] += in[j];
-                     });
+  col2im_add(cols.data(), g, x.data());
   return x;
 }
 
+// The products below go one example at a time: example n's columns (C·K·K', H'·W') are small
+// enough to stay in the cache between im2col and the product, and in the (N, C, H, W) layout
+// example n's x, y and gy are contiguous (C, H·W), (F, H'·W') matrices, so no tensor is
+// permuted. The sums are those of the whole-batch formulas in conv_kernels.hpp.
 namespace {
 
-// w (F, C, K, K') as the matrix (F, C·K·K'): the same numbers, row-major.
-Tensor filter_matrix(const Tensor& w, const ConvGeometry& g) {
-  check_shape("conv2d", "w", w, g.w_shape());
-  Tensor m = w;
-  m.reshape({g.filters, g.cols_rows()});
-  return m;
-}
-
-// gy (N, F, H', W') as Δ (F, N·H'·W'): Δ[f, n·H'W' + i] = gy[n, f, i].
-Tensor delta_matrix(const Tensor& gy, const ConvGeometry& g, const char* fn) {
-  check_shape(fn, "gy", gy, g.y_shape());
-  const std::size_t maps = g.out_h() * g.out_w();
-  Tensor d = Tensor::from_shape({g.filters, g.batch * maps});
-  for (std::size_t n = 0; n < g.batch; ++n)
-    for (std::size_t f = 0; f < g.filters; ++f)
-      std::copy_n(gy.data() + (n * g.filters + f) * maps, maps, d.data() + (f * g.batch + n) * maps);
-  return d;
-}
-
-// The inverse: y (F, N·H'·W') as (N, F, H', W'), plus b[f] (when given) on feature map f.
-Tensor feature_maps(const Tensor& y, const double* b, const ConvGeometry& g) {
-  const std::size_t maps = g.out_h() * g.out_w();
-  Tensor out = Tensor::from_shape(g.y_shape());
-  for (std::size_t n = 0; n < g.batch; ++n)
-    for (std::size_t f = 0; f < g.filters; ++f) {
-      const double* from = y.data() + (f * g.batch + n) * maps;
-      double* to = out.data() + (n * g.filters + f) * maps;
-      const double bias = b != nullptr ? b[f] : 0.0;
-      for (std::size_t i = 0; i < maps; ++i) to[i] = from[i] + bias;
-    }
-  return out;
-}
-
 constexpr bool transposed = true, as_is = false;  // gemm's flags, named at the calls below
+constexpr double overwrite = 0.0, accumulate = 1.0;
+
+// g for one example.
+ConvGeometry one_example(const ConvGeometry& g) {
+  ConvGeometry one = g;
+  one.batch = 1;
+  return one;
+}
+
+// y = W · cols (+ b), with b null for no bias.
+Tensor conv2d_with(const Tensor& x, const Tensor& w, const double* b, const ConvGeometry& g) {
+  check_shape("conv2d", "x", x, g.x_shape());
+  check_shape("conv2d", "w", w, g.w_shape());
+  const ConvGeometry one = one_example(g);
+  const std::size_t maps = g.out_h() * g.out_w(), rows = g.cols_rows();
+  Tensor y = Tensor::from_shape(g.y_shape());
+  Tensor cols = Tensor::from_shape({rows, maps});
+  for (std::size_t n = 0; n < g.batch; ++n) {
+    double* y_n = y.data() + n * g.filters * maps;
+    im2col_into(x.data() + n * numel(one.x_shape()), one, cols.data());
+    gemm_into(as_is, as_is, g.filters, maps, rows, w.data(), cols.data(), overwrite, y_n);
+    if (b != nullptr)
+      for (std::size_t f = 0; f < g.filters; ++f)
+        for (std::size_t i = 0; i < maps; ++i) y_n[f * maps + i] += b[f];
+  }
+  return y;
+}
 
 }  // namespace
 
-// y = W · cols (+ b)
 Tensor conv2d_values(const Tensor& x, const Tensor& w, const Tensor& b, const ConvGeometry& g) {
   check_conv_bias(shape_of(b), g, "conv2d");
-  return feature_maps(gemm(filter_matrix(w, g), as_is, im2col(x, g), as_is), b.data(), g);
+  return conv2d_with(x, w, b.data(), g);
 }
 
 Tensor conv2d_values(const Tensor& x, const Tensor& w, const ConvGeometry& g) {
-  return feature_maps(gemm(filter_matrix(w, g), as_is, im2col(x, g), as_is), nullptr, g);
+  return conv2d_with(x, w, nullptr, g);
 }
 
-// ∂C/∂x = col2im(Wᵀ · Δ)
+// ∂C/∂x = col2im(Wᵀ · Δ), example by example: col2im(Wᵀ · gy_n) into dx_n
 Tensor conv2d_input_grad_values(const Tensor& gy, const Tensor& w, const ConvGeometry& g) {
-  return col2im(gemm(filter_matrix(w, g), transposed, delta_matrix(gy, g, "conv2d_input_grad"), as_is), g);
+  check_shape("conv2d_input_grad", "gy", gy, g.y_shape());
+  check_shape("conv2d_input_grad", "w", w, g.w_shape());
+  const ConvGeometry one = one_example(g);
+  const std::size_t maps = g.out_h() * g.out_w(), rows = g.cols_rows();
+  Tensor dx = filled(g.x_shape(), 0.0);
+  Tensor cols = Tensor::from_shape({rows, maps});
+  for (std::size_t n = 0; n < g.batch; ++n) {
+    gemm_into(transposed, as_is, rows, maps, g.filters, w.data(), gy.data() + n * g.filters * maps, overwrite,
+              cols.data());
+    col2im_add(cols.data(), one, dx.data() + n * numel(one.x_shape()));
+  }
+  return dx;
 }
 
-// ∂C/∂w = Δ · colsᵀ
+// ∂C/∂w = Δ · colsᵀ = Σ_n gy_n · cols_nᵀ
 Tensor conv2d_weight_grad_values(const Tensor& x, const Tensor& gy, const ConvGeometry& g) {
-  Tensor dw = gemm(delta_matrix(gy, g, "conv2d_weight_grad"), as_is, im2col(x, g), transposed);
-  dw.reshape(g.w_shape());
+  check_shape("conv2d_weight_grad", "x", x, g.x_shape());
+  check_shape("conv2d_weight_grad", "gy", gy, g.y_shape());
+  const ConvGeometry one = one_example(g);
+  const std::size_t maps = g.out_h() * g.out_w(), rows = g.cols_rows();
+  Tensor dw = filled(g.w_shape(), 0.0);
+  Tensor cols = Tensor::from_shape({rows, maps});
+  for (std::size_t n = 0; n < g.batch; ++n) {
+    im2col_into(x.data() + n * numel(one.x_shape()), one, cols.data());
+    gemm_into(as_is, transposed, g.filters, rows, maps, gy.data() + n * g.filters * maps, cols.data(),
+              accumulate, dw.data());
+  }
   return dw;
 }
 

@@ -66,7 +66,8 @@ Tensor col2im(const Tensor& cols, const ConvGeometry& g);
 //   y = W · cols (+ b[f] on every element of feature map f)     -> (N, F, H', W')
 //   ∂C/∂x = col2im(Wᵀ · Δ)                                       -> (N, C, H, W)
 //   ∂C/∂w = Δ · colsᵀ                                            -> (F, C, K, K')
-// Each is one cblas_dgemm. The shapes must be those of g (tg::shape_error otherwise).
+// Computed one example at a time: a cblas_dgemm per example on that example's columns, which
+// stay in the cache (conv_kernels.cpp). The shapes must be those of g (tg::shape_error otherwise).
 Tensor conv2d_values(const Tensor& x, const Tensor& w, const Tensor& b, const ConvGeometry& g);
 Tensor conv2d_values(const Tensor& x, const Tensor& w, const ConvGeometry& g);  // no bias
 Tensor conv2d_input_grad_values(const Tensor& gy, const Tensor& w, const ConvGeometry& g);

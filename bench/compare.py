@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """The speed comparison: tapegrad against PyTorch (float64, one thread and two) and against the
-roofline (the bare cblas_dgemm calls the work needs), on five workloads, side by side in one run.
+roofline (the bare cblas_dgemm calls the work needs), on six workloads, side by side in one run.
 Prints the table and writes it, with the machine's description and the command, to
 docs/benchmarks.md. Run it through bench/compare.sh, which builds what it needs first.
 
@@ -157,6 +157,8 @@ def measure(r, args):
     wide = Row("4. wide [784,1024,1024,10], batch 256, one step", "ms")
     ratio_row = Row("5. gradient / forward cost, [784,100,10] batch 64", "×")
     bp_ratio = Row("5. the same by hand-written BP1–BP4", "×")
+    conv_first = Row("6. conv2d forward + backward, x (64,1,28,28), w (20,1,5,5), a first layer", "ms")
+    conv_layer = Row("6. the same with ∂C/∂x (a later layer)", "ms")
     gather = {b: Row(f"batch {b}", "ms") for b in batches}  # ColumnGatherer against select_columns
     torch_version = None
 
@@ -188,6 +190,15 @@ def measure(r, args):
             p = r.torch("grad-ratio", threads)
             if p:
                 ratio_row.add("PyTorch", threads, p["autodiff_ratio"])
+            c = r.tg("conv", threads, 64)
+            conv_first.add("tapegrad", threads, c["first_layer_ms"])
+            conv_first.add("roofline", threads, c["first_layer_roofline_ms"])
+            conv_layer.add("tapegrad", threads, c["layer_ms"])
+            conv_layer.add("roofline", threads, c["layer_roofline_ms"])
+            p = r.torch("conv", threads)
+            if p:
+                conv_first.add("PyTorch", threads, p["first_layer_ms"])
+                conv_layer.add("PyTorch", threads, p["layer_ms"])
         for b in batches:  # no BLAS either
             g = r.tg("gather", 1, b)
             gather[b].add("gatherer", 1, g["gatherer_ms_per_epoch"])
@@ -202,7 +213,7 @@ def measure(r, args):
             chain_time.add("PyTorch", 1, p["ns_per_op"])
             chain_mem.add("PyTorch", 1, p["heap_bytes_per_op"] - p["value_bytes_per_op"])
 
-    rows = [*epoch.values(), xor, chain_time, chain_mem, wide, ratio_row, bp_ratio]
+    rows = [*epoch.values(), xor, chain_time, chain_mem, wide, ratio_row, bp_ratio, conv_first, conv_layer]
     table = ["| workload | unit | tapegrad 1T | PyTorch 1T | roofline 1T | tapegrad 2T | PyTorch 2T | roofline 2T "
              "| tapegrad / PyTorch (1T) | tapegrad / roofline (1T) |",
              "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
@@ -231,6 +242,8 @@ def measure(r, args):
         check("4. wide step: tapegrad / roofline (1 thread)", ratio(w1, wr), 1.15),
         check("4. wide step: tapegrad 2 threads / 1 thread", ratio(w2, w1), 1.0),
         check("5. gradient / forward cost (1 thread)", ratio_row.get("tapegrad", 1), 2.0),
+        check("6. conv2d first layer: tapegrad / roofline (1 thread; issue 18)",
+              ratio(conv_first.get("tapegrad", 1), conv_first.get("roofline", 1)), 1.3),
     ]
     gather_table = ["| batch | `ColumnGatherer` ms per epoch | `select_columns` ms per epoch | reference / gatherer "
                     "| the gatherer's copy, ms |", "|---|---:|---:|---:|---:|"]
@@ -266,6 +279,9 @@ PyTorch). The roofline is the bare `cblas_dgemm` calls the work needs and nothin
 4. [784,1024,1024,10] at batch 256 (sigmoid hidden layers, softmax + log-likelihood), one SGD step.
 5. [784,100,10] at batch 64: the time of the gradient (the recorded forward pass and the backward pass) over the time
    of the forward pass alone (no recording). For tapegrad also by the hand-written BP1–BP4 (`nn/backprop.cpp`).
+6. `conv2d` on the shape of the first layer of Nielsen's network3 at batch 64, forward then backward from a fixed
+   random ∂C/∂y: as a first layer (the input needs no gradient) and as a later one (∂C/∂x too). Its roofline is the
+   gemm calls `autodiff/conv_kernels.cpp` makes, one example at a time: y = W cols, ∂C/∂W += δ colsᵀ (and Wᵀ δ).
 
 {chr(10).join(table)}
 

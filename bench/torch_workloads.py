@@ -6,6 +6,7 @@ PyTorch 1.13 (Debian's python3-torch), float64, printed as one JSON object.
     torch_workloads.py chain        1,000,000 scalar ops h <- tanh(h) * w, forward and backward
     torch_workloads.py wide-step    [784,1024,1024,10] at batch 256, one SGD step
     torch_workloads.py grad-ratio   [784,100,10] at batch 64: forward alone, forward + backward
+    torch_workloads.py conv         conv2d forward + backward, x (64,1,28,28), w (20,1,5,5), b (20)
 
 --threads N sets torch's intra-op threads (run it with OPENBLAS_NUM_THREADS=N as well: Debian's
 torch calls the pthread OpenBLAS, which set_num_threads does not limit). PyTorch keeps examples in
@@ -139,7 +140,20 @@ def grad_ratio():
     return {"forward_us": f * 1e6, "autodiff_us": g * 1e6, "autodiff_ratio": g / f}
 
 
-WORKLOADS = {"xor-step": xor_step, "chain": chain, "wide-step": wide_step, "grad-ratio": grad_ratio}
+def conv():
+    """network3's first layer shape at batch 64, as `workloads conv 64`: once with x a constant
+    (a first layer), once with x requiring grad (a later layer)."""
+    x = torch.rand(64, 1, 28, 28, dtype=DT)
+    w = torch.rand(20, 1, 5, 5, dtype=DT).requires_grad_()
+    b = torch.full((20,), 0.1, dtype=DT).requires_grad_()
+    g = torch.rand(64, 20, 24, 24, dtype=DT)
+    first = median_seconds(lambda: torch.nn.functional.conv2d(x, w, b).backward(g))
+    x_layer = x.clone().requires_grad_()
+    later = median_seconds(lambda: torch.nn.functional.conv2d(x_layer, w, b).backward(g))
+    return {"batch": 64, "first_layer_ms": first * 1e3, "layer_ms": later * 1e3}
+
+
+WORKLOADS = {"xor-step": xor_step, "chain": chain, "wide-step": wide_step, "grad-ratio": grad_ratio, "conv": conv}
 
 
 def main():

@@ -12,6 +12,8 @@
 //                                 engine, gradient by BP1–BP4; gradient cost / forward cost
 //   workloads epoch-roofline B    the five gemm calls of each [784,100,10] step of a
 //                                 60000-example epoch at batch B
+//   workloads conv B              conv2d forward + backward of network3's first layer shape at
+//                                 batch B, and the gemm calls alone it needs (the roofline)
 //   workloads gather B            one epoch's shuffled batches of B columns of a (784, 60000)
 //                                 matrix, by nn::ColumnGatherer and by select_columns, its
 //                                 reference (nn/column_gatherer.hpp); and the gatherer's copy
@@ -227,6 +229,44 @@ int gather(int batch) {
   return 0;
 }
 
+// conv2d forward + backward of Nielsen's network3 first layer: x (B,1,28,28), w (20,1,5,5), b (20),
+// y = conv2d(x, w, b) (B,20,24,24), then y.backward(G) for a fixed random G. Twice: with x a
+// constant (a first layer: the data needs no gradient) and with x requiring grad (any later
+// layer: ∂C/∂x too). The roofline: the gemm calls that work makes (autodiff/conv_kernels.cpp,
+// one example at a time, cols_n being (C·K·K', H'·W') = (25, 576)): y_n = W cols_n,
+// ∂C/∂w += gy_n cols_nᵀ, and for a later layer Wᵀ gy_n; B of each. And for comparison the same
+// products as one gemm each over the whole batch, cols (25, B·576).
+int conv(int batch) {
+  const auto b = static_cast<std::size_t>(batch);
+  Tensor X = uniform_inputs(b, 784, 5), G = uniform_inputs(b * 20, 576, 6);
+  X.reshape({b, 1, 28, 28});
+  G.reshape({b, 20, 24, 24});
+  Tensor W = uniform_inputs(20, 25, 7);
+  W.reshape({20, 1, 5, 5});
+  Variable w(W, true), bias(tg::filled({20}, 0.1), true), x_data(X), x_layer(X, true);
+  const double first = median_seconds([&] { tg::conv2d(x_data, w, bias).backward(G); });
+  const double later = median_seconds([&] { tg::conv2d(x_layer, w, bias).backward(G); });
+  const auto gemms = [](std::vector<Gemm>& calls, int times) {
+    return median_seconds([&] {
+      for (int n = 0; n < times; ++n)
+        for (Gemm& c : calls) c.run();
+    });
+  };
+  std::vector<Gemm> per_example{{false, false, 20, 576, 25}, {false, true, 20, 25, 576}};
+  const double roof_first = gemms(per_example, batch);
+  per_example.emplace_back(true, false, 25, 576, 20);
+  const double roof_later = gemms(per_example, batch);
+  std::vector<Gemm> whole{{false, false, 20, 576 * batch, 25},
+                          {false, true, 20, 25, 576 * batch},
+                          {true, false, 25, 576 * batch, 20}};
+  const double roof_whole = gemms(whole, 1);
+  fmt::print(
+      "{{\"workload\": \"conv\", \"batch\": {}, \"first_layer_ms\": {:.4f}, \"first_layer_roofline_ms\": {:.4f}, "
+      "\"layer_ms\": {:.4f}, \"layer_roofline_ms\": {:.4f}, \"layer_whole_batch_gemms_ms\": {:.4f}}}\n",
+      batch, first * 1e3, roof_first * 1e3, later * 1e3, roof_later * 1e3, roof_whole * 1e3);
+  return 0;
+}
+
 int grad_ratio() {
   Mlp net({784, 100, 10}, Activation::sigmoid, Activation::softmax, 1);
   const Cost c{CostKind::log_likelihood};
@@ -261,6 +301,12 @@ int main(int argc, char** argv) {
         throw std::invalid_argument(fmt::format("batch {} is not in 1..60000", batch));
       return epoch_roofline(batch);
     }
+    if (name == "conv" && argc == 3) {
+      const int batch = std::stoi(argv[2]);
+      if (batch < 1 || batch > 1000)
+        throw std::invalid_argument(fmt::format("batch {} is not in 1..1000", batch));
+      return conv(batch);
+    }
     if (name == "gather" && argc == 3) {
       const int batch = std::stoi(argv[2]);
       if (batch < 1 || batch > 60000)
@@ -274,6 +320,6 @@ int main(int argc, char** argv) {
   fmt::print(
       stderr,
       "usage: workloads xor-step | chain | wide-step | wide-roofline | grad-ratio | epoch-roofline BATCH | "
-      "gather BATCH\n");
+      "gather BATCH | conv BATCH\n");
   return 2;
 }

@@ -69,7 +69,7 @@ Variable sigmoid(const Variable& x) {
 // The mask [x > 0] is built as a constant, from the numbers, and that is exact: it is piecewise
 // constant, so its derivative is 0 wherever relu is differentiable (x ≠ 0); recorded as ops it
 // would only add that 0 to a second derivative, and gradgradcheck holds. Exercise 02's planted
-// mistake (exercises/02_sigmoid_op/mistake.cpp) has the same shape, but there the constant is
+// mistake (exercises/05_sigmoid_op/mistake.cpp) has the same shape, but there the constant is
 // σ′ = y(1 − y), which varies with x: its derivative is lost and the second derivative is wrong.
 Variable relu(const Variable& x) {
   return define_op("relu", map(x.value(), [](double v) { return v > 0.0 ? v : 0.0; }), {
