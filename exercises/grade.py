@@ -26,7 +26,7 @@ def die(message):
 
 
 def parse_args():
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(prog="grade.sh", description=__doc__.split("\n\n")[0])
     p.add_argument("exercises", nargs="*", help="only these (e.g. 01_bp2_tanh, or 01); default: all")
     p.add_argument("--seed", type=int, help="the random inputs' seed (default: a fresh one, printed)")
     p.add_argument("--build", help="the build directory (default: build-exercises, or build-solutions)")

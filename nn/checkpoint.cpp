@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <functional>
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -12,6 +13,10 @@
 #include <fmt/format.h>
 
 #include "nn/checkpoint_json.hpp"
+#include "nn/conv_layer.hpp"
+#include "nn/flatten_layer.hpp"
+#include "nn/fully_connected.hpp"
+#include "nn/pool_layer.hpp"
 #include "nn/checkpoint_lock.hpp"
 #include "nn/checkpoint_save_io.hpp"
 #include "nn/memory_estimate.hpp"
@@ -133,15 +138,16 @@ void commit(const fs::path& dir, const detail::Generation& g, SaveIo& io) {
 
 }  // namespace
 
-void save_checkpoint(const Mlp& net, const fs::path& dir, const CheckpointExtra& extra,
-                     const Optimizer* optimizer) {
-  // checked before anything is written: a misuse leaves dir as it was
-  if (optimizer) optimizer->require_built_for(net.parameters(), "save_checkpoint");
+namespace {
+
+// A save: the directory, its lock, what interrupted saves left; then `describe` (given the new
+// generation's number) committed, and the old generation's files removed.
+void save(const fs::path& dir, const std::function<detail::Generation(std::uint64_t)>& describe) {
   ensure_directory(dir);
   DirLock lock = DirLock::for_saving(dir);  // held to the end: saves into dir take turns
   remove_leftovers(dir, lock);
   SaveIo io;
-  commit(dir, detail::describe_generation(net, next_generation(dir), extra, optimizer), io);
+  commit(dir, describe(next_generation(dir)), io);
 
   // Committed: the new checkpoint is in place. Its rename must reach the disk before the old
   // generation's files may go; if it cannot, keep them and say so.
@@ -152,6 +158,25 @@ void save_checkpoint(const Mlp& net, const fs::path& dir, const CheckpointExtra&
                                        e.what(), dir.string()));
   }
   remove_leftovers(dir, lock);  // the previous generation's files, unless a load is reading them
+}
+
+}  // namespace
+
+void save_checkpoint(const Mlp& net, const fs::path& dir, const CheckpointExtra& extra,
+                     const Optimizer* optimizer) {
+  // checked before anything is written: a misuse leaves dir as it was
+  if (optimizer) optimizer->require_built_for(net.parameters(), "save_checkpoint");
+  save(dir, [&](std::uint64_t generation) {
+    return detail::describe_generation(net, generation, extra, optimizer);
+  });
+}
+
+void save_checkpoint(const Network& net, const fs::path& dir, const CheckpointExtra& extra,
+                     const Optimizer* optimizer) {
+  if (optimizer) optimizer->require_built_for(net.parameters(), "save_checkpoint");
+  save(dir, [&](std::uint64_t generation) {
+    return detail::describe_generation(net, generation, extra, optimizer);
+  });
 }
 
 void prepare_checkpoint_directory(const fs::path& dir) {
@@ -166,11 +191,12 @@ void prepare_checkpoint_directory(const fs::path& dir) {
   fs::remove(probe, ec);
 }
 
-Mlp load_checkpoint(const fs::path& dir) {
-  const DirLock lock = DirLock::for_loading(dir, "load_checkpoint");
-  const Metadata meta = detail::read_metadata(dir, "load_checkpoint");
+namespace {
+
+// The Mlp of a version 1 checkpoint.
+Mlp read_mlp(const fs::path& dir, const Metadata& meta) {
   require_network_memory({meta.sizes.begin(), meta.sizes.end()},
-                         fmt::format("load_checkpoint: '{}': the network", meta.json_file.string()));
+                         fmt::format("{}: '{}': the network", meta.who, meta.json_file.string()));
   std::vector<Linear> layers;
   for (std::size_t i = 0; i < meta.layers.size(); ++i) {
     const auto& [W, b] = meta.layers[i];
@@ -180,10 +206,60 @@ Mlp load_checkpoint(const fs::path& dir) {
   try {
     return Mlp(std::move(layers), meta.hidden, meta.output);
   } catch (const shape_error& e) {
-    throw shape_error(fmt::format("load_checkpoint: '{}': {}", meta.json_file.string(), e.what()));
+    throw shape_error(fmt::format("{}: '{}': {}", meta.who, meta.json_file.string(), e.what()));
   } catch (const std::invalid_argument& e) {  // e.g. softmax as the hidden activation
-    throw checkpoint_error(fmt::format("load_checkpoint: '{}': {}", meta.json_file.string(), e.what()));
+    throw checkpoint_error(fmt::format("{}: '{}': {}", meta.who, meta.json_file.string(), e.what()));
   }
+}
+
+// Layer l of a version 2 checkpoint, taking `in` per example.
+std::unique_ptr<Layer> read_layer(const fs::path& dir, const Metadata& meta, std::size_t l, const Shape& in) {
+  const Metadata::LayerRecord& rec = meta.records[l - 2];
+  const auto param = [&](std::size_t i, const char* name) {
+    return read_param(dir, meta, rec.params[i], fmt::format("{}^{}", name, l));
+  };
+  if (rec.kind == "fc")
+    return std::make_unique<FullyConnected>(Linear(param(0, "W"), param(1, "b")), rec.activation);
+  if (rec.kind == "conv")
+    return std::make_unique<Conv>(in, param(0, "w"), param(1, "b"), rec.stride, rec.padding, rec.activation);
+  if (rec.kind == "flatten") return std::make_unique<Flatten>(in);
+  return std::make_unique<Pooling>(in, rec.kind == "maxpool" ? Pool::max : Pool::average, rec.kernel,
+                                   rec.stride);
+}
+
+// The Network of a version 2 checkpoint; layers that do not fit are named with the file.
+Network read_network(const fs::path& dir, const Metadata& meta) {
+  try {
+    std::vector<std::unique_ptr<Layer>> layers;
+    for (std::size_t l = 2; l < meta.records.size() + 2; ++l)
+      layers.push_back(read_layer(dir, meta, l, layers.empty() ? meta.input : layers.back()->output_shape()));
+    return Network(meta.input, std::move(layers));
+  } catch (const shape_error& e) {
+    throw shape_error(fmt::format("{}: '{}': {}", meta.who, meta.json_file.string(), e.what()));
+  } catch (const npy_error&) {
+    throw;
+  } catch (const std::invalid_argument& e) {
+    throw checkpoint_error(fmt::format("{}: '{}': {}", meta.who, meta.json_file.string(), e.what()));
+  }
+}
+
+}  // namespace
+
+Mlp load_checkpoint(const fs::path& dir) {
+  const DirLock lock = DirLock::for_loading(dir, "load_checkpoint");
+  const Metadata meta = detail::read_metadata(dir, "load_checkpoint");
+  if (meta.version != 1)
+    throw checkpoint_error(
+        fmt::format("load_checkpoint: '{}' holds a network of layers (format version {}), not "
+                    "an Mlp: load it with load_network",
+                    meta.json_file.string(), meta.version));
+  return read_mlp(dir, meta);
+}
+
+Network load_network(const fs::path& dir) {
+  const DirLock lock = DirLock::for_loading(dir, "load_network");
+  const Metadata meta = detail::read_metadata(dir, "load_network");
+  return meta.version == 1 ? Network::from_mlp(read_mlp(dir, meta)) : read_network(dir, meta);
 }
 
 CheckpointExtra load_checkpoint_extra(const fs::path& dir) {

@@ -42,6 +42,7 @@
 #include <string>
 
 #include "nn/mlp.hpp"
+#include "nn/network.hpp"
 #include "nn/npy.hpp"
 #include "nn/optimizer.hpp"
 
@@ -68,8 +69,22 @@ void save_checkpoint(const Mlp& net, const std::filesystem::path& dir, const Che
 // removed where it would go. Throws checkpoint_error naming the problem.
 void prepare_checkpoint_directory(const std::filesystem::path& dir);
 
-// The network saved in dir. Every error names the file and what is wrong with it.
+// A network of any layers, in format version 2: "format": "tapegrad-checkpoint", "version": 2,
+// "input": [1, 28, 28] (one example), and "layers" in order, each with its "layer" number and
+// "kind", and by kind:
+//   fc:       "activation", "W" and "b" (files as above)
+//   conv:     "activation", "stride", "padding", "w" and "b" (files W<l>.g<n>.npy, b<l>.g<n>.npy)
+//   maxpool, avgpool:  "kernel", "stride";   flatten: nothing more
+// Saved as version 1 checkpoints are, atomically, with the same locks.
+void save_checkpoint(const Network& net, const std::filesystem::path& dir, const CheckpointExtra& extra = {},
+                     const Optimizer* optimizer = nullptr);
+
+// The Mlp saved in dir (version 1). Every error names the file and what is wrong with it; a
+// version 2 checkpoint (a Network's) is refused, naming load_network.
 Mlp load_checkpoint(const std::filesystem::path& dir);
+
+// The network saved in dir, of either version: an Mlp's checkpoint gives its fully connected layers.
+Network load_network(const std::filesystem::path& dir);
 
 // The `extra` notes saved with the checkpoint in dir.
 CheckpointExtra load_checkpoint_extra(const std::filesystem::path& dir);

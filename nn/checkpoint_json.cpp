@@ -5,7 +5,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "nn/conv_layer.hpp"
+#include "nn/fully_connected.hpp"
 #include "nn/input_file.hpp"
+#include "nn/pool_layer.hpp"
 
 namespace tg::nn::detail {
 
@@ -14,8 +17,10 @@ using json = nlohmann::ordered_json;  // keys stay in the order written: format 
 
 namespace {
 
-constexpr std::string_view format_name = "tapegrad-mlp-checkpoint";
+constexpr std::string_view format_name = "tapegrad-mlp-checkpoint";  // version 1: an Mlp
 constexpr int format_version = 1;
+constexpr std::string_view network_format_name = "tapegrad-checkpoint";  // version 2: a Network's layers
+constexpr int network_format_version = 2;
 
 json shape_json(const Shape& shape) { return json(std::vector<std::size_t>(shape.begin(), shape.end())); }
 
@@ -129,18 +134,23 @@ json read_root(const Metadata& meta) {
   }
 }
 
-// format, version, sizes and the activations.
-void read_network(const MetadataReader& r, const json& root, Metadata& meta) {
+// format and version: "tapegrad-mlp-checkpoint" 1 or "tapegrad-checkpoint" 2.
+void read_format(const MetadataReader& r, const json& root, Metadata& meta) {
   if (!root.is_object()) r.fail("expected a JSON object, found {}", root.type_name());
-  if (const std::string format = r.string(root, "", "format"); format != format_name)
+  const std::string format = r.string(root, "", "format");
+  if (format != format_name && format != network_format_name)
     r.fail("format is '{}', not '{}'", format, format_name);
+  const int newest = format == format_name ? format_version : network_format_version;
   const json& version = r.at(root, "", "version");
   if (!version.is_number_integer() || version.get<long long>() < 1)
     r.fail("key 'version' should be a positive integer, found {}", version.dump());
-  if (version.get<long long>() > format_version)
-    r.fail("format version {} is newer than this tapegrad reads ({})", version.get<long long>(),
-           format_version);
+  if (version.get<long long>() > newest)
+    r.fail("format version {} is newer than this tapegrad reads ({})", version.get<long long>(), newest);
+  meta.version = format == format_name ? format_version : network_format_version;
+}
 
+// sizes and the activations of version 1.
+void read_network(const MetadataReader& r, const json& root, Metadata& meta) {
   meta.sizes = r.extents(root, "", "sizes");
   if (meta.sizes.size() < 2)
     r.fail("'sizes' should list at least two layers, found {}", r.at(root, "", "sizes").dump());
@@ -191,6 +201,62 @@ void read_layers(const MetadataReader& r, const json& root, Metadata& meta) {
   }
 }
 
+// A whole number at object[key], positive unless zero is allowed (a padding).
+std::size_t count(const MetadataReader& r, const json& object, const std::string& where,
+                  const std::string& key, bool positive) {
+  const json& v = r.at(object, where, key);
+  if (!v.is_number_unsigned() || (positive && v.get<std::size_t>() == 0))
+    r.fail("key '{}.{}' should be a {} integer, found {}", where, key, positive ? "positive" : "whole",
+           v.dump());
+  return v.get<std::size_t>();
+}
+
+Metadata::Param param(const MetadataReader& r, const json& layer, const std::string& where,
+                      const std::string& key) {
+  const std::string at = where + "." + key;
+  return {r.file_name(r.at(layer, where, key), at), r.extents(r.at(layer, where, key), at, "shape")};
+}
+
+// One entry of version 2's "layers": its kind, and what that kind needs.
+Metadata::LayerRecord read_record(const MetadataReader& r, const json& layer, const std::string& where) {
+  Metadata::LayerRecord rec;
+  rec.kind = r.string(layer, where, "kind");
+  if (rec.kind == "fc" || rec.kind == "conv") {
+    try {
+      rec.activation = parse_activation(r.string(layer, where, "activation"));
+    } catch (const std::invalid_argument& e) {
+      r.fail("{}.activation: {}", where, e.what());
+    }
+  }
+  if (rec.kind == "fc") {
+    rec.params = {param(r, layer, where, "W"), param(r, layer, where, "b")};
+  } else if (rec.kind == "conv") {
+    rec.stride = count(r, layer, where, "stride", true);
+    rec.padding = count(r, layer, where, "padding", false);
+    rec.params = {param(r, layer, where, "w"), param(r, layer, where, "b")};
+  } else if (rec.kind == "maxpool" || rec.kind == "avgpool") {
+    rec.kernel = count(r, layer, where, "kernel", true);
+    rec.stride = count(r, layer, where, "stride", true);
+  } else if (rec.kind != "flatten") {
+    r.fail("'{}.kind' is '{}': expected fc, conv, maxpool, avgpool or flatten", where, rec.kind);
+  }
+  return rec;
+}
+
+// Version 2: "input" and the layers in order. Whether they fit each other is the Network's check.
+void read_records(const MetadataReader& r, const json& root, Metadata& meta) {
+  meta.input = r.extents(root, "", "input");
+  const json& layers = r.at(root, "", "layers");
+  if (!layers.is_array() || layers.empty())
+    r.fail("'layers' should be a non-empty array, found {}", layers.dump());
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const std::string where = fmt::format("layers[{}]", i);
+    if (const json& n = r.at(layers[i], where, "layer"); n != json(i + 2))
+      r.fail("'{}.layer' is {}: layers are listed in order, so it should be {}", where, n.dump(), i + 2);
+    meta.records.push_back(read_record(r, layers[i], where));
+  }
+}
+
 void read_extra(const MetadataReader& r, const json& root, Metadata& meta) {
   const auto it = root.find("extra");
   if (it == root.end()) return;
@@ -214,13 +280,13 @@ void read_optimizer(const MetadataReader& r, const json& root, Metadata& meta) {
   if (!state.is_object()) r.fail("'optimizer.state' should be an object of slots, found {}", state.dump());
   for (const auto& [slot, files] : state.items()) {
     const std::string where = "optimizer.state." + slot;
-    if (!files.is_array() || files.size() != 2 * meta.layers.size())
-      r.fail("'{}' should list {} files, one per parameter, found {}", where, 2 * meta.layers.size(),
-             files.dump());
+    const std::vector<Metadata::Param> params = meta.parameters();
+    if (!files.is_array() || files.size() != params.size())
+      r.fail("'{}' should list {} files, one per parameter, found {}", where, params.size(), files.dump());
     for (std::size_t i = 0; i < files.size(); ++i) {
       const std::string at = fmt::format("{}[{}]", where, i);
       Metadata::Param p{r.file_name(files[i], at), r.extents(files[i], at, "shape")};
-      const Metadata::Param& param = i % 2 == 0 ? meta.layers[i / 2].first : meta.layers[i / 2].second;
+      const Metadata::Param& param = params[i];
       if (p.shape != param.shape)
         throw shape_error(fmt::format("{}: '{}': '{}' has shape {} but its parameter has shape {}", meta.who,
                                       meta.json_file.string(), at, shape_str(p.shape),
@@ -249,9 +315,55 @@ std::optional<std::uint64_t> generation_of(const fs::path& file) {
   return std::stoull(m[1].str());
 }
 
+namespace {
+
+// The optimizer's state: one file per slot and parameter, named after the parameter's file
+// ("m.W2.g3.npy"), listed in checkpoint.json's "optimizer".
+void describe_optimizer(const Optimizer& optimizer, const std::vector<std::string>& param_names,
+                        std::uint64_t generation, json& meta, Generation& g) {
+  g.state = optimizer.state();
+  json slots = json::object();
+  for (const auto& [slot, tensors] : g.state) {
+    json list = json::array();
+    for (std::size_t i = 0; i < tensors.size(); ++i) {
+      const std::string file = fmt::format("{}.{}.g{}.npy", slot, param_names.at(i), generation);
+      list.push_back({{"file", file}, {"shape", shape_json(shape_of(tensors[i]))}});
+      g.files.emplace_back(file, &tensors[i]);
+    }
+    slots[slot] = list;
+  }
+  meta["optimizer"] = {{"name", optimizer.name()}, {"steps", optimizer.steps()}, {"state", slots}};
+}
+
+// Version 2's entry for layer l: its kind, its settings, and its parameters' files "W<l>", "b<l>".
+json layer_json(const Layer& layer, std::size_t l, std::uint64_t generation,
+                std::vector<std::string>& param_names) {
+  json j = {{"layer", l}, {"kind", layer.kind()}};
+  if (const auto* conv = dynamic_cast<const Conv*>(&layer)) {
+    j["activation"] = to_string(conv->activation());
+    j["stride"] = conv->stride();
+    j["padding"] = conv->padding();
+  } else if (const auto* fc = dynamic_cast<const FullyConnected*>(&layer)) {
+    j["activation"] = to_string(fc->activation());
+  } else if (const auto* pool = dynamic_cast<const Pooling*>(&layer)) {
+    j["kernel"] = pool->geometry().kernel;
+    j["stride"] = pool->geometry().stride;
+  }
+  const std::vector<Parameter> params = layer.parameters();
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    param_names.push_back(fmt::format("{}{}", i == 0 ? "W" : "b", l));
+    j[params[i].name] = {{"file", fmt::format("{}.g{}.npy", param_names.back(), generation)},
+                         {"shape", shape_json(params[i].value.shape())}};
+  }
+  return j;
+}
+
+}  // namespace
+
 Generation describe_generation(const Mlp& net, std::uint64_t generation, const CheckpointExtra& extra,
                                const Optimizer* optimizer) {
   json layers = json::array();
+  std::vector<std::string> param_names;
   for (std::size_t l = 2; l <= net.num_layers(); ++l) {
     const Linear& layer = net.layer(l);
     layers.push_back(
@@ -259,6 +371,8 @@ Generation describe_generation(const Mlp& net, std::uint64_t generation, const C
          {"W", {{"file", fmt::format("W{}.g{}.npy", l, generation)}, {"shape", shape_json(layer.W.shape())}}},
          {"b",
           {{"file", fmt::format("b{}.g{}.npy", l, generation)}, {"shape", shape_json(layer.b.shape())}}}});
+    param_names.push_back(fmt::format("W{}", l));
+    param_names.push_back(fmt::format("b{}", l));
   }
   Generation g;
   json meta = {{"format", format_name},
@@ -273,23 +387,40 @@ Generation describe_generation(const Mlp& net, std::uint64_t generation, const C
     g.files.emplace_back(layers[l - 2]["W"]["file"], &net.layer(l).W.value());
     g.files.emplace_back(layers[l - 2]["b"]["file"], &net.layer(l).b.value());
   }
-  if (optimizer) {
-    g.state = optimizer->state();
-    json slots = json::object();
-    for (const auto& [slot, tensors] : g.state) {
-      json list = json::array();
-      for (std::size_t i = 0; i < tensors.size(); ++i) {
-        const std::string file =
-            fmt::format("{}.{}{}.g{}.npy", slot, i % 2 == 0 ? "W" : "b", i / 2 + 2, generation);
-        list.push_back({{"file", file}, {"shape", shape_json(shape_of(tensors[i]))}});
-        g.files.emplace_back(file, &tensors[i]);
-      }
-      slots[slot] = list;
-    }
-    meta["optimizer"] = {{"name", optimizer->name()}, {"steps", optimizer->steps()}, {"state", slots}};
-  }
+  if (optimizer) describe_optimizer(*optimizer, param_names, generation, meta, g);
   g.json = meta.dump(2) + "\n";
   return g;
+}
+
+Generation describe_generation(const Network& net, std::uint64_t generation, const CheckpointExtra& extra,
+                               const Optimizer* optimizer) {
+  json layers = json::array();
+  std::vector<std::string> param_names;
+  Generation g;
+  for (std::size_t l = 2; l <= net.num_layers(); ++l) {
+    layers.push_back(layer_json(net.layer(l), l, generation, param_names));
+    for (const Parameter& p : net.layer(l).parameters())
+      g.files.emplace_back(layers.back()[p.name]["file"], &p.value.value());
+  }
+  json meta = {{"format", network_format_name},
+               {"version", network_format_version},
+               {"generation", generation},
+               {"input", shape_json(net.input_shape())},
+               {"layers", layers},
+               {"extra", extra}};
+  if (optimizer) describe_optimizer(*optimizer, param_names, generation, meta, g);
+  g.json = meta.dump(2) + "\n";
+  return g;
+}
+
+std::vector<Metadata::Param> Metadata::parameters() const {
+  std::vector<Param> params;
+  for (const auto& [W, b] : layers) {
+    params.push_back(W);
+    params.push_back(b);
+  }
+  for (const LayerRecord& rec : records) params.insert(params.end(), rec.params.begin(), rec.params.end());
+  return params;
 }
 
 Metadata read_metadata(const fs::path& dir, const char* who) {
@@ -306,8 +437,13 @@ Metadata read_metadata(const fs::path& dir, const char* who) {
                                        meta.json_file.string(), dir.string()));
   const json root = read_root(meta);
   const MetadataReader r(meta.json_file, who);
-  read_network(r, root, meta);
-  read_layers(r, root, meta);
+  read_format(r, root, meta);
+  if (meta.version == format_version) {
+    read_network(r, root, meta);
+    read_layers(r, root, meta);
+  } else {
+    read_records(r, root, meta);
+  }
   read_extra(r, root, meta);
   read_optimizer(r, root, meta);
   return meta;

@@ -37,6 +37,9 @@ struct Generation {
 };
 Generation describe_generation(const Mlp& net, std::uint64_t generation, const CheckpointExtra& extra,
                                const Optimizer* optimizer);
+// Format version 2: a Network's layer sequence.
+Generation describe_generation(const Network& net, std::uint64_t generation, const CheckpointExtra& extra,
+                               const Optimizer* optimizer);
 
 // What checkpoint.json declares, checked, before any .npy file is read.
 struct Metadata {
@@ -46,9 +49,22 @@ struct Metadata {
   };
   std::filesystem::path json_file;
   const char* who = "load_checkpoint";  // the public function reading it, for messages
+  int version = 1;
+  // Version 1 (an Mlp): sizes, activations and (W^l, b^l) pairs.
   Shape sizes;
   Activation hidden, output;
   std::vector<std::pair<Param, Param>> layers;  // (W^l, b^l) for l = 2..L
+  // Version 2 (a Network): one example's input shape and the layers in order.
+  struct LayerRecord {
+    std::string kind;                                 // "fc", "conv", "maxpool", "avgpool", "flatten"
+    Activation activation = Activation::identity;     // fc, conv
+    std::size_t kernel = 0, stride = 0, padding = 0;  // pooling: kernel, stride; conv: stride, padding
+    std::vector<Param> params;                        // fc: W, b; conv: w, b
+  };
+  Shape input;
+  std::vector<LayerRecord> records;
+  // Every parameter's file, in the network's parameters() order.
+  std::vector<Param> parameters() const;
   CheckpointExtra extra;
   struct OptimizerState {
     std::string name;

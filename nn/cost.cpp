@@ -367,23 +367,26 @@ Variable cost(const Cost& c, const Mlp& net, const Mlp::Trace& trace, const Tens
     throw std::invalid_argument(fmt::format(
         "cost: the trace holds {} layers but the network has {}: pass this network's net.forward_trace(X)",
         trace.a.empty() ? 0 : trace.a.size() - 1, L));
+  std::vector<Variable> weights;
+  for (std::size_t l = 2; l <= L; ++l) weights.push_back(net.layer(l).W);
+  return cost(c, net.output(), trace.z[L], trace.a[L], weights, Y);
+}
+
+Variable cost(const Cost& c, Activation output, const Variable& zL, const Variable& aL,
+              const std::vector<Variable>& weights, const Tensor& Y) {
   check_lambda("cost", c);
-  check_targets("cost", trace.a[L].value(), Y);
-  check_cost_inputs("cost", c, net.output(), Y);
+  check_targets("cost", aL.value(), Y);
+  check_cost_inputs("cost", c, output, Y);
   const std::size_t m = Y.shape()[1];
   if (m == 0 && c.reduction == Reduction::mean)
     throw std::invalid_argument(fmt::format(
         "cost: the mean over a batch of no examples (targets {}) is undefined; use Reduction::sum",
         shape_str(Y)));
-  Variable C = data_term(row(c.kind), net.output(), trace.z[L], trace.a[L], Variable(Y));
+  Variable C = data_term(row(c.kind), output, zL, aL, Variable(Y));
   if (c.reduction == Reduction::mean) C = C / static_cast<double>(m);
   const double kappa = l2_coefficient(c, m);  // κ/2 Σ‖W‖² has gradient κ W
-  if (kappa != 0.0) {
-    for (std::size_t l = 2; l <= L; ++l) {
-      const Variable& W = net.layer(l).W;
-      C = C + 0.5 * kappa * sum(W * W);
-    }
-  }
+  if (kappa != 0.0)
+    for (const Variable& W : weights) C = C + 0.5 * kappa * sum(W * W);
   return C;
 }
 

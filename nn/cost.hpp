@@ -105,6 +105,10 @@ std::string describe(const Cost& cost);  // e.g. "cross_entropy (mean) + L2 λ/(
 // (tg::shape_error) and suit the cost (above); Reduction::mean needs m ≥ 1 example
 // (std::invalid_argument).
 Variable cost(const Cost& c, const Mlp& net, const Mlp::Trace& trace, const Tensor& Y);
+// The same from the output layer alone: z^L and a^L (N^L, m), recorded, σ of layer L, and the
+// weights L2 regularises (nn::Network's conv kernels among them); what cost() of an Mlp computes.
+Variable cost(const Cost& c, Activation output, const Variable& zL, const Variable& aL,
+              const std::vector<Variable>& weights, const Tensor& Y);
 
 // BP1 by hand: δ^L = ∂C/∂z^L for this cost, the output activation and Y, exact for every Y
 // the cost accepts (above):

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "nn/mlp.hpp"
+#include "nn/network.hpp"
 #include "nn/optimizer.hpp"
 
 namespace tg::nn {
@@ -17,9 +18,13 @@ namespace tg::nn {
 class Snapshot {
  public:
   Snapshot(const Mlp& net, const Optimizer& opt);
+  Snapshot(const Network& net, const Optimizer& opt);
   void put_back(Mlp& net, Optimizer& opt) const;
+  void put_back(Network& net, Optimizer& opt) const;
 
  private:
+  Snapshot(const std::vector<Variable>& params, const Optimizer& opt);
+  void put_back(const std::vector<Variable>& params, Optimizer& opt) const;
   std::vector<Tensor> values_;
   Optimizer::State state_;
   std::size_t steps_;
@@ -35,6 +40,9 @@ struct DivergenceBlame {
 // detect_anomaly, then evaluate_loss(). The first anomaly_error is the blame; without one,
 // `final_loss` (not finite) came from finite values.
 DivergenceBlame blame_divergence(const Snapshot& start, Mlp& net, Optimizer& opt, std::size_t steps,
+                                 const std::function<void(std::size_t)>& take_step,
+                                 const std::function<void()>& evaluate_loss, double final_loss);
+DivergenceBlame blame_divergence(const Snapshot& start, Network& net, Optimizer& opt, std::size_t steps,
                                  const std::function<void(std::size_t)>& take_step,
                                  const std::function<void()>& evaluate_loss, double final_loss);
 

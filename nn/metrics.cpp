@@ -6,29 +6,66 @@
 
 namespace tg::nn {
 
-void check_examples(const char* who, const Mlp& net, const Tensor& X, const Tensor& Y) {
-  if (X.dimension() != 2 || X.shape()[0] != net.sizes().front())
+namespace {
+
+// What the functions below need of a network, an Mlp or a Network alike.
+std::size_t inputs(const Mlp& net) { return net.sizes().front(); }
+std::size_t inputs(const Network& net) { return net.input_size(); }
+std::size_t outputs(const Mlp& net) { return net.sizes().back(); }
+std::size_t outputs(const Network& net) { return net.output_size(); }
+
+template <class Net>
+void check_examples_of(const char* who, const Net& net, const Tensor& X, const Tensor& Y) {
+  if (X.dimension() != 2 || X.shape()[0] != inputs(net))
     throw shape_error(
         fmt::format("{}: inputs X {} do not fit the network: expected ({}, m), one column per example", who,
-                    shape_str(X), net.sizes().front()));
-  if (Y.dimension() != 2 || Y.shape()[0] != net.sizes().back())
+                    shape_str(X), inputs(net)));
+  if (Y.dimension() != 2 || Y.shape()[0] != outputs(net))
     throw shape_error(
         fmt::format("{}: targets Y {} do not fit the network: expected ({}, m), one column per example", who,
-                    shape_str(Y), net.sizes().back()));
+                    shape_str(Y), outputs(net)));
   if (X.shape()[1] != Y.shape()[1])
     throw shape_error(fmt::format("{}: X {} has {} examples (columns) but Y {} has {}", who, shape_str(X),
                                   X.shape()[1], shape_str(Y), Y.shape()[1]));
   if (X.shape()[1] == 0) throw std::invalid_argument(fmt::format("{}: no examples (X has 0 columns)", who));
 }
 
-Tensor predict(const Mlp& net, const Tensor& X) {
+template <class Net>
+Tensor predict_of(const Net& net, const Tensor& X) {
   no_grad guard;
   return net.forward(Variable(X)).value();  // a^L: (N^L, m)
 }
 
-double evaluate_cost(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& c) {
+template <class Net>
+double evaluate_cost_of(const Net& net, const Tensor& X, const Tensor& Y, const Cost& c) {
   no_grad guard;
   return cost(c, net, net.forward_trace(Variable(X)), Y).item();
+}
+
+template <class Net>
+Evaluation evaluate_of(const Net& net, const Tensor& X, const Tensor& Y, const Cost& c) {
+  // X: (N^1, m), Y: (N^L, m)
+  check_examples_of("evaluate", net, X, Y);
+  no_grad guard;
+  const auto trace = net.forward_trace(Variable(X));
+  return {cost(c, net, trace, Y).item(), accuracy(trace.output().value(), Y)};
+}
+
+}  // namespace
+
+void check_examples(const char* who, const Mlp& net, const Tensor& X, const Tensor& Y) {
+  check_examples_of(who, net, X, Y);
+}
+void check_examples(const char* who, const Network& net, const Tensor& X, const Tensor& Y) {
+  check_examples_of(who, net, X, Y);
+}
+Tensor predict(const Mlp& net, const Tensor& X) { return predict_of(net, X); }
+Tensor predict(const Network& net, const Tensor& X) { return predict_of(net, X); }
+double evaluate_cost(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& c) {
+  return evaluate_cost_of(net, X, Y, c);
+}
+double evaluate_cost(const Network& net, const Tensor& X, const Tensor& Y, const Cost& c) {
+  return evaluate_cost_of(net, X, Y, c);
 }
 
 std::vector<std::size_t> class_labels(const Tensor& A) {
@@ -63,13 +100,16 @@ double accuracy(const Mlp& net, const Tensor& X, const Tensor& Y) {
   check_examples("accuracy", net, X, Y);
   return accuracy(predict(net, X), Y);
 }
+double accuracy(const Network& net, const Tensor& X, const Tensor& Y) {
+  check_examples("accuracy", net, X, Y);
+  return accuracy(predict(net, X), Y);
+}
 
 Evaluation evaluate(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& c) {
-  // X: (N^1, m), Y: (N^L, m)
-  check_examples("evaluate", net, X, Y);
-  no_grad guard;
-  const Mlp::Trace trace = net.forward_trace(Variable(X));
-  return {cost(c, net, trace, Y).item(), accuracy(trace.output().value(), Y)};
+  return evaluate_of(net, X, Y, c);
+}
+Evaluation evaluate(const Network& net, const Tensor& X, const Tensor& Y, const Cost& c) {
+  return evaluate_of(net, X, Y, c);
 }
 
 }  // namespace tg::nn

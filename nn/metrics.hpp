@@ -10,17 +10,21 @@
 #include "autodiff/tensor.hpp"
 #include "nn/cost.hpp"
 #include "nn/mlp.hpp"
+#include "nn/network.hpp"
 
 namespace tg::nn {
 
 // Checks that X and Y hold examples for net: X (N^1, m), Y (N^L, m) with the same m ≥ 1.
 // tg::shape_error (or std::invalid_argument for m = 0) names `who`, e.g. "train".
 void check_examples(const char* who, const Mlp& net, const Tensor& X, const Tensor& Y);
+void check_examples(const char* who, const Network& net, const Tensor& X, const Tensor& Y);
 
 // a^L for every example, with nothing recorded.     X: (N^1, m) -> (N^L, m)   (tg::shape_error otherwise)
 Tensor predict(const Mlp& net, const Tensor& X);
+Tensor predict(const Network& net, const Tensor& X);
 // C over the whole set, with nothing recorded.      X: (N^1, m), Y: (N^L, m)
 double evaluate_cost(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost);
+double evaluate_cost(const Network& net, const Tensor& X, const Tensor& Y, const Cost& cost);
 // The class of each column: the row of its largest entry (the first, on a tie) for several
 // rows (outputs of softmax, one-hot targets); for a single row, 1 when the entry is ≥ 0.5
 // (a sigmoid output, 0/1 targets) and 0 otherwise.      A: (n, m) -> m labels
@@ -29,6 +33,7 @@ std::vector<std::size_t> class_labels(const Tensor& A);
 // The fraction of examples classified right, in [0, 1]: class_labels of the outputs a^L
 // against class_labels of Y.     X: (N^1, m), Y: (N^L, m)
 double accuracy(const Mlp& net, const Tensor& X, const Tensor& Y);
+double accuracy(const Network& net, const Tensor& X, const Tensor& Y);
 // The same fraction for outputs already computed.     A, Y: (n, m), one shape (tg::shape_error)
 double accuracy(const Tensor& A, const Tensor& Y);
 
@@ -39,5 +44,6 @@ struct Evaluation {
 };
 // X: (N^1, m), Y: (N^L, m) (tg::shape_error otherwise)
 Evaluation evaluate(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost);
+Evaluation evaluate(const Network& net, const Tensor& X, const Tensor& Y, const Cost& cost);
 
 }  // namespace tg::nn

@@ -30,7 +30,8 @@ std::string to_string(StopReason reason) {
 
 namespace {
 
-void check_options(const Mlp& net, const Tensor& X, const Tensor& Y, const Optimizer& opt,
+template <class Net>
+void check_options(const Net& net, const Tensor& X, const Tensor& Y, const Optimizer& opt,
                    const TrainOptions& o) {
   check_examples("train", net, X, Y);
   const std::size_t m = X.shape()[1];
@@ -61,9 +62,11 @@ std::optional<StopReason> stop_rule(const TrainOptions& o, const TrainResult& r)
 
 using Batches = std::vector<std::vector<std::size_t>>;
 
-// One call of train(): the loop over epochs and their steps, and what they share.
+// One call of train(): the loop over epochs and their steps, and what they share. Net is an Mlp
+// or a Network.
+template <class Net>
 struct Training {
-  Mlp& net;
+  Net& net;
   const Tensor& X;  // (N^1, m)
   const Tensor& Y;  // (N^L, m)
   Cost c;
@@ -77,7 +80,7 @@ struct Training {
   std::optional<ColumnGatherer> X_columns, Y_columns;  // mini-batches only
   TrainResult r;
 
-  Training(Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost, Optimizer& opt,
+  Training(Net& net, const Tensor& X, const Tensor& Y, const Cost& cost, Optimizer& opt,
            const TrainOptions& o, const EpochCallback& on_epoch, const StepCallback& on_step)
       : net(net), X(X), Y(Y), c(cost), opt(opt), o(o), on_epoch(on_epoch), on_step(on_step) {
     if (c.training_set_size == 0)
@@ -148,8 +151,11 @@ std::vector<Tensor> parameter_gradients(const BackpropResult& r) {
   return g;
 }
 
-std::vector<Tensor> gradients(const Mlp& net, Tensor X, const Tensor& Y, const Cost& c,
-                              GradientSource source) {
+namespace {
+
+template <class Net>
+std::vector<Tensor> gradients_of(const Net& net, Tensor X, const Tensor& Y, const Cost& c,
+                                 GradientSource source) {
   // X: (N^1, m), Y: (N^L, m)
   if (source == GradientSource::backprop) return parameter_gradients(backprop(net, X, Y, c));
   const Variable C = cost(c, net, net.forward_trace(Variable(std::move(X))), Y);  // recorded
@@ -159,11 +165,12 @@ std::vector<Tensor> gradients(const Mlp& net, Tensor X, const Tensor& Y, const C
   return g;
 }
 
-TrainResult train(Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost, Optimizer& opt,
-                  const TrainOptions& o, const EpochCallback& on_epoch, const StepCallback& on_step) {
+template <class Net>
+TrainResult train_of(Net& net, const Tensor& X, const Tensor& Y, const Cost& cost, Optimizer& opt,
+                     const TrainOptions& o, const EpochCallback& on_epoch, const StepCallback& on_step) {
   // X: (N^1, m), Y: (N^L, m)
   check_options(net, X, Y, opt, o);
-  Training t(net, X, Y, cost, opt, o, on_epoch, on_step);
+  Training<Net> t(net, X, Y, cost, opt, o, on_epoch, on_step);
   t.r.initial_loss = evaluate_cost(net, X, Y, t.c);
   // epoch − first_epoch counts the epochs run: first_epoch + epochs could wrap (epochs = 2^64 − 1
   // is "no limit but max_iterations", as 0 is)
@@ -171,6 +178,28 @@ TrainResult train(Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost, 
     if (!t.run_epoch(epoch)) break;
   t.r.epochs = t.r.loss.size();
   return t.r;
+}
+
+}  // namespace
+
+std::vector<Tensor> gradients(const Mlp& net, Tensor X, const Tensor& Y, const Cost& c,
+                              GradientSource source) {
+  return gradients_of(net, std::move(X), Y, c, source);
+}
+
+std::vector<Tensor> gradients(const Network& net, Tensor X, const Tensor& Y, const Cost& c,
+                              GradientSource source) {
+  return gradients_of(net, std::move(X), Y, c, source);
+}
+
+TrainResult train(Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost, Optimizer& opt,
+                  const TrainOptions& o, const EpochCallback& on_epoch, const StepCallback& on_step) {
+  return train_of(net, X, Y, cost, opt, o, on_epoch, on_step);
+}
+
+TrainResult train(Network& net, const Tensor& X, const Tensor& Y, const Cost& cost, Optimizer& opt,
+                  const TrainOptions& o, const EpochCallback& on_epoch, const StepCallback& on_step) {
+  return train_of(net, X, Y, cost, opt, o, on_epoch, on_step);
 }
 
 }  // namespace tg::nn

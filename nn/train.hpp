@@ -31,6 +31,7 @@
 #include "nn/cost.hpp"
 #include "nn/metrics.hpp"  // predict, evaluate, accuracy, class_labels
 #include "nn/mlp.hpp"
+#include "nn/network_backprop.hpp"
 #include "nn/optimizer.hpp"
 
 namespace tg::nn {
@@ -115,11 +116,18 @@ std::string to_string(StopReason reason);      // "epochs done", "ε reached", .
 TrainResult train(Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost, Optimizer& opt,
                   const TrainOptions& options, const EpochCallback& on_epoch = {},
                   const StepCallback& on_step = {});
+// The same for a network of any layers (conv, pooling, ...): X (N^1, m), images as columns.
+TrainResult train(Network& net, const Tensor& X, const Tensor& Y, const Cost& cost, Optimizer& opt,
+                  const TrainOptions& options, const EpochCallback& on_epoch = {},
+                  const StepCallback& on_step = {});
 
 // ∂C/∂θ for every parameter, in net.parameters() order (∂C/∂W^2, ∂C/∂b^2, ..., ∂C/∂b^L).
 // X: (N^1, m), Y: (N^L, m) (tg::shape_error otherwise). X is taken by value: a batch gathered
 // for this step is moved into the graph's input leaf instead of copied.
 std::vector<Tensor> gradients(const Mlp& net, Tensor X, const Tensor& Y, const Cost& cost,
+                              GradientSource source = GradientSource::autodiff);
+// The same for a network of any layers, in net.parameters() order.
+std::vector<Tensor> gradients(const Network& net, Tensor X, const Tensor& Y, const Cost& cost,
                               GradientSource source = GradientSource::autodiff);
 // BP3/BP4's results in net.parameters() order: dW[2], db[2], ..., dW[L], db[L].
 std::vector<Tensor> parameter_gradients(const BackpropResult& r);

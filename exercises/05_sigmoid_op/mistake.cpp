@@ -1,7 +1,7 @@
 // Exercise 05, a plausible wrong answer: the right numbers, computed on plain Tensors and
 // wrapped in a constant Variable. The first derivative is right (gradcheck passes), but the
 // engine cannot see how it depends on x, so its second derivative is 0: gradgradcheck fails.
-// (Built with -DTG_EXERCISE_SOLUTIONS=ON; its test must fail, which proves the test catches it.)
+// (The handout test, exercises/test_handout.sh, grades it: it must score less, which proves the test catches it.)
 #include <functional>
 
 #include "sigmoid_op.hpp"

@@ -1,4 +1,4 @@
-// Exercise 05, the reference solution (built with -DTG_EXERCISE_SOLUTIONS=ON).
+// Exercise 05, the reference solution (graded with scripts/grade.sh --solutions).
 #include "sigmoid_op.hpp"
 
 namespace tg::exercises {

@@ -1,5 +1,5 @@
 // Exercise 10, a plausible wrong answer: seed 004's slip, σ'(a^l) in place of σ'(z^l).
-// (Built with -DTG_EXERCISE_SOLUTIONS=ON; its test must fail, which proves the test catches it.)
+// (The handout test, exercises/test_handout.sh, grades it: it must score less, which proves the test catches it.)
 #include <cmath>
 #include <functional>
 

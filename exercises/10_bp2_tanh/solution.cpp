@@ -1,4 +1,4 @@
-// Exercise 10, the reference solution (built with -DTG_EXERCISE_SOLUTIONS=ON).
+// Exercise 10, the reference solution (graded with scripts/grade.sh --solutions).
 #include <cmath>
 #include <functional>
 

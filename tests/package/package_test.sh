@@ -113,6 +113,34 @@ case $step in
     echo "$(grep -c . "$2/deb/contents") entries; headers, libraries, CMake and pkg-config files, program, man pages, docs"
     dpkg-deb -x "$deb" "$2/deb/root"
     "$2/deb/root/usr/bin/tapegrad" --version ;;
+  apt-install)  # SOURCE WORK: the .deb of the deb step installed with apt, used, then removed
+    # Installing into /usr is for a throwaway machine run as root (CI): skipped elsewhere, and
+    # never over a tapegrad package that is already installed.
+    [ "$(id -u)" = 0 ] || { echo "package_test apt-install: skipped: not root, apt cannot install here"; exit 77; }
+    command -v apt-get > /dev/null || { echo "package_test apt-install: skipped: no apt-get"; exit 77; }
+    if dpkg-query -W -f='${Status}' tapegrad 2> /dev/null | grep -q 'ok installed'; then
+      echo "package_test apt-install: skipped: a tapegrad package is installed already; not replacing it"
+      exit 77
+    fi
+    deb=$(ls "$2"/deb/tapegrad_*_*.deb)
+    trap 'apt-get remove --purge -y tapegrad > "$2/apt-remove.log" 2>&1' EXIT
+    apt-get install -y -o DPkg::Lock::Timeout=300 "$deb" > "$2/apt-install.log" 2>&1 ||
+      { tail -n 20 "$2/apt-install.log"; fail "apt-get install $deb failed"; }
+    /usr/bin/tapegrad --version
+    dpkg -L tapegrad > "$2/dpkg-L"
+    for path in '^/usr/include/tapegrad/autodiff/autodiff\.hpp$' '^/usr/include/tapegrad/nn/mlp\.hpp$' \
+                '/libtapegrad_autodiff\.a$' '/libtapegrad_nn\.a$' '/cmake/tapegrad/tapegradConfig\.cmake$' \
+                '/pkgconfig/tapegrad\.pc$' '^/usr/bin/tapegrad$' '^/usr/share/man/man1/tapegrad\.1\.gz$' \
+                '^/usr/share/man/man1/tapegrad-explain\.1\.gz$' '^/usr/share/doc/tapegrad/README\.md$' \
+                '^/usr/share/tapegrad/templates/student-project/main\.cpp$'; do
+      grep -q "$path" "$2/dpkg-L" || fail "dpkg -L tapegrad lists nothing matching $path"
+    done
+    echo "dpkg -L tapegrad: $(grep -c . "$2/dpkg-L") paths; headers, libraries, CMake and pkg-config files, program, man pages, docs"
+    # The student template as installed, built against the package with no path given.
+    rm -rf "$2/apt-template" && cp -r /usr/share/tapegrad/templates/student-project "$2/apt-template"
+    configure "$2/apt-template" "$2/apt-template/build"
+    build "$2/apt-template/build"
+    "$2/apt-template/build/homework" ;;
   add_subdirectory | fetchcontent)  # SOURCE WORK
     consumer "$step" "$1" "$2" ;;
   *) fail "unknown step" ;;
