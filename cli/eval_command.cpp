@@ -67,13 +67,13 @@ void add_eval_options(CLI::App& app, EvalCommand& c) {
 int run_eval(const EvalCommand& c, std::FILE* out) {
   const Problem saved = load_problem(c.checkpoint, c.data, c.model);
   const DataSet& data = saved.data;
-  const nn::Evaluation e = nn::evaluate(saved.net, data.test.X, data.test.Y, saved.cost);
+  const nn::Evaluation e = nn::evaluate(saved.net, data.test, saved.cost);
   fmt::print(out, "tapegrad eval: {} {} on the {} test examples of {}\n", c.checkpoint,
              sizes_str(saved.net.sizes()), data.test.size(), data.name);
   fmt::print(out, "  cost {}: {:.6f}\n", nn::describe(saved.cost), e.cost);
   if (!data.classification()) return 0;
   fmt::print(out, "  accuracy: {:.2f}%\n\n", 100.0 * e.accuracy);
-  const std::vector<std::size_t> predicted = nn::class_labels(nn::predict(saved.net, data.test.X));
+  const std::vector<std::size_t> predicted = nn::class_labels(nn::predict(saved.net, data.test.X.matrix()));
   const std::vector<std::size_t> truth = nn::class_labels(data.test.Y);
   const std::size_t classes =
       std::max<std::size_t>(data.classes.size(), 2);  // one sigmoid output: classes 0 and 1

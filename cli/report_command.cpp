@@ -348,7 +348,7 @@ int run_report(const ReportCommand& c, std::FILE* out) {
 
   const Problem p = load_problem(c.checkpoint, c.data, c.model);
   const nn::CheckpointExtra notes = nn::load_checkpoint_extra(c.checkpoint);
-  const nn::Evaluation test = nn::evaluate(p.net, p.data.test.X, p.data.test.Y, p.cost);
+  const nn::Evaluation test = nn::evaluate(p.net, p.data.test, p.cost);
   const std::size_t m = std::min(c.batch, p.data.train.size());
   const nn::data::Examples batch = first_columns(p.data.train, m);
   const nn::CompareReport compared = check_gradients(c, p, batch, out);

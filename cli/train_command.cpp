@@ -305,10 +305,8 @@ int run_train(const TrainCommand& command, std::FILE* out, std::FILE* err) {
   nn::Mlp& net = *run.net;
   TrainingLog log(log_settings(c, run, out, err));
   const nn::TrainResult result = nn::train(
-      net, run.data.train.X, run.data.train.Y, run.cost, *run.optimizer, run.t,
-      [&](const nn::EpochReport& e) {
-        log.on_epoch(e, nn::evaluate(net, run.data.test.X, run.data.test.Y, run.cost));
-      },
+      net, run.data.train, run.cost, *run.optimizer, run.t,
+      [&](const nn::EpochReport& e) { log.on_epoch(e, nn::evaluate(net, run.data.test, run.cost)); },
       [&](const nn::StepReport& s) { log.on_step(s); });
   log.finish();
   if (result.reason == nn::StopReason::diverged) {  // an error: on err, after what out holds

@@ -29,7 +29,8 @@
 #include "nn/batches.hpp"          // make_batches, epoch_generator: which examples each step takes
 #include "nn/column_gatherer.hpp"  // select_columns, ColumnGatherer: a batch's columns of X and Y
 #include "nn/cost.hpp"
-#include "nn/metrics.hpp"  // predict, evaluate, accuracy, class_labels
+#include "nn/example_set.hpp"  // ExampleSet: a data set held as rows, images as bytes
+#include "nn/metrics.hpp"      // predict, evaluate, accuracy, class_labels
 #include "nn/mlp.hpp"
 #include "nn/network_backprop.hpp"
 #include "nn/optimizer.hpp"
@@ -118,6 +119,14 @@ TrainResult train(Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost, 
                   const StepCallback& on_step = {});
 // The same for a network of any layers (conv, pooling, ...): X (N^1, m), images as columns.
 TrainResult train(Network& net, const Tensor& X, const Tensor& Y, const Cost& cost, Optimizer& opt,
+                  const TrainOptions& options, const EpochCallback& on_epoch = {},
+                  const StepCallback& on_step = {});
+// The same on a set held as rows (images as bytes): each batch is gathered as doubles when its
+// step takes it, so the set is never copied (a full batch is made doubles once).
+TrainResult train(Mlp& net, const ExampleSet& set, const Cost& cost, Optimizer& opt,
+                  const TrainOptions& options, const EpochCallback& on_epoch = {},
+                  const StepCallback& on_step = {});
+TrainResult train(Network& net, const ExampleSet& set, const Cost& cost, Optimizer& opt,
                   const TrainOptions& options, const EpochCallback& on_epoch = {},
                   const StepCallback& on_step = {});
 
