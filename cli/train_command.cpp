@@ -16,6 +16,7 @@
 #include "cli/problem.hpp"
 #include "cli/dataset.hpp"
 #include "cli/files.hpp"
+#include "cli/interrupt.hpp"
 #include "cli/progress.hpp"
 #include "cli/optimizer_choice.hpp"
 #include "cli/training_curves.hpp"
@@ -157,6 +158,8 @@ nn::TrainOptions train_options(const TrainCommand& c, const DataSet& data, std::
   t.stop_epsilon = c.stop_epsilon;
   t.max_iterations = c.max_iterations;
   t.gradients = c.gradients;
+  t.exact_figures = c.train_figures == "exact";
+  t.stop_requested = [] { return StopOnInterrupt::requested(); };
   return t;
 }
 
@@ -239,6 +242,30 @@ nn::CheckpointExtra checkpoint_notes(const TrainCommand& c, const Run& run, cons
   return notes;
 }
 
+// Ctrl-C stopped training: the last whole epoch's state is saved (with --save, when this run
+// finished one), and err says which epoch that is. Exit code 130 (128 + SIGINT), as a shell's.
+int interrupted(const TrainCommand& c, const Run& run, const TrainingLog& log, const nn::TrainResult& r,
+                std::FILE* out, std::FILE* err) {
+  const std::string where =
+      r.state_epoch == r.interrupted_epoch
+          ? fmt::format("after epoch {}", r.interrupted_epoch)
+          : fmt::format("in epoch {} (after step {})", r.interrupted_epoch, r.interrupted_step);
+  std::string saved;
+  if (c.save.empty()) {
+    saved = fmt::format("the state after epoch {} is not saved (no --save)", r.state_epoch);
+  } else if (log.rows().empty()) {
+    saved = fmt::format("no epoch finished, nothing saved in {}", c.save);
+  } else {
+    save_trained(*run.net, c.save, checkpoint_notes(c, run, log.rows().back()), *run.optimizer);
+    saved = fmt::format("the saved state is after epoch {}, in {} (--resume {} goes on from epoch {})",
+                        r.state_epoch, c.save, c.save, r.state_epoch + 1);
+  }
+  std::fflush(out);
+  fmt::print(err, "tapegrad train: interrupted {}; {}{}\n", where, saved,
+             c.csv.empty() ? "" : fmt::format("; {} holds epochs up to {}", c.csv, r.state_epoch));
+  return 130;
+}
+
 }  // namespace
 
 void add_train_options(CLI::App& app, TrainCommand& c) {
@@ -296,6 +323,11 @@ void add_train_options(CLI::App& app, TrainCommand& c) {
   app.add_option("--progress", c.progress, "auto (a live line on a terminal, default), always, never")
       ->check(one_of({"auto", "always", "never"}))
       ->type_name("auto|always|never");
+  app.add_option("--train-figures", c.train_figures,
+                 "the training set's loss and accuracy per epoch: running (the average over the epoch's "
+                 "batches, default) or exact (a pass over the set after each epoch)")
+      ->check(one_of({"running", "exact"}))
+      ->type_name("running|exact");
 }
 
 int run_train(const TrainCommand& command, std::FILE* out, std::FILE* err) {
@@ -304,6 +336,7 @@ int run_train(const TrainCommand& command, std::FILE* out, std::FILE* err) {
   start_run(c, run, out);
   nn::Mlp& net = *run.net;
   TrainingLog log(log_settings(c, run, out, err));
+  const StopOnInterrupt ctrl_c;  // the first Ctrl-C stops at the next step
   const nn::TrainResult result = nn::train(
       net, run.data.train, run.cost, *run.optimizer, run.t,
       [&](const nn::EpochReport& e) { log.on_epoch(e, nn::evaluate(net, run.data.test, run.cost)); },
@@ -318,6 +351,7 @@ int run_train(const TrainCommand& command, std::FILE* out, std::FILE* err) {
                result.divergence, divergence_cause(result, c, run.optimizer->learning_rate()));
     return 1;
   }
+  if (result.reason == nn::StopReason::interrupted) return interrupted(c, run, log, result, out, err);
   log.print_result(result);
   if (!c.save.empty()) {
     save_trained(net, c.save, checkpoint_notes(c, run, log.rows().back()), *run.optimizer);

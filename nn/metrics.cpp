@@ -57,25 +57,25 @@ double l2_term(const Cost& c, const std::vector<Variable>& weights, std::size_t 
 
 std::size_t correct(const Tensor& A, const Tensor& Y);  // below: the columns classified right
 
-// evaluate over m examples, chunk(begin, end) giving X's columns begin..end − 1 as doubles:
-// Σ_x C_x and the right answers chunk by chunk, then the mean and the L2 term once.
+// evaluate over m examples, chunk(begin, end) giving X's columns begin..end − 1 as doubles.
 template <class Net, class Chunk>
 Evaluation evaluate_in_chunks(const Net& net, std::size_t m, const Chunk& chunk, const Tensor& Y,
                               const Cost& c) {
   no_grad guard;
-  Cost per_example = c;  // Σ_x C_x of a chunk, with neither 1/m nor the L2 term
-  per_example.reduction = Reduction::sum;
-  per_example.regularization = Regularization::none;
-  double total = 0.0;
-  std::size_t right = 0;
+  EvaluationSum sum;
   for (std::size_t begin = 0; begin < m; begin += evaluation_chunk) {
     const std::size_t end = std::min(m, begin + evaluation_chunk);
-    const Tensor Yc = xt::view(Y, xt::all(), xt::range(begin, end));
     const auto trace = net.forward_trace(Variable(chunk(begin, end)));
-    total += cost(per_example, net, trace, Yc).item();
-    right += correct(trace.output().value(), Yc);
+    sum.add(c, net.output(), trace.z.back().value(), trace.output().value(),
+            xt::view(Y, xt::all(), xt::range(begin, end)));
   }
-  const double data = c.reduction == Reduction::mean ? total / static_cast<double>(m) : total;
+  return sum.result(net, c);
+}
+
+template <class Net>
+Evaluation result_of(const Net& net, const Cost& c, double sum, std::size_t right, std::size_t m) {
+  if (m == 0) throw std::logic_error("EvaluationSum::result: no examples added");
+  const double data = c.reduction == Reduction::mean ? sum / static_cast<double>(m) : sum;
   return {data + l2_term(c, regularised(net), m), static_cast<double>(right) / static_cast<double>(m)};
 }
 
@@ -153,6 +153,24 @@ std::size_t correct(const Tensor& A, const Tensor& Y) {
   return right;
 }
 }  // namespace
+
+void EvaluationSum::add(const Cost& c, Activation output, const Tensor& zL, const Tensor& aL,
+                        const Tensor& Y) {
+  no_grad guard;
+  Cost per_example = c;  // Σ_x C_x of the chunk, with neither 1/m nor the L2 term
+  per_example.reduction = Reduction::sum;
+  per_example.regularization = Regularization::none;
+  sum_ += cost(per_example, output, Variable(zL), Variable(aL), {}, Y).item();
+  right_ += correct(aL, Y);
+  examples_ += Y.shape()[1];
+}
+
+Evaluation EvaluationSum::result(const Mlp& net, const Cost& c) const {
+  return result_of(net, c, sum_, right_, examples_);
+}
+Evaluation EvaluationSum::result(const Network& net, const Cost& c) const {
+  return result_of(net, c, sum_, right_, examples_);
+}
 
 double accuracy(const Tensor& A, const Tensor& Y) {
   const std::size_t right = correct(A, Y), m = A.dimension() == 2 ? A.shape()[1] : 0;

@@ -50,6 +50,23 @@ struct Evaluation {
   double accuracy = 0.0;
 };
 inline constexpr std::size_t evaluation_chunk = 1000;  // examples per forward pass
+
+// What evaluate adds up chunk by chunk, and train over an epoch's batches (its running
+// figures): Σ_x C_x and the examples classified right, over the chunks added so far.
+class EvaluationSum {
+ public:
+  // A chunk's (or batch's) z^L and a^L (N^L, b), with nothing recorded; σ is layer L's.
+  void add(const Cost& c, Activation output, const Tensor& zL, const Tensor& aL, const Tensor& Y);
+  std::size_t examples() const { return examples_; }
+  // C (the mean over the examples added, or the sum, and the L2 term of net's weights, once)
+  // and the fraction classified right. At least one example added (std::logic_error).
+  Evaluation result(const Mlp& net, const Cost& c) const;
+  Evaluation result(const Network& net, const Cost& c) const;
+
+ private:
+  double sum_ = 0.0;  // Σ_x C_x
+  std::size_t right_ = 0, examples_ = 0;
+};
 // X: (N^1, m), Y: (N^L, m) (tg::shape_error otherwise)
 Evaluation evaluate(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost);
 Evaluation evaluate(const Network& net, const Tensor& X, const Tensor& Y, const Cost& cost);

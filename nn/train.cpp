@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <xtensor/xview.hpp>
 
 #include "nn/divergence.hpp"
 
@@ -24,6 +25,7 @@ std::string to_string(StopReason reason) {
     case StopReason::epsilon: return "ε reached (every change below stop_epsilon)";
     case StopReason::max_iterations: return "max iterations reached";
     case StopReason::diverged: return "diverged (the loss is not finite)";
+    case StopReason::interrupted: return "interrupted";
   }
   return "?";
 }
@@ -50,6 +52,14 @@ void check_options(const Net& net, std::size_t m, const Optimizer& opt, const Tr
 
 bool full_batch(std::size_t batch_size, std::size_t m) { return batch_size == 0 || batch_size == m; }
 
+TrainResult interrupted(TrainResult r, std::size_t epoch, std::size_t step, std::size_t state_epoch) {
+  r.reason = StopReason::interrupted;
+  r.interrupted_epoch = epoch;
+  r.interrupted_step = step;
+  r.state_epoch = state_epoch;
+  return r;
+}
+
 // The rule that ends training after a step whose largest |Δθ| is r.last_change, if one does.
 std::optional<StopReason> stop_rule(const TrainOptions& o, const TrainResult& r) {
   if (!std::isfinite(r.last_change))
@@ -60,6 +70,26 @@ std::optional<StopReason> stop_rule(const TrainOptions& o, const TrainResult& r)
 }
 
 using Batches = std::vector<std::vector<std::size_t>>;
+
+// ∂C/∂θ of a batch; with `sum`, the batch's C_x and right answers added to it, from the same
+// forward pass (z^L and a^L, before the step).
+template <class Net>
+std::vector<Tensor> gradients_of(const Net& net, Tensor X, const Tensor& Y, const Cost& c,
+                                 GradientSource source, EvaluationSum* sum = nullptr) {
+  // X: (N^1, m), Y: (N^L, m)
+  if (source == GradientSource::backprop) {
+    const auto r = backprop(net, X, Y, c);
+    if (sum) sum->add(c, net.output(), r.z.back(), r.a.back(), Y);
+    return parameter_gradients(r);
+  }
+  const auto trace = net.forward_trace(Variable(std::move(X)));
+  const Variable C = cost(c, net, trace, Y);  // recorded
+  if (sum) sum->add(c, net.output(), trace.z.back().value(), trace.output().value(), Y);
+  std::vector<Tensor> g;
+  for (Variable& gi : grad({C}, net.parameters()))
+    g.push_back(take_value(std::move(gi)));  // ∂C/∂θ, no .grad touched
+  return g;
+}
 
 // The examples a run reads: X as doubles when it is at hand (a full batch, or the caller's
 // Tensor), else gathered from rows (bytes or doubles) batch by batch.
@@ -83,7 +113,9 @@ struct Training {
   std::size_t m = d.Y.shape()[1];
   std::size_t batch_size = o.batch_size == 0 ? m : o.batch_size;
   bool full_batch = batch_size == m;
-  std::optional<ColumnGatherer> Y_columns;  // mini-batches only
+  std::optional<ColumnGatherer> Y_columns;         // mini-batches only
+  bool running = !full_batch && !o.exact_figures;  // the epoch's figures from its batches
+  EvaluationSum epoch_sum;                         // the running figures' sums
   TrainResult r;
 
   Training(Net& net, const TrainingData& d, const Cost& cost, Optimizer& opt, const TrainOptions& o,
@@ -98,13 +130,25 @@ struct Training {
   // and Y themselves. Returns the largest |Δθ|.
   double take_step(const std::vector<std::size_t>& batch) {
     if (full_batch) return opt.step(gradients(net, *d.X_dense, d.Y, c, o.gradients));
-    return opt.step(
-        gradients(net, d.rows->X.gather(batch), Y_columns->gather(batch), c, o.gradients));  // θ ← θ + Δθ
+    EvaluationSum* sum = running ? &epoch_sum : nullptr;
+    return opt.step(gradients_of(net, d.rows->X.gather(batch), Y_columns->gather(batch), c, o.gradients,
+                                 sum));  // θ ← θ + Δθ
   }
 
   // C and the accuracy over the whole training set, in chunks, nothing recorded.
   Evaluation evaluate_all() const {
     return d.X_dense ? evaluate(net, *d.X_dense, d.Y, c) : evaluate(net, *d.rows, c);
+  }
+
+  // C before the first step: of the first chunk only when the epochs' figures are running ones.
+  double initial_loss() const {
+    if (!running || m <= evaluation_chunk) return evaluate_all().cost;
+    const Tensor Y_first = xt::view(d.Y, xt::all(), xt::range(0, evaluation_chunk));
+    if (d.X_dense)
+      return evaluate(net, Tensor(xt::view(*d.X_dense, xt::all(), xt::range(0, evaluation_chunk))), Y_first,
+                      c)
+          .cost;
+    return evaluate(net, d.rows->X.columns(0, evaluation_chunk), Y_first, c).cost;
   }
 
   // The epoch's steps, until its batches run out or a stop rule sets r.reason. Returns how many ran.
@@ -121,6 +165,10 @@ struct Training {
         r.reason = *stop;
         break;
       }
+      if (step < batches.size() && o.stop_requested && o.stop_requested()) {  // mid-epoch
+        r.reason = StopReason::interrupted;
+        break;
+      }
     }
     return step;
   }
@@ -130,9 +178,15 @@ struct Training {
     std::mt19937_64 rng = epoch_generator(o.shuffle_seed, epoch);
     const std::vector<std::vector<std::size_t>> batches =
         make_batches(m, batch_size, o.shuffle && !full_batch, rng);
-    const Snapshot start(net, opt);  // to play the epoch again if it diverges
+    const Snapshot start(net, opt);  // to play the epoch again if it diverges, or to go back to
+    epoch_sum = {};
     const std::size_t steps = run_steps(epoch, batches);
-    const Evaluation e = evaluate_all();
+    if (r.reason == StopReason::interrupted) {  // back to the last whole epoch's state
+      start.put_back(net, opt);
+      r = interrupted(r, epoch, steps, epoch - 1);
+      return false;
+    }
+    const Evaluation e = running ? epoch_sum.result(net, c) : evaluate_all();
     r.loss.push_back(e.cost);
     if (on_epoch) on_epoch(EpochReport{epoch, r.iterations, e.cost, e.accuracy, r.last_change});
     if (!std::isfinite(r.loss.back())) r.reason = StopReason::diverged;
@@ -144,6 +198,8 @@ struct Training {
       r.divergence_step = blame.step;
       r.divergence_epoch = epoch;
     }
+    if (r.reason == StopReason::epochs_done && o.stop_requested && o.stop_requested())
+      r = interrupted(r, epoch, steps, epoch);  // at the epoch's end: its state stays
     return r.reason == StopReason::epochs_done;
   }
 };
@@ -162,22 +218,10 @@ std::vector<Tensor> parameter_gradients(const BackpropResult& r) {
 namespace {
 
 template <class Net>
-std::vector<Tensor> gradients_of(const Net& net, Tensor X, const Tensor& Y, const Cost& c,
-                                 GradientSource source) {
-  // X: (N^1, m), Y: (N^L, m)
-  if (source == GradientSource::backprop) return parameter_gradients(backprop(net, X, Y, c));
-  const Variable C = cost(c, net, net.forward_trace(Variable(std::move(X))), Y);  // recorded
-  std::vector<Tensor> g;
-  for (Variable& gi : grad({C}, net.parameters()))
-    g.push_back(take_value(std::move(gi)));  // ∂C/∂θ, no .grad touched
-  return g;
-}
-
-template <class Net>
 TrainResult run_training(Net& net, const TrainingData& d, const Cost& cost, Optimizer& opt,
                          const TrainOptions& o, const EpochCallback& on_epoch, const StepCallback& on_step) {
   Training<Net> t(net, d, cost, opt, o, on_epoch, on_step);
-  t.r.initial_loss = t.evaluate_all().cost;
+  t.r.initial_loss = t.initial_loss();
   // epoch − first_epoch counts the epochs run: first_epoch + epochs could wrap (epochs = 2^64 − 1
   // is "no limit but max_iterations", as 0 is)
   for (std::size_t epoch = o.first_epoch; o.epochs == 0 || epoch - o.first_epoch < o.epochs; ++epoch)
