@@ -80,9 +80,10 @@ Evaluation result_of(const Net& net, const Cost& c, double sum, std::size_t righ
 }
 
 template <class Net>
-Evaluation evaluate_of(const Net& net, const Tensor& X, const Tensor& Y, const Cost& c) {
+Evaluation evaluate_of(const Net& net, const Tensor& X, const Tensor& Y, const Cost& c,
+                       const char* who = "evaluate") {
   // X: (N^1, m), Y: (N^L, m)
-  check_examples_of("evaluate", net, shape_of(X), shape_of(Y));
+  check_examples_of(who, net, shape_of(X), shape_of(Y));
   const std::size_t m = X.shape()[1];
   if (m <= evaluation_chunk) {  // one pass, X as it is
     no_grad guard;
@@ -118,10 +119,10 @@ void check_examples(const char* who, const Network& net, const ExampleSet& set) 
 Tensor predict(const Mlp& net, const Tensor& X) { return predict_of(net, X); }
 Tensor predict(const Network& net, const Tensor& X) { return predict_of(net, X); }
 double evaluate_cost(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& c) {
-  return evaluate(net, X, Y, c).cost;
+  return evaluate_of(net, X, Y, c, "evaluate_cost").cost;
 }
 double evaluate_cost(const Network& net, const Tensor& X, const Tensor& Y, const Cost& c) {
-  return evaluate(net, X, Y, c).cost;
+  return evaluate_of(net, X, Y, c, "evaluate_cost").cost;
 }
 
 std::vector<std::size_t> class_labels(const Tensor& A) {
