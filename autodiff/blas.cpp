@@ -6,6 +6,8 @@
 #include "autodiff/plain_gemm.hpp"
 #else
 #include <cblas.h>  // not with xtensor-blas in one file: the two clash in xtensor 0.24
+
+#include "autodiff/blas_threads.hpp"  // each product gets the threads its size pays for
 #endif
 
 #include <fmt/format.h>
@@ -36,6 +38,7 @@ Tensor gemm(const Tensor& a, bool ta, const Tensor& b, bool tb) {
 #ifdef TG_PLAIN_GEMM
   detail::plain_gemm(ta, tb, m, n, k, a.data(), a.shape()[1], b.data(), b.shape()[1], 0.0, c.data(), n);
 #else
+  use_blas_threads_for(m, n, k);
   cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
               static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), 1.0, a.data(),
               static_cast<int>(a.shape()[1]), b.data(), static_cast<int>(b.shape()[1]), 0.0, c.data(),
@@ -54,6 +57,7 @@ void gemm_into(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, co
 #ifdef TG_PLAIN_GEMM
   detail::plain_gemm(ta, tb, m, n, k, a, ta ? m : k, b, tb ? k : n, beta, c, n);
 #else
+  use_blas_threads_for(m, n, k);
   cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
               static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), 1.0, a,
               static_cast<int>(ta ? m : k), b, static_cast<int>(tb ? k : n), beta, c, static_cast<int>(n));

@@ -17,11 +17,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = "/usr/bin/python3"  # Debian's, with python3-torch and python3-numpy
 FASHION = Path("/usr/share/datasets/fashion-mnist")
+THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def run(cmd, threads):
@@ -31,6 +33,23 @@ def run(cmd, threads):
     if p.returncode != 0:
         sys.exit(f"compare: {' '.join(map(str, cmd))} failed (exit {p.returncode}):\n{p.stderr.strip()}")
     return p.stdout
+
+
+def run_process(cmd):
+    """Runs cmd as a user would, with no thread variable set, and returns its whole time (start
+    to exit), its peak resident memory (getrusage of the child) and its stdout."""
+    env = {k: v for k, v in os.environ.items() if k not in THREAD_VARIABLES}
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, env=env, stdout=out, stderr=err)
+        _, status, usage = os.wait4(p.pid, 0)
+        seconds = time.perf_counter() - t0
+        p.returncode = os.waitstatus_to_exitcode(status)
+        if p.returncode != 0:
+            err.seek(0)
+            sys.exit(f"compare: {' '.join(map(str, cmd))} failed (exit {p.returncode}):\n{err.read().decode().strip()}")
+        out.seek(0)
+        return {"seconds": seconds, "rss_mb": usage.ru_maxrss / 1024, "stdout": out.read().decode()}
 
 
 def json_line(text):
@@ -61,6 +80,34 @@ class Runner:
         lines = csv.read_text().splitlines()
         row = dict(zip(lines[0].split(","), lines[-1].split(",")))
         return {"seconds": float(row["seconds"]), "accuracy": float(row["test_accuracy"])}
+
+    def tg_process(self, batch, epochs=1, extra=()):
+        """`tapegrad train` on Fashion-MNIST as a user runs it (default threads): the whole process,
+        its peak RSS, and the steps' seconds of its last epoch from the CSV."""
+        csv = self.tmp / f"process-{batch}-{epochs}.csv"
+        csv.unlink(missing_ok=True)
+        p = run_process([self.tapegrad, "train", "--data", "fashion-mnist", "--batch-size", str(batch), "--epochs",
+                         str(epochs), "--progress", "never", "--csv", str(csv), *extra])
+        lines = csv.read_text().splitlines()
+        p["steps"] = float(dict(zip(lines[0].split(","), lines[-1].split(",")))["seconds"])
+        return p
+
+    def tg_main_job(self):
+        """The main job's training (scripts/run.sh: `tapegrad train --csv FILE --save DIR`, its
+        defaults: 5 epochs of Fashion-MNIST at batch 10), start to exit."""
+        save = self.tmp / "main-job"
+        if save.exists():
+            for f in save.iterdir():
+                f.unlink()
+            save.rmdir()
+        return run_process([self.tapegrad, "train", "--progress", "never", "--csv", str(self.tmp / "main-job.csv"),
+                            "--save", str(save)])
+
+    def torch_process(self, batch):
+        """bench/torch_epoch.py with PyTorch's default threads: the whole process and its peak RSS."""
+        if not self.have_torch:
+            return None
+        return run_process([PYTHON, ROOT / "bench/torch_epoch.py", "--batch", str(batch), "--threads", "0"])
 
     def torch_epoch(self, batch, threads):
         if not self.have_torch:
@@ -160,6 +207,11 @@ def measure(r, args):
     conv_first = Row("6. conv2d forward + backward, x (64,1,28,28), w (20,1,5,5), a first layer", "ms")
     conv_layer = Row("6. the same with ∂C/∂x (a later layer)", "ms")
     gather = {b: Row(f"batch {b}", "ms") for b in batches}  # ColumnGatherer against select_columns
+    # The whole run as a user has it: no thread variable set (who = "tapegrad" / "PyTorch").
+    whole = {b: Row(f"7. `train`, one epoch at batch {b}: the whole process, start to exit", "s") for b in batches}
+    rss = {b: Row(f"8. its peak resident memory, batch {b}", "MB") for b in batches}
+    main_job = Row("9. the main job's training (`scripts/run.sh`: 5 epochs, batch 10), start to exit", "s")
+    default_steps = Row("10. the epoch's steps at batch 10, default threads (the CSV's seconds)", "s")
     torch_version = None
 
     for rnd in range(1, args.rounds + 1):
@@ -199,6 +251,17 @@ def measure(r, args):
             if p:
                 conv_first.add("PyTorch", threads, p["first_layer_ms"])
                 conv_layer.add("PyTorch", threads, p["layer_ms"])
+        for b in batches:
+            t = r.tg_process(b)
+            whole[b].add("tapegrad", 0, t["seconds"])
+            rss[b].add("tapegrad", 0, t["rss_mb"])
+            if b == 10:
+                default_steps.add("tapegrad", 0, t["steps"])
+            p = r.torch_process(b)
+            if p:
+                whole[b].add("PyTorch", 0, p["seconds"])
+                rss[b].add("PyTorch", 0, p["rss_mb"])
+        main_job.add("tapegrad", 0, r.tg_main_job()["seconds"])
         for b in batches:  # no BLAS either
             g = r.tg("gather", 1, b)
             gather[b].add("gatherer", 1, g["gatherer_ms_per_epoch"])
@@ -245,6 +308,24 @@ def measure(r, args):
         check("6. conv2d first layer: tapegrad / roofline (1 thread; issue 18)",
               ratio(conv_first.get("tapegrad", 1), conv_first.get("roofline", 1)), 1.3),
     ]
+    best10 = min(v for v in (epoch[10].get("tapegrad", 1), epoch[10].get("tapegrad", 2)) if v is not None)
+    whole_rows = [*whole.values(), *rss.values(), main_job, default_steps]
+    default_table = ["| workload | unit | tapegrad | PyTorch | tapegrad / PyTorch |", "|---|---|---:|---:|---:|"]
+    for row in whole_rows:
+        t, p = row.get("tapegrad", 0), row.get("PyTorch", 0)
+        default_table.append(f"| {row.workload} | {row.unit} | {fmt(t)} | {fmt(p)} | {fmt(ratio(t, p))} |")
+    default_targets = [
+        "| target | measured | limit | |", "|---|---:|---:|---|",
+        check("7. whole process, batch 64: tapegrad / PyTorch", ratio(whole[64].get("tapegrad", 0),
+                                                                       whole[64].get("PyTorch", 0)), 0.5),
+        check("7. whole process, batch 10: tapegrad / PyTorch", ratio(whole[10].get("tapegrad", 0),
+                                                                       whole[10].get("PyTorch", 0)), 0.5),
+        check("8. peak RSS, batch 64: tapegrad / PyTorch", ratio(rss[64].get("tapegrad", 0), rss[64].get("PyTorch", 0)),
+              0.4),
+        check("10. epoch at batch 10, default threads / the best of 1T and 2T", ratio(default_steps.get("tapegrad", 0),
+                                                                                    best10), 1.1),
+        check("1. epoch at batch 10: tapegrad / roofline (1 thread)", ratio(t10, epoch[10].get("roofline", 1)), 1.3),
+    ]
     gather_table = ["| batch | `ColumnGatherer` ms per epoch | `select_columns` ms per epoch | reference / gatherer "
                     "| the gatherer's copy, ms |", "|---|---:|---:|---:|---:|"]
     for b, row in gather.items():
@@ -289,6 +370,41 @@ PyTorch). The roofline is the bare `cblas_dgemm` calls the work needs and nothin
 
 {chr(10).join(targets)}
 
+## The whole run, as a user runs it
+
+Rows 1–6 time parts of the work with the thread count set. A person runs the whole program with no environment
+variable, so these rows do too: no `OPENBLAS_NUM_THREADS`, `OMP_NUM_THREADS` or `GOTO_NUM_THREADS` for either program
+(tapegrad chooses the BLAS threads per product, [reference.md](reference.md#tapegrad-info); PyTorch uses its own
+default). Each is a separate process timed from start to exit, with its peak resident memory from `getrusage`.
+
+7. `tapegrad train --data fashion-mnist --batch-size B --epochs 1` against `bench/torch_epoch.py --batch B --threads 0`
+   (the same network, cost, η and initialisation): reading the data set, training one epoch, evaluating; and for
+   Python its interpreter and `import torch`. tapegrad also evaluates the training and test sets before the epoch and
+   after it (the figures its CSV and curves show); PyTorch's script only the test set at the end.
+8. The peak resident memory of the same processes.
+9. What `scripts/run.sh` runs first: `tapegrad train --csv FILE --save DIR`, the data set's defaults (5 epochs of
+   Fashion-MNIST at batch 10), with its checkpoint; tapegrad only.
+10. The steps' seconds of row 7's batch-10 run (its CSV), against the better of row 1's one-thread and two-thread
+    epochs: whether the default thread policy is as fast as the best setting a user could find by hand.
+
+{chr(10).join(default_table)}
+
+**What limits each row.**
+- Row 7 at batch 10 and 64: for tapegrad, start-up and data: decompressing and converting 60,000 images, and the
+  evaluations over the training and test sets (a forward pass over 70,000 examples each time), beside one epoch of
+  steps (row 1); for PyTorch, its interpreter and `import torch` before any work. At batch 256 the
+  steps are few and cheap, so reading the data dominates both.
+- Row 8: the data set (47 MB as bytes, 376 MB as doubles) and whatever copies of it a program holds, plus one batch
+  and the network; PyTorch's floor is its libraries (239 MB resident after `import torch, numpy` alone, by
+  `/usr/bin/time -f %M`, Debian's python3-torch 1.13) plus its float64 copy of the data.
+- Row 9: five epochs of row 1's steps at batch 10 plus six evaluations and the checkpoint writes.
+- Row 10: the thread policy's crossover (`bench/gemm_threads`, [design.md](design.md#blas-threads-per-product)):
+  every product of a batch-10 step is below it, so the default must equal the one-thread epoch within noise.
+- Row 1 against the roofline at batch 10: the work between the gemms (gathering the batch, σ, softmax, the update)
+  over products that take only microseconds each.
+
+{chr(10).join(default_targets)}
+
 ## The batch gatherer
 
 `train` gathers each mini-batch's columns with `nn::ColumnGatherer` (`nn/column_gatherer.cpp`): a
@@ -302,6 +418,10 @@ row-major copy of the training set in 2 MB pages, read eight examples at a time.
     print("\n".join(table))
     print()
     print("\n".join(targets))
+    print()
+    print("\n".join(default_table))
+    print()
+    print("\n".join(default_targets))
     print()
     print("\n".join(gather_table))
     # Whole or not at all: a new file beside the old one, then one rename.

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """One training epoch of `tapegrad train --data fashion-mnist` in PyTorch: [784, 100, 10],
 sigmoid hidden, softmax output with the log-likelihood (cross_entropy on logits, mean over the
-batch), float64, --threads threads (default one), plain SGD η = 0.1, shuffled mini-batches of --batch (the last may be
+batch), float64, --threads threads (default one; 0: PyTorch's default), plain SGD η = 0.1, shuffled mini-batches of --batch (the last may be
 smaller), tapegrad's default init (W ~ N(0, 1/n_in), b ~ N(0, 1)).
 
 Times --epochs epochs (default 1) of steps only: each epoch's shuffle, batch gathering, forward,
@@ -56,12 +56,14 @@ def main():
     parser.add_argument("--epochs", type=int, default=1, help="epochs to time (default 1)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the init and the shuffling (default 1)")
     parser.add_argument("--threads", type=int, default=1,
-                        help="intra-op threads (default 1; set OPENBLAS_NUM_THREADS to the same number)")
+                        help="intra-op threads (default 1; set OPENBLAS_NUM_THREADS to the same number); "
+                             "0: PyTorch's own default, as a user gets it")
     args = parser.parse_args()
-    if args.batch < 1 or args.epochs < 1 or args.threads < 1:
-        parser.error("--batch, --epochs and --threads must be positive")
+    if args.batch < 1 or args.epochs < 1 or args.threads < 0:
+        parser.error("--batch and --epochs must be positive, --threads positive or 0")
 
-    torch.set_num_threads(args.threads)
+    if args.threads:
+        torch.set_num_threads(args.threads)
     dtype = torch.float64
     X_train, y_train = load("train")
     X_test, y_test = load("t10k")

@@ -48,7 +48,10 @@ struct Subcommand {
 const Subcommand subcommands[] = {
     {Command::train, "train", "train a network; progress, per-epoch CSV, checkpoints",
      [](CLI::App& app, CommandLine& r) { add_train_options(app, r.train); },
-     [](const CommandLine& line, std::FILE* out, std::FILE* err) { return run_train(line.train, out, err); }},
+     [](const CommandLine& line, std::FILE* out, std::FILE* err) {
+       warn_slow_blas_kernel(err);
+       return run_train(line.train, out, err);
+     }},
     {Command::verify, "verify", "BP1–BP4 by hand vs autodiff (vs finite differences) on one batch",
      [](CLI::App& app, CommandLine& r) { add_verify_options(app, r.verify); },
      [](const CommandLine& line, std::FILE* out, std::FILE*) { return run_verify(line.verify, out); }},
@@ -66,6 +69,9 @@ const Subcommand subcommands[] = {
      "BP1–BP4 for one example, neuron by neuron with the numbers, beside autodiff's",
      [](CLI::App& app, CommandLine& r) { add_explain_options(app, r.explain); },
      [](const CommandLine& line, std::FILE* out, std::FILE*) { return run_explain(line.explain, out); }},
+    {Command::info, "info", "the BLAS library, the kernel it chose for this CPU, cores and the thread policy",
+     [](CLI::App&, CommandLine&) {},
+     [](const CommandLine&, std::FILE* out, std::FILE*) { return run_info(out); }},
     {Command::demo, "demo", "seed 002's 2-2-1 worked example: every gradient beside finite differences",
      [](CLI::App& app, CommandLine& r) { add_demo_options(app, r.demo); },
      [](const CommandLine& line, std::FILE* out, std::FILE*) { return run_demo(line.demo, out); }},
@@ -99,7 +105,7 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
     result.message = app.help();
     return result;
   } catch (const CLI::CallForVersion&) {
-    result.message = fmt::format("tapegrad {}\n", TG_VERSION);
+    result.message = fmt::format("tapegrad {}\n{}\n", TG_VERSION, blas_summary_line());
     return result;
   } catch (const CLI::ParseError& e) {
     result.exit_code = 2;

@@ -7,6 +7,7 @@
 //   tapegrad graph    a small network's cost as a computational graph (DOT, SVG, PNG), in BP notation
 //   tapegrad explain  BP1–BP4 for one example, neuron by neuron with the numbers, beside the engine's
 //   tapegrad report   one self-contained HTML page: curves, graph, gradient check, test images
+//   tapegrad info     the BLAS library, its kernel for this CPU, cores and the thread policy
 //   tapegrad demo     seed 002's 2-2-1 network, every gradient beside finite differences
 //
 // Exit codes: 0 success; 1 the command failed (an error, a verification that disagrees,
@@ -23,6 +24,7 @@
 #include "cli/eval_command.hpp"
 #include "cli/explain_command.hpp"
 #include "cli/graph_command.hpp"
+#include "cli/info_command.hpp"
 #include "cli/report_command.hpp"
 #include "cli/train_command.hpp"
 #include "cli/verify_command.hpp"
@@ -33,7 +35,7 @@ namespace tg::cli {
 // Parsing runs nothing and writes no file (it only looks whether directories given to
 // --resume and --checkpoint exist).
 struct CommandLine {
-  enum class Command { none, train, verify, eval, report, graph, explain, demo };
+  enum class Command { none, train, verify, eval, report, graph, explain, info, demo };
   // none: nothing to run; print `message` and exit with `exit_code`, which is 0 for --help,
   // --version or no command at all (message: the text for stdout, ending in a newline) or 2 for
   // a wrong command line (message: one line for stderr, without its newline, e.g.

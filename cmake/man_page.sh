@@ -15,7 +15,7 @@ if [ -n "$command" ]; then
 else
   program=$tapegrad
   summary=$("$tapegrad" --help | head -n 1 | sed 's/^tapegrad: //')
-  see_also=$(for c in train verify eval report graph explain demo; do printf 'tapegrad-%s(1), ' "$c"; done | sed 's/, $//')
+  see_also=$(for c in train verify eval report graph explain info demo; do printf 'tapegrad-%s(1), ' "$c"; done | sed 's/, $//')
 fi
 printf '[SEE ALSO]\n%s\n' "$see_also" > "$dir/include"
 "$help2man" --no-info --no-discard-stderr --version-string="$version" --name="$summary" \

@@ -87,4 +87,12 @@ inline bool expect_close(const std::string& what, const std::string& input, doub
   return expect_close(what, input, g, w, hint, rtol);
 }
 
+// The same for a whole number (an index, a count, a yes/no as 1/0), which must be equal: zero is
+// a fine answer here.
+inline bool expect_equal(const std::string& what, const std::string& input, long long got, long long want,
+                         const std::string& hint) {
+  if (got == want) return true;
+  return fail_with(what, input, "expected " + std::to_string(want) + ", got " + std::to_string(got), hint);
+}
+
 }  // namespace tg::exercises

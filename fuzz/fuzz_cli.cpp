@@ -98,6 +98,7 @@ void check(const CommandLine& line) {
       check_model(line.eval.model);
       require(!line.eval.checkpoint.empty());  // --checkpoint is required
       break;
+    case Command::info:
     case Command::demo:
     case Command::none: break;
   }

@@ -2,6 +2,7 @@
 // naming the option for every wrong flag or value; parse_command_line, which parses only.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -17,7 +18,7 @@ using tg::test::run_tapegrad;
 TEST_CASE("tapegrad --help lists every command, and each command's --help its options") {
   const auto top = run_tapegrad({"--help"});
   CHECK(top.code == 0);
-  for (const char* command : {"train", "verify", "eval", "graph", "explain", "report", "demo"})
+  for (const char* command : {"train", "verify", "eval", "graph", "explain", "report", "info", "demo"})
     CHECK(contains(top.out, command));
   CHECK(contains(top.out, "Exit codes"));
   CHECK(run_tapegrad({}).out == top.out);  // no command: the same summary
@@ -46,10 +47,22 @@ TEST_CASE("tapegrad --help lists every command, and each command's --help its op
   }
 }
 
-TEST_CASE("tapegrad --version") {
+TEST_CASE("tapegrad --version: the version, then the BLAS in one line") {
   const auto r = run_tapegrad({"--version"});
   CHECK(r.code == 0);
-  CHECK(r.out == "tapegrad " TG_VERSION "\n");
+  CHECK(r.out.starts_with("tapegrad " TG_VERSION "\nBLAS: OpenBLAS "));
+  CHECK(contains(r.out, " kernel; threads: "));
+  CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 2);
+}
+
+TEST_CASE("tapegrad info: the library, kernel, build, cores and thread policy, one per line") {
+  const auto r = run_tapegrad({"info"});
+  CHECK(r.code == 0);
+  CHECK(r.err.empty());
+  for (const char* start : {"BLAS library:  OpenBLAS ", "kernel:        ", "build:         OpenBLAS ",
+                            "CPU:           ", "threads:       "})
+    CHECK_MESSAGE(contains("\n" + r.out, std::string("\n") + start), start);
+  CHECK(run_tapegrad({"info", "--bogus"}).code == 2);
 }
 
 TEST_CASE("a wrong flag or value is one line on stderr naming it, and exit code 2") {
