@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "autodiff/elementwise.hpp"
+#include "nn/table_row.hpp"
 
 namespace tg::nn {
 
@@ -96,12 +97,7 @@ const ActivationRow table[] = {
 
 std::span<const ActivationRow> activation_table() { return table; }
 
-const ActivationRow& row(Activation a) {
-  const auto i = static_cast<std::size_t>(a);
-  if (i >= std::size(table) || table[i].kind != a)
-    throw std::logic_error("nn::row: an activation without its row");
-  return table[i];
-}
+const ActivationRow& row(Activation a) { return table_row(table, a, "an activation"); }
 
 std::string to_string(Activation a) { return row(a).name; }
 

@@ -27,4 +27,14 @@ struct BackpropResult {
 // X: (N^1, m), Y: (N^L, m): other shapes throw tg::shape_error; a bad cost (λ < 0), std::invalid_argument.
 BackpropResult backprop(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost);
 
+// The equations of one fully connected layer l, one line each, which backprop above and
+// nn::FullyConnected (a layer of an nn::Network) both use. δ is δ^l = ∂C/∂z^l, (N^l, m);
+// a_prev is a^{l−1}, (N^{l−1}, m). Shapes are the caller's to check.
+Tensor weighted_input(const Linear& layer, const Tensor& a_prev);          // z^l = W^l a^{l−1} + b^l
+Tensor error_to_previous_layer(const Linear& layer, const Tensor& delta);  // (W^l)ᵀ δ^l
+Tensor bias_gradient(const Tensor& delta);                                 // (BP3)
+Tensor weight_gradient(const Tensor& delta, const Tensor& a_prev);         // (BP4)
+// L2 regularisation adds κ W^l to ∂C/∂W^l (κ from l2_coefficient; 0 adds nothing).
+void add_weight_decay(Tensor& dW, const Tensor& W, double kappa);
+
 }  // namespace tg::nn

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "autodiff/elementwise.hpp"
+#include "nn/table_row.hpp"
 
 namespace tg::nn {
 
@@ -239,12 +240,7 @@ const CostRow table[] = {
 
 std::span<const CostRow> cost_table() { return table; }
 
-const CostRow& row(CostKind kind) {
-  const auto i = static_cast<std::size_t>(kind);
-  if (i >= std::size(table) || table[i].kind != kind)
-    throw std::logic_error("nn::row: a cost without its row");
-  return table[i];
-}
+const CostRow& row(CostKind kind) { return table_row(table, kind, "a cost"); }
 
 const CostPairing* pairing(const CostRow& r, Activation output) {
   for (const CostPairing& p : r.pairings)

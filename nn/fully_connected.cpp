@@ -1,12 +1,9 @@
-// The hand-written half uses plain tensors and BLAS products only, as nn/backprop.cpp.
+// The hand-written half is nn/backprop.cpp's equations for one fully connected layer.
 #include "nn/fully_connected.hpp"
-
-#include <functional>
 
 #include <fmt/format.h>
 
-#include "autodiff/blas.hpp"
-#include "autodiff/elementwise.hpp"
+#include "nn/backprop.hpp"
 
 namespace tg::nn {
 
@@ -30,17 +27,15 @@ Tensor FullyConnected::forward(const Tensor& a_prev) const {
   if (a_prev.dimension() != 2 || a_prev.shape()[0] != linear_.in())
     throw shape_error(fmt::format("FullyConnected::forward: input {} does not fit W {}: expected ({}, m)",
                                   shape_str(a_prev), shape_str(linear_.W.value()), linear_.in()));
-  return zip("FullyConnected::forward", gemm(linear_.W.value(), false, a_prev, false), linear_.b.value(),
-             std::plus<>());  // z^l = W^l a^{l−1} + b^l
+  return weighted_input(linear_, a_prev);  // z^l = W^l a^{l−1} + b^l
 }
 
 Tensor FullyConnected::backward_input(const Tensor&, const Tensor& delta) const {
-  return gemm(linear_.W.value(), true, delta, false);  // (BP2) (W^l)ᵀ δ^l, before ⊙ σ'(z^{l−1})
+  return error_to_previous_layer(linear_, delta);  // (BP2) (W^l)ᵀ δ^l, before ⊙ σ'(z^{l−1})
 }
 
 std::vector<Tensor> FullyConnected::backward_parameters(const Tensor& a_prev, const Tensor& delta) const {
-  return {gemm(delta, false, a_prev, true),    // (BP4) ∂C/∂W^l = δ^l (a^{l−1})ᵀ
-          sum_to(delta, {linear_.out(), 1})};  // (BP3) ∂C/∂b^l = δ^l, summed over examples
+  return {weight_gradient(delta, a_prev), bias_gradient(delta)};  // (BP4), (BP3)
 }
 
 }  // namespace tg::nn

@@ -1,6 +1,6 @@
 // A fully connected layer (network3's FullyConnectedLayer, and SoftmaxLayer with σ = softmax):
 // z^l = W^l a^{l−1} + b^l, a^l = σ(z^l), on columns (N^{l−1}, m) -> (N^l, m). Its hand-written
-// backward is BP2–BP4 of nn/backprop.hpp, line for line.
+// backward calls nn/backprop.hpp's equations of one layer (BP2–BP4), the ones nn::Mlp uses.
 #pragma once
 
 #include "nn/layer.hpp"

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "autodiff/elementwise.hpp"
+#include "nn/backprop.hpp"
 
 namespace tg::nn {
 
@@ -42,9 +43,8 @@ NetworkBackprop backprop(const Network& net, const Tensor& X, const Tensor& Y, c
     r.gradients[l] = net.layer(l).backward_parameters(r.a[l - 1], r.delta[l]);  // (BP3), (BP4)
     const std::vector<Parameter> params = net.layer(l).parameters();
     for (std::size_t i = 0; i < params.size(); ++i)
-      if (kappa != 0.0 && params[i].weight)  // L2: + κ w  (κ = λ/n or λ)
-        r.gradients[l][i] = zip("backprop", r.gradients[l][i], params[i].value.value(),
-                                [kappa](double g, double w) { return g + kappa * w; });
+      if (params[i].weight)  // L2 on weights, not biases: + κ w
+        add_weight_decay(r.gradients[l][i], params[i].value.value(), kappa);
   }
   return r;
 }
