@@ -17,6 +17,7 @@
 #include "cli/progress.hpp"
 #include "cli/problem.hpp"
 #include "cli/training_curves.hpp"
+#include "cli/any_network.hpp"
 #include "nn/compare.hpp"
 #include "nn/loss_graph.hpp"
 #include "nn/train.hpp"
@@ -357,7 +358,7 @@ int run_report(const ReportCommand& c, std::FILE* out) {
   const std::optional<double> learning_rate = parse_number(note(notes, "learning_rate", ""));
   const std::size_t batch_size = recorded_count(notes, "batch_size", c.checkpoint).value_or(0);
   const std::string title =
-      run_title(p.data.name, p.net, nn::describe(p.cost), note(notes, "optimizer", "?"),
+      run_title(p.data.name, network_str(p.net), nn::describe(p.cost), note(notes, "optimizer", "?"),
                 learning_rate.value_or(NAN), batch_size == 0 ? p.data.train.size() : batch_size, seed);
 
   std::string html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
