@@ -63,7 +63,7 @@ DataSet load_data_set(const DataOptions& o) {
     return images(name, data::fashion_mnist_dir(), o, data::fashion_mnist_classes());
   }
   if (std::optional<DataSet> synthetic = synthetic_data_set({name, o.train_size, o.test_size, o.seed}))
-    return *synthetic;
+    return std::move(*synthetic);
   const fs::path dir(name);
   if (fs::is_directory(dir)) {
     std::vector<std::string> digits;

@@ -21,6 +21,7 @@
 
 #include "nn/cost.hpp"
 #include "nn/data/synthetic.hpp"
+#include "nn/example_set.hpp"
 
 namespace tg::cli {
 
@@ -37,14 +38,14 @@ struct DataDefaults {
 
 struct DataSet {
   std::string name;                            // "fashion-mnist", "moons", or the directory given
-  nn::data::Examples train, test;              // X: (features, m), Y: (targets, m)
+  nn::ExampleSet train, test;                  // X: (features, m) as bytes or doubles, Y: (targets, m)
   std::vector<std::string> classes;            // class names, label order; empty for regression (sine)
   std::size_t image_rows = 0, image_cols = 0;  // 28×28 for image sets, 0 otherwise
   DataDefaults defaults;
 
   bool classification() const { return !classes.empty(); }
-  std::size_t inputs() const { return train.X.shape()[0]; }   // N^1
-  std::size_t outputs() const { return train.Y.shape()[0]; }  // N^L
+  std::size_t inputs() const { return train.features(); }  // N^1
+  std::size_t outputs() const { return train.targets(); }  // N^L
 };
 
 struct DataOptions {
@@ -63,6 +64,8 @@ const std::vector<std::string>& data_set_names();
 
 // The first n examples (columns) of e; n = 0 or n ≥ m: all of them. (In cli/synthetic_set.cpp.)
 nn::data::Examples first_columns(const nn::data::Examples& e, std::size_t n);
+// The same of a loaded set, as doubles.
+inline nn::data::Examples first_columns(const nn::ExampleSet& e, std::size_t n) { return e.first(n); }
 
 // Loads or generates the data set. Unknown names that are not MNIST directories, and
 // unreadable files, throw with a message that says what was looked for.

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/any_network.hpp"
 #include "cli/problem.hpp"
 #include "nn/train.hpp"
 
@@ -64,21 +65,31 @@ void add_eval_options(CLI::App& app, EvalCommand& c) {
   add_cost_options(app, c.model);
 }
 
-int run_eval(const EvalCommand& c, std::FILE* out) {
-  const Problem saved = load_problem(c.checkpoint, c.data, c.model);
+namespace {
+
+// The test set's cost, accuracy and confusion matrix for a loaded Problem or LayersProblem.
+template <class LoadedProblem>
+int print_eval(const EvalCommand& c, const LoadedProblem& saved, std::FILE* out) {
   const DataSet& data = saved.data;
-  const nn::Evaluation e = nn::evaluate(saved.net, data.test.X, data.test.Y, saved.cost);
-  fmt::print(out, "tapegrad eval: {} {} on the {} test examples of {}\n", c.checkpoint,
-             sizes_str(saved.net.sizes()), data.test.size(), data.name);
+  const nn::Evaluation e = nn::evaluate(saved.net, data.test, saved.cost);
+  fmt::print(out, "tapegrad eval: {} {} on the {} test examples of {}\n", c.checkpoint, short_str(saved.net),
+             data.test.size(), data.name);
   fmt::print(out, "  cost {}: {:.6f}\n", nn::describe(saved.cost), e.cost);
   if (!data.classification()) return 0;
   fmt::print(out, "  accuracy: {:.2f}%\n\n", 100.0 * e.accuracy);
-  const std::vector<std::size_t> predicted = nn::class_labels(nn::predict(saved.net, data.test.X));
+  const std::vector<std::size_t> predicted = nn::class_labels(nn::predict(saved.net, data.test.X.matrix()));
   const std::vector<std::size_t> truth = nn::class_labels(data.test.Y);
   const std::size_t classes =
       std::max<std::size_t>(data.classes.size(), 2);  // one sigmoid output: classes 0 and 1
   fmt::print(out, "{}", format_confusion(confusion_matrix(predicted, truth, classes), data.classes));
   return 0;
+}
+
+}  // namespace
+
+int run_eval(const EvalCommand& c, std::FILE* out) {
+  return std::visit([&](const auto& saved) { return print_eval(c, saved, out); },
+                    load_any_problem(c.checkpoint, c.data, c.model));
 }
 
 }  // namespace tg::cli

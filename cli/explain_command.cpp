@@ -54,8 +54,9 @@ int run_explain(const ExplainCommand& c, std::FILE* out) {
     if (c.example >= m)
       throw std::out_of_range(fmt::format("--example {} is out of range: {} has {} training examples (0..{})",
                                           c.example, p->data.name, m, m - 1));
-    x = xt::view(p->data.train.X, xt::all(), xt::range(c.example, c.example + 1));
-    y = xt::view(p->data.train.Y, xt::all(), xt::range(c.example, c.example + 1));
+    nn::data::Examples example = p->data.train.range(c.example, c.example + 1);
+    x = std::move(example.X);
+    y = std::move(example.Y);
     title = fmt::format("{} on training example {} of {}",
                         c.checkpoint.empty() ? "a new network" : c.checkpoint, c.example, p->data.name);
   }

@@ -26,6 +26,10 @@ struct ModelOptions {
   std::optional<double> l2;                       // --l2 λ (default 0: none)
   std::optional<nn::Regularization> l2_form;      // --l2-form nielsen|total (default nielsen)
   std::optional<std::uint64_t> seed;              // --seed: weights and synthetic data
+  // A network of layers instead of an Mlp (cli/layer_description.hpp): the description of
+  // --layers, or of --model NAME; layers_option says which, for messages ("--model lenet").
+  std::optional<std::string> layers;
+  std::string layers_option = "--layers";
   std::uint64_t seed_or_default() const { return seed.value_or(1); }
 };
 // A problem: a network, the data set it learns and the cost it minimises (cli/problem.hpp

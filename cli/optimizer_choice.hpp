@@ -7,6 +7,7 @@
 
 #include "cli/dataset.hpp"
 #include "nn/mlp.hpp"
+#include "nn/network.hpp"
 #include "nn/optimizer.hpp"
 
 namespace tg::cli {
@@ -21,5 +22,7 @@ struct OptimizerChoice {
 // a bad η or μ as nn/optimizer.hpp says.
 std::unique_ptr<nn::Optimizer> make_optimizer(const OptimizerChoice& choice, const DataSet& data,
                                               const nn::Mlp& net);
+std::unique_ptr<nn::Optimizer> make_optimizer(const OptimizerChoice& choice, const DataSet& data,
+                                              const nn::Network& net);
 
 }  // namespace tg::cli

@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "cli/layer_description.hpp"
+
 namespace tg::cli {
 
 namespace {
@@ -71,6 +73,13 @@ nn::Activation parse_hidden_activation(const std::string& s) {
 }
 
 // "quadratic, cross_entropy (on sigmoid or softmax outputs only) or ...": the costs' table.
+// "lenet: conv:20x5x5:relu,...": the named models for --help.
+std::vector<std::string> named_models_help() {
+  std::vector<std::string> lines;
+  for (const auto& [name, description] : named_models()) lines.push_back(name + " = " + description);
+  return lines;
+}
+
 std::string cost_choices() {
   std::vector<std::string> choices;
   for (const nn::CostRow& r : nn::cost_table())
@@ -211,6 +220,46 @@ void add_cost_options(CLI::App& app, ModelOptions& m) {
   add_choice(app, "--l2-form", m.l2_form, &parse_l2_form,
              "nielsen: λ/(2n) Σ‖W‖² (default), total: λ/2 Σ‖W‖² (seed 004)")
       ->type_name("nielsen|total");
+}
+
+void add_layers_options(CLI::App& app, ModelOptions& m) {
+  // Each excludes the other and the Mlp's --sizes and --output; checked here rather than with
+  // CLI11's excludes(), whose --help lists them in no fixed order.
+  const auto alone = [&app](const char* option) {
+    for (const char* other : {"--layers", "--model", "--sizes", "--output"})
+      if (other != std::string(option) && app.get_option_no_throw(other) && app.count(other) > 0)
+        throw CLI::ValidationError(option, fmt::format("leave out {}: {} describes the whole network", other,
+                                                       option));
+  };
+  app.add_option_function<std::string>(
+         "--layers",
+         [&m, alone](const std::string& s) {
+           alone("--layers");
+           try {
+             parse_layers(s);  // the grammar now (exit code 2); the sizes against the data later
+           } catch (const std::invalid_argument& e) {
+             throw CLI::ValidationError("--layers", e.what());
+           }
+           m.layers = s;
+           m.layers_option = "--layers";
+         },
+         "a network of layers, e.g. conv:20x5x5,pool:2,fc:100,softmax:10 (docs/reference.md: the grammar)")
+      ->type_name("L,L,...");
+  std::vector<std::string> names;
+  for (const auto& [name, description] : named_models()) names.push_back(name);
+  app.add_option_function<std::string>(
+         "--model",
+         [&m, alone](const std::string& s) {
+           alone("--model");
+           try {
+             m.layers = named_model(s);
+           } catch (const std::invalid_argument& e) {
+             throw CLI::ValidationError("--model", e.what());
+           }
+           m.layers_option = "--model " + s;
+         },
+         fmt::format("a named network of layers: {}", fmt::join(named_models_help(), "; ")))
+      ->type_name(fmt::format("{}", fmt::join(names, "|")));
 }
 
 void add_model_options(CLI::App& app, ModelOptions& m) {

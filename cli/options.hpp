@@ -93,6 +93,9 @@ void add_batch_size_option(CLI::App& app, std::function<void(std::size_t)> set, 
 void add_data_options(CLI::App& app, DataOptions& data, const std::string& by_default = "");
 
 void add_model_options(CLI::App& app, ModelOptions& model);
+// --layers DESCRIPTION and --model NAME (cli/layer_description.hpp): a network of layers instead
+// of an Mlp; each excludes the other and the Mlp's --sizes and --output (exit code 2).
+void add_layers_options(CLI::App& app, ModelOptions& model);
 // Only --cost, --reduction, --l2, --l2-form: for commands that load the network from a checkpoint.
 void add_cost_options(CLI::App& app, ModelOptions& model);
 

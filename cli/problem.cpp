@@ -1,8 +1,13 @@
 #include "cli/problem.hpp"
 
 #include <stdexcept>
+#include <type_traits>
+#include <utility>
+#include <variant>
 
 #include <fmt/format.h>
+
+#include "cli/any_network.hpp"
 
 namespace tg::cli {
 
@@ -63,16 +68,48 @@ void fill_from_notes(const nn::CheckpointExtra& notes, const std::string& dir, D
   }
 }
 
-Problem load_problem(const std::string& dir, const DataOptions& data, const ModelOptions& model) {
-  nn::Mlp net = nn::load_checkpoint(dir);
+namespace {
+
+// The data set and the cost for the checkpoint in dir: the options', else its notes'.
+std::pair<DataSet, nn::Cost> saved_setting(const std::string& dir, const DataOptions& data,
+                                           const ModelOptions& model) {
   DataOptions d = data;
   ModelOptions m = model;
   fill_from_notes(nn::load_checkpoint_extra(dir), dir, d, m);
   d.seed = m.seed_or_default();
   DataSet set = load_data_set(d);
-  check_fits(net, set, "the network in " + dir);
   const nn::Cost cost = build_cost(m, set);
-  return {std::move(net), std::move(set), cost};
+  return {std::move(set), cost};
+}
+
+}  // namespace
+
+AnyProblem load_any_problem(const std::string& dir, const DataOptions& data, const ModelOptions& model) {
+  AnyNetwork saved = nn::load_any_network(dir);
+  auto [set, cost] = saved_setting(dir, data, model);
+  if (model.layers)
+    throw std::invalid_argument(fmt::format("--checkpoint {}: the network is the checkpoint's; leave out {}",
+                                            dir, model.layers_option));
+  return std::visit(
+      [&](auto& net) -> AnyProblem {
+        check_fits(net, set, "the network in " + dir);
+        using Loaded =
+            std::conditional_t<std::is_same_v<std::decay_t<decltype(net)>, nn::Mlp>, Problem, LayersProblem>;
+        return Loaded{std::move(net), std::move(set), cost};
+      },
+      saved);
+}
+
+Problem load_problem(const std::string& dir, const DataOptions& data, const ModelOptions& model) {
+  AnyNetwork saved = nn::load_any_network(dir);
+  if (const nn::Network* layers = std::get_if<nn::Network>(&saved))  // before the data are read
+    throw std::invalid_argument(fmt::format(
+        "the checkpoint in {} holds a network of layers ({}); this command takes networks of fully "
+        "connected layers (--sizes) only, so far",
+        dir, network_str(*layers)));
+  auto [set, cost] = saved_setting(dir, data, model);
+  check_fits(std::get<nn::Mlp>(saved), set, "the network in " + dir);
+  return {std::move(std::get<nn::Mlp>(saved)), std::move(set), cost};
 }
 
 Problem new_problem(const DataOptions& data, const ModelOptions& model) {
@@ -82,6 +119,17 @@ Problem new_problem(const DataOptions& data, const ModelOptions& model) {
   nn::Mlp net = build_network(model, set);
   const nn::Cost cost = build_cost(model, set);
   return {std::move(net), std::move(set), cost};
+}
+
+AnyProblem chosen_any_problem(const NetworkChoice& c) {
+  if (!c.checkpoint.empty()) return load_any_problem(c.checkpoint, c.data, c.model);
+  if (!c.model.layers) return new_problem(c.data, c.model);
+  DataOptions d = c.data;
+  d.seed = c.model.seed_or_default();
+  DataSet set = load_data_set(d);
+  nn::Network net = build_layers_network(c.model, set);
+  const nn::Cost cost = build_cost(c.model, set);
+  return LayersProblem{std::move(net), std::move(set), cost};
 }
 
 void add_network_options(CLI::App& app, NetworkChoice& choice, const std::string& verb,

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <variant>
 
 #include <CLI/CLI.hpp>
 
@@ -16,6 +17,7 @@
 #include "nn/checkpoint.hpp"
 #include "nn/cost.hpp"
 #include "nn/mlp.hpp"
+#include "nn/network.hpp"
 
 namespace tg::cli {
 
@@ -34,9 +36,19 @@ void fill_from_notes(const nn::CheckpointExtra& notes, const std::string& dir, D
 // A new network from the options, on their data set.
 Problem new_problem(const DataOptions& data, const ModelOptions& model);
 
-// The network saved in dir. Throws when the checkpoint cannot be read or its network does not
-// fit the data.
+// The network saved in dir. Throws when the checkpoint cannot be read, holds a network of
+// layers (a version 2 checkpoint: load_layers_problem), or its network does not fit the data.
 Problem load_problem(const std::string& dir, const DataOptions& data, const ModelOptions& model);
+
+// A problem whose network is a network of layers (nn::Network: conv, pooling, ...).
+struct LayersProblem {
+  nn::Network net;
+  DataSet data;
+  nn::Cost cost;
+};
+using AnyProblem = std::variant<Problem, LayersProblem>;
+// The network saved in dir as it was saved: an Mlp's Problem (version 1) or a LayersProblem.
+AnyProblem load_any_problem(const std::string& dir, const DataOptions& data, const ModelOptions& model);
 
 // The network a command works on (verify, graph, explain): the one saved in --checkpoint DIR,
 // or a new one from the model options, on the data set the data options name.
@@ -51,6 +63,9 @@ void add_network_options(CLI::App& app, NetworkChoice& choice, const std::string
                          const std::string& data_default);
 // The chosen problem: load_problem of the checkpoint, or new_problem.
 Problem chosen_problem(const NetworkChoice& choice);
+
+// The same, of either kind: also a LayersProblem, from a version 2 checkpoint or --layers / --model.
+AnyProblem chosen_any_problem(const NetworkChoice& choice);
 
 // --checkpoint DIR, required: the checkpoint directory a command reads (eval, report).
 void add_checkpoint_option(CLI::App& app, std::string& checkpoint);

@@ -17,6 +17,7 @@
 #include "cli/progress.hpp"
 #include "cli/problem.hpp"
 #include "cli/training_curves.hpp"
+#include "cli/any_network.hpp"
 #include "nn/compare.hpp"
 #include "nn/loss_graph.hpp"
 #include "nn/train.hpp"
@@ -348,7 +349,7 @@ int run_report(const ReportCommand& c, std::FILE* out) {
 
   const Problem p = load_problem(c.checkpoint, c.data, c.model);
   const nn::CheckpointExtra notes = nn::load_checkpoint_extra(c.checkpoint);
-  const nn::Evaluation test = nn::evaluate(p.net, p.data.test.X, p.data.test.Y, p.cost);
+  const nn::Evaluation test = nn::evaluate(p.net, p.data.test, p.cost);
   const std::size_t m = std::min(c.batch, p.data.train.size());
   const nn::data::Examples batch = first_columns(p.data.train, m);
   const nn::CompareReport compared = check_gradients(c, p, batch, out);
@@ -357,7 +358,7 @@ int run_report(const ReportCommand& c, std::FILE* out) {
   const std::optional<double> learning_rate = parse_number(note(notes, "learning_rate", ""));
   const std::size_t batch_size = recorded_count(notes, "batch_size", c.checkpoint).value_or(0);
   const std::string title =
-      run_title(p.data.name, p.net, nn::describe(p.cost), note(notes, "optimizer", "?"),
+      run_title(p.data.name, network_str(p.net), nn::describe(p.cost), note(notes, "optimizer", "?"),
                 learning_rate.value_or(NAN), batch_size == 0 ? p.data.train.size() : batch_size, seed);
 
   std::string html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";

@@ -8,14 +8,17 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <variant>
 #include <stdexcept>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "cli/any_network.hpp"
 #include "cli/problem.hpp"
 #include "cli/dataset.hpp"
 #include "cli/files.hpp"
+#include "cli/interrupt.hpp"
 #include "cli/progress.hpp"
 #include "cli/optimizer_choice.hpp"
 #include "cli/training_curves.hpp"
@@ -58,23 +61,53 @@ void fill_from_training_notes(const nn::CheckpointExtra& notes, const std::strin
   if (!c.batch_size) c.batch_size = recorded_count(notes, "batch_size", dir);
 }
 
-// The network to train: a new one, or the one in --resume's checkpoint (whose shape the
-// network options, if given, must match). Sets first_epoch to go on after the checkpoint's.
-nn::Mlp starting_network(const TrainCommand& c, const DataSet& data, std::size_t& first_epoch) {
-  first_epoch = 1;
-  if (c.resume.empty()) return build_network(c.model, data);
-  nn::Mlp net = nn::load_checkpoint(c.resume);
+// --resume of an Mlp: the network options, if given, must match the checkpoint's.
+void check_resumed(const TrainCommand& c, const nn::Mlp& net) {
   const auto mismatch = [&](const char* what, const std::string& given, const std::string& saved) {
     throw std::invalid_argument(fmt::format("--resume {}: the checkpoint's {} is {}, but {} was given",
                                             c.resume, what, saved, given));
   };
+  if (c.model.layers)
+    mismatch("network", fmt::format("{} {}", c.model.layers_option, *c.model.layers), network_str(net));
   if (c.model.sizes && *c.model.sizes != net.sizes())
     mismatch("--sizes", sizes_str(*c.model.sizes), sizes_str(net.sizes()));
   if (c.model.hidden && *c.model.hidden != net.hidden())
     mismatch("--hidden", to_string(*c.model.hidden), to_string(net.hidden()));
   if (c.model.output && *c.model.output != net.output())
     mismatch("--output", to_string(*c.model.output), to_string(net.output()));
-  check_fits(net, data, fmt::format("the network in {}", c.resume));
+}
+
+// --resume of a network of layers: --layers or --model, if given, must describe the same
+// layers; the options of an Mlp do not apply to it.
+void check_resumed(const TrainCommand& c, const nn::Network& net, const DataSet& data) {
+  const ModelOptions& m = c.model;
+  if (m.sizes || m.hidden || m.output)
+    throw std::invalid_argument(
+        fmt::format("--resume {}: the checkpoint holds a network of layers ({}); {} is for a new network",
+                    c.resume, layers_str(net),
+                    m.sizes    ? "--sizes"
+                    : m.hidden ? "--hidden"
+                               : "--output"));
+  if (m.layers && layers_str(build_layers_network(m, data)) != layers_str(net))
+    throw std::invalid_argument(
+        fmt::format("--resume {}: the checkpoint's layers are {}, but {} {} was given", c.resume,
+                    layers_str(net), m.layers_option, *m.layers));
+}
+
+// The network to train: a new one, or the one in --resume's checkpoint (whose shape the
+// network options, if given, must match). Sets first_epoch to go on after the checkpoint's.
+AnyNetwork starting_network(const TrainCommand& c, const DataSet& data, std::size_t& first_epoch) {
+  first_epoch = 1;
+  if (c.resume.empty()) return build_any_network(c.model, data);
+  AnyNetwork net = nn::load_any_network(c.resume);
+  const std::string what = fmt::format("the network in {}", c.resume);
+  if (const nn::Mlp* mlp = std::get_if<nn::Mlp>(&net)) {
+    check_resumed(c, *mlp);
+    check_fits(*mlp, data, what);
+  } else {
+    check_resumed(c, std::get<nn::Network>(net), data);
+    check_fits(std::get<nn::Network>(net), data, what);
+  }
   const nn::CheckpointExtra extra = nn::load_checkpoint_extra(c.resume);
   const std::size_t done = recorded_count(extra, "epochs", c.resume).value_or(0);
   if (done == std::numeric_limits<std::size_t>::max())
@@ -108,15 +141,18 @@ void check_outputs(const TrainCommand& c) {
 // Saves the trained network into dir. When that fails after the run (the disk filled up, dir
 // was removed), into a new directory under the system's temporary one instead, which the
 // error then names: the weights are never thrown away.
-void save_trained(const nn::Mlp& net, const std::string& dir, const nn::CheckpointExtra& notes,
+void save_trained(const AnyNetwork& net, const std::string& dir, const nn::CheckpointExtra& notes,
                   const nn::Optimizer& opt) {
+  const auto save = [&](const std::string& where) {
+    std::visit([&](const auto& n) { nn::save_checkpoint(n, where, notes, &opt); }, net);
+  };
   try {
-    nn::save_checkpoint(net, dir, notes, &opt);
+    save(dir);
   } catch (const nn::checkpoint_error& e) {
     std::string rescue = (std::filesystem::temp_directory_path() / "tapegrad-rescue-XXXXXX").string();
     if (::mkdtemp(rescue.data()) == nullptr) throw;  // the first failure is the one to report
     try {
-      nn::save_checkpoint(net, rescue, notes, &opt);
+      save(rescue);
     } catch (const std::exception&) {
       std::error_code ec;
       std::filesystem::remove_all(rescue, ec);
@@ -141,7 +177,7 @@ TrainCommand with_resumed_settings(TrainCommand c) {
 struct Run {
   DataOptions data_options;  // with the data set's name, for the checkpoint's notes
   DataSet data;
-  std::optional<nn::Mlp> net;
+  std::optional<AnyNetwork> net;
   nn::Cost cost;
   std::unique_ptr<nn::Optimizer> optimizer;
   nn::TrainOptions t;
@@ -157,6 +193,8 @@ nn::TrainOptions train_options(const TrainCommand& c, const DataSet& data, std::
   t.stop_epsilon = c.stop_epsilon;
   t.max_iterations = c.max_iterations;
   t.gradients = c.gradients;
+  t.exact_figures = c.train_figures == "exact";
+  t.stop_requested = [] { return StopOnInterrupt::requested(); };
   return t;
 }
 
@@ -177,12 +215,17 @@ Run prepare_run(const TrainCommand& c) {
                                 : rule == "momentum" ? 1
                                                      : 0);
   };
-  if (c.resume.empty()) require_room(network_sizes(c.model, data));
+  if (c.resume.empty() && !c.model.layers) require_room(network_sizes(c.model, data));
   std::size_t first_epoch = 1;
   run.net.emplace(starting_network(c, data, first_epoch));
-  if (!c.resume.empty()) require_room(run.net->sizes());
+  if (const nn::Mlp* mlp = std::get_if<nn::Mlp>(&*run.net); mlp && !c.resume.empty())
+    require_room(mlp->sizes());
   run.cost = build_cost(c.model, data);
-  run.optimizer = make_optimizer({c.optimizer.value_or("sgd"), c.learning_rate, c.momentum}, data, *run.net);
+  run.optimizer = std::visit(
+      [&](const auto& net) {
+        return make_optimizer({c.optimizer.value_or("sgd"), c.learning_rate, c.momentum}, data, net);
+      },
+      *run.net);
   check_outputs(c);
   run.t = train_options(c, data, first_epoch);
   // the last epoch's number, or the largest count when first_epoch + epochs − 1 would wrap
@@ -193,13 +236,14 @@ Run prepare_run(const TrainCommand& c) {
 
 // What is about to run; with --resume, the optimizer's state comes back here.
 void start_run(const TrainCommand& c, Run& run, std::FILE* out) {
-  const nn::Mlp& net = *run.net;
   nn::Optimizer& optimizer = *run.optimizer;
   const std::size_t first_epoch = run.t.first_epoch;
   fmt::print(out, "tapegrad train: {} ({} training, {} test examples)\n", run.data.name,
              run.data.train.size(), run.data.test.size());
-  fmt::print(out, "  network {} {} hidden, {} output; cost {}\n", sizes_str(net.sizes()),
-             to_string(net.hidden()), to_string(net.output()), nn::describe(run.cost));
+  fmt::print(out, "  network {}; cost {}\n", network_str(*run.net), nn::describe(run.cost));
+  if (const nn::Network* layers = std::get_if<nn::Network>(&*run.net))
+    for (std::size_t l = 2; l <= layers->num_layers(); ++l)
+      fmt::print(out, "    layer {}: {}\n", l, layers->layer(l).describe());
   fmt::print(out, "  {} η={:g}, batch {}, epochs {}..{}, seed {}, gradients by {}\n", optimizer.name(),
              optimizer.learning_rate(), run.t.batch_size == 0 ? run.data.train.size() : run.t.batch_size,
              first_epoch, run.last_epoch, c.model.seed_or_default(), to_string(c.gradients));
@@ -224,8 +268,9 @@ TrainingLog::Settings log_settings(const TrainCommand& c, const Run& run, std::F
       run.data.classification(),
       c.csv,
       c.csv.empty() || c.resume.empty() ? std::vector<std::string>{} : earlier_rows(c.csv, run.t.first_epoch),
-      run_title(run.data.name, *run.net, nn::describe(run.cost), optimizer.name(), optimizer.learning_rate(),
-                run.t.batch_size == 0 ? run.data.train.size() : run.t.batch_size, c.model.seed_or_default())};
+      run_title(run.data.name, network_str(*run.net), nn::describe(run.cost), optimizer.name(),
+                optimizer.learning_rate(), run.t.batch_size == 0 ? run.data.train.size() : run.t.batch_size,
+                c.model.seed_or_default())};
 }
 
 // The checkpoint's notes: the problem, the training settings, and the last epoch's figures.
@@ -239,11 +284,36 @@ nn::CheckpointExtra checkpoint_notes(const TrainCommand& c, const Run& run, cons
   return notes;
 }
 
+// Ctrl-C stopped training: the last whole epoch's state is saved (with --save, when this run
+// finished one), and err says which epoch that is. Exit code 130 (128 + SIGINT), as a shell's.
+int interrupted(const TrainCommand& c, const Run& run, const TrainingLog& log, const nn::TrainResult& r,
+                std::FILE* out, std::FILE* err) {
+  const std::string where =
+      r.state_epoch == r.interrupted_epoch
+          ? fmt::format("after epoch {}", r.interrupted_epoch)
+          : fmt::format("in epoch {} (after step {})", r.interrupted_epoch, r.interrupted_step);
+  std::string saved;
+  if (c.save.empty()) {
+    saved = fmt::format("the state after epoch {} is not saved (no --save)", r.state_epoch);
+  } else if (log.rows().empty()) {
+    saved = fmt::format("no epoch finished, nothing saved in {}", c.save);
+  } else {
+    save_trained(*run.net, c.save, checkpoint_notes(c, run, log.rows().back()), *run.optimizer);
+    saved = fmt::format("the saved state is after epoch {}, in {} (--resume {} goes on from epoch {})",
+                        r.state_epoch, c.save, c.save, r.state_epoch + 1);
+  }
+  std::fflush(out);
+  fmt::print(err, "tapegrad train: interrupted {}; {}{}\n", where, saved,
+             c.csv.empty() ? "" : fmt::format("; {} holds epochs up to {}", c.csv, r.state_epoch));
+  return 130;
+}
+
 }  // namespace
 
 void add_train_options(CLI::App& app, TrainCommand& c) {
   add_data_options(app, c.data, default_data_name() + ", or with --resume the checkpoint's");
   add_model_options(app, c.model);
+  add_layers_options(app, c.model);
   app.add_option("--optimizer", c.optimizer, "sgd (default), momentum or adam")
       ->check(one_of({"sgd", "momentum", "adam"}))
       ->type_name("sgd|momentum|adam");
@@ -296,20 +366,27 @@ void add_train_options(CLI::App& app, TrainCommand& c) {
   app.add_option("--progress", c.progress, "auto (a live line on a terminal, default), always, never")
       ->check(one_of({"auto", "always", "never"}))
       ->type_name("auto|always|never");
+  app.add_option("--train-figures", c.train_figures,
+                 "the training set's loss and accuracy per epoch: running (the average over the epoch's "
+                 "batches, default) or exact (a pass over the set after each epoch)")
+      ->check(one_of({"running", "exact"}))
+      ->type_name("running|exact");
 }
 
 int run_train(const TrainCommand& command, std::FILE* out, std::FILE* err) {
   const TrainCommand c = with_resumed_settings(command);
   Run run = prepare_run(c);
   start_run(c, run, out);
-  nn::Mlp& net = *run.net;
   TrainingLog log(log_settings(c, run, out, err));
-  const nn::TrainResult result = nn::train(
-      net, run.data.train.X, run.data.train.Y, run.cost, *run.optimizer, run.t,
-      [&](const nn::EpochReport& e) {
-        log.on_epoch(e, nn::evaluate(net, run.data.test.X, run.data.test.Y, run.cost));
+  const StopOnInterrupt ctrl_c;  // the first Ctrl-C stops at the next step
+  const nn::TrainResult result = std::visit(
+      [&](auto& net) {
+        return nn::train(
+            net, run.data.train, run.cost, *run.optimizer, run.t,
+            [&](const nn::EpochReport& e) { log.on_epoch(e, nn::evaluate(net, run.data.test, run.cost)); },
+            [&](const nn::StepReport& s) { log.on_step(s); });
       },
-      [&](const nn::StepReport& s) { log.on_step(s); });
+      *run.net);
   log.finish();
   if (result.reason == nn::StopReason::diverged) {  // an error: on err, after what out holds
     std::fflush(out);
@@ -320,9 +397,10 @@ int run_train(const TrainCommand& command, std::FILE* out, std::FILE* err) {
                result.divergence, divergence_cause(result, c, run.optimizer->learning_rate()));
     return 1;
   }
+  if (result.reason == nn::StopReason::interrupted) return interrupted(c, run, log, result, out, err);
   log.print_result(result);
   if (!c.save.empty()) {
-    save_trained(net, c.save, checkpoint_notes(c, run, log.rows().back()), *run.optimizer);
+    save_trained(*run.net, c.save, checkpoint_notes(c, run, log.rows().back()), *run.optimizer);
     fmt::print(out, "checkpoint saved in {} (tapegrad eval --checkpoint {})\n", c.save, c.save);
   }
   if (log.write_failed()) {

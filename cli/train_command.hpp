@@ -31,6 +31,9 @@ struct TrainCommand {
   std::string save;    // checkpoint directory written at the end
   std::string resume;  // checkpoint directory to start from
   std::string progress = "auto";  // auto (live on a terminal), always, never
+  // The training set's per-epoch figures: "running" (the average over the epoch's batches) or
+  // "exact" (a pass over the set after each epoch); see nn::TrainOptions::exact_figures.
+  std::string train_figures = "running";
 };
 
 // Registers the subcommand's options on `app` (the "train" subcommand).
@@ -38,7 +41,8 @@ void add_train_options(CLI::App& app, TrainCommand& command);
 
 // Runs it; prints to out, and to err why training diverged and a file that fails to be written
 // while training (training goes on; exit code 1 at the end, after the checkpoint is saved).
-// Returns the exit code: 0, or 1 when training diverged or a --csv write failed. Bad settings,
+// Returns the exit code: 0, or 1 when training diverged or a --csv write failed, or 130 when
+// Ctrl-C stopped it (the last whole epoch's state saved with --save). Bad settings,
 // unreadable files and outputs that cannot be written (checked before training starts) throw.
 int run_train(const TrainCommand& command, std::FILE* out, std::FILE* err = stderr);
 

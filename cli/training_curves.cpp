@@ -44,12 +44,11 @@ std::string curves_svg(const EpochTable& table, const std::string& title) {
   return render_svg(figure);
 }
 
-std::string run_title(const std::string& data, const nn::Mlp& net, const std::string& cost,
+std::string run_title(const std::string& data, const std::string& network, const std::string& cost,
                       const std::string& optimizer, double learning_rate, std::size_t batch_size,
                       std::uint64_t seed) {
-  return fmt::format("{} · {} {} hidden, {} output · {} · {} η={:g}, batch {}, seed {}", data,
-                     sizes_str(net.sizes()), to_string(net.hidden()), to_string(net.output()), cost,
-                     optimizer, learning_rate, batch_size, seed);
+  return fmt::format("{} · {} · {} · {} η={:g}, batch {}, seed {}", data, network, cost, optimizer,
+                     learning_rate, batch_size, seed);
 }
 
 std::filesystem::path curves_svg_path(const std::filesystem::path& csv) {

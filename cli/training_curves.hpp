@@ -20,7 +20,8 @@ std::string curves_svg(const EpochTable& table, const std::string& title);
 
 // A run's settings in one line, for titles: "moons · [2,16,2] tanh hidden, softmax output ·
 // log_likelihood (mean) · sgd η=0.5, batch 10, seed 1".
-std::string run_title(const std::string& data, const nn::Mlp& net, const std::string& cost,
+// network: cli/any_network.hpp's network_str.
+std::string run_title(const std::string& data, const std::string& network, const std::string& cost,
                       const std::string& optimizer, double learning_rate, std::size_t batch_size,
                       std::uint64_t seed);
 

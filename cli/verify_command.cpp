@@ -2,11 +2,13 @@
 
 #include <filesystem>
 #include <stdexcept>
+#include <variant>
 #include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/any_network.hpp"
 #include "cli/problem.hpp"
 #include "cli/files.hpp"
 #include "nn/compare.hpp"
@@ -73,6 +75,7 @@ void write_dump(const std::string& dir, const nn::Mlp& net, const nn::Cost& cost
 
 void add_verify_options(CLI::App& app, VerifyCommand& c) {
   add_network_options(app, c, "verify", default_data_name() + ", or the checkpoint's");
+  add_layers_options(app, c.model);
   add_batch_size_option(
       app, [&c](std::size_t n) { c.batch = n; }, "how many training examples form the batch (default 10)",
       positive_count(), true);
@@ -94,35 +97,53 @@ void add_verify_options(CLI::App& app, VerifyCommand& c) {
       ->type_name("DIR");
 }
 
-int run_verify(const VerifyCommand& c, std::FILE* out) {
-  const Problem s = chosen_problem(c);
+namespace {
+
+// What the hand-written gradients are called in the verdict.
+const char* by_hand(const nn::Mlp&) { return "BP1–BP4"; }
+const char* by_hand(const nn::Network&) { return "BP by hand (BP1–BP4, -conv, -pool)"; }
+
+void dump(const VerifyCommand& c, const Problem& s, const Tensor& X, const Tensor& Y, std::FILE* out) {
+  write_dump(c.dump, s.net, s.cost, X, Y);
+  fmt::print(out, "dumped the batch, the weights and both gradients in {} (see {}/index.json)\n", c.dump,
+             c.dump);
+}
+void dump(const VerifyCommand& c, const LayersProblem&, const Tensor&, const Tensor&, std::FILE*) {
+  throw std::invalid_argument(fmt::format(
+      "--dump {}: writes the weights of networks of fully connected layers only, so far", c.dump));
+}
+
+template <class AProblem>
+int verify(const VerifyCommand& c, const AProblem& s, std::FILE* out) {
   const std::size_t m = std::min(c.batch, s.data.train.size());
   const nn::data::Examples batch = first_columns(s.data.train, m);
   const Tensor& X = batch.X;
   const Tensor& Y = batch.Y;
-
-  fmt::print(out, "tapegrad verify: {} {} {} hidden, {} output, {} on the first {} training examples of {}\n",
-             c.checkpoint.empty() ? "a new network" : c.checkpoint, sizes_str(s.net.sizes()),
-             to_string(s.net.hidden()), to_string(s.net.output()), nn::describe(s.cost), m, s.data.name);
+  fmt::print(out, "tapegrad verify: {} {}, {} on the first {} training examples of {}\n",
+             c.checkpoint.empty() ? "a new network" : c.checkpoint, network_str(s.net), nn::describe(s.cost),
+             m, s.data.name);
   nn::CompareOptions options;
   options.numeric = c.numeric;
   options.eps = c.eps;
   const nn::CompareReport report = nn::compare(s.net, X, Y, s.cost, options);
   fmt::print(out, "{}", nn::format_report(report));
-  if (!c.dump.empty()) {
-    write_dump(c.dump, s.net, s.cost, X, Y);
-    fmt::print(out, "dumped the batch, the weights and both gradients in {} (see {}/index.json)\n", c.dump,
-               c.dump);
-  }
+  if (!c.dump.empty()) dump(c, s, X, Y, out);
 
   // A NaN or infinite cost or gradient fails too (nn::failures).
   const std::vector<std::string> failed = nn::failures(report, {c.tolerance, c.numeric_tolerance});
   for (const std::string& why : failed) fmt::print(out, "FAIL: {}\n", why);
   const bool ok = failed.empty();
   if (ok)
-    fmt::print(out, "OK: BP1–BP4 and autodiff agree to a relative {:.3g}{}\n", report.max_rel_autodiff(),
+    fmt::print(out, "OK: {} and autodiff agree to a relative {:.3g}{}\n", by_hand(s.net),
+               report.max_rel_autodiff(),
                c.numeric ? fmt::format(", and finite differences to {:.3g}", report.max_rel_numeric()) : "");
   return ok ? 0 : 1;
+}
+
+}  // namespace
+
+int run_verify(const VerifyCommand& c, std::FILE* out) {
+  return std::visit([&](const auto& s) { return verify(c, s, out); }, chosen_any_problem(c));
 }
 
 }  // namespace tg::cli

@@ -61,12 +61,12 @@ int main(int argc, char** argv) {
   // The test accuracy this run is expected to reach (it reaches 79.5% quick, 86.0% full).
   const double target = train_override || epochs_override ? 0.0 : full ? 0.85 : 0.77;
   const data::Mnist set = data::load_mnist(dir, max_train, /*max_test=*/0);
-  const Tensor& X = set.train.examples.X;  // (784, m)
-  const Tensor& Y = set.train.examples.Y;  // (10, m), one-hot
-  const Tensor& Xt = set.test.examples.X;  // (784, 10000)
-  const Tensor& Yt = set.test.examples.Y;  // (10, 10000)
-  fmt::print("{}: {} training images, {} test images, {}×{} pixels\n", dir.string(), X.shape()[1],
-             Xt.shape()[1], set.train.rows, set.train.cols);
+  // X (784, m) held as the files' bytes, one row per image, made doubles a batch at a time;
+  // Y (10, m) one-hot.
+  const ExampleSet& train_set = set.train.examples;
+  const ExampleSet& test_set = set.test.examples;
+  fmt::print("{}: {} training images, {} test images, {}×{} pixels\n", dir.string(), train_set.size(),
+             test_set.size(), set.train.rows, set.train.cols);
 
   // Weights N(0, 1/n_in), biases N(0, 1) (Nielsen, chapter 3), from seed 1.
   Mlp net({784, 100, 10}, Activation::sigmoid, Activation::softmax, /*seed=*/1, Init::scaled_normal);
@@ -83,8 +83,8 @@ int main(int argc, char** argv) {
 
   const auto start = std::chrono::steady_clock::now();
   // After each epoch: C and the accuracy on the training set, and on the test set.
-  train(net, X, Y, cost, sgd, options, [&](const EpochReport& r) {
-    const Evaluation test = evaluate(net, Xt, Yt, cost);
+  train(net, train_set, cost, sgd, options, [&](const EpochReport& r) {
+    const Evaluation test = evaluate(net, test_set, cost);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     fmt::print(
         "epoch {}  train C = {:.4f}  accuracy {:.2f}%   test C = {:.4f}  accuracy {:.2f}%   ({:.1f} s)\n",
@@ -92,7 +92,7 @@ int main(int argc, char** argv) {
   });
 
   // Per class: which kinds of clothing the network tells apart, and which it confuses.
-  const std::vector<std::size_t> predicted = class_labels(predict(net, Xt));
+  const std::vector<std::size_t> predicted = class_labels(predict(net, test_set.X.matrix()));
   std::vector<std::size_t> right(10, 0), total(10, 0);
   for (std::size_t j = 0; j < predicted.size(); ++j) {
     ++total[set.test.labels[j]];
@@ -104,9 +104,9 @@ int main(int argc, char** argv) {
     fmt::print("  {} {:<12} {:6.2f}%\n", c, fashion ? data::fashion_mnist_classes()[c] : "",
                total[c] ? 100.0 * static_cast<double>(right[c]) / static_cast<double>(total[c]) : 0.0);
 
-  const double acc = accuracy(net, Xt, Yt);
+  const double acc = evaluate(net, test_set, cost).accuracy;
   const bool reached = acc >= target;
-  fmt::print("\ntest accuracy {:.2f}% on {} test images", 100 * acc, Xt.shape()[1]);
+  fmt::print("\ntest accuracy {:.2f}% on {} test images", 100 * acc, test_set.size());
   if (target == 0.0) fmt::print(" (a run of your own: no target)\n");
   else fmt::print(": {} {:.0f}%\n", reached ? "reached the target of" : "BELOW the target of", 100 * target);
   return reached ? 0 : 1;

@@ -88,15 +88,15 @@ int main(int argc, char** argv) {
     return 0;
   }
   const data::Mnist set = data::load_mnist(dir, max_train, max_test);
-  const Tensor &X = set.train.examples.X, &Y = set.train.examples.Y;  // (784, m), (10, m)
-  const Tensor &Xt = set.test.examples.X, &Yt = set.test.examples.Y;
+  // X (784, m) as bytes, made doubles a batch at a time; Y (10, m) one-hot
+  const ExampleSet &train_set = set.train.examples, &test_set = set.test.examples;
   Network net = make_network(lenet, 1);
-  fmt::print("{} training images, {} test images\n{}", X.shape()[1], Xt.shape()[1], net.describe());
+  fmt::print("{} training images, {} test images\n{}", train_set.size(), test_set.size(), net.describe());
 
   // BP by hand and the engine agree on a batch of 10 before any training.
   const Cost cost{CostKind::log_likelihood};
-  const Tensor Xb = select_columns(X, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}),
-               Yb = select_columns(Y, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
+  const data::Examples batch = train_set.first(10);
+  const Tensor &Xb = batch.X, &Yb = batch.Y;
   const std::vector<Tensor> hand = gradients(net, Xb, Yb, cost, GradientSource::backprop);
   const std::vector<Tensor> engine = gradients(net, Xb, Yb, cost, GradientSource::autodiff);
   double worst = 0.0;
@@ -111,13 +111,14 @@ int main(int argc, char** argv) {
   options.shuffle_seed = 1;
   options.gradients = GradientSource::backprop;  // the hand-written equations drive training
   const auto start = std::chrono::steady_clock::now();
-  train(net, X, Y, cost, sgd, options, [&](const EpochReport& r) {
-    const Evaluation test = evaluate(net, Xt, Yt, cost);
+  train(net, train_set, cost, sgd, options, [&](const EpochReport& r) {
+    const Evaluation test = evaluate(net, test_set, cost);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     fmt::print(
         "epoch {}  train C = {:.4f}  accuracy {:.2f}%   test C = {:.4f}  accuracy {:.2f}%   ({:.1f} s)\n",
         r.epoch, r.loss, 100 * r.accuracy, test.cost, 100 * test.accuracy, seconds);
   });
-  fmt::print("test accuracy {:.2f}% on {} test images\n", 100 * accuracy(net, Xt, Yt), Xt.shape()[1]);
+  fmt::print("test accuracy {:.2f}% on {} test images\n", 100 * evaluate(net, test_set, cost).accuracy,
+             test_set.size());
   return worst < 1e-10 ? 0 : 1;
 }

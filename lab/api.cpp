@@ -153,7 +153,7 @@ const char* lab_data() {
     const tg::cli::Problem& p = s.problem();
     const std::vector<std::size_t> labels = tg::nn::class_labels(p.data.train.Y);
     return json{{"name", p.data.name},
-                {"X", matrix(p.data.train.X)},
+                {"X", matrix(p.data.train.X.matrix())},
                 {"labels", labels},
                 {"classes", p.data.classes},
                 {"sizes", p.net.sizes()},

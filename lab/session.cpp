@@ -81,14 +81,13 @@ void Session::start_epoch() {
 }
 
 void Session::take_step(const std::vector<std::size_t>& batch) {
-  const nn::data::Examples& t = problem_.data.train;
-  optimizer_->step(nn::gradients(problem_.net, nn::select_columns(t.X, batch), nn::select_columns(t.Y, batch),
-                                 problem_.cost));
+  const nn::ExampleSet& t = problem_.data.train;
+  optimizer_->step(
+      nn::gradients(problem_.net, t.X.gather(batch), nn::select_columns(t.Y, batch), problem_.cost));
 }
 
 void Session::measure() {
-  const nn::data::Examples& t = problem_.data.train;
-  const nn::Evaluation e = nn::evaluate(problem_.net, t.X, t.Y, problem_.cost);
+  const nn::Evaluation e = nn::evaluate(problem_.net, problem_.data.train, problem_.cost);
   progress_.loss = e.cost;
   progress_.accuracy = e.accuracy;
 }
@@ -127,7 +126,7 @@ const Progress& Session::train(std::size_t steps) {
 }
 
 nn::Explanation Session::explain(std::optional<std::size_t> k, int digits, Tensor& x, Tensor& y) const {
-  const nn::data::Examples& t = problem_.data.train;
+  const nn::ExampleSet& t = problem_.data.train;
   if (!k && worked_) {
     x = worked_x_;
     y = worked_y_;
@@ -136,8 +135,9 @@ nn::Explanation Session::explain(std::optional<std::size_t> k, int digits, Tenso
     if (j >= t.size())
       throw std::out_of_range(fmt::format("example {} is out of range: {} has {} training examples (0..{})",
                                           j, problem_.data.name, t.size(), t.size() - 1));
-    x = xt::view(t.X, xt::all(), xt::range(j, j + 1));
-    y = xt::view(t.Y, xt::all(), xt::range(j, j + 1));
+    nn::data::Examples example = t.range(j, j + 1);
+    x = std::move(example.X);
+    y = std::move(example.Y);
   }
   nn::ExplainOptions options;
   options.digits = digits;

@@ -262,6 +262,13 @@ Network load_network(const fs::path& dir) {
   return meta.version == 1 ? Network::from_mlp(read_mlp(dir, meta)) : read_network(dir, meta);
 }
 
+std::variant<Mlp, Network> load_any_network(const fs::path& dir) {
+  const DirLock lock = DirLock::for_loading(dir, "load_any_network");
+  const Metadata meta = detail::read_metadata(dir, "load_any_network");
+  if (meta.version == 1) return read_mlp(dir, meta);
+  return read_network(dir, meta);
+}
+
 CheckpointExtra load_checkpoint_extra(const fs::path& dir) {
   const DirLock lock = DirLock::for_loading(dir, "load_checkpoint_extra");
   return detail::read_metadata(dir, "load_checkpoint_extra").extra;

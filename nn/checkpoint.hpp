@@ -40,6 +40,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <variant>
 
 #include "nn/mlp.hpp"
 #include "nn/network.hpp"
@@ -85,6 +86,10 @@ Mlp load_checkpoint(const std::filesystem::path& dir);
 
 // The network saved in dir, of either version: an Mlp's checkpoint gives its fully connected layers.
 Network load_network(const std::filesystem::path& dir);
+
+// The network saved in dir as it was saved, read under one lock: the Mlp of a version 1
+// checkpoint, the Network of a version 2 one.
+std::variant<Mlp, Network> load_any_network(const std::filesystem::path& dir);
 
 // The `extra` notes saved with the checkpoint in dir.
 CheckpointExtra load_checkpoint_extra(const std::filesystem::path& dir);

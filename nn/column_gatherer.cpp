@@ -3,7 +3,9 @@
 #include <sys/mman.h>  // madvise: huge pages for the gatherer's copy
 
 #include <algorithm>
+#include <cstdlib>
 #include <new>
+#include <numeric>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -25,35 +27,67 @@ Tensor select_columns(const Tensor& A, const std::vector<std::size_t>& index) {
   return out;
 }
 
-ColumnGatherer::ColumnGatherer(const Tensor& A)
-    : n_(A.shape()[0]), m_(A.shape()[1]), rows_(allocate(n_ * m_)) {
+ColumnGatherer::ColumnGatherer(const Tensor& A) : n_(A.shape()[0]), m_(A.shape()[1]) {
+  std::shared_ptr<double> rows_ptr = allocate(n_ * m_);
   constexpr std::size_t block = 64;  // columns per pass: 64 rows of Aᵀ are written at a time
   const double* a = A.data();
-  double* rows = rows_.get();
+  double* rows = rows_ptr.get();
   for (std::size_t j0 = 0; j0 < m_; j0 += block)
     for (std::size_t i = 0; i < n_; ++i)
       for (std::size_t j = j0; j < std::min(j0 + block, m_); ++j) rows[j * n_ + i] = a[i * m_ + j];
+  doubles_ = std::move(rows_ptr);
 }
 
-Tensor ColumnGatherer::gather(const std::vector<std::size_t>& index) const {
+ColumnGatherer::ColumnGatherer(std::vector<std::uint8_t> bytes, std::size_t n, double divisor)
+    : n_(n), m_(n == 0 ? 0 : bytes.size() / n) {
+  if (n == 0 || bytes.size() % n != 0)
+    throw shape_error(
+        fmt::format("ColumnGatherer: {} bytes are not whole examples of {} features", bytes.size(), n));
+  for (std::size_t v = 0; v < value_.size(); ++v) value_[v] = static_cast<double>(v) / divisor;
+  bytes_ = std::make_shared<const std::vector<std::uint8_t>>(std::move(bytes));
+}
+
+std::size_t ColumnGatherer::memory() const { return n_ * m_ * (holds_bytes() ? 1 : sizeof(double)); }
+
+// Row by row of the result, eight examples at a time: eight sequential streams through the
+// examples (few enough for the hardware prefetcher) and eight adjacent doubles written per row
+// (faster than all b streams at once, and than example by example). row(j) points at example j.
+template <class Row>
+Tensor ColumnGatherer::gather_with(const Row& row, const std::vector<std::size_t>& index) const {
   const std::size_t b = index.size();
   Tensor out = Tensor::from_shape({n_, b});
   double* o = out.data();
-  const double* rows = rows_.get();
-  // Row by row of the result, eight examples at a time: eight sequential streams through the
-  // examples (few enough for the hardware prefetcher) and eight adjacent doubles written per
-  // row (faster than all b streams at once, and than example by example).
   constexpr std::size_t streams = 8;
   for (std::size_t k0 = 0; k0 < b; k0 += streams) {
     const std::size_t k1 = std::min(k0 + streams, b);
     for (std::size_t i = 0; i < n_; ++i)
-      for (std::size_t k = k0; k < k1; ++k) o[i * b + k] = rows[index[k] * n_ + i];
+      for (std::size_t k = k0; k < k1; ++k) o[i * b + k] = row(index[k], i);
   }
   return out;
 }
 
+Tensor ColumnGatherer::gather(const std::vector<std::size_t>& index) const {
+  if (holds_bytes()) {
+    const std::uint8_t* bytes = bytes_->data();
+    return gather_with([&](std::size_t j, std::size_t i) { return value_[bytes[j * n_ + i]]; }, index);
+  }
+  const double* rows = doubles_.get();
+  return gather_with([&](std::size_t j, std::size_t i) { return rows[j * n_ + i]; }, index);
+}
+
+Tensor ColumnGatherer::columns(std::size_t begin, std::size_t end) const {
+  if (begin > end || end > m_)
+    throw std::out_of_range(
+        fmt::format("ColumnGatherer::columns: columns {}..{} of a ({}, {}) matrix", begin, end, n_, m_));
+  std::vector<std::size_t> index(end - begin);
+  std::iota(index.begin(), index.end(), begin);
+  return gather(index);
+}
+
+void ColumnGatherer::Free::operator()(double* p) const { std::free(p); }
+
 // Room for `count` doubles, in 2 MB-aligned memory that the kernel may back with huge pages.
-ColumnGatherer::Rows ColumnGatherer::allocate(std::size_t count) {
+std::shared_ptr<double> ColumnGatherer::allocate(std::size_t count) {
   constexpr std::size_t huge_page = std::size_t{2} << 20;
   const std::size_t bytes =
       std::max<std::size_t>((count * sizeof(double) + huge_page - 1) / huge_page, 1) * huge_page;
@@ -62,7 +96,7 @@ ColumnGatherer::Rows ColumnGatherer::allocate(std::size_t count) {
 #ifdef MADV_HUGEPAGE
   madvise(p, bytes, MADV_HUGEPAGE);  // advice only: without huge pages it works the same
 #endif
-  return Rows(p);
+  return std::shared_ptr<double>(p, Free{});
 }
 
 }  // namespace tg::nn

@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <utility>
 
 #include <fmt/format.h>
 
 #include "autodiff/gradcheck.hpp"
 #include "nn/backprop.hpp"
+#include "nn/network_backprop.hpp"
 
 namespace tg::nn {
 
@@ -143,25 +145,35 @@ void check_numerically(ParameterReport& p, const Tensor& by_hand, const Variable
 }
 
 // The cost at the network's current parameters.
-double cost_at(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& c) {
+template <class Net>
+double cost_at(const Net& net, const Tensor& X, const Tensor& Y, const Cost& c) {
   return cost(c, net, net.forward_trace(Variable(X)), Y).item();
 }
 
-}  // namespace
+// The parameters' names in order: (layer l, "W" or "w" or "b").
+std::vector<std::pair<std::size_t, std::string>> parameter_names(const Mlp& net) {
+  std::vector<std::pair<std::size_t, std::string>> names;
+  for (std::size_t l = 2; l <= net.num_layers(); ++l) names.insert(names.end(), {{l, "W"}, {l, "b"}});
+  return names;
+}
 
-CompareReport compare(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& c,
-                      const CompareOptions& options) {
-  if (!(options.eps > 0.0) || !std::isfinite(options.eps))
-    throw std::invalid_argument(
-        fmt::format("compare: CompareOptions::eps (the finite-difference step) must be a "
-                    "positive number, got {}",
-                    options.eps));
-  const BackpropResult bp = backprop(net, X, Y, c);
+std::vector<std::pair<std::size_t, std::string>> parameter_names(const Network& net) {
+  std::vector<std::pair<std::size_t, std::string>> names;
+  for (std::size_t l = 2; l <= net.num_layers(); ++l)
+    for (const Parameter& p : net.layer(l).parameters()) names.emplace_back(l, p.name);
+  return names;
+}
 
+// The gradients by hand (in net.parameters() order) against the engine's, and on request
+// against finite differences.
+template <class Net>
+CompareReport compare_with(const Net& net, const std::vector<Tensor>& by_hand, const Tensor& X,
+                           const Tensor& Y, const Cost& c, const CompareOptions& options) {
   // The engine: the same cost, recorded, and backpropagated generically.
   const std::vector<Variable> params = net.parameters();
   const Variable C = cost(c, net, net.forward_trace(Variable(X)), Y);
   const std::vector<Variable> grads = grad({C}, params);
+  const auto names = parameter_names(net);
 
   CompareReport report;
   report.cost = C.item();
@@ -172,23 +184,43 @@ CompareReport compare(const Mlp& net, const Tensor& X, const Tensor& Y, const Co
     for (std::size_t i = 0; i < params.size(); ++i)
       total += (at[i] = checked_elements(params[i].value().size(), options.sample)).size();
   const std::function<double()> cost_now = [&] { return cost_at(net, X, Y, c); };
-  for (std::size_t l = 2; l <= net.num_layers(); ++l) {
-    for (int k = 0; k < 2; ++k) {
-      const std::size_t index = 2 * (l - 2) + static_cast<std::size_t>(k);
-      const Tensor& by_hand = k == 0 ? bp.dW[l] : bp.db[l];
-      ParameterReport p{l,
-                        k == 0 ? "W" : "b",
-                        shape_of(by_hand),
-                        max_abs(by_hand),
-                        difference(by_hand, grads[index].value()),
-                        {}};
-      p.autodiff_norm = max_abs(grads[index].value());
-      if (options.numeric)
-        check_numerically(p, by_hand, params[index], at[index], cost_now, options, done, total);
-      report.parameters.push_back(p);
-    }
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    ParameterReport p{names[i].first,
+                      names[i].second,
+                      shape_of(by_hand[i]),
+                      max_abs(by_hand[i]),
+                      difference(by_hand[i], grads[i].value()),
+                      {}};
+    p.autodiff_norm = max_abs(grads[i].value());
+    if (options.numeric) check_numerically(p, by_hand[i], params[i], at[i], cost_now, options, done, total);
+    report.parameters.push_back(p);
   }
   return report;
+}
+
+void check_eps(const CompareOptions& options) {
+  if (!(options.eps > 0.0) || !std::isfinite(options.eps))
+    throw std::invalid_argument(
+        fmt::format("compare: CompareOptions::eps (the finite-difference step) must be a "
+                    "positive number, got {}",
+                    options.eps));
+}
+
+}  // namespace
+
+CompareReport compare(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& c,
+                      const CompareOptions& options) {
+  check_eps(options);
+  const BackpropResult bp = backprop(net, X, Y, c);
+  std::vector<Tensor> by_hand;
+  for (std::size_t l = 2; l <= net.num_layers(); ++l) by_hand.insert(by_hand.end(), {bp.dW[l], bp.db[l]});
+  return compare_with(net, by_hand, X, Y, c, options);
+}
+
+CompareReport compare(const Network& net, const Tensor& X, const Tensor& Y, const Cost& c,
+                      const CompareOptions& options) {
+  check_eps(options);
+  return compare_with(net, parameter_gradients(backprop(net, X, Y, c)), X, Y, c, options);
 }
 
 std::string format_report(const CompareReport& r) {

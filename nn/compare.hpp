@@ -9,6 +9,7 @@
 #include "autodiff/tensor.hpp"
 #include "nn/cost.hpp"
 #include "nn/mlp.hpp"
+#include "nn/network.hpp"
 
 namespace tg::nn {
 
@@ -70,6 +71,11 @@ struct CompareOptions {
 
 // X: (N^1, m), Y: (N^L, m) (tg::shape_error otherwise, as backprop)
 CompareReport compare(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost,
+                      const CompareOptions& options = {});
+// The same for a network of layers: each layer's hand-written backward (BP1, then BP2–BP4 and
+// (BP2-conv), (BP3-conv), (BP4-conv), (BP2-pool), nn/network_backprop.hpp) against the engine;
+// its parameters are named by their layers ("w" and "b" of a conv layer).
+CompareReport compare(const Network& net, const Tensor& X, const Tensor& Y, const Cost& cost,
                       const CompareOptions& options = {});
 
 // The report as a table for people.

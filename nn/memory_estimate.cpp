@@ -13,6 +13,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "nn/metrics.hpp"  // evaluation_chunk
+
 namespace tg::nn {
 
 namespace {
@@ -126,11 +128,14 @@ TrainingMemory estimate_training(const std::vector<std::size_t>& sizes, std::siz
   // A recorded step keeps X and, per layer, z^l, a^l, the bias broadcast, δ^l, ∂C/∂a^l and the
   // temporaries between them: measured peaks (full-batch [2,2000,2] and [784,1000,10] on 20000
   // examples) fit 2 N^1 + 7 Σ N^l numbers per example; evaluating a set with nothing recorded,
-  // 2 N^1 + 3 Σ N^l (X copied into the graph, z^l and a^l, the cost's temporaries).
+  // 2 N^1 + 3 Σ N^l (X copied into the graph, z^l and a^l, the cost's temporaries), for one
+  // chunk of evaluation_chunk examples at a time.
   const std::size_t step = times(b, plus(times(2, inputs), times(7, units)));
-  const std::size_t evaluation = times(std::max(m_train, m_test), plus(times(2, inputs), times(3, units)));
+  const std::size_t evaluated = std::min(std::max(m_train, m_test), evaluation_chunk);
+  const std::size_t evaluation = times(evaluated, plus(times(2, inputs), times(3, units)));
   t.activations = times(std::max(step, evaluation), d);
-  if (b < m_train) t.batch_copy = times(times(m_train, plus(inputs, sizes.empty() ? 0 : sizes.back())), d);
+  // mini-batches gather Y's columns from a copy of it; X's from the set's own rows
+  if (b < m_train) t.batch_copy = times(times(m_train, sizes.empty() ? 0 : sizes.back()), d);
   return t;
 }
 
@@ -140,13 +145,13 @@ void require_training_memory(const std::vector<std::size_t>& sizes, std::size_t 
   const std::size_t b = batch == 0 || batch > m_train ? m_train : batch;
   const std::string what = fmt::format(
       "training [{}] on {} examples in batches of {} ({} for the {} weights and biases: θ, ∂C/∂θ, Δθ, a snapshot{}; "
-      "{} for the activations of a batch or of the evaluated set{})",
+      "{} for the activations of a batch or of an evaluated chunk{})",
       fmt::join(sizes, ","), m_train, b, bytes_str(t.parameters), parameter_count(sizes),
       optimizer_slots
           ? fmt::format(" and {} optimizer state{}", optimizer_slots, optimizer_slots > 1 ? "s" : "")
           : "",
       bytes_str(t.activations),
-      t.batch_copy ? fmt::format("; {} for the batches' copy of the set", bytes_str(t.batch_copy)) : "");
+      t.batch_copy ? fmt::format("; {} for the batches' copy of the targets", bytes_str(t.batch_copy)) : "");
   require_memory(t.total(), what);
 }
 

@@ -48,11 +48,12 @@ std::size_t parameter_count(const std::vector<std::size_t>& sizes);
 
 // The bytes of training a network of `sizes` on m_train examples (tested on m_test) in batches
 // of `batch` (0: all m_train) with an optimizer keeping `optimizer_slots` tensors per parameter
-// (SGD 0, momentum 1, Adam 2). The data itself is already in memory and not counted.
+// (SGD 0, momentum 1, Adam 2). The data itself (an ExampleSet) is already in memory and not
+// counted; batches gather X from its rows.
 struct TrainingMemory {
   std::size_t parameters = 0;   // θ, ∂C/∂θ, the update, the epoch's snapshot, the optimizer's state
-  std::size_t activations = 0;  // z^l, a^l, δ^l of a batch, or of a whole set when it is evaluated
-  std::size_t batch_copy = 0;   // the mini-batch gatherer's copy of the training set (0: full batch)
+  std::size_t activations = 0;  // z^l, a^l, δ^l of a batch, or of a chunk of a set being evaluated
+  std::size_t batch_copy = 0;   // the mini-batch gatherer's copy of the targets Y (0: full batch)
   std::size_t total() const;
 };
 TrainingMemory estimate_training(const std::vector<std::size_t>& sizes, std::size_t m_train,

@@ -1,6 +1,9 @@
 #include "nn/metrics.hpp"
 
+#include <algorithm>
 #include <stdexcept>
+
+#include <xtensor/xview.hpp>
 
 #include <fmt/format.h>
 
@@ -15,19 +18,19 @@ std::size_t outputs(const Mlp& net) { return net.sizes().back(); }
 std::size_t outputs(const Network& net) { return net.output_size(); }
 
 template <class Net>
-void check_examples_of(const char* who, const Net& net, const Tensor& X, const Tensor& Y) {
-  if (X.dimension() != 2 || X.shape()[0] != inputs(net))
+void check_examples_of(const char* who, const Net& net, const Shape& X, const Shape& Y) {
+  if (X.size() != 2 || X[0] != inputs(net))
     throw shape_error(
         fmt::format("{}: inputs X {} do not fit the network: expected ({}, m), one column per example", who,
                     shape_str(X), inputs(net)));
-  if (Y.dimension() != 2 || Y.shape()[0] != outputs(net))
+  if (Y.size() != 2 || Y[0] != outputs(net))
     throw shape_error(
         fmt::format("{}: targets Y {} do not fit the network: expected ({}, m), one column per example", who,
                     shape_str(Y), outputs(net)));
-  if (X.shape()[1] != Y.shape()[1])
+  if (X[1] != Y[1])
     throw shape_error(fmt::format("{}: X {} has {} examples (columns) but Y {} has {}", who, shape_str(X),
-                                  X.shape()[1], shape_str(Y), Y.shape()[1]));
-  if (X.shape()[1] == 0) throw std::invalid_argument(fmt::format("{}: no examples (X has 0 columns)", who));
+                                  X[1], shape_str(Y), Y[1]));
+  if (X[1] == 0) throw std::invalid_argument(fmt::format("{}: no examples (X has 0 columns)", who));
 }
 
 template <class Net>
@@ -36,36 +39,90 @@ Tensor predict_of(const Net& net, const Tensor& X) {
   return net.forward(Variable(X)).value();  // a^L: (N^L, m)
 }
 
-template <class Net>
-double evaluate_cost_of(const Net& net, const Tensor& X, const Tensor& Y, const Cost& c) {
+// The weights L2 regularises: W^2..W^L, or a Network's (conv kernels among them).
+std::vector<Variable> regularised(const Mlp& net) {
+  std::vector<Variable> W;
+  for (std::size_t l = 2; l <= net.num_layers(); ++l) W.push_back(net.layer(l).W);
+  return W;
+}
+std::vector<Variable> regularised(const Network& net) { return net.weights(); }
+
+// The L2 term of cost() (nn/cost.cpp), once for the whole set: κ/2 Σ_l ‖W^l‖², κ = l2_coefficient.
+double l2_term(const Cost& c, const std::vector<Variable>& weights, std::size_t m) {
+  const double kappa = l2_coefficient(c, m);
+  double sum = 0.0;
+  for (const Variable& W : weights) sum += xt::sum(W.value() * W.value())();
+  return kappa == 0.0 ? 0.0 : 0.5 * kappa * sum;
+}
+
+std::size_t correct(const Tensor& A, const Tensor& Y);  // below: the columns classified right
+
+// evaluate over m examples, chunk(begin, end) giving X's columns begin..end − 1 as doubles.
+template <class Net, class Chunk>
+Evaluation evaluate_in_chunks(const Net& net, std::size_t m, const Chunk& chunk, const Tensor& Y,
+                              const Cost& c) {
   no_grad guard;
-  return cost(c, net, net.forward_trace(Variable(X)), Y).item();
+  EvaluationSum sum;
+  for (std::size_t begin = 0; begin < m; begin += evaluation_chunk) {
+    const std::size_t end = std::min(m, begin + evaluation_chunk);
+    const auto trace = net.forward_trace(Variable(chunk(begin, end)));
+    sum.add(c, net.output(), trace.z.back().value(), trace.output().value(),
+            xt::view(Y, xt::all(), xt::range(begin, end)));
+  }
+  return sum.result(net, c);
 }
 
 template <class Net>
-Evaluation evaluate_of(const Net& net, const Tensor& X, const Tensor& Y, const Cost& c) {
+Evaluation result_of(const Net& net, const Cost& c, double sum, std::size_t right, std::size_t m) {
+  if (m == 0) throw std::logic_error("EvaluationSum::result: no examples added");
+  const double data = c.reduction == Reduction::mean ? sum / static_cast<double>(m) : sum;
+  return {data + l2_term(c, regularised(net), m), static_cast<double>(right) / static_cast<double>(m)};
+}
+
+template <class Net>
+Evaluation evaluate_of(const Net& net, const Tensor& X, const Tensor& Y, const Cost& c,
+                       const char* who = "evaluate") {
   // X: (N^1, m), Y: (N^L, m)
-  check_examples_of("evaluate", net, X, Y);
-  no_grad guard;
-  const auto trace = net.forward_trace(Variable(X));
-  return {cost(c, net, trace, Y).item(), accuracy(trace.output().value(), Y)};
+  check_examples_of(who, net, shape_of(X), shape_of(Y));
+  const std::size_t m = X.shape()[1];
+  if (m <= evaluation_chunk) {  // one pass, X as it is
+    no_grad guard;
+    const auto trace = net.forward_trace(Variable(X));
+    return {cost(c, net, trace, Y).item(), accuracy(trace.output().value(), Y)};
+  }
+  return evaluate_in_chunks(
+      net, m, [&](std::size_t b, std::size_t e) -> Tensor { return xt::view(X, xt::all(), xt::range(b, e)); },
+      Y, c);
+}
+
+template <class Net>
+Evaluation evaluate_set_of(const Net& net, const ExampleSet& set, const Cost& c) {
+  check_examples("evaluate", net, set);
+  return evaluate_in_chunks(
+      net, set.size(), [&](std::size_t b, std::size_t e) { return set.X.columns(b, e); }, set.Y, c);
 }
 
 }  // namespace
 
 void check_examples(const char* who, const Mlp& net, const Tensor& X, const Tensor& Y) {
-  check_examples_of(who, net, X, Y);
+  check_examples_of(who, net, shape_of(X), shape_of(Y));
 }
 void check_examples(const char* who, const Network& net, const Tensor& X, const Tensor& Y) {
-  check_examples_of(who, net, X, Y);
+  check_examples_of(who, net, shape_of(X), shape_of(Y));
+}
+void check_examples(const char* who, const Mlp& net, const ExampleSet& set) {
+  check_examples_of(who, net, {set.features(), set.size()}, shape_of(set.Y));
+}
+void check_examples(const char* who, const Network& net, const ExampleSet& set) {
+  check_examples_of(who, net, {set.features(), set.size()}, shape_of(set.Y));
 }
 Tensor predict(const Mlp& net, const Tensor& X) { return predict_of(net, X); }
 Tensor predict(const Network& net, const Tensor& X) { return predict_of(net, X); }
 double evaluate_cost(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& c) {
-  return evaluate_cost_of(net, X, Y, c);
+  return evaluate_of(net, X, Y, c, "evaluate_cost").cost;
 }
 double evaluate_cost(const Network& net, const Tensor& X, const Tensor& Y, const Cost& c) {
-  return evaluate_cost_of(net, X, Y, c);
+  return evaluate_of(net, X, Y, c, "evaluate_cost").cost;
 }
 
 std::vector<std::size_t> class_labels(const Tensor& A) {
@@ -86,14 +143,39 @@ std::vector<std::size_t> class_labels(const Tensor& A) {
   return labels;
 }
 
-double accuracy(const Tensor& A, const Tensor& Y) {
+namespace {
+std::size_t correct(const Tensor& A, const Tensor& Y) {
   if (!same_shape(A, Y))
     throw shape_error(
         fmt::format("accuracy: outputs {} and targets {} differ in shape", shape_str(A), shape_str(Y)));
   const std::vector<std::size_t> predicted = class_labels(A), truth = class_labels(Y);
   std::size_t right = 0;
   for (std::size_t j = 0; j < truth.size(); ++j) right += predicted[j] == truth[j];
-  return truth.empty() ? 0.0 : static_cast<double>(right) / static_cast<double>(truth.size());
+  return right;
+}
+}  // namespace
+
+void EvaluationSum::add(const Cost& c, Activation output, const Tensor& zL, const Tensor& aL,
+                        const Tensor& Y) {
+  no_grad guard;
+  Cost per_example = c;  // Σ_x C_x of the chunk, with neither 1/m nor the L2 term
+  per_example.reduction = Reduction::sum;
+  per_example.regularization = Regularization::none;
+  sum_ += cost(per_example, output, Variable(zL), Variable(aL), {}, Y).item();
+  right_ += correct(aL, Y);
+  examples_ += Y.shape()[1];
+}
+
+Evaluation EvaluationSum::result(const Mlp& net, const Cost& c) const {
+  return result_of(net, c, sum_, right_, examples_);
+}
+Evaluation EvaluationSum::result(const Network& net, const Cost& c) const {
+  return result_of(net, c, sum_, right_, examples_);
+}
+
+double accuracy(const Tensor& A, const Tensor& Y) {
+  const std::size_t right = correct(A, Y), m = A.dimension() == 2 ? A.shape()[1] : 0;
+  return m == 0 ? 0.0 : static_cast<double>(right) / static_cast<double>(m);
 }
 
 double accuracy(const Mlp& net, const Tensor& X, const Tensor& Y) {
@@ -110,6 +192,12 @@ Evaluation evaluate(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost
 }
 Evaluation evaluate(const Network& net, const Tensor& X, const Tensor& Y, const Cost& c) {
   return evaluate_of(net, X, Y, c);
+}
+Evaluation evaluate(const Mlp& net, const ExampleSet& set, const Cost& c) {
+  return evaluate_set_of(net, set, c);
+}
+Evaluation evaluate(const Network& net, const ExampleSet& set, const Cost& c) {
+  return evaluate_set_of(net, set, c);
 }
 
 }  // namespace tg::nn

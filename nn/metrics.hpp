@@ -1,7 +1,9 @@
 // How well a network does on a set of examples: its outputs, its cost, its accuracy, all with
 // nothing recorded (no_grad).
 //
-// X is (N^1, m) and Y is (N^L, m), one column per example.
+// X is (N^1, m) and Y is (N^L, m), one column per example. evaluate runs a large set in chunks
+// of evaluation_chunk examples: memory for one chunk's activations (a conv net's im2col of
+// 10,000 images at once would take GBs), never a copy of the whole set.
 #pragma once
 
 #include <cstddef>
@@ -9,6 +11,7 @@
 
 #include "autodiff/tensor.hpp"
 #include "nn/cost.hpp"
+#include "nn/example_set.hpp"
 #include "nn/mlp.hpp"
 #include "nn/network.hpp"
 
@@ -18,6 +21,8 @@ namespace tg::nn {
 // tg::shape_error (or std::invalid_argument for m = 0) names `who`, e.g. "train".
 void check_examples(const char* who, const Mlp& net, const Tensor& X, const Tensor& Y);
 void check_examples(const char* who, const Network& net, const Tensor& X, const Tensor& Y);
+void check_examples(const char* who, const Mlp& net, const ExampleSet& set);
+void check_examples(const char* who, const Network& net, const ExampleSet& set);
 
 // a^L for every example, with nothing recorded.     X: (N^1, m) -> (N^L, m)   (tg::shape_error otherwise)
 Tensor predict(const Mlp& net, const Tensor& X);
@@ -37,13 +42,36 @@ double accuracy(const Network& net, const Tensor& X, const Tensor& Y);
 // The same fraction for outputs already computed.     A, Y: (n, m), one shape (tg::shape_error)
 double accuracy(const Tensor& A, const Tensor& Y);
 
-// C and the accuracy of a set from one forward pass, with nothing recorded.
+// C and the accuracy of a set, with nothing recorded: one forward pass a chunk of examples,
+//   C = (1/m) Σ_chunks Σ_{x in chunk} C_x  +  the L2 term (once, with n = m if the Cost has none)
+// (no 1/m for Reduction::sum): what one pass over the whole set gives, to rounding.
 struct Evaluation {
   double cost = 0.0;
   double accuracy = 0.0;
 };
+inline constexpr std::size_t evaluation_chunk = 1000;  // examples per forward pass
+
+// What evaluate adds up chunk by chunk, and train over an epoch's batches (its running
+// figures): Σ_x C_x and the examples classified right, over the chunks added so far.
+class EvaluationSum {
+ public:
+  // A chunk's (or batch's) z^L and a^L (N^L, b), with nothing recorded; σ is layer L's.
+  void add(const Cost& c, Activation output, const Tensor& zL, const Tensor& aL, const Tensor& Y);
+  std::size_t examples() const { return examples_; }
+  // C (the mean over the examples added, or the sum, and the L2 term of net's weights, once)
+  // and the fraction classified right. At least one example added (std::logic_error).
+  Evaluation result(const Mlp& net, const Cost& c) const;
+  Evaluation result(const Network& net, const Cost& c) const;
+
+ private:
+  double sum_ = 0.0;  // Σ_x C_x
+  std::size_t right_ = 0, examples_ = 0;
+};
 // X: (N^1, m), Y: (N^L, m) (tg::shape_error otherwise)
 Evaluation evaluate(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost);
 Evaluation evaluate(const Network& net, const Tensor& X, const Tensor& Y, const Cost& cost);
+// The same for a set held as rows (bytes or doubles): each chunk gathered as doubles in turn.
+Evaluation evaluate(const Mlp& net, const ExampleSet& set, const Cost& cost);
+Evaluation evaluate(const Network& net, const ExampleSet& set, const Cost& cost);
 
 }  // namespace tg::nn

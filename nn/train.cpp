@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <xtensor/xview.hpp>
 
 #include "nn/divergence.hpp"
 
@@ -24,6 +25,7 @@ std::string to_string(StopReason reason) {
     case StopReason::epsilon: return "ε reached (every change below stop_epsilon)";
     case StopReason::max_iterations: return "max iterations reached";
     case StopReason::diverged: return "diverged (the loss is not finite)";
+    case StopReason::interrupted: return "interrupted";
   }
   return "?";
 }
@@ -31,10 +33,7 @@ std::string to_string(StopReason reason) {
 namespace {
 
 template <class Net>
-void check_options(const Net& net, const Tensor& X, const Tensor& Y, const Optimizer& opt,
-                   const TrainOptions& o) {
-  check_examples("train", net, X, Y);
-  const std::size_t m = X.shape()[1];
+void check_options(const Net& net, std::size_t m, const Optimizer& opt, const TrainOptions& o) {
   if (o.batch_size > m)
     throw std::invalid_argument(fmt::format(
         "train: batch_size {} is larger than the {} examples (use 0 for the full batch)", o.batch_size, m));
@@ -51,6 +50,16 @@ void check_options(const Net& net, const Tensor& X, const Tensor& Y, const Optim
   opt.require_built_for(net.parameters(), "train", "; construct it with net.parameters()");
 }
 
+bool full_batch(std::size_t batch_size, std::size_t m) { return batch_size == 0 || batch_size == m; }
+
+TrainResult interrupted(TrainResult r, std::size_t epoch, std::size_t step, std::size_t state_epoch) {
+  r.reason = StopReason::interrupted;
+  r.interrupted_epoch = epoch;
+  r.interrupted_step = step;
+  r.state_epoch = state_epoch;
+  return r;
+}
+
 // The rule that ends training after a step whose largest |Δθ| is r.last_change, if one does.
 std::optional<StopReason> stop_rule(const TrainOptions& o, const TrainResult& r) {
   if (!std::isfinite(r.last_change))
@@ -62,41 +71,84 @@ std::optional<StopReason> stop_rule(const TrainOptions& o, const TrainResult& r)
 
 using Batches = std::vector<std::vector<std::size_t>>;
 
+// ∂C/∂θ of a batch; with `sum`, the batch's C_x and right answers added to it, from the same
+// forward pass (z^L and a^L, before the step).
+template <class Net>
+std::vector<Tensor> gradients_of(const Net& net, Tensor X, const Tensor& Y, const Cost& c,
+                                 GradientSource source, EvaluationSum* sum = nullptr) {
+  // X: (N^1, m), Y: (N^L, m)
+  if (source == GradientSource::backprop) {
+    const auto r = backprop(net, X, Y, c);
+    if (sum) sum->add(c, net.output(), r.z.back(), r.a.back(), Y);
+    return parameter_gradients(r);
+  }
+  const auto trace = net.forward_trace(Variable(std::move(X)));
+  const Variable C = cost(c, net, trace, Y);  // recorded
+  if (sum) sum->add(c, net.output(), trace.z.back().value(), trace.output().value(), Y);
+  std::vector<Tensor> g;
+  for (Variable& gi : grad({C}, net.parameters()))
+    g.push_back(take_value(std::move(gi)));  // ∂C/∂θ, no .grad touched
+  return g;
+}
+
+// The examples a run reads: X as doubles when it is at hand (a full batch, or the caller's
+// Tensor), else gathered from rows (bytes or doubles) batch by batch.
+struct TrainingData {
+  const Tensor* X_dense;   // X (N^1, m), or nullptr
+  const ExampleSet* rows;  // X as rows (mini-batches), or nullptr
+  const Tensor& Y;         // (N^L, m)
+};
+
 // One call of train(): the loop over epochs and their steps, and what they share. Net is an Mlp
 // or a Network.
 template <class Net>
 struct Training {
   Net& net;
-  const Tensor& X;  // (N^1, m)
-  const Tensor& Y;  // (N^L, m)
+  TrainingData d;
   Cost c;
   Optimizer& opt;
   const TrainOptions& o;
   const EpochCallback& on_epoch;
   const StepCallback& on_step;
-  std::size_t m = X.shape()[1];
+  std::size_t m = d.Y.shape()[1];
   std::size_t batch_size = o.batch_size == 0 ? m : o.batch_size;
   bool full_batch = batch_size == m;
-  std::optional<ColumnGatherer> X_columns, Y_columns;  // mini-batches only
+  std::optional<ColumnGatherer> Y_columns;         // mini-batches only
+  bool running = !full_batch && !o.exact_figures;  // the epoch's figures from its batches
+  EvaluationSum epoch_sum;                         // the running figures' sums
   TrainResult r;
 
-  Training(Net& net, const Tensor& X, const Tensor& Y, const Cost& cost, Optimizer& opt,
-           const TrainOptions& o, const EpochCallback& on_epoch, const StepCallback& on_step)
-      : net(net), X(X), Y(Y), c(cost), opt(opt), o(o), on_epoch(on_epoch), on_step(on_step) {
+  Training(Net& net, const TrainingData& d, const Cost& cost, Optimizer& opt, const TrainOptions& o,
+           const EpochCallback& on_epoch, const StepCallback& on_step)
+      : net(net), d(d), c(cost), opt(opt), o(o), on_epoch(on_epoch), on_step(on_step) {
     if (c.training_set_size == 0)
       c.training_set_size = m;  // λ/(2n) takes n from the whole training set, also for a mini-batch
-    if (!full_batch) {
-      X_columns.emplace(X);
-      Y_columns.emplace(Y);
-    }
+    if (!full_batch) Y_columns.emplace(d.Y);
   }
 
   // One optimizer step on the examples `batch`: Xb (N^1, b), Yb (N^L, b). A full batch is X
   // and Y themselves. Returns the largest |Δθ|.
   double take_step(const std::vector<std::size_t>& batch) {
-    if (full_batch) return opt.step(gradients(net, X, Y, c, o.gradients));
-    return opt.step(
-        gradients(net, X_columns->gather(batch), Y_columns->gather(batch), c, o.gradients));  // θ ← θ + Δθ
+    if (full_batch) return opt.step(gradients(net, *d.X_dense, d.Y, c, o.gradients));
+    EvaluationSum* sum = running ? &epoch_sum : nullptr;
+    return opt.step(gradients_of(net, d.rows->X.gather(batch), Y_columns->gather(batch), c, o.gradients,
+                                 sum));  // θ ← θ + Δθ
+  }
+
+  // C and the accuracy over the whole training set, in chunks, nothing recorded.
+  Evaluation evaluate_all() const {
+    return d.X_dense ? evaluate(net, *d.X_dense, d.Y, c) : evaluate(net, *d.rows, c);
+  }
+
+  // C before the first step: of the first chunk only when the epochs' figures are running ones.
+  double initial_loss() const {
+    if (!running || m <= evaluation_chunk) return evaluate_all().cost;
+    const Tensor Y_first = xt::view(d.Y, xt::all(), xt::range(0, evaluation_chunk));
+    if (d.X_dense)
+      return evaluate(net, Tensor(xt::view(*d.X_dense, xt::all(), xt::range(0, evaluation_chunk))), Y_first,
+                      c)
+          .cost;
+    return evaluate(net, d.rows->X.columns(0, evaluation_chunk), Y_first, c).cost;
   }
 
   // The epoch's steps, until its batches run out or a stop rule sets r.reason. Returns how many ran.
@@ -113,6 +165,10 @@ struct Training {
         r.reason = *stop;
         break;
       }
+      if (step < batches.size() && o.stop_requested && o.stop_requested()) {  // mid-epoch
+        r.reason = StopReason::interrupted;
+        break;
+      }
     }
     return step;
   }
@@ -122,20 +178,28 @@ struct Training {
     std::mt19937_64 rng = epoch_generator(o.shuffle_seed, epoch);
     const std::vector<std::vector<std::size_t>> batches =
         make_batches(m, batch_size, o.shuffle && !full_batch, rng);
-    const Snapshot start(net, opt);  // to play the epoch again if it diverges
+    const Snapshot start(net, opt);  // to play the epoch again if it diverges, or to go back to
+    epoch_sum = {};
     const std::size_t steps = run_steps(epoch, batches);
-    const Evaluation e = evaluate(net, X, Y, c);
+    if (r.reason == StopReason::interrupted) {  // back to the last whole epoch's state
+      start.put_back(net, opt);
+      r = interrupted(r, epoch, steps, epoch - 1);
+      return false;
+    }
+    const Evaluation e = running ? epoch_sum.result(net, c) : evaluate_all();
     r.loss.push_back(e.cost);
     if (on_epoch) on_epoch(EpochReport{epoch, r.iterations, e.cost, e.accuracy, r.last_change});
     if (!std::isfinite(r.loss.back())) r.reason = StopReason::diverged;
     if (r.reason == StopReason::diverged) {  // where did it go wrong?
       const DivergenceBlame blame = blame_divergence(
-          start, net, opt, steps, [&](std::size_t j) { take_step(batches[j]); },
-          [&] { evaluate(net, X, Y, c); }, r.loss.back());
+          start, net, opt, steps, [&](std::size_t j) { take_step(batches[j]); }, [&] { evaluate_all(); },
+          r.loss.back());
       r.divergence = blame.what;
       r.divergence_step = blame.step;
       r.divergence_epoch = epoch;
     }
+    if (r.reason == StopReason::epochs_done && o.stop_requested && o.stop_requested())
+      r = interrupted(r, epoch, steps, epoch);  // at the epoch's end: its state stays
     return r.reason == StopReason::epochs_done;
   }
 };
@@ -154,30 +218,38 @@ std::vector<Tensor> parameter_gradients(const BackpropResult& r) {
 namespace {
 
 template <class Net>
-std::vector<Tensor> gradients_of(const Net& net, Tensor X, const Tensor& Y, const Cost& c,
-                                 GradientSource source) {
-  // X: (N^1, m), Y: (N^L, m)
-  if (source == GradientSource::backprop) return parameter_gradients(backprop(net, X, Y, c));
-  const Variable C = cost(c, net, net.forward_trace(Variable(std::move(X))), Y);  // recorded
-  std::vector<Tensor> g;
-  for (Variable& gi : grad({C}, net.parameters()))
-    g.push_back(take_value(std::move(gi)));  // ∂C/∂θ, no .grad touched
-  return g;
-}
-
-template <class Net>
-TrainResult train_of(Net& net, const Tensor& X, const Tensor& Y, const Cost& cost, Optimizer& opt,
-                     const TrainOptions& o, const EpochCallback& on_epoch, const StepCallback& on_step) {
-  // X: (N^1, m), Y: (N^L, m)
-  check_options(net, X, Y, opt, o);
-  Training<Net> t(net, X, Y, cost, opt, o, on_epoch, on_step);
-  t.r.initial_loss = evaluate_cost(net, X, Y, t.c);
+TrainResult run_training(Net& net, const TrainingData& d, const Cost& cost, Optimizer& opt,
+                         const TrainOptions& o, const EpochCallback& on_epoch, const StepCallback& on_step) {
+  Training<Net> t(net, d, cost, opt, o, on_epoch, on_step);
+  t.r.initial_loss = t.initial_loss();
   // epoch − first_epoch counts the epochs run: first_epoch + epochs could wrap (epochs = 2^64 − 1
   // is "no limit but max_iterations", as 0 is)
   for (std::size_t epoch = o.first_epoch; o.epochs == 0 || epoch - o.first_epoch < o.epochs; ++epoch)
     if (!t.run_epoch(epoch)) break;
   t.r.epochs = t.r.loss.size();
   return t.r;
+}
+
+template <class Net>
+TrainResult train_of(Net& net, const Tensor& X, const Tensor& Y, const Cost& cost, Optimizer& opt,
+                     const TrainOptions& o, const EpochCallback& on_epoch, const StepCallback& on_step) {
+  // X: (N^1, m), Y: (N^L, m)
+  check_examples("train", net, X, Y);
+  check_options(net, X.shape()[1], opt, o);
+  ExampleSet rows;  // mini-batches: X copied once into rows, which the batches are gathered from
+  if (!full_batch(o.batch_size, X.shape()[1])) rows = ExampleSet(ColumnGatherer(X), Tensor());
+  return run_training(net, TrainingData{&X, &rows, Y}, cost, opt, o, on_epoch, on_step);
+}
+
+template <class Net>
+TrainResult train_set_of(Net& net, const ExampleSet& set, const Cost& cost, Optimizer& opt,
+                         const TrainOptions& o, const EpochCallback& on_epoch, const StepCallback& on_step) {
+  check_examples("train", net, set);
+  check_options(net, set.size(), opt, o);
+  if (!full_batch(o.batch_size, set.size()))
+    return run_training(net, TrainingData{nullptr, &set, set.Y}, cost, opt, o, on_epoch, on_step);
+  const Tensor X = set.X.matrix();  // a full batch: X as doubles, once
+  return run_training(net, TrainingData{&X, nullptr, set.Y}, cost, opt, o, on_epoch, on_step);
 }
 
 }  // namespace
@@ -200,6 +272,16 @@ TrainResult train(Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost, 
 TrainResult train(Network& net, const Tensor& X, const Tensor& Y, const Cost& cost, Optimizer& opt,
                   const TrainOptions& o, const EpochCallback& on_epoch, const StepCallback& on_step) {
   return train_of(net, X, Y, cost, opt, o, on_epoch, on_step);
+}
+
+TrainResult train(Mlp& net, const ExampleSet& set, const Cost& cost, Optimizer& opt, const TrainOptions& o,
+                  const EpochCallback& on_epoch, const StepCallback& on_step) {
+  return train_set_of(net, set, cost, opt, o, on_epoch, on_step);
+}
+
+TrainResult train(Network& net, const ExampleSet& set, const Cost& cost, Optimizer& opt,
+                  const TrainOptions& o, const EpochCallback& on_epoch, const StepCallback& on_step) {
+  return train_set_of(net, set, cost, opt, o, on_epoch, on_step);
 }
 
 }  // namespace tg::nn

@@ -10,7 +10,9 @@
 //       Δθ = opt.step(g)                 e.g. θ ← θ − η g
 //       stop if every |Δθ| < ε           (seed 003's rule, when stop_epsilon > 0)
 //       stop after max_iterations steps  (seed 003's MAX, when max_iterations > 0)
-//     loss = C(whole training set)       recorded, computed with nothing recorded (no_grad)
+//     loss = C(training set)             recorded: the running average over the epoch's batches
+//                                        (mini-batches), or a pass over the set with nothing
+//                                        recorded (a full batch, or exact_figures)
 //
 // Seed 003 is batch_size = 0 with Reduction::sum: W^l ← W^l − α Σ_i δ^{i,l} (a^{i,l−1})ᵀ.
 // With the mean cost and Sgd it is Nielsen's algorithm, W^l ← W^l − (η/m) Σ_x δ^{x,l} (a^{x,l−1})ᵀ
@@ -29,7 +31,8 @@
 #include "nn/batches.hpp"          // make_batches, epoch_generator: which examples each step takes
 #include "nn/column_gatherer.hpp"  // select_columns, ColumnGatherer: a batch's columns of X and Y
 #include "nn/cost.hpp"
-#include "nn/metrics.hpp"  // predict, evaluate, accuracy, class_labels
+#include "nn/example_set.hpp"  // ExampleSet: a data set held as rows, images as bytes
+#include "nn/metrics.hpp"      // predict, evaluate, accuracy, class_labels
 #include "nn/mlp.hpp"
 #include "nn/network_backprop.hpp"
 #include "nn/optimizer.hpp"
@@ -59,6 +62,17 @@ struct TrainOptions {
   // checkpoint). Epoch e shuffles with its own generator, seeded from (shuffle_seed, e), so a
   // run resumed after epoch k sees the same batches as one that never stopped. At least 1.
   std::size_t first_epoch = 1;
+  // The training set's C and accuracy reported after a mini-batch epoch: false, the running
+  // average over the epoch's batches, each batch's figures taken in its step's forward pass,
+  // before its update (what Nielsen's and PyTorch's loops print; free); true, a pass over the
+  // whole set after the epoch (exact for the weights the epoch ends with; a forward pass over
+  // the set). The figure before the first step likewise: the first evaluation_chunk examples,
+  // or the whole set. A full batch (one step an epoch) is always evaluated exactly.
+  bool exact_figures = false;
+  // Asked after every step: true stops training there. The network and the optimizer are then
+  // put back as they were when the epoch began (StopReason::interrupted): the state after the
+  // last whole epoch, from which a resumed run goes on exactly. (Ctrl-C in `tapegrad train`.)
+  std::function<bool()> stop_requested;
 };
 
 enum class StopReason {
@@ -66,6 +80,7 @@ enum class StopReason {
   epsilon,         // a step changed every parameter by less than stop_epsilon
   max_iterations,  // max_iterations steps were taken
   diverged,        // a step or the loss became NaN or infinite (η too large?): see divergence
+  interrupted,     // stop_requested said so: the state is the last whole epoch's
 };
 
 // What the per-epoch callback sees, after the epoch's last step (or after the step at which
@@ -73,8 +88,8 @@ enum class StopReason {
 struct EpochReport {
   std::size_t epoch;       // first_epoch, first_epoch + 1, ...
   std::size_t iterations;  // optimizer steps so far, in this call of train
-  double loss;             // C over the whole training set
-  double accuracy;         // the fraction of it classified right (see class_labels)
+  double loss;             // C over the training set (see TrainOptions::exact_figures)
+  double accuracy;         // the fraction of it classified right (see class_labels), likewise
   double max_change;       // the last step's largest |Δθ|
 };
 using EpochCallback = std::function<void(const EpochReport&)>;
@@ -90,9 +105,11 @@ struct StepReport {
 using StepCallback = std::function<void(const StepReport&)>;
 
 struct TrainResult {
-  double initial_loss = 0.0;  // C over the training set before the first step
-  // loss[e]: C over the training set after epoch e + 1. When a stop rule fires in the middle
-  // of an epoch, that partial epoch gets an entry too, so loss.back() is always the final C.
+  // C over the training set before the first step (its first evaluation_chunk examples, for
+  // mini-batches without exact_figures: a check that the starting weights give a finite C).
+  double initial_loss = 0.0;
+  // loss[e]: C over the training set in epoch e + 1 (EpochReport::loss). When a stop rule fires
+  // in the middle of an epoch, that partial epoch gets an entry too (not an interrupted one).
   std::vector<double> loss;
   std::size_t epochs = 0;      // epochs begun (= loss.size())
   std::size_t iterations = 0;  // optimizer steps taken
@@ -103,6 +120,9 @@ struct TrainResult {
   // result (element (3,7) of (100,10))", in step divergence_step (0: when evaluating the loss).
   std::string divergence;
   std::size_t divergence_epoch = 0, divergence_step = 0;
+  // When interrupted: the epoch and the step (in it) after which stop_requested said stop, and
+  // the last whole epoch, whose state net and opt hold (first_epoch − 1: none in this call).
+  std::size_t interrupted_epoch = 0, interrupted_step = 0, state_epoch = 0;
 };
 
 std::string to_string(GradientSource source);  // "autodiff", "backprop"
@@ -118,6 +138,14 @@ TrainResult train(Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost, 
                   const StepCallback& on_step = {});
 // The same for a network of any layers (conv, pooling, ...): X (N^1, m), images as columns.
 TrainResult train(Network& net, const Tensor& X, const Tensor& Y, const Cost& cost, Optimizer& opt,
+                  const TrainOptions& options, const EpochCallback& on_epoch = {},
+                  const StepCallback& on_step = {});
+// The same on a set held as rows (images as bytes): each batch is gathered as doubles when its
+// step takes it, so the set is never copied (a full batch is made doubles once).
+TrainResult train(Mlp& net, const ExampleSet& set, const Cost& cost, Optimizer& opt,
+                  const TrainOptions& options, const EpochCallback& on_epoch = {},
+                  const StepCallback& on_step = {});
+TrainResult train(Network& net, const ExampleSet& set, const Cost& cost, Optimizer& opt,
                   const TrainOptions& options, const EpochCallback& on_epoch = {},
                   const StepCallback& on_step = {});
 

@@ -65,6 +65,7 @@ void compare_with_train(const Setup& s, const Cost& cost, MakeOptimizer make) {
   o.batch_size = s.batch_size;
   o.epochs = s.epochs;
   o.shuffle_seed = s.shuffle_seed;
+  o.exact_figures = true;  // C over the whole set after each epoch, as the loop computes it
   const TrainResult want = train(theirs, s.X, s.Y, cost, *their_opt, o);
   const std::vector<double> got =
       ex::train_by_hand(mine, s.X, s.Y, cost, *my_opt, s.batch_size, s.epochs, s.shuffle_seed);

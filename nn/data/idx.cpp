@@ -275,8 +275,9 @@ std::size_t data_size(const IdxArray& a, const Context& at) {
 
 // The data, a step at a time: the buffer grows only as bytes arrive, whatever the dims claim
 // (all at once when the stream's length is known: a plain file, bytes in memory).
-void read_data(Source& in, const Context& at, IdxArray& a, std::size_t data_begin, std::size_t data_bytes) {
-  a.data.reserve(std::min(data_bytes, in.remaining().value_or(0)));
+void read_data(Source& in, const Context& at, IdxArray& a, std::size_t data_begin, std::size_t data_bytes,
+               bool at_once) {
+  a.data.reserve(at_once ? data_bytes : std::min(data_bytes, in.remaining().value_or(0)));
   while (a.data.size() < data_bytes) {
     const std::size_t have = a.data.size();
     const std::size_t n = std::min(data_bytes - have, std::clamp(have, min_step_bytes, max_step_bytes));
@@ -327,7 +328,7 @@ IdxArray read_stream(Source& in, const Context& at, const IdxLimit& limit = {}) 
   const bool cut = limit.max_items != 0 && limit.max_items < a.dims[0];
   if (cut) a.dims[0] = limit.max_items;  // the first items only: the rest is not read
   const std::size_t data_bytes = data_size(a, at);
-  read_data(in, at, a, data_begin, data_bytes);
+  read_data(in, at, a, data_begin, data_bytes, limit.allocate_at_once);
   if (!cut) check_no_trailing_bytes(in, at, a, data_begin, data_bytes);
   return a;
 }

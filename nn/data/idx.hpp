@@ -63,6 +63,10 @@ struct IdxLimit {
   // Called with the header as the file has it (type and dims, no data) before any data is
   // read or memory allocated for it: to refuse a file whose type, shape or size will not do.
   std::function<void(const IdxArray& header)> check_header;
+  // Allocate the data's bytes at once when the header is read (check_header having checked
+  // that they fit), instead of growing the buffer as they arrive: no copies while a .gz file
+  // is inflated into it. Off, a header claiming more than the file holds cannot cost memory.
+  bool allocate_at_once = false;
 };
 
 // Reads an IDX file; a file starting with gzip's magic bytes (1f 8b) is decompressed on the

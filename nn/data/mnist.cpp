@@ -1,7 +1,6 @@
 #include "nn/data/mnist.hpp"
 
 #include <algorithm>
-#include <array>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -69,13 +68,14 @@ void require_u8(const IdxArray& a, const fs::path& file, std::size_t rank, const
                     file.string(), what, dims, to_string(a.type), dims_str(a.dims)));
 }
 
-// images: (count, rows, cols) unsigned bytes, labels: (count) in 0..9  ->  X: (rows·cols, m), Y: (10, m)
-// with m = count, or max when 0 < max < count. Only the first m images and labels are read, and
-// their memory (the bytes and X's doubles) is checked against what is available before reading.
+// images: (count, rows, cols) unsigned bytes, labels: (count) in 0..9  ->  X: (rows·cols, m) as
+// the bytes, Y: (10, m), with m = count, or max when 0 < max < count. Only the first m images
+// and labels are read, and their bytes are checked against the memory available before reading.
 ImageSet load_set(const fs::path& images_file, const fs::path& labels_file, std::size_t max) {
   std::size_t count = 0, label_count = 0;
   IdxLimit image_limit{
-      max, [&](const IdxArray& header) {
+      max,
+      [&](const IdxArray& header) {
         require_u8(header, images_file, 3, "images", "(count, rows, columns)");
         count = header.dims[0];
         if (count == 0)
@@ -85,11 +85,12 @@ ImageSet load_set(const fs::path& images_file, const fs::path& labels_file, std:
               fmt::format("load_mnist: '{}' holds images of {}×{} pixels: an image needs at least one",
                           images_file.string(), header.dims[1], header.dims[2]));
         const std::size_t m = max == 0 ? count : std::min(max, count);
-        require_memory(times(times(m, times(header.dims[1], header.dims[2])), 1 + 2 * sizeof(double)),
-                       fmt::format("load_mnist: '{}': {} images of {}×{} (their bytes, and as doubles)",
+        require_memory(times(m, times(header.dims[1], header.dims[2])),
+                       fmt::format("load_mnist: '{}': {} images of {}×{} (1 byte a pixel)",
                                    images_file.string(), m, header.dims[1], header.dims[2]));
-      }};
-  const IdxArray images = read_idx(images_file, image_limit);
+      },
+      true};  // checked: the bytes are allocated at once, not grown
+  IdxArray images = read_idx(images_file, image_limit);
   const IdxArray labels = read_idx(labels_file, {max, [&](const IdxArray& header) {
                                                    require_u8(header, labels_file, 1, "labels", "(count)");
                                                    label_count = header.dims[0];
@@ -107,25 +108,10 @@ ImageSet load_set(const fs::path& images_file, const fs::path& labels_file, std:
   ImageSet set;
   set.rows = images.dims[1];
   set.cols = images.dims[2];
-  const std::size_t pixels = set.rows * set.cols;
   set.labels.assign(labels.data.begin(), labels.data.begin() + static_cast<std::ptrdiff_t>(m));
-
-  // X(p, j) = pixel p of image j / 255: the transpose of the images' (count, pixels) bytes. A
-  // block of images at a time, so that the image rows read and the X rows written stay in cache.
-  std::array<double, 256> scaled{};  // v / 255, once per byte value
-  for (std::size_t v = 0; v < scaled.size(); ++v) scaled[v] = static_cast<double>(v) / 255.0;
-  Tensor X = Tensor::from_shape({pixels, m});
-  const std::uint8_t* in = images.data.data();
-  double* out = X.data();
-  constexpr std::size_t block = 64;
-  for (std::size_t j0 = 0; j0 < m; j0 += block) {
-    const std::size_t j1 = std::min(m, j0 + block);
-    for (std::size_t p = 0; p < pixels; ++p) {
-      double* row = out + p * m;
-      for (std::size_t j = j0; j < j1; ++j) row[j] = scaled[in[j * pixels + p]];
-    }
-  }
-  set.examples = {std::move(X), one_hot(set.labels, classes)};
+  // X(p, j) = pixel p of image j / 255: the bytes are already one row per image
+  set.examples = {ColumnGatherer(std::move(images.data), set.rows * set.cols, 255.0),
+                  one_hot(set.labels, classes)};
   return set;
 }
 

@@ -5,8 +5,9 @@
 //   t10k-images-idx3-ubyte    (10000, 28, 28)
 //   t10k-labels-idx1-ubyte    (10000)
 //
-// loaded in the column-per-example layout of the rest of nn: X is (rows·cols, m) with pixel
-// p = r·cols + c of image j in X(p, j), scaled from 0..255 to [0, 1]; Y is (10, m) one-hot.
+// loaded as an ExampleSet: X is (rows·cols, m) with pixel p = r·cols + c of image j in column j,
+// scaled from 0..255 to [0, 1] as v / 255, held as the file's bytes (one row of rows·cols bytes
+// per image: 47 MB for Fashion-MNIST's 60,000, not 376 MB of doubles); Y is (10, m) one-hot.
 // Debian's dataset-fashion-mnist package installs Fashion-MNIST in fashion_mnist_dir().
 #pragma once
 
@@ -16,11 +17,12 @@
 #include <vector>
 
 #include "nn/data/synthetic.hpp"
+#include "nn/example_set.hpp"
 
 namespace tg::nn::data {
 
 struct ImageSet {
-  Examples examples;                // X: (rows·cols, m) in [0, 1], Y: (classes, m) one-hot
+  ExampleSet examples;              // X: (rows·cols, m) in [0, 1] as bytes, Y: (classes, m) one-hot
   std::vector<std::size_t> labels;  // labels[j]: the class of image j
   std::size_t rows = 0, cols = 0;   // 28, 28
 };

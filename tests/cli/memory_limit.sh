@@ -35,8 +35,9 @@ sed -i 's/"train_size": "50"/"train_size": "100000000000"/' "$dir/ck/checkpoint.
 grep -q '"train_size": "100000000000"' "$dir/ck/checkpoint.json"
 expect_refusal "a checkpoint's note of 10^11 training examples" train --resume "$dir/ck" --epochs 1
 
-# MNIST-format files whose header claims 400,000 images (313 MB of zeros in a 300 KB .gz):
-# all of them would need 2.5 GB as doubles; --train-size 10 reads and decodes only ten.
+# MNIST-format files whose header claims 4,000,000 images (3.1 GB of bytes) but whose .gz holds
+# the first 100 only: refused, naming the file, what it claims and the memory available, before
+# any data is read; --train-size 10 reads and decodes only ten.
 mkdir "$dir/bomb"
 /usr/bin/python3 - "$dir/bomb" <<'PY'
 import gzip, struct, sys
@@ -48,20 +49,22 @@ def write(name, header, size):
         while size > 0:
             f.write(chunk[:min(size, len(chunk))])
             size -= len(chunk)
-n = 400000
-write("train-images-idx3-ubyte", struct.pack(">BBBBIII", 0, 0, 8, 3, n, 28, 28), n * 784)
-write("train-labels-idx1-ubyte", struct.pack(">BBBBI", 0, 0, 8, 1, n), n)
+n = 4000000
+write("train-images-idx3-ubyte", struct.pack(">BBBBIII", 0, 0, 8, 3, n, 28, 28), 100 * 784)
+write("train-labels-idx1-ubyte", struct.pack(">BBBBI", 0, 0, 8, 1, n), 100)
 write("t10k-images-idx3-ubyte", struct.pack(">BBBBIII", 0, 0, 8, 3, 20, 28, 28), 20 * 784)
 write("t10k-labels-idx1-ubyte", struct.pack(">BBBBI", 0, 0, 8, 1, 20), 20)
 PY
-expect_refusal "400,000 images in a small .gz" train --data "$dir/bomb" --epochs 1
-code=0  # within 400 MB: the 313 MB of bytes are never read, the 2.5 GB of doubles never made
+expect_refusal "4,000,000 images promised by a small .gz" train --data "$dir/bomb" --epochs 1
+grep -q "load_mnist: '$dir/bomb/train-images-idx3-ubyte.gz': 4000000 images of 28×28 (1 byte a pixel) needs 3.1 GB" \
+  "$dir/err" || { echo "FAIL: the refusal names neither the file nor its size"; failures=$((failures + 1)); }
+code=0  # within 400 MB: only ten images are read
 (ulimit -v 400000; exec timeout 120 "$tapegrad" train --data "$dir/bomb" --train-size 10 --epochs 1) \
   >"$dir/out" 2>"$dir/err" || code=$?
 if [ "$code" -ne 0 ] || ! grep -q "(10 training, 20 test examples)" "$dir/out"; then
-  echo "FAIL: --train-size 10 of the 400,000 images: exit $code"; cat "$dir/err"; failures=$((failures + 1))
+  echo "FAIL: --train-size 10 of the 4,000,000 images: exit $code"; cat "$dir/err"; failures=$((failures + 1))
 else
-  echo "ok: --train-size 10 of the 400,000 images trains within the limit"
+  echo "ok: --train-size 10 of the 4,000,000 images trains within the limit"
 fi
 
 # Fashion-MNIST, full batch, a 3000-wide hidden layer: 60,000 columns of activations per step

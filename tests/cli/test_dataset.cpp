@@ -27,14 +27,14 @@ TEST_CASE("each synthetic set has its shapes, sizes and suggested settings") {
     CHECK(d.train.size() == e.train);
     CHECK(d.test.size() == e.test);
     CHECK(d.classification() == e.classification);
-    CHECK(d.test.X.shape()[0] == e.inputs);
+    CHECK(d.test.features() == e.inputs);
   }
   // --train-size / --test-size make that many; the test set is drawn with another seed.
   const auto d = load_data_set(DataOptions{"spirals", 100, 31, 7});
   CHECK(d.train.size() == 100);
   CHECK(d.test.size() == 31);
-  CHECK(d.train.X != load_data_set(DataOptions{"spirals", 100, 31, 8}).train.X);
-  CHECK(d.train.X == load_data_set(DataOptions{"spirals", 100, 31, 7}).train.X);
+  CHECK(d.train.X.matrix() != load_data_set(DataOptions{"spirals", 100, 31, 8}).train.X.matrix());
+  CHECK(d.train.X.matrix() == load_data_set(DataOptions{"spirals", 100, 31, 7}).train.X.matrix());
 }
 
 TEST_CASE("an unknown name says what is known, and a directory without the files names them") {
@@ -68,7 +68,7 @@ TEST_CASE("any MNIST-format directory is a data set: 2×2 images of 10 classes")
   CHECK(d.train.size() == 20);
   CHECK(d.image_rows == 2);
   CHECK(d.classes.size() == 10);
-  CHECK(d.train.X(3, 1) == doctest::Approx(7.0 / 255.0));  // image 1, pixel 3
+  CHECK(d.train.X.matrix()(3, 1) == doctest::Approx(7.0 / 255.0));  // image 1, pixel 3
   CHECK(d.defaults.hidden_sizes == std::vector<std::size_t>{100});
   CHECK(load_data_set(DataOptions{dir.path.string(), 5, 3}).train.size() == 5);
 }

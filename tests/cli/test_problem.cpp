@@ -15,7 +15,8 @@ TEST_CASE("a checkpoint's recorded data set, seed and cost are used unless the o
   const Problem p = load_problem(dir / "c", {}, {});
   CHECK(p.data.name == "moons");
   CHECK(p.cost.kind == tg::nn::CostKind::quadratic);
-  CHECK(p.data.test.X == load_data_set(DataOptions{"moons", 0, 0, 7}).test.X);  // seed 7's test set
+  CHECK(p.data.test.X.matrix() ==
+        load_data_set(DataOptions{"moons", 0, 0, 7}).test.X.matrix());  // seed 7's test set
 
   ModelOptions m;
   m.cost = tg::nn::CostKind::log_likelihood;

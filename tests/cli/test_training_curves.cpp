@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/any_network.hpp"
 #include "cli/epoch_csv.hpp"
 #include "cli/training_curves.hpp"
 #include "nn/mlp.hpp"
@@ -48,7 +49,7 @@ TEST_CASE("curves_svg draws the loss and the accuracy, train and test, one path 
 
 TEST_CASE("run_title puts a run's settings on one line") {
   const tg::nn::Mlp net({2, 16, 2}, tg::nn::Activation::tanh, tg::nn::Activation::softmax, 1);
-  CHECK(tg::cli::run_title("moons", net, "log_likelihood (mean)", "sgd", 0.5, 10, 1) ==
+  CHECK(tg::cli::run_title("moons", tg::cli::network_str(net), "log_likelihood (mean)", "sgd", 0.5, 10, 1) ==
         "moons · [2,16,2] tanh hidden, softmax output · log_likelihood (mean) · sgd η=0.5, batch 10, seed 1");
 }
 

@@ -15,6 +15,7 @@
 #include "nn/npy.hpp"
 #include "nn/train.hpp"
 #include "support/files.hpp"
+#include "support/idx_files.hpp"
 #include "support/run_tapegrad.hpp"
 #include "support/temp_dir.hpp"
 
@@ -170,4 +171,43 @@ TEST_CASE("verify --checkpoint checks a saved network on the data set it was tra
       run_tapegrad({"verify", "--checkpoint", dir.path.string()});  // no checkpoint.json there
   CHECK(broken.code == 1);
   CHECK(contains(broken.err, "checkpoint.json"));
+}
+
+TEST_CASE("verify checks a conv network's hand-written BP per layer and parameter, and with --numeric") {
+  TempDir dir("verify");
+  tg::test::write_image_set(dir.path, 8, 8, 4, 2);
+  const std::vector<std::string> args{
+      "verify",
+      "--data",
+      dir.path.string(),
+      "--layers",
+      "conv:2x3x3:p1:tanh,maxpool:2,conv:3x2x2:s2:relu,avgpool:2,fc:4:tanh,softmax:10",
+      "--batch-size",
+      "3",
+      "--numeric"};
+  const auto r = run_tapegrad(args);
+  CHECK_MESSAGE(r.code == 0, r.out, r.err);
+  CHECK(contains(r.out,
+                 "conv:2x3x3:p1:tanh,pool:2,conv:3x2x2:s2:relu,avgpool:2,fc:4:tanh,softmax:10 on (1,8,8)"));
+  for (const char* row : {"w^2    (2,1,3,3)", "b^2    (2)", "w^4    (3,2,2,2)", "b^4    (3)", "W^7    (4,3)",
+                          "b^7    (4,1)", "W^8    (10,4)", "b^8    (10,1)"})
+    CHECK_MESSAGE(contains(r.out, row), row, r.out);
+  CHECK(contains(r.out, "OK: BP by hand (BP1–BP4, -conv, -pool) and autodiff agree to a relative"));
+  CHECK(contains(r.out, ", and finite differences to"));
+  std::vector<std::string> strict = args;
+  strict.insert(strict.end(), {"--tolerance", "1e-300"});  // no two sums of rounded numbers agree this well
+  const auto failed = run_tapegrad(strict);
+  CHECK(failed.code == 1);
+  CHECK(contains(failed.out, "FAIL: BP1–BP4 and autodiff differ by a relative"));
+
+  REQUIRE(run_tapegrad({"train", "--data", dir.path.string(), "--layers", "conv:2x3x3,pool:2,softmax:10",
+                        "--epochs", "1", "--batch-size", "2", "--save", dir / "ck"})
+              .code == 0);
+  const auto saved = run_tapegrad({"verify", "--checkpoint", dir / "ck", "--numeric"});
+  CHECK_MESSAGE(saved.code == 0, saved.out, saved.err);
+  CHECK(contains(saved.out, "w^2    (2,1,3,3)"));
+  const auto dump = run_tapegrad({"verify", "--checkpoint", dir / "ck", "--dump", dir / "d"});
+  CHECK(dump.code == 1);
+  CHECK(contains(dump.err, "--dump " + (dir / "d") +
+                               ": writes the weights of networks of fully connected layers only"));
 }

@@ -2,13 +2,21 @@
 // networks, costs and batches, and the report people read.
 #include <doctest/doctest.h>
 #include <fmt/format.h>
+#include <xtensor/xmath.hpp>
 
 #include <cmath>
 #include <limits>
+#include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "nn/compare.hpp"
+#include "nn/conv_layer.hpp"
+#include "nn/flatten_layer.hpp"
+#include "nn/fully_connected.hpp"
+#include "nn/network_backprop.hpp"
+#include "nn/pool_layer.hpp"
 #include "support/bad_input.hpp"
 #include "support/nets.hpp"
 
@@ -92,6 +100,37 @@ TEST_CASE("finite differences agree with BP1–BP4 too, and the report says so i
   CHECK(table.find("W^2") != std::string::npos);
   CHECK(table.find("numeric rel") != std::string::npos);
   CHECK(table.find("largest relative difference") != std::string::npos);
+}
+
+TEST_CASE("a conv network: each layer's hand-written BP against the engine and finite differences, by name") {
+  std::mt19937_64 rng(3);
+  std::vector<std::unique_ptr<Layer>> layers;
+  layers.push_back(
+      std::make_unique<Conv>(tg::Shape{1, 6, 6}, 2, 3, 3, 1, 1, Activation::tanh, Init::scaled_normal, rng));
+  layers.push_back(std::make_unique<Pooling>(layers.back()->output_shape(), Pool::max, 2, 2));
+  layers.push_back(std::make_unique<Flatten>(layers.back()->output_shape()));
+  layers.push_back(
+      std::make_unique<FullyConnected>(Linear(18, 3, Init::scaled_normal, rng), Activation::softmax));
+  const Network net({1, 6, 6}, std::move(layers));
+  const Tensor X = tg::test::random_tensor({36, 4}, tg::test::Domain::any, 1);
+  const Tensor Y = tg::test::targets_for(CostKind::log_likelihood, Activation::softmax, 3, 4, 2);
+  CompareOptions options;
+  options.numeric = true;
+  const Cost cost{CostKind::log_likelihood};
+  const CompareReport r = compare(net, X, Y, cost, options);
+  REQUIRE(r.parameters.size() == 4);
+  CHECK(r.parameters[0].layer == 2);
+  CHECK(r.parameters[0].name == "w");
+  CHECK(r.parameters[0].shape == tg::Shape{2, 1, 3, 3});
+  CHECK(r.parameters[1].name == "b");
+  CHECK(r.parameters[2].layer == 5);
+  CHECK(r.parameters[2].name == "W");
+  const std::vector<Tensor> by_hand = parameter_gradients(backprop(net, X, Y, cost));
+  for (std::size_t i = 0; i < 4; ++i) CHECK(r.parameters[i].grad_norm == xt::amax(xt::abs(by_hand[i]))());
+  CHECK(r.max_rel_autodiff() < 1e-12);
+  CHECK(r.max_rel_numeric() < 1e-6);
+  CHECK(r.max_rel_numeric() > 0.0);
+  CHECK(format_report(r).find("w^2    (2,1,3,3)") != std::string::npos);
 }
 
 TEST_CASE("finite differences at a sample of the weights: evenly spaced, counted, with progress") {

@@ -45,12 +45,14 @@ TEST_CASE("the estimate of a training run, term by term") {
   CHECK(parameter_count({2, 100'000'000, 2}) == 500'000'002);
   CHECK(parameter_count({max_count, max_count}) == max_count);
   // Adam (2 slots): 13 × (4 + 2) doubles; batch 10 of 100: a step 10 × (2·2 + 7·4) = 320 numbers,
-  // evaluating 100 examples 100 × (2·2 + 3·4) = 1600; the gatherer's copy 100 × (2 + 1)
+  // evaluating 100 examples 100 × (2·2 + 3·4) = 1600; the gatherer's copy of Y 100 × 1
   const TrainingMemory t = estimate_training({2, 3, 1}, 100, 50, 10, 2);
   CHECK(t.parameters == 13 * 6 * 8);
   CHECK(t.activations == 1600 * 8);
-  CHECK(t.batch_copy == 300 * 8);
-  CHECK(t.total() == (13 * 6 + 1600 + 300) * 8);
+  CHECK(t.batch_copy == 100 * 8);
+  CHECK(t.total() == (13 * 6 + 1600 + 100) * 8);
+  // a set is evaluated 1,000 examples at a time: 60,000 of [784,100,10] cost 1000 × (2·784 + 3·110)
+  CHECK(estimate_training({784, 100, 10}, 60000, 10000, 64, 0).activations == 1000 * 1898 * 8);
   CHECK(estimate_training({2, 3, 1}, 100, 50, 0, 0).batch_copy == 0);  // full batch: no copy
   CHECK(estimate_training({2, 3, 1}, 100, 50, 0, 0).activations ==
         100 * 32 * 8);  // the step: 100 × (2·2 + 7·4)

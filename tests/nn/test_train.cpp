@@ -240,8 +240,9 @@ TEST_CASE("max_iterations stops training there, even mid-epoch") {
   CHECK(r.epochs == 7);
 
   // Mini-batches of 8 of 20 examples: 3 steps an epoch, so 10 steps end in epoch 4, whose
-  // partial result is recorded too.
+  // partial result is recorded too (exact: C over the set for the weights training ends with).
   Sgd opt2(net.parameters(), 0.1);
+  o.exact_figures = true;
   o.epochs = 0;
   o.batch_size = 8;
   o.max_iterations = 10;
@@ -474,6 +475,7 @@ TEST_CASE("the step callback counts the steps and examples of each epoch") {
   TrainOptions o;
   o.batch_size = 8;  // 8 + 8 + 4
   o.epochs = 2;
+  o.exact_figures = true;  // the epoch's accuracy over the set after it, not the batches' average
   std::vector<StepReport> steps;
   std::vector<double> accuracies;
   train(
@@ -608,7 +610,7 @@ TEST_CASE("training and its helpers: bad arguments are clear errors") {
       {"predict: inputs of the wrong shape", [&] { (void)predict(net, Y); }, TG_ERROR(tg::shape_error),
        "Mlp::forward: input (1,10) does not fit: expected (2, m)"},
       {"evaluate_cost: targets of the wrong shape", [&] { (void)evaluate_cost(net, X, X, c); },
-       TG_ERROR(tg::shape_error), "cost: targets (2,10) do not match the network's output (1,10)"},
+       TG_ERROR(tg::shape_error), "evaluate_cost: targets Y (2,10) do not fit the network: expected (1, m)"},
       {"evaluate: targets of the wrong shape", [&] { (void)evaluate(net, X, X, c); },
        TG_ERROR(tg::shape_error), "evaluate: targets Y (2,10) do not fit the network: expected (1, m)"},
       {"accuracy: inputs of the wrong shape", [&] { (void)accuracy(net, Y, Y); }, TG_ERROR(tg::shape_error),
@@ -640,4 +642,78 @@ TEST_CASE("training and its helpers: bad arguments are clear errors") {
        TG_ERROR(std::out_of_range), "select_columns: column 3 of a (2,3) matrix"},
   });
   CHECK(opt.steps() == 0);  // no bad call took a step
+}
+
+TEST_CASE("a mini-batch epoch reports the running average over its batches, or the exact figure on request") {
+  const auto [X, Y] = data::spirals(7, 3, 0.1, 2);  // 21 examples: batches of 5, 5, 5, 5, 1
+  const Cost c{CostKind::log_likelihood, Reduction::mean, Regularization::l2, 0.1};
+  Cost whole = c;  // what train regularises with: n = the whole set's 21
+  whole.training_set_size = 21;
+  TrainOptions o;
+  o.batch_size = 5;
+  o.shuffle = false;
+  const auto run = [&](bool exact) {
+    Mlp net({2, 4, 3}, Activation::tanh, Activation::softmax, 3);
+    Sgd opt(net.parameters(), 0.3);
+    o.exact_figures = exact;
+    EpochReport report{};
+    train(net, X, Y, c, opt, o, [&](const EpochReport& e) { report = e; });
+    return std::pair{report, evaluate(net, X, Y, whole)};
+  };
+  // By hand: each batch's Σ_x C_x and right answers, before its step; then the mean over the
+  // 21 examples and the L2 term of the weights the epoch ends with, once.
+  Mlp net({2, 4, 3}, Activation::tanh, Activation::softmax, 3);
+  Sgd opt(net.parameters(), 0.3);
+  Cost per_example = c;
+  per_example.reduction = Reduction::sum;
+  per_example.regularization = Regularization::none;
+  double sum = 0.0, right = 0.0;
+  std::mt19937_64 unused(0);
+  for (const auto& batch : make_batches(21, 5, false, unused)) {
+    const Tensor Xb = select_columns(X, batch), Yb = select_columns(Y, batch);
+    {
+      tg::no_grad guard;
+      const Mlp::Trace trace = net.forward_trace(Variable(Xb));
+      sum += cost(per_example, net, trace, Yb).item();
+      right += accuracy(trace.output().value(), Yb) * static_cast<double>(batch.size());
+    }
+    opt.step(gradients(net, Xb, Yb, whole));
+  }
+  double squares = 0.0;
+  for (std::size_t l = 2; l <= 3; ++l) squares += xt::sum(net.layer(l).W.value() * net.layer(l).W.value())();
+  const auto [running, after] = run(false);
+  CHECK(running.loss == doctest::Approx(sum / 21 + 0.5 * (0.1 / 21) * squares).epsilon(1e-12));
+  CHECK(running.accuracy == doctest::Approx(right / 21).epsilon(1e-12));
+  CHECK(running.loss != doctest::Approx(after.cost).epsilon(1e-6));  // not the exact figure
+  const auto [exact, exact_after] = run(true);
+  CHECK(exact.loss == exact_after.cost);
+  CHECK(exact.accuracy == exact_after.accuracy);
+}
+
+TEST_CASE("stop_requested stops training after the step it says so, back at the last whole epoch's state") {
+  const auto [X, Y] = data::two_moons(40, 0.1, 2);
+  const Cost c{CostKind::cross_entropy};
+  TrainOptions o;
+  o.batch_size = 4;  // 10 steps an epoch
+  o.epochs = 5;
+  Mlp reference({2, 3, 1}, Activation::sigmoid, Activation::sigmoid, 1);
+  Adam reference_opt(reference.parameters(), 0.01);
+  o.epochs = 2;
+  train(reference, X, Y, c, reference_opt, o);                               // two whole epochs
+  for (const std::size_t stop_after : {std::size_t{24}, std::size_t{20}}) {  // mid-epoch 3; end of epoch 2
+    CAPTURE(stop_after);
+    Mlp net({2, 3, 1}, Activation::sigmoid, Activation::sigmoid, 1);
+    Adam opt(net.parameters(), 0.01);
+    std::size_t steps = 0;
+    o.epochs = 5;
+    o.stop_requested = [&] { return ++steps == stop_after; };
+    const TrainResult r = train(net, X, Y, c, opt, o);
+    CHECK(r.reason == StopReason::interrupted);
+    CHECK(r.iterations == stop_after);
+    CHECK(r.interrupted_epoch == (stop_after == 24 ? 3 : 2));
+    CHECK(r.interrupted_step == (stop_after == 24 ? 4 : 10));
+    CHECK(r.state_epoch == 2);
+    CHECK(r.epochs == 2);
+    CHECK(max_difference(values(net), values(reference)) == 0.0);  // the state after epoch 2
+  }
 }

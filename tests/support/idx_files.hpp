@@ -82,4 +82,22 @@ inline Bytes idx_file(nn::data::IdxType type, const std::vector<std::uint32_t>& 
   return b;
 }
 
+// An MNIST-format directory of n_train training and n_test test images of rows×cols, labels
+// 0..9: a few small images for the conv networks' tests.
+inline void write_image_set(const std::filesystem::path& dir, std::uint32_t rows, std::uint32_t cols,
+                            std::uint32_t n_train, std::uint32_t n_test) {
+  const auto write_set = [&](const char* prefix, std::uint32_t n, std::uint32_t seed) {
+    Bytes pixels(std::size_t{n} * rows * cols), labels(n);
+    for (std::size_t i = 0; i < pixels.size(); ++i)
+      pixels[i] = static_cast<std::uint8_t>((i * 37 + seed) % 251);
+    for (std::uint32_t i = 0; i < n; ++i) labels[i] = static_cast<std::uint8_t>((i + seed) % 10);
+    write_bytes(dir / fmt::format("{}-images-idx3-ubyte", prefix),
+                idx_file(nn::data::IdxType::u8, {n, rows, cols}, pixels));
+    write_bytes(dir / fmt::format("{}-labels-idx1-ubyte", prefix),
+                idx_file(nn::data::IdxType::u8, {n}, labels));
+  };
+  write_set("train", n_train, 0);
+  write_set("t10k", n_test, 5);
+}
+
 }  // namespace tg::test

@@ -56,15 +56,16 @@ void write_mnist(const fs::path& dir, std::array<bool, 4> gz = {}) {
 void check_set(const ImageSet& set, std::size_t m, const Bytes& labels) {
   CHECK(set.rows == rows);
   CHECK(set.cols == cols);
-  REQUIRE(tg::shape_of(set.examples.X) == tg::Shape{rows * cols, m});
+  CHECK(set.examples.X.holds_bytes());  // 1 byte a pixel, made doubles when gathered
+  const tg::Tensor X = set.examples.X.matrix();
+  REQUIRE(tg::shape_of(X) == tg::Shape{rows * cols, m});
   REQUIRE(tg::shape_of(set.examples.Y) == tg::Shape{10, m});
   CHECK(set.examples.size() == m);
   CHECK(set.labels ==
         std::vector<std::size_t>(labels.begin(), labels.begin() + static_cast<std::ptrdiff_t>(m)));
   const Bytes px = pixels(static_cast<std::uint32_t>(m));
   for (std::size_t j = 0; j < m; ++j) {
-    for (std::size_t p = 0; p < rows * cols; ++p)
-      CHECK(set.examples.X(p, j) == px[j * rows * cols + p] / 255.0);
+    for (std::size_t p = 0; p < rows * cols; ++p) CHECK(X(p, j) == px[j * rows * cols + p] / 255.0);
     for (std::size_t k = 0; k < 10; ++k) CHECK(set.examples.Y(k, j) == (k == labels[j] ? 1.0 : 0.0));
   }
 }
@@ -79,8 +80,8 @@ TEST_CASE("mnist: load_mnist puts image j in column j of X, scaled to [0, 1], an
   CHECK(mnist.classes == 10);
   check_set(mnist.train, 5, train_labels);
   check_set(mnist.test, 4, test_labels);
-  CHECK(mnist.train.examples.X(0, 1) == 1.0);  // pixel 255
-  CHECK(mnist.train.examples.X(0, 0) == 0.0);  // pixel 0
+  CHECK(mnist.train.examples.X.matrix()(0, 1) == 1.0);  // pixel 255
+  CHECK(mnist.train.examples.X.matrix()(0, 0) == 0.0);  // pixel 0
 }
 
 TEST_CASE("mnist: gzipped, plain and mixed directories load alike, and a plain file wins over its .gz") {
@@ -93,9 +94,9 @@ TEST_CASE("mnist: gzipped, plain and mixed directories load alike, and a plain f
     CAPTURE(dir);
     CHECK(is_mnist_dir(tmp.path / dir));
     const Mnist other = load_mnist(tmp.path / dir);
-    CHECK(other.train.examples.X == plain.train.examples.X);
+    CHECK(other.train.examples.X.matrix() == plain.train.examples.X.matrix());
     CHECK(other.train.examples.Y == plain.train.examples.Y);
-    CHECK(other.test.examples.X == plain.test.examples.X);
+    CHECK(other.test.examples.X.matrix() == plain.test.examples.X.matrix());
     CHECK(other.test.labels == plain.test.labels);
   }
   // Both train-labels-idx1-ubyte and its .gz: the plain file's labels are read.
@@ -271,10 +272,11 @@ TEST_CASE(
     CAPTURE(m);
     CHECK(set->rows == 28);
     CHECK(set->cols == 28);
-    CHECK(tg::shape_of(set->examples.X) == tg::Shape{784, m});
+    CHECK(set->examples.features() == 784);
+    CHECK(set->examples.size() == m);
     CHECK(tg::shape_of(set->examples.Y) == tg::Shape{10, m});
-    const auto [lo, hi] =
-        std::minmax_element(set->examples.X.data(), set->examples.X.data() + set->examples.X.size());
+    const tg::Tensor X = set->examples.X.matrix();
+    const auto [lo, hi] = std::minmax_element(X.data(), X.data() + X.size());
     CHECK(*lo == 0.0);
     CHECK(*hi == 1.0);
     std::array<std::size_t, 10> counts{};
@@ -290,5 +292,6 @@ TEST_CASE(
   const fs::path plain = fashion_mnist_dir() / "train-images-idx3-ubyte";
   const IdxArray images = read_idx(fs::is_regular_file(plain) ? plain : fs::path(plain.string() + ".gz"));
   for (std::size_t j : {std::size_t{0}, std::size_t{59999}})
-    for (std::size_t p = 0; p < 784; ++p) CHECK(f.train.examples.X(p, j) == images.at(784 * j + p) / 255.0);
+    for (std::size_t p = 0; p < 784; ++p)
+      CHECK(f.train.examples.X.columns(j, j + 1)(p, 0) == images.at(784 * j + p) / 255.0);
 }

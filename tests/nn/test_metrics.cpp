@@ -1,0 +1,92 @@
+#include "nn/metrics.hpp"
+
+#include <doctest/doctest.h>
+
+#include <random>
+
+#include "nn/conv_layer.hpp"
+#include "nn/flatten_layer.hpp"
+#include "nn/fully_connected.hpp"
+#include "support/random.hpp"
+
+using namespace tg::nn;
+using tg::Tensor;
+using tg::Variable;
+
+namespace {
+
+// C and the accuracy from one recorded-free forward pass over the whole set: the definition.
+template <class Net>
+Evaluation one_pass(const Net& net, const Tensor& X, const Tensor& Y, const Cost& c) {
+  tg::no_grad guard;
+  const auto trace = net.forward_trace(Variable(X));
+  return {cost(c, net, trace, Y).item(), accuracy(trace.output().value(), Y)};
+}
+
+// m random one-hot targets over k classes.
+Tensor one_hot_targets(std::size_t k, std::size_t m, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  Tensor Y = Tensor::from_shape({k, m});
+  Y.fill(0.0);
+  for (std::size_t j = 0; j < m; ++j) Y(rng() % k, j) = 1.0;
+  return Y;
+}
+
+// m examples of n byte-valued features (v / 255), as bytes and as the Tensor they stand for.
+std::pair<ColumnGatherer, Tensor> byte_inputs(std::size_t n, std::size_t m, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<std::uint8_t> bytes(n * m);
+  for (std::uint8_t& b : bytes) b = static_cast<std::uint8_t>(rng());
+  Tensor X = Tensor::from_shape({n, m});
+  for (std::size_t j = 0; j < m; ++j)
+    for (std::size_t i = 0; i < n; ++i) X(i, j) = bytes[j * n + i] / 255.0;
+  return {ColumnGatherer(std::move(bytes), n, 255.0), X};
+}
+
+}  // namespace
+
+TEST_CASE("evaluate in chunks gives what one pass over the set gives, the L2 term added once") {
+  // 2,345 examples: two whole chunks and a partial one.
+  const std::size_t m = 2345;
+  const auto [rows, X] = byte_inputs(6, m, 1);
+  const Tensor Y = one_hot_targets(3, m, 2);
+  const ExampleSet set(rows, Y);
+  const Mlp net({6, 5, 3}, Activation::sigmoid, Activation::softmax, 3);
+  for (const Cost& c :
+       {Cost{CostKind::log_likelihood}, Cost{CostKind::log_likelihood, Reduction::sum},
+        Cost{CostKind::quadratic, Reduction::mean, Regularization::l2, 0.5},
+        Cost{CostKind::log_likelihood, Reduction::mean, Regularization::l2_total, 0.1, 60000}}) {
+    CAPTURE(describe(c));
+    const Evaluation reference = one_pass(net, X, Y, c);
+    for (const Evaluation& e : {evaluate(net, X, Y, c), evaluate(net, set, c)}) {
+      CHECK(e.cost == doctest::Approx(reference.cost).epsilon(1e-12));
+      CHECK(e.accuracy == reference.accuracy);
+    }
+  }
+}
+
+TEST_CASE("a conv Network is evaluated in chunks too, as one pass gives") {
+  const std::size_t m = 1203;
+  const auto [rows, X] = byte_inputs(16, m, 4);
+  const Tensor Y = one_hot_targets(2, m, 5);
+  std::mt19937_64 rng(6);
+  std::vector<std::unique_ptr<Layer>> layers;
+  layers.push_back(
+      std::make_unique<Conv>(tg::Shape{1, 4, 4}, 2, 3, 3, 1, 0, Activation::relu, Init::he, rng));
+  layers.push_back(std::make_unique<Flatten>(tg::Shape{2, 2, 2}));
+  layers.push_back(std::make_unique<FullyConnected>(Linear(8, 2, Init::xavier, rng), Activation::softmax));
+  const Network net({1, 4, 4}, std::move(layers));
+  const Cost c{CostKind::log_likelihood, Reduction::mean, Regularization::l2, 1.0};
+  const Evaluation reference = one_pass(net, X, Y, c);
+  const Evaluation e = evaluate(net, ExampleSet(rows, Y), c);
+  CHECK(e.cost == doctest::Approx(reference.cost).epsilon(1e-12));
+  CHECK(e.accuracy == reference.accuracy);
+}
+
+TEST_CASE("evaluate refuses a set that does not fit the network, naming the shapes") {
+  const auto [rows, X] = byte_inputs(6, 10, 1);
+  const Mlp net({5, 3}, Activation::sigmoid, Activation::softmax, 3);
+  CHECK_THROWS_WITH_AS(evaluate(net, ExampleSet(rows, one_hot_targets(3, 10, 2)), Cost{CostKind::quadratic}),
+                       doctest::Contains("inputs X (6,10) do not fit the network: expected (5, m)"),
+                       tg::shape_error);
+}
