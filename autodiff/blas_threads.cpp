@@ -65,9 +65,18 @@ std::string blas_thread_policy_str() {
                      blas_crossover_mnk, p.cores, blas_crossover_mnk * p.cores * p.cores / 4.0);
 }
 
+bool BlasPolicyOwner::claim(std::thread::id me) {
+  if (shared_.load()) return false;
+  std::thread::id owner{};  // none yet: this thread becomes the owner
+  if (owner_.compare_exchange_strong(owner, me) || owner == me) return true;
+  shared_.store(true);  // a second thread: off for good
+  return false;
+}
+
 void use_blas_threads_for(std::size_t m, std::size_t n, std::size_t k) {
   const BlasThreadPolicy& p = blas_thread_policy();
-  if (!p.active) return;
+  static BlasPolicyOwner owner;
+  if (!p.active || !owner.claim(std::this_thread::get_id())) return;
   const int threads = blas_threads_for(m, n, k, p.cores);
   // Asked, not remembered: whoever else set OpenBLAS's count since is seen (asking is a read).
   if (openblas_threads() != threads) set_openblas_threads(threads);

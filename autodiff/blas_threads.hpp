@@ -8,8 +8,10 @@
 // nothing and the library's own threading applies.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <string>
+#include <thread>
 
 namespace tg {
 
@@ -34,13 +36,26 @@ struct BlasThreadPolicy {
 // This process's policy, read once (the environment, OpenBLAS's thread count).
 const BlasThreadPolicy& blas_thread_policy();
 
-// One line for `tapegrad info` and --version: "1 thread below m·n·k = 4000000, 2 from it", or
+// One line for `tapegrad info` and --version: "per product: 1 thread below m·n·k = 100000000, both cores from it", or
 // what holds instead (the user's variable, or another BLAS).
 std::string blas_thread_policy_str();
 
 // Before a product: gives OpenBLAS the policy's thread count for it, calling
 // openblas_set_num_threads only when OpenBLAS's current count differs. A no-op when the policy
-// is not active.
+// is not active, and on every thread but the first that asked (BlasPolicyOwner).
 void use_blas_threads_for(std::size_t m, std::size_t n, std::size_t k);
+
+// The thread count is one setting for the whole process: a thread changing it while another is
+// inside a dgemm would race. So the policy belongs to the first thread that asks; once another
+// thread asks, it is off for good (the count stays where it was, and each thread's products run
+// with it, as with any OpenBLAS program). claim() is true on the owning thread only.
+class BlasPolicyOwner {
+ public:
+  bool claim(std::thread::id me);
+
+ private:
+  std::atomic<std::thread::id> owner_{};
+  std::atomic<bool> shared_{false};
+};
 
 }  // namespace tg

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <optional>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -22,7 +23,9 @@ int run_info(std::FILE* out) {
   fmt::print(out, "BLAS library:  {}\n", info.library);
   if (!info.kernel.empty()) fmt::print(out, "kernel:        {}\n", info.kernel);
   if (!info.config.empty()) fmt::print(out, "build:         {}\n", info.config);
-  fmt::print(out, "CPU:           {} cores{}\n", info.cores, units.empty() ? "" : fmt::format(", {}", units));
+  // The machine's cores, not OpenBLAS's thread count (which OPENBLAS_NUM_THREADS may have set).
+  fmt::print(out, "CPU:           {} cores{}\n", std::thread::hardware_concurrency(),
+             units.empty() ? "" : fmt::format(", {}", units));
   fmt::print(out, "threads:       {}\n", blas_thread_policy_str());
   if (const std::optional<std::string> hint = blas_kernel_hint())
     fmt::print(out, "note:          {}\n", *hint);

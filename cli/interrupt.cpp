@@ -1,26 +1,33 @@
 #include "cli/interrupt.hpp"
 
+#include <atomic>
+
 namespace tg::cli {
 
 namespace {
 
-volatile std::sig_atomic_t interrupted = 0;
+// Any thread may take the signal (OpenBLAS's too), and the main thread reads the flag: a
+// lock-free atomic is safe in a handler and seen across threads, where volatile is not.
+std::atomic<bool> interrupted{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
 
-void on_sigint(int) { interrupted = 1; }  // async-signal-safe: a flag only
+void on_sigint(int) { interrupted.store(true); }  // async-signal-safe: a flag only
 
 }  // namespace
 
 StopOnInterrupt::StopOnInterrupt() {
-  interrupted = 0;
+  interrupted.store(false);
   struct sigaction action {};
   action.sa_handler = on_sigint;
   sigemptyset(&action.sa_mask);
-  action.sa_flags = SA_RESETHAND;  // once: the second SIGINT takes the default action, the end
+  // Once: the second SIGINT takes the default action, the end. SA_RESTART: a write to the
+  // terminal that the signal interrupts goes on instead of failing.
+  action.sa_flags = SA_RESETHAND | SA_RESTART;
   sigaction(SIGINT, &action, &previous_);
 }
 
 StopOnInterrupt::~StopOnInterrupt() { sigaction(SIGINT, &previous_, nullptr); }
 
-bool StopOnInterrupt::requested() { return interrupted != 0; }
+bool StopOnInterrupt::requested() { return interrupted.load(); }
 
 }  // namespace tg::cli

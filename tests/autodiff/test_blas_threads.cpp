@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <random>
+#include <thread>
 
 #include <doctest/doctest.h>
 
@@ -72,4 +73,15 @@ TEST_CASE("the policy is described in one line, and the user's variable is said 
   } else if (!policy.user_set.empty()) {
     CHECK(line.find(policy.user_set) != std::string::npos);
   }
+}
+
+TEST_CASE("the thread policy belongs to the first thread that asks, and is off for good once another asks") {
+  BlasPolicyOwner owner;
+  const std::thread::id me = std::this_thread::get_id();
+  CHECK(owner.claim(me));
+  CHECK(owner.claim(me));  // the owner, again
+  bool other = true;
+  std::thread([&] { other = owner.claim(std::this_thread::get_id()); }).join();
+  CHECK_FALSE(other);
+  CHECK_FALSE(owner.claim(me));  // off for the owner too: the count is no longer its alone
 }
