@@ -61,6 +61,7 @@ std::size_t correct(const Tensor& A, const Tensor& Y);  // below: the columns cl
 template <class Net, class Chunk>
 Evaluation evaluate_in_chunks(const Net& net, std::size_t m, const Chunk& chunk, const Tensor& Y,
                               const Cost& c) {
+  check_cost_inputs("evaluate", c, net.output(), Y);  // once, so an error names the set's column
   no_grad guard;
   EvaluationSum sum;
   for (std::size_t begin = 0; begin < m; begin += evaluation_chunk) {

@@ -65,6 +65,25 @@ TEST_CASE("evaluate in chunks gives what one pass over the set gives, the L2 ter
   }
 }
 
+TEST_CASE("a bad target in a chunked evaluation is named by its column in the whole set") {
+  const std::size_t m = 2345;
+  const auto [rows, X] = byte_inputs(6, m, 1);
+  Tensor Y = one_hot_targets(3, m, 2);
+  Y(1, 1500) = -0.5;  // log-likelihood needs y ≥ 0; column 1500 is in the second chunk
+  const Mlp net({6, 5, 3}, Activation::sigmoid, Activation::softmax, 3);
+  const ExampleSet set(rows, Y);
+  for (const bool whole : {true, false}) {
+    CAPTURE(whole);
+    try {
+      if (whole) evaluate(net, X, Y, Cost{CostKind::log_likelihood});
+      else evaluate(net, set, Cost{CostKind::log_likelihood});
+      FAIL("a negative target was accepted");
+    } catch (const std::invalid_argument& e) {
+      CHECK(std::string(e.what()).find("column 1500 of the targets (3,2345)") != std::string::npos);
+    }
+  }
+}
+
 TEST_CASE("a conv Network is evaluated in chunks too, as one pass gives") {
   const std::size_t m = 1203;
   const auto [rows, X] = byte_inputs(16, m, 4);
