@@ -86,7 +86,11 @@ std::pair<DataSet, nn::Cost> saved_setting(const std::string& dir, const DataOpt
 
 AnyProblem load_any_problem(const std::string& dir, const DataOptions& data, const ModelOptions& model) {
   AnyNetwork saved = nn::load_any_network(dir);
-  auto [set, cost] = saved_setting(dir, data, model);
+  // Named, not a structured binding: the lambda below uses them, and clang before 16 cannot
+  // capture a structured binding (the fuzz build is clang's).
+  std::pair<DataSet, nn::Cost> setting = saved_setting(dir, data, model);
+  DataSet& set = setting.first;
+  const nn::Cost& cost = setting.second;
   if (model.layers)
     throw std::invalid_argument(fmt::format("--checkpoint {}: the network is the checkpoint's; leave out {}",
                                             dir, model.layers_option));
