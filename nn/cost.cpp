@@ -363,9 +363,7 @@ Variable cost(const Cost& c, const Mlp& net, const Mlp::Trace& trace, const Tens
     throw std::invalid_argument(fmt::format(
         "cost: the trace holds {} layers but the network has {}: pass this network's net.forward_trace(X)",
         trace.a.empty() ? 0 : trace.a.size() - 1, L));
-  std::vector<Variable> weights;
-  for (std::size_t l = 2; l <= L; ++l) weights.push_back(net.layer(l).W);
-  return cost(c, net.output(), trace.z[L], trace.a[L], weights, Y);
+  return cost(c, net.output(), trace.z[L], trace.a[L], net.weights(), Y);
 }
 
 Variable cost(const Cost& c, Activation output, const Variable& zL, const Variable& aL,
@@ -380,6 +378,10 @@ Variable cost(const Cost& c, Activation output, const Variable& zL, const Variab
         shape_str(Y)));
   Variable C = data_term(row(c.kind), output, zL, aL, Variable(Y));
   if (c.reduction == Reduction::mean) C = C / static_cast<double>(m);
+  return add_l2_term(C, c, weights, m);
+}
+
+Variable add_l2_term(Variable C, const Cost& c, const std::vector<Variable>& weights, std::size_t m) {
   const double kappa = l2_coefficient(c, m);  // κ/2 Σ‖W‖² has gradient κ W
   if (kappa != 0.0)
     for (const Variable& W : weights) C = C + 0.5 * kappa * sum(W * W);

@@ -125,6 +125,10 @@ Tensor output_delta(const Cost& c, Activation output, const Tensor& zL, const Te
 // activation or these targets Y (N^L, m) (the list above). cost and output_delta call it.
 void check_cost_inputs(const char* who, const Cost& c, Activation output, const Tensor& Y);
 
+// C + κ/2 Σ_l ‖W^l‖² over these weights (κ = l2_coefficient(c, m)), a weight at a time: cost()
+// adds it to the data term, and nn::evaluate once to a whole set's. C itself with κ = 0.
+Variable add_l2_term(Variable C, const Cost& c, const std::vector<Variable>& weights, std::size_t m);
+
 // κ such that the L2 term adds κ W^l to ∂C/∂W^l: λ/n (n = training_set_size, or m if 0), λ, or 0.
 // λ as Cost::lambda says; λ/(2n) needs n ≥ 1 (std::invalid_argument).
 double l2_coefficient(const Cost& c, std::size_t m);

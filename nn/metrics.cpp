@@ -39,22 +39,6 @@ Tensor predict_of(const Net& net, const Tensor& X) {
   return net.forward(Variable(X)).value();  // a^L: (N^L, m)
 }
 
-// The weights L2 regularises: W^2..W^L, or a Network's (conv kernels among them).
-std::vector<Variable> regularised(const Mlp& net) {
-  std::vector<Variable> W;
-  for (std::size_t l = 2; l <= net.num_layers(); ++l) W.push_back(net.layer(l).W);
-  return W;
-}
-std::vector<Variable> regularised(const Network& net) { return net.weights(); }
-
-// The L2 term of cost() (nn/cost.cpp), once for the whole set: κ/2 Σ_l ‖W^l‖², κ = l2_coefficient.
-double l2_term(const Cost& c, const std::vector<Variable>& weights, std::size_t m) {
-  const double kappa = l2_coefficient(c, m);
-  double sum = 0.0;
-  for (const Variable& W : weights) sum += xt::sum(W.value() * W.value())();
-  return kappa == 0.0 ? 0.0 : 0.5 * kappa * sum;
-}
-
 std::size_t correct(const Tensor& A, const Tensor& Y);  // below: the columns classified right
 
 // evaluate over m examples, chunk(begin, end) giving X's columns begin..end − 1 as doubles.
@@ -77,7 +61,9 @@ template <class Net>
 Evaluation result_of(const Net& net, const Cost& c, double sum, std::size_t right, std::size_t m) {
   if (m == 0) throw std::logic_error("EvaluationSum::result: no examples added");
   const double data = c.reduction == Reduction::mean ? sum / static_cast<double>(m) : sum;
-  return {data + l2_term(c, regularised(net), m), static_cast<double>(right) / static_cast<double>(m)};
+  no_grad guard;  // the L2 term once for the whole set, as cost() adds it to a batch's
+  const double C = add_l2_term(Variable(data), c, net.weights(), m).item();
+  return {C, static_cast<double>(right) / static_cast<double>(m)};
 }
 
 template <class Net>

@@ -50,6 +50,12 @@ Linear& Mlp::layer(std::size_t l) {
 
 const Linear& Mlp::layer(std::size_t l) const { return const_cast<Mlp*>(this)->layer(l); }
 
+std::vector<Variable> Mlp::weights() const {
+  std::vector<Variable> W;
+  for (const Linear& layer : layers_) W.push_back(layer.W);
+  return W;
+}
+
 std::vector<Variable> Mlp::parameters() const {
   std::vector<Variable> p;
   for (const Linear& layer : layers_) {

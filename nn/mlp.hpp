@@ -46,6 +46,7 @@ class Mlp {
 
   // W^2, b^2, W^3, b^3, ..., W^L, b^L.
   std::vector<Variable> parameters() const;
+  std::vector<Variable> weights() const;  // W^2..W^L: what L2 regularises (not the biases)
   // A network with the same weights in new leaves: a backward pass through the copy fills the
   // copy's gradients, and training it changes neither this network's weights nor its gradients.
   Mlp copy() const;
