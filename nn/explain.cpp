@@ -22,29 +22,28 @@ std::string index(std::size_t j, std::size_t k) {
   return j < 10 && k < 10 ? fmt::format("{}{}", j, k) : fmt::format("{},{}", j, k);
 }
 
-// What the row builders share: the engine's run, and the numbers by hand so far, z[l][j],
-// a[l][j], σ'[l][j], δ[l][j] (j 0-based; a[1] = x), with the output column the cost reads.
+// What the row builders share: the layers (and the engine's run of them), and the numbers by
+// hand so far, z[l][j], a[l][j], σ'[l][j], δ[l][j] (j 0-based; a[first] the stack's input), with
+// the output column the cost reads.
 struct Context {
   const Cost& cost;
   const CostRow& cost_row;
-  const NamedRun& run;  // the engine's copy of the network, its trace and C, after backward
+  const DenseStack& s;  // the fully connected layers, the engine's nodes and C, after backward
   const std::vector<BackwardStep>& backward;
   NumberWriter w;
   std::size_t L;
-  std::vector<std::size_t> N;
+  const std::vector<std::size_t>& N;
   std::vector<std::vector<double>> z, a, ds, delta;
   OutputColumn out;            // a^L, y, ln a^L, ln(1 − a^L)
   std::vector<double> grad_a;  // ∂C/∂a^L_j, where BP1 goes through it
   std::vector<ExplainRow>& rows;
 
-  double W(std::size_t l, std::size_t j, std::size_t k) const {
-    return run.net.layer(l).W.value()(j - 1, k - 1);
-  }
-  double b(std::size_t l, std::size_t j) const { return run.net.layer(l).b.value()(j - 1, 0); }
-  Activation activation(std::size_t l) const { return run.net.activation(l); }
+  double W(std::size_t l, std::size_t j, std::size_t k) const { return s.W[l].value()(j - 1, k - 1); }
+  double b(std::size_t l, std::size_t j) const { return s.b[l].value()(j - 1, 0); }
+  Activation activation(std::size_t l) const { return s.activation[l]; }
   std::optional<std::size_t> step_of(const Variable& v) const {
-    for (const BackwardStep& s : backward)
-      if (s.node.same_node(v)) return s.step;
+    for (const BackwardStep& st : backward)
+      if (st.node.same_node(v)) return st.step;
     return std::nullopt;
   }
 };
@@ -122,7 +121,7 @@ void z_rows(Context& c, std::size_t l) {
     v.value += c.b(l, j);
     ExplainRow r =
         make_row(ExplainPart::forward, fmt::format("z^{}", l), fmt::format("z^{}_{}", l, j), v, l, j);
-    set_engine(r, c.run.trace.z[l].value()(j - 1, 0), fmt::format("z^{}", l));
+    set_engine(r, c.s.z[l].value()(j - 1, 0), fmt::format("z^{}", l));
     c.z[l].push_back(r.value);
     c.rows.push_back(std::move(r));
   }
@@ -154,7 +153,7 @@ void a_rows(Context& c, std::size_t l) {
     }
     ExplainRow r =
         make_row(ExplainPart::forward, fmt::format("a^{}", l), fmt::format("a^{}_{}", l, j), v, l, j);
-    set_engine(r, c.run.trace.a[l].value()(j - 1, 0), fmt::format("a^{}", l));
+    set_engine(r, c.s.a[l].value()(j - 1, 0), fmt::format("a^{}", l));
     c.a[l].push_back(r.value);
     c.rows.push_back(std::move(r));
   }
@@ -253,21 +252,21 @@ void cost_value_row(Context& c) {
            fmt::format(fmt::runtime(cr.sum_numbers), numbers), cr.factor * v};
   if (const double kappa = l2_coefficient(c.cost, 1); kappa != 0.0) {
     double squares = 0.0;
-    for (std::size_t l = 2; l <= c.L; ++l)
-      for (const double wjk : c.run.net.layer(l).W.value()) squares += wjk * wjk;
+    for (const Variable& W : c.s.weights)
+      for (const double wjk : W.value()) squares += wjk * wjk;
     C.formula += " + ½ κ Σ_l ‖W^l‖²";
     C.numbers += fmt::format(" + 0.5 × {} × {}", c.w.operand(kappa), c.w.operand(squares));
     C.value += 0.5 * kappa * squares;
   }
   ExplainRow r = make_row(ExplainPart::cost, "C", "C", C, c.L, 0);
-  set_engine(r, c.run.C.item(), "C", c.step_of(c.run.C));
+  set_engine(r, c.s.C.item(), "C", c.step_of(c.s.C));
   c.rows.push_back(std::move(r));
 }
 
 // ∂C/∂a^L_j as the cost's row writes it, where BP1 goes through it (no pairing for this output).
 void grad_a_rows(Context& c) {
   const CostRow& cr = c.cost_row;
-  const Variable& aL = c.run.trace.a[c.L];
+  const Variable& aL = c.s.a[c.L];
   for (std::size_t j = 1; j <= c.N[c.L - 1]; ++j) {
     const double aj = c.out.a[j - 1], yj = c.out.y[j - 1];
     const Worked v{fmt::format(fmt::runtime(cr.grad_a_formula), fmt::arg("a", fmt::format("a^{}_{}", c.L, j)),
@@ -286,7 +285,7 @@ void grad_a_rows(Context& c) {
 void add_delta_row(Context& c, std::size_t l, std::size_t j, Worked v) {
   ExplainRow r =
       make_row(ExplainPart::backward, l == c.L ? "BP1" : "BP2", fmt::format("δ^{}_{}", l, j), v, l, j);
-  const Variable& z = c.run.trace.z[l];
+  const Variable& z = c.s.z[l];
   set_engine(r, z.grad()(j - 1, 0), fmt::format("grad of z^{}", l), c.step_of(z));
   c.delta[l][j - 1] = r.value;
   c.rows.push_back(std::move(r));
@@ -338,15 +337,18 @@ void bp2_rows(Context& c, std::size_t l) {
                              c.w.operand(c.delta[l + 1][k - 1]));
       s += product(c.W(l + 1, k, j), c.delta[l + 1][k - 1]);
     }
-    add_delta_row(c, l, j,
-                  {fmt::format("({}) · {}'(z^{}_{})", symbols, row(c.activation(l)).symbol, l, j),
-                   fmt::format("({}) × {}", numbers, c.w.operand(c.ds[l][j - 1])), s * c.ds[l][j - 1]});
+    if (l == c.s.first)  // the layer below the stack has no σ (flatten): δ = ∂C/∂a
+      add_delta_row(c, l, j, {symbols, numbers, s});
+    else
+      add_delta_row(c, l, j,
+                    {fmt::format("({}) · {}'(z^{}_{})", symbols, row(c.activation(l)).symbol, l, j),
+                     fmt::format("({}) × {}", numbers, c.w.operand(c.ds[l][j - 1])), s * c.ds[l][j - 1]});
   }
 }
 
 // (BP3) ∂C/∂b^l_j = δ^l_j
 void bp3_rows(Context& c, std::size_t l) {
-  const Variable& b = c.run.net.layer(l).b;
+  const Variable& b = c.s.b[l];
   for (std::size_t j = 1; j <= c.N[l - 1]; ++j) {
     const double d = c.delta[l][j - 1];
     ExplainRow r = make_row(ExplainPart::backward, "BP3", fmt::format("∂C/∂b^{}_{}", l, j),
@@ -358,7 +360,7 @@ void bp3_rows(Context& c, std::size_t l) {
 
 // (BP4) ∂C/∂w^l_jk = a^{l−1}_k δ^l_j, and under L2 + κ w^l_jk (κ = λ/n or λ)
 void bp4_rows(Context& c, std::size_t l) {
-  const Variable& W = c.run.net.layer(l).W;
+  const Variable& W = c.s.W[l];
   const double kappa = l2_coefficient(c.cost, 1);
   for (std::size_t j = 1; j <= c.N[l - 1]; ++j)
     for (std::size_t k = 1; k <= c.N[l - 2]; ++k) {
@@ -399,36 +401,28 @@ void check_arguments(const Mlp& net, const Tensor& x, const Tensor& y, const Exp
 
 }  // namespace
 
-Explanation explain(const Mlp& original, const Cost& cost, const Tensor& x, const Tensor& y,
-                    const ExplainOptions& opt) {
-  check_arguments(original, x, y, opt);
-  // The engine: forward, C, backward, with z^l and a^l keeping their gradients.
-  const NamedRun run = named_run(original, cost, x, y);
-  Explanation e;
-  {
-    backward_trace trace;
-    run.C.backward(filled(run.C.shape(), 1.0));
-    e.backward = trace.steps();
-  }
-  const std::size_t L = original.num_layers();
+std::vector<double> explain_dense(const DenseStack& s, const Cost& cost, const std::vector<double>& a_first,
+                                  const Tensor& y, const std::vector<BackwardStep>& backward, int digits,
+                                  std::vector<ExplainRow>& rows) {
+  const std::size_t L = s.N.size(), first = s.first;
   Context c{cost,
             row(cost.kind),
-            run,
-            e.backward,
-            NumberWriter(opt.digits),
+            s,
+            backward,
+            NumberWriter(digits),
             L,
-            original.sizes(),
+            s.N,
             {},
             {},
             {},
             {},
-            OutputColumn{NumberWriter(opt.digits), L, {}, {}, {}, {}},
+            OutputColumn{NumberWriter(digits), L, {}, {}, {}, {}},
             {},
-            e.rows};
+            rows};
   c.z.resize(L + 1), c.a.resize(L + 1), c.ds.resize(L + 1), c.delta.resize(L + 1);
-  for (std::size_t k = 0; k < c.N[0]; ++k) c.a[1].push_back(x(k, 0));
+  c.a[first] = a_first;
 
-  for (std::size_t l = 2; l <= L; ++l) {  // forward
+  for (std::size_t l = first + 1; l <= L; ++l) {  // forward
     z_rows(c, l);
     a_rows(c, l);
     derivative_rows(c, l);
@@ -442,12 +436,39 @@ Explanation explain(const Mlp& original, const Cost& cost, const Tensor& x, cons
 
   c.grad_a.assign(c.N[L - 1], 0.0);  // backward: BP1 (through ∇_a C where the cost has no pairing), BP2
   if (!pairing(c.cost_row, row(c.activation(L)).kind)) grad_a_rows(c);
-  for (std::size_t l = L; l >= 2; --l) {
+  for (std::size_t l = L; l > first; --l) {
     if (l == L) bp1_rows(c);
     else bp2_rows(c, l);
     bp3_rows(c, l);
     bp4_rows(c, l);
   }
+  if (first == 1) return {};
+  c.ds[first].assign(c.N[first - 1], 1.0);  // the stack's input, a layer without σ: ∂C/∂a = δ
+  bp2_rows(c, first);
+  return c.delta[first];
+}
+
+Explanation explain(const Mlp& original, const Cost& cost, const Tensor& x, const Tensor& y,
+                    const ExplainOptions& opt) {
+  check_arguments(original, x, y, opt);
+  // The engine: forward, C, backward, with z^l and a^l keeping their gradients.
+  const NamedRun run = named_run(original, cost, x, y);
+  Explanation e;
+  {
+    backward_trace trace;
+    run.C.backward(filled(run.C.shape(), 1.0));
+    e.backward = trace.steps();
+  }
+  const std::size_t L = original.num_layers();
+  DenseStack s{1, original.sizes(), {}, {}, {}, run.trace.z, run.trace.a, run.C, {}};
+  s.W.resize(L + 1), s.b.resize(L + 1), s.activation.resize(L + 1);
+  for (std::size_t l = 2; l <= L; ++l) {
+    s.W[l] = run.net.layer(l).W, s.b[l] = run.net.layer(l).b, s.activation[l] = run.net.activation(l);
+    s.weights.push_back(run.net.layer(l).W);
+  }
+  std::vector<double> x1;
+  for (std::size_t k = 0; k < x.shape()[0]; ++k) x1.push_back(x(k, 0));
+  explain_dense(s, cost, x1, y, e.backward, opt.digits, e.rows);
   return e;
 }
 
@@ -461,41 +482,53 @@ std::size_t width(const std::string& s) {
 
 }  // namespace
 
-std::string explain_line(const ExplainRow& r, int digits) {
+std::string explain_line(const ExplainRow& r, int digits, std::size_t tag) {
   const NumberWriter w(digits);
   const bool tagged = r.part == ExplainPart::backward;
   std::string text =
       fmt::format("{}{} = {}",
-                  tagged ? fmt::format("{:<5}", r.equation.rfind("BP", 0) == 0 ? r.equation : "") : "",
+                  tagged ? fmt::format("{:<{}}", r.equation.rfind("BP", 0) == 0 ? r.equation : "", tag) : "",
                   r.quantity, r.formula);
-  if (r.numbers != r.formula && r.numbers != w.num(r.value)) text += " = " + r.numbers;
+  if (r.numbers != r.formula && r.numbers != w.num(r.value) && r.numbers != w.operand(r.value))
+    text += " = " + r.numbers;
   if (r.formula != w.num(r.value)) text += " = " + w.num(r.value);
+  if (!r.note.empty()) text += "   (" + r.note + ")";
   return text;
 }
 
 std::string engine_value_str(double engine, int digits) { return fmt::format("{:.{}g}", engine, digits + 4); }
 
+namespace {
+
+// The heading before row r: its own, or its part's where the part changes (an Mlp's rows).
+std::string heading(const ExplainRow& r, const ExplainRow* before) {
+  if (!r.heading.empty()) return r.heading + "\n";
+  if (before && before->part == r.part) return "";
+  return r.part == ExplainPart::forward
+             ? "forward: z^l_j = Σ_k w^l_jk a^(l−1)_k + b^l_j, a^l_j = σ(z^l_j), a^1 = x\n"
+         : r.part == ExplainPart::cost
+             ? "cost of this one example:\n"
+             : "backward: (BP1) δ^L = ∇_a C ⊙ σ'(z^L)   (BP2) δ^l = ((W^(l+1))ᵀ δ^(l+1)) ⊙ σ'(z^l)\n"
+               "          (BP3) ∂C/∂b^l_j = δ^l_j        (BP4) ∂C/∂w^l_jk = a^(l−1)_k δ^l_j\n";
+}
+
+}  // namespace
+
 std::string format_explanation(const Explanation& e, int digits) {
-  const auto equation = [&](const ExplainRow& r) { return explain_line(r, digits); };
+  std::size_t tag = 5;  // "BP1  ", or the longest tag and a space ("BP3-conv ")
+  for (const ExplainRow& r : e.rows)
+    if (r.part == ExplainPart::backward && r.equation.rfind("BP", 0) == 0)
+      tag = std::max(tag, width(r.equation) + 1);
+  const auto equation = [&](const ExplainRow& r) { return explain_line(r, digits, tag); };
   std::size_t column = 0;
   for (const ExplainRow& r : e.rows)
     if (const std::size_t n = width(equation(r)); n <= 100) column = std::max(column, n);
 
   std::string text;
-  ExplainPart part = ExplainPart::cost;
-  bool first = true;
-  for (const ExplainRow& r : e.rows) {
-    if (first || r.part != part) {
-      if (!first) text += "\n";
-      text += r.part == ExplainPart::forward
-                  ? "forward: z^l_j = Σ_k w^l_jk a^(l−1)_k + b^l_j, a^l_j = σ(z^l_j), a^1 = x\n"
-              : r.part == ExplainPart::cost
-                  ? "cost of this one example:\n"
-                  : "backward: (BP1) δ^L = ∇_a C ⊙ σ'(z^L)   (BP2) δ^l = ((W^(l+1))ᵀ δ^(l+1)) ⊙ σ'(z^l)\n"
-                    "          (BP3) ∂C/∂b^l_j = δ^l_j        (BP4) ∂C/∂w^l_jk = a^(l−1)_k δ^l_j\n";
-      part = r.part;
-      first = false;
-    }
+  for (std::size_t i = 0; i < e.rows.size(); ++i) {
+    const ExplainRow& r = e.rows[i];
+    if (const std::string h = heading(r, i == 0 ? nullptr : &e.rows[i - 1]); !h.empty())
+      text += (i == 0 ? "" : "\n") + h;
     const std::string eq = equation(r);
     text += "  " + eq;
     if (r.engine) {

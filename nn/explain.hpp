@@ -40,7 +40,10 @@ struct ExplainRow {
   std::optional<double> engine;         // the engine's value of the same quantity, when it has one
   std::string engine_node;              // where the engine's value was read: "z^2", "grad of W^3", ...
   std::optional<std::size_t> step;      // the engine's backward step that produced it (backward rows)
-  std::size_t layer = 0, j = 0, k = 0;  // Nielsen's layer, neuron j (1-based) and source neuron k (weights)
+  std::size_t layer = 0, j = 0, k = 0;  // Nielsen's layer, neuron j (1-based) and source neuron k (weights);
+                                        // in images j − 1 is the flat position (nn/network_explain.hpp)
+  std::string note;                     // after the value, in parentheses: "the max of a^3[0,0,0]'s window"
+  std::string heading;  // printed before the row, instead of its part's heading: a layer's title
 };
 
 struct Explanation {
@@ -61,9 +64,30 @@ struct ExplainOptions {
 Explanation explain(const Mlp& net, const Cost& cost, const Tensor& x, const Tensor& y,
                     const ExplainOptions& options = {});
 
+// The fully connected layers first+1..L at the top of a network, as explain reads them, each
+// indexed by its Nielsen number l: N[l − 1] neurons (N[first − 1]: the stack's input), W[l], b[l]
+// and σ = activation[l]; the engine's z[l], a[l] (z[first]: its input, when first > 1) and C,
+// after its backward pass; the weights L2 adds up (every layer's, conv kernels too).
+struct DenseStack {
+  std::size_t first = 1;  // the stack's input layer: 1 for an Mlp (a^1 = x), a flatten layer's below
+  std::vector<std::size_t> N;
+  std::vector<Variable> W, b;
+  std::vector<Activation> activation;
+  std::vector<Variable> z, a;
+  Variable C;
+  std::vector<Variable> weights;
+};
+// The rows of such a stack on one example, appended to rows: forward (from a_first = a^first),
+// the cost, BP1, then BP2 (layers below L), BP3, BP4 for layers L..first+1. When first > 1 also
+// BP2 for layer first, without σ′ (the layer has none), and returns its δ = ∂C/∂a^first.
+std::vector<double> explain_dense(const DenseStack& s, const Cost& cost, const std::vector<double>& a_first,
+                                  const Tensor& y, const std::vector<BackwardStep>& backward, int digits,
+                                  std::vector<ExplainRow>& rows);
+
 // One row as format_explanation writes it, without the engine's columns:
 // "BP1  δ^3_1 = a^3_1 − y_1 = 0.7514 − 1 = -0.2486" (the tag only on backward rows).
-std::string explain_line(const ExplainRow& row, int digits = 4);
+// tag: the width of the tag's column ("BP3-conv " needs 9).
+std::string explain_line(const ExplainRow& row, int digits = 4, std::size_t tag = 5);
 // The engine's value as format_explanation writes it beside a row: digits + 4 significant digits.
 std::string engine_value_str(double engine, int digits = 4);
 

@@ -41,17 +41,16 @@ void for_each_window(const Shape& in, const PoolGeometry& g, F f) {
       }
 }
 
-// The window's first maximum in row-major order.
-std::size_t argmax(const double* a, const std::vector<std::size_t>& offsets) {
+Shape out_shape(const Shape& in, const PoolGeometry& g) { return {in[0], in[1], g.out(in[2]), g.out(in[3])}; }
+
+}  // namespace
+
+std::size_t window_argmax(const double* a, const std::vector<std::size_t>& offsets) {
   std::size_t best = offsets[0];
   for (std::size_t o : offsets)
     if (a[o] > a[best]) best = o;
   return best;
 }
-
-Shape out_shape(const Shape& in, const PoolGeometry& g) { return {in[0], in[1], g.out(in[2]), g.out(in[3])}; }
-
-}  // namespace
 
 Tensor pool_forward(Pool pool, const Tensor& a, const PoolGeometry& g) {
   check_pool("pool_forward", g, shape_of(a));
@@ -60,7 +59,7 @@ Tensor pool_forward(Pool pool, const Tensor& a, const PoolGeometry& g) {
   const double k2 = static_cast<double>(g.kernel * g.kernel);
   for_each_window(shape_of(a), g, [&](const std::vector<std::size_t>& window, std::size_t dst) {
     if (pool == Pool::max) {
-      out.data()[dst] = in[argmax(in, window)];  // max over the window
+      out.data()[dst] = in[window_argmax(in, window)];  // max over the window
       return;
     }
     double sum = 0.0;
@@ -80,7 +79,7 @@ Tensor pool_backward(Pool pool, const Tensor& a, const Tensor& delta, const Pool
   for_each_window(shape_of(a), g, [&](const std::vector<std::size_t>& window, std::size_t dst) {
     const double d = delta.data()[dst];
     if (pool == Pool::max) {
-      da.data()[argmax(a.data(), window)] += d;  // (BP2-pool) max: δ to the argmax
+      da.data()[window_argmax(a.data(), window)] += d;  // (BP2-pool) max: δ to the argmax
       return;
     }
     for (std::size_t o : window) da.data()[o] += d / k2;  // (BP2-pool) average: δ/k² to every position

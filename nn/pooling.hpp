@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "autodiff/tensor.hpp"
 
@@ -28,6 +29,10 @@ struct PoolGeometry {
   std::size_t out(std::size_t extent) const { return (extent - kernel) / stride + 1; }
 };
 void check_pool(const char* who, const PoolGeometry& g, const Shape& input);
+
+// The window's first maximum in row-major order (the element max pooling routes δ to): the one
+// of the flat positions `offsets` (row-major within the window) where a is largest.
+std::size_t window_argmax(const double* a, const std::vector<std::size_t>& offsets);
 
 // a^l from a^{l−1}.                     a (N,C,H,W) -> (N,C,H',W')
 Tensor pool_forward(Pool pool, const Tensor& a, const PoolGeometry& g);

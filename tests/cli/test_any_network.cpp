@@ -134,7 +134,7 @@ TEST_CASE("commands that take only an Mlp refuse a network of layers, naming it"
   REQUIRE(run_tapegrad({"train", "--data", dir.path.string(), "--layers", small_conv, "--epochs", "1",
                         "--save", dir / "ck"})
               .code == 0);
-  for (const std::string command : {"graph", "explain", "report"}) {
+  for (const std::string command : {"graph", "report"}) {
     std::vector<std::string> args{command, "--checkpoint", dir / "ck"};
     if (command == "report") args.insert(args.end(), {"-o", dir / "report.html"});
     const Run r = run_tapegrad(args);

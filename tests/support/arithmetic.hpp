@@ -1,10 +1,11 @@
 // Evaluates the arithmetic that nn::explain prints ("(0.4 × (-0.2486)) × 0.2413",
 // "-(1 × ln(0.7514) + (1 − 1) × ln(1 − 0.7514))"), so that tests can check that the printed
 // numbers give the printed result: numbers, + − (U+2212) - × · /, parentheses, unary minus,
-// and the functions exp, ln and each activation by its symbol (σ, tanh, relu: nn/activation.hpp's
+// max(a, b, ...) and the functions exp, ln and each activation by its symbol (σ, tanh, relu: nn/activation.hpp's
 // table). Anything else throws std::invalid_argument.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <stdexcept>
@@ -78,6 +79,12 @@ class Arithmetic {
         --pos_;  // call reads the "("
         return call(r.f);
       }
+    if (eat("max(")) {  // max(a, b, ...): a max pooling window
+      double v = sum();
+      while (eat(",")) v = std::max(v, sum());
+      if (!eat(")")) fail("expected ')'");
+      return v;
+    }
     if (eat("exp")) return call([](double z) { return std::exp(z); });
     if (eat("ln")) return call([](double z) { return std::log(z); });
     skip_spaces();
