@@ -208,18 +208,19 @@ Run prepare_run(const TrainCommand& c) {
   // The weights, the activations and the batches' copy, refused with the numbers before any is
   // allocated (a resumed network's sizes are known once its checkpoint is read).
   const std::string rule = c.optimizer.value_or("sgd");
+  const std::size_t slots = rule == "adam" ? 2 : rule == "momentum" ? 1 : 0;
+  const std::size_t batch = c.batch_size.value_or(data.defaults.batch_size);
   const auto require_room = [&](const std::vector<std::size_t>& sizes) {
-    nn::require_training_memory(sizes, data.train.size(), data.test.size(),
-                                c.batch_size.value_or(data.defaults.batch_size),
-                                rule == "adam"       ? 2
-                                : rule == "momentum" ? 1
-                                                     : 0);
+    nn::require_training_memory(sizes, data.train.size(), data.test.size(), batch, slots);
   };
   if (c.resume.empty() && !c.model.layers) require_room(network_sizes(c.model, data));
   std::size_t first_epoch = 1;
-  run.net.emplace(starting_network(c, data, first_epoch));
+  run.net.emplace(starting_network(c, data, first_epoch));  // a network of layers' weights checked as built
   if (const nn::Mlp* mlp = std::get_if<nn::Mlp>(&*run.net); mlp && !c.resume.empty())
     require_room(mlp->sizes());
+  if (const nn::Network* layers = std::get_if<nn::Network>(&*run.net))
+    nn::require_training_memory(*layers, network_str(*layers), data.train.size(), data.test.size(), batch,
+                                slots);
   run.cost = build_cost(c.model, data);
   run.optimizer = std::visit(
       [&](const auto& net) {
