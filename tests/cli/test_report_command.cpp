@@ -15,8 +15,8 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <xtensor/xmath.hpp>
 
+#include "autodiff/xtensor_headers.hpp"
 #include "cli/any_network.hpp"
 #include "cli/dataset.hpp"
 #include "cli/html.hpp"
