@@ -6,11 +6,27 @@
 #include <cmath>
 #include <numbers>
 
-#include "autodiff/elementwise.hpp"
+#include "autodiff/cephes_tanh.hpp"
 #include "autodiff/define_op.hpp"
+#include "autodiff/elementwise.hpp"
 #include "autodiff/ops/arithmetic.hpp"
 
 namespace tg {
+namespace {
+
+// tanh for map_simd: xsimd's for a batch and the tail; without xsimd (the WebAssembly build)
+// the same algorithm one double at a time, 2.5× faster there than musl's tanh.
+#ifdef XTENSOR_USE_XSIMD
+constexpr auto tanh_f = [](auto v) {
+  using std::tanh;
+  return tanh(v);
+};
+#else
+constexpr auto tanh_f = [](double v) { return detail::cephes_tanh(v); };
+#endif
+
+}  // namespace
+
 // The op table's layout, kept by hand: each input's derivative on its own line (docs/ quote it).
 // clang-format off
 
@@ -54,7 +70,7 @@ Variable abs(const Variable& x) {
 
 // y = tanh x             ∂C/∂x = gy ⊙ (1 − y²)
 Variable tanh(const Variable& x) {
-  return define_op("tanh", map_simd(x.value(), [](auto v) { using std::tanh; return tanh(v); }), {
+  return define_op("tanh", map_simd(x.value(), tanh_f), {
       {x, [](const Backward& ctx) { return ctx.gy * (1.0 - ctx.y * ctx.y); }}});
 }
 

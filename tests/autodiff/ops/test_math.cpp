@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "autodiff/autodiff.hpp"
+#include "autodiff/cephes_tanh.hpp"
 #include "support/bad_input.hpp"
 
 using doctest::Approx;
@@ -46,6 +47,25 @@ TEST_CASE("math: exp, tanh, abs, relu and sigmoid match the standard library") {
   CHECK(tg::tanh(Variable(0.0)).item() == 0.0);
   CHECK(tg::abs(Variable(-3.5)).item() == 3.5);
   CHECK(tg::relu(Variable(-3.5)).item() == 0.0);
+}
+
+TEST_CASE(
+    "math: cephes_tanh, the WebAssembly build's tanh, equals std::tanh to 2 ulp, signs and limits included") {
+  for (double x = -20.0; x <= 20.0; x += 0.00390625 * 0.999) {  // both branches and the switch at 5/8
+    CAPTURE(x);
+    const double expected = std::tanh(x);
+    CHECK(std::abs(tg::detail::cephes_tanh(x) - expected) <=
+          2.0 * std::numeric_limits<double>::epsilon() * std::abs(expected));
+  }
+  for (double x : {1e-300, 1e-20, 0.625, std::nextafter(0.625, 0.0), 400.0}) {
+    CAPTURE(x);
+    CHECK(tg::detail::cephes_tanh(x) == Approx(std::tanh(x)).epsilon(1e-15));
+    CHECK(tg::detail::cephes_tanh(-x) == -tg::detail::cephes_tanh(x));
+  }
+  CHECK(std::signbit(tg::detail::cephes_tanh(-0.0)));
+  CHECK(tg::detail::cephes_tanh(std::numeric_limits<double>::infinity()) == 1.0);
+  CHECK(tg::detail::cephes_tanh(-std::numeric_limits<double>::infinity()) == -1.0);
+  CHECK(std::isnan(tg::detail::cephes_tanh(std::numeric_limits<double>::quiet_NaN())));
 }
 
 TEST_CASE("math: log and sqrt match the standard library on positive inputs") {
