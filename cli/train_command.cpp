@@ -308,6 +308,17 @@ int interrupted(const TrainCommand& c, const Run& run, const TrainingLog& log, c
   return 130;
 }
 
+// All epochs ran (or a stop rule ended them): the result, and the checkpoint with --save.
+int finished(const TrainCommand& c, const Run& run, const TrainingLog& log, const nn::TrainResult& r,
+             std::FILE* out) {
+  log.print_result(r);
+  if (!c.save.empty()) {
+    save_trained(*run.net, c.save, checkpoint_notes(c, run, log.rows().back()), *run.optimizer);
+    fmt::print(out, "checkpoint saved in {} (tapegrad eval --checkpoint {})\n", c.save, c.save);
+  }
+  return 0;
+}
+
 }  // namespace
 
 void add_train_options(CLI::App& app, TrainCommand& c) {
@@ -397,19 +408,15 @@ int run_train(const TrainCommand& command, std::FILE* out, std::FILE* err) {
                result.divergence, divergence_cause(result, c, run.optimizer->learning_rate()));
     return 1;
   }
-  if (result.reason == nn::StopReason::interrupted) return interrupted(c, run, log, result, out, err);
-  log.print_result(result);
-  if (!c.save.empty()) {
-    save_trained(*run.net, c.save, checkpoint_notes(c, run, log.rows().back()), *run.optimizer);
-    fmt::print(out, "checkpoint saved in {} (tapegrad eval --checkpoint {})\n", c.save, c.save);
-  }
-  if (log.write_failed()) {
+  const int code = result.reason == nn::StopReason::interrupted ? interrupted(c, run, log, result, out, err)
+                                                                : finished(c, run, log, result, out);
+  if (log.write_failed()) {  // an error, also when interrupted
     std::fflush(out);
     fmt::print(err, "tapegrad train: --csv {}: not every write succeeded (see above){}\n", c.csv,
-               c.save.empty() ? "" : "; the checkpoint is saved");
+               c.save.empty() || code != 0 ? "" : "; the checkpoint is saved");
     return 1;
   }
-  return 0;
+  return code;
 }
 
 }  // namespace tg::cli
