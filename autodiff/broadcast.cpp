@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -93,11 +94,12 @@ Tensor broadcast_to(const Tensor& x, const Shape& shape) {
 }
 
 namespace {
-// x summed along its last axis, which is kept with extent 1; each run is one vectorised sum.
-Tensor row_sums(const Tensor& x) {
+// x summed along its last `trailing` axes (default: the last one), which are kept with extent
+// 1; they are contiguous, so each run of their m elements is one vectorised sum.
+Tensor row_sums(const Tensor& x, std::size_t trailing = 1) {
   Shape shape = shape_of(x);
-  const std::size_t m = shape.back();
-  shape.back() = 1;
+  std::size_t m = 1;
+  for (std::size_t a = shape.size() - trailing; a < shape.size(); ++a) m *= std::exchange(shape[a], 1);
   Tensor out = Tensor::from_shape(shape);
   const double* in = x.data();
   for (std::size_t i = 0; i < out.size(); ++i) {
@@ -123,9 +125,12 @@ Tensor sum_to(const Tensor& x, const Shape& shape) {
     return row_sums(x);
   }
   if (from.size() >= 3 && from.back() > 1 && shape.size() == from.size() && shape.back() == 1) {
-    // The same when the last axis of a larger tensor is summed: its runs first, then the rest
-    // as usual. (N, F, H', W') -> (1, F, 1, 1) is a convolution's bias gradient.
-    return sum_to(row_sums(x), shape);
+    // The same when the last axes of a larger tensor are summed: their runs first, then the
+    // rest as usual. (N, F, H', W') -> (1, F, 1, 1) is a convolution's bias gradient: one run
+    // of H'·W' per feature map, then N·F additions.
+    std::size_t trailing = 1;
+    while (trailing < shape.size() && shape[shape.size() - 1 - trailing] == 1) ++trailing;
+    return sum_to(row_sums(x, trailing), shape);
   }
   Tensor out = filled(shape, 0.0);
   double* o = out.data();

@@ -174,7 +174,11 @@ void im2col_into(const double* x, const ConvGeometry& g, double* cols) {
       return;
     }
     std::fill(out, out + js.lo, 0.0);
-    for (std::size_t j = js.lo; j < js.hi; ++j) out[j] = in[static_cast<std::ptrdiff_t>(j * s) + shift];
+    if (s == 1)  // a contiguous run: one vectorised copy (the loop below is its reference)
+      std::copy(in + static_cast<std::ptrdiff_t>(js.lo) + shift,
+                in + static_cast<std::ptrdiff_t>(js.hi) + shift, out + js.lo);
+    else
+      for (std::size_t j = js.lo; j < js.hi; ++j) out[j] = in[static_cast<std::ptrdiff_t>(j * s) + shift];
     std::fill(out + js.hi, out + ow, 0.0);
   });
 }
@@ -184,6 +188,12 @@ void col2im_add(const double* cols, const ConvGeometry& g, double* x) {
   const std::size_t s = g.stride;
   for_each_patch_row(cols, x, g, [s](const double* in, double* out, Span js, std::ptrdiff_t shift) {
     if (out == nullptr) return;  // a padding row: nothing to give back
+    if (s == 1) {                // a contiguous run, which the compiler vectorises
+      double* o = out + shift;
+#pragma omp simd
+      for (std::size_t j = js.lo; j < js.hi; ++j) o[j] += in[j];
+      return;
+    }
     for (std::size_t j = js.lo; j < js.hi; ++j) out[static_cast<std::ptrdiff_t>(j * s) + shift] += in[j];
   });
 }
@@ -231,10 +241,14 @@ Tensor conv2d_with(const Tensor& x, const Tensor& w, const double* b, const Conv
   for (std::size_t n = 0; n < g.batch; ++n) {
     double* y_n = y.data() + n * g.filters * maps;
     im2col_into(x.data() + n * numel(one.x_shape()), one, cols.data());
-    gemm_into(as_is, as_is, g.filters, maps, rows, w.data(), cols.data(), overwrite, y_n);
-    if (b != nullptr)
-      for (std::size_t f = 0; f < g.filters; ++f)
-        for (std::size_t i = 0; i < maps; ++i) y_n[f * maps + i] += b[f];
+    if (b == nullptr) {
+      gemm_into(as_is, as_is, g.filters, maps, rows, w.data(), cols.data(), overwrite, y_n);
+      continue;
+    }
+    // y_n = b, then y_n += W cols: the gemm adds onto the bias (β = 1), where β = 0 would
+    // zero y_n first and the bias cost a second pass over it.
+    for (std::size_t f = 0; f < g.filters; ++f) std::fill_n(y_n + f * maps, maps, b[f]);
+    gemm_into(as_is, as_is, g.filters, maps, rows, w.data(), cols.data(), accumulate, y_n);
   }
   return y;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """The speed comparison: tapegrad against PyTorch (float64, one thread and two) and against the
-roofline (the bare cblas_dgemm calls the work needs), on six workloads, side by side in one run.
+roofline (the bare cblas_dgemm calls the work needs), on the workloads below, side by side in one run.
 Prints the table and writes it, with the machine's description and the command, to
 docs/benchmarks.md. Run it through bench/compare.sh, which builds what it needs first.
 
@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = "/usr/bin/python3"  # Debian's, with python3-torch and python3-numpy
 FASHION = Path("/usr/share/datasets/fashion-mnist")
+LENET_BATCH, LENET_IMAGES = 64, 12000  # row 11: a fifth of an epoch, scaled (compare.sh's time)
 THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
@@ -35,10 +36,13 @@ def run(cmd, threads):
     return p.stdout
 
 
-def run_process(cmd):
-    """Runs cmd as a user would, with no thread variable set, and returns its whole time (start
-    to exit), its peak resident memory (getrusage of the child) and its stdout."""
+def run_process(cmd, threads=None):
+    """Runs cmd as a user would, with no thread variable set (or with `threads` BLAS threads), and
+    returns its whole time (start to exit), its peak resident memory (getrusage of the child) and
+    its stdout."""
     env = {k: v for k, v in os.environ.items() if k not in THREAD_VARIABLES}
+    if threads:
+        env["OPENBLAS_NUM_THREADS"] = str(threads)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         p = subprocess.Popen(cmd, env=env, stdout=out, stderr=err)
@@ -108,6 +112,26 @@ class Runner:
         if not self.have_torch:
             return None
         return run_process([PYTHON, ROOT / "bench/torch_epoch.py", "--batch", str(batch), "--threads", "0"])
+
+    def lenet(self):
+        """Row 11: `tapegrad train --model lenet` and bench/torch_epoch.py --model lenet, one thread,
+        on the first LENET_IMAGES images: the steps' seconds scaled to 60,000 images, and each
+        process's peak RSS. (None, None) for PyTorch when it is not installed."""
+        csv = self.tmp / "lenet.csv"
+        csv.unlink(missing_ok=True)
+        common = ["--batch-size", str(LENET_BATCH), "--train-size", str(LENET_IMAGES)]
+        t = run_process([self.tapegrad, "train", "--data", "fashion-mnist", "--model", "lenet", "--optimizer", "sgd",
+                         "--lr", "0.1", "--epochs", "1", "--test-size", "2000", "--progress", "never", "--csv",
+                         str(csv), *common], threads=1)
+        lines = csv.read_text().splitlines()
+        row = dict(zip(lines[0].split(","), lines[-1].split(",")))
+        scale = 60000 / LENET_IMAGES
+        tg = {"seconds": float(row["seconds"]) * scale, "rss_mb": t["rss_mb"]}
+        if not self.have_torch:
+            return tg, None
+        p = run_process([PYTHON, ROOT / "bench/torch_epoch.py", "--model", "lenet", "--batch", str(LENET_BATCH),
+                         "--train-size", str(LENET_IMAGES), "--threads", "1"], threads=1)
+        return tg, {"seconds": json_line(p["stdout"])["seconds_per_epoch"] * scale, "rss_mb": p["rss_mb"]}
 
     def torch_epoch(self, batch, threads):
         if not self.have_torch:
@@ -206,6 +230,8 @@ def measure(r, args):
     bp_ratio = Row("5. the same by hand-written BP1–BP4", "×")
     conv_first = Row("6. conv2d forward + backward, x (64,1,28,28), w (20,1,5,5), a first layer", "ms")
     conv_layer = Row("6. the same with ∂C/∂x (a later layer)", "ms")
+    lenet = Row(f"11. LeNet (`--model lenet`) epoch, batch {LENET_BATCH} (scaled from {LENET_IMAGES:,} images)", "s")
+    lenet_rss = Row("11. its whole process's peak resident memory", "MB")
     gather = {b: Row(f"batch {b}", "ms") for b in batches}  # ColumnGatherer against select_columns
     # The whole run as a user has it: no thread variable set (who = "tapegrad" / "PyTorch").
     whole = {b: Row(f"7. `train`, one epoch at batch {b}: the whole process, start to exit", "s") for b in batches}
@@ -262,6 +288,12 @@ def measure(r, args):
                 whole[b].add("PyTorch", 0, p["seconds"])
                 rss[b].add("PyTorch", 0, p["rss_mb"])
         main_job.add("tapegrad", 0, r.tg_main_job()["seconds"])
+        t, p = r.lenet()
+        lenet.add("tapegrad", 1, t["seconds"])
+        lenet_rss.add("tapegrad", 1, t["rss_mb"])
+        if p:
+            lenet.add("PyTorch", 1, p["seconds"])
+            lenet_rss.add("PyTorch", 1, p["rss_mb"])
         for b in batches:  # no BLAS either
             g = r.tg("gather", 1, b)
             gather[b].add("gatherer", 1, g["gatherer_ms_per_epoch"])
@@ -276,7 +308,8 @@ def measure(r, args):
             chain_time.add("PyTorch", 1, p["ns_per_op"])
             chain_mem.add("PyTorch", 1, p["heap_bytes_per_op"] - p["value_bytes_per_op"])
 
-    rows = [*epoch.values(), xor, chain_time, chain_mem, wide, ratio_row, bp_ratio, conv_first, conv_layer]
+    rows = [*epoch.values(), xor, chain_time, chain_mem, wide, ratio_row, bp_ratio, conv_first, conv_layer, lenet,
+            lenet_rss]
     table = ["| workload | unit | tapegrad 1T | PyTorch 1T | roofline 1T | tapegrad 2T | PyTorch 2T | roofline 2T "
              "| tapegrad / PyTorch (1T) | tapegrad / roofline (1T) |",
              "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
@@ -307,6 +340,10 @@ def measure(r, args):
         check("5. gradient / forward cost (1 thread)", ratio_row.get("tapegrad", 1), 2.0),
         check("6. conv2d first layer: tapegrad / roofline (1 thread; issue 18)",
               ratio(conv_first.get("tapegrad", 1), conv_first.get("roofline", 1)), 1.3),
+        check("6. conv2d with ∂C/∂x: tapegrad / roofline (1 thread; issue 18)",
+              ratio(conv_layer.get("tapegrad", 1), conv_layer.get("roofline", 1)), 1.3),
+        check("11. LeNet epoch: tapegrad / PyTorch (1 thread; issue 18)",
+              ratio(lenet.get("tapegrad", 1), lenet.get("PyTorch", 1)), 0.8),
     ]
     best10 = min(v for v in (epoch[10].get("tapegrad", 1), epoch[10].get("tapegrad", 2)) if v is not None)
     whole_rows = [*whole.values(), *rss.values(), main_job, default_steps]
@@ -363,6 +400,12 @@ PyTorch). The roofline is the bare `cblas_dgemm` calls the work needs and nothin
 6. `conv2d` on the shape of the first layer of Nielsen's network3 at batch 64, forward then backward from a fixed
    random ∂C/∂y: as a first layer (the input needs no gradient) and as a later one (∂C/∂x too). Its roofline is the
    gemm calls `autodiff/conv_kernels.cpp` makes, one example at a time: y = W cols, ∂C/∂W += δ colsᵀ (and Wᵀ δ).
+
+11. Nielsen's chapter-6 network, `tapegrad train --model lenet` (conv 20 5×5 relu, max pool 2, conv 40 5×5 relu, max
+   pool 2, fc 100 relu, softmax 10; He's init, SGD η = 0.1, batch {LENET_BATCH}), against the same layers in PyTorch
+   (`bench/torch_epoch.py --model lenet`), one thread: the steps' seconds on the first {LENET_IMAGES:,} training
+   images, scaled to the 60,000 of an epoch (a whole epoch would add minutes to every round), and each whole
+   process's peak resident memory (the data set, the network, one batch's activations; PyTorch's libraries).
 
 {chr(10).join(table)}
 

@@ -3,7 +3,7 @@
 # runs bench/compare.py, which measures tapegrad, PyTorch (Debian's python3-torch) and the bare
 # gemm roofline side by side, prints the table and writes docs/benchmarks.md.
 #
-#   bench/compare.sh [--rounds N]          (default 3 rounds: about 15 minutes on 2 cores)
+#   bench/compare.sh [--rounds N]          (default 3 rounds: about 17 minutes on 2 cores)
 #   env: BUILD_DIR (default build)
 #
 # Without python3-torch the PyTorch columns stay empty (apt-get install python3-torch).

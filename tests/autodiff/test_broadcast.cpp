@@ -128,6 +128,14 @@ TEST_CASE("broadcast: sum_to sums the repeated axes away") {
   // 1000i + 1 .. 1000i + 1000, whose sum is 1000·1000i + 500500, exact in doubles.
   const Tensor rows = iota({3, 1000});
   check_tensor(tg::sum_to(rows, {3, 1}), {3, 1}, {500500, 1500500, 2500500});
+
+  // Several trailing axes at once (a convolution's bias gradient, one run per feature map).
+  // z = 1..24 in shape (2,3,2,2): z(n,f,i,j) = 1 + 12n + 4f + 2i + j, so Σ_{i,j} = 10 + 48n + 16f.
+  const Tensor z = iota({2, 3, 2, 2});
+  check_tensor(tg::sum_to(z, {1, 3, 1, 1}), {1, 3, 1, 1}, {68, 100, 132});  // Σ_n: 20 + 48 + 32f
+  check_tensor(tg::sum_to(z, {2, 1, 1, 1}), {2, 1, 1, 1}, {78, 222});       // Σ_f: 78 + 144n
+  check_tensor(tg::sum_to(z, {2, 3, 1, 1}), {2, 3, 1, 1}, {10, 26, 42, 58, 74, 90});
+  check_tensor(tg::sum_to(z, {1, 1, 1, 1}), {1, 1, 1, 1}, {300});
 }
 
 TEST_CASE("broadcast: sum_to is the adjoint of broadcast_to: <bx, y> = <x, sum_to(y)>") {
