@@ -41,6 +41,7 @@ echo "ok: interrupted after epoch $last, exit 130, CSV and checkpoint whole, res
 
 # run ARGS...: tapegrad train in the background, SIGINT sent once the CSV has a row; sets code
 run() {
+  rm -f "$dir/run2.csv"
   "$@" >"$dir/out" 2>"$dir/err" &
   pid=$!
   for _ in $(seq 200); do
@@ -55,7 +56,6 @@ moons=(train --data moons --train-size 5000 --test-size 100 --batch-size 1 --pro
 
 # SIGINT ignored on entry (`trap '' INT`, as a shell's background job or nohup has it) stays
 # ignored: the run goes on to its last epoch.
-rm -f "$dir/run2.csv"
 run sh -c 'trap "" INT; exec "$0" "$@"' "$tapegrad" "${moons[@]}" --epochs 3 --csv "$dir/run2.csv"
 [ "$code" -eq 0 ] || fail "SIGINT ignored on entry: exit $code, expected 0"
 [ "$(wc -l <"$dir/run2.csv")" -eq 4 ] || fail "SIGINT ignored on entry: the CSV does not hold 3 epochs"
