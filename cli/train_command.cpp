@@ -319,12 +319,8 @@ int finished(const TrainCommand& c, const Run& run, const TrainingLog& log, cons
   return 0;
 }
 
-}  // namespace
-
-void add_train_options(CLI::App& app, TrainCommand& c) {
-  add_data_options(app, c.data, default_data_name() + ", or with --resume the checkpoint's");
-  add_model_options(app, c.model);
-  add_layers_options(app, c.model);
+// The update rule: --optimizer, --lr, --momentum.
+void add_optimizer_options(CLI::App& app, TrainCommand& c) {
   app.add_option("--optimizer", c.optimizer, "sgd (default), momentum or adam")
       ->check(one_of({"sgd", "momentum", "adam"}))
       ->type_name("sgd|momentum|adam");
@@ -341,6 +337,10 @@ void add_train_options(CLI::App& app, TrainCommand& c) {
                                                  : fmt::format("expected a number in [0, 1), got '{}'", s);
           },
           ""));
+}
+
+// How long and how: --batch-size, --epochs, the stop rules, --gradients.
+void add_schedule_options(CLI::App& app, TrainCommand& c) {
   add_batch_size_option(
       app, [&c](std::size_t n) { c.batch_size = n; },
       "examples per step; 0 = the whole set (default: the data set's)", count(), false);
@@ -365,6 +365,10 @@ void add_train_options(CLI::App& app, TrainCommand& c) {
          },
          "where ∂C/∂θ comes from: autodiff (the engine, default) or backprop (BP1–BP4 by hand)")
       ->type_name("autodiff|backprop");
+}
+
+// What the run writes and reads: --csv, --save, --resume, --progress, --train-figures.
+void add_output_options(CLI::App& app, TrainCommand& c) {
   app.add_option("--csv", c.csv, "write each epoch's train/test loss and accuracy to FILE (CSV)")
       ->check(non_empty("a file name"))
       ->type_name("FILE");
@@ -382,6 +386,17 @@ void add_train_options(CLI::App& app, TrainCommand& c) {
                  "batches, default) or exact (a pass over the set after each epoch)")
       ->check(one_of({"running", "exact"}))
       ->type_name("running|exact");
+}
+
+}  // namespace
+
+void add_train_options(CLI::App& app, TrainCommand& c) {
+  add_data_options(app, c.data, default_data_name() + ", or with --resume the checkpoint's");
+  add_model_options(app, c.model);
+  add_layers_options(app, c.model);
+  add_optimizer_options(app, c);
+  add_schedule_options(app, c);
+  add_output_options(app, c);
 }
 
 int run_train(const TrainCommand& command, std::FILE* out, std::FILE* err) {
