@@ -9,7 +9,8 @@ namespace tg {
 // default glibc serves blocks that large with mmap and returns them, or trims the heap, when
 // they are freed, so every step pays for fresh zeroed pages again (seen as page faults taking
 // a third of a [784,100,10] step). This keeps freed memory in the process for reuse instead.
-// Call it once at the start of a program that trains; the library never calls it itself.
+// Call it once at the start of a program that trains; the library never calls it itself. With
+// a C library other than glibc (macOS, WebAssembly) it does nothing.
 void keep_freed_memory_for_reuse();
 
 // Graph nodes come from an arena of 64 KB slabs (autodiff/variable.cpp). A slab goes back to

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <xtensor/xview.hpp>
 
+#include "autodiff/xtensor_headers.hpp"
 #include "cli/small_network.hpp"
 #include "nn/explain.hpp"
 

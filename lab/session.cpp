@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <xtensor/xview.hpp>
 
+#include "autodiff/xtensor_headers.hpp"
 #include "cli/synthetic_set.hpp"
 #include "cli/worked_example.hpp"
 #include "nn/divergence.hpp"

@@ -8,8 +8,7 @@
 #include <cstddef>
 #include <vector>
 
-#include <xtensor/xview.hpp>
-
+#include "autodiff/xtensor_headers.hpp"
 #include "autodiff/tensor.hpp"
 #include "nn/column_gatherer.hpp"
 #include "nn/data/synthetic.hpp"

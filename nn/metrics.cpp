@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include <xtensor/xview.hpp>
-
 #include <fmt/format.h>
+
+#include "autodiff/xtensor_headers.hpp"
 
 namespace tg::nn {
 

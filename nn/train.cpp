@@ -5,8 +5,8 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
-#include <xtensor/xview.hpp>
 
+#include "autodiff/xtensor_headers.hpp"
 #include "nn/divergence.hpp"
 
 namespace tg::nn {

@@ -1,8 +1,8 @@
 #include "autodiff/ops/shape.hpp"
 
 #include <fmt/format.h>
-#include <xtensor/xmanipulation.hpp>
 
+#include "autodiff/xtensor_headers.hpp"
 #include "autodiff/broadcast.hpp"
 #include "autodiff/define_op.hpp"
 #include "autodiff/error.hpp"

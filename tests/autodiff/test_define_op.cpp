@@ -4,8 +4,7 @@
 #include <cmath>
 #include <vector>
 
-#include <xtensor/xmath.hpp>
-
+#include "autodiff/xtensor_headers.hpp"
 #include "autodiff/autodiff.hpp"
 #include "support/bad_input.hpp"
 #include "support/random.hpp"

@@ -7,8 +7,8 @@
 #include <variant>
 
 #include <fmt/format.h>
-#include <xtensor/xmath.hpp>
 
+#include "autodiff/xtensor_headers.hpp"
 #include "cli/any_network.hpp"
 #include "cli/problem.hpp"
 #include "nn/checkpoint.hpp"

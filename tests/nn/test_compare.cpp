@@ -2,7 +2,6 @@
 // networks, costs and batches, and the report people read.
 #include <doctest/doctest.h>
 #include <fmt/format.h>
-#include <xtensor/xmath.hpp>
 
 #include <cmath>
 #include <limits>
@@ -11,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "autodiff/xtensor_headers.hpp"
 #include "nn/compare.hpp"
 #include "nn/conv_layer.hpp"
 #include "nn/flatten_layer.hpp"

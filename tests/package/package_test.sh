@@ -118,6 +118,12 @@ case $step in
     # never over a tapegrad package that is already installed.
     [ "$(id -u)" = 0 ] || { echo "package_test apt-install: skipped: not root, apt cannot install here"; exit 77; }
     command -v apt-get > /dev/null || { echo "package_test apt-install: skipped: no apt-get"; exit 77; }
+    # One run at a time on this machine (two build trees' tests): both could find no package
+    # installed, and one remove it while the other builds against it. The lock is the kernel's
+    # (flock), so it ends with the process that holds it, however that ends.
+    lockdir=/run/lock && [ -d "$lockdir" ] || lockdir=/tmp
+    exec 9> "$lockdir/tapegrad-package-apt-install.lock"
+    flock 9
     if dpkg-query -W -f='${Status}' tapegrad 2> /dev/null | grep -q 'ok installed'; then
       echo "package_test apt-install: skipped: a tapegrad package is installed already; not replacing it"
       exit 77
