@@ -309,12 +309,19 @@ int interrupted(const TrainCommand& c, const Run& run, const TrainingLog& log, c
   return 130;
 }
 
-}  // namespace
+// All epochs ran (or a stop rule ended them): the result, and the checkpoint with --save.
+int finished(const TrainCommand& c, const Run& run, const TrainingLog& log, const nn::TrainResult& r,
+             std::FILE* out) {
+  log.print_result(r);
+  if (!c.save.empty()) {
+    save_trained(*run.net, c.save, checkpoint_notes(c, run, log.rows().back()), *run.optimizer);
+    fmt::print(out, "checkpoint saved in {} (tapegrad eval --checkpoint {})\n", c.save, c.save);
+  }
+  return 0;
+}
 
-void add_train_options(CLI::App& app, TrainCommand& c) {
-  add_data_options(app, c.data, default_data_name() + ", or with --resume the checkpoint's");
-  add_model_options(app, c.model);
-  add_layers_options(app, c.model);
+// The update rule: --optimizer, --lr, --momentum.
+void add_optimizer_options(CLI::App& app, TrainCommand& c) {
   app.add_option("--optimizer", c.optimizer, "sgd (default), momentum or adam")
       ->check(one_of({"sgd", "momentum", "adam"}))
       ->type_name("sgd|momentum|adam");
@@ -331,6 +338,10 @@ void add_train_options(CLI::App& app, TrainCommand& c) {
                                                  : fmt::format("expected a number in [0, 1), got '{}'", s);
           },
           ""));
+}
+
+// How long and how: --batch-size, --epochs, the stop rules, --gradients.
+void add_schedule_options(CLI::App& app, TrainCommand& c) {
   add_batch_size_option(
       app, [&c](std::size_t n) { c.batch_size = n; },
       "examples per step; 0 = the whole set (default: the data set's)", count(), false);
@@ -355,6 +366,10 @@ void add_train_options(CLI::App& app, TrainCommand& c) {
          },
          "where ∂C/∂θ comes from: autodiff (the engine, default) or backprop (BP1–BP4 by hand)")
       ->type_name("autodiff|backprop");
+}
+
+// What the run writes and reads: --csv, --save, --resume, --progress, --train-figures.
+void add_output_options(CLI::App& app, TrainCommand& c) {
   app.add_option("--csv", c.csv, "write each epoch's train/test loss and accuracy to FILE (CSV)")
       ->check(non_empty("a file name"))
       ->type_name("FILE");
@@ -372,6 +387,17 @@ void add_train_options(CLI::App& app, TrainCommand& c) {
                  "batches, default) or exact (a pass over the set after each epoch)")
       ->check(one_of({"running", "exact"}))
       ->type_name("running|exact");
+}
+
+}  // namespace
+
+void add_train_options(CLI::App& app, TrainCommand& c) {
+  add_data_options(app, c.data, default_data_name() + ", or with --resume the checkpoint's");
+  add_model_options(app, c.model);
+  add_layers_options(app, c.model);
+  add_optimizer_options(app, c);
+  add_schedule_options(app, c);
+  add_output_options(app, c);
 }
 
 int run_train(const TrainCommand& command, std::FILE* out, std::FILE* err) {
@@ -398,19 +424,15 @@ int run_train(const TrainCommand& command, std::FILE* out, std::FILE* err) {
                result.divergence, divergence_cause(result, c, run.optimizer->learning_rate()));
     return 1;
   }
-  if (result.reason == nn::StopReason::interrupted) return interrupted(c, run, log, result, out, err);
-  log.print_result(result);
-  if (!c.save.empty()) {
-    save_trained(*run.net, c.save, checkpoint_notes(c, run, log.rows().back()), *run.optimizer);
-    fmt::print(out, "checkpoint saved in {} (tapegrad eval --checkpoint {})\n", c.save, c.save);
-  }
-  if (log.write_failed()) {
+  const int code = result.reason == nn::StopReason::interrupted ? interrupted(c, run, log, result, out, err)
+                                                                : finished(c, run, log, result, out);
+  if (log.write_failed()) {  // an error, also when interrupted
     std::fflush(out);
     fmt::print(err, "tapegrad train: --csv {}: not every write succeeded (see above){}\n", c.csv,
-               c.save.empty() ? "" : "; the checkpoint is saved");
+               c.save.empty() || code != 0 ? "" : "; the checkpoint is saved");
     return 1;
   }
-  return 0;
+  return code;
 }
 
 }  // namespace tg::cli
