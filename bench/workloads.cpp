@@ -15,8 +15,9 @@
 //   workloads conv B              conv2d forward + backward of network3's first layer shape at
 //                                 batch B, and the gemm calls alone it needs (the roofline)
 //   workloads gather B            one epoch's shuffled batches of B columns of a (784, 60000)
-//                                 matrix, by nn::ColumnGatherer and by select_columns, its
-//                                 reference (nn/column_gatherer.hpp); and the gatherer's copy
+//                                 matrix, by nn::ColumnGatherer (of doubles, and of bytes as
+//                                 images are held) and by select_columns, its reference
+//                                 (nn/column_gatherer.hpp); and the gatherer's copy
 //
 // Every network: sigmoid hidden layers, float64, W ~ N(0, 1/n_in), SGD. Threads: OpenBLAS reads
 // OPENBLAS_NUM_THREADS, so the caller chooses one or two. Times are medians over rounds. The
@@ -26,6 +27,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <functional>
 #include <random>
@@ -222,10 +224,16 @@ int gather(int batch) {
   };
   const double fast = epoch([&](const std::vector<std::size_t>& b) { return gatherer.gather(b); });
   const double reference = epoch([&](const std::vector<std::size_t>& b) { return select_columns(X, b); });
+  std::vector<std::uint8_t> pixels(784 * kExamples);  // images as training reads them: bytes, v / 255
+  for (std::size_t i = 0; i < pixels.size(); ++i)
+    pixels[i] = static_cast<std::uint8_t>(i * 2654435761u >> 24);
+  const ColumnGatherer image_gatherer(std::move(pixels), 784, 255.0);
+  const double bytes = epoch([&](const std::vector<std::size_t>& b) { return image_gatherer.gather(b); });
   fmt::print(
       "{{\"workload\": \"gather\", \"batch\": {}, \"gatherer_ms_per_epoch\": {:.3f}, "
-      "\"reference_ms_per_epoch\": {:.3f}, \"copy_ms\": {:.3f}, \"checksum\": {:.6g}}}\n",
-      batch, fast * 1e3, reference * 1e3, copy * 1e3, sink);
+      "\"bytes_gatherer_ms_per_epoch\": {:.3f}, \"reference_ms_per_epoch\": {:.3f}, \"copy_ms\": {:.3f}, "
+      "\"checksum\": {:.6g}}}\n",
+      batch, fast * 1e3, bytes * 1e3, reference * 1e3, copy * 1e3, sink);
   return 0;
 }
 

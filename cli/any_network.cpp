@@ -85,6 +85,14 @@ void check_fits(const nn::Network& net, const DataSet& data, const std::string& 
         "{} ({}) does not fit data set '{}': it takes {} inputs and gives {} outputs, the data have {} and {}",
         what, network_str(net), data.name, net.input_size(), net.output_size(), data.inputs(),
         data.outputs()));
+  // The same pixel count is not enough: a conv or pooling layer reads each column as its
+  // (C, H, W). (A flatten first, then fully connected layers, take any columns.)
+  const Shape images = example_shape(data);
+  const bool spatial = net.input_shape().size() == 3 && net.layer(2).kind() != "flatten";
+  if (spatial && images.size() == 3 && images != net.input_shape())
+    throw std::invalid_argument(fmt::format(
+        "{} ({}) takes images {}, but the images of data set '{}' are {}: the same {} pixels in another shape",
+        what, network_str(net), shape_str(net.input_shape()), data.name, shape_str(images), data.inputs()));
 }
 
 }  // namespace tg::cli

@@ -36,7 +36,8 @@ std::string network_str(const AnyNetwork& net);
 std::string short_str(const nn::Mlp& net);
 std::string short_str(const nn::Network& net);
 
-// Checks that a network (say, from a checkpoint) fits the data: its input and output sizes.
+// Checks that a network (say, from a checkpoint) fits the data: its input and output sizes, and
+// for a network of images and image data, the images' shape (14×56 is not 28×28).
 void check_fits(const nn::Network& net, const DataSet& data, const std::string& what);
 
 }  // namespace tg::cli

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <type_traits>
 
 #include <fmt/format.h>
 
 #include "cli/any_network.hpp"
 #include "cli/problem.hpp"
+#include "nn/memory_estimate.hpp"
 #include "nn/train.hpp"
 
 namespace tg::cli {
@@ -71,6 +73,8 @@ namespace {
 template <class LoadedProblem>
 int print_eval(const EvalCommand& c, const LoadedProblem& saved, std::FILE* out) {
   const DataSet& data = saved.data;
+  if constexpr (std::is_same_v<LoadedProblem, LayersProblem>)  // a conv layer's maps: GBs a chunk, maybe
+    nn::require_evaluation_memory(saved.net, network_str(saved.net), data.test.size());
   const nn::Evaluation e = nn::evaluate(saved.net, data.test, saved.cost);
   fmt::print(out, "tapegrad eval: {} {} on the {} test examples of {}\n", c.checkpoint, short_str(saved.net),
              data.test.size(), data.name);

@@ -1,11 +1,12 @@
 #include "cli/graph_command.hpp"
 
 #include <algorithm>
-#include <optional>
+#include <variant>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "cli/any_network.hpp"
 #include "cli/files.hpp"
 #include "cli/graphviz_render.hpp"
 #include "cli/small_network.hpp"
@@ -15,6 +16,7 @@ namespace tg::cli {
 
 void add_graph_options(CLI::App& app, GraphCommand& c) {
   add_network_options(app, c, "draw", "xor, or the checkpoint's");
+  add_layers_options(app, c.model);
   add_batch_size_option(
       app, [&c](std::size_t n) { c.batch = n; },
       "how many training examples the cost is taken over (default 1)", positive_count(), true);
@@ -35,30 +37,51 @@ void add_graph_options(CLI::App& app, GraphCommand& c) {
           ""));
 }
 
-int run_graph(const GraphCommand& c, std::FILE* out) {
-  if (!c.output.empty()) check_writable(c.output);  // before dot runs
-  std::optional<WorkedExample> worked =
-      c.worked_example ? std::optional(worked_example(c.model)) : std::nullopt;
-  const Problem p = worked ? std::move(worked->problem) : small_problem(c);  // Mlp: moved, never copied
-  const std::size_t m = worked ? 1 : std::min(c.batch, p.data.train.size());
-  const nn::data::Examples batch =
-      worked ? nn::data::Examples{worked->x, worked->y} : first_columns(p.data.train, m);
+namespace {
+
+// The DOT of the network's cost on its batch, with the command's options.
+template <class Net>
+std::string dot_of(const GraphCommand& c, const Net& net, const nn::Cost& cost,
+                   const nn::data::Examples& batch) {
   nn::LossGraphOptions options;
   options.values = c.values;
   options.precision = c.digits;
-  const std::string dot = nn::loss_graph_dot(p.net, p.cost, batch.X, batch.Y, options);
+  return nn::loss_graph_dot(net, cost, batch.X, batch.Y, options);
+}
+
+// "the first 3 training examples of xor"
+std::string batch_str(std::size_t m, const std::string& data) {
+  return fmt::format("the first {} training example{} of {}", m, m == 1 ? "" : "s", data);
+}
+
+}  // namespace
+
+int run_graph(const GraphCommand& c, std::FILE* out) {
+  if (!c.output.empty()) check_writable(c.output);  // before dot runs
+  std::string dot, what;                            // the graph, and one line about it
+  if (c.worked_example) {
+    WorkedExample worked = worked_example(c.model);
+    dot = dot_of(c, worked.problem.net, worked.problem.cost, {worked.x, worked.y});
+    what = fmt::format("{}, {} on seed 002's example", network_str(worked.problem.net),
+                       nn::describe(worked.problem.cost));
+  } else {
+    const AnyProblem chosen = small_any_problem(c);
+    std::visit(
+        [&](const auto& p) {
+          const std::size_t m = std::min(c.batch, p.data.train.size());
+          dot = dot_of(c, p.net, p.cost, first_columns(p.data.train, m));
+          what = fmt::format("{}, {} on {}", network_str(p.net), nn::describe(p.cost),
+                             batch_str(m, p.data.name));
+        },
+        chosen);
+  }
   if (c.output.empty()) {
     fmt::print(out, "{}", dot);
     return 0;
   }
   const GraphFormat format = *graph_format_of(c.output);  // checked when parsed
   write_file_atomically(c.output, render_dot(dot, format));
-  fmt::print(out, "tapegrad graph: the cost of {} {} hidden, {} output, {} on {}, written to {} ({})\n",
-             sizes_str(p.net.sizes()), to_string(p.net.hidden()), to_string(p.net.output()),
-             nn::describe(p.cost),
-             worked ? "seed 002's example"
-                    : fmt::format("the first {} training example{} of {}", m, m == 1 ? "" : "s", p.data.name),
-             c.output, to_string(format));
+  fmt::print(out, "tapegrad graph: the cost of {}, written to {} ({})\n", what, c.output, to_string(format));
   return 0;
 }
 

@@ -17,6 +17,10 @@ void on_sigint(int) { interrupted.store(true); }  // async-signal-safe: a flag o
 
 StopOnInterrupt::StopOnInterrupt() {
   interrupted.store(false);
+  sigaction(SIGINT, nullptr, &previous_);
+  // Ignored on entry (a shell's background job, `tapegrad train … &`, or nohup): Ctrl-C at the
+  // terminal is not meant for this process, so it stays ignored.
+  if (previous_.sa_handler == SIG_IGN) return;
   struct sigaction action {};
   action.sa_handler = on_sigint;
   sigemptyset(&action.sa_mask);

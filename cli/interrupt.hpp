@@ -2,7 +2,8 @@
 // sets a flag, which training reads after each step to stop at a safe point (the last whole
 // epoch's state kept, the CSV and the checkpoint written whole); the handler is then reset, so
 // a second Ctrl-C ends the process at once. Every file is written by renaming a complete
-// temporary one, so even then nothing is left half-written.
+// temporary one, so even then nothing is left half-written. A SIGINT ignored on entry (a
+// background job of a shell without job control) stays ignored.
 #pragma once
 
 #include <csignal>

@@ -5,6 +5,9 @@
 #include <cmath>
 #include <filesystem>
 #include <optional>
+#include <type_traits>
+#include <utility>
+#include <variant>
 #include <stdexcept>
 #include <vector>
 
@@ -19,6 +22,7 @@
 #include "cli/training_curves.hpp"
 #include "cli/any_network.hpp"
 #include "nn/compare.hpp"
+#include "nn/conv_layer.hpp"
 #include "nn/loss_graph.hpp"
 #include "nn/train.hpp"
 
@@ -50,6 +54,8 @@ pre { background: #f6f6f6; padding: 10px; overflow-x: auto; font-size: 12px; }
 .grid figure { margin: 0; width: 104px; text-align: center; font-size: 12px; border: 3px solid transparent; padding: 3px; }
 .grid figure.wrong { border-color: #c00000; background: #fde0e0; }
 .grid img { width: 84px; height: 84px; image-rendering: pixelated; }
+.grid.kernels figure { width: 60px; }
+.grid.kernels img { width: 48px; height: 48px; }
 .grid .true { display: block; color: #555; }
 )";
 
@@ -83,15 +89,21 @@ std::string row(const std::string& name, const std::string& value) {
   return fmt::format("<tr><th>{}</th><td>{}</td></tr>\n", escape_xml(name), escape_xml(value));
 }
 
-std::string settings_section(const ReportCommand& c, const Problem& p, const nn::CheckpointExtra& notes,
+// The settings' network row: "[784,100,10]: sigmoid hidden layers, softmax output", or the layers.
+std::string network_row(const nn::Mlp& net) {
+  return fmt::format("{}: {} hidden layers, {} output", sizes_str(net.sizes()), to_string(net.hidden()),
+                     to_string(net.output()));
+}
+std::string network_row(const nn::Network& net) { return network_str(net); }
+
+template <class P>
+std::string settings_section(const ReportCommand& c, const P& p, const nn::CheckpointExtra& notes,
                              const nn::Evaluation& test) {
-  const nn::Mlp& net = p.net;
   std::string s = "<section id=\"settings\">\n<table class=\"settings\">\n";
   s += row("checkpoint", c.checkpoint);
   s += row("data set", fmt::format("{} ({} training, {} test examples)", p.data.name, p.data.train.size(),
                                    p.data.test.size()));
-  s += row("network", fmt::format("{}: {} hidden layers, {} output", sizes_str(net.sizes()),
-                                  to_string(net.hidden()), to_string(net.output())));
+  s += row("network", network_row(p.net));
   s += row("cost", nn::describe(p.cost));
   // The rates are noted with 17 digits, to restore them exactly; shown rounded.
   const auto rate = [&](const char* key) {
@@ -129,7 +141,8 @@ std::string curves_section(const ReportCommand& c, const std::optional<EpochTabl
 
 // The graph of C on the first training example (nn/loss_graph.hpp), drawn by Graphviz's dot
 // as inline SVG; without dot, its DOT text.
-std::string graph_section(const ReportCommand& c, const Problem& p) {
+template <class P>
+std::string graph_section(const ReportCommand& c, const P& p) {
   const nn::data::Examples first = first_columns(p.data.train, 1);
   nn::LossGraphOptions options;
   std::size_t parameters = 0;
@@ -143,6 +156,11 @@ std::string graph_section(const ReportCommand& c, const Problem& p) {
       "and C; on z<sup>l</sup> the error δ<sup>l</sup> = ∂C/∂z<sup>l</sup> (BP1, BP2), on W<sup>l</sup> and "
       "b<sup>l</sup> their gradients (BP4, BP3), and the step of the backward pass that produced each. "
       "<code>tapegrad graph</code> draws it on its own.</p>\n";
+  if constexpr (std::is_same_v<P, LayersProblem>)
+    s +=
+        "<p class=\"note\">In a network of layers a conv layer's kernels are w<sup>l</sup>, and its δ<sup>l</sup> comes "
+        "from the layer above by (BP2-conv), (BP2-pool) or BP2; its kernels' and biases' gradients by (BP4-conv) and "
+        "(BP3-conv) (docs/conv.md).</p>\n";
   if (options.values) s += "<p class=\"note\">Each node also shows its value and its gradient.</p>\n";
   const std::chrono::duration<double> timeout(c.dot_timeout);
   if (!graphviz_available(c.dot_program, timeout))
@@ -172,14 +190,17 @@ std::string numeric_note(const nn::CompareReport& r) {
                      with_commas(r.numeric_checked()), with_commas(r.elements()));
 }
 
-std::string verification_section(const nn::CompareReport& r, std::size_t m, const std::string& data_name) {
-  std::string s = "<section id=\"verification\">\n<h2>Gradients: BP1–BP4 by hand against autodiff";
+// equations: "BP1–BP4" for an Mlp; the hand-written file, "nn/backprop.cpp" or nn/network_backprop.cpp.
+std::string verification_section(const nn::CompareReport& r, std::size_t m, const std::string& data_name,
+                                 const std::string& equations, const std::string& file) {
+  std::string s =
+      fmt::format("<section id=\"verification\">\n<h2>Gradients: {} by hand against autodiff", equations);
   s += r.has_numeric ? " and finite differences</h2>\n" : "</h2>\n";
   s += fmt::format(
       "<p class=\"note\">∂C/∂W<sup>l</sup> and ∂C/∂b<sup>l</sup> on the first {} training examples of {}, computed by the "
-      "four equations alone (nn/backprop.cpp), by the autodiff engine{}; as <code>tapegrad verify</code> prints them. "
+      "equations alone ({}), by the autodiff engine{}; as <code>tapegrad verify</code> prints them. "
       "A relative difference is max|g − h| / max(‖g‖<sub>∞</sub>, ‖h‖<sub>∞</sub>). Cost C = {:.12g}.</p>\n",
-      m, escape_xml(data_name), r.has_numeric ? " and by central finite differences" : "", r.cost);
+      m, escape_xml(data_name), file, r.has_numeric ? " and by central finite differences" : "", r.cost);
   s +=
       "<table class=\"numbers\" id=\"verification-table\">\n<thead><tr><th>param</th><th>shape</th><th>‖grad‖∞</th>"
       "<th>autodiff abs</th><th>autodiff rel</th>";
@@ -199,8 +220,8 @@ std::string verification_section(const nn::CompareReport& r, std::size_t m, cons
   const nn::Tolerances tolerances;
   const std::vector<std::string> failed = nn::failures(r, tolerances);
   const bool ok = failed.empty();
-  s += fmt::format("<p><span class=\"{}\">{}</span> largest relative difference, BP1–BP4 vs autodiff: {:.3e}",
-                   ok ? "ok" : "fail", ok ? "OK" : "FAIL", r.max_rel_autodiff());
+  s += fmt::format("<p><span class=\"{}\">{}</span> largest relative difference, {} vs autodiff: {:.3e}",
+                   ok ? "ok" : "fail", ok ? "OK" : "FAIL", equations, r.max_rel_autodiff());
   if (r.has_numeric) s += fmt::format("; vs finite differences: {:.3e}", r.max_rel_numeric());
   s += fmt::format(" (tolerances {:g} and {:g}, as <code>tapegrad verify</code>'s)</p>\n",
                    tolerances.autodiff, tolerances.numeric);
@@ -216,7 +237,8 @@ std::vector<std::uint8_t> pixels(const Tensor& X, std::size_t j) {
   return p;
 }
 
-std::string images_section(const ReportCommand& c, const Problem& p) {
+template <class P>
+std::string images_section(const ReportCommand& c, const P& p) {
   const DataSet& data = p.data;
   std::string s = "<section id=\"images\">\n<h2>Test images</h2>\n";
   const bool images = data.image_rows > 0 && data.image_rows * data.image_cols == data.inputs();
@@ -271,7 +293,8 @@ std::function<void(std::size_t, std::size_t)> live_count(std::FILE* out) {
 
 // The verification table's numbers: BP1–BP4 against autodiff and finite differences. A check of
 // more than 10,000 weights says so first (2 forward passes each: seconds to minutes).
-nn::CompareReport check_gradients(const ReportCommand& c, const Problem& p, const nn::data::Examples& batch,
+template <class P>
+nn::CompareReport check_gradients(const ReportCommand& c, const P& p, const nn::data::Examples& batch,
                                   std::FILE* out) {
   nn::CompareOptions options;
   options.numeric = c.numeric;
@@ -287,6 +310,108 @@ nn::CompareReport check_gradients(const ReportCommand& c, const Problem& p, cons
     std::fflush(out);
   }
   return nn::compare(p.net, batch.X, batch.Y, p.cost, options);
+}
+
+// For a network of layers: each layer as nn::Network::describe prints it, with its parameters.
+std::string layers_section(const nn::Network& net) {
+  std::string s =
+      "<section id=\"layers\">\n<h2>The layers</h2>\n<p class=\"note\">Layer 1 is the input; each layer l takes "
+      "a<sup>l−1</sup> and gives z<sup>l</sup> and a<sup>l</sup> = σ(z<sup>l</sup>), shapes per example "
+      "(channels, height, width) or (N).</p>\n<table class=\"numbers\">\n<thead><tr><th>layer</th><th>what it "
+      "does</th><th>parameters</th></tr></thead>\n<tbody>\n";
+  s += fmt::format("<tr><td>1</td><td>input {}</td><td></td></tr>\n", shape_str(net.input_shape()));
+  std::size_t total = 0;
+  for (std::size_t l = 2; l <= net.num_layers(); ++l) {
+    std::size_t n = 0;
+    for (const nn::Parameter& q : net.layer(l).parameters()) n += q.value.value().size();
+    total += n;
+    s += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n", l, escape_xml(net.layer(l).describe()),
+                     n == 0 ? std::string() : with_commas(n));
+  }
+  return s + fmt::format("</tbody>\n</table>\n<p class=\"note\">{} parameters in all.</p>\n</section>\n",
+                         with_commas(total));
+}
+
+// The first conv layer's kernels as small grey images, one per kernel and input channel: 0 is
+// mid-grey, the layer's largest |w| white when positive and black when negative.
+std::string kernels_section(const nn::Network& net) {
+  const nn::Conv* conv = nullptr;
+  std::size_t l = 2;
+  for (; l <= net.num_layers() && !conv; ++l) conv = dynamic_cast<const nn::Conv*>(&net.layer(l));
+  if (!conv) return "";
+  const Tensor& w = conv->w().value();  // (F, C, K, K')
+  const std::size_t F = w.shape()[0], C = w.shape()[1], K = w.shape()[2], K2 = w.shape()[3];
+  double peak = 0;
+  for (std::size_t i = 0; i < w.size(); ++i) peak = std::max(peak, std::abs(w.data()[i]));
+  if (peak == 0) peak = 1;
+  std::string s = fmt::format(
+      "<section id=\"kernels\">\n<h2>The kernels of layer {}</h2>\n<p class=\"note\">Each of its {} kernel{} "
+      "w<sup>{}</sup><sub>f</sub> per input channel, {}×{}: 0 is grey, +{:.3g} white, −{:.3g} black.</p>\n"
+      "<div class=\"grid kernels\">\n",
+      l - 1, F, F == 1 ? "" : "s", l - 1, K, K2, peak, peak);
+  std::vector<std::uint8_t> pixels(K * K2);
+  for (std::size_t f = 0; f < F; ++f)
+    for (std::size_t c = 0; c < C; ++c) {
+      for (std::size_t i = 0; i < pixels.size(); ++i)
+        pixels[i] =
+            static_cast<std::uint8_t>(std::lround(127.5 + 127.5 * w.data()[(f * C + c) * K * K2 + i] / peak));
+      s += fmt::format(
+          "<figure><img src=\"{}\" alt=\"kernel {}\"><figcaption>f = {}{}</figcaption></figure>\n",
+          data_uri("image/png", encode_png_gray(pixels, K2, K)), f + 1, f + 1,
+          C == 1 ? std::string() : fmt::format(", channel {}", c + 1));
+    }
+  return s + "</div>\n</section>\n";
+}
+
+// What a network's own pages add, and the names of its hand-written equations.
+std::string network_sections(const nn::Mlp&) { return ""; }
+std::string network_sections(const nn::Network& net) { return layers_section(net) + kernels_section(net); }
+std::pair<std::string, std::string> equations_of(const nn::Mlp&) { return {"BP1–BP4", "nn/backprop.cpp"}; }
+std::pair<std::string, std::string> equations_of(const nn::Network&) {
+  return {"BP equations", "each layer's, nn/network_backprop.cpp"};
+}
+
+// The page for the problem p (an Mlp's or a network of layers'), written to c.output.
+template <class P>
+int write_report(const ReportCommand& c, const P& p, const std::optional<EpochTable>& epochs,
+                 std::FILE* out) {
+  const nn::CheckpointExtra notes = nn::load_checkpoint_extra(c.checkpoint);
+  const nn::Evaluation test = nn::evaluate(p.net, p.data.test, p.cost);
+  const std::size_t m = std::min(c.batch, p.data.train.size());
+  const nn::data::Examples batch = first_columns(p.data.train, m);
+  const nn::CompareReport compared = check_gradients(c, p, batch, out);
+  const auto [equations, file] = equations_of(p.net);
+
+  const std::uint64_t seed = recorded_count(notes, "seed", c.checkpoint).value_or(1);
+  const std::optional<double> learning_rate = parse_number(note(notes, "learning_rate", ""));
+  const std::size_t batch_size = recorded_count(notes, "batch_size", c.checkpoint).value_or(0);
+  const std::string title =
+      run_title(p.data.name, network_str(p.net), nn::describe(p.cost), note(notes, "optimizer", "?"),
+                learning_rate.value_or(NAN), batch_size == 0 ? p.data.train.size() : batch_size, seed);
+
+  std::string html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  html += fmt::format("<title>tapegrad report: {}</title>\n<style>{}</style>\n</head>\n<body>\n",
+                      escape_xml(title), style);
+  html += fmt::format("<h1>tapegrad report</h1>\n<p class=\"note\">{}</p>\n", escape_xml(title));
+  html += settings_section(c, p, notes, test);
+  html += network_sections(p.net);
+  html += curves_section(c, epochs, title);
+  html += graph_section(c, p);
+  html += verification_section(compared, m, p.data.name, equations, file);
+  html += images_section(c, p);
+  html += fmt::format("<script>{}</script>\n</body>\n</html>\n", render_check);
+  write_file_atomically(c.output, html);
+
+  const std::vector<std::string> failed = nn::failures(compared);
+  fmt::print(out, "tapegrad report: {} {} on {}: {}, {} vs autodiff {:.3e}{}\n", c.checkpoint,
+             short_str(p.net), p.data.name,
+             p.data.classification() ? fmt::format("test accuracy {:.2f}%", 100.0 * test.accuracy)
+                                     : fmt::format("test cost {:.6f}", test.cost),
+             equations, compared.max_rel_autodiff(),
+             failed.empty() ? "" : fmt::format(": FAIL, {}", fmt::join(failed, "; ")));
+  fmt::print(out, "{}\n", numeric_note(compared));
+  fmt::print(out, "written to {} (one self-contained file: open it in a browser)\n", c.output);
+  return 0;
 }
 
 }  // namespace
@@ -347,42 +472,8 @@ int run_report(const ReportCommand& c, std::FILE* out) {
       throw std::runtime_error(fmt::format("{}: no epochs in it, only the header", c.csv));
   }
 
-  const Problem p = load_problem(c.checkpoint, c.data, c.model);
-  const nn::CheckpointExtra notes = nn::load_checkpoint_extra(c.checkpoint);
-  const nn::Evaluation test = nn::evaluate(p.net, p.data.test, p.cost);
-  const std::size_t m = std::min(c.batch, p.data.train.size());
-  const nn::data::Examples batch = first_columns(p.data.train, m);
-  const nn::CompareReport compared = check_gradients(c, p, batch, out);
-
-  const std::uint64_t seed = recorded_count(notes, "seed", c.checkpoint).value_or(1);
-  const std::optional<double> learning_rate = parse_number(note(notes, "learning_rate", ""));
-  const std::size_t batch_size = recorded_count(notes, "batch_size", c.checkpoint).value_or(0);
-  const std::string title =
-      run_title(p.data.name, network_str(p.net), nn::describe(p.cost), note(notes, "optimizer", "?"),
-                learning_rate.value_or(NAN), batch_size == 0 ? p.data.train.size() : batch_size, seed);
-
-  std::string html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  html += fmt::format("<title>tapegrad report: {}</title>\n<style>{}</style>\n</head>\n<body>\n",
-                      escape_xml(title), style);
-  html += fmt::format("<h1>tapegrad report</h1>\n<p class=\"note\">{}</p>\n", escape_xml(title));
-  html += settings_section(c, p, notes, test);
-  html += curves_section(c, epochs, title);
-  html += graph_section(c, p);
-  html += verification_section(compared, m, p.data.name);
-  html += images_section(c, p);
-  html += fmt::format("<script>{}</script>\n</body>\n</html>\n", render_check);
-  write_file_atomically(c.output, html);
-
-  const std::vector<std::string> failed = nn::failures(compared);
-  fmt::print(out, "tapegrad report: {} {} on {}: {}, BP1–BP4 vs autodiff {:.3e}{}\n", c.checkpoint,
-             sizes_str(p.net.sizes()), p.data.name,
-             p.data.classification() ? fmt::format("test accuracy {:.2f}%", 100.0 * test.accuracy)
-                                     : fmt::format("test cost {:.6f}", test.cost),
-             compared.max_rel_autodiff(),
-             failed.empty() ? "" : fmt::format(": FAIL, {}", fmt::join(failed, "; ")));
-  fmt::print(out, "{}\n", numeric_note(compared));
-  fmt::print(out, "written to {} (one self-contained file: open it in a browser)\n", c.output);
-  return 0;
+  const AnyProblem problem = load_any_problem(c.checkpoint, c.data, c.model);
+  return std::visit([&](const auto& p) { return write_report(c, p, epochs, out); }, problem);
 }
 
 }  // namespace tg::cli

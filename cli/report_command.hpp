@@ -12,6 +12,11 @@
 //   test images               for image data (28×28): a grid of test images with the class
 //                             predicted and the true one, wrong ones marked
 //
+// For a network of layers (a version 2 checkpoint) the page also lists its layers (as
+// nn::Network::describe, with each layer's parameter count) and draws the first conv layer's
+// kernels as small grey images; the graph shows the engine's conv and pooling ops, and the
+// table each layer's hand-written equations (nn/network_backprop.cpp) against autodiff.
+//
 // The data set comes from the checkpoint's notes, as for `tapegrad eval`.
 #pragma once
 

@@ -12,6 +12,12 @@ Problem small_problem(const NetworkChoice& choice) {
   return chosen_problem(c);
 }
 
+AnyProblem small_any_problem(const NetworkChoice& choice) {
+  NetworkChoice c = choice;
+  if (c.checkpoint.empty() && c.data.name.empty()) c.data.name = "xor";
+  return chosen_any_problem(c);
+}
+
 CLI::Option* add_worked_example_flag(CLI::App& app, bool& flag) {
   const Spelling& s = worked_example_spelling;
   CLI::Option* current = app.add_flag(
@@ -21,7 +27,7 @@ CLI::Option* add_worked_example_flag(CLI::App& app, bool& flag) {
   std::vector<const CLI::Option*> others;
   for (const char* other :
        {"--checkpoint", "--data", "--train-size", "--test-size", "--sizes", "--hidden", "--output", "--init",
-        "--example", batch_size_spelling.name, batch_size_spelling.old_name})
+        "--layers", "--model", "--example", batch_size_spelling.name, batch_size_spelling.old_name})
     if (CLI::Option* o = app.get_option_no_throw(other)) current->excludes(o), others.push_back(o);
   // The old spelling, hidden: CLI11 names no hidden option in an error, so it checks the others itself.
   app.add_flag_callback(

@@ -16,6 +16,8 @@ namespace tg::cli {
 // The problem of a command that shows a small network: chosen_problem, with xor as the data
 // set when the options name none (add_network_options(app, c, verb, "xor, or the checkpoint's")).
 Problem small_problem(const NetworkChoice& choice);
+// The same, of either kind: also a network of layers (--layers, --model, a version 2 checkpoint).
+AnyProblem small_any_problem(const NetworkChoice& choice);
 
 // --worked-example (old spelling --seed002), which excludes the options that choose another
 // network or example.

@@ -208,18 +208,19 @@ Run prepare_run(const TrainCommand& c) {
   // The weights, the activations and the batches' copy, refused with the numbers before any is
   // allocated (a resumed network's sizes are known once its checkpoint is read).
   const std::string rule = c.optimizer.value_or("sgd");
+  const std::size_t slots = rule == "adam" ? 2 : rule == "momentum" ? 1 : 0;
+  const std::size_t batch = c.batch_size.value_or(data.defaults.batch_size);
   const auto require_room = [&](const std::vector<std::size_t>& sizes) {
-    nn::require_training_memory(sizes, data.train.size(), data.test.size(),
-                                c.batch_size.value_or(data.defaults.batch_size),
-                                rule == "adam"       ? 2
-                                : rule == "momentum" ? 1
-                                                     : 0);
+    nn::require_training_memory(sizes, data.train.size(), data.test.size(), batch, slots);
   };
   if (c.resume.empty() && !c.model.layers) require_room(network_sizes(c.model, data));
   std::size_t first_epoch = 1;
-  run.net.emplace(starting_network(c, data, first_epoch));
+  run.net.emplace(starting_network(c, data, first_epoch));  // a network of layers' weights checked as built
   if (const nn::Mlp* mlp = std::get_if<nn::Mlp>(&*run.net); mlp && !c.resume.empty())
     require_room(mlp->sizes());
+  if (const nn::Network* layers = std::get_if<nn::Network>(&*run.net))
+    nn::require_training_memory(*layers, network_str(*layers), data.train.size(), data.test.size(), batch,
+                                slots);
   run.cost = build_cost(c.model, data);
   run.optimizer = std::visit(
       [&](const auto& net) {
@@ -308,12 +309,19 @@ int interrupted(const TrainCommand& c, const Run& run, const TrainingLog& log, c
   return 130;
 }
 
-}  // namespace
+// All epochs ran (or a stop rule ended them): the result, and the checkpoint with --save.
+int finished(const TrainCommand& c, const Run& run, const TrainingLog& log, const nn::TrainResult& r,
+             std::FILE* out) {
+  log.print_result(r);
+  if (!c.save.empty()) {
+    save_trained(*run.net, c.save, checkpoint_notes(c, run, log.rows().back()), *run.optimizer);
+    fmt::print(out, "checkpoint saved in {} (tapegrad eval --checkpoint {})\n", c.save, c.save);
+  }
+  return 0;
+}
 
-void add_train_options(CLI::App& app, TrainCommand& c) {
-  add_data_options(app, c.data, default_data_name() + ", or with --resume the checkpoint's");
-  add_model_options(app, c.model);
-  add_layers_options(app, c.model);
+// The update rule: --optimizer, --lr, --momentum.
+void add_optimizer_options(CLI::App& app, TrainCommand& c) {
   app.add_option("--optimizer", c.optimizer, "sgd (default), momentum or adam")
       ->check(one_of({"sgd", "momentum", "adam"}))
       ->type_name("sgd|momentum|adam");
@@ -330,6 +338,10 @@ void add_train_options(CLI::App& app, TrainCommand& c) {
                                                  : fmt::format("expected a number in [0, 1), got '{}'", s);
           },
           ""));
+}
+
+// How long and how: --batch-size, --epochs, the stop rules, --gradients.
+void add_schedule_options(CLI::App& app, TrainCommand& c) {
   add_batch_size_option(
       app, [&c](std::size_t n) { c.batch_size = n; },
       "examples per step; 0 = the whole set (default: the data set's)", count(), false);
@@ -354,6 +366,10 @@ void add_train_options(CLI::App& app, TrainCommand& c) {
          },
          "where ∂C/∂θ comes from: autodiff (the engine, default) or backprop (BP1–BP4 by hand)")
       ->type_name("autodiff|backprop");
+}
+
+// What the run writes and reads: --csv, --save, --resume, --progress, --train-figures.
+void add_output_options(CLI::App& app, TrainCommand& c) {
   app.add_option("--csv", c.csv, "write each epoch's train/test loss and accuracy to FILE (CSV)")
       ->check(non_empty("a file name"))
       ->type_name("FILE");
@@ -371,6 +387,17 @@ void add_train_options(CLI::App& app, TrainCommand& c) {
                  "batches, default) or exact (a pass over the set after each epoch)")
       ->check(one_of({"running", "exact"}))
       ->type_name("running|exact");
+}
+
+}  // namespace
+
+void add_train_options(CLI::App& app, TrainCommand& c) {
+  add_data_options(app, c.data, default_data_name() + ", or with --resume the checkpoint's");
+  add_model_options(app, c.model);
+  add_layers_options(app, c.model);
+  add_optimizer_options(app, c);
+  add_schedule_options(app, c);
+  add_output_options(app, c);
 }
 
 int run_train(const TrainCommand& command, std::FILE* out, std::FILE* err) {
@@ -397,19 +424,15 @@ int run_train(const TrainCommand& command, std::FILE* out, std::FILE* err) {
                result.divergence, divergence_cause(result, c, run.optimizer->learning_rate()));
     return 1;
   }
-  if (result.reason == nn::StopReason::interrupted) return interrupted(c, run, log, result, out, err);
-  log.print_result(result);
-  if (!c.save.empty()) {
-    save_trained(*run.net, c.save, checkpoint_notes(c, run, log.rows().back()), *run.optimizer);
-    fmt::print(out, "checkpoint saved in {} (tapegrad eval --checkpoint {})\n", c.save, c.save);
-  }
-  if (log.write_failed()) {
+  const int code = result.reason == nn::StopReason::interrupted ? interrupted(c, run, log, result, out, err)
+                                                                : finished(c, run, log, result, out);
+  if (log.write_failed()) {  // an error, also when interrupted
     std::fflush(out);
     fmt::print(err, "tapegrad train: --csv {}: not every write succeeded (see above){}\n", c.csv,
-               c.save.empty() ? "" : "; the checkpoint is saved");
+               c.save.empty() || code != 0 ? "" : "; the checkpoint is saved");
     return 1;
   }
-  return 0;
+  return code;
 }
 
 }  // namespace tg::cli

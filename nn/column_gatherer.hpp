@@ -56,8 +56,6 @@ class ColumnGatherer {
     void operator()(double* p) const;
   };
   static std::shared_ptr<double> allocate(std::size_t count);
-  template <class Row>
-  Tensor gather_with(const Row& row, const std::vector<std::size_t>& index) const;
 
   std::size_t n_ = 0, m_ = 0;
   std::shared_ptr<const double> doubles_;                   // Xᵀ: example j is [j·n .. j·n + n)

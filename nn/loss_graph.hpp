@@ -4,6 +4,12 @@
 // the gradients of BP4 and BP3.
 //
 //   C = cost(a^L, y),   z^l = W^l a^{l−1} + b^l,   a^l = σ(z^l),   δ^l = ∂C/∂z^l
+//
+// A network of layers (nn::Network) is drawn the same way, op by op as the engine records it
+// (conv2d, max_pool2d, avg_pool2d, reshape, matmul, ...): its parameters named as its layers name
+// them (w^l, b^l of a conv layer; W^l, b^l of a fully connected one), δ^l on z^l with the
+// equation that gives it ((BP1); (BP2), (BP2-conv) or (BP2-pool) by the layer above), and
+// (BP3-conv), (BP4-conv) on a conv layer's b^l and w^l.
 #pragma once
 
 #include <cstddef>
@@ -12,6 +18,7 @@
 #include "autodiff/tensor.hpp"
 #include "nn/cost.hpp"
 #include "nn/mlp.hpp"
+#include "nn/network.hpp"
 
 namespace tg::nn {
 
@@ -41,6 +48,21 @@ NamedRun named_run(const Mlp& net, const Cost& cost, const Tensor& X, const Tens
 // output.   X: (N^1, m), Y: (N^L, m) (tg::shape_error otherwise); a negative precision:
 // std::invalid_argument.
 std::string loss_graph_dot(const Mlp& net, const Cost& cost, const Tensor& X, const Tensor& Y,
+                           const LossGraphOptions& options = {});
+
+// The same for a network of layers. x is X's columns; for images, a^1 is x in the images'
+// layout (m, C, H, W), the leaf the graph starts from, named x = a^1 too.
+struct NamedLayersRun {
+  Network net;  // the copy
+  Variable x;
+  Network::Trace trace;
+  Variable C;
+};
+NamedLayersRun named_run(const Network& net, const Cost& cost, const Tensor& X, const Tensor& Y);
+
+// The graph of C for a network of layers, as loss_graph_dot for an Mlp.
+// X: (N^1, m), Y: (N^L, m) (tg::shape_error otherwise).
+std::string loss_graph_dot(const Network& net, const Cost& cost, const Tensor& X, const Tensor& Y,
                            const LossGraphOptions& options = {});
 
 }  // namespace tg::nn

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "nn/conv_layer.hpp"
 #include "nn/metrics.hpp"  // evaluation_chunk
 
 namespace tg::nn {
@@ -63,6 +64,31 @@ std::optional<std::uintmax_t> own_cap() {
 MemoryBudget less_used(std::uintmax_t limit, std::uintmax_t used, const char* name) {
   return {limit > used ? limit - used : 0,
           fmt::format("{}: {}, of which {} in use", name, bytes_str(limit), bytes_str(used))};
+}
+
+// The bytes of the activations of a recorded step on b examples or of one evaluated chunk,
+// whichever is more, for inputs N^1 and units Σ_{l≥2} N^l numbers per example:
+// a recorded step keeps X and, per layer, z^l, a^l, the bias broadcast, δ^l, ∂C/∂a^l and the
+// temporaries between them: measured peaks (full-batch [2,2000,2] and [784,1000,10] on 20000
+// examples) fit 2 N^1 + 7 Σ N^l numbers per example; evaluating a set with nothing recorded,
+// 2 N^1 + 3 Σ N^l (X copied into the graph, z^l and a^l, the cost's temporaries), for one
+// chunk of evaluation_chunk examples at a time.
+std::size_t activation_bytes(std::size_t inputs, std::size_t units, std::size_t b, std::size_t m_train,
+                             std::size_t m_test) {
+  const std::size_t step = times(b, plus(times(2, inputs), times(7, units)));
+  const std::size_t evaluated = std::min(std::max(m_train, m_test), evaluation_chunk);
+  const std::size_t evaluation = times(evaluated, plus(times(2, inputs), times(3, units)));
+  return times(std::max(step, evaluation), sizeof(double));
+}
+
+// A conv layer's im2col columns for one example: C·K·K' rows, one column per output position
+// (0 for other layers).
+std::size_t im2col_numbers(const Layer& layer) {
+  const auto* conv = dynamic_cast<const Conv*>(&layer);
+  if (!conv) return 0;
+  const Shape& w = conv->w().shape();       // (F, C, K, K')
+  const Shape& out = layer.output_shape();  // (F, H', W')
+  return times(times(w[1], times(w[2], w[3])), times(out[1], out[2]));
 }
 
 }  // namespace
@@ -125,15 +151,7 @@ TrainingMemory estimate_training(const std::vector<std::size_t>& sizes, std::siz
   TrainingMemory t;
   // θ, ∂C/∂θ, the update Δθ and the snapshot an epoch starts from: 4 copies, and the optimizer's
   t.parameters = times(times(parameter_count(sizes), plus(4, optimizer_slots)), d);
-  // A recorded step keeps X and, per layer, z^l, a^l, the bias broadcast, δ^l, ∂C/∂a^l and the
-  // temporaries between them: measured peaks (full-batch [2,2000,2] and [784,1000,10] on 20000
-  // examples) fit 2 N^1 + 7 Σ N^l numbers per example; evaluating a set with nothing recorded,
-  // 2 N^1 + 3 Σ N^l (X copied into the graph, z^l and a^l, the cost's temporaries), for one
-  // chunk of evaluation_chunk examples at a time.
-  const std::size_t step = times(b, plus(times(2, inputs), times(7, units)));
-  const std::size_t evaluated = std::min(std::max(m_train, m_test), evaluation_chunk);
-  const std::size_t evaluation = times(evaluated, plus(times(2, inputs), times(3, units)));
-  t.activations = times(std::max(step, evaluation), d);
+  t.activations = activation_bytes(inputs, units, b, m_train, m_test);
   // mini-batches gather Y's columns from a copy of it; X's from the set's own rows
   if (b < m_train) t.batch_copy = times(times(m_train, sizes.empty() ? 0 : sizes.back()), d);
   return t;
@@ -160,6 +178,63 @@ void require_network_memory(const std::vector<std::size_t>& sizes, const std::st
   require_memory(times(times(n, 2), sizeof(double)),
                  fmt::format("{} [{}] ({} weights and biases, and their initial values)", what,
                              fmt::join(sizes, ","), n));
+}
+
+TrainingMemory estimate_training(const Network& net, std::size_t m_train, std::size_t m_test,
+                                 std::size_t batch, std::size_t optimizer_slots) {
+  std::size_t parameters = 0, units = 0, columns = 0;  // Σ |θ|, Σ numel(z^l), the largest im2col
+  for (const Variable& p : net.parameters()) parameters = plus(parameters, p.value().size());
+  for (std::size_t l = 2; l <= net.num_layers(); ++l) {
+    units = plus(units, numel(net.layer(l).output_shape()));
+    columns = std::max(columns, im2col_numbers(net.layer(l)));
+  }
+  const std::size_t b = batch == 0 || batch > m_train ? m_train : batch;
+  TrainingMemory t;
+  t.parameters = times(times(parameters, plus(4, optimizer_slots)), sizeof(double));  // as for an Mlp
+  // As an Mlp's, with a conv layer's maps as its units; and a conv layer's im2col columns of one
+  // example at a time (autodiff/conv_kernels.cpp), forward's and backward's
+  t.activations = plus(activation_bytes(net.input_size(), units, b, m_train, m_test),
+                       times(times(2, columns), sizeof(double)));
+  if (b < m_train) t.batch_copy = times(times(m_train, net.output_size()), sizeof(double));
+  return t;
+}
+
+namespace {
+
+// "the most of them in layer 2 (conv 2000 kernels 3×3, ...: (1,28,28) -> (2000,26,26): 1352000
+// numbers an example)": the layer whose output is largest.
+std::string widest_layer_str(const Network& net) {
+  std::size_t widest = 2;
+  for (std::size_t l = 3; l <= net.num_layers(); ++l)
+    if (numel(net.layer(l).output_shape()) > numel(net.layer(widest).output_shape())) widest = l;
+  return fmt::format("the most of them in layer {} ({}: {} numbers an example)", widest,
+                     net.layer(widest).describe(), numel(net.layer(widest).output_shape()));
+}
+
+}  // namespace
+
+void require_training_memory(const Network& net, const std::string& name, std::size_t m_train,
+                             std::size_t m_test, std::size_t batch, std::size_t optimizer_slots) {
+  const TrainingMemory t = estimate_training(net, m_train, m_test, batch, optimizer_slots);
+  const std::size_t b = batch == 0 || batch > m_train ? m_train : batch;
+  const std::string what = fmt::format(
+      "training {} on {} examples in batches of {} ({} for the weights and biases: θ, ∂C/∂θ, Δθ, a snapshot{}; {} for "
+      "the activations of a batch or of an evaluated chunk of up to {} examples, {}{})",
+      name, m_train, b, bytes_str(t.parameters),
+      optimizer_slots
+          ? fmt::format(" and {} optimizer state{}", optimizer_slots, optimizer_slots > 1 ? "s" : "")
+          : "",
+      bytes_str(t.activations), evaluation_chunk, widest_layer_str(net),
+      t.batch_copy ? fmt::format("; {} for the batches' copy of the targets", bytes_str(t.batch_copy)) : "");
+  require_memory(t.total(), what);
+}
+
+void require_evaluation_memory(const Network& net, const std::string& name, std::size_t m) {
+  const std::size_t bytes = estimate_training(net, m, m, 1, 0).activations;  // a step of 1 < a chunk
+  require_memory(bytes,
+                 fmt::format("evaluating {} on {} examples in chunks of up to {} ({} for the activations "
+                             "of a chunk, {})",
+                             name, m, evaluation_chunk, bytes_str(bytes), widest_layer_str(net)));
 }
 
 }  // namespace tg::nn

@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "nn/network.hpp"
+
 namespace tg::nn {
 
 struct memory_error : std::runtime_error {
@@ -62,6 +64,17 @@ TrainingMemory estimate_training(const std::vector<std::size_t>& sizes, std::siz
 // require_memory of estimate_training, the message naming each part.
 void require_training_memory(const std::vector<std::size_t>& sizes, std::size_t m_train, std::size_t m_test,
                              std::size_t batch, std::size_t optimizer_slots);
+
+// The same for a network of layers: its parameters; per example its input and each layer's
+// output z^l (a conv layer's feature maps) in the Mlp's proportions; and the im2col columns of
+// one example for the largest conv layer.
+TrainingMemory estimate_training(const Network& net, std::size_t m_train, std::size_t m_test,
+                                 std::size_t batch, std::size_t optimizer_slots);
+// require_memory of it, naming the network (name: its description) and its widest layer.
+void require_training_memory(const Network& net, const std::string& name, std::size_t m_train,
+                             std::size_t m_test, std::size_t batch, std::size_t optimizer_slots);
+// require_memory of the activations of evaluating net on m examples, a chunk at a time.
+void require_evaluation_memory(const Network& net, const std::string& name, std::size_t m);
 
 // require_memory of a network's weights and biases (twice: the values and what makes them).
 void require_network_memory(const std::vector<std::size_t>& sizes, const std::string& what);

@@ -174,7 +174,8 @@ struct Training {
   }
 
   // Epoch `epoch`: its steps, then C over the whole training set. Returns whether training goes on.
-  bool run_epoch(std::size_t epoch) {
+  // After the last epoch a stop asked for changes nothing: the run is finished.
+  bool run_epoch(std::size_t epoch, bool last) {
     std::mt19937_64 rng = epoch_generator(o.shuffle_seed, epoch);
     const std::vector<std::vector<std::size_t>> batches =
         make_batches(m, batch_size, o.shuffle && !full_batch, rng);
@@ -198,7 +199,7 @@ struct Training {
       r.divergence_step = blame.step;
       r.divergence_epoch = epoch;
     }
-    if (r.reason == StopReason::epochs_done && o.stop_requested && o.stop_requested())
+    if (r.reason == StopReason::epochs_done && !last && o.stop_requested && o.stop_requested())
       r = interrupted(r, epoch, steps, epoch);  // at the epoch's end: its state stays
     return r.reason == StopReason::epochs_done;
   }
@@ -225,7 +226,7 @@ TrainResult run_training(Net& net, const TrainingData& d, const Cost& cost, Opti
   // epoch − first_epoch counts the epochs run: first_epoch + epochs could wrap (epochs = 2^64 − 1
   // is "no limit but max_iterations", as 0 is)
   for (std::size_t epoch = o.first_epoch; o.epochs == 0 || epoch - o.first_epoch < o.epochs; ++epoch)
-    if (!t.run_epoch(epoch)) break;
+    if (!t.run_epoch(epoch, o.epochs != 0 && epoch - o.first_epoch + 1 == o.epochs)) break;
   t.r.epochs = t.r.loss.size();
   return t.r;
 }

@@ -72,6 +72,7 @@ struct TrainOptions {
   // Asked after every step: true stops training there. The network and the optimizer are then
   // put back as they were when the epoch began (StopReason::interrupted): the state after the
   // last whole epoch, from which a resumed run goes on exactly. (Ctrl-C in `tapegrad train`.)
+  // Not asked after the last epoch's last step: a run whose epochs are all done is finished.
   std::function<bool()> stop_requested;
 };
 

@@ -71,6 +71,7 @@ void require_u8(const IdxArray& a, const fs::path& file, std::size_t rank, const
 // images: (count, rows, cols) unsigned bytes, labels: (count) in 0..9  ->  X: (rows·cols, m) as
 // the bytes, Y: (10, m), with m = count, or max when 0 < max < count. Only the first m images
 // and labels are read, and their bytes are checked against the memory available before reading.
+// A max above count is an error.
 ImageSet load_set(const fs::path& images_file, const fs::path& labels_file, std::size_t max) {
   std::size_t count = 0, label_count = 0;
   IdxLimit image_limit{
@@ -80,11 +81,14 @@ ImageSet load_set(const fs::path& images_file, const fs::path& labels_file, std:
         count = header.dims[0];
         if (count == 0)
           throw idx_error(fmt::format("load_mnist: '{}' holds no images", images_file.string()));
+        if (max > count)  // not quietly fewer: a run of another size than asked for
+          throw idx_error(fmt::format("load_mnist: '{}' holds {} images, fewer than the {} asked for",
+                                      images_file.string(), count, max));
         if (header.dims[1] == 0 || header.dims[2] == 0)  // a network of 0 inputs
           throw idx_error(
               fmt::format("load_mnist: '{}' holds images of {}×{} pixels: an image needs at least one",
                           images_file.string(), header.dims[1], header.dims[2]));
-        const std::size_t m = max == 0 ? count : std::min(max, count);
+        const std::size_t m = max == 0 ? count : max;
         require_memory(times(m, times(header.dims[1], header.dims[2])),
                        fmt::format("load_mnist: '{}': {} images of {}×{} (1 byte a pixel)",
                                    images_file.string(), m, header.dims[1], header.dims[2]));

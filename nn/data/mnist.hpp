@@ -33,8 +33,8 @@ struct Mnist {
 };
 
 // The images and labels in dir (file names as above, with or without .gz). max_train and
-// max_test, when not 0, keep only the first so many examples of each set (at most: a larger
-// number keeps them all, as 0 does). Images and labels
+// max_test, when not 0, keep only the first so many examples of each set (more than a file
+// holds is an idx_error naming the file, its count and the number asked). Images and labels
 // that disagree (counts, a label ≥ 10, images of another type or rank) throw idx_error naming
 // the files; a missing directory or file, idx_error naming the path.
 Mnist load_mnist(const std::filesystem::path& dir, std::size_t max_train = 0, std::size_t max_test = 0);

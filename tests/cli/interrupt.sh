@@ -8,6 +8,9 @@ tapegrad=$1
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 
+# Job control on: a background job then gets SIGINT as a foreground one would (without it,
+# bash starts `cmd &` with SIGINT ignored, and tapegrad keeps it ignored).
+set -m
 # Epochs of a fraction of a second each (5000 one-example steps), far more than will run.
 "$tapegrad" train --data moons --train-size 5000 --test-size 100 --batch-size 1 --epochs 10000 \
   --csv "$dir/run.csv" --save "$dir/ck" --progress never >"$dir/out" 2>"$dir/err" &
@@ -35,3 +38,32 @@ grep -q "\"epochs\": \"$last\"" "$dir/ck/checkpoint.json" || fail "the checkpoin
   fail "training does not resume from the checkpoint"
 grep -q "resumed from .* after epoch $last" "$dir/out2" || fail "resumed at another epoch"
 echo "ok: interrupted after epoch $last, exit 130, CSV and checkpoint whole, resumed"
+
+# run ARGS...: tapegrad train in the background, SIGINT sent once the CSV has a row; sets code
+run() {
+  rm -f "$dir/run2.csv"
+  "$@" >"$dir/out" 2>"$dir/err" &
+  pid=$!
+  for _ in $(seq 200); do
+    [ -s "$dir/err" ] || { [ -f "$dir/run2.csv" ] && [ "$(wc -l <"$dir/run2.csv")" -ge 2 ]; } && break
+    sleep 0.1
+  done
+  kill -INT "$pid"
+  code=0
+  wait "$pid" || code=$?
+}
+moons=(train --data moons --train-size 5000 --test-size 100 --batch-size 1 --progress never)
+
+# SIGINT ignored on entry (`trap '' INT`, as a shell's background job or nohup has it) stays
+# ignored: the run goes on to its last epoch.
+run sh -c 'trap "" INT; exec "$0" "$@"' "$tapegrad" "${moons[@]}" --epochs 2 --csv "$dir/run2.csv"
+[ "$code" -eq 0 ] || fail "SIGINT ignored on entry: exit $code, expected 0"
+[ "$(wc -l <"$dir/run2.csv")" -eq 3 ] || fail "SIGINT ignored on entry: the CSV does not hold 2 epochs"
+echo "ok: a SIGINT ignored on entry stays ignored"
+
+# Interrupted while every CSV write fails: still an error (exit 1), saying so.
+run "$tapegrad" "${moons[@]}" --epochs 10000 --csv /dev/full
+[ "$code" -eq 1 ] || fail "interrupted with --csv /dev/full: exit $code, expected 1"
+grep -q "tapegrad train: interrupted " "$dir/err" || fail "interrupted with --csv /dev/full: no 'interrupted'"
+grep -q -- "--csv /dev/full: not every write succeeded" "$dir/err" || fail "the failed CSV is not named"
+echo "ok: interrupted with failed CSV writes is exit 1, naming the CSV"

@@ -67,6 +67,28 @@ else
   echo "ok: --train-size 10 of the 4,000,000 images trains within the limit"
 fi
 
+# A conv layer of 2000 maps 26×26 on 28×28 images: 1,352,000 numbers an example, 32 MB of
+# activations per evaluated example; 200 test images need 6.5 GB a chunk. Refused before any
+# activation is allocated, naming the layer, by train and by eval of a checkpoint trained on 2.
+mkdir "$dir/wide"
+/usr/bin/python3 - "$dir/wide" <<'PY'
+import struct, sys
+d = sys.argv[1]
+for prefix, n in (("train", 200), ("t10k", 200)):
+    with open(f"{d}/{prefix}-images-idx3-ubyte", "wb") as f:
+        f.write(struct.pack(">BBBBIII", 0, 0, 8, 3, n, 28, 28) + bytes((i * 37) % 251 for i in range(n * 784)))
+    with open(f"{d}/{prefix}-labels-idx1-ubyte", "wb") as f:
+        f.write(struct.pack(">BBBBI", 0, 0, 8, 1, n) + bytes(i % 10 for i in range(n)))
+PY
+expect_refusal "a conv layer of 2000 maps" train --data "$dir/wide" --layers conv:2000x3x3,pool:2,softmax:10 --epochs 1
+grep -q "the most of them in layer 2 (conv 2000 kernels 3×3, .*: 1352000 numbers an example)" "$dir/err" ||
+  { echo "FAIL: the refusal does not name the conv layer"; failures=$((failures + 1)); }
+"$tapegrad" train --data "$dir/wide" --train-size 2 --test-size 2 --batch-size 2 --layers conv:2000x3x3,pool:2,softmax:10 \
+  --epochs 1 --save "$dir/wide-ck" >/dev/null
+expect_refusal "eval of a conv layer of 2000 maps on 200 images" eval --checkpoint "$dir/wide-ck" --test-size 200
+grep -q "evaluating conv:2000x3x3:sigmoid,pool:2,softmax:10 on (1,28,28) on 200 examples" "$dir/err" ||
+  { echo "FAIL: eval's refusal does not name the network"; failures=$((failures + 1)); }
+
 # Fashion-MNIST, full batch, a 3000-wide hidden layer: 60,000 columns of activations per step
 if [ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
   expect_refusal "full-batch [784,3000,10] on Fashion-MNIST" train --data fashion-mnist --batch-size 0 --sizes 784,3000,10 --epochs 1

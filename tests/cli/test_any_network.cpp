@@ -3,6 +3,7 @@
 // and the commands that take only an Mlp refuse it clearly. On a few 8×8 images, in seconds.
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <string>
 #include <variant>
 
@@ -128,23 +129,39 @@ TEST_CASE(
         0);
 }
 
-TEST_CASE("commands that take only an Mlp refuse a network of layers, naming it") {
+TEST_CASE("verify --dump, which writes an Mlp's weights only, refuses a network of layers") {
   TempDir dir("layers");
   write_images(dir);
   REQUIRE(run_tapegrad({"train", "--data", dir.path.string(), "--layers", small_conv, "--epochs", "1",
                         "--save", dir / "ck"})
               .code == 0);
-  for (const std::string command : {"graph", "report"}) {
-    std::vector<std::string> args{command, "--checkpoint", dir / "ck"};
-    if (command == "report") args.insert(args.end(), {"-o", dir / "report.html"});
+  const Run r = run_tapegrad({"verify", "--checkpoint", dir / "ck", "--dump", dir / "dump"});
+  CHECK(r.code == 1);
+  CHECK_MESSAGE(contains(r.err, "writes the weights of networks of fully connected layers only, so far"),
+                r.err);
+}
+
+TEST_CASE("a checkpoint of layers refuses images of another shape with the same pixel count") {
+  TempDir dir("layers");
+  write_images(dir);  // 8×8
+  const std::string other = dir / "wide";
+  std::filesystem::create_directories(other);
+  write_image_set(other, 4, 16, 12, 6);  // 64 pixels too, laid out 4×16
+  REQUIRE(run_tapegrad({"train", "--data", dir.path.string(), "--layers", small_conv, "--epochs", "1",
+                        "--save", dir / "ck"})
+              .code == 0);
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"eval", "--checkpoint", dir / "ck", "--data", other},
+        std::vector<std::string>{"train", "--resume", dir / "ck", "--data", other, "--epochs", "1"}}) {
     const Run r = run_tapegrad(args);
+    INFO(args[0]);
     CHECK(r.code == 1);
-    CHECK_MESSAGE(
-        contains(
-            r.err,
-            fmt::format(
-                "tapegrad {}: the checkpoint in {} holds a network of layers (conv:2x3x3:sigmoid,pool:2,softmax:10 on (1,8,8))",
-                command, dir / "ck")),
-        r.err);
+    CHECK_MESSAGE(contains(r.err, "takes images (1,8,8), but the images of data set"), r.err);
+    CHECK_MESSAGE(contains(r.err, "are (1,4,16)"), r.err);
   }
+  // A network of fully connected layers takes columns: any 64 inputs fit it.
+  REQUIRE(run_tapegrad({"train", "--data", dir.path.string(), "--layers", "fc:5,softmax:10", "--epochs", "1",
+                        "--save", dir / "fc"})
+              .code == 0);
+  CHECK(run_tapegrad({"eval", "--checkpoint", dir / "fc", "--data", other}).code == 0);
 }

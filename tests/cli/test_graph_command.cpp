@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "support/files.hpp"
+#include "support/idx_files.hpp"
 #include "support/run_tapegrad.hpp"
 #include "support/temp_dir.hpp"
 
@@ -73,4 +74,33 @@ TEST_CASE("graph: an unwritable output, an unknown extension, a network that doe
   const auto misfit = run_tapegrad({"graph", "--sizes", "3,2,1"});
   CHECK(misfit.code == 1);
   CHECK(contains(misfit.err, "tapegrad graph: --sizes [3,2,1] does not fit data set 'xor'"));
+}
+
+TEST_CASE(
+    "graph of a network of layers: --layers and a version 2 checkpoint, the engine's conv and pooling ops") {
+  TempDir dir("graph");
+  tg::test::write_image_set(dir.path, 8, 8, 12, 6);
+  const std::string data = dir.path.string(), layers = "conv:2x3x3:tanh,pool:2,fc:4,softmax:10";
+  const auto r = run_tapegrad({"graph", "--data", data, "--layers", layers, "--batch-size", "2"});
+  REQUIRE(r.code == 0);
+  CHECK(r.err.empty());
+  for (const char* label :
+       {"label=\"x = a^1\\n(2,1,8,8)\"", "z^2 = conv2d\\n(2,2,6,6)", "a^2 = tanh",
+        "z^3 = a^3 = max_pool2d\\n(2,2,3,3)", "z^4 = a^4 = transpose\\n(18,2)", "w^2\\n(2,1,3,3)",
+        "δ^2 = ∂C/∂z^2 (BP2-pool)", "δ^5 = ∂C/∂z^5 (BP2)", "δ^6 = ∂C/∂z^6 (BP1)", "(BP4-conv)"})
+    CHECK_MESSAGE(contains(r.out, label), label);
+  const auto values =
+      run_tapegrad({"graph", "--data", data, "--layers", layers, "--values", "--digits", "3"});
+  REQUIRE(values.code == 0);
+  CHECK(contains(values.out, ", ...] shape (1,2,6,6)"));  // z^2's 72 numbers: the first ones and the shape
+
+  REQUIRE(run_tapegrad({"train", "--data", data, "--layers", layers, "--epochs", "1", "--save", dir / "ck"})
+              .code == 0);
+  const auto saved = run_tapegrad({"graph", "--checkpoint", dir / "ck", "-o", dir / "g.dot"});
+  REQUIRE(saved.code == 0);
+  CHECK(contains(saved.out,
+                 "tapegrad graph: the cost of conv:2x3x3:tanh,pool:2,fc:4:sigmoid,softmax:10 on (1,8,8), "));
+  CHECK(contains(read_file(dir / "g.dot"), "z^2 = conv2d"));
+  const auto worked = run_tapegrad({"graph", "--worked-example", "--layers", layers});
+  CHECK(worked.code == 2);
 }

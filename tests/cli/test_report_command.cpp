@@ -11,11 +11,15 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "autodiff/xtensor_headers.hpp"
+#include "cli/any_network.hpp"
 #include "cli/dataset.hpp"
+#include "cli/html.hpp"
 #include "cli/problem.hpp"
 #include "nn/checkpoint.hpp"
 #include "nn/compare.hpp"
@@ -331,4 +335,47 @@ TEST_CASE("a --dot-program that never exits is stopped after --dot-timeout, with
   CHECK_FALSE(std::filesystem::exists(dir / "r.html"));
   CHECK(run_tapegrad({"report", "--checkpoint", dir / "ckpt", "-o", dir / "r.html", "--dot-timeout", "0"})
             .code == 2);
+}
+
+TEST_CASE(
+    "report on a conv network: its layers with their parameters, the first layer's kernels, the graph") {
+  TempDir dir("report");
+  write_image_set(dir.path / "images");
+  REQUIRE(run_tapegrad({"train", "--data", dir / "images", "--layers", "conv:2x3x3:tanh,pool:2,softmax:10",
+                        "--epochs", "2", "--csv", dir / "e.csv", "--save", dir / "ckpt"})
+              .code == 0);
+  const auto r = run_tapegrad({"report", "--checkpoint", dir / "ckpt", "--csv", dir / "e.csv", "-o",
+                               dir / "r.html", "--images", "4", "--numeric"});
+  REQUIRE(r.code == 0);
+  CHECK(contains(r.out, "conv:2x3x3:tanh,pool:2,softmax:10 on "));
+  const std::smatch rel = [&] {
+    std::smatch m;
+    REQUIRE(std::regex_search(r.out, m, std::regex("BP equations vs autodiff ([0-9.e+-]+)")));
+    return m;
+  }();
+  CHECK(std::stod(rel[1]) < 1e-12);
+
+  const auto any = tg::cli::load_any_problem(dir / "ckpt", {}, {});
+  const tg::nn::Network& net = std::get<tg::cli::LayersProblem>(any).net;
+  const std::string html = read_file(dir / "r.html");
+  const std::string layers = section(html, "layers");
+  std::size_t total = 0;
+  for (std::size_t l = 2; l <= net.num_layers(); ++l) {
+    std::size_t n = 0;
+    for (const tg::nn::Parameter& q : net.layer(l).parameters()) n += q.value.value().size();
+    total += n;
+    INFO("layer ", l);
+    CHECK(contains(layers, fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td></tr>", l,
+                                       tg::cli::escape_xml(net.layer(l).describe()),
+                                       n == 0 ? "" : std::to_string(n))));
+  }
+  CHECK(contains(layers, fmt::format("{} parameters in all", total)));
+  const tg::Tensor& w = net.layer(2).parameters()[0].value.value();
+  const std::string kernels = section(html, "kernels");
+  CHECK(count(kernels, "<img src=\"data:image/png;base64,") == 2);
+  CHECK(contains(kernels, fmt::format("+{:.3g} white", xt::amax(xt::abs(w))())));
+  CHECK(contains(section(html, "graph"), "conv2d"));
+  CHECK(contains(section(html, "verification"), "<td>w<sup>2</sup></td><td>(2,1,3,3)</td>"));
+  CHECK(count(section(html, "images"), "<figure class=") == 4);
+  CHECK(count(section(html, "curves"), "class=\"series") > 0);
 }

@@ -717,3 +717,27 @@ TEST_CASE("stop_requested stops training after the step it says so, back at the 
     CHECK(max_difference(values(net), values(reference)) == 0.0);  // the state after epoch 2
   }
 }
+
+TEST_CASE("a stop asked for after the last epoch's last step leaves the run finished, not interrupted") {
+  const auto [X, Y] = data::two_moons(40, 0.1, 2);
+  const Cost c{CostKind::cross_entropy};
+  for (const std::size_t epochs : {std::size_t{2}, std::size_t{3}}) {
+    CAPTURE(epochs);
+    Mlp net({2, 3, 1}, Activation::sigmoid, Activation::sigmoid, 1);
+    Sgd opt(net.parameters(), 0.5);
+    TrainOptions o;
+    o.batch_size = 4;
+    o.epochs = epochs;
+    bool asked = false;  // Ctrl-C while epoch 2's figures are taken (e.g. the test set's)
+    o.stop_requested = [&] { return asked; };
+    const TrainResult r = train(net, X, Y, c, opt, o, [&](const EpochReport& e) { asked = e.epoch == 2; });
+    CHECK(r.epochs == 2);
+    CHECK(r.iterations == 20);
+    if (epochs == 2) {  // epoch 2 was the last: the run is finished
+      CHECK(r.reason == StopReason::epochs_done);
+    } else {  // another epoch would follow: it stops after epoch 2, whose state it keeps
+      CHECK(r.reason == StopReason::interrupted);
+      CHECK(r.state_epoch == 2);
+    }
+  }
+}

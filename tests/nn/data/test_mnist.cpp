@@ -105,15 +105,21 @@ TEST_CASE("mnist: gzipped, plain and mixed directories load alike, and a plain f
   CHECK(load_mnist(tmp.path / "plain").train.labels == plain.train.labels);
 }
 
-TEST_CASE("mnist: max_train and max_test keep the first examples of each set") {
+TEST_CASE(
+    "mnist: max_train and max_test keep the first examples of each set, and refuse more than there are") {
   TempDir tmp("mnist");
   write_mnist(tmp.path, {true, false, true, false});
   const Mnist some = load_mnist(tmp.path, 3, 2);
   check_set(some.train, 3, train_labels);
   check_set(some.test, 2, test_labels);
-  const Mnist more_than_there = load_mnist(tmp.path, 100, 0);
-  check_set(more_than_there.train, 5, train_labels);
-  check_set(more_than_there.test, 4, test_labels);
+  const Mnist all = load_mnist(tmp.path, 5, 4);  // exactly what the files hold
+  check_set(all.train, 5, train_labels);
+  check_set(all.test, 4, test_labels);
+  CHECK_THROWS_WITH_AS(
+      load_mnist(tmp.path, 6, 0),
+      doctest::Contains("train-images-idx3-ubyte.gz' holds 5 images, fewer than the 6 asked for"), idx_error);
+  CHECK_THROWS_WITH_AS(load_mnist(tmp.path, 0, 100),
+                       doctest::Contains("holds 4 images, fewer than the 100 asked for"), idx_error);
 }
 
 TEST_CASE("mnist: a missing directory or file is an error naming the path") {
