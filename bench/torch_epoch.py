@@ -43,12 +43,15 @@ def read_idx(path):
     return np.frombuffer(raw, dtype=np.uint8, count=count, offset=start).reshape(dims)
 
 
-def load(kind):
-    """Images as rows of 784 pixels / 255 (float64) and labels as int64."""
+def load(kind, limit=0):
+    """Images as rows of 784 pixels / 255 (float64) and labels as int64; the first `limit` of
+    them if it is not 0, cut while they are still bytes (as tapegrad reads only what it keeps)."""
     images = read_idx(f"{DATA}/{kind}-images-idx3-ubyte.gz")
     labels = read_idx(f"{DATA}/{kind}-labels-idx1-ubyte.gz")
     if images.shape[0] != labels.shape[0]:
         raise ValueError(f"{kind}: {images.shape[0]} images but {labels.shape[0]} labels")
+    if limit:
+        images, labels = images[:limit], labels[:limit]
     X = torch.from_numpy(images.reshape(images.shape[0], -1).astype(np.float64) / 255.0)
     return X, torch.from_numpy(labels.astype(np.int64))
 
@@ -97,21 +100,21 @@ def main():
                         help="mlp: [784,100,10] sigmoid (default); lenet: tapegrad's --model lenet")
     parser.add_argument("--train-size", type=int, default=0,
                         help="train on the first N images only (default 0: all 60,000), as tapegrad's --train-size")
+    parser.add_argument("--test-size", type=int, default=0,
+                        help="the first N test images only (default 0: all 10,000)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the init and the shuffling (default 1)")
     parser.add_argument("--threads", type=int, default=1,
                         help="intra-op threads (default 1; set OPENBLAS_NUM_THREADS to the same number); "
                              "0: PyTorch's own default, as a user gets it")
     args = parser.parse_args()
-    if args.batch < 1 or args.epochs < 1 or args.threads < 0 or args.train_size < 0:
-        parser.error("--batch and --epochs must be positive, --threads and --train-size positive or 0")
+    if args.batch < 1 or args.epochs < 1 or args.threads < 0 or args.train_size < 0 or args.test_size < 0:
+        parser.error("--batch and --epochs must be positive, --threads, --train-size and --test-size positive or 0")
 
     if args.threads:
         torch.set_num_threads(args.threads)
     dtype = torch.float64
-    X_train, y_train = load("train")
-    X_test, y_test = load("t10k")
-    if args.train_size:
-        X_train, y_train = X_train[:args.train_size], y_train[:args.train_size]
+    X_train, y_train = load("train", args.train_size)
+    X_test, y_test = load("t10k", args.test_size)
     m = X_train.shape[0]
 
     torch.manual_seed(args.seed)
