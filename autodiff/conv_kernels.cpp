@@ -174,11 +174,13 @@ void im2col_into(const double* x, const ConvGeometry& g, double* cols) {
       return;
     }
     std::fill(out, out + js.lo, 0.0);
-    if (s == 1) {  // a contiguous run, copied in vector lanes: runs are short (W'), a memcpy
-      const double* from = in + shift;  // call for each would cost more than the copy
+    if (s == 1 && js.lo < js.hi) {  // a contiguous run, copied in vector lanes: runs are short
+      // (W'), a memcpy call for each would cost more. from is the run's first input, in the row.
+      const double* from = in + (static_cast<std::ptrdiff_t>(js.lo) + shift);
+      double* to = out + js.lo;
 #pragma omp simd
-      for (std::size_t j = js.lo; j < js.hi; ++j) out[j] = from[j];
-    } else
+      for (std::size_t j = 0; j < js.hi - js.lo; ++j) to[j] = from[j];
+    } else if (s != 1)
       for (std::size_t j = js.lo; j < js.hi; ++j) out[j] = in[static_cast<std::ptrdiff_t>(j * s) + shift];
     std::fill(out + js.hi, out + ow, 0.0);
   });
@@ -190,9 +192,11 @@ void col2im_add(const double* cols, const ConvGeometry& g, double* x) {
   for_each_patch_row(cols, x, g, [s](const double* in, double* out, Span js, std::ptrdiff_t shift) {
     if (out == nullptr) return;  // a padding row: nothing to give back
     if (s == 1) {                // a contiguous run, which the compiler vectorises
-      double* o = out + shift;
+      if (js.lo == js.hi) return;
+      double* o = out + (static_cast<std::ptrdiff_t>(js.lo) + shift);  // the run's first input
+      const double* from = in + js.lo;
 #pragma omp simd
-      for (std::size_t j = js.lo; j < js.hi; ++j) o[j] += in[j];
+      for (std::size_t j = 0; j < js.hi - js.lo; ++j) o[j] += from[j];
       return;
     }
     for (std::size_t j = js.lo; j < js.hi; ++j) out[static_cast<std::ptrdiff_t>(j * s) + shift] += in[j];

@@ -391,6 +391,8 @@ void pool_backward_rows(Context& c, std::size_t l, const Pooling& pool) {
             v.formula += sep + fmt::format("{} / {}", pixel("δ", l, ch, i, j), at.size());
             v.numbers += sep + fmt::format("{} / {}", c.w.operand(dl), at.size());
             v.value += dl / double(at.size());
+            notes[o] += (notes[o].empty() ? "" : ", ") +
+                        fmt::format("1/{} of {}'s window", at.size(), pixel("δ", l, ch, i, j));
           } else if (o == winner) {
             v.formula += sep + pixel("δ", l, ch, i, j), v.numbers += sep + c.w.operand(dl), v.value += dl;
             notes[o] += (notes[o].empty() ? "" : ", ") +
@@ -403,7 +405,7 @@ void pool_backward_rows(Context& c, std::size_t l, const Pooling& pool) {
   for (std::size_t o = 0; o < sums.size(); ++o) {
     Worked& v = sums[o];
     if (v.formula.empty()) v = {"0", "0", 0.0};
-    if (notes[o].empty()) notes[o] = "not its window's max";
+    if (notes[o].empty()) notes[o] = "not its window's max";  // max pooling: an average always notes
     c.grad_a[l - 1].data()[o] = v.value;
     if (o % (in.H * in.W) < c.opt.positions &&
         std::find(shown.begin(), shown.end(), o / (in.H * in.W)) != shown.end()) {
@@ -427,6 +429,12 @@ void check_arguments(const Network& net, const Tensor& x, const Tensor& y, const
   if (opt.digits < 1 || opt.digits > 17)
     throw std::invalid_argument(fmt::format("explain: digits must be 1..17, got {}", opt.digits));
   if (opt.positions == 0) throw std::invalid_argument("explain: positions must be ≥ 1");
+  const std::size_t L = net.num_layers();
+  if (dynamic_cast<const FullyConnected*>(&net.layer(L)) == nullptr)  // the cost's rows need W^L and b^L
+    throw std::invalid_argument(fmt::format(
+        "explain: the last layer, layer {} ({}), is not fully connected: explain needs an output layer of "
+        "neurons, as --layers always ends (e.g. softmax:10)",
+        L, net.layer(L).describe()));
   const std::size_t first = stack_input(net);
   if (first == 1 && opt.max_width != 0 && net.input_size() > opt.max_width)
     throw std::invalid_argument(

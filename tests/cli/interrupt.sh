@@ -55,10 +55,11 @@ run() {
 moons=(train --data moons --train-size 5000 --test-size 100 --batch-size 1 --progress never)
 
 # SIGINT ignored on entry (`trap '' INT`, as a shell's background job or nohup has it) stays
-# ignored: the run goes on to its last epoch.
-run sh -c 'trap "" INT; exec "$0" "$@"' "$tapegrad" "${moons[@]}" --epochs 2 --csv "$dir/run2.csv"
+# ignored: the run goes on to its last epoch. Three epochs, so that the signal (sent after the
+# first) arrives with two whole epochs still to run, not after the last step.
+run sh -c 'trap "" INT; exec "$0" "$@"' "$tapegrad" "${moons[@]}" --epochs 3 --csv "$dir/run2.csv"
 [ "$code" -eq 0 ] || fail "SIGINT ignored on entry: exit $code, expected 0"
-[ "$(wc -l <"$dir/run2.csv")" -eq 3 ] || fail "SIGINT ignored on entry: the CSV does not hold 2 epochs"
+[ "$(wc -l <"$dir/run2.csv")" -eq 4 ] || fail "SIGINT ignored on entry: the CSV does not hold 3 epochs"
 echo "ok: a SIGINT ignored on entry stays ignored"
 
 # Interrupted while every CSV write fails: still an error (exit 1), saying so.
