@@ -13,37 +13,6 @@ using tg::test::count_lines;
 using tg::test::run_tapegrad;
 using tg::test::TempDir;
 
-TEST_CASE("explain --worked-example writes seed 002's numbers, each beside the engine's") {
-  const auto r = run_tapegrad({"explain", "--worked-example"});
-  REQUIRE(r.code == 0);
-  CHECK(r.err.empty());
-  CHECK(contains(r.out, "x = a^1 = (0.05, 0.1), y = (1)"));
-  CHECK(contains(r.out,
-                 "z^2_1 = w^2_11 a^1_1 + w^2_12 a^1_2 + b^2_1 = 0.15 × 0.05 + 0.2 × 0.1 + 0.35 = 0.3775"));
-  CHECK(contains(r.out, "BP1  δ^3_1 = a^3_1 − y_1 = 0.7514 − 1 = -0.2486"));
-  CHECK(contains(r.out, "BP2  δ^2_1 = (w^3_11 δ^3_1) · σ'(z^2_1) = (0.4 × (-0.2486)) × 0.2413 = -0.024"));
-  CHECK(contains(r.out, "autodiff -0.023998314"));  // docs/backprop.md: ∂L/∂b^[1] = (-0.023998, -0.026921)
-  CHECK(contains(r.out, "BP4  ∂C/∂w^2_22 = a^1_2 δ^2_2 = 0.1 × (-0.02692) = -0.002692"));
-  CHECK(contains(r.out, "step 6 (grad of z^3)"));
-  CHECK(contains(r.out, "the engine's backward pass, in the order it processed the nodes"));
-
-  // Every printed "numbers = result" re-evaluates to its result, to the 4 digits printed.
-  std::size_t checked = 0;
-  for (std::size_t start = 0, end; (end = r.out.find('\n', start)) != std::string::npos; start = end + 1) {
-    std::string line = r.out.substr(start, end - start);
-    line = line.substr(0, line.find("   autodiff"));
-    const std::size_t last = line.rfind(" = ");
-    const std::size_t before = last == std::string::npos ? std::string::npos : line.rfind(" = ", last - 1);
-    if (before == std::string::npos || !contains(line, "×")) continue;
-    const std::string numbers = line.substr(before + 3, last - before - 3);
-    const double result = std::stod(line.substr(last + 3));
-    INFO(line);
-    CHECK(tg::test::Arithmetic::evaluate(numbers) == doctest::Approx(result).epsilon(2e-3));
-    ++checked;
-  }
-  CHECK(checked == 14);  // z (2 + 1), σ' (2), C, δ^2 (2), w (6)
-}
-
 namespace {
 
 // Every printed "numbers = result" of out re-evaluates to its result, to the digits printed;
@@ -67,6 +36,25 @@ std::size_t check_printed_arithmetic(const std::string& out) {
 }
 
 }  // namespace
+
+TEST_CASE("explain --worked-example writes seed 002's numbers, each beside the engine's") {
+  const auto r = run_tapegrad({"explain", "--worked-example"});
+  REQUIRE(r.code == 0);
+  CHECK(r.err.empty());
+  CHECK(contains(r.out, "x = a^1 = (0.05, 0.1), y = (1)"));
+  CHECK(contains(r.out,
+                 "z^2_1 = w^2_11 a^1_1 + w^2_12 a^1_2 + b^2_1 = 0.15 × 0.05 + 0.2 × 0.1 + 0.35 = 0.3775"));
+  CHECK(contains(r.out, "BP1  δ^3_1 = a^3_1 − y_1 = 0.7514 − 1 = -0.2486"));
+  CHECK(contains(r.out, "BP2  δ^2_1 = (w^3_11 δ^3_1) · σ'(z^2_1) = (0.4 × (-0.2486)) × 0.2413 = -0.024"));
+  CHECK(contains(r.out, "autodiff -0.023998314"));  // docs/backprop.md: ∂L/∂b^[1] = (-0.023998, -0.026921)
+  CHECK(contains(r.out, "BP4  ∂C/∂w^2_22 = a^1_2 δ^2_2 = 0.1 × (-0.02692) = -0.002692"));
+  CHECK(contains(r.out, "step 6 (grad of z^3)"));
+  CHECK(contains(r.out, "the engine's backward pass, in the order it processed the nodes"));
+
+  // Every printed "numbers = result" re-evaluates to its result, to the 4 digits printed.
+  const std::size_t checked = check_printed_arithmetic(r.out);
+  CHECK(checked == 14);  // z (2 + 1), σ' (2), C, δ^2 (2), w (6)
+}
 
 TEST_CASE("explain --conv-example: conv, pooling and softmax with the numbers, each beside the engine's") {
   const auto r = run_tapegrad({"explain", "--conv-example"});
