@@ -75,17 +75,17 @@ int print_eval(const EvalCommand& c, const LoadedProblem& saved, std::FILE* out)
   const DataSet& data = saved.data;
   if constexpr (std::is_same_v<LoadedProblem, LayersProblem>)  // a conv layer's maps: GBs a chunk, maybe
     nn::require_evaluation_memory(saved.net, network_str(saved.net), data.test.size());
-  const nn::Evaluation e = nn::evaluate(saved.net, data.test, saved.cost);
+  // C, the accuracy and each example's predicted class, in chunks: one pass over the test set
+  const nn::Evaluation e = nn::evaluate(saved.net, data.test, saved.cost, {.keep_predicted = true});
   fmt::print(out, "tapegrad eval: {} {} on the {} test examples of {}\n", c.checkpoint, short_str(saved.net),
              data.test.size(), data.name);
   fmt::print(out, "  cost {}: {:.6f}\n", nn::describe(saved.cost), e.cost);
   if (!data.classification()) return 0;
   fmt::print(out, "  accuracy: {:.2f}%\n\n", 100.0 * e.accuracy);
-  const std::vector<std::size_t> predicted = nn::class_labels(nn::predict(saved.net, data.test.X.matrix()));
   const std::vector<std::size_t> truth = nn::class_labels(data.test.Y);
   const std::size_t classes =
       std::max<std::size_t>(data.classes.size(), 2);  // one sigmoid output: classes 0 and 1
-  fmt::print(out, "{}", format_confusion(confusion_matrix(predicted, truth, classes), data.classes));
+  fmt::print(out, "{}", format_confusion(confusion_matrix(e.predicted, truth, classes), data.classes));
   return 0;
 }
 

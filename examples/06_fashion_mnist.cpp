@@ -91,12 +91,13 @@ int main(int argc, char** argv) {
         r.epoch, r.loss, 100 * r.accuracy, test.cost, 100 * test.accuracy, seconds);
   });
 
-  // Per class: which kinds of clothing the network tells apart, and which it confuses.
-  const std::vector<std::size_t> predicted = class_labels(predict(net, test_set.X.matrix()));
+  // Per class: which kinds of clothing the network tells apart, and which it confuses. One more
+  // pass over the test set, a chunk of images at a time, keeping each image's predicted class.
+  const Evaluation test = evaluate(net, test_set, cost, {.keep_predicted = true});
   std::vector<std::size_t> right(10, 0), total(10, 0);
-  for (std::size_t j = 0; j < predicted.size(); ++j) {
+  for (std::size_t j = 0; j < test.predicted.size(); ++j) {
     ++total[set.test.labels[j]];
-    right[set.test.labels[j]] += predicted[j] == set.test.labels[j];
+    right[set.test.labels[j]] += test.predicted[j] == set.test.labels[j];
   }
   const bool fashion = dir == data::fashion_mnist_dir();
   fmt::print("\nper class on the test set:\n");
@@ -104,7 +105,7 @@ int main(int argc, char** argv) {
     fmt::print("  {} {:<12} {:6.2f}%\n", c, fashion ? data::fashion_mnist_classes()[c] : "",
                total[c] ? 100.0 * static_cast<double>(right[c]) / static_cast<double>(total[c]) : 0.0);
 
-  const double acc = evaluate(net, test_set, cost).accuracy;
+  const double acc = test.accuracy;
   const bool reached = acc >= target;
   fmt::print("\ntest accuracy {:.2f}% on {} test images", 100 * acc, test_set.size());
   if (target == 0.0) fmt::print(" (a run of your own: no target)\n");

@@ -39,17 +39,29 @@ Tensor predict_of(const Net& net, const Tensor& X) {
   return net.forward(Variable(X)).value();  // a^L: (N^L, m)
 }
 
-std::size_t correct(const Tensor& A, const Tensor& Y);  // below: the columns classified right
+// Below: the columns of A classified as Y's, and A's classes appended to `kept` if given.
+std::size_t correct(const Tensor& A, const Tensor& Y, std::vector<std::size_t>* kept = nullptr);
 
-// evaluate over m examples, chunk(begin, end) giving X's columns begin..end − 1 as doubles.
+// The examples begin..end − 1 a scope names in a set of m, its end capped at m.
+std::pair<std::size_t, std::size_t> examples_in(const EvaluationScope& scope, std::size_t m) {
+  const std::size_t end = std::min(scope.end, m);
+  if (scope.begin >= end)
+    throw std::out_of_range(
+        fmt::format("evaluate: no examples from {} to {} in a set of {}", scope.begin, scope.end, m));
+  return {scope.begin, end};
+}
+
+// evaluate over the scope's examples of m, chunk(begin, end) giving X's columns begin..end − 1
+// as doubles: one forward pass of at most evaluation_chunk examples at a time.
 template <class Net, class Chunk>
 Evaluation evaluate_in_chunks(const Net& net, std::size_t m, const Chunk& chunk, const Tensor& Y,
-                              const Cost& c) {
+                              const Cost& c, const EvaluationScope& scope) {
+  const auto [first, last] = examples_in(scope, m);
   check_cost_inputs("evaluate", c, net.output(), Y);  // once, so an error names the set's column
   no_grad guard;
-  EvaluationSum sum;
-  for (std::size_t begin = 0; begin < m; begin += evaluation_chunk) {
-    const std::size_t end = std::min(m, begin + evaluation_chunk);
+  EvaluationSum sum(scope.keep_predicted);
+  for (std::size_t begin = first; begin < last; begin += evaluation_chunk) {
+    const std::size_t end = std::min(last, begin + evaluation_chunk);
     const auto trace = net.forward_trace(Variable(chunk(begin, end)));
     sum.add(c, net.output(), trace.z.back().value(), trace.output().value(),
             xt::view(Y, xt::all(), xt::range(begin, end)));
@@ -58,35 +70,32 @@ Evaluation evaluate_in_chunks(const Net& net, std::size_t m, const Chunk& chunk,
 }
 
 template <class Net>
-Evaluation result_of(const Net& net, const Cost& c, double sum, std::size_t right, std::size_t m) {
+Evaluation result_of(const Net& net, const Cost& c, double sum, std::size_t right, std::size_t m,
+                     const std::vector<std::size_t>& predicted) {
   if (m == 0) throw std::logic_error("EvaluationSum::result: no examples added");
   const double data = c.reduction == Reduction::mean ? sum / static_cast<double>(m) : sum;
   no_grad guard;  // the L2 term once for the whole set, as cost() adds it to a batch's
   const double C = add_l2_term(Variable(data), c, net.weights(), m).item();
-  return {C, static_cast<double>(right) / static_cast<double>(m)};
+  return {C, static_cast<double>(right) / static_cast<double>(m), predicted};
 }
 
 template <class Net>
 Evaluation evaluate_of(const Net& net, const Tensor& X, const Tensor& Y, const Cost& c,
-                       const char* who = "evaluate") {
+                       const EvaluationScope& scope, const char* who = "evaluate") {
   // X: (N^1, m), Y: (N^L, m)
   check_examples_of(who, net, shape_of(X), shape_of(Y));
-  const std::size_t m = X.shape()[1];
-  if (m <= evaluation_chunk) {  // one pass, X as it is
-    no_grad guard;
-    const auto trace = net.forward_trace(Variable(X));
-    return {cost(c, net, trace, Y).item(), accuracy(trace.output().value(), Y)};
-  }
   return evaluate_in_chunks(
-      net, m, [&](std::size_t b, std::size_t e) -> Tensor { return xt::view(X, xt::all(), xt::range(b, e)); },
-      Y, c);
+      net, X.shape()[1],
+      [&](std::size_t b, std::size_t e) -> Tensor { return xt::view(X, xt::all(), xt::range(b, e)); }, Y, c,
+      scope);
 }
 
 template <class Net>
-Evaluation evaluate_set_of(const Net& net, const ExampleSet& set, const Cost& c) {
-  check_examples("evaluate", net, set);
+Evaluation evaluate_rows_of(const Net& net, const ColumnGatherer& X, const Tensor& Y, const Cost& c,
+                            const EvaluationScope& scope) {
+  check_examples_of("evaluate", net, {X.rows(), X.cols()}, shape_of(Y));
   return evaluate_in_chunks(
-      net, set.size(), [&](std::size_t b, std::size_t e) { return set.X.columns(b, e); }, set.Y, c);
+      net, X.cols(), [&](std::size_t b, std::size_t e) { return X.columns(b, e); }, Y, c, scope);
 }
 
 }  // namespace
@@ -106,10 +115,10 @@ void check_examples(const char* who, const Network& net, const ExampleSet& set) 
 Tensor predict(const Mlp& net, const Tensor& X) { return predict_of(net, X); }
 Tensor predict(const Network& net, const Tensor& X) { return predict_of(net, X); }
 double evaluate_cost(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& c) {
-  return evaluate_of(net, X, Y, c, "evaluate_cost").cost;
+  return evaluate_of(net, X, Y, c, {}, "evaluate_cost").cost;
 }
 double evaluate_cost(const Network& net, const Tensor& X, const Tensor& Y, const Cost& c) {
-  return evaluate_of(net, X, Y, c, "evaluate_cost").cost;
+  return evaluate_of(net, X, Y, c, {}, "evaluate_cost").cost;
 }
 
 std::vector<std::size_t> class_labels(const Tensor& A) {
@@ -131,13 +140,14 @@ std::vector<std::size_t> class_labels(const Tensor& A) {
 }
 
 namespace {
-std::size_t correct(const Tensor& A, const Tensor& Y) {
+std::size_t correct(const Tensor& A, const Tensor& Y, std::vector<std::size_t>* kept) {
   if (!same_shape(A, Y))
     throw shape_error(
         fmt::format("accuracy: outputs {} and targets {} differ in shape", shape_str(A), shape_str(Y)));
   const std::vector<std::size_t> predicted = class_labels(A), truth = class_labels(Y);
   std::size_t right = 0;
   for (std::size_t j = 0; j < truth.size(); ++j) right += predicted[j] == truth[j];
+  if (kept) kept->insert(kept->end(), predicted.begin(), predicted.end());
   return right;
 }
 }  // namespace
@@ -149,15 +159,15 @@ void EvaluationSum::add(const Cost& c, Activation output, const Tensor& zL, cons
   per_example.reduction = Reduction::sum;
   per_example.regularization = Regularization::none;
   sum_ += cost(per_example, output, Variable(zL), Variable(aL), {}, Y).item();
-  right_ += correct(aL, Y);
+  right_ += correct(aL, Y, keep_predicted_ ? &predicted_ : nullptr);
   examples_ += Y.shape()[1];
 }
 
 Evaluation EvaluationSum::result(const Mlp& net, const Cost& c) const {
-  return result_of(net, c, sum_, right_, examples_);
+  return result_of(net, c, sum_, right_, examples_, predicted_);
 }
 Evaluation EvaluationSum::result(const Network& net, const Cost& c) const {
-  return result_of(net, c, sum_, right_, examples_);
+  return result_of(net, c, sum_, right_, examples_, predicted_);
 }
 
 double accuracy(const Tensor& A, const Tensor& Y) {
@@ -174,17 +184,27 @@ double accuracy(const Network& net, const Tensor& X, const Tensor& Y) {
   return accuracy(predict(net, X), Y);
 }
 
-Evaluation evaluate(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& c) {
-  return evaluate_of(net, X, Y, c);
+Evaluation evaluate(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& c,
+                    const EvaluationScope& scope) {
+  return evaluate_of(net, X, Y, c, scope);
 }
-Evaluation evaluate(const Network& net, const Tensor& X, const Tensor& Y, const Cost& c) {
-  return evaluate_of(net, X, Y, c);
+Evaluation evaluate(const Network& net, const Tensor& X, const Tensor& Y, const Cost& c,
+                    const EvaluationScope& scope) {
+  return evaluate_of(net, X, Y, c, scope);
 }
-Evaluation evaluate(const Mlp& net, const ExampleSet& set, const Cost& c) {
-  return evaluate_set_of(net, set, c);
+Evaluation evaluate(const Mlp& net, const ColumnGatherer& X, const Tensor& Y, const Cost& c,
+                    const EvaluationScope& scope) {
+  return evaluate_rows_of(net, X, Y, c, scope);
 }
-Evaluation evaluate(const Network& net, const ExampleSet& set, const Cost& c) {
-  return evaluate_set_of(net, set, c);
+Evaluation evaluate(const Network& net, const ColumnGatherer& X, const Tensor& Y, const Cost& c,
+                    const EvaluationScope& scope) {
+  return evaluate_rows_of(net, X, Y, c, scope);
+}
+Evaluation evaluate(const Mlp& net, const ExampleSet& set, const Cost& c, const EvaluationScope& scope) {
+  return evaluate_rows_of(net, set.X, set.Y, c, scope);
+}
+Evaluation evaluate(const Network& net, const ExampleSet& set, const Cost& c, const EvaluationScope& scope) {
+  return evaluate_rows_of(net, set.X, set.Y, c, scope);
 }
 
 }  // namespace tg::nn

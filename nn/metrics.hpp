@@ -48,30 +48,54 @@ double accuracy(const Tensor& A, const Tensor& Y);
 struct Evaluation {
   double cost = 0.0;
   double accuracy = 0.0;
+  // Each example's class, class_labels of its a^L, in order: only when EvaluationScope asks.
+  std::vector<std::size_t> predicted;
 };
 inline constexpr std::size_t evaluation_chunk = 1000;  // examples per forward pass
+
+// Which examples an evaluation reads, begin..end − 1 of the set's m (end past m: up to m), and
+// whether it keeps each one's predicted class (a confusion matrix, a per-class table).
+struct EvaluationScope {
+  std::size_t begin = 0;
+  std::size_t end = static_cast<std::size_t>(-1);
+  bool keep_predicted = false;
+};
 
 // What evaluate adds up chunk by chunk, and train over an epoch's batches (its running
 // figures): Σ_x C_x and the examples classified right, over the chunks added so far.
 class EvaluationSum {
  public:
+  EvaluationSum() = default;
+  explicit EvaluationSum(bool keep_predicted) : keep_predicted_(keep_predicted) {}
   // A chunk's (or batch's) z^L and a^L (N^L, b), with nothing recorded; σ is layer L's.
   void add(const Cost& c, Activation output, const Tensor& zL, const Tensor& aL, const Tensor& Y);
   std::size_t examples() const { return examples_; }
-  // C (the mean over the examples added, or the sum, and the L2 term of net's weights, once)
-  // and the fraction classified right. At least one example added (std::logic_error).
+  // C (the mean over the examples added, or the sum, and the L2 term of net's weights, once),
+  // the fraction classified right and, if kept, the predicted classes. At least one example
+  // added (std::logic_error).
   Evaluation result(const Mlp& net, const Cost& c) const;
   Evaluation result(const Network& net, const Cost& c) const;
 
  private:
   double sum_ = 0.0;  // Σ_x C_x
   std::size_t right_ = 0, examples_ = 0;
+  bool keep_predicted_ = false;
+  std::vector<std::size_t> predicted_;
 };
-// X: (N^1, m), Y: (N^L, m) (tg::shape_error otherwise)
-Evaluation evaluate(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost);
-Evaluation evaluate(const Network& net, const Tensor& X, const Tensor& Y, const Cost& cost);
-// The same for a set held as rows (bytes or doubles): each chunk gathered as doubles in turn.
-Evaluation evaluate(const Mlp& net, const ExampleSet& set, const Cost& cost);
-Evaluation evaluate(const Network& net, const ExampleSet& set, const Cost& cost);
+// X: (N^1, m), Y: (N^L, m) (tg::shape_error otherwise); a scope outside 0..m, or empty:
+// std::out_of_range.
+Evaluation evaluate(const Mlp& net, const Tensor& X, const Tensor& Y, const Cost& cost,
+                    const EvaluationScope& scope = {});
+Evaluation evaluate(const Network& net, const Tensor& X, const Tensor& Y, const Cost& cost,
+                    const EvaluationScope& scope = {});
+// The same for inputs held as rows (bytes or doubles): each chunk gathered as doubles in turn.
+Evaluation evaluate(const Mlp& net, const ColumnGatherer& X, const Tensor& Y, const Cost& cost,
+                    const EvaluationScope& scope = {});
+Evaluation evaluate(const Network& net, const ColumnGatherer& X, const Tensor& Y, const Cost& cost,
+                    const EvaluationScope& scope = {});
+Evaluation evaluate(const Mlp& net, const ExampleSet& set, const Cost& cost,
+                    const EvaluationScope& scope = {});
+Evaluation evaluate(const Network& net, const ExampleSet& set, const Cost& cost,
+                    const EvaluationScope& scope = {});
 
 }  // namespace tg::nn

@@ -4,6 +4,9 @@
 #include <stdexcept>
 
 #include "cli/eval_command.hpp"
+#include "cli/problem.hpp"
+#include "nn/metrics.hpp"
+#include "support/idx_files.hpp"
 #include "support/run_tapegrad.hpp"
 #include "support/temp_dir.hpp"
 
@@ -43,4 +46,31 @@ TEST_CASE("eval reports a checkpoint's accuracy and confusion matrix on its data
   const auto other = run_tapegrad({"eval", "--checkpoint", dir / "c", "--data", "sine"});
   CHECK(other.code == 1);
   CHECK(contains(other.err, "does not fit data set 'sine'"));
+}
+
+TEST_CASE("eval's confusion matrix, taken a chunk at a time, is the one of a single pass over the test set") {
+  // 2,100 test images of 8×8: three evaluation chunks; an Mlp and a conv network.
+  TempDir dir("eval-chunks");
+  tg::test::write_image_set(dir.path, 8, 8, 20, 2100);
+  for (const std::vector<std::string>& model :
+       {std::vector<std::string>{"--sizes", "64,10"},
+        std::vector<std::string>{"--layers", "conv:2x3x3,pool:2,softmax:10"}}) {
+    CAPTURE(model[1]);
+    std::vector<std::string> args{"train",  "--data",   dir.path.string(), "--epochs", "1",
+                                  "--save", dir / "ck", "--progress",      "never"};
+    args.insert(args.end(), model.begin(), model.end());
+    REQUIRE(run_tapegrad(args).code == 0);
+    const auto r = run_tapegrad({"eval", "--checkpoint", dir / "ck"});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    const std::string reference = std::visit(
+        [](const auto& p) {  // class_labels of one forward pass over all 2,100 images
+          const auto predicted = tg::nn::class_labels(tg::nn::predict(p.net, p.data.test.X.matrix()));
+          return tg::cli::format_confusion(
+              tg::cli::confusion_matrix(predicted, tg::nn::class_labels(p.data.test.Y), 10), p.data.classes);
+        },
+        tg::cli::load_any_problem(dir / "ck", {}, {}));
+    CHECK_MESSAGE(contains(r.out, reference), r.out);
+    CHECK(contains(r.out, "on the 2100 test examples"));
+    std::filesystem::remove_all(dir / "ck");
+  }
 }

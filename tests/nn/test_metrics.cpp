@@ -109,3 +109,65 @@ TEST_CASE("evaluate refuses a set that does not fit the network, naming the shap
                        doctest::Contains("inputs X (6,10) do not fit the network: expected (5, m)"),
                        tg::shape_error);
 }
+
+namespace {
+
+// A fully connected layer that notes the most examples (columns) one forward pass gave it.
+struct CountingLayer : FullyConnected {
+  using FullyConnected::FullyConnected;
+  std::shared_ptr<std::size_t> most = std::make_shared<std::size_t>(0);
+  Variable forward(const Variable& a_prev) const override {
+    *most = std::max(*most, a_prev.value().shape()[1]);
+    return FullyConnected::forward(a_prev);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("evaluate keeps each example's predicted class, one chunk at a time, as one pass gives them") {
+  // 2,345 examples, three chunks: the classes of one forward pass over all of them, in order,
+  // while no forward pass sees more than a chunk (memory that does not grow with the set).
+  const std::size_t m = 2345;
+  const auto [rows, X] = byte_inputs(6, m, 7);
+  const Tensor Y = one_hot_targets(4, m, 8);
+  std::mt19937_64 rng(9);
+  std::vector<std::unique_ptr<Layer>> layers;
+  layers.push_back(std::make_unique<CountingLayer>(Linear(6, 4, Init::xavier, rng), Activation::softmax));
+  const std::shared_ptr<std::size_t> most = dynamic_cast<const CountingLayer&>(*layers[0]).most;
+  const Network net({6}, std::move(layers));
+  const Cost c{CostKind::log_likelihood};
+  const std::vector<std::size_t> reference = class_labels(predict(net, X));
+  REQUIRE(*most == m);
+  *most = 0;
+  const Evaluation e = evaluate(net, ExampleSet(rows, Y), c, {.keep_predicted = true});
+  CHECK(*most == evaluation_chunk);
+  CHECK(e.predicted == reference);
+  CHECK(e.accuracy == accuracy(predict(net, X), Y));
+  CHECK(evaluate(net, X, Y, c).predicted.empty());                        // kept only when asked for
+  const Mlp mlp({6, 5, 4}, Activation::sigmoid, Activation::softmax, 3);  // an Mlp alike
+  CHECK(evaluate(mlp, X, Y, c, {.keep_predicted = true}).predicted == class_labels(predict(mlp, X)));
+}
+
+TEST_CASE("evaluate over a range of a set is one pass over those examples") {
+  const std::size_t m = 2345;
+  const auto [rows, X] = byte_inputs(6, m, 1);
+  const Tensor Y = one_hot_targets(3, m, 2);
+  const Mlp net({6, 5, 3}, Activation::sigmoid, Activation::softmax, 3);
+  const Cost c{CostKind::log_likelihood, Reduction::mean, Regularization::l2, 0.5, m};
+  for (const auto [begin, end] : {std::pair<std::size_t, std::size_t>{0, 1000}, {700, 2345}, {1999, 2001}}) {
+    CAPTURE(begin);
+    const Tensor Xr = xt::view(X, xt::all(), xt::range(begin, end)),
+                 Yr = xt::view(Y, xt::all(), xt::range(begin, end));
+    const Evaluation reference = one_pass(net, Xr, Yr, c);
+    for (const Evaluation& e :
+         {evaluate(net, X, Y, c, {begin, end}), evaluate(net, rows, Y, c, {begin, end})}) {
+      CHECK(e.cost == doctest::Approx(reference.cost).epsilon(1e-12));
+      CHECK(e.accuracy == reference.accuracy);
+    }
+  }
+  CHECK(evaluate(net, rows, Y, c, {2000}).cost ==
+        doctest::Approx(evaluate(net, rows, Y, c, {2000, 5000}).cost));
+  CHECK_THROWS_WITH_AS(evaluate(net, rows, Y, c, {2345, 2400}),
+                       doctest::Contains("no examples from 2345 to 2400 in a set of 2345"),
+                       std::out_of_range);
+}
