@@ -30,9 +30,13 @@ std::mt19937_64 epoch_generator(std::uint64_t seed, std::size_t epoch) {
   return std::mt19937_64(words);
 }
 
+std::size_t effective_batch_size(std::size_t batch_size, std::size_t m) {
+  return batch_size == 0 || batch_size > m ? m : batch_size;
+}
+
 std::vector<std::vector<std::size_t>> make_batches(std::size_t m, std::size_t batch_size, bool shuffle,
                                                    std::mt19937_64& rng) {
-  if (batch_size == 0 || batch_size > m) batch_size = m;
+  batch_size = effective_batch_size(batch_size, m);
   std::vector<std::size_t> order(m);
   std::iota(order.begin(), order.end(), std::size_t{0});
   if (shuffle)  // Fisher–Yates: swap each position with a uniformly chosen one at or before it

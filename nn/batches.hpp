@@ -13,6 +13,10 @@ namespace tg::nn {
 // so a run resumed after epoch k sees the same batches as one that never stopped.
 std::mt19937_64 epoch_generator(std::uint64_t seed, std::size_t epoch);
 
+// The examples one step takes: batch_size, or all m for batch_size 0 (the full batch) or one
+// above m.
+std::size_t effective_batch_size(std::size_t batch_size, std::size_t m);
+
 // The batches of one epoch: lists of example (column) indices that together hold 0..m−1 once
 // each; in order, or in an order drawn from `rng` when shuffle is set (the same with every
 // standard library). batch_size 0, or one above m, means one batch of all m.

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "nn/batches.hpp"  // effective_batch_size
 #include "nn/conv_layer.hpp"
 #include "nn/metrics.hpp"  // evaluation_chunk
 
@@ -142,34 +143,56 @@ std::size_t parameter_count(const std::vector<std::size_t>& sizes) {
 
 std::size_t TrainingMemory::total() const { return plus(plus(parameters, activations), batch_copy); }
 
-TrainingMemory estimate_training(const std::vector<std::size_t>& sizes, std::size_t m_train,
-                                 std::size_t m_test, std::size_t batch, std::size_t optimizer_slots) {
-  constexpr std::size_t d = sizeof(double);
-  std::size_t inputs = sizes.empty() ? 0 : sizes.front(), units = 0;  // N^1, Σ_{l≥2} N^l
-  for (std::size_t l = 1; l < sizes.size(); ++l) units = plus(units, sizes[l]);
-  const std::size_t b = batch == 0 || batch > m_train ? m_train : batch;
+namespace {
+
+// estimate_training of a network of `parameters` weights and biases, N^1 = inputs, `units` numbers
+// an example in its layers and N^L = outputs.
+TrainingMemory training_memory(std::size_t parameters, std::size_t inputs, std::size_t units,
+                               std::size_t outputs, std::size_t m_train, std::size_t m_test,
+                               std::size_t batch, std::size_t optimizer_slots) {
+  const std::size_t b = effective_batch_size(batch, m_train);
   TrainingMemory t;
   // θ, ∂C/∂θ, the update Δθ and the snapshot an epoch starts from: 4 copies, and the optimizer's
-  t.parameters = times(times(parameter_count(sizes), plus(4, optimizer_slots)), d);
+  t.parameters = times(times(parameters, plus(4, optimizer_slots)), sizeof(double));
   t.activations = activation_bytes(inputs, units, b, m_train, m_test);
-  // mini-batches gather Y's columns from a copy of it; X's from the set's own rows
-  if (b < m_train) t.batch_copy = times(times(m_train, sizes.empty() ? 0 : sizes.back()), d);
+  // mini-batches gather Y's columns from a copy of it; X's (a full batch's too) from the set's rows
+  if (b < m_train) t.batch_copy = times(times(m_train, outputs), sizeof(double));
   return t;
+}
+
+// "θ, ∂C/∂θ, Δθ, a snapshot and 2 optimizer states": the copies TrainingMemory::parameters counts.
+std::string parameter_copies_str(std::size_t optimizer_slots) {
+  return fmt::format("θ, ∂C/∂θ, Δθ, a snapshot{}",
+                     optimizer_slots ? fmt::format(" and {} optimizer state{}", optimizer_slots,
+                                                   optimizer_slots > 1 ? "s" : "")
+                                     : "");
+}
+
+// "; 4.8 MB for the batches' copy of the targets", or nothing (a full batch).
+std::string batch_copy_str(const TrainingMemory& t) {
+  return t.batch_copy ? fmt::format("; {} for the batches' copy of the targets", bytes_str(t.batch_copy))
+                      : "";
+}
+
+}  // namespace
+
+TrainingMemory estimate_training(const std::vector<std::size_t>& sizes, std::size_t m_train,
+                                 std::size_t m_test, std::size_t batch, std::size_t optimizer_slots) {
+  std::size_t units = 0;  // Σ_{l≥2} N^l
+  for (std::size_t l = 1; l < sizes.size(); ++l) units = plus(units, sizes[l]);
+  return training_memory(parameter_count(sizes), sizes.empty() ? 0 : sizes.front(), units,
+                         sizes.empty() ? 0 : sizes.back(), m_train, m_test, batch, optimizer_slots);
 }
 
 void require_training_memory(const std::vector<std::size_t>& sizes, std::size_t m_train, std::size_t m_test,
                              std::size_t batch, std::size_t optimizer_slots) {
   const TrainingMemory t = estimate_training(sizes, m_train, m_test, batch, optimizer_slots);
-  const std::size_t b = batch == 0 || batch > m_train ? m_train : batch;
   const std::string what = fmt::format(
-      "training [{}] on {} examples in batches of {} ({} for the {} weights and biases: θ, ∂C/∂θ, Δθ, a snapshot{}; "
+      "training [{}] on {} examples in batches of {} ({} for the {} weights and biases: {}; "
       "{} for the activations of a batch or of an evaluated chunk{})",
-      fmt::join(sizes, ","), m_train, b, bytes_str(t.parameters), parameter_count(sizes),
-      optimizer_slots
-          ? fmt::format(" and {} optimizer state{}", optimizer_slots, optimizer_slots > 1 ? "s" : "")
-          : "",
-      bytes_str(t.activations),
-      t.batch_copy ? fmt::format("; {} for the batches' copy of the targets", bytes_str(t.batch_copy)) : "");
+      fmt::join(sizes, ","), m_train, effective_batch_size(batch, m_train), bytes_str(t.parameters),
+      parameter_count(sizes), parameter_copies_str(optimizer_slots), bytes_str(t.activations),
+      batch_copy_str(t));
   require_memory(t.total(), what);
 }
 
@@ -188,14 +211,11 @@ TrainingMemory estimate_training(const Network& net, std::size_t m_train, std::s
     units = plus(units, numel(net.layer(l).output_shape()));
     columns = std::max(columns, im2col_numbers(net.layer(l)));
   }
-  const std::size_t b = batch == 0 || batch > m_train ? m_train : batch;
-  TrainingMemory t;
-  t.parameters = times(times(parameters, plus(4, optimizer_slots)), sizeof(double));  // as for an Mlp
   // As an Mlp's, with a conv layer's maps as its units; and a conv layer's im2col columns of one
   // example at a time (autodiff/conv_kernels.cpp), forward's and backward's
-  t.activations = plus(activation_bytes(net.input_size(), units, b, m_train, m_test),
-                       times(times(2, columns), sizeof(double)));
-  if (b < m_train) t.batch_copy = times(times(m_train, net.output_size()), sizeof(double));
+  TrainingMemory t = training_memory(parameters, net.input_size(), units, net.output_size(), m_train, m_test,
+                                     batch, optimizer_slots);
+  t.activations = plus(t.activations, times(times(2, columns), sizeof(double)));
   return t;
 }
 
@@ -216,16 +236,12 @@ std::string widest_layer_str(const Network& net) {
 void require_training_memory(const Network& net, const std::string& name, std::size_t m_train,
                              std::size_t m_test, std::size_t batch, std::size_t optimizer_slots) {
   const TrainingMemory t = estimate_training(net, m_train, m_test, batch, optimizer_slots);
-  const std::size_t b = batch == 0 || batch > m_train ? m_train : batch;
   const std::string what = fmt::format(
-      "training {} on {} examples in batches of {} ({} for the weights and biases: θ, ∂C/∂θ, Δθ, a snapshot{}; {} for "
-      "the activations of a batch or of an evaluated chunk of up to {} examples, {}{})",
-      name, m_train, b, bytes_str(t.parameters),
-      optimizer_slots
-          ? fmt::format(" and {} optimizer state{}", optimizer_slots, optimizer_slots > 1 ? "s" : "")
-          : "",
-      bytes_str(t.activations), evaluation_chunk, widest_layer_str(net),
-      t.batch_copy ? fmt::format("; {} for the batches' copy of the targets", bytes_str(t.batch_copy)) : "");
+      "training {} on {} examples in batches of {} ({} for the weights and biases: {}; {} for the activations "
+      "of a batch or of an evaluated chunk of up to {} examples, {}{})",
+      name, m_train, effective_batch_size(batch, m_train), bytes_str(t.parameters),
+      parameter_copies_str(optimizer_slots), bytes_str(t.activations), evaluation_chunk,
+      widest_layer_str(net), batch_copy_str(t));
   require_memory(t.total(), what);
 }
 

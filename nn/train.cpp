@@ -50,8 +50,6 @@ void check_options(const Net& net, std::size_t m, const Optimizer& opt, const Tr
   opt.require_built_for(net.parameters(), "train", "; construct it with net.parameters()");
 }
 
-bool full_batch(std::size_t batch_size, std::size_t m) { return batch_size == 0 || batch_size == m; }
-
 TrainResult interrupted(TrainResult r, std::size_t epoch, std::size_t step, std::size_t state_epoch) {
   r.reason = StopReason::interrupted;
   r.interrupted_epoch = epoch;
@@ -91,12 +89,13 @@ std::vector<Tensor> gradients_of(const Net& net, Tensor X, const Tensor& Y, cons
   return g;
 }
 
-// The examples a run reads: X as doubles when it is at hand (a full batch, or the caller's
-// Tensor), else gathered from rows (bytes or doubles) batch by batch.
+// The examples a run reads: the caller's X as doubles (the Tensor overload's full batch), or X
+// held as rows (bytes or doubles), from which every batch is gathered when its step takes it, a
+// full batch too: X is never held as doubles beside its rows.
 struct TrainingData {
-  const Tensor* X_dense;   // X (N^1, m), or nullptr
-  const ExampleSet* rows;  // X as rows (mini-batches), or nullptr
-  const Tensor& Y;         // (N^L, m)
+  const Tensor* X_dense;         // X (N^1, m), or nullptr
+  const ColumnGatherer* X_rows;  // X as rows, or nullptr
+  const Tensor& Y;               // (N^L, m)
 };
 
 // One call of train(): the loop over epochs and their steps, and what they share. Net is an Mlp
@@ -111,7 +110,7 @@ struct Training {
   const EpochCallback& on_epoch;
   const StepCallback& on_step;
   std::size_t m = d.Y.shape()[1];
-  std::size_t batch_size = o.batch_size == 0 ? m : o.batch_size;
+  std::size_t batch_size = effective_batch_size(o.batch_size, m);
   bool full_batch = batch_size == m;
   std::optional<ColumnGatherer> Y_columns;         // mini-batches only
   bool running = !full_batch && !o.exact_figures;  // the epoch's figures from its batches
@@ -126,30 +125,25 @@ struct Training {
     if (!full_batch) Y_columns.emplace(d.Y);
   }
 
-  // One optimizer step on the examples `batch`: Xb (N^1, b), Yb (N^L, b). A full batch is X
-  // and Y themselves. Returns the largest |Δθ|.
+  // One optimizer step on the examples `batch`: Xb (N^1, b), Yb (N^L, b), gathered and moved
+  // into the step's graph. A full batch is all of X, in order, and Y itself. Returns the largest |Δθ|.
   double take_step(const std::vector<std::size_t>& batch) {
-    if (full_batch) return opt.step(gradients(net, *d.X_dense, d.Y, c, o.gradients));
+    if (full_batch)
+      return opt.step(gradients(net, d.X_dense ? *d.X_dense : d.X_rows->matrix(), d.Y, c, o.gradients));
     EvaluationSum* sum = running ? &epoch_sum : nullptr;
-    return opt.step(gradients_of(net, d.rows->X.gather(batch), Y_columns->gather(batch), c, o.gradients,
+    return opt.step(gradients_of(net, d.X_rows->gather(batch), Y_columns->gather(batch), c, o.gradients,
                                  sum));  // θ ← θ + Δθ
   }
 
-  // C and the accuracy over the whole training set, in chunks, nothing recorded.
-  Evaluation evaluate_all() const {
-    return d.X_dense ? evaluate(net, *d.X_dense, d.Y, c) : evaluate(net, *d.rows, c);
+  // C and the accuracy over the training set's first n examples (all m by default), in
+  // chunks, nothing recorded.
+  Evaluation evaluate_first(std::size_t n = static_cast<std::size_t>(-1)) const {
+    return d.X_dense ? evaluate(net, *d.X_dense, d.Y, c, {.end = n})
+                     : evaluate(net, *d.X_rows, d.Y, c, {.end = n});
   }
 
   // C before the first step: of the first chunk only when the epochs' figures are running ones.
-  double initial_loss() const {
-    if (!running || m <= evaluation_chunk) return evaluate_all().cost;
-    const Tensor Y_first = xt::view(d.Y, xt::all(), xt::range(0, evaluation_chunk));
-    if (d.X_dense)
-      return evaluate(net, Tensor(xt::view(*d.X_dense, xt::all(), xt::range(0, evaluation_chunk))), Y_first,
-                      c)
-          .cost;
-    return evaluate(net, d.rows->X.columns(0, evaluation_chunk), Y_first, c).cost;
-  }
+  double initial_loss() const { return evaluate_first(running ? evaluation_chunk : m).cost; }
 
   // The epoch's steps, until its batches run out or a stop rule sets r.reason. Returns how many ran.
   std::size_t run_steps(std::size_t epoch, const Batches& batches) {
@@ -187,13 +181,13 @@ struct Training {
       r = interrupted(r, epoch, steps, epoch - 1);
       return false;
     }
-    const Evaluation e = running ? epoch_sum.result(net, c) : evaluate_all();
+    const Evaluation e = running ? epoch_sum.result(net, c) : evaluate_first();
     r.loss.push_back(e.cost);
     if (on_epoch) on_epoch(EpochReport{epoch, r.iterations, e.cost, e.accuracy, r.last_change});
     if (!std::isfinite(r.loss.back())) r.reason = StopReason::diverged;
     if (r.reason == StopReason::diverged) {  // where did it go wrong?
       const DivergenceBlame blame = blame_divergence(
-          start, net, opt, steps, [&](std::size_t j) { take_step(batches[j]); }, [&] { evaluate_all(); },
+          start, net, opt, steps, [&](std::size_t j) { take_step(batches[j]); }, [&] { evaluate_first(); },
           r.loss.back());
       r.divergence = blame.what;
       r.divergence_step = blame.step;
@@ -237,9 +231,10 @@ TrainResult train_of(Net& net, const Tensor& X, const Tensor& Y, const Cost& cos
   // X: (N^1, m), Y: (N^L, m)
   check_examples("train", net, X, Y);
   check_options(net, X.shape()[1], opt, o);
-  ExampleSet rows;  // mini-batches: X copied once into rows, which the batches are gathered from
-  if (!full_batch(o.batch_size, X.shape()[1])) rows = ExampleSet(ColumnGatherer(X), Tensor());
-  return run_training(net, TrainingData{&X, &rows, Y}, cost, opt, o, on_epoch, on_step);
+  if (effective_batch_size(o.batch_size, X.shape()[1]) == X.shape()[1])
+    return run_training(net, TrainingData{&X, nullptr, Y}, cost, opt, o, on_epoch, on_step);
+  const ColumnGatherer rows(X);  // mini-batches: X copied once into rows, which they are gathered from
+  return run_training(net, TrainingData{nullptr, &rows, Y}, cost, opt, o, on_epoch, on_step);
 }
 
 template <class Net>
@@ -247,10 +242,7 @@ TrainResult train_set_of(Net& net, const ExampleSet& set, const Cost& cost, Opti
                          const TrainOptions& o, const EpochCallback& on_epoch, const StepCallback& on_step) {
   check_examples("train", net, set);
   check_options(net, set.size(), opt, o);
-  if (!full_batch(o.batch_size, set.size()))
-    return run_training(net, TrainingData{nullptr, &set, set.Y}, cost, opt, o, on_epoch, on_step);
-  const Tensor X = set.X.matrix();  // a full batch: X as doubles, once
-  return run_training(net, TrainingData{&X, nullptr, set.Y}, cost, opt, o, on_epoch, on_step);
+  return run_training(net, TrainingData{nullptr, &set.X, set.Y}, cost, opt, o, on_epoch, on_step);
 }
 
 }  // namespace

@@ -142,7 +142,7 @@ TrainResult train(Network& net, const Tensor& X, const Tensor& Y, const Cost& co
                   const TrainOptions& options, const EpochCallback& on_epoch = {},
                   const StepCallback& on_step = {});
 // The same on a set held as rows (images as bytes): each batch is gathered as doubles when its
-// step takes it, so the set is never copied (a full batch is made doubles once).
+// step takes it, a full batch too, so the set is never copied beside its rows.
 TrainResult train(Mlp& net, const ExampleSet& set, const Cost& cost, Optimizer& opt,
                   const TrainOptions& options, const EpochCallback& on_epoch = {},
                   const StepCallback& on_step = {});

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <random>
 
 #include "autodiff/autodiff.hpp"
 #include "nn/data/synthetic.hpp"
@@ -739,5 +740,45 @@ TEST_CASE("a stop asked for after the last epoch's last step leaves the run fini
       CHECK(r.reason == StopReason::interrupted);
       CHECK(r.state_epoch == 2);
     }
+  }
+}
+
+TEST_CASE("a set held as bytes trains as the Tensor it stands for, full batch and mini-batches alike") {
+  // 1,203 examples of 6 byte-valued features (v / 255): more than one evaluation chunk. The full
+  // batch is gathered from the bytes at each step (no copy of X kept beside them); the loss
+  // before the first step is the first chunk's for running figures, the whole set's otherwise.
+  const std::size_t m = 1203, n = 6;
+  std::mt19937_64 rng(4);
+  std::vector<std::uint8_t> bytes(n * m);
+  for (std::uint8_t& b : bytes) b = static_cast<std::uint8_t>(rng());
+  Tensor X = Tensor::from_shape({n, m});
+  for (std::size_t j = 0; j < m; ++j)
+    for (std::size_t i = 0; i < n; ++i) X(i, j) = bytes[j * n + i] / 255.0;
+  Tensor Y = Tensor::from_shape({2, m});
+  for (std::size_t j = 0; j < m; ++j) {  // class 1 when x_0 + x_1 > 1
+    Y(1, j) = X(0, j) + X(1, j) > 1.0 ? 1.0 : 0.0;
+    Y(0, j) = 1.0 - Y(1, j);
+  }
+  const ExampleSet set(ColumnGatherer(std::move(bytes), n, 255.0), Y);
+  const Cost c{CostKind::log_likelihood, Reduction::mean, Regularization::l2, 0.1};
+  Cost whole = c;  // what train regularises with: n = the whole set's m
+  whole.training_set_size = m;
+  for (const std::size_t batch : {std::size_t{0}, std::size_t{100}}) {
+    CAPTURE(batch);
+    TrainOptions o;
+    o.batch_size = batch;
+    o.epochs = 3;
+    Mlp from_bytes({n, 5, 2}, Activation::sigmoid, Activation::softmax, 3),
+        from_tensor({n, 5, 2}, Activation::sigmoid, Activation::softmax, 3);
+    const double first_chunk = evaluate(from_bytes, set, whole, {.end = evaluation_chunk}).cost;
+    const double all = evaluate(from_bytes, set, whole).cost;
+    Sgd a(from_bytes.parameters(), 0.5), b(from_tensor.parameters(), 0.5);
+    const TrainResult r = train(from_bytes, set, c, a, o);
+    const TrainResult s = train(from_tensor, X, Y, c, b, o);
+    CHECK(max_difference(values(from_bytes), values(from_tensor)) == 0.0);
+    CHECK(r.loss == s.loss);
+    CHECK(r.initial_loss == s.initial_loss);
+    CHECK(r.initial_loss == (batch == 0 ? all : first_chunk));
+    CHECK(r.loss.back() < r.initial_loss);
   }
 }
