@@ -89,14 +89,20 @@ void write_all(int fd, const fs::path& file, std::string_view bytes) {
   if (error != 0) fail("write", file, error);
 }
 
-void write_in_place(const fs::path& file, std::string_view bytes) {
-  // O_NONBLOCK: a FIFO without a reader fails (ENXIO) instead of waiting for one.
+// A device or a FIFO, open for writing. O_NONBLOCK: a FIFO without a reader fails (ENXIO)
+// instead of waiting for one.
+Fd open_in_place(const fs::path& file) {
   Fd f(::open(file.c_str(), O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
   if (f.fd < 0 && errno == ENXIO)
-    throw std::runtime_error(
-        fmt::format("cannot write '{}': it is a FIFO and nothing reads it", file.string()));
+    throw std::runtime_error(fmt::format(
+        "cannot write '{}': it is a FIFO and nothing reads it (start its reader first)", file.string()));
   if (f.fd < 0) fail("open", file);
   ::fcntl(f.fd, F_SETFL, ::fcntl(f.fd, F_GETFL) & ~O_NONBLOCK);  // then wait for a slow reader
+  return f;
+}
+
+void write_in_place(const fs::path& file, std::string_view bytes) {
+  Fd f = open_in_place(file);
   write_all(f.fd, file, bytes);
   if (::close(std::exchange(f.fd, -1)) != 0) fail("write", file);
 }
@@ -169,6 +175,10 @@ void check_writable(const fs::path& file) {
   const Fd f = create_temporary(target, probe);
   ::unlink(probe.c_str());
 }
+
+InPlaceStream::InPlaceStream(const fs::path& file) : file_(file), fd_(open_in_place(file)) {}
+
+void InPlaceStream::write(std::string_view bytes) { write_all(fd_.fd, file_, bytes); }
 
 bool is_written_in_place(const fs::path& file) {
   struct stat st {};

@@ -18,6 +18,8 @@
 #include <filesystem>
 #include <string_view>
 
+#include "nn/posix_file.hpp"  // Fd
+
 namespace tg::cli {
 
 void write_file_atomically(const std::filesystem::path& file, std::string_view bytes);
@@ -31,5 +33,19 @@ void check_writable(const std::filesystem::path& file);
 
 // Whether file is written in place (an existing character device or FIFO), not replaced.
 bool is_written_in_place(const std::filesystem::path& file);
+
+// A file written in place, opened once for a stream of writes (train --csv's rows, each as its
+// epoch ends): a FIFO's reader then reads one stream to its end, where a file rewritten whole
+// at every epoch would end its input after the first. A FIFO that nothing reads is an error at
+// once rather than a wait; every failure throws std::runtime_error naming the file.
+class InPlaceStream {
+ public:
+  explicit InPlaceStream(const std::filesystem::path& file);
+  void write(std::string_view bytes);
+
+ private:
+  std::filesystem::path file_;
+  nn::Fd fd_;
+};
 
 }  // namespace tg::cli

@@ -24,6 +24,7 @@
 #include "cli/training_curves.hpp"
 #include "cli/training_log.hpp"
 #include "nn/checkpoint.hpp"
+#include "nn/checkpoint_lock.hpp"  // RunClaim
 #include "nn/memory_estimate.hpp"
 #include "nn/optimizer.hpp"
 
@@ -94,12 +95,14 @@ void check_resumed(const TrainCommand& c, const nn::Network& net, const DataSet&
                     layers_str(net), m.layers_option, *m.layers));
 }
 
-// The network to train: a new one, or the one in --resume's checkpoint (whose shape the
-// network options, if given, must match). Sets first_epoch to go on after the checkpoint's.
-AnyNetwork starting_network(const TrainCommand& c, const DataSet& data, std::size_t& first_epoch) {
+// The network to train: a new one, or the one in --resume's checkpoint, moved out of `resumed`
+// (whose shape the network options, if given, must match). Sets first_epoch to go on after
+// the checkpoint's.
+AnyNetwork starting_network(const TrainCommand& c, const DataSet& data, nn::SavedCheckpoint* resumed,
+                            std::size_t& first_epoch) {
   first_epoch = 1;
-  if (c.resume.empty()) return build_any_network(c.model, data);
-  AnyNetwork net = nn::load_any_network(c.resume);
+  if (!resumed) return build_any_network(c.model, data);
+  AnyNetwork net = std::move(resumed->net);
   const std::string what = fmt::format("the network in {}", c.resume);
   if (const nn::Mlp* mlp = std::get_if<nn::Mlp>(&net)) {
     check_resumed(c, *mlp);
@@ -108,8 +111,7 @@ AnyNetwork starting_network(const TrainCommand& c, const DataSet& data, std::siz
     check_resumed(c, std::get<nn::Network>(net), data);
     check_fits(std::get<nn::Network>(net), data, what);
   }
-  const nn::CheckpointExtra extra = nn::load_checkpoint_extra(c.resume);
-  const std::size_t done = recorded_count(extra, "epochs", c.resume).value_or(0);
+  const std::size_t done = recorded_count(resumed->extra, "epochs", c.resume).value_or(0);
   if (done == std::numeric_limits<std::size_t>::max())
     throw nn::checkpoint_error(fmt::format(
         "checkpoint {}: its note \"epochs\" is {}: no epoch number after it to go on with", c.resume, done));
@@ -165,11 +167,10 @@ void save_trained(const AnyNetwork& net, const std::string& dir, const nn::Check
 }
 
 // --resume: what the command line leaves out is the checkpoint's.
-TrainCommand with_resumed_settings(TrainCommand c) {
-  if (c.resume.empty()) return c;
-  const nn::CheckpointExtra notes = nn::load_checkpoint_extra(c.resume);
-  fill_from_notes(notes, c.resume, c.data, c.model);
-  fill_from_training_notes(notes, c.resume, c);
+TrainCommand with_resumed_settings(TrainCommand c, const std::optional<nn::SavedCheckpoint>& resumed) {
+  if (!resumed) return c;
+  fill_from_notes(resumed->extra, c.resume, c.data, c.model);
+  fill_from_training_notes(resumed->extra, c.resume, c);
   return c;
 }
 
@@ -177,6 +178,7 @@ TrainCommand with_resumed_settings(TrainCommand c) {
 struct Run {
   DataOptions data_options;  // with the data set's name, for the checkpoint's notes
   DataSet data;
+  std::optional<nn::SavedCheckpoint> resumed;  // --resume's checkpoint, read once (its net moved to net)
   std::optional<AnyNetwork> net;
   nn::Cost cost;
   std::unique_ptr<nn::Optimizer> optimizer;
@@ -198,8 +200,9 @@ nn::TrainOptions train_options(const TrainCommand& c, const DataSet& data, std::
   return t;
 }
 
-Run prepare_run(const TrainCommand& c) {
+Run prepare_run(const TrainCommand& c, std::optional<nn::SavedCheckpoint> resumed) {
   Run run;
+  run.resumed = std::move(resumed);
   run.data_options = c.data;
   run.data_options.seed = c.model.seed_or_default();
   run.data = load_data_set(run.data_options);
@@ -215,7 +218,8 @@ Run prepare_run(const TrainCommand& c) {
   };
   if (c.resume.empty() && !c.model.layers) require_room(network_sizes(c.model, data));
   std::size_t first_epoch = 1;
-  run.net.emplace(starting_network(c, data, first_epoch));  // a network of layers' weights checked as built
+  run.net.emplace(starting_network(c, data, run.resumed ? &*run.resumed : nullptr,
+                                   first_epoch));  // a network of layers' weights checked as built
   if (const nn::Mlp* mlp = std::get_if<nn::Mlp>(&*run.net); mlp && !c.resume.empty())
     require_room(mlp->sizes());
   if (const nn::Network* layers = std::get_if<nn::Network>(&*run.net))
@@ -252,7 +256,7 @@ void start_run(const TrainCommand& c, Run& run, std::FILE* out) {
     fmt::print(out, "  resumed from {} after epoch {}\n", c.resume, first_epoch - 1);
     // The running averages (momentum's velocity, Adam's moments) and the step count come back
     // too when the checkpoint was saved by the same rule; then the run goes on exactly.
-    if (!nn::load_optimizer_state(c.resume, optimizer) && !optimizer.state().empty())
+    if (!nn::restore_optimizer_state(*run.resumed, c.resume, optimizer) && !optimizer.state().empty())
       fmt::print(out, "  note: the checkpoint holds no {} state; its running averages start again from 0\n",
                  optimizer.name());
   }
@@ -285,6 +289,20 @@ nn::CheckpointExtra checkpoint_notes(const TrainCommand& c, const Run& run, cons
   return notes;
 }
 
+// What the CSV holds after an interrupted run whose last whole epoch is `epoch`: "; run.csv
+// holds epochs up to 2", or as far as its writes succeeded; a device or a FIFO was written to.
+std::string csv_state(const std::string& csv, const TrainingLog& log, std::size_t epoch) {
+  if (csv.empty()) return "";
+  const bool stream = is_written_in_place(csv);
+  if (!log.write_failed())
+    return stream ? fmt::format("; epochs up to {} were written to {}", epoch, csv)
+                  : fmt::format("; {} holds epochs up to {}", csv, epoch);
+  if (log.csv_epochs() == 0) return fmt::format("; no epoch of this run could be written to {}", csv);
+  return stream
+             ? fmt::format("; epochs up to {} were written to {}, then a write failed", log.csv_epochs(), csv)
+             : fmt::format("; {} holds epochs up to {} only: a later write failed", csv, log.csv_epochs());
+}
+
 // Ctrl-C stopped training: the last whole epoch's state is saved (with --save, when this run
 // finished one), and err says which epoch that is. Exit code 130 (128 + SIGINT), as a shell's.
 int interrupted(const TrainCommand& c, const Run& run, const TrainingLog& log, const nn::TrainResult& r,
@@ -305,7 +323,7 @@ int interrupted(const TrainCommand& c, const Run& run, const TrainingLog& log, c
   }
   std::fflush(out);
   fmt::print(err, "tapegrad train: interrupted {}; {}{}\n", where, saved,
-             c.csv.empty() ? "" : fmt::format("; {} holds epochs up to {}", c.csv, r.state_epoch));
+             csv_state(c.csv, log, r.state_epoch));
   return 130;
 }
 
@@ -319,6 +337,31 @@ int finished(const TrainCommand& c, const Run& run, const TrainingLog& log, cons
   }
   return 0;
 }
+
+// The run's claims on the checkpoints it saves into and resumes from, held until it ends, so
+// that two runs never silently supersede each other's (nn::RunClaim): --save DIR alone,
+// --resume DIR shared with other runs that only resume from it.
+class RunClaims {
+ public:
+  explicit RunClaims(const TrainCommand& c) {
+    claim(save_, c.save, "--save", nn::RunClaim::Use::save);
+    std::error_code ec;
+    if (!c.save.empty() && std::filesystem::equivalent(c.resume, c.save, ec)) return;  // claimed above
+    claim(resume_, c.resume, "--resume", nn::RunClaim::Use::resume);
+  }
+
+ private:
+  static void claim(std::optional<nn::RunClaim>& into, const std::string& dir, const char* option,
+                    nn::RunClaim::Use use) {
+    if (dir.empty()) return;
+    try {
+      into.emplace(dir, use);
+    } catch (const nn::checkpoint_in_use& e) {
+      throw nn::checkpoint_in_use(fmt::format("{} {}: {}", option, dir, e.what()));
+    }
+  }
+  std::optional<nn::RunClaim> save_, resume_;
+};
 
 // The update rule: --optimizer, --lr, --momentum.
 void add_optimizer_options(CLI::App& app, TrainCommand& c) {
@@ -401,10 +444,14 @@ void add_train_options(CLI::App& app, TrainCommand& c) {
 }
 
 int run_train(const TrainCommand& command, std::FILE* out, std::FILE* err) {
-  const TrainCommand c = with_resumed_settings(command);
-  Run run = prepare_run(c);
+  const RunClaims claims(command);  // first: a second run on one checkpoint is refused before it reads it
+  std::optional<nn::SavedCheckpoint> resumed;
+  if (!command.resume.empty()) resumed = nn::load_saved_checkpoint(command.resume);  // one read
+  const TrainCommand c = with_resumed_settings(command, resumed);
+  Run run = prepare_run(c, std::move(resumed));
+  TrainingLog log(log_settings(c, run, out, err));  // opens a FIFO --csv: refused now if nothing reads it
   start_run(c, run, out);
-  TrainingLog log(log_settings(c, run, out, err));
+  run.resumed.reset();           // the optimizer state is restored: its copy goes
   const StopOnInterrupt ctrl_c;  // the first Ctrl-C stops at the next step
   const nn::TrainResult result = std::visit(
       [&](auto& net) {
@@ -428,8 +475,9 @@ int run_train(const TrainCommand& command, std::FILE* out, std::FILE* err) {
                                                                 : finished(c, run, log, result, out);
   if (log.write_failed()) {  // an error, also when interrupted
     std::fflush(out);
+    const bool saved = !c.save.empty() && !log.rows().empty();  // finished, or interrupted after an epoch
     fmt::print(err, "tapegrad train: --csv {}: not every write succeeded (see above){}\n", c.csv,
-               c.save.empty() || code != 0 ? "" : "; the checkpoint is saved");
+               saved ? fmt::format("; the checkpoint is saved in {}", c.save) : "");
     return 1;
   }
   return code;

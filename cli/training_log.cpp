@@ -26,15 +26,25 @@ std::string ordinal(std::size_t n) {
 
 }  // namespace
 
-void SideOutputs::write(const std::filesystem::path& file, std::string_view bytes) {
+bool SideOutputs::attempt(const std::function<void()>& write) {
   try {
-    write_file_atomically(file, bytes);
+    write();
+    return true;
   } catch (const std::exception& e) {
     if (failures_.insert(e.what()).second) {
       fmt::print(err_, "tapegrad train: {}; training goes on\n", e.what());
       std::fflush(err_);
     }
+    return false;
   }
+}
+
+bool SideOutputs::write(const std::filesystem::path& file, std::string_view bytes) {
+  return attempt([&] { write_file_atomically(file, bytes); });
+}
+
+bool SideOutputs::write(InPlaceStream& stream, std::string_view bytes) {
+  return attempt([&] { stream.write(bytes); });
 }
 
 std::vector<std::string> earlier_rows(const std::string& csv, std::size_t first_epoch) {
@@ -65,7 +75,13 @@ TrainingLog::TrainingLog(Settings settings)
       curves_(!s_.csv.empty() && !is_written_in_place(s_.csv)),
       csv_lines_(std::move(s_.earlier_csv_rows)),
       epoch_start_(Clock::now()),
-      last_step_(epoch_start_) {}
+      last_step_(epoch_start_) {
+  // Opened once, before training: a FIFO needs its reader (an error now, not a wait)
+  if (!s_.csv.empty() && is_written_in_place(s_.csv)) {
+    csv_stream_.emplace(s_.csv);
+    if (!side_.write(*csv_stream_, std::string(epoch_csv_header) + "\n")) csv_stream_.reset();
+  }
+}
 
 void TrainingLog::on_step(const nn::StepReport& s) {
   if (s.step == 0) {  // the epoch begins: time its steps only, not the evaluations around them
@@ -98,7 +114,9 @@ void TrainingLog::write_csv(const EpochRow& r) {
   csv_lines_.push_back(epoch_csv_line(r, s_.classification));
   std::string text = std::string(epoch_csv_header) + "\n";
   for (const std::string& line : csv_lines_) text += line + "\n";
-  side_.write(s_.csv, text);
+  const bool written =
+      csv_stream_ ? side_.write(*csv_stream_, csv_lines_.back() + "\n") : side_.write(s_.csv, text);
+  if (written) csv_epochs_ = r.epoch;
   csv_text_ = std::move(text);
   if (Clock::now() - last_curves_ >= std::chrono::seconds(1)) write_curves();
 }

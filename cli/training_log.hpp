@@ -1,6 +1,7 @@
 // What `tapegrad train` shows and writes while it trains: on a terminal a live progress line
 // and one line per epoch, elsewhere one table at the end; with --csv the per-epoch CSV
-// (rewritten after every epoch) and its curves beside it.
+// (rewritten after every epoch; a device or a FIFO gets the header, then each row as its epoch
+// ends) and its curves beside it.
 //
 //   TrainingLog log(settings);
 //   nn::train(..., [&](auto& e) { log.on_epoch(e, test set's evaluation); },
@@ -13,12 +14,15 @@
 #include <cstddef>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "cli/epoch_csv.hpp"
+#include "cli/files.hpp"  // InPlaceStream
 #include "cli/progress.hpp"
 #include "nn/metrics.hpp"
 #include "nn/train.hpp"
@@ -30,12 +34,15 @@ namespace tg::cli {
 class SideOutputs {
  public:
   explicit SideOutputs(std::FILE* err) : err_(err) {}
-  void write(const std::filesystem::path& file, std::string_view bytes);
+  // Whether the write succeeded.
+  bool write(const std::filesystem::path& file, std::string_view bytes);
+  bool write(InPlaceStream& stream, std::string_view bytes);
   bool failed() const { return !failures_.empty(); }
 
  private:
   std::FILE* err_;
   std::set<std::string> failures_;
+  bool attempt(const std::function<void()>& write);
 };
 
 class TrainingLog {
@@ -66,6 +73,8 @@ class TrainingLog {
   // Whether the curves are drawn beside the CSV (not for one written to a device or a FIFO).
   bool curves() const { return curves_; }
   bool write_failed() const { return side_.failed(); }
+  // The last epoch whose row reached the CSV (0: none in this run).
+  std::size_t csv_epochs() const { return csv_epochs_; }
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -79,7 +88,9 @@ class TrainingLog {
   SideOutputs side_;
   bool curves_;
   std::vector<std::string> csv_lines_;
-  std::string csv_text_;  // what the CSV holds now, drawn as the curves
+  std::string csv_text_;                     // what the CSV holds now, drawn as the curves
+  std::optional<InPlaceStream> csv_stream_;  // a device or FIFO: the header, then a row an epoch
+  std::size_t csv_epochs_ = 0;
   std::vector<EpochRow> rows_;
   Clock::time_point epoch_start_, last_step_, last_curves_{};
   std::size_t examples_ = 0;  // in the epoch so far

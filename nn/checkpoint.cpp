@@ -274,21 +274,51 @@ CheckpointExtra load_checkpoint_extra(const fs::path& dir) {
   return detail::read_metadata(dir, "load_checkpoint_extra").extra;
 }
 
+namespace {
+
+// The optimizer state checkpoint.json names, read; none when it names none.
+std::optional<SavedCheckpoint::OptimizerState> read_optimizer_state(const fs::path& dir,
+                                                                    const Metadata& meta) {
+  if (!meta.optimizer) return std::nullopt;
+  SavedCheckpoint::OptimizerState saved{meta.optimizer->name, meta.optimizer->steps, {}};
+  for (const auto& [slot, params] : meta.optimizer->slots)
+    for (std::size_t i = 0; i < params.size(); ++i)
+      saved.state[slot].push_back(
+          read_param(dir, meta, params[i], fmt::format("{}'s {} of parameter {}", saved.name, slot, i)));
+  return saved;
+}
+
+// Puts a state read from json_file into opt: false when it is none or another rule's.
+bool restore(const std::optional<SavedCheckpoint::OptimizerState>& saved, const fs::path& json_file,
+             const char* who, Optimizer& opt) {
+  if (!saved || saved->name != opt.name()) return false;
+  try {
+    opt.restore(saved->steps, saved->state);
+  } catch (const std::exception& e) {
+    throw checkpoint_error(fmt::format("{}: '{}': {}", who, json_file.string(), e.what()));
+  }
+  return true;
+}
+
+}  // namespace
+
 bool load_optimizer_state(const fs::path& dir, Optimizer& opt) {
   const DirLock lock = DirLock::for_loading(dir, "load_optimizer_state");
   const Metadata meta = detail::read_metadata(dir, "load_optimizer_state");
-  if (!meta.optimizer || meta.optimizer->name != opt.name()) return false;
-  Optimizer::State state;
-  for (const auto& [slot, params] : meta.optimizer->slots)
-    for (std::size_t i = 0; i < params.size(); ++i)
-      state[slot].push_back(
-          read_param(dir, meta, params[i], fmt::format("{}'s {} of parameter {}", opt.name(), slot, i)));
-  try {
-    opt.restore(meta.optimizer->steps, state);
-  } catch (const std::exception& e) {
-    throw checkpoint_error(fmt::format("load_optimizer_state: '{}': {}", meta.json_file.string(), e.what()));
-  }
-  return true;
+  if (!meta.optimizer || meta.optimizer->name != opt.name()) return false;  // another rule's: not read
+  return restore(read_optimizer_state(dir, meta), meta.json_file, meta.who, opt);
+}
+
+SavedCheckpoint load_saved_checkpoint(const fs::path& dir) {
+  const DirLock lock = DirLock::for_loading(dir, "load_saved_checkpoint");
+  const Metadata meta = detail::read_metadata(dir, "load_saved_checkpoint");
+  std::variant<Mlp, Network> net = meta.version == 1 ? std::variant<Mlp, Network>(read_mlp(dir, meta))
+                                                     : std::variant<Mlp, Network>(read_network(dir, meta));
+  return {std::move(net), meta.extra, read_optimizer_state(dir, meta)};
+}
+
+bool restore_optimizer_state(const SavedCheckpoint& saved, const fs::path& dir, Optimizer& opt) {
+  return restore(saved.optimizer, dir / checkpoint_json_name, "restore_optimizer_state", opt);
 }
 
 }  // namespace tg::nn

@@ -28,7 +28,10 @@
 //     save deletes old generations only while it can hold byte 1 alone, so a load never finds
 //     its files gone (what it could not delete, the next save does);
 //   - holding byte 0, a save (and prepare_checkpoint_directory) knows that any uncommitted
-//     files in dir were left by a save that was interrupted, and removes them first.
+//     files in dir were left by a save that was interrupted, and removes them first;
+//   - a training run holds byte 2 from its start to its end (nn::RunClaim), alone for the
+//     directory it saves into, shared for one it resumes from: a second run that would
+//     supersede its checkpoint is refused at once.
 //
 // The pieces: nn/checkpoint_json.hpp (checkpoint.json's schema), nn/checkpoint_lock.hpp (the
 // lock), nn/checkpoint_save_io.hpp (a save's I/O calls and the fault seam below).
@@ -38,6 +41,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <variant>
@@ -98,6 +102,23 @@ CheckpointExtra load_checkpoint_extra(const std::filesystem::path& dir);
 // parameters). Returns false, leaving opt as it was, when the checkpoint holds no state of an
 // optimizer of opt's kind (none saved, or another rule's); a damaged state throws.
 bool load_optimizer_state(const std::filesystem::path& dir, Optimizer& opt);
+
+// Everything a checkpoint holds, read under one lock: what `tapegrad train --resume` starts from.
+struct SavedCheckpoint {
+  std::variant<Mlp, Network> net;  // as it was saved: version 1 an Mlp, version 2 a Network
+  CheckpointExtra extra;
+  struct OptimizerState {
+    std::string name;  // the rule's, Optimizer::name()
+    std::size_t steps = 0;
+    Optimizer::State state;
+  };
+  std::optional<OptimizerState> optimizer;  // when saved with one
+};
+SavedCheckpoint load_saved_checkpoint(const std::filesystem::path& dir);
+
+// Puts saved.optimizer back into opt (built for saved.net's parameters), as load_optimizer_state
+// does; dir names the checkpoint in errors.
+bool restore_optimizer_state(const SavedCheckpoint& saved, const std::filesystem::path& dir, Optimizer& opt);
 
 namespace detail {
 // Test seam: when n > 0, the n-th I/O step of each save_checkpoint call on this thread (opening,

@@ -5,10 +5,12 @@
 
 #include <cerrno>
 #include <chrono>
+#include <system_error>
 
 #include <fmt/format.h>
 
 #include "nn/checkpoint.hpp"
+#include "nn/checkpoint_json.hpp"  // checkpoint_json_name
 #include "nn/checkpoint_save_io.hpp"
 
 namespace tg::nn::detail {
@@ -18,7 +20,8 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view lock_name = "checkpoint.lock";
-constexpr off_t saving_byte = 0, loading_byte = 1;  // the bytes of lock_name that saves and loads lock
+constexpr off_t saving_byte = 0, loading_byte = 1,  // the bytes of lock_name that saves and loads lock
+    run_byte = 2;                                   // and training runs (RunClaim)
 
 }  // namespace
 
@@ -62,3 +65,35 @@ bool DirLock::keep_loads_out() { return try_lock_byte(fd_.fd, loading_byte, Lock
 void DirLock::let_loads_in() { unlock_byte(fd_.fd, loading_byte); }
 
 }  // namespace tg::nn::detail
+
+namespace tg::nn {
+
+namespace fs = std::filesystem;
+using detail::lock_name, detail::run_byte;
+
+RunClaim::RunClaim(const fs::path& dir, Use use) : dir_(dir) {
+  if (use == Use::save) created_ = ::mkdir(dir.c_str(), 0777) == 0;  // the lock file needs its directory
+  const fs::path file = dir / lock_name;
+  const int mode = use == Use::save ? O_RDWR : O_RDONLY;  // F_WRLCK needs a file open for writing
+  fd_ = Fd(::open(file.c_str(), mode | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644));
+  if (fd_.fd < 0) return;
+  if (try_lock_byte(fd_.fd, run_byte, use == Use::save ? LockKind::exclusive : LockKind::shared)) return;
+  const int error = errno;
+  fd_ = Fd();
+  if (error != EAGAIN) return;  // a file system without locks: no claim, as loads do
+  throw checkpoint_in_use(fmt::format(
+      "another training run is using the checkpoint in '{}' (it holds '{}'){}; nothing was read or "
+      "written: wait for it to end{}",
+      dir.string(), file.string(),
+      use == Use::save ? ", and this run would save into it" : " and will save into it",
+      use == Use::save ? ", or save elsewhere" : ""));
+}
+
+RunClaim::~RunClaim() {
+  std::error_code ec;
+  if (!created_ || fs::exists(dir_ / detail::checkpoint_json_name, ec)) return;
+  fs::remove(dir_ / lock_name, ec);  // nothing was saved into the directory this claim made
+  fs::remove(dir_, ec);              // if it is empty
+}
+
+}  // namespace tg::nn

@@ -1,9 +1,11 @@
 // dir/checkpoint.lock: how saves and loads of one checkpoint directory take turns (the rules
-// are in nn/checkpoint.hpp). Byte 0 is the save lock, byte 1 the loads'.
+// are in nn/checkpoint.hpp). Byte 0 is the save lock, byte 1 the loads', byte 2 the training
+// runs' (RunClaim, below).
 #pragma once
 
 #include <filesystem>
 
+#include "nn/checkpoint.hpp"
 #include "nn/posix_file.hpp"
 
 namespace tg::nn::detail {
@@ -29,3 +31,35 @@ class DirLock {
 };
 
 }  // namespace tg::nn::detail
+
+namespace tg::nn {
+
+// Another training run holds a checkpoint directory this one needs.
+struct checkpoint_in_use : checkpoint_error {
+  using checkpoint_error::checkpoint_error;
+};
+
+// A training run's claim on a checkpoint directory for as long as the run lasts (byte 2 of its
+// lock file), so that two runs never silently supersede each other's checkpoint: a run that
+// will save into dir holds it alone; runs that resume from dir (saving elsewhere) share it.
+// A claim that conflicts with another run's is refused at once (checkpoint_in_use, naming the
+// directory and the lock file), before anything is read or written. Loads (eval) and the saves
+// themselves do not claim: they take bytes 0 and 1 as before, and wait for each other.
+class RunClaim {
+ public:
+  enum class Use { resume, save };
+  // A missing directory to save into is created (its parent must exist; otherwise nothing is
+  // claimed and the save's own check reports it), and removed again on destruction if nothing
+  // was saved into it. A directory where no lock file can be made (read-only) is not claimed.
+  RunClaim(const std::filesystem::path& dir, Use use);
+  ~RunClaim();
+  RunClaim(const RunClaim&) = delete;
+  RunClaim& operator=(const RunClaim&) = delete;
+
+ private:
+  std::filesystem::path dir_;
+  bool created_ = false;  // dir_ made by this claim
+  Fd fd_;
+};
+
+}  // namespace tg::nn

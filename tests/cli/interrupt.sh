@@ -62,9 +62,22 @@ run sh -c 'trap "" INT; exec "$0" "$@"' "$tapegrad" "${moons[@]}" --epochs 3 --c
 [ "$(wc -l <"$dir/run2.csv")" -eq 4 ] || fail "SIGINT ignored on entry: the CSV does not hold 3 epochs"
 echo "ok: a SIGINT ignored on entry stays ignored"
 
-# Interrupted while every CSV write fails: still an error (exit 1), saying so.
-run "$tapegrad" "${moons[@]}" --epochs 10000 --csv /dev/full
+# Interrupted after an epoch while every CSV write fails: still an error (exit 1), and stderr
+# says what is on disk: the checkpoint saved, no row in the CSV (not "holds epochs up to").
+"$tapegrad" train --data moons --train-size 5000 --test-size 100 --batch-size 1 --progress always \
+  --epochs 10000 --csv /dev/full --save "$dir/ck3" >"$dir/out" 2>"$dir/err" &
+pid=$!
+for _ in $(seq 200); do  # until epoch 1's line is out, at most 20 s
+  grep -q "train loss" "$dir/out" && break
+  sleep 0.1
+done
+kill -INT "$pid"
+code=0
+wait "$pid" || code=$?
 [ "$code" -eq 1 ] || fail "interrupted with --csv /dev/full: exit $code, expected 1"
-grep -q "tapegrad train: interrupted " "$dir/err" || fail "interrupted with --csv /dev/full: no 'interrupted'"
-grep -q -- "--csv /dev/full: not every write succeeded" "$dir/err" || fail "the failed CSV is not named"
-echo "ok: interrupted with failed CSV writes is exit 1, naming the CSV"
+grep -q "tapegrad train: interrupted .*; the saved state is after epoch [1-9][0-9]*, in $dir/ck3 .*; no epoch of this run could be written to /dev/full$" \
+  "$dir/err" || fail "interrupted with --csv /dev/full: stderr does not say what is on disk"
+! grep -q "holds epochs" "$dir/err" || fail "interrupted with --csv /dev/full: stderr says the CSV holds epochs"
+grep -q -- "--csv /dev/full: not every write succeeded (see above); the checkpoint is saved in $dir/ck3$" "$dir/err" ||
+  fail "the failed CSV is not named, or the saved checkpoint not said"
+echo "ok: interrupted with failed CSV writes is exit 1, saying the checkpoint is saved and the CSV holds nothing"

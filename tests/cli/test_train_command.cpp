@@ -2,6 +2,10 @@
 // exactly where a run stopped, progress only on a terminal, and divergence reported.
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +16,7 @@
 
 #include "nn/checkpoint.hpp"
 #include "nn/npy.hpp"
+#include "nn/posix_file.hpp"  // Fd
 #include "support/idx_files.hpp"
 #include "support/run_tapegrad.hpp"
 #include "support/temp_dir.hpp"
@@ -351,6 +356,34 @@ TEST_CASE("a --csv write that fails while training is reported, training goes on
   CHECK(contains(r.out, "after epoch 3"));
   CHECK(tg::nn::load_checkpoint_extra(dir / "ckpt").at("epochs") == "3");
   CHECK(!std::filesystem::exists("/dev/full.svg"));
+}
+
+TEST_CASE("--csv naming a FIFO: refused before training when nothing reads it; its reader gets one stream") {
+  TempDir dir("train");
+  const std::string fifo = dir / "rows";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  const auto alone = run_tapegrad(with(moons, {"--epochs", "2", "--csv", fifo, "--save", dir / "ck"}));
+  CHECK(alone.code == 1);
+  CHECK_MESSAGE(contains(alone.err, fmt::format("tapegrad train: cannot write '{}': it is a FIFO and nothing "
+                                                "reads it (start its reader first)",
+                                                fifo)),
+                alone.err);
+  CHECK(!contains(alone.out, "epoch"));  // nothing trained
+  CHECK(!std::filesystem::exists(dir / "ck"));
+  // A reader (opened without waiting for a writer; the pipe keeps the rows until it reads them):
+  // the header once, then one row per epoch, and the end of its input when the run ends.
+  const tg::nn::Fd reader(::open(fifo.c_str(), O_RDONLY | O_NONBLOCK));
+  REQUIRE(reader.fd >= 0);
+  const auto r = run_tapegrad(with(moons, {"--epochs", "3", "--csv", fifo}));
+  CHECK_MESSAGE(r.code == 0, r.err);
+  std::string got(4096, '\0');
+  const ssize_t n = ::read(reader.fd, got.data(), got.size());
+  REQUIRE(n > 0);
+  got.resize(static_cast<std::size_t>(n));
+  CHECK(got.rfind("epoch,train_loss,", 0) == 0);
+  CHECK(count_lines(got) == 4);
+  CHECK(got.find("\n3,") != std::string::npos);
+  CHECK(::read(reader.fd, got.data(), 1) == 0);  // the end: the run closed it
 }
 
 TEST_CASE("--csv /dev/null is a sink: nothing is replaced and no curves are drawn beside it") {
