@@ -308,9 +308,18 @@ void check_target_values(const char* who, const CostRow& r, const Tensor& Y) {
     }
 }
 
+// λ is a strength: a finite number ≥ 0 (a negative one would reward large weights). It is only
+// read when a regularization is on.
+void check_lambda(const char* who, const Cost& c) {
+  if (c.regularization != Regularization::none && (!(c.lambda >= 0.0) || !std::isfinite(c.lambda)))
+    throw std::invalid_argument(fmt::format(
+        "{}: the L2 strength λ (Cost::lambda) must be a finite number ≥ 0, got {}", who, c.lambda));
+}
+
 }  // namespace
 
 void check_cost_inputs(const char* who, const Cost& c, Activation output, const Tensor& Y) {
+  check_lambda(who, c);
   const CostRow& r = row(c.kind);
   if (output == Activation::softmax && Y.dimension() == 2 && Y.shape()[0] == 1)
     throw std::invalid_argument(fmt::format(
@@ -325,14 +334,6 @@ void check_cost_inputs(const char* who, const Cost& c, Activation output, const 
 }
 
 namespace {
-
-// λ is a strength: a finite number ≥ 0 (a negative one would reward large weights). It is only
-// read when a regularization is on.
-void check_lambda(const char* who, const Cost& c) {
-  if (c.regularization != Regularization::none && (!(c.lambda >= 0.0) || !std::isfinite(c.lambda)))
-    throw std::invalid_argument(fmt::format(
-        "{}: the L2 strength λ (Cost::lambda) must be a finite number ≥ 0, got {}", who, c.lambda));
-}
 
 // Σ over the batch of the per-example cost, before the reduction; for a pairing check_cost_inputs accepts.
 Variable data_term(const CostRow& r, Activation output, const Variable& zL, const Variable& aL,

@@ -122,7 +122,8 @@ Variable cost(const Cost& c, Activation output, const Variable& zL, const Variab
 Tensor output_delta(const Cost& c, Activation output, const Tensor& zL, const Tensor& aL, const Tensor& Y);
 
 // Throws std::invalid_argument, starting with `who`, when cost c does not accept this output
-// activation or these targets Y (N^L, m) (the list above). cost and output_delta call it.
+// activation or these targets Y (N^L, m) (the list above), or its λ is not a finite number ≥ 0.
+// cost, output_delta, evaluate and train call it.
 void check_cost_inputs(const char* who, const Cost& c, Activation output, const Tensor& Y);
 
 // C + κ/2 Σ_l ‖W^l‖² over these weights (κ = l2_coefficient(c, m)), a weight at a time: cost()

@@ -215,6 +215,7 @@ namespace {
 template <class Net>
 TrainResult run_training(Net& net, const TrainingData& d, const Cost& cost, Optimizer& opt,
                          const TrainOptions& o, const EpochCallback& on_epoch, const StepCallback& on_step) {
+  check_cost_inputs("train", cost, net.output(), d.Y);  // every target and λ, before any step
   Training<Net> t(net, d, cost, opt, o, on_epoch, on_step);
   t.r.initial_loss = t.initial_loss();
   // epoch − first_epoch counts the epochs run: first_epoch + epochs could wrap (epochs = 2^64 − 1

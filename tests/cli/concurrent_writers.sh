@@ -15,7 +15,8 @@ rounds=${2:-15}
 writers=${3:-3}
 readers=${4:-2}
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+long=
+trap '[ -z "$long" ] || kill "$long" 2>/dev/null; rm -rf "$work"' EXIT
 ckpt=$work/ckpt
 csv=$work/epochs.csv
 round=0
@@ -54,6 +55,7 @@ refused train --resume "$ckpt" --save "$work/elsewhere" --epochs 1
 kill -INT "$long"
 code=0
 wait "$long" || code=$?
+long=
 set +m
 [ "$code" -eq 130 ] || fail "the long run, interrupted: exit $code, expected 130"
 "$tapegrad" train --resume "$ckpt" --save "$ckpt" --epochs 1 --train-size 200 --batch-size 10 > /dev/null \

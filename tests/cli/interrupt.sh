@@ -41,7 +41,7 @@ echo "ok: interrupted after epoch $last, exit 130, CSV and checkpoint whole, res
 
 # run ARGS...: tapegrad train in the background, SIGINT sent once the CSV has a row; sets code
 run() {
-  rm -f "$dir/run2.csv"
+  rm -f "$dir/run2.csv" "$dir/out" "$dir/err"  # the last run's err would end the wait below at once
   "$@" >"$dir/out" 2>"$dir/err" &
   pid=$!
   for _ in $(seq 200); do

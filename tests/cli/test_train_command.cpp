@@ -358,7 +358,8 @@ TEST_CASE("a --csv write that fails while training is reported, training goes on
   CHECK(!std::filesystem::exists("/dev/full.svg"));
 }
 
-TEST_CASE("--csv naming a FIFO: refused before training when nothing reads it; its reader gets one stream") {
+TEST_CASE(
+    "--csv naming a FIFO: refused before training when nothing reads it, and its reader gets one stream") {
   TempDir dir("train");
   const std::string fifo = dir / "rows";
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);

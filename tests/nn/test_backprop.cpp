@@ -129,6 +129,6 @@ TEST_CASE("backprop: bad arguments are clear errors") {
          (void)backprop(net, X, Y, Cost{CostKind::quadratic, Reduction::mean, Regularization::l2, -0.1});
        },
        TG_ERROR(std::invalid_argument),
-       "l2_coefficient: the L2 strength λ (Cost::lambda) must be a finite number ≥ 0, got -0.1"},
+       "output_delta: the L2 strength λ (Cost::lambda) must be a finite number ≥ 0, got -0.1"},
   });
 }

@@ -594,7 +594,7 @@ TEST_CASE("training and its helpers: bad arguments are clear errors") {
                      TrainOptions{});
        },
        TG_ERROR(std::invalid_argument),
-       "cost: the L2 strength λ (Cost::lambda) must be a finite number ≥ 0, got -0.5"},
+       "train: the L2 strength λ (Cost::lambda) must be a finite number ≥ 0, got -0.5"},
       {"train: another network's optimizer",
        [&] {
          Mlp other({2, 3, 1}, Activation::sigmoid, Activation::sigmoid, 1);
