@@ -252,8 +252,9 @@ int conv(int batch) {
   Tensor W = uniform_inputs(20, 25, 7);
   W.reshape({20, 1, 5, 5});
   Variable w(W, true), bias(tg::filled({20}, 0.1), true), x_data(X), x_layer(X, true);
-  const double first = median_seconds([&] { tg::conv2d(x_data, w, bias).backward(G); });
-  const double later = median_seconds([&] { tg::conv2d(x_layer, w, bias).backward(G); });
+  const Variable gy(G);  // held shared by each pass, not copied, as PyTorch's y.backward(G)
+  const double first = median_seconds([&] { tg::conv2d(x_data, w, bias).backward(gy); });
+  const double later = median_seconds([&] { tg::conv2d(x_layer, w, bias).backward(gy); });
   const auto gemms = [](std::vector<Gemm>& calls, int times) {
     return median_seconds([&] {
       for (int n = 0; n < times; ++n)
