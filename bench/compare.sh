@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 build=${BUILD_DIR:-build}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-{ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release &&
+{ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTG_BUILD_BENCH=ON &&
   cmake --build "$build" -j"$(nproc)" --target tapegrad workloads; } > "$log" 2>&1 || { cat "$log"; exit 1; }
 /usr/bin/python3 -c 'import torch, numpy' 2>/dev/null ||
   echo "compare: python3-torch is not installed; measuring tapegrad and the roofline only" >&2

@@ -18,7 +18,7 @@ build_dir=${BUILD_DIR:-build}
 reps=${REPS:-5}
 json="$build_dir/bench_engine.json"
 
-cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTG_BUILD_BENCH=ON
 cmake --build "$build_dir" -j2 --target bench_engine
 
 "$build_dir/bench/bench_engine" \

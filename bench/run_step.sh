@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 build=${BUILD_DIR:-build}
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-{ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release &&
+{ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTG_BUILD_BENCH=ON &&
   cmake --build "$build" -j"$(nproc)" --target bench_step; } > "$out" 2>&1 || { cat "$out"; exit 1; }
 OPENBLAS_NUM_THREADS=1 "./$build/bench/bench_step" --benchmark_repetitions=5 \
   --benchmark_report_aggregates_only=true --benchmark_format=json > "$out"

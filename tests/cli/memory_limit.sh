@@ -67,8 +67,9 @@ else
   echo "ok: --train-size 10 of the 4,000,000 images trains within the limit"
 fi
 
-# A conv layer of 2000 maps 26×26 on 28×28 images: 1,352,000 numbers an example, 32 MB of
-# activations per evaluated example; 200 test images need 6.5 GB a chunk. Refused before any
+# A conv layer of 2000 maps 26×26 on 28×28 images: 1,352,000 numbers (10.8 MB) an example, and
+# the estimate counts its activations several times over (nn/memory_estimate.cpp): the 200 test
+# images of one chunk need 9.7 GB by it. Refused before any
 # activation is allocated, naming the layer, by train and by eval of a checkpoint trained on 2.
 mkdir "$dir/wide"
 /usr/bin/python3 - "$dir/wide" <<'PY'
