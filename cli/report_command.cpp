@@ -190,9 +190,10 @@ std::string numeric_note(const nn::CompareReport& r) {
                      with_commas(r.numeric_checked()), with_commas(r.elements()));
 }
 
-// equations: "BP1–BP4" for an Mlp; the hand-written file, "nn/backprop.cpp" or nn/network_backprop.cpp.
+// file: where the hand-written equations are, "nn/backprop.cpp" or nn/network_backprop.cpp.
 std::string verification_section(const nn::CompareReport& r, std::size_t m, const std::string& data_name,
-                                 const std::string& equations, const std::string& file) {
+                                 const std::string& file) {
+  const std::string equations = r.by_hand_str();
   std::string s =
       fmt::format("<section id=\"verification\">\n<h2>Gradients: {} by hand against autodiff", equations);
   s += r.has_numeric ? " and finite differences</h2>\n" : "</h2>\n";
@@ -363,13 +364,11 @@ std::string kernels_section(const nn::Network& net) {
   return s + "</div>\n</section>\n";
 }
 
-// What a network's own pages add, and the names of its hand-written equations.
+// What a network's own pages add, and where its hand-written equations are.
 std::string network_sections(const nn::Mlp&) { return ""; }
 std::string network_sections(const nn::Network& net) { return layers_section(net) + kernels_section(net); }
-std::pair<std::string, std::string> equations_of(const nn::Mlp&) { return {"BP1–BP4", "nn/backprop.cpp"}; }
-std::pair<std::string, std::string> equations_of(const nn::Network&) {
-  return {"BP equations", "each layer's, nn/network_backprop.cpp"};
-}
+std::string equations_file(const nn::Mlp&) { return "nn/backprop.cpp"; }
+std::string equations_file(const nn::Network&) { return "each layer's, nn/network_backprop.cpp"; }
 
 // The page for the problem p (an Mlp's or a network of layers'), written to c.output.
 template <class P>
@@ -380,7 +379,6 @@ int write_report(const ReportCommand& c, const P& p, const std::optional<EpochTa
   const std::size_t m = std::min(c.batch, p.data.train.size());
   const nn::data::Examples batch = first_columns(p.data.train, m);
   const nn::CompareReport compared = check_gradients(c, p, batch, out);
-  const auto [equations, file] = equations_of(p.net);
 
   const std::uint64_t seed = recorded_count(notes, "seed", c.checkpoint).value_or(1);
   const std::optional<double> learning_rate = parse_number(note(notes, "learning_rate", ""));
@@ -397,7 +395,7 @@ int write_report(const ReportCommand& c, const P& p, const std::optional<EpochTa
   html += network_sections(p.net);
   html += curves_section(c, epochs, title);
   html += graph_section(c, p);
-  html += verification_section(compared, m, p.data.name, equations, file);
+  html += verification_section(compared, m, p.data.name, equations_file(p.net));
   html += images_section(c, p);
   html += fmt::format("<script>{}</script>\n</body>\n</html>\n", render_check);
   write_file_atomically(c.output, html);
@@ -407,7 +405,7 @@ int write_report(const ReportCommand& c, const P& p, const std::optional<EpochTa
              short_str(p.net), p.data.name,
              p.data.classification() ? fmt::format("test accuracy {:.2f}%", 100.0 * test.accuracy)
                                      : fmt::format("test cost {:.6f}", test.cost),
-             equations, compared.max_rel_autodiff(),
+             compared.by_hand_str(), compared.max_rel_autodiff(),
              failed.empty() ? "" : fmt::format(": FAIL, {}", fmt::join(failed, "; ")));
   fmt::print(out, "{}\n", numeric_note(compared));
   fmt::print(out, "written to {} (one self-contained file: open it in a browser)\n", c.output);

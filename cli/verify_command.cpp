@@ -99,10 +99,6 @@ void add_verify_options(CLI::App& app, VerifyCommand& c) {
 
 namespace {
 
-// What the hand-written gradients are called in the verdict.
-const char* by_hand(const nn::Mlp&) { return "BP1–BP4"; }
-const char* by_hand(const nn::Network&) { return "BP by hand (BP1–BP4, -conv, -pool)"; }
-
 void dump(const VerifyCommand& c, const Problem& s, const Tensor& X, const Tensor& Y, std::FILE* out) {
   write_dump(c.dump, s.net, s.cost, X, Y);
   fmt::print(out, "dumped the batch, the weights and both gradients in {} (see {}/index.json)\n", c.dump,
@@ -134,7 +130,7 @@ int verify(const VerifyCommand& c, const AProblem& s, std::FILE* out) {
   for (const std::string& why : failed) fmt::print(out, "FAIL: {}\n", why);
   const bool ok = failed.empty();
   if (ok)
-    fmt::print(out, "OK: {} and autodiff agree to a relative {:.3g}{}\n", by_hand(s.net),
+    fmt::print(out, "OK: {} and autodiff agree to a relative {:.3g}{}\n", report.by_hand_str(),
                report.max_rel_autodiff(),
                c.numeric ? fmt::format(", and finite differences to {:.3g}", report.max_rel_numeric()) : "");
   return ok ? 0 : 1;

@@ -52,6 +52,21 @@ double CompareReport::max_rel_numeric() const {
   return m;
 }
 
+std::string CompareReport::by_hand_str() const {
+  if (by_hand.empty()) return "BP by hand";
+  static const std::vector<std::string> order{"BP1",      "BP2",      "BP3",      "BP4",
+                                              "BP2-conv", "BP3-conv", "BP4-conv", "BP2-pool"};
+  const auto has = [this](const std::string& e) { return std::count(by_hand.begin(), by_hand.end(), e) > 0; };
+  std::vector<std::string> names;
+  const bool all_four = has("BP1") && has("BP2") && has("BP3") && has("BP4");
+  if (all_four) names.push_back("BP1–BP4");
+  for (const std::string& e : order)
+    if (has(e) && !(all_four && e.find('-') == std::string::npos)) names.push_back(e);
+  for (const std::string& e : by_hand)  // any other, after those
+    if (std::find(order.begin(), order.end(), e) == order.end()) names.push_back(e);
+  return fmt::format("{}", fmt::join(names, ", "));
+}
+
 std::size_t CompareReport::numeric_checked() const {
   std::size_t n = 0;
   for (const auto& p : parameters) n += p.numeric_checked;
@@ -79,9 +94,10 @@ std::vector<std::string> failures(const CompareReport& r, const Tolerances& t) {
       continue;
     }
     first_listed = true;
-    out.push_back(fmt::format(
-        "∂C/∂{}^{} is not finite: ‖·‖∞ = {} by BP1–BP4, {} by autodiff{}", p.name, p.layer, p.grad_norm,
-        p.autodiff_norm, r.has_numeric ? fmt::format(", {} by finite differences", p.numeric_norm) : ""));
+    out.push_back(
+        fmt::format("∂C/∂{}^{} is not finite: ‖·‖∞ = {} by {}, {} by autodiff{}", p.name, p.layer,
+                    p.grad_norm, r.by_hand_str(), p.autodiff_norm,
+                    r.has_numeric ? fmt::format(", {} by finite differences", p.numeric_norm) : ""));
   }
   if (!others.empty())  // one line for them all: a deep network can have hundreds
     out.push_back(fmt::format("the gradients of {} more parameter{} are not finite either: {}{}",
@@ -91,11 +107,11 @@ std::vector<std::string> failures(const CompareReport& r, const Tolerances& t) {
                               others.size() > 6 ? ", ..." : ""));
   if (!out.empty()) return out;  // a difference from a NaN or ∞ says nothing more
   if (!(r.max_rel_autodiff() <= t.autodiff))
-    out.push_back(fmt::format("BP1–BP4 and autodiff differ by a relative {:.3g} > tolerance {:.3g}",
-                              r.max_rel_autodiff(), t.autodiff));
+    out.push_back(fmt::format("{} and autodiff differ by a relative {:.3g} > tolerance {:.3g}",
+                              r.by_hand_str(), r.max_rel_autodiff(), t.autodiff));
   if (r.has_numeric && !(r.max_rel_numeric() <= t.numeric))
-    out.push_back(fmt::format("BP1–BP4 and finite differences differ by a relative {:.3g} > tolerance {:.3g}",
-                              r.max_rel_numeric(), t.numeric));
+    out.push_back(fmt::format("{} and finite differences differ by a relative {:.3g} > tolerance {:.3g}",
+                              r.by_hand_str(), r.max_rel_numeric(), t.numeric));
   return out;
 }
 
@@ -214,13 +230,18 @@ CompareReport compare(const Mlp& net, const Tensor& X, const Tensor& Y, const Co
   const BackpropResult bp = backprop(net, X, Y, c);
   std::vector<Tensor> by_hand;
   for (std::size_t l = 2; l <= net.num_layers(); ++l) by_hand.insert(by_hand.end(), {bp.dW[l], bp.db[l]});
-  return compare_with(net, by_hand, X, Y, c, options);
+  CompareReport report = compare_with(net, by_hand, X, Y, c, options);
+  report.by_hand = net.num_layers() >= 3 ? std::vector<std::string>{"BP1", "BP2", "BP3", "BP4"}
+                                         : std::vector<std::string>{"BP1", "BP3", "BP4"};  // no δ^l below L
+  return report;
 }
 
 CompareReport compare(const Network& net, const Tensor& X, const Tensor& Y, const Cost& c,
                       const CompareOptions& options) {
   check_eps(options);
-  return compare_with(net, parameter_gradients(backprop(net, X, Y, c)), X, Y, c, options);
+  CompareReport report = compare_with(net, parameter_gradients(backprop(net, X, Y, c)), X, Y, c, options);
+  report.by_hand = equations(net);
+  return report;
 }
 
 std::string format_report(const CompareReport& r) {
@@ -236,7 +257,8 @@ std::string format_report(const CompareReport& r) {
     if (r.has_numeric) out += fmt::format(" {:>13.3e} {:>13.3e}", p.numeric.max_abs, p.numeric.max_rel);
     out += "\n";
   }
-  out += fmt::format("largest relative difference, BP1–BP4 vs autodiff: {:.3e}", r.max_rel_autodiff());
+  out += fmt::format("largest relative difference, {} vs autodiff: {:.3e}", r.by_hand_str(),
+                     r.max_rel_autodiff());
   if (r.has_numeric) out += fmt::format("; vs finite differences: {:.3e}", r.max_rel_numeric());
   return out + "\n";
 }

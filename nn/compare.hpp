@@ -38,6 +38,12 @@ struct CompareReport {
   double cost = 0.0;
   bool has_numeric = false;
   std::vector<ParameterReport> parameters;  // W^2, b^2, ..., W^L, b^L
+  // The hand-written equations compared: "BP1", "BP2", ... for an Mlp (BP2 when it has a hidden
+  // layer); for a network of layers its layers' ("BP2-conv", "BP3-conv", "BP2-pool", ...).
+  std::vector<std::string> by_hand;
+  // by_hand for people, in the order of docs/conv.md: "BP1–BP4", "BP1–BP4, BP3-conv, BP4-conv,
+  // BP2-pool", "BP1, BP3, BP4"; "BP by hand" when by_hand is empty.
+  std::string by_hand_str() const;
   // The largest relative difference between BP1–BP4 and autodiff (and finite differences);
   // NaN when any parameter's is.
   double max_rel_autodiff() const;

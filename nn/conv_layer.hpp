@@ -40,6 +40,8 @@ class Conv : public Layer {
   Tensor backward_input(const Tensor& a_prev, const Tensor& delta) const override;  // (BP2-conv)
   std::vector<Tensor> backward_parameters(const Tensor& a_prev,
                                           const Tensor& delta) const override;  // (BP4-conv), (BP3-conv)
+  std::string input_equation() const override { return "BP2-conv"; }
+  std::vector<std::string> parameter_equations() const override { return {"BP3-conv", "BP4-conv"}; }
 
  private:
   ConvGeometry geometry(std::size_t batch, const char* who) const;

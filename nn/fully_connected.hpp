@@ -27,6 +27,8 @@ class FullyConnected : public Layer {
   Tensor backward_input(const Tensor& a_prev, const Tensor& delta) const override;  // Wᵀ δ
   std::vector<Tensor> backward_parameters(const Tensor& a_prev,
                                           const Tensor& delta) const override;  // BP4, BP3
+  std::string input_equation() const override { return "BP2"; }
+  std::vector<std::string> parameter_equations() const override { return {"BP3", "BP4"}; }
 
  private:
   Linear linear_;

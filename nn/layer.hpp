@@ -53,6 +53,12 @@ class Layer {
   virtual Tensor backward_input(const Tensor& a_prev, const Tensor& delta) const = 0;
   // ∂C/∂θ for parameters(), in order, by hand (BP3, BP4 and their conv forms).
   virtual std::vector<Tensor> backward_parameters(const Tensor& a_prev, const Tensor& delta) const;
+
+  // The names of the equations those two use, as their code's tags and docs/conv.md give them:
+  // backward_input's ("BP2", "BP2-conv", "BP2-pool"; none for flatten, a reshape) and
+  // backward_parameters' ("BP3", "BP4"; "BP3-conv", "BP4-conv").
+  virtual std::string input_equation() const { return ""; }
+  virtual std::vector<std::string> parameter_equations() const { return {}; }
 };
 
 // "(1,28,28) -> (20,24,24)": a layer's shapes per example, for describe().

@@ -1,6 +1,8 @@
 // No autodiff here: each layer's hand-written equations on plain tensors.
 #include "nn/network_backprop.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "autodiff/elementwise.hpp"
@@ -47,6 +49,18 @@ NetworkBackprop backprop(const Network& net, const Tensor& X, const Tensor& Y, c
         add_weight_decay(r.gradients[l][i], params[i].value.value(), kappa);
   }
   return r;
+}
+
+std::vector<std::string> equations(const Network& net) {
+  std::vector<std::string> names{"BP1"};
+  const auto add = [&names](const std::string& name) {
+    if (!name.empty() && std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  };
+  for (std::size_t l = 2; l <= net.num_layers(); ++l) {
+    if (l >= 3) add(net.layer(l).input_equation());  // layer 2's input is x: no δ^1
+    for (const std::string& name : net.layer(l).parameter_equations()) add(name);
+  }
+  return names;
 }
 
 std::vector<Tensor> parameter_gradients(const NetworkBackprop& r) {

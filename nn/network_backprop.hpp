@@ -9,6 +9,7 @@
 // For a batch δ^l holds every example, and the parameters' gradients sum over them.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "autodiff/tensor.hpp"
@@ -28,5 +29,9 @@ NetworkBackprop backprop(const Network& net, const Tensor& X, const Tensor& Y, c
 
 // All the gradients in net.parameters() order.
 std::vector<Tensor> parameter_gradients(const NetworkBackprop& r);
+
+// The equations backprop(net, ...) uses: BP1, then each layer's (Layer::input_equation for
+// layers 3..L, Layer::parameter_equations), each once.
+std::vector<std::string> equations(const Network& net);
 
 }  // namespace tg::nn

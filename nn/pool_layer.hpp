@@ -26,6 +26,7 @@ class Pooling : public Layer {
   Variable forward(const Variable& a_prev) const override;  // max_pool2d or avg_pool2d
   Tensor forward(const Tensor& a_prev) const override;
   Tensor backward_input(const Tensor& a_prev, const Tensor& delta) const override;  // (BP2-pool)
+  std::string input_equation() const override { return "BP2-pool"; }
 
  private:
   Shape in_;

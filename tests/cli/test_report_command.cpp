@@ -350,7 +350,9 @@ TEST_CASE(
   CHECK(contains(r.out, "conv:2x3x3:tanh,pool:2,softmax:10 on "));
   const std::smatch rel = [&] {
     std::smatch m;
-    REQUIRE(std::regex_search(r.out, m, std::regex("BP equations vs autodiff ([0-9.e+-]+)")));
+    // The summary names the equations compared: the conv layer's parameters', the pooling layer's δ.
+    REQUIRE(std::regex_search(r.out, m,
+                              std::regex("BP1–BP4, BP3-conv, BP4-conv, BP2-pool vs autodiff ([0-9.e+-]+)")));
     return m;
   }();
   CHECK(std::stod(rel[1]) < 1e-12);

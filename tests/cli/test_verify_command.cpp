@@ -192,13 +192,18 @@ TEST_CASE("verify checks a conv network's hand-written BP per layer and paramete
   for (const char* row : {"w^2    (2,1,3,3)", "b^2    (2)", "w^4    (3,2,2,2)", "b^4    (3)", "W^7    (4,3)",
                           "b^7    (4,1)", "W^8    (10,4)", "b^8    (10,1)"})
     CHECK_MESSAGE(contains(r.out, row), row, r.out);
-  CHECK(contains(r.out, "OK: BP by hand (BP1–BP4, -conv, -pool) and autodiff agree to a relative"));
+  // Every equation these layers use, and no other: the first conv layer has no (BP2-conv), the second has.
+  CHECK(contains(
+      r.out, "largest relative difference, BP1–BP4, BP2-conv, BP3-conv, BP4-conv, BP2-pool vs autodiff: "));
+  CHECK(contains(r.out,
+                 "OK: BP1–BP4, BP2-conv, BP3-conv, BP4-conv, BP2-pool and autodiff agree to a relative"));
   CHECK(contains(r.out, ", and finite differences to"));
   std::vector<std::string> strict = args;
   strict.insert(strict.end(), {"--tolerance", "1e-300"});  // no two sums of rounded numbers agree this well
   const auto failed = run_tapegrad(strict);
   CHECK(failed.code == 1);
-  CHECK(contains(failed.out, "FAIL: BP1–BP4 and autodiff differ by a relative"));
+  CHECK(contains(failed.out,
+                 "FAIL: BP1–BP4, BP2-conv, BP3-conv, BP4-conv, BP2-pool and autodiff differ by a relative"));
 
   REQUIRE(run_tapegrad({"train", "--data", dir.path.string(), "--layers", "conv:2x3x3,pool:2,softmax:10",
                         "--epochs", "1", "--batch-size", "2", "--save", dir / "ck"})

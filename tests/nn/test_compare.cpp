@@ -131,6 +131,31 @@ TEST_CASE("a conv network: each layer's hand-written BP against the engine and f
   CHECK(r.max_rel_numeric() < 1e-6);
   CHECK(r.max_rel_numeric() > 0.0);
   CHECK(format_report(r).find("w^2    (2,1,3,3)") != std::string::npos);
+  // Named by the equations compared: the first layer's input is x, so no (BP2-conv).
+  CHECK(r.by_hand ==
+        std::vector<std::string>{"BP1", "BP3-conv", "BP4-conv", "BP2-pool", "BP2", "BP3", "BP4"});
+  CHECK(format_report(r).find(
+            "largest relative difference, BP1–BP4, BP3-conv, BP4-conv, BP2-pool vs autodiff: ") !=
+        std::string::npos);
+}
+
+TEST_CASE("the report names the hand-written equations it compared") {
+  const Tensor X = tg::test::random_tensor({3, 2}, tg::test::Domain::any, 1);
+  const Tensor Y = tg::test::targets_for(CostKind::quadratic, Activation::sigmoid, 2, 2, 2);
+  const Cost cost{CostKind::quadratic};
+  const CompareReport hidden = compare(Mlp({3, 4, 2}, Activation::tanh, Activation::sigmoid, 5), X, Y, cost);
+  CHECK(hidden.by_hand_str() == "BP1–BP4");
+  CHECK(format_report(hidden).find("largest relative difference, BP1–BP4 vs autodiff: ") !=
+        std::string::npos);
+  // With no hidden layer there is no δ^l but δ^L: BP2 is not used.
+  const CompareReport single = compare(Mlp({3, 2}, Activation::tanh, Activation::sigmoid, 5), X, Y, cost);
+  CHECK(single.by_hand_str() == "BP1, BP3, BP4");
+  CompareReport named;
+  CHECK(named.by_hand_str() == "BP by hand");
+  named.by_hand = {"BP1", "BP2-pool", "BP2", "BP4-conv", "BP3", "BP4", "BP3-conv"};
+  CHECK(named.by_hand_str() == "BP1–BP4, BP3-conv, BP4-conv, BP2-pool");
+  named.by_hand = {"BP2-conv", "BP1", "BP4"};
+  CHECK(named.by_hand_str() == "BP1, BP4, BP2-conv");
 }
 
 TEST_CASE("finite differences at a sample of the weights: evenly spaced, counted, with progress") {
@@ -220,6 +245,7 @@ TEST_CASE("a NaN or infinite cost or gradient is a failure, wherever it is: the 
 
   // A finite cost with one NaN gradient element (the report built by hand): still a failure.
   CompareReport one;
+  one.by_hand = {"BP1", "BP2", "BP3", "BP4"};
   one.cost = 0.5;
   one.parameters.push_back({2, "W", {1, 2}, 1.0, {0.0, 0.0}, {}, NAN});
   one.parameters.push_back({2, "b", {1, 1}, 1.0, {0.0, 0.0}, {}, 1.0});
