@@ -285,20 +285,45 @@ Tensor conv2d_input_grad_values(const Tensor& gy, const Tensor& w, const ConvGeo
   return dx;
 }
 
-// ∂C/∂w = Δ · colsᵀ = Σ_n gy_n · cols_nᵀ
+namespace {
+
+// ∂C/∂w = Δ · colsᵀ = Σ_n gy_n · cols_nᵀ into dw; with db also ∂C/∂b[f] = Σ_n Σ_i Σ_j gy[n,f,i,j],
+// in the same gemm: the bias is the weight of an input that is always 1, so under a row of ones
+// cols_n gains one more row and [∂C/∂w | ∂C/∂b] = Σ_n gy_n · [cols_n; 1]ᵀ, (F, C·K·K' + 1). No
+// second pass over gy. dw (F, C·K·K') and db (F) are overwritten.
+void weight_grad_into(const Tensor& x, const Tensor& gy, const ConvGeometry& g, double* dw, double* db) {
+  const ConvGeometry one = one_example(g);
+  const std::size_t maps = g.out_h() * g.out_w(), rows = g.cols_rows(), k = rows + (db ? 1 : 0);
+  Tensor cols = Tensor::from_shape({k, maps});
+  std::fill_n(cols.data() + rows * maps, (k - rows) * maps, 1.0);  // the row of ones, if any
+  Tensor dwb = filled({g.filters, k}, 0.0);                        // [∂C/∂w | ∂C/∂b]
+  for (std::size_t n = 0; n < g.batch; ++n) {
+    im2col_into(x.data() + n * numel(one.x_shape()), one, cols.data());  // rows 0..rows−1 only
+    gemm_into(as_is, transposed, g.filters, k, maps, gy.data() + n * g.filters * maps, cols.data(),
+              accumulate, dwb.data());
+  }
+  for (std::size_t f = 0; f < g.filters; ++f) {
+    std::copy_n(dwb.data() + f * k, rows, dw + f * rows);
+    if (db) db[f] = dwb(f, rows);
+  }
+}
+
+}  // namespace
+
 Tensor conv2d_weight_grad_values(const Tensor& x, const Tensor& gy, const ConvGeometry& g) {
   check_shape("conv2d_weight_grad", "x", x, g.x_shape());
   check_shape("conv2d_weight_grad", "gy", gy, g.y_shape());
-  const ConvGeometry one = one_example(g);
-  const std::size_t maps = g.out_h() * g.out_w(), rows = g.cols_rows();
-  Tensor dw = filled(g.w_shape(), 0.0);
-  Tensor cols = Tensor::from_shape({rows, maps});
-  for (std::size_t n = 0; n < g.batch; ++n) {
-    im2col_into(x.data() + n * numel(one.x_shape()), one, cols.data());
-    gemm_into(as_is, transposed, g.filters, rows, maps, gy.data() + n * g.filters * maps, cols.data(),
-              accumulate, dw.data());
-  }
+  Tensor dw = Tensor::from_shape(g.w_shape());
+  weight_grad_into(x, gy, g, dw.data(), nullptr);
   return dw;
+}
+
+ConvParamGrads conv2d_param_grad_values(const Tensor& x, const Tensor& gy, const ConvGeometry& g) {
+  check_shape("conv2d_param_grad", "x", x, g.x_shape());
+  check_shape("conv2d_param_grad", "gy", gy, g.y_shape());
+  ConvParamGrads grads{Tensor::from_shape(g.w_shape()), Tensor::from_shape({g.filters})};
+  weight_grad_into(x, gy, g, grads.w.data(), grads.b.data());
+  return grads;
 }
 
 Tensor conv2d_direct(const Tensor& x, const Tensor& w, const Tensor& b, std::size_t stride,

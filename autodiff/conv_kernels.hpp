@@ -73,6 +73,14 @@ Tensor conv2d_values(const Tensor& x, const Tensor& w, const ConvGeometry& g);  
 Tensor conv2d_input_grad_values(const Tensor& gy, const Tensor& w, const ConvGeometry& g);
 Tensor conv2d_weight_grad_values(const Tensor& x, const Tensor& gy, const ConvGeometry& g);
 
+// ∂C/∂w as above and ∂C/∂b[f] = Σ_n Σ_i Σ_j gy[n,f,i,j] together, in one pass over gy: the
+// bias is the weight of an input that is always 1, so one more row of ones under cols gives
+// [∂C/∂w | ∂C/∂b] = Δ · [cols; 1]ᵀ from the same gemm. w: (F, C, K, K'), b: (F).
+struct ConvParamGrads {
+  Tensor w, b;
+};
+ConvParamGrads conv2d_param_grad_values(const Tensor& x, const Tensor& gy, const ConvGeometry& g);
+
 // The convolution by its definition, the simple reference the fast path is tested against:
 //   y[n, f, i, j] = b[f] + Σ_c Σ_a Σ_b' w[f, c, a, b'] · x[n, c, i·s + a − p, j·s + b' − p]
 // (a cross-correlation, as in every deep learning library; 0 outside x).

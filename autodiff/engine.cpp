@@ -214,22 +214,27 @@ void Variable::backward() const {
   backward(filled(shape_of(n.value), 1.0));
 }
 
-void Variable::backward(const Tensor& seed, bool retain_graph) const {
+void Variable::backward(Tensor seed, bool retain_graph) const {
+  backward(Variable(std::move(seed)), retain_graph);  // moved, not copied: it can be megabytes
+}
+
+void Variable::backward(const Variable& seed, bool retain_graph) const {
   if (!node_) throw graph_error("backward: the Variable is empty (default-constructed)");
+  if (!seed.defined()) throw graph_error("backward: the seed is an empty Variable");
   if (!node_->requires_grad)
     throw graph_error(
         fmt::format("backward: {} does not require grad: no Variable it was computed from has "
                     "requires_grad=true (or it was computed under no_grad)",
                     describe(*node_)));
-  if (!same_shape(seed, node_->value))
+  if (!same_shape(seed.value(), node_->value))
     throw shape_error(fmt::format("backward: the seed has shape {} but the output {} has shape {}",
-                                  shape_str(seed), describe(*node_), shape_str(node_->value)));
+                                  shape_str(seed.value()), describe(*node_), shape_str(node_->value)));
   const std::uint64_t pass = next_pass++;
   const std::vector<Variable> roots{*this};
   auto order = topological_order(roots, pass, [](const Node& m) { return m.is_leaf || m.retains_grad; });
   ScratchCleaner cleaner{order};
   no_grad guard;  // the derivatives compute plain values
-  run_pass(order, roots, {Variable(seed)}, pass,
+  run_pass(order, roots, {seed}, pass,
            {.accumulate_into_grad = true, .create_graph = false, .retain_graph = retain_graph});
 }
 

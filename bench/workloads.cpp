@@ -14,6 +14,8 @@
 //                                 60000-example epoch at batch B
 //   workloads conv B              conv2d forward + backward of network3's first layer shape at
 //                                 batch B, and the gemm calls alone it needs (the roofline)
+//   workloads sgd-update B        an epoch's SGD updates alone, [784,100,10] at batch B (60000/B
+//                                 of them): the pass over θ and ∂C/∂θ a step makes beside its gemms
 //   workloads gather B            one epoch's shuffled batches of B columns of a (784, 60000)
 //                                 matrix, by nn::ColumnGatherer (of doubles, and of bytes as
 //                                 images are held) and by select_columns, its reference
@@ -37,6 +39,7 @@
 #include <fmt/format.h>
 
 #include "autodiff/autodiff.hpp"
+#include "autodiff/node.hpp"  // sizeof(Node): what the chain's bytes per op are made of
 #include "nn/cost.hpp"
 #include "nn/data/synthetic.hpp"
 #include "nn/mlp.hpp"
@@ -131,9 +134,10 @@ int chain() {
   };
   fmt::print(
       "{{\"workload\": \"chain\", \"ops\": {}, \"forward_ns_per_op\": {:.2f}, \"backward_ns_per_op\": {:.2f}, "
-      "\"ns_per_op\": {:.2f}, \"heap_bytes_per_op\": {:.1f}, \"value_bytes_per_op\": {}}}\n",
+      "\"ns_per_op\": {:.2f}, \"heap_bytes_per_op\": {:.1f}, \"value_bytes_per_op\": {}, \"node_bytes\": {}, "
+      "\"tensor_bytes\": {}}}\n",
       kOps, median(fwd) * 1e9 / kOps, median(bwd) * 1e9 / kOps, (median(fwd) + median(bwd)) * 1e9 / kOps,
-      median(heap), sizeof(double));
+      median(heap), sizeof(double), sizeof(tg::detail::Node), sizeof(Tensor));
   return 0;
 }
 
@@ -206,6 +210,24 @@ int epoch_roofline(int batch) {
   return 0;
 }
 
+// An epoch's SGD updates θ ← θ − η g on [784,100,10] at batch `batch`, with fixed gradients and
+// no gemm: the memory-bound pass over θ and g (1.3 MB) that each step makes and the roofline
+// leaves out. η is tiny, so θ stays what it was.
+int sgd_update(int batch) {
+  Mlp net({784, 100, 10}, Activation::sigmoid, Activation::softmax, 1);
+  Sgd opt(net.parameters(), 1e-300);
+  std::vector<Tensor> g;
+  for (const Variable& p : net.parameters()) g.push_back(tg::filled(p.shape(), 0.5));
+  const int steps = (60000 + batch - 1) / batch;
+  const double s = median_seconds(
+      [&] {
+        for (int i = 0; i < steps; ++i) opt.step(g);
+      },
+      5);
+  fmt::print("{{\"workload\": \"sgd-update\", \"batch\": {}, \"seconds_per_epoch\": {:.4f}}}\n", batch, s);
+  return 0;
+}
+
 int gather(int batch) {
   constexpr std::size_t kExamples = 60000;
   const Tensor X = uniform_inputs(784, kExamples, 4);
@@ -252,8 +274,9 @@ int conv(int batch) {
   Tensor W = uniform_inputs(20, 25, 7);
   W.reshape({20, 1, 5, 5});
   Variable w(W, true), bias(tg::filled({20}, 0.1), true), x_data(X), x_layer(X, true);
-  const double first = median_seconds([&] { tg::conv2d(x_data, w, bias).backward(G); });
-  const double later = median_seconds([&] { tg::conv2d(x_layer, w, bias).backward(G); });
+  const Variable gy(G);  // held shared by each pass, not copied, as PyTorch's y.backward(G)
+  const double first = median_seconds([&] { tg::conv2d(x_data, w, bias).backward(gy); });
+  const double later = median_seconds([&] { tg::conv2d(x_layer, w, bias).backward(gy); });
   const auto gemms = [](std::vector<Gemm>& calls, int times) {
     return median_seconds([&] {
       for (int n = 0; n < times; ++n)
@@ -315,6 +338,12 @@ int main(int argc, char** argv) {
         throw std::invalid_argument(fmt::format("batch {} is not in 1..1000", batch));
       return conv(batch);
     }
+    if (name == "sgd-update" && argc == 3) {
+      const int batch = std::stoi(argv[2]);
+      if (batch < 1 || batch > 60000)
+        throw std::invalid_argument(fmt::format("batch {} is not in 1..60000", batch));
+      return sgd_update(batch);
+    }
     if (name == "gather" && argc == 3) {
       const int batch = std::stoi(argv[2]);
       if (batch < 1 || batch > 60000)
@@ -328,6 +357,6 @@ int main(int argc, char** argv) {
   fmt::print(
       stderr,
       "usage: workloads xor-step | chain | wide-step | wide-roofline | grad-ratio | epoch-roofline BATCH | "
-      "gather BATCH | conv BATCH\n");
+      "sgd-update BATCH | gather BATCH | conv BATCH\n");
   return 2;
 }

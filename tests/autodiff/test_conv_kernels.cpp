@@ -113,7 +113,22 @@ TEST_CASE("conv_kernels: the matrix-product convolution and its gradients agree 
     const Tensor gy = random(g.y_shape(), seed++);
     const double c_direct = dot(tg::conv2d_direct(x, w, tg::filled({c.w[0]}, 0.0), c.stride, c.padding), gy);
     CHECK(dot(x, tg::conv2d_input_grad_values(gy, w, g)) == doctest::Approx(c_direct).epsilon(1e-12));
-    CHECK(dot(w, tg::conv2d_weight_grad_values(x, gy, g)) == doctest::Approx(c_direct).epsilon(1e-12));
+    const Tensor dw = tg::conv2d_weight_grad_values(x, gy, g);
+    CHECK(dot(w, dw) == doctest::Approx(c_direct).epsilon(1e-12));
+    // ∂C/∂w and ∂C/∂b from one gemm (a row of ones under cols): ∂C/∂w as alone, ∂C/∂b[f] the sum
+    // of gy over feature map f.
+    const tg::ConvParamGrads both = tg::conv2d_param_grad_values(x, gy, g);
+    REQUIRE(tg::shape_of(both.w) == c.w);
+    REQUIRE(tg::shape_of(both.b) == Shape{c.w[0]});
+    for (std::size_t i = 0; i < dw.size(); ++i)
+      CHECK(both.w.data()[i] == doctest::Approx(dw.data()[i]).epsilon(1e-12));
+    const std::size_t maps = g.out_h() * g.out_w();
+    for (std::size_t f = 0; f < c.w[0]; ++f) {
+      double sum = 0.0;
+      for (std::size_t n = 0; n < c.x[0]; ++n)
+        for (std::size_t i = 0; i < maps; ++i) sum += gy.data()[(n * c.w[0] + f) * maps + i];
+      CHECK(both.b(f) == doctest::Approx(sum).epsilon(1e-12));
+    }
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <vector>
 
 #include "autodiff/autodiff.hpp"
 #include "support/bad_input.hpp"
@@ -83,6 +84,32 @@ TEST_CASE("non-scalar outputs need a seed of their shape") {
   y.backward(seed);
   CHECK(x.grad()(0, 2) == Approx(-2.0));  // ∂C/∂x = 2 · seed
   CHECK(x.grad()(1, 1) == Approx(4.0));
+}
+
+TEST_CASE("backward hands the seed to the derivatives without a copy, and leaves it unchanged") {
+  // y = x + x as one op: both edges lead to x, so x's gradient is the seed added to itself,
+  // which must not be added into the seed. `seen` is where each derivative found ∂C/∂y.
+  std::vector<const double*> seen;
+  const auto twice = [&seen](const Variable& x) {
+    const tg::Derivative d = [&seen](const tg::Backward& ctx) {
+      seen.push_back(ctx.gy.value().data());
+      return ctx.gy;
+    };
+    return tg::define_op("twice", x.value() * 2.0, {{x, d}, {x, d}});
+  };
+  Variable x(Tensor{1.0, 2.0, 3.0}, true);
+  Tensor moved{1.0, 10.0, 100.0};
+  const double* moved_data = moved.data();
+  twice(x).backward(std::move(moved));  // a Tensor: moved in
+  CHECK(seen == std::vector<const double*>{moved_data, moved_data});
+  CHECK(x.grad() == Tensor{2.0, 20.0, 200.0});
+  seen.clear();
+  x.zero_grad();
+  const Variable shared(Tensor{1.0, 2.0, 3.0});  // a Variable: held shared
+  twice(x).backward(shared);
+  CHECK(seen == std::vector<const double*>{shared.value().data(), shared.value().data()});
+  CHECK(x.grad() == Tensor{2.0, 4.0, 6.0});
+  CHECK(shared.value() == Tensor{1.0, 2.0, 3.0});
 }
 
 TEST_CASE("backward of something that does not require grad is a clear error") {
@@ -271,6 +298,8 @@ TEST_CASE("backward and tg::grad: bad arguments are clear errors") {
        },
        TG_ERROR(tg::shape_error),
        "backward: the seed has shape (2,1) but the output 'mul' (shape (2)) has shape (2)"},
+      {"backward: an empty seed", [&] { y.backward(Variable()); }, TG_ERROR(tg::graph_error),
+       "backward: the seed is an empty Variable"},
       {"backward: a constant", [] { Variable(1.0).backward(); }, TG_ERROR(tg::graph_error),
        "backward: 'leaf' (shape ()) does not require grad"},
       {"backward: a result computed from constants only", [&] { tg::sum(c * c).backward(); },
