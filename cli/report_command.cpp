@@ -375,8 +375,9 @@ template <class P>
 int write_report(const ReportCommand& c, const P& p, const std::optional<EpochTable>& epochs,
                  std::FILE* out) {
   const nn::CheckpointExtra notes = nn::load_checkpoint_extra(c.checkpoint);
-  const nn::Evaluation test = nn::evaluate(p.net, p.data.test, p.cost);
   const std::size_t m = std::min(c.batch, p.data.train.size());
+  require_gradient_check_memory(p.net, m, p.data.test.size());
+  const nn::Evaluation test = nn::evaluate(p.net, p.data.test, p.cost);
   const nn::data::Examples batch = first_columns(p.data.train, m);
   const nn::CompareReport compared = check_gradients(c, p, batch, out);
 

@@ -112,6 +112,7 @@ void dump(const VerifyCommand& c, const LayersProblem&, const Tensor&, const Ten
 template <class AProblem>
 int verify(const VerifyCommand& c, const AProblem& s, std::FILE* out) {
   const std::size_t m = std::min(c.batch, s.data.train.size());
+  require_gradient_check_memory(s.net, m, 0);  // refused before anything is printed
   const nn::data::Examples batch = first_columns(s.data.train, m);
   const Tensor& X = batch.X;
   const Tensor& Y = batch.Y;

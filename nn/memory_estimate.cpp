@@ -67,19 +67,44 @@ MemoryBudget less_used(std::uintmax_t limit, std::uintmax_t used, const char* na
           fmt::format("{}: {}, of which {} in use", name, bytes_str(limit), bytes_str(used))};
 }
 
-// The bytes of the activations of a recorded step on b examples or of one evaluated chunk,
-// whichever is more, for inputs N^1 and units Σ_{l≥2} N^l numbers per example:
-// a recorded step keeps X and, per layer, z^l, a^l, the bias broadcast, δ^l, ∂C/∂a^l and the
-// temporaries between them: measured peaks (full-batch [2,2000,2] and [784,1000,10] on 20000
-// examples) fit 2 N^1 + 7 Σ N^l numbers per example; evaluating a set with nothing recorded,
-// 2 N^1 + 3 Σ N^l (X copied into the graph, z^l and a^l, the cost's temporaries), for one
-// chunk of evaluation_chunk examples at a time.
-std::size_t activation_bytes(std::size_t inputs, std::size_t units, std::size_t b, std::size_t m_train,
-                             std::size_t m_test) {
-  const std::size_t step = times(b, plus(times(2, inputs), times(7, units)));
-  const std::size_t evaluated = std::min(std::max(m_train, m_test), evaluation_chunk);
-  const std::size_t evaluation = times(evaluated, plus(times(2, inputs), times(3, units)));
-  return times(std::max(step, evaluation), sizeof(double));
+// An example's activations, in numbers: its input N^1; the units Σ N^l of fully connected
+// layers; the outputs of the others (conv, pooling, flatten: their maps); and, once, not per
+// example, the largest conv layer's im2col columns of one example.
+struct ExampleSize {
+  std::size_t inputs = 0, units = 0, maps = 0, columns = 0;
+};
+
+// Numbers per example of a recorded step (X, and per layer z^l, a^l, the bias broadcast, δ^l,
+// ∂C/∂a^l and the temporaries between them) and of a pass with nothing recorded (X copied into
+// the graph, z^l, a^l, the cost's temporaries). Fully connected units: measured peaks
+// (full-batch [2,2000,2] and [784,1000,10] on 20000 examples) fit 2 N^1 + 7 Σ N^l and
+// 2 N^1 + 3 Σ N^l. Maps: `train --model lenet` (18,240 of its 18,350 numbers an example are
+// maps) peaked 651 MB higher at batch 2000 than at 1000, 4.3 numbers a map value besides the
+// rest, and evaluating 1000 examples 252 MB more than 100, 1.8: rounded up to 5 and 2.
+std::size_t step_numbers(const ExampleSize& s) {
+  return plus(plus(times(2, s.inputs), times(7, s.units)), times(5, s.maps));
+}
+std::size_t evaluation_numbers(const ExampleSize& s) {
+  return plus(plus(times(2, s.inputs), times(3, s.units)), times(2, s.maps));
+}
+
+// The bytes of the activations of a recorded step on b examples (each `extra` numbers more) or
+// of one evaluated chunk of evaluation_chunk examples at most, whichever is more, and of a conv
+// layer's im2col columns of one example at a time (autodiff/conv_kernels.cpp), forward's and
+// backward's.
+std::size_t activation_bytes(const ExampleSize& s, std::size_t b, std::size_t m_train, std::size_t m_test,
+                             std::size_t extra = 0) {
+  const std::size_t step = times(b, plus(step_numbers(s), extra));
+  const std::size_t evaluation =
+      times(std::min(std::max(m_train, m_test), evaluation_chunk), evaluation_numbers(s));
+  return times(plus(std::max(step, evaluation), times(2, s.columns)), sizeof(double));
+}
+
+ExampleSize example_size(const std::vector<std::size_t>& sizes) {
+  ExampleSize s;
+  s.inputs = sizes.empty() ? 0 : sizes.front();
+  for (std::size_t l = 1; l < sizes.size(); ++l) s.units = plus(s.units, sizes[l]);
+  return s;
 }
 
 // A conv layer's im2col columns for one example: C·K·K' rows, one column per output position
@@ -90,6 +115,18 @@ std::size_t im2col_numbers(const Layer& layer) {
   const Shape& w = conv->w().shape();       // (F, C, K, K')
   const Shape& out = layer.output_shape();  // (F, H', W')
   return times(times(w[1], times(w[2], w[3])), times(out[1], out[2]));
+}
+
+ExampleSize example_size(const Network& net) {
+  ExampleSize s;
+  s.inputs = net.input_size();
+  for (std::size_t l = 2; l <= net.num_layers(); ++l) {
+    const Layer& layer = net.layer(l);
+    std::size_t& counted = layer.kind() == "fc" ? s.units : s.maps;
+    counted = plus(counted, numel(layer.output_shape()));
+    s.columns = std::max(s.columns, im2col_numbers(layer));
+  }
+  return s;
 }
 
 }  // namespace
@@ -145,16 +182,16 @@ std::size_t TrainingMemory::total() const { return plus(plus(parameters, activat
 
 namespace {
 
-// estimate_training of a network of `parameters` weights and biases, N^1 = inputs, `units` numbers
-// an example in its layers and N^L = outputs.
-TrainingMemory training_memory(std::size_t parameters, std::size_t inputs, std::size_t units,
-                               std::size_t outputs, std::size_t m_train, std::size_t m_test,
-                               std::size_t batch, std::size_t optimizer_slots) {
+// estimate_training of a network of `parameters` weights and biases, examples of size s and
+// N^L = outputs.
+TrainingMemory training_memory(std::size_t parameters, const ExampleSize& s, std::size_t outputs,
+                               std::size_t m_train, std::size_t m_test, std::size_t batch,
+                               std::size_t optimizer_slots) {
   const std::size_t b = effective_batch_size(batch, m_train);
   TrainingMemory t;
   // θ, ∂C/∂θ, the update Δθ and the snapshot an epoch starts from: 4 copies, and the optimizer's
   t.parameters = times(times(parameters, plus(4, optimizer_slots)), sizeof(double));
-  t.activations = activation_bytes(inputs, units, b, m_train, m_test);
+  t.activations = activation_bytes(s, b, m_train, m_test);
   // mini-batches gather Y's columns from a copy of it; X's (a full batch's too) from the set's rows
   if (b < m_train) t.batch_copy = times(times(m_train, outputs), sizeof(double));
   return t;
@@ -178,10 +215,8 @@ std::string batch_copy_str(const TrainingMemory& t) {
 
 TrainingMemory estimate_training(const std::vector<std::size_t>& sizes, std::size_t m_train,
                                  std::size_t m_test, std::size_t batch, std::size_t optimizer_slots) {
-  std::size_t units = 0;  // Σ_{l≥2} N^l
-  for (std::size_t l = 1; l < sizes.size(); ++l) units = plus(units, sizes[l]);
-  return training_memory(parameter_count(sizes), sizes.empty() ? 0 : sizes.front(), units,
-                         sizes.empty() ? 0 : sizes.back(), m_train, m_test, batch, optimizer_slots);
+  return training_memory(parameter_count(sizes), example_size(sizes), sizes.empty() ? 0 : sizes.back(),
+                         m_train, m_test, batch, optimizer_slots);
 }
 
 void require_training_memory(const std::vector<std::size_t>& sizes, std::size_t m_train, std::size_t m_test,
@@ -205,18 +240,10 @@ void require_network_memory(const std::vector<std::size_t>& sizes, const std::st
 
 TrainingMemory estimate_training(const Network& net, std::size_t m_train, std::size_t m_test,
                                  std::size_t batch, std::size_t optimizer_slots) {
-  std::size_t parameters = 0, units = 0, columns = 0;  // Σ |θ|, Σ numel(z^l), the largest im2col
+  std::size_t parameters = 0;  // Σ |θ|
   for (const Variable& p : net.parameters()) parameters = plus(parameters, p.value().size());
-  for (std::size_t l = 2; l <= net.num_layers(); ++l) {
-    units = plus(units, numel(net.layer(l).output_shape()));
-    columns = std::max(columns, im2col_numbers(net.layer(l)));
-  }
-  // As an Mlp's, with a conv layer's maps as its units; and a conv layer's im2col columns of one
-  // example at a time (autodiff/conv_kernels.cpp), forward's and backward's
-  TrainingMemory t = training_memory(parameters, net.input_size(), units, net.output_size(), m_train, m_test,
-                                     batch, optimizer_slots);
-  t.activations = plus(t.activations, times(times(2, columns), sizeof(double)));
-  return t;
+  return training_memory(parameters, example_size(net), net.output_size(), m_train, m_test, batch,
+                         optimizer_slots);  // as for an Mlp, with the maps counted as ExampleSize says
 }
 
 namespace {
@@ -251,6 +278,36 @@ void require_evaluation_memory(const Network& net, const std::string& name, std:
                  fmt::format("evaluating {} on {} examples in chunks of up to {} ({} for the activations "
                              "of a chunk, {})",
                              name, m, evaluation_chunk, bytes_str(bytes), widest_layer_str(net)));
+}
+
+namespace {
+
+// Checking gradients (nn::compare) keeps the hand-written pass's z^l, a^l and δ^l of the batch
+// (3 numbers a unit or map value) while the engine records its own: `verify --model lenet` peaked
+// 258 MB higher on 500 examples than on 250, 2.6 numbers a value more than a step of training.
+std::size_t check_bytes(const ExampleSize& s, std::size_t b, std::size_t m_test) {
+  return activation_bytes(s, b, b, m_test, times(3, plus(s.units, s.maps)));
+}
+
+}  // namespace
+
+void require_gradient_check_memory(const std::vector<std::size_t>& sizes, std::size_t b, std::size_t m_test) {
+  const std::size_t bytes = check_bytes(example_size(sizes), b, m_test);
+  require_memory(bytes,
+                 fmt::format("checking the gradients of [{}] on {} examples ({} for the activations of "
+                             "the batch, recorded and by hand{})",
+                             fmt::join(sizes, ","), b, bytes_str(bytes),
+                             m_test ? ", or of an evaluated chunk of the test set" : ""));
+}
+
+void require_gradient_check_memory(const Network& net, const std::string& name, std::size_t b,
+                                   std::size_t m_test) {
+  const std::size_t bytes = check_bytes(example_size(net), b, m_test);
+  require_memory(
+      bytes, fmt::format("checking the gradients of {} on {} examples ({} for the activations of the "
+                         "batch, recorded and by hand{}, {})",
+                         name, b, bytes_str(bytes),
+                         m_test ? ", or of an evaluated chunk of the test set" : "", widest_layer_str(net)));
 }
 
 }  // namespace tg::nn

@@ -66,8 +66,9 @@ void require_training_memory(const std::vector<std::size_t>& sizes, std::size_t 
                              std::size_t batch, std::size_t optimizer_slots);
 
 // The same for a network of layers: its parameters; per example its input and each layer's
-// output z^l (a conv layer's feature maps) in the Mlp's proportions; and the im2col columns of
-// one example for the largest conv layer.
+// output z^l, fully connected layers' in the Mlp's proportions, the maps of conv, pooling and
+// flatten layers in their own (measured on LeNet, nn/memory_estimate.cpp); and the im2col
+// columns of one example for the largest conv layer.
 TrainingMemory estimate_training(const Network& net, std::size_t m_train, std::size_t m_test,
                                  std::size_t batch, std::size_t optimizer_slots);
 // require_memory of it, naming the network (name: its description) and its widest layer.
@@ -75,6 +76,14 @@ void require_training_memory(const Network& net, const std::string& name, std::s
                              std::size_t m_test, std::size_t batch, std::size_t optimizer_slots);
 // require_memory of the activations of evaluating net on m examples, a chunk at a time.
 void require_evaluation_memory(const Network& net, const std::string& name, std::size_t m);
+
+// require_memory of checking a network's gradients on b examples (`verify`, `report`): the
+// activations of a recorded step on them, and of the hand-written pass beside it; with m_test,
+// also of evaluating that many test examples a chunk at a time (`report`). name: the network's
+// description.
+void require_gradient_check_memory(const std::vector<std::size_t>& sizes, std::size_t b, std::size_t m_test);
+void require_gradient_check_memory(const Network& net, const std::string& name, std::size_t b,
+                                   std::size_t m_test);
 
 // require_memory of a network's weights and biases (twice: the values and what makes them).
 void require_network_memory(const std::vector<std::size_t>& sizes, const std::string& what);

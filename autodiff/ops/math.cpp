@@ -6,8 +6,11 @@
 #include <cmath>
 #include <numbers>
 
+#include <fmt/format.h>
+
 #include "autodiff/cephes_tanh.hpp"
 #include "autodiff/define_op.hpp"
+#include "autodiff/error.hpp"
 #include "autodiff/elementwise.hpp"
 #include "autodiff/ops/arithmetic.hpp"
 
@@ -81,17 +84,32 @@ Variable sigmoid(const Variable& x) {
       {x, [](const Backward& ctx) { return ctx.gy * ctx.y * (1.0 - ctx.y); }}});
 }
 
-// y = max(x, 0)          ∂C/∂x = gy ⊙ [x > 0]
-// The mask [x > 0] is built as a constant, from the numbers, and that is exact: it is piecewise
-// constant, so its derivative is 0 wherever relu is differentiable (x ≠ 0); recorded as ops it
-// would only add that 0 to a second derivative, and gradgradcheck holds. Exercise 02's planted
-// mistake (exercises/05_sigmoid_op/mistake.cpp) has the same shape, but there the constant is
-// σ′ = y(1 − y), which varies with x: its derivative is lost and the second derivative is wrong.
+// y = max(x, 0)          ∂C/∂x = relu_grad(gy, x) = gy ⊙ [x > 0]
 Variable relu(const Variable& x) {
   return define_op("relu", map(x.value(), [](double v) { return v > 0.0 ? v : 0.0; }), {
-      {x, [](const Backward& ctx) {
-         return ctx.gy * Variable(map(ctx.x(0).value(), [](double v) { return v > 0.0 ? 1.0 : 0.0; }));
-       }}});
+      {x, [](const Backward& ctx) { return relu_grad(ctx.gy, ctx.x(0)); }}});
+}
+
+// y = u ⊙ [x > 0]        ∂C/∂u = relu_grad(gy, x)    ∂C/∂x = 0
+// relu's derivative as one op, one pass over u and x (a mask, then a product, took two).
+// The mask [x > 0] is piecewise constant, so its derivative is 0 wherever relu is
+// differentiable (x ≠ 0), and gradgradcheck holds. Exercise 02's planted mistake
+// (exercises/05_sigmoid_op/mistake.cpp) also treats a factor as a constant, but there it is
+// σ′ = y(1 − y), which varies with x: its derivative is lost and the second derivative is wrong.
+Variable relu_grad(const Variable& u, const Variable& x) {
+  if (!same_shape(u.value(), x.value()))
+    throw shape_error(fmt::format("relu_grad: u {} and x {} must have one shape", shape_str(u.value()),
+                                  shape_str(x.value())));
+  Tensor y = Tensor::from_shape(shape_of(u.value()));
+  const double *ud = u.value().data(), *xd = x.value().data();
+  double* yd = y.data();
+  // A product, not a choice, so that it is bit for bit u times the mask: a negative u gives −0
+  // where x ≤ 0, and a NaN stays NaN, as BP2 by hand gives them.
+#pragma omp simd
+  for (std::size_t i = 0; i < y.size(); ++i) yd[i] = ud[i] * (xd[i] > 0.0 ? 1.0 : 0.0);
+  return define_op("relu_grad", std::move(y), {
+      {u, [](const Backward& ctx) { return relu_grad(ctx.gy, ctx.x(1)); }},
+      {x, [](const Backward& ctx) { return Variable(filled(ctx.x(1).shape(), 0.0)); }}});
 }
 
 // y = ln(1 + eˣ)        ∂C/∂x = gy ⊙ σ(x)

@@ -16,11 +16,13 @@ Variable pow(const Variable& x, double p);  // y = xᵖ
 // y = xᵖ; x and p broadcast (tg::shape_error otherwise). Where p needs a gradient,
 // ∂y/∂p = y ln x needs x > 0 (NaN otherwise, as log).
 Variable pow(const Variable& x, const Variable& p);
-Variable sqrt(const Variable& x);      // y = √x
-Variable abs(const Variable& x);       // y = |x|
-Variable tanh(const Variable& x);      // y = tanh x
-Variable sigmoid(const Variable& x);   // y = σ(x) = 1 / (1 + e⁻ˣ)
-Variable relu(const Variable& x);      // y = max(x, 0)
+Variable sqrt(const Variable& x);     // y = √x
+Variable abs(const Variable& x);      // y = |x|
+Variable tanh(const Variable& x);     // y = tanh x
+Variable sigmoid(const Variable& x);  // y = σ(x) = 1 / (1 + e⁻ˣ)
+Variable relu(const Variable& x);     // y = max(x, 0)
+// relu's derivative as an op: y = u ⊙ [x > 0], u and x of one shape (tg::shape_error otherwise).
+Variable relu_grad(const Variable& u, const Variable& x);
 Variable softplus(const Variable& x);  // y = ln(1 + eˣ), stable for any x
 Variable erf(const Variable& x);       // y = erf x = (2/√π) ∫₀ˣ e^{−t²} dt
 

@@ -9,6 +9,7 @@
 #include <doctest/doctest.h>
 
 #include "autodiff/blas.hpp"
+#include "autodiff/ops/conv.hpp"
 #include "autodiff/tensor.hpp"
 
 using namespace tg;
@@ -61,6 +62,22 @@ TEST_CASE("a product above the crossover gets every core and equals the single-t
 
   gemm(random_matrix(10, 784, 3), false, random_matrix(784, 10, 4), false);  // 78,400: below it
   CHECK(openblas_get_num_threads() == 1);
+  openblas_set_num_threads(before);
+}
+
+TEST_CASE("the convolution's per-example products get their threads from the policy too") {
+  const BlasThreadPolicy& policy = blas_thread_policy();
+  const int before = openblas_get_num_threads();
+  openblas_set_num_threads(2);  // as a product above the crossover leaves it
+  // network3's first layer at batch 2: products of 20·576·25 = 288,000 multiply-adds, far below
+  // the crossover; threaded, they ran 2× slower than on one thread.
+  const Variable x(filled({2, 1, 28, 28}, 0.5)), w(filled({20, 1, 5, 5}, 0.1), true),
+      b(filled({20}, 0.0), true);
+  const Variable y = conv2d(x, w, b);
+  CHECK(openblas_get_num_threads() == (policy.active ? 1 : 2));
+  openblas_set_num_threads(2);
+  y.backward(Variable(filled(y.shape(), 1.0)));
+  CHECK(openblas_get_num_threads() == (policy.active ? 1 : 2));
   openblas_set_num_threads(before);
 }
 

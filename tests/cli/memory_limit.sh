@@ -69,8 +69,8 @@ fi
 
 # A conv layer of 2000 maps 26×26 on 28×28 images: 1,352,000 numbers (10.8 MB) an example, and
 # the estimate counts its activations several times over (nn/memory_estimate.cpp): the 200 test
-# images of one chunk need 9.7 GB by it. Refused before any
-# activation is allocated, naming the layer, by train and by eval of a checkpoint trained on 2.
+# images of one chunk need 6.5 GB by it. Refused before any activation is allocated, naming the
+# layer, by train, by verify, and by eval and report of a checkpoint trained on 2.
 mkdir "$dir/wide"
 /usr/bin/python3 - "$dir/wide" <<'PY'
 import struct, sys
@@ -84,11 +84,16 @@ PY
 expect_refusal "a conv layer of 2000 maps" train --data "$dir/wide" --layers conv:2000x3x3,pool:2,softmax:10 --epochs 1
 grep -q "the most of them in layer 2 (conv 2000 kernels 3×3, .*: 1352000 numbers an example)" "$dir/err" ||
   { echo "FAIL: the refusal does not name the conv layer"; failures=$((failures + 1)); }
+expect_refusal "verify of a conv layer of 2000 maps" verify --data "$dir/wide" --layers conv:2000x3x3,pool:2,softmax:10 --batch-size 200
+grep -q "checking the gradients of conv:2000x3x3:sigmoid,pool:2,softmax:10 on (1,28,28) on 200 examples" "$dir/err" ||
+  { echo "FAIL: verify's refusal does not say what it checks"; failures=$((failures + 1)); }
 "$tapegrad" train --data "$dir/wide" --train-size 2 --test-size 2 --batch-size 2 --layers conv:2000x3x3,pool:2,softmax:10 \
   --epochs 1 --save "$dir/wide-ck" >/dev/null
 expect_refusal "eval of a conv layer of 2000 maps on 200 images" eval --checkpoint "$dir/wide-ck" --test-size 200
 grep -q "evaluating conv:2000x3x3:sigmoid,pool:2,softmax:10 on (1,28,28) on 200 examples" "$dir/err" ||
   { echo "FAIL: eval's refusal does not name the network"; failures=$((failures + 1)); }
+expect_refusal "report of a conv layer of 2000 maps on 200 images" report --checkpoint "$dir/wide-ck" --test-size 200 -o "$dir/wide.html"
+[ ! -e "$dir/wide.html" ] || { echo "FAIL: report wrote a page it refused"; failures=$((failures + 1)); }
 
 # Fashion-MNIST, full batch, a 3000-wide hidden layer: 60,000 columns of activations per step
 if [ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then

@@ -25,6 +25,7 @@
 #include "nn/compare.hpp"
 #include "nn/train.hpp"
 #include "support/files.hpp"
+#include "support/memory_cap.hpp"
 #include "support/idx_files.hpp"
 #include "support/run_tapegrad.hpp"
 #include "support/temp_dir.hpp"
@@ -380,4 +381,17 @@ TEST_CASE(
   CHECK(contains(section(html, "verification"), "<td>w<sup>2</sup></td><td>(2,1,3,3)</td>"));
   CHECK(count(section(html, "images"), "<figure class=") == 4);
   CHECK(count(section(html, "curves"), "class=\"series") > 0);
+
+  // Its activations larger than memory: refused at once, with the numbers, and no page written.
+  // Per example 36 inputs, 48 map values, 10 units: the 40 test images' chunk, 40 × 198 numbers,
+  // outweighs the batch of 10, 10 × 556, recorded and by hand.
+  const tg::test::MemoryCap cap("30K");
+  const auto refused = run_tapegrad({"report", "--checkpoint", dir / "ckpt", "-o", dir / "small.html"});
+  CHECK(refused.code == 1);
+  CHECK(refused.out.empty());
+  CHECK(contains(refused.err,
+                 "checking the gradients of conv:2x3x3:tanh,pool:2,softmax:10 on (1,6,6) on 10 "
+                 "examples (65.7 KB for the activations of the batch, recorded and by hand, or of an "
+                 "evaluated chunk of the test set, the most of them in layer 2"));
+  CHECK_FALSE(std::filesystem::exists(dir / "small.html"));
 }

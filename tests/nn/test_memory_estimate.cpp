@@ -3,23 +3,39 @@
 // refused with the numbers.
 #include <doctest/doctest.h>
 
-#include <cstdlib>
+#include <algorithm>
 #include <limits>
+#include <memory>
+#include <random>
 #include <string>
+#include <vector>
 
+#include "nn/conv_layer.hpp"
+#include "nn/flatten_layer.hpp"
+#include "nn/fully_connected.hpp"
 #include "nn/memory_estimate.hpp"
+#include "nn/pool_layer.hpp"
+#include "support/memory_cap.hpp"
 
 using namespace tg::nn;
+using tg::test::MemoryCap;
 
 namespace {
 
 constexpr std::size_t max_count = std::numeric_limits<std::size_t>::max();
 
-// TAPEGRAD_MAX_MEMORY set for the scope.
-struct MemoryCap {
-  explicit MemoryCap(const char* value) { ::setenv("TAPEGRAD_MAX_MEMORY", value, 1); }
-  ~MemoryCap() { ::unsetenv("TAPEGRAD_MAX_MEMORY"); }
-};
+// conv 2×3×3 on (1,6,6) -> (2,4,4), max pooling 2 -> (2,2,2), flatten -> (8), fully connected 3
+Network small_conv_network() {
+  std::mt19937_64 rng(1);
+  std::vector<std::unique_ptr<Layer>> layers;
+  layers.push_back(
+      std::make_unique<Conv>(tg::Shape{1, 6, 6}, 2, 3, 3, 1, 0, Activation::relu, Init::scaled_normal, rng));
+  layers.push_back(std::make_unique<Pooling>(layers.back()->output_shape(), Pool::max, 2, 2));
+  layers.push_back(std::make_unique<Flatten>(layers.back()->output_shape()));
+  layers.push_back(
+      std::make_unique<FullyConnected>(Linear(8, 3, Init::scaled_normal, rng), Activation::softmax));
+  return Network({1, 6, 6}, std::move(layers));
+}
 
 }  // namespace
 
@@ -57,6 +73,35 @@ TEST_CASE("the estimate of a training run, term by term") {
   CHECK(estimate_training({2, 3, 1}, 100, 50, 0, 0).activations ==
         100 * 32 * 8);  // the step: 100 × (2·2 + 7·4)
   CHECK(estimate_training({2, max_count, 2}, 100, 50, 0, 0).total() == max_count);
+}
+
+TEST_CASE(
+    "a network of layers: fully connected units as an Mlp's, maps and im2col columns by their own factors") {
+  const Network net = small_conv_network();
+  // per example: input 36; maps 32 + 8 + 8 = 48; units 3. A step 2·36 + 7·3 + 5·48 = 333 numbers,
+  // an evaluation 2·36 + 3·3 + 2·48 = 177; and the conv layer's im2col of one example, 9 × 16,
+  // forward's and backward's
+  const TrainingMemory t = estimate_training(net, 100, 50, 10, 0);
+  CHECK(t.activations == (std::max(10 * 333, 100 * 177) + 2 * 144) * 8);
+  CHECK(estimate_training(net, 100, 50, 0, 0).activations == (100 * 333 + 2 * 144) * 8);  // full batch
+  // checking gradients on b examples adds the hand-written z, a, δ: 3 (48 + 3) numbers an example
+  const MemoryCap cap("1M");
+  CHECK_NOTHROW(require_gradient_check_memory(net, "the net", 100, 0));  // (100 × 486 + 288) × 8 = 391 KB
+  CHECK_THROWS_WITH_AS(
+      require_gradient_check_memory(net, "the net", 1000, 0),
+      "checking the gradients of the net on 1000 examples (3.9 MB for the activations of the "
+      "batch, recorded and by hand, the most of them in layer 2 (conv 2 kernels 3×3, stride 1, "
+      "padding 0, relu: (1,6,6) -> (2,4,4): 32 numbers an example)) needs 3.9 MB, but only "
+      "1.0 MB is available (TAPEGRAD_MAX_MEMORY=1M)",
+      memory_error);
+  // an Mlp's: (2·2 + 7·1002 + 3·1002) × 1000 numbers
+  CHECK_NOTHROW(require_gradient_check_memory({2, 3, 1}, 1000, 0));
+  CHECK_THROWS_WITH_AS(require_gradient_check_memory({2, 1000, 2}, 1000, 500),
+                       doctest::Contains(
+                           "checking the gradients of [2,1000,2] on 1000 examples (80.2 MB for the "
+                           "activations of the batch, recorded and by hand, or of an evaluated chunk "
+                           "of the test set) needs 80.2 MB"),
+                       memory_error);
 }
 
 TEST_CASE("a request above the budget is refused with what it needs and what is available") {

@@ -160,6 +160,10 @@ TEST_CASE("math: relu's gradient is 0 for negative inputs (and at 0), 1 for posi
     CAPTURE(i);
     CHECK(x.grad()(i) == expected[i]);
   }
+  // Recorded, the same derivative is one op, relu_grad, in one pass.
+  const std::vector<Variable> g = tg::grad({tg::sum(tg::relu(x))}, {x}, /*create_graph=*/true);
+  CHECK(g[0].op_name() == "relu_grad");
+  CHECK(g[0].value() == Tensor{0.0, 0.0, 0.0, 1.0, 1.0});
 }
 
 TEST_CASE("math: abs's gradient is the sign, with sign(0) = 0") {
@@ -260,6 +264,11 @@ TEST_CASE("math: bad arguments are clear errors") {
       {"pow: exponent shapes that do not broadcast",
        [&] { (void)tg::pow(x, Variable(tg::filled({2}, 1.0))); }, TG_ERROR(tg::shape_error),
        "pow: (2,3) and (2) cannot be broadcast together: extents 3 and 2 differ on axis -1"},
+      {"relu_grad: u and x of different shapes",
+       [&] {
+         (void)tg::relu_grad(x, Variable(tg::filled({3, 2}, 1.0)));
+       },
+       TG_ERROR(tg::shape_error), "relu_grad: u (2,3) and x (3,2) must have one shape"},
       {"exp: an empty Variable", [] { (void)tg::exp(Variable()); }, TG_ERROR(tg::graph_error),
        "the Variable is empty"},
       {"pow: an empty exponent", [&] { (void)tg::pow(x, Variable()); }, TG_ERROR(tg::graph_error),
