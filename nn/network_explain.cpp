@@ -5,8 +5,10 @@
 #include "nn/network_explain.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -102,6 +104,15 @@ struct Image {
   std::size_t C, H, W;
   explicit Image(const Shape& s) : C(s[0]), H(s[1]), W(s[2]) {}
   std::size_t at(std::size_t c, std::size_t y, std::size_t x) const { return (c * H + y) * W + x; }
+  // Where kernel element (u, v) at output position (i, j) reads this input, stride s, padding p:
+  // (i·s + u − p, j·s + v − p), or nothing when that is in the zero padding.
+  std::optional<std::pair<std::size_t, std::size_t>> read_at(std::size_t i, std::size_t j, std::size_t u,
+                                                             std::size_t v, std::size_t s,
+                                                             std::size_t p) const {
+    const long y = long(i * s + u) - long(p), x = long(j * s + v) - long(p);
+    if (y < 0 || x < 0 || y >= long(H) || x >= long(W)) return std::nullopt;
+    return std::pair{std::size_t(y), std::size_t(x)};
+  }
 };
 
 std::string pixel(const char* what, std::size_t l, std::size_t c, std::size_t y, std::size_t x) {
@@ -180,8 +191,9 @@ void conv_forward_rows(Context& c, std::size_t l, const Conv& conv) {
       for (std::size_t ch = 0; ch < in.C; ++ch)
         for (std::size_t u = 0; u < K; ++u)
           for (std::size_t v = 0; v < K2; ++v) {
-            const long y = long(i * s + u) - long(p), x = long(j * s + v) - long(p);
-            if (y < 0 || x < 0 || y >= long(in.H) || x >= long(in.W)) continue;  // the zero padding
+            const auto read = in.read_at(i, j, u, v, s, p);
+            if (!read) continue;  // the zero padding
+            const auto [y, x] = *read;
             terms.push_back({fmt::format("w^{}[{},{},{},{}] {}", l, f, ch, u, v, pixel("a", l - 1, ch, y, x)),
                              w.data()[((f * in.C + ch) * K + u) * K2 + v], a.data()[in.at(ch, y, x)]});
           }
@@ -317,8 +329,9 @@ void conv_parameter_rows(Context& c, std::size_t l, const Conv& conv, double kap
       std::vector<Term> terms;
       for (std::size_t i = 0; i < out.H; ++i)
         for (std::size_t j = 0; j < out.W; ++j) {
-          const long y = long(i * s + u) - long(p), x = long(j * s + v) - long(p);
-          if (y < 0 || x < 0 || y >= long(in.H) || x >= long(in.W)) continue;  // the zero padding
+          const auto read = in.read_at(i, j, u, v, s, p);
+          if (!read) continue;  // the zero padding
+          const auto [y, x] = *read;
           terms.push_back({fmt::format("{} {}", pixel("δ", l, f, i, j), pixel("a", l - 1, ch, y, x)),
                            d.data()[out.at(f, i, j)], a.data()[in.at(ch, y, x)]});
         }
