@@ -15,8 +15,9 @@
 
 namespace tg {
 
-// The size, in multiply-adds s = m·n·k, from which two threads beat one (bench/gemm_threads).
-inline constexpr double blas_crossover_mnk = 1e8;
+// The size, in multiply-adds s = m·n·k, from which two threads beat one (bench/gemm_threads on a
+// quiet 2-core machine: docs/design.md#blas-threads-per-product).
+inline constexpr double blas_crossover_mnk = 1e7;
 
 // The threads a product op(A) op(B), op(A): (m, k), op(B): (k, n), gets on `cores` cores. With
 // r multiply-adds a second per thread and c the cost of each thread handed a part (waking it,
@@ -36,7 +37,7 @@ struct BlasThreadPolicy {
 // This process's policy, read once (the environment, OpenBLAS's thread count).
 const BlasThreadPolicy& blas_thread_policy();
 
-// One line for `tapegrad info` and --version: "per product: 1 thread below m·n·k = 100000000, both cores from it", or
+// One line for `tapegrad info` and --version: "per product: 1 thread below m·n·k = 10000000, both cores from it", or
 // what holds instead (the user's variable, or another BLAS).
 std::string blas_thread_policy_str();
 

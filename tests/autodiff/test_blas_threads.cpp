@@ -17,7 +17,8 @@ using namespace tg;
 TEST_CASE("blas_threads_for: one thread below the crossover, more as a product grows, up to every core") {
   const auto s_star = static_cast<std::size_t>(blas_crossover_mnk);
   CHECK(blas_threads_for(10, 10, 784, 2) == 1);     // a product of a batch-10 step
-  CHECK(blas_threads_for(100, 256, 784, 16) == 1);  // the largest of a batch-256 step
+  CHECK(blas_threads_for(100, 64, 784, 16) == 1);   // the largest of a batch-64 step
+  CHECK(blas_threads_for(100, 256, 784, 16) == 2);  // of a batch-256 step: 2·10⁷, above it
   CHECK(blas_threads_for(1, 1, s_star - 1, 2) == 1);
   CHECK(blas_threads_for(1, 1, s_star, 2) == 2);   // the crossover: two threads beat one
   CHECK(blas_threads_for(1, 1, s_star, 16) == 2);  // ... on any machine, and not yet 16
@@ -43,7 +44,7 @@ Tensor random_matrix(std::size_t rows, std::size_t cols, unsigned seed) {
 
 TEST_CASE("a product above the crossover gets every core and equals the single-thread product") {
   const BlasThreadPolicy& policy = blas_thread_policy();
-  const std::size_t m = 500, n = 500, k = 400;  // 10⁸ multiply-adds: the crossover
+  const std::size_t m = 500, n = 500, k = 400;  // 10⁸ multiply-adds: above the crossover
   REQUIRE(static_cast<double>(m * n * k) >= blas_crossover_mnk);
   const Tensor a = random_matrix(m, k, 1), b = random_matrix(k, n, 2);
   const int before = openblas_get_num_threads();
