@@ -71,9 +71,9 @@ class Variable {
   // tg::graph_error: the Variable does not require grad, holds more than one element and no
   // seed is given, or its graph was released; tg::shape_error: the seed's shape differs.
   // (const: like every method here, it acts on the node, not on the handle.)
-  // The seed is never copied: a Tensor passed by value is moved in (pass a temporary, or
-  // std::move), and a Variable seed is held shared, as PyTorch holds y.backward(G)'s G; the pass
-  // never changes it.
+  // The seed is not copied when it is a temporary Tensor, a std::move'd one, or a Variable (held
+  // shared, as PyTorch holds y.backward(G)'s G); a named Tensor is copied into the parameter. The
+  // pass never changes the seed.
   void backward() const;
   void backward(Tensor seed, bool retain_graph = false) const;
   void backward(const Variable& seed, bool retain_graph = false) const;

@@ -3,8 +3,8 @@
 
   bench/generic_vs_native.py NATIVE_BUILD GENERIC_BUILD [--rounds N]
 
-Each build directory must hold cli/tapegrad and bench/workloads (configure the second with
--DTG_NATIVE=OFF, as scripts/package.sh does, and -DTG_BUILD_BENCH=ON). The two take turns,
+Each build directory must hold cli/tapegrad and bench/workloads (configure both with
+-DTG_BUILD_BENCH=ON, and the second also with -DTG_NATIVE=OFF, as scripts/package.sh does). The two take turns,
 round after round, on one BLAS thread: bench/compare.py's tapegrad workloads (seed 002's XOR
 step, the chain of 10^6 scalar ops, the wide [784,1024,1024,10] step, the gradient/forward
 ratio) and, when both builds hold the program, a Fashion-MNIST epoch at batch 64 by `tapegrad

@@ -71,8 +71,28 @@ namespace tg::nn {
 namespace fs = std::filesystem;
 using detail::lock_name, detail::run_byte;
 
+namespace {
+
+// The outermost of dir and its ancestors that does not exist yet (empty: dir exists).
+fs::path outermost_missing(const fs::path& dir) {
+  std::error_code ec;
+  fs::path missing;
+  for (fs::path p = fs::absolute(dir, ec).lexically_normal(); !p.empty() && !fs::exists(p, ec);
+       p = p.parent_path()) {
+    missing = p;
+    if (p == p.parent_path()) break;
+  }
+  return missing;
+}
+
+}  // namespace
+
 RunClaim::RunClaim(const fs::path& dir, Use use) : dir_(dir) {
-  if (use == Use::save) created_ = ::mkdir(dir.c_str(), 0777) == 0;  // the lock file needs its directory
+  if (use == Use::save) {  // the lock file needs its directory: made as the save would make it
+    const fs::path missing = outermost_missing(dir);
+    std::error_code ec;
+    if (!missing.empty() && fs::create_directories(dir, ec)) created_ = missing;
+  }
   const fs::path file = dir / lock_name;
   const int mode = use == Use::save ? O_RDWR : O_RDONLY;  // F_WRLCK needs a file open for writing
   fd_ = Fd(::open(file.c_str(), mode | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644));
@@ -91,9 +111,12 @@ RunClaim::RunClaim(const fs::path& dir, Use use) : dir_(dir) {
 
 RunClaim::~RunClaim() {
   std::error_code ec;
-  if (!created_ || fs::exists(dir_ / detail::checkpoint_json_name, ec)) return;
-  fs::remove(dir_ / lock_name, ec);  // nothing was saved into the directory this claim made
-  fs::remove(dir_, ec);              // if it is empty
+  if (created_.empty() || fs::exists(dir_ / detail::checkpoint_json_name, ec)) return;
+  fs::remove(dir_ / lock_name, ec);  // nothing was saved into the directories this claim made:
+  for (fs::path p = fs::absolute(dir_, ec).lexically_normal(); !p.empty(); p = p.parent_path()) {
+    fs::remove(p, ec);  // each one if it is empty, from dir_ out to the outermost it made
+    if (p == created_ || p == p.parent_path()) break;
+  }
 }
 
 }  // namespace tg::nn

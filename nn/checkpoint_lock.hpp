@@ -48,9 +48,9 @@ struct checkpoint_in_use : checkpoint_error {
 class RunClaim {
  public:
   enum class Use { resume, save };
-  // A missing directory to save into is created (its parent must exist; otherwise nothing is
-  // claimed and the save's own check reports it), and removed again on destruction if nothing
-  // was saved into it. A directory where no lock file can be made (read-only) is not claimed.
+  // A missing directory to save into is created with its missing ancestors (as the save makes
+  // them), and what this claim created is removed again on destruction if nothing was saved into
+  // it. A directory where no lock file can be made (read-only) is not claimed.
   RunClaim(const std::filesystem::path& dir, Use use);
   ~RunClaim();
   RunClaim(const RunClaim&) = delete;
@@ -58,7 +58,7 @@ class RunClaim {
 
  private:
   std::filesystem::path dir_;
-  bool created_ = false;  // dir_ made by this claim
+  std::filesystem::path created_;  // the outermost directory this claim made (empty: none)
   Fd fd_;
 };
 

@@ -93,7 +93,7 @@ Variable relu(const Variable& x) {
 // y = u ⊙ [x > 0]        ∂C/∂u = relu_grad(gy, x)    ∂C/∂x = 0
 // relu's derivative as one op, one pass over u and x (a mask, then a product, took two).
 // The mask [x > 0] is piecewise constant, so its derivative is 0 wherever relu is
-// differentiable (x ≠ 0), and gradgradcheck holds. Exercise 02's planted mistake
+// differentiable (x ≠ 0), and gradgradcheck holds. Exercise 05's planted mistake
 // (exercises/05_sigmoid_op/mistake.cpp) also treats a factor as a constant, but there it is
 // σ′ = y(1 − y), which varies with x: its derivative is lost and the second derivative is wrong.
 Variable relu_grad(const Variable& u, const Variable& x) {

@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "nn/checkpoint.hpp"
+#include "nn/checkpoint_lock.hpp"
 #include "nn/posix_file.hpp"
 #include "nn/train.hpp"
 #include "support/bad_input.hpp"
@@ -812,4 +813,24 @@ TEST_CASE("checkpoint: a .npy that is a FIFO is refused by name") {
       REQUIRE(::mkfifo(e.path().c_str(), 0600) == 0);
     }
   CHECK_THROWS_WITH_AS(load_checkpoint(tmp.path), doctest::Contains("it is a FIFO (named pipe)"), npy_error);
+}
+
+TEST_CASE(
+    "checkpoint: a run's claim on a --save directory whose parents are missing holds, and leaves nothing") {
+  TempDir tmp;
+  const fs::path dir = tmp.path / "results" / "run1";  // neither exists yet: the save would make both
+  {
+    const RunClaim first(dir, RunClaim::Use::save);
+    CHECK(fs::is_directory(dir));
+    CHECK_THROWS_WITH_AS(RunClaim(dir, RunClaim::Use::save), doctest::Contains("another training run"),
+                         checkpoint_in_use);
+    CHECK_THROWS_AS(RunClaim(dir, RunClaim::Use::resume), checkpoint_in_use);
+  }
+  CHECK_FALSE(fs::exists(tmp.path / "results"));  // nothing saved: what the claim made is gone
+  {
+    const RunClaim claim(dir, RunClaim::Use::save);
+    write_file(tmp.path / "results" / "notes.txt", "the user's own file");
+  }
+  CHECK_FALSE(fs::exists(dir));  // its own directory goes; the parent holding a user's file stays
+  CHECK(fs::exists(tmp.path / "results" / "notes.txt"));
 }
