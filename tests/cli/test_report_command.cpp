@@ -384,7 +384,7 @@ TEST_CASE(
 
   // Its activations larger than memory: refused at once, with the numbers, and no page written.
   // Per example 36 inputs, 48 map values, 10 units: the 40 test images' chunk, 40 × 198 numbers,
-  // outweighs the batch of 10, 10 × 556, recorded and by hand.
+  // outweighs the batch of 10, 10 × 652, recorded and by hand.
   const tg::test::MemoryCap cap("30K");
   const auto refused = run_tapegrad({"report", "--checkpoint", dir / "ckpt", "-o", dir / "small.html"});
   CHECK(refused.code == 1);

@@ -177,8 +177,8 @@ TEST_CASE("verify --checkpoint checks a saved network on the data set it was tra
 TEST_CASE("verify refuses a batch whose activations would not fit in memory, before it prints anything") {
   TempDir dir("verify");
   tg::test::write_image_set(dir.path, 8, 8, 4, 2);
-  // Per example 64 inputs, 864 map values, 10 units: 4 × (2·64 + 5·864 + 7·10 + 3·874) numbers and
-  // one example's im2col, 9 × 36, twice: 233.7 KB.
+  // Per example 64 inputs, 864 map values, 10 units: 4 × (2·64 + 7·864 + 7·10 + 3·874) numbers and
+  // one example's im2col, 9 × 36, twice: 289.0 KB.
   const tg::test::MemoryCap cap("100K");
   const auto r = run_tapegrad({"verify", "--data", dir.path.string(), "--layers",
                                "conv:16x3x3,pool:2,softmax:10", "--batch-size", "4"});
@@ -186,7 +186,7 @@ TEST_CASE("verify refuses a batch whose activations would not fit in memory, bef
   CHECK(r.out.empty());
   CHECK(contains(r.err,
                  "checking the gradients of conv:16x3x3:sigmoid,pool:2,softmax:10 on (1,8,8) on 4 examples "
-                 "(233.7 KB for the activations of the batch, recorded and by hand, the most of them in "
+                 "(289.0 KB for the activations of the batch, recorded and by hand, the most of them in "
                  "layer 2 (conv 16 kernels 3×3"));
   CHECK(contains(r.err, "but only 100.0 KB is available (TAPEGRAD_MAX_MEMORY=100K)"));
 }

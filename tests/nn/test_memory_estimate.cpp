@@ -78,20 +78,20 @@ TEST_CASE("the estimate of a training run, term by term") {
 TEST_CASE(
     "a network of layers: fully connected units as an Mlp's, maps and im2col columns by their own factors") {
   const Network net = small_conv_network();
-  // per example: input 36; maps 32 + 8 + 8 = 48; units 3. A step 2·36 + 7·3 + 5·48 = 333 numbers,
+  // per example: input 36; maps 32 + 8 + 8 = 48; units 3. A step 2·36 + 7·3 + 7·48 = 429 numbers,
   // an evaluation 2·36 + 3·3 + 2·48 = 177; and the conv layer's im2col of one example, 9 × 16,
   // forward's and backward's
   const TrainingMemory t = estimate_training(net, 100, 50, 10, 0);
-  CHECK(t.activations == (std::max(10 * 333, 100 * 177) + 2 * 144) * 8);
-  CHECK(estimate_training(net, 100, 50, 0, 0).activations == (100 * 333 + 2 * 144) * 8);  // full batch
+  CHECK(t.activations == (std::max(10 * 429, 100 * 177) + 2 * 144) * 8);
+  CHECK(estimate_training(net, 100, 50, 0, 0).activations == (100 * 429 + 2 * 144) * 8);  // full batch
   // checking gradients on b examples adds the hand-written z, a, δ: 3 (48 + 3) numbers an example
   const MemoryCap cap("1M");
-  CHECK_NOTHROW(require_gradient_check_memory(net, "the net", 100, 0));  // (100 × 486 + 288) × 8 = 391 KB
+  CHECK_NOTHROW(require_gradient_check_memory(net, "the net", 100, 0));  // (100 × 582 + 288) × 8 = 457 KB
   CHECK_THROWS_WITH_AS(
       require_gradient_check_memory(net, "the net", 1000, 0),
-      "checking the gradients of the net on 1000 examples (3.9 MB for the activations of the "
+      "checking the gradients of the net on 1000 examples (4.4 MB for the activations of the "
       "batch, recorded and by hand, the most of them in layer 2 (conv 2 kernels 3×3, stride 1, "
-      "padding 0, relu: (1,6,6) -> (2,4,4): 32 numbers an example)) needs 3.9 MB, but only "
+      "padding 0, relu: (1,6,6) -> (2,4,4): 32 numbers an example)) needs 4.4 MB, but only "
       "1.0 MB is available (TAPEGRAD_MAX_MEMORY=1M)",
       memory_error);
   // an Mlp's: (2·2 + 7·1002 + 3·1002) × 1000 numbers
