@@ -293,23 +293,31 @@ std::size_t check_bytes(const ExampleSize& s, std::size_t b, std::size_t m_test)
 
 }  // namespace
 
+namespace {
+
+// What a gradient check asks for, in the words of its refusal; `widest` names the layer with the
+// most numbers, or is empty.
+std::string gradient_check_request(const std::string& network, std::size_t b, std::size_t bytes,
+                                   std::size_t m_test, const std::string& widest) {
+  return fmt::format(
+      "checking the gradients of {} on {} examples ({} for the activations of the batch, "
+      "recorded and by hand{}{})",
+      network, b, bytes_str(bytes), m_test ? ", or of an evaluated chunk of the test set" : "",
+      widest.empty() ? "" : ", " + widest);
+}
+
+}  // namespace
+
 void require_gradient_check_memory(const std::vector<std::size_t>& sizes, std::size_t b, std::size_t m_test) {
   const std::size_t bytes = check_bytes(example_size(sizes), b, m_test);
   require_memory(bytes,
-                 fmt::format("checking the gradients of [{}] on {} examples ({} for the activations of "
-                             "the batch, recorded and by hand{})",
-                             fmt::join(sizes, ","), b, bytes_str(bytes),
-                             m_test ? ", or of an evaluated chunk of the test set" : ""));
+                 gradient_check_request(fmt::format("[{}]", fmt::join(sizes, ",")), b, bytes, m_test, ""));
 }
 
 void require_gradient_check_memory(const Network& net, const std::string& name, std::size_t b,
                                    std::size_t m_test) {
   const std::size_t bytes = check_bytes(example_size(net), b, m_test);
-  require_memory(
-      bytes, fmt::format("checking the gradients of {} on {} examples ({} for the activations of the "
-                         "batch, recorded and by hand{}, {})",
-                         name, b, bytes_str(bytes),
-                         m_test ? ", or of an evaluated chunk of the test set" : "", widest_layer_str(net)));
+  require_memory(bytes, gradient_check_request(name, b, bytes, m_test, widest_layer_str(net)));
 }
 
 }  // namespace tg::nn
