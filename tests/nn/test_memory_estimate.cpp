@@ -86,15 +86,16 @@ TEST_CASE(
   CHECK(estimate_training(net, 100, 50, 0, 0).activations == (100 * 429 + 2 * 144) * 8);  // full batch
   // checking gradients on b examples adds the hand-written z, a, δ: 3 (48 + 3) numbers an example
   const MemoryCap cap("1M");
-  CHECK_NOTHROW(require_gradient_check_memory(net, "the net", 100, 0));  // (100 × 582 + 288) × 8 = 457 KB
+  CHECK_NOTHROW(require_gradient_check_memory(net, "the net", 100, 0));  // (100 × 582 + 288) × 8 = 468 KB
+  // and 1000 examples (1000 × 582 + 288) × 8 = 4.66 MB
   CHECK_THROWS_WITH_AS(
       require_gradient_check_memory(net, "the net", 1000, 0),
-      "checking the gradients of the net on 1000 examples (4.4 MB for the activations of the "
+      "checking the gradients of the net on 1000 examples (4.7 MB for the activations of the "
       "batch, recorded and by hand, the most of them in layer 2 (conv 2 kernels 3×3, stride 1, "
-      "padding 0, relu: (1,6,6) -> (2,4,4): 32 numbers an example)) needs 4.4 MB, but only "
+      "padding 0, relu: (1,6,6) -> (2,4,4): 32 numbers an example)) needs 4.7 MB, but only "
       "1.0 MB is available (TAPEGRAD_MAX_MEMORY=1M)",
       memory_error);
-  // an Mlp's: (2·2 + 7·1002 + 3·1002) × 1000 numbers
+  // an Mlp's: [2,3,1] is small; [2,1000,2] on 1000 examples (2·2 + 7·1002 + 3·1002) × 1000 numbers
   CHECK_NOTHROW(require_gradient_check_memory({2, 3, 1}, 1000, 0));
   CHECK_THROWS_WITH_AS(require_gradient_check_memory({2, 1000, 2}, 1000, 500),
                        doctest::Contains(
