@@ -14,17 +14,21 @@
 namespace tg::cli {
 
 const char* const epoch_csv_header =
+    "epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,examples_per_second,learning_rate";
+const char* const legacy_epoch_csv_header =
     "epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,examples_per_second";
 
 std::string epoch_csv_line(const EpochRow& r, bool classification) {
   const auto acc = [&](double a) { return classification ? fmt::format("{:.6f}", a) : std::string(); };
-  return fmt::format("{},{:.9g},{},{:.9g},{},{:.4f},{:.1f}", r.epoch, r.train_loss, acc(r.train_accuracy),
-                     r.test_loss, acc(r.test_accuracy), r.seconds, r.examples_per_second);
+  // η in the fewest digits that read back as the same double: 0.1, 0.025, 6.25e-05
+  const std::string eta = r.learning_rate ? fmt::format("{}", *r.learning_rate) : std::string();
+  return fmt::format("{},{:.9g},{},{:.9g},{},{:.4f},{:.1f},{}", r.epoch, r.train_loss, acc(r.train_accuracy),
+                     r.test_loss, acc(r.test_accuracy), r.seconds, r.examples_per_second, eta);
 }
 
 EpochTable parse_epoch_csv(std::string_view text, const std::string& file) {
   EpochTable table;
-  std::size_t line_number = 0, accuracy_rows = 0;
+  std::size_t line_number = 0, accuracy_rows = 0, fields = 8;  // 7 in an older run's file
   const auto fail = [&](const std::string& what) {
     throw std::runtime_error(fmt::format("{}:{}: {}", file, line_number, what));
   };
@@ -46,7 +50,8 @@ EpochTable parse_epoch_csv(std::string_view text, const std::string& file) {
     ++line_number;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line_number == 1) {
-      if (line != epoch_csv_header)
+      if (line == legacy_epoch_csv_header) fields = 7;
+      else if (line != epoch_csv_header)
         fail(fmt::format("expected the header '{}', got '{}'", epoch_csv_header, line));
       continue;
     }
@@ -55,7 +60,7 @@ EpochTable parse_epoch_csv(std::string_view text, const std::string& file) {
     std::stringstream in(line);
     for (std::string field; std::getline(in, field, ',');) f.push_back(field);
     if (line.back() == ',') f.emplace_back();
-    if (f.size() != 7) fail(fmt::format("expected 7 fields, got {}", f.size()));
+    if (f.size() != fields) fail(fmt::format("expected {} fields, got {}", fields, f.size()));
     EpochRow r;
     const double epoch = number(f[0], "epoch");
     // (below 2^64 before the cast: converting a larger double to size_t is undefined)
@@ -72,6 +77,7 @@ EpochTable parse_epoch_csv(std::string_view text, const std::string& file) {
     }
     r.seconds = number(f[5], "seconds");
     r.examples_per_second = number(f[6], "examples_per_second");
+    if (fields == 8 && !f[7].empty()) r.learning_rate = number(f[7], "learning_rate");  // empty: not recorded
     table.rows.push_back(r);
   }
   if (line_number == 0)

@@ -8,6 +8,7 @@
 
 #include "cli/any_network.hpp"
 #include "cli/problem.hpp"
+#include "cli/training_curves.hpp"  // learning_rate_str
 #include "nn/memory_estimate.hpp"
 #include "nn/train.hpp"
 
@@ -69,6 +70,18 @@ void add_eval_options(CLI::App& app, EvalCommand& c) {
 
 namespace {
 
+// A run with a schedule (train --lr-decay): η₀, how it decayed, and η in the last epoch.
+void print_schedule(const std::string& dir, std::FILE* out) {
+  const nn::CheckpointExtra notes = nn::load_checkpoint_extra(dir);
+  const std::optional<nn::StepDecay> decay = noted_schedule(notes, dir);
+  const std::optional<double> eta0 =
+      parse_number(notes.count("learning_rate") ? notes.at("learning_rate") : "");
+  const std::optional<std::uint64_t> epochs = recorded_count(notes, "epochs", dir);
+  if (!decay || !eta0 || !epochs || *epochs == 0) return;
+  fmt::print(out, "  trained with η = {}: η = {:g} in epoch {}, its last\n", learning_rate_str(*eta0, decay),
+             nn::scheduled_learning_rate(*eta0, *decay, *epochs), *epochs);
+}
+
 // The test set's cost, accuracy and confusion matrix for a loaded Problem or LayersProblem.
 template <class LoadedProblem>
 int print_eval(const EvalCommand& c, const LoadedProblem& saved, std::FILE* out) {
@@ -80,6 +93,7 @@ int print_eval(const EvalCommand& c, const LoadedProblem& saved, std::FILE* out)
   fmt::print(out, "tapegrad eval: {} {} on the {} test examples of {}\n", c.checkpoint, short_str(saved.net),
              data.test.size(), data.name);
   fmt::print(out, "  cost {}: {:.6f}\n", nn::describe(saved.cost), e.cost);
+  print_schedule(c.checkpoint, out);
   if (!data.classification()) return 0;
   fmt::print(out, "  accuracy: {:.2f}%\n\n", 100.0 * e.accuracy);
   const std::vector<std::size_t> truth = nn::class_labels(data.test.Y);

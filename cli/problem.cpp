@@ -22,6 +22,23 @@ std::optional<std::uint64_t> recorded_count(const nn::CheckpointExtra& extra, co
   return value;
 }
 
+std::optional<nn::StepDecay> noted_schedule(const nn::CheckpointExtra& extra, const std::string& dir) {
+  const auto f = extra.find("lr_decay");
+  const std::optional<std::uint64_t> n = recorded_count(extra, "lr_decay_every", dir);
+  if (f == extra.end() && !n) return std::nullopt;
+  const auto bad = [&](const char* key, const std::string& value, const char* expected) {
+    return nn::checkpoint_error(
+        fmt::format("checkpoint {}: its note \"{}\" is {}, expected {}", dir, key, value, expected));
+  };
+  if (f == extra.end()) throw bad("lr_decay", "missing", "the factor F beside \"lr_decay_every\"");
+  if (!n) throw bad("lr_decay_every", "missing", "the epochs N beside \"lr_decay\"");
+  const std::optional<double> factor = parse_number(f->second);
+  if (!factor || !(*factor > 0.0 && *factor <= 1.0))
+    throw bad("lr_decay", "\"" + f->second + "\"", "a number in (0, 1]");
+  if (*n == 0) throw bad("lr_decay_every", "\"0\"", "a whole number >= 1");
+  return nn::StepDecay{*factor, static_cast<std::size_t>(*n)};
+}
+
 nn::CheckpointExtra problem_notes(const DataOptions& data, const ModelOptions& model, const nn::Cost& cost) {
   nn::CheckpointExtra notes{{"data", data.name},
                             {"train_size", std::to_string(data.train_size)},

@@ -16,6 +16,7 @@
 #include "cli/options.hpp"
 #include "nn/checkpoint.hpp"
 #include "nn/cost.hpp"
+#include "nn/lr_schedule.hpp"
 #include "nn/mlp.hpp"
 #include "nn/network.hpp"
 
@@ -25,6 +26,11 @@ namespace tg::cli {
 // absent); anything else there throws, naming the checkpoint, the key and the value.
 std::optional<std::uint64_t> recorded_count(const nn::CheckpointExtra& extra, const std::string& key,
                                             const std::string& dir);
+
+// The schedule `tapegrad train --lr-decay F --lr-decay-every N` noted ("lr_decay", "lr_decay_every"),
+// or nullopt when the run had none; one note without the other, or a bad value, throws
+// nn::checkpoint_error naming the checkpoint, the key and the value.
+std::optional<nn::StepDecay> noted_schedule(const nn::CheckpointExtra& extra, const std::string& dir);
 
 // The notes `tapegrad train --save` keeps in a checkpoint about the problem: the data set (its
 // name, sizes and seed) and the cost, so that eval, verify and --resume find them again.

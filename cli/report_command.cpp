@@ -111,6 +111,8 @@ std::string settings_section(const ReportCommand& c, const P& p, const nn::Check
     return x ? fmt::format("{:g}", *x) : note(notes, key);
   };
   std::string optimizer = fmt::format("{}, η = {}", note(notes, "optimizer"), rate("learning_rate"));
+  if (const std::optional<nn::StepDecay> d = noted_schedule(notes, c.checkpoint))
+    optimizer += fmt::format(" {}", nn::describe(*d));  // η₀, decayed by the schedule
   if (notes.count("momentum")) optimizer += fmt::format(", μ = {}", rate("momentum"));
   s += row("optimizer", optimizer + (note(notes, "batch_size") == "0"
                                          ? std::string(", full batch")
@@ -386,7 +388,8 @@ int write_report(const ReportCommand& c, const P& p, const std::optional<EpochTa
   const std::size_t batch_size = recorded_count(notes, "batch_size", c.checkpoint).value_or(0);
   const std::string title =
       run_title(p.data.name, network_str(p.net), nn::describe(p.cost), note(notes, "optimizer", "?"),
-                learning_rate.value_or(NAN), batch_size == 0 ? p.data.train.size() : batch_size, seed);
+                learning_rate.value_or(NAN), batch_size == 0 ? p.data.train.size() : batch_size, seed,
+                noted_schedule(notes, c.checkpoint));
 
   std::string html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   html += fmt::format("<title>tapegrad report: {}</title>\n<style>{}</style>\n</head>\n<body>\n",

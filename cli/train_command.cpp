@@ -25,6 +25,7 @@
 #include "cli/training_log.hpp"
 #include "nn/checkpoint.hpp"
 #include "nn/checkpoint_lock.hpp"  // RunClaim
+#include "nn/lr_schedule.hpp"
 #include "nn/memory_estimate.hpp"
 #include "nn/optimizer.hpp"
 
@@ -32,14 +33,53 @@ namespace tg::cli {
 
 namespace {
 
-// The training settings kept in a checkpoint's notes, besides the problem's (problem_notes).
-nn::CheckpointExtra training_notes(const nn::Optimizer& opt, const nn::TrainOptions& t) {
+// The training settings kept in a checkpoint's notes, besides the problem's (problem_notes):
+// η is η₀, the first epoch's, also when a schedule (lr_decay, lr_decay_every) changed it since.
+nn::CheckpointExtra training_notes(const nn::Optimizer& opt, double eta0,
+                                   const std::optional<nn::StepDecay>& decay, const nn::TrainOptions& t) {
   nn::CheckpointExtra notes{{"optimizer", opt.name()},
-                            {"learning_rate", fmt::format("{:.17g}", opt.learning_rate())},
+                            {"learning_rate", fmt::format("{:.17g}", eta0)},
                             {"batch_size", std::to_string(t.batch_size)}};
   if (const auto* m = dynamic_cast<const nn::Momentum*>(&opt))
     notes["momentum"] = fmt::format("{:.17g}", m->mu());
+  if (decay) {
+    notes["lr_decay"] = fmt::format("{:.17g}", decay->factor);
+    notes["lr_decay_every"] = std::to_string(decay->every);
+  }
   return notes;
+}
+
+// --resume: the schedule the command line leaves out is the checkpoint's (as η's is).
+void fill_schedule_from_notes(const nn::CheckpointExtra& notes, const std::string& dir, TrainCommand& c) {
+  const std::optional<nn::StepDecay> noted = noted_schedule(notes, dir);
+  if (!noted) return;
+  if (!c.lr_decay) c.lr_decay = noted->factor;
+  if (!c.lr_decay_every) c.lr_decay_every = noted->every;
+}
+
+// --lr-decay F and --lr-decay-every N come together (or from --resume's checkpoint).
+std::optional<nn::StepDecay> step_decay(const TrainCommand& c) {
+  if (c.lr_decay && !c.lr_decay_every)
+    throw std::invalid_argument(
+        fmt::format("--lr-decay {:g} needs --lr-decay-every N, the number of epochs between two decays of η",
+                    *c.lr_decay));
+  if (c.lr_decay_every && !c.lr_decay)
+    throw std::invalid_argument(fmt::format(
+        "--lr-decay-every {} needs --lr-decay F, the factor in (0, 1] that η is multiplied by every {} epochs",
+        *c.lr_decay_every, *c.lr_decay_every));
+  if (!c.lr_decay) return std::nullopt;
+  const nn::StepDecay d{*c.lr_decay, *c.lr_decay_every};
+  nn::check_step_decay(d, "--lr-decay");
+  return d;
+}
+
+// A schedule whose η would reach 0 (F^k below the smallest double) by the last epoch is refused.
+void check_schedule_reach(const nn::StepDecay& d, double eta0, std::size_t last_epoch) {
+  if (const std::size_t e = nn::first_vanishing_epoch(eta0, d, last_epoch))
+    throw std::invalid_argument(fmt::format(
+        "--lr-decay {:g} --lr-decay-every {}: η = {:g} would fall to 0 (below the smallest double) in epoch "
+        "{}, before the last epoch, {}; decay less often or run fewer epochs",
+        d.factor, d.every, eta0, e, last_epoch));
 }
 
 // --resume: the settings the command line leaves out are the checkpoint's.
@@ -59,6 +99,7 @@ void fill_from_training_notes(const nn::CheckpointExtra& notes, const std::strin
       c.learning_rate = number("learning_rate");  // the saved rule's η
   }
   if (!c.momentum) c.momentum = number("momentum");
+  fill_schedule_from_notes(notes, dir, c);
   if (!c.batch_size) c.batch_size = recorded_count(notes, "batch_size", dir);
 }
 
@@ -182,6 +223,8 @@ struct Run {
   std::optional<AnyNetwork> net;
   nn::Cost cost;
   std::unique_ptr<nn::Optimizer> optimizer;
+  double eta0 = 0.0;                   // η of epoch 1 (the schedule's η₀, the checkpoint's note)
+  std::optional<nn::StepDecay> decay;  // --lr-decay, --lr-decay-every
   nn::TrainOptions t;
   std::size_t last_epoch = 0;
 };
@@ -231,11 +274,19 @@ Run prepare_run(const TrainCommand& c, std::optional<nn::SavedCheckpoint> resume
         return make_optimizer({c.optimizer.value_or("sgd"), c.learning_rate, c.momentum}, data, net);
       },
       *run.net);
-  check_outputs(c);
+  run.eta0 = run.optimizer->learning_rate();
+  run.decay = step_decay(c);
   run.t = train_options(c, data, first_epoch);
   // the last epoch's number, or the largest count when first_epoch + epochs − 1 would wrap
   run.last_epoch =
       first_epoch - 1 + std::min(run.t.epochs, std::numeric_limits<std::size_t>::max() - (first_epoch - 1));
+  if (run.decay) {
+    check_schedule_reach(*run.decay, run.eta0, run.last_epoch);
+    run.t.learning_rate = [eta0 = run.eta0, d = *run.decay](std::size_t e) {
+      return nn::scheduled_learning_rate(eta0, d, e);
+    };
+  }
+  check_outputs(c);
   return run;
 }
 
@@ -249,9 +300,10 @@ void start_run(const TrainCommand& c, Run& run, std::FILE* out) {
   if (const nn::Network* layers = std::get_if<nn::Network>(&*run.net))
     for (std::size_t l = 2; l <= layers->num_layers(); ++l)
       fmt::print(out, "    layer {}: {}\n", l, layers->layer(l).describe());
-  fmt::print(out, "  {} η={:g}, batch {}, epochs {}..{}, seed {}, gradients by {}\n", optimizer.name(),
-             optimizer.learning_rate(), run.t.batch_size == 0 ? run.data.train.size() : run.t.batch_size,
-             first_epoch, run.last_epoch, c.model.seed_or_default(), to_string(c.gradients));
+  fmt::print(out, "  {} η={}, batch {}, epochs {}..{}, seed {}, gradients by {}\n", optimizer.name(),
+             learning_rate_str(run.eta0, run.decay),
+             run.t.batch_size == 0 ? run.data.train.size() : run.t.batch_size, first_epoch, run.last_epoch,
+             c.model.seed_or_default(), to_string(c.gradients));
   if (!c.resume.empty()) {
     fmt::print(out, "  resumed from {} after epoch {}\n", c.resume, first_epoch - 1);
     // The running averages (momentum's velocity, Adam's moments) and the step count come back
@@ -265,23 +317,23 @@ void start_run(const TrainCommand& c, Run& run, std::FILE* out) {
 
 TrainingLog::Settings log_settings(const TrainCommand& c, const Run& run, std::FILE* out, std::FILE* err) {
   const nn::Optimizer& optimizer = *run.optimizer;
-  return {
-      out,
-      err,
-      c.progress == "always" || (c.progress == "auto" && is_terminal(out)),
-      run.last_epoch,
-      run.data.classification(),
-      c.csv,
-      c.csv.empty() || c.resume.empty() ? std::vector<std::string>{} : earlier_rows(c.csv, run.t.first_epoch),
-      run_title(run.data.name, network_str(*run.net), nn::describe(run.cost), optimizer.name(),
-                optimizer.learning_rate(), run.t.batch_size == 0 ? run.data.train.size() : run.t.batch_size,
-                c.model.seed_or_default())};
+  return {out,
+          err,
+          c.progress == "always" || (c.progress == "auto" && is_terminal(out)),
+          run.last_epoch,
+          run.data.classification(),
+          c.csv,
+          c.csv.empty() || c.resume.empty() ? std::vector<std::string>{}
+                                            : earlier_rows(c.csv, run.t.first_epoch),
+          run_title(run.data.name, network_str(*run.net), nn::describe(run.cost), optimizer.name(), run.eta0,
+                    run.t.batch_size == 0 ? run.data.train.size() : run.t.batch_size,
+                    c.model.seed_or_default(), run.decay)};
 }
 
 // The checkpoint's notes: the problem, the training settings, and the last epoch's figures.
 nn::CheckpointExtra checkpoint_notes(const TrainCommand& c, const Run& run, const EpochRow& last) {
   nn::CheckpointExtra notes = problem_notes(run.data_options, c.model, run.cost);
-  notes.merge(training_notes(*run.optimizer, run.t));
+  notes.merge(training_notes(*run.optimizer, run.eta0, run.decay, run.t));
   notes["epochs"] = std::to_string(last.epoch);
   notes["train_loss"] = fmt::format("{:.9g}", last.train_loss);
   notes["test_loss"] = fmt::format("{:.9g}", last.test_loss);
@@ -381,6 +433,20 @@ void add_optimizer_options(CLI::App& app, TrainCommand& c) {
                                                  : fmt::format("expected a number in [0, 1), got '{}'", s);
           },
           ""));
+  app.add_option("--lr-decay", c.lr_decay,
+                 "a schedule: η is multiplied by F in (0, 1] every --lr-decay-every N epochs, η·F^⌊(e−1)/N⌋ "
+                 "in epoch e (PyTorch's StepLR)")
+      ->type_name("F")
+      ->check(CLI::Validator(
+          [](std::string& s) -> std::string {
+            const std::optional<double> f = parse_number(s);
+            return f && *f > 0.0 && *f <= 1.0 ? "" : fmt::format("expected a number in (0, 1], got '{}'", s);
+          },
+          ""));
+  app.add_option("--lr-decay-every", c.lr_decay_every,
+                 "the epochs N between two decays of η (with --lr-decay)")
+      ->check(positive_count())
+      ->type_name("N");
 }
 
 // How long and how: --batch-size, --epochs, the stop rules, --gradients.

@@ -22,7 +22,10 @@ struct TrainCommand {
   std::optional<std::string> optimizer;  // sgd (default), momentum, adam
   std::optional<double> learning_rate;  // default: the data set's (SGD), its (1 − μ) (momentum), 1e-3 (Adam)
   std::optional<double> momentum;       // μ, default 0.9
-  std::optional<std::size_t> batch_size;  // 0: full batch
+  // A schedule (both or neither): η of epoch e is η·F^⌊(e−1)/N⌋ (nn/lr_schedule.hpp).
+  std::optional<double> lr_decay;             // F ∈ (0, 1]
+  std::optional<std::size_t> lr_decay_every;  // N ≥ 1
+  std::optional<std::size_t> batch_size;      // 0: full batch
   std::optional<std::size_t> epochs;
   double stop_epsilon = 0.0;       // seed 003: stop when every |Δθ| of a step is below ε (0: off)
   std::size_t max_iterations = 0;  // seed 003's MAX: stop after this many steps (0: no limit)

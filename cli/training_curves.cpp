@@ -46,9 +46,13 @@ std::string curves_svg(const EpochTable& table, const std::string& title) {
 
 std::string run_title(const std::string& data, const std::string& network, const std::string& cost,
                       const std::string& optimizer, double learning_rate, std::size_t batch_size,
-                      std::uint64_t seed) {
-  return fmt::format("{} · {} · {} · {} η={:g}, batch {}, seed {}", data, network, cost, optimizer,
-                     learning_rate, batch_size, seed);
+                      std::uint64_t seed, const std::optional<nn::StepDecay>& decay) {
+  return fmt::format("{} · {} · {} · {} η={}, batch {}, seed {}", data, network, cost, optimizer,
+                     learning_rate_str(learning_rate, decay), batch_size, seed);
+}
+
+std::string learning_rate_str(double eta0, const std::optional<nn::StepDecay>& decay) {
+  return decay ? fmt::format("{:g} {}", eta0, nn::describe(*decay)) : fmt::format("{:g}", eta0);
 }
 
 std::filesystem::path curves_svg_path(const std::filesystem::path& csv) {

@@ -59,10 +59,18 @@ std::vector<std::string> earlier_rows(const std::string& csv, std::size_t first_
   }
   std::istringstream in(text);
   std::string line;
-  if (!std::getline(in, line) || line != epoch_csv_header) return rows;
-  while (std::getline(in, line)) {
+  const auto next_line = [&] {  // without a CRLF file's \r
+    const bool got = static_cast<bool>(std::getline(in, line));
+    if (got && !line.empty() && line.back() == '\r') line.pop_back();
+    return got;
+  };
+  if (!next_line()) return rows;
+  const bool legacy = line == legacy_epoch_csv_header;  // an older run's: its rows get an empty η
+  if (!legacy && line != epoch_csv_header) return rows;
+  while (next_line()) {
     std::size_t epoch = 0;
-    if (std::sscanf(line.c_str(), "%zu,", &epoch) == 1 && epoch < first_epoch) rows.push_back(line);
+    if (std::sscanf(line.c_str(), "%zu,", &epoch) == 1 && epoch < first_epoch)
+      rows.push_back(legacy ? line + "," : line);
   }
   return rows;
 }
@@ -102,6 +110,7 @@ void TrainingLog::on_epoch(const nn::EpochReport& e, const nn::Evaluation& test)
   r.test_accuracy = test.accuracy;
   r.seconds = std::chrono::duration<double>(last_step_ - epoch_start_).count();
   r.examples_per_second = r.seconds > 0 ? examples_ / r.seconds : 0.0;
+  r.learning_rate = e.learning_rate;
   rows_.push_back(r);
   if (!s_.csv.empty()) write_csv(r);
   if (s_.live) print_epoch(r);

@@ -173,6 +173,7 @@ struct Training {
     std::mt19937_64 rng = epoch_generator(o.shuffle_seed, epoch);
     const std::vector<std::vector<std::size_t>> batches =
         make_batches(m, batch_size, o.shuffle && !full_batch, rng);
+    if (o.learning_rate) opt.set_learning_rate(o.learning_rate(epoch));  // the schedule's η_e
     const Snapshot start(net, opt);  // to play the epoch again if it diverges, or to go back to
     epoch_sum = {};
     const std::size_t steps = run_steps(epoch, batches);
@@ -183,7 +184,8 @@ struct Training {
     }
     const Evaluation e = running ? epoch_sum.result(net, c) : evaluate_first();
     r.loss.push_back(e.cost);
-    if (on_epoch) on_epoch(EpochReport{epoch, r.iterations, e.cost, e.accuracy, r.last_change});
+    if (on_epoch)
+      on_epoch(EpochReport{epoch, r.iterations, e.cost, e.accuracy, r.last_change, opt.learning_rate()});
     if (!std::isfinite(r.loss.back())) r.reason = StopReason::diverged;
     if (r.reason == StopReason::diverged) {  // where did it go wrong?
       const DivergenceBlame blame = blame_divergence(

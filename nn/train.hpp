@@ -74,6 +74,9 @@ struct TrainOptions {
   // last whole epoch, from which a resumed run goes on exactly. (Ctrl-C in `tapegrad train`.)
   // Not asked after the last epoch's last step: a run whose epochs are all done is finished.
   std::function<bool()> stop_requested;
+  // η for epoch e, set on the optimizer as the epoch begins (a schedule, e.g. a StepDecay's
+  // scheduled_learning_rate, nn/lr_schedule.hpp); empty: the optimizer's η throughout.
+  std::function<double(std::size_t epoch)> learning_rate;
 };
 
 enum class StopReason {
@@ -92,6 +95,7 @@ struct EpochReport {
   double loss;             // C over the training set (see TrainOptions::exact_figures)
   double accuracy;         // the fraction of it classified right (see class_labels), likewise
   double max_change;       // the last step's largest |Δθ|
+  double learning_rate;    // the η the epoch's steps used
 };
 using EpochCallback = std::function<void(const EpochReport&)>;
 

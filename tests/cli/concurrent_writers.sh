@@ -92,9 +92,9 @@ for round in $(seq "$rounds"); do
   rm "$work/final.err"
   after=$(epochs)
   [ "$after" -gt "$before" ] || fail "the checkpoint went from epoch $before to $after"
-  # The CSV: its header, then rows of 7 fields with rising epochs, each line whole.
+  # The CSV: its header, then rows of 8 fields with rising epochs, each line whole.
   awk -F, 'NR == 1 { if ($1 != "epoch") exit 1; next }
-           NF != 7 || $1 <= last { exit 1 } { last = $1 }' "$csv" || fail "the CSV is damaged: $(cat "$csv")"
+           NF != 8 || $1 <= last { exit 1 } { last = $1 }' "$csv" || fail "the CSV is damaged: $(cat "$csv")"
   [ "$(tail -c 1 "$csv" | od -An -c | tr -d ' ')" = '\n' ] || fail "the CSV does not end with a whole line"
 done
 leftovers=$(find "$work" -name '*.tmp' | wc -l)

@@ -28,10 +28,10 @@ grep -q "interrupted in epoch [0-9]*" "$dir/err" || fail "no 'interrupted in epo
 last=$(tail -n 1 "$dir/run.csv" | cut -d, -f1)
 grep -q "the saved state is after epoch $last\b" "$dir/err" || fail "stderr does not name epoch $last, the CSV's last"
 # the CSV: the header and whole rows 1..last, nothing after
-[ "$(head -n 1 "$dir/run.csv")" = "epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,examples_per_second" ] ||
+[ "$(head -n 1 "$dir/run.csv")" = "epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,examples_per_second,learning_rate" ] ||
   fail "the CSV's header"
 [ "$(wc -l <"$dir/run.csv")" -eq $((last + 1)) ] || fail "the CSV holds $(wc -l <"$dir/run.csv") lines for $last epochs"
-awk -F, 'NR > 1 && (NF != 7 || $1 != NR - 1) { exit 1 }' "$dir/run.csv" || fail "a CSV row is not whole"
+awk -F, 'NR > 1 && (NF != 8 || $1 != NR - 1) { exit 1 }' "$dir/run.csv" || fail "a CSV row is not whole"
 grep -q "\"epochs\": \"$last\"" "$dir/ck/checkpoint.json" || fail "the checkpoint's epochs note is not $last"
 "$tapegrad" eval --checkpoint "$dir/ck" >/dev/null || fail "the checkpoint does not load"
 "$tapegrad" train --resume "$dir/ck" --epochs 1 --progress never --csv "$dir/run.csv" >"$dir/out2" ||

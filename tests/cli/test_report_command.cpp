@@ -288,7 +288,7 @@ TEST_CASE("report: a missing or bad file is a one-line error naming it") {
   std::ofstream(dir / "bad.csv") << read_file(dir / "moons.csv") << "4,0.1,0.9\n";
   one_line_error(run_tapegrad(
                      {"report", "--checkpoint", ckpt, "--csv", dir / "bad.csv", "-o", dir / "r.html"}),
-                 1, fmt::format("{}:5: expected 7 fields, got 3", dir / "bad.csv"));
+                 1, fmt::format("{}:5: expected 8 fields, got 3", dir / "bad.csv"));
   // A CSV with no epochs in it.
   std::ofstream(dir / "header.csv")
       << "epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,examples_per_second\n";

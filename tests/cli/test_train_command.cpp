@@ -1,5 +1,6 @@
 // `tapegrad train` (cli/train_command.cpp): per-epoch CSV, checkpoints, --resume going on
-// exactly where a run stopped, progress only on a terminal, and divergence reported.
+// exactly where a run stopped (a schedule of η too), progress only on a terminal, and
+// divergence reported.
 #include <doctest/doctest.h>
 
 #include <fcntl.h>
@@ -7,11 +8,13 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <thread>
+#include <variant>
 #include <vector>
 
 #include "nn/checkpoint.hpp"
@@ -43,10 +46,11 @@ std::vector<std::string> fields(const std::string& line) {
   return f;
 }
 
-// Every weight and bias of the checkpoint in dir, in order.
+// Every weight and bias of the checkpoint in dir (an Mlp or a network of layers), in order.
 std::vector<double> weights(const std::string& dir) {
   std::vector<double> w;
-  for (const tg::Variable& p : tg::nn::load_checkpoint(dir).parameters())
+  const auto net = tg::nn::load_any_network(dir);
+  for (const tg::Variable& p : std::visit([](const auto& n) { return n.parameters(); }, net))
     w.insert(w.end(), p.value().begin(), p.value().end());
   return w;
 }
@@ -70,10 +74,12 @@ TEST_CASE("train writes one CSV row per epoch and a checkpoint that eval reads")
 
   const std::vector<std::string> csv = lines_of(dir / "m.csv");
   REQUIRE(csv.size() == 5);
-  CHECK(csv[0] == "epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,examples_per_second");
+  CHECK(csv[0] ==
+        "epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,examples_per_second,learning_rate");
   for (std::size_t e = 1; e <= 4; ++e) {
     const auto f = fields(csv[e]);
-    REQUIRE(f.size() == 7);
+    REQUIRE(f.size() == 8);
+    CHECK(f[7] == "0.5");  // moons' η, fixed without a schedule
     CHECK(f[0] == std::to_string(e));
     CHECK(std::stod(f[1]) > 0.0);
     CHECK(std::stod(f[2]) >= 0.0);
@@ -469,4 +475,178 @@ TEST_CASE("a checkpoint whose epochs note leaves no epoch number after it is a c
   CHECK(count_lines(r.err) == 1);
   CHECK(contains(r.err, "18446744073709551615"));
   CHECK(contains(r.err, "no epoch number after it"));
+}
+
+namespace {
+
+// The η column of a CSV, one entry per epoch.
+std::vector<std::string> eta_column(const std::string& csv) {
+  std::vector<std::string> etas;
+  const std::vector<std::string> lines = lines_of(csv);
+  for (std::size_t i = 1; i < lines.size(); ++i) etas.push_back(fields(lines[i]).at(7));
+  return etas;
+}
+
+// η₀·F^k as the CSV writes them (the shortest digits that read back the same), one per epoch e
+// from first to last: k = ⌊(e−1)/N⌋.
+std::vector<std::string> etas(double eta0, double f, std::size_t n, std::size_t first, std::size_t last) {
+  std::vector<std::string> out;
+  for (std::size_t e = first; e <= last; ++e)
+    out.push_back(fmt::format("{}", eta0 * std::pow(f, static_cast<double>((e - 1) / n))));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "--lr-decay F --lr-decay-every N: each epoch's η in the CSV, the run line and the checkpoint's notes") {
+  TempDir dir("schedule");
+  const auto r = run_tapegrad(with(moons, {"--lr", "0.4", "--lr-decay", "0.5", "--lr-decay-every", "2",
+                                           "--epochs", "5", "--csv", dir / "m.csv", "--save", dir / "ck"}));
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  CHECK_MESSAGE(contains(r.out, "sgd η=0.4 ×0.5 every 2 epochs, batch 10, epochs 1..5"), r.out);
+  CHECK(eta_column(dir / "m.csv") == std::vector<std::string>{"0.4", "0.4", "0.2", "0.2", "0.1"});
+  const tg::nn::CheckpointExtra notes = tg::nn::load_checkpoint_extra(dir / "ck");
+  CHECK(notes.at("learning_rate") == "0.40000000000000002");  // η₀, not the last epoch's
+  CHECK(notes.at("lr_decay") == "0.5");
+  CHECK(notes.at("lr_decay_every") == "2");
+  // The curves' title says it too.
+  std::ifstream svg(dir / "m.svg");
+  std::stringstream title;
+  title << svg.rdbuf();
+  CHECK(contains(title.str(), "sgd η=0.4 ×0.5 every 2 epochs, batch 10, seed 1"));
+  // eval describes the schedule and the last epoch's η.
+  const auto eval = run_tapegrad({"eval", "--checkpoint", dir / "ck"});
+  REQUIRE(eval.code == 0);
+  CHECK_MESSAGE(contains(eval.out,
+                         "  trained with η = 0.4 ×0.5 every 2 epochs: η = 0.1 in epoch 5, its last\n"),
+                eval.out);
+
+  // report's settings and title say it.
+  const auto report = run_tapegrad(
+      {"report", "--checkpoint", dir / "ck", "--csv", dir / "m.csv", "-o", dir / "r.html", "--no-numeric"});
+  REQUIRE_MESSAGE(report.code == 0, report.err);
+  std::ifstream html_file(dir / "r.html");
+  std::stringstream html;
+  html << html_file.rdbuf();
+  CHECK(contains(html.str(), "sgd, η = 0.4 ×0.5 every 2 epochs, batch 10"));
+  CHECK(contains(html.str(), "sgd η=0.4 ×0.5 every 2 epochs, batch 10, seed 1"));
+
+  // Without a schedule: no schedule notes, and eval says nothing about one.
+  REQUIRE(run_tapegrad(with(moons, {"--epochs", "1", "--save", dir / "plain"})).code == 0);
+  CHECK(tg::nn::load_checkpoint_extra(dir / "plain").count("lr_decay") == 0);
+  CHECK(!contains(run_tapegrad({"eval", "--checkpoint", dir / "plain"}).out, "trained with"));
+}
+
+TEST_CASE("with a schedule, 2 epochs and --resume 2 more are 4 in one go, bit for bit, for every optimizer") {
+  TempDir dir("schedule");
+  std::filesystem::create_directories(dir / "images");
+  tg::test::write_image_set(dir / "images", 8, 8, 12, 6);
+  const std::vector<std::string> images{
+      "train", "--data", dir / "images", "--layers", "conv:2x3x3,pool:2,softmax:10", "--progress", "never"};
+  struct Case {
+    const char* name;
+    std::vector<std::string> run;  // the data, the network, the optimizer, the batch and the schedule
+  };
+  const std::vector<Case> cases{
+      {"sgd, full batch, N = 1",
+       with(moons, {"--batch-size", "0", "--lr-decay", "0.5", "--lr-decay-every", "1"})},
+      {"momentum (η(1−μ)), N = 3",
+       with(moons, {"--optimizer", "momentum", "--lr-decay", "0.5", "--lr-decay-every", "3"})},
+      {"adam, N = 1",
+       with(moons, {"--optimizer", "adam", "--lr", "0.01", "--lr-decay", "0.3", "--lr-decay-every", "1"})},
+      {"a conv net, momentum, batch 4", with(images, {"--optimizer", "momentum", "--batch-size", "4",
+                                                      "--lr-decay", "0.5", "--lr-decay-every", "1"})},
+      {"a conv net, adam, full batch", with(images, {"--optimizer", "adam", "--batch-size", "0", "--lr-decay",
+                                                     "0.5", "--lr-decay-every", "2"})},
+  };
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    INFO(cases[i].name);
+    const std::string straight = dir / fmt::format("straight{}", i), half = dir / fmt::format("half{}", i);
+    const std::string csv = dir / fmt::format("{}.csv", i);
+    REQUIRE(
+        run_tapegrad(with(cases[i].run, {"--epochs", "4", "--save", straight, "--csv", csv + ".4"})).code ==
+        0);
+    REQUIRE(run_tapegrad(with(cases[i].run, {"--epochs", "2", "--save", half, "--csv", csv})).code == 0);
+    // --resume alone: the schedule, η₀ and the rest are the checkpoint's.
+    const auto r = run_tapegrad({"train", "--resume", half, "--epochs", "2", "--save", half, "--csv", csv});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    CHECK_MESSAGE(contains(r.out, "every"), r.out);
+    CHECK(weights(half) == weights(straight));
+    CHECK(eta_column(csv) == eta_column(csv + ".4"));
+    CHECK(eta_column(csv)[0] != eta_column(csv)[3]);  // η did decay
+  }
+}
+
+TEST_CASE("--resume with another schedule takes the one given, as it takes another --lr") {
+  TempDir dir("schedule");
+  const std::vector<std::string> decayed{"--lr", "0.4", "--lr-decay", "0.5", "--lr-decay-every", "1"};
+  REQUIRE(run_tapegrad(with(with(moons, decayed), {"--epochs", "2", "--save", dir / "ck"})).code == 0);
+  const auto resumed = [&](const std::vector<std::string>& more) {
+    const std::string csv = dir / "r.csv";
+    std::filesystem::remove(csv);
+    const auto r = run_tapegrad(with({"train", "--resume", dir / "ck", "--epochs", "2", "--csv", csv}, more));
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    return eta_column(csv);
+  };
+  CHECK(resumed({}) == etas(0.4, 0.5, 1, 3, 4));                         // the checkpoint's schedule
+  CHECK(resumed({"--lr-decay", "1"}) == etas(0.4, 1.0, 1, 3, 4));        // F = 1: η₀ from now on
+  CHECK(resumed({"--lr-decay", "0.8"}) == etas(0.4, 0.8, 1, 3, 4));      // N still the checkpoint's
+  CHECK(resumed({"--lr-decay-every", "2"}) == etas(0.4, 0.5, 2, 3, 4));  // F still the checkpoint's
+  CHECK(resumed({"--lr", "0.1"}) == etas(0.1, 0.5, 1, 3, 4));            // another η₀, same epochs
+  // A checkpoint without a schedule: half of one given is an error, a whole one applies from epoch 3.
+  REQUIRE(run_tapegrad(with(moons, {"--epochs", "2", "--save", dir / "plain"})).code == 0);
+  const auto half = run_tapegrad({"train", "--resume", dir / "plain", "--lr-decay", "0.5"});
+  CHECK(half.code == 1);
+  CHECK_MESSAGE(contains(half.err, "--lr-decay 0.5 needs --lr-decay-every N"), half.err);
+  const auto whole = run_tapegrad({"train", "--resume", dir / "plain", "--epochs", "2", "--lr-decay", "0.5",
+                                   "--lr-decay-every", "1", "--csv", dir / "p.csv"});
+  REQUIRE(whole.code == 0);
+  CHECK(eta_column(dir / "p.csv") == etas(0.5, 0.5, 1, 3, 4));
+}
+
+TEST_CASE("a schedule given by halves, or one that takes η to 0 before the last epoch, is a clear error") {
+  const auto f_alone = run_tapegrad(with(moons, {"--lr-decay", "0.5"}));
+  CHECK(f_alone.code == 1);
+  CHECK(
+      f_alone.err ==
+      "tapegrad train: --lr-decay 0.5 needs --lr-decay-every N, the number of epochs between two decays of η\n");
+  const auto n_alone = run_tapegrad(with(moons, {"--lr-decay-every", "3"}));
+  CHECK(n_alone.code == 1);
+  CHECK(n_alone.err ==
+        "tapegrad train: --lr-decay-every 3 needs --lr-decay F, the factor in (0, 1] that η is "
+        "multiplied by every 3 epochs\n");
+  // 0.5 · 0.5^1074 = 2^−1075 rounds to 0: epoch 1075 would have no step at all. Refused before training.
+  const auto vanishing =
+      run_tapegrad(with(moons, {"--lr-decay", "0.5", "--lr-decay-every", "1", "--epochs", "2000"}));
+  CHECK(vanishing.code == 1);
+  CHECK_MESSAGE(contains(vanishing.err,
+                         "--lr-decay 0.5 --lr-decay-every 1: η = 0.5 would fall to 0 (below the "
+                         "smallest double) in epoch 1075, before the last epoch, 2000"),
+                vanishing.err);
+  CHECK(vanishing.out.empty());
+}
+
+TEST_CASE("a run resumed into the CSV of an older run, without the η column, keeps its rows") {
+  TempDir dir("schedule");
+  REQUIRE(run_tapegrad(with(moons, {"--epochs", "2", "--save", dir / "ck"})).code == 0);
+  {
+    std::ofstream old(dir / "old.csv");
+    old << "epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,examples_per_second\n"
+        << "1,0.5,0.800000,0.6,0.700000,0.0100,20000.0\n"
+        << "2,0.4,0.850000,0.5,0.750000,0.0100,20000.0\n";
+  }
+  const auto r = run_tapegrad({"train", "--resume", dir / "ck", "--epochs", "1", "--csv", dir / "old.csv"});
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  const std::vector<std::string> csv = lines_of(dir / "old.csv");
+  REQUIRE(csv.size() == 4);
+  CHECK(csv[0] ==
+        "epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds,examples_per_second,learning_rate");
+  CHECK(csv[1] == "1,0.5,0.800000,0.6,0.700000,0.0100,20000.0,");  // η not recorded then
+  CHECK(csv[2] == "2,0.4,0.850000,0.5,0.750000,0.0100,20000.0,");
+  CHECK(fields(csv[3])[0] == "3");
+  CHECK(fields(csv[3])[7] == "0.5");
+  const auto report = run_tapegrad(
+      {"report", "--checkpoint", dir / "ck", "--csv", dir / "old.csv", "-o", dir / "r.html", "--no-numeric"});
+  CHECK_MESSAGE(report.code == 0, report.err);
 }

@@ -1,6 +1,6 @@
 // Training (nn/train.cpp): networks that learn (XOR, two moons), gradient descent's guarantees
 // (the loss falls under a small step), seed 003's full-batch algorithm and stop rule, the
-// batching, autodiff against BP1–BP4 as the gradient source, and bad options.
+// batching, autodiff against BP1–BP4 as the gradient source, a schedule of η, and bad options.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -10,6 +10,7 @@
 
 #include "autodiff/autodiff.hpp"
 #include "nn/data/synthetic.hpp"
+#include "nn/lr_schedule.hpp"
 #include "nn/train.hpp"
 #include "support/bad_input.hpp"
 
@@ -451,6 +452,41 @@ TEST_CASE("a run resumed after epoch k goes on exactly as one that never stopped
   CHECK(epochs_seen == std::vector<std::size_t>{3, 4, 5});
   CHECK(max_difference(values(straight), values(resumed)) == 0.0);
   CHECK(rest.loss.back() == all.loss.back());
+}
+
+TEST_CASE("a schedule sets each epoch's η on the optimizer as the epoch begins, and reports it") {
+  // η = 0.2 in epochs 1–2 and 0.1 in 3–4 is the same as two runs of two epochs, the second
+  // with η set to 0.1 by hand on the same momentum optimizer (its velocity goes on).
+  const auto [X, Y] = data::two_moons(30, 0.1, 3);
+  const Cost c{CostKind::cross_entropy};
+  TrainOptions o;
+  o.batch_size = 4;
+  o.shuffle_seed = 9;
+  o.epochs = 4;
+  o.learning_rate = [](std::size_t e) { return scheduled_learning_rate(0.2, {0.5, 2}, e); };
+  Mlp scheduled({2, 4, 1}, Activation::tanh, Activation::sigmoid, 5);
+  Momentum opt(scheduled.parameters(), 0.2, 0.5);
+  std::vector<double> etas;
+  train(scheduled, X, Y, c, opt, o, [&](const EpochReport& e) { etas.push_back(e.learning_rate); });
+  CHECK(etas == std::vector<double>{0.2, 0.2, 0.1, 0.1});
+  CHECK(opt.learning_rate() == 0.1);
+
+  Mlp by_hand({2, 4, 1}, Activation::tanh, Activation::sigmoid, 5);
+  Momentum opt_by_hand(by_hand.parameters(), 0.2, 0.5);
+  TrainOptions fixed = o;
+  fixed.learning_rate = nullptr;
+  fixed.epochs = 2;
+  train(by_hand, X, Y, c, opt_by_hand, fixed);
+  CHECK(max_difference(values(scheduled), values(by_hand)) > 0.0);  // not there yet: 2 epochs of 4
+  opt_by_hand.set_learning_rate(0.1);
+  fixed.first_epoch = 3;
+  train(by_hand, X, Y, c, opt_by_hand, fixed);
+  CHECK(max_difference(values(scheduled), values(by_hand)) == 0.0);
+
+  // Without a schedule, the η reported is the optimizer's own throughout.
+  etas.clear();
+  train(by_hand, X, Y, c, opt_by_hand, fixed, [&](const EpochReport& e) { etas.push_back(e.learning_rate); });
+  CHECK(etas == std::vector<double>{0.1, 0.1});
 }
 
 TEST_CASE("evaluate gives C and the accuracy of one forward pass") {
