@@ -271,12 +271,14 @@ Tensor conv2d_values(const Tensor& x, const Tensor& w, const ConvGeometry& g) {
 
 namespace {
 
-// Example n's share of ∂C/∂x: col2im(Wᵀ · gy_n) added into dx_n, through `cols` ((C·K·K', H'·W')
-// or more rows; its first C·K·K' are overwritten). `one` is g for one example.
+// Example n's ∂C/∂x: dx_n = col2im(Wᵀ · gy_n), through `cols` ((C·K·K', H'·W') or more rows;
+// its first C·K·K' are overwritten). `one` is g for one example. dx_n is zeroed here, while it
+// is about to be used, rather than all of dx in a pass of its own.
 void input_grad_example(const double* w, const double* gy_n, const ConvGeometry& one, double* cols,
                         double* dx_n) {
   const std::size_t maps = one.out_h() * one.out_w();
   gemm_into(transposed, as_is, one.cols_rows(), maps, one.filters, w, gy_n, overwrite, cols);
+  std::fill_n(dx_n, one.channels * one.height * one.width, 0.0);
   col2im_add(cols, one, dx_n);
 }
 
@@ -298,7 +300,7 @@ Tensor conv2d_input_grad_values(const Tensor& gy, const Tensor& w, const ConvGeo
   check_shape("conv2d_input_grad", "w", w, g.w_shape());
   const ConvGeometry one = one_example(g);
   const std::size_t maps = g.out_h() * g.out_w(), rows = g.cols_rows();
-  Tensor dx = filled(g.x_shape(), 0.0);
+  Tensor dx = Tensor::from_shape(g.x_shape());
   Tensor cols = Tensor::from_shape({rows, maps});
   for (std::size_t n = 0; n < g.batch; ++n)
     input_grad_example(w.data(), gy.data() + n * g.filters * maps, one, cols.data(),
@@ -322,7 +324,6 @@ void grads_into(const Tensor& x, const Tensor& gy, const ConvGeometry& g, double
   Tensor cols = Tensor::from_shape({k, maps});
   std::fill_n(cols.data() + rows * maps, (k - rows) * maps, 1.0);  // the row of ones, if any
   Tensor dwb = filled({g.filters, k}, 0.0);                        // [∂C/∂w | ∂C/∂b]
-  if (dx) std::fill_n(dx, numel(g.x_shape()), 0.0);
   const std::size_t x_size = numel(one.x_shape()), gy_size = g.filters * maps;
   for (std::size_t n = 0; n < g.batch; ++n) {
     param_grad_example(x.data() + n * x_size, gy.data() + n * gy_size, one, k, cols.data(), dwb.data());
