@@ -10,6 +10,10 @@ BATCHES = (10, 64, 256)
 LENET_BATCH, LENET_IMAGES = 64, 12000  # row 11: a fifth of an epoch, scaled (compare.sh's time)
 
 
+# What the page's header says about the run (bench/compare.py's measure_run).
+RUN_KEYS = ("command", "rounds", "commit", "start", "end", "load_start", "load_end", "machine")
+
+
 def median(values):
     values = [v for v in values if v is not None]
     return statistics.median(values) if values else None
@@ -97,6 +101,9 @@ class Figures:
         f.torch_version = data.get("torch_version")
         f.have_torch = bool(data.get("have_torch"))
         f.run = data.get("run", {})
+        missing = [k for k in RUN_KEYS if k not in f.run]
+        if missing:
+            raise ValueError(f"{source}: the run has no {', '.join(missing)} (recorded by an older compare.py?)")
         return f
 
 

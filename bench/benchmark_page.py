@@ -2,6 +2,8 @@
 targets with their verdicts (met/missed), and for each miss what limits it, from the same run's
 figures. Nothing here measures; bench/compare.py does, and tests/bench/test_benchmark_page.py
 feeds recorded figures."""
+import datetime
+
 from benchmark_figures import BATCHES, LENET_BATCH, LENET_IMAGES
 
 LIMIT_OF_TORCH = {64: 0.75, 10: 0.3}  # row 1's targets against PyTorch
@@ -180,14 +182,30 @@ def accuracy(f):
                      for b in BATCHES)
 
 
+def when_and_where(run):
+    """The commit measured, the run's start and end (UTC) and the load average at both."""
+    start, end = (datetime.datetime.fromisoformat(run[k]).astimezone(datetime.timezone.utc) for k in ("start", "end"))
+    until = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%Y-%m-%d %H:%M}"
+    loads = {k: ", ".join(f"{v:.2f}" for v in run[k]) for k in ("load_start", "load_end")}
+    return (f"commit {run['commit']}, from {start:%Y-%m-%d %H:%M} to {until} UTC; load average {loads['load_start']} "
+            f"at the start and {loads['load_end']} at the end")
+
+
 def header(f):
     run = f.run
     return f"""# Benchmarks
 
-Written by `{run['command']}` on {run['date']} ({run['rounds']} rounds; medians). Do not edit by
-hand: run the command again, and it rewrites this page.
+Written by `{run['command']}` ({run['rounds']} rounds; medians). Do not edit by hand: run the command again, and it
+rewrites this page.
+
+**Run:** {when_and_where(run)}.
 
 **Machine:** {run['machine']}.
+
+The load average is over 1, 5 and 15 minutes (`os.getloadavg`, as `uptime` shows it): the processes running or
+waiting for a core. The run's own processes count in it, one or two at a time (it measures with one BLAS thread and
+with two), and at the start so does the build `bench/compare.sh` makes just before; well above that, other work
+shared the machine, and the figures may be slower than a quiet machine's.
 """
 
 

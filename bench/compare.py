@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """The speed comparison: tapegrad against PyTorch (float64, one thread and two) and against the
 roofline (the bare cblas_dgemm calls the work needs), on the workloads below, side by side in one run.
-Prints the table and writes it, with the machine's description and the command, to
-docs/benchmarks.md. Run it through bench/compare.sh, which builds what it needs first.
+Prints the table and writes it, with the machine's description, the command, the commit measured
+and the run's start, end and load average, to docs/benchmarks.md (bench/benchmark_page.py). Run it
+through bench/compare.sh, which builds what it needs first.
 
 Every measurement is a separate process; tapegrad, PyTorch and the roofline take turns, round
 after round (--rounds), and the table gives medians, so that load from elsewhere on a shared
@@ -311,16 +312,40 @@ def arguments():
     return args
 
 
+def run_place(root, page):
+    """The commit measured (git rev-parse --short HEAD), with "+ uncommitted changes" when a tracked
+    file differs from it; the page itself does not count, since each run rewrites it."""
+    def git(*args):
+        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
+
+    head = git("rev-parse", "--short", "HEAD")
+    if head.returncode != 0:
+        return "unknown (not in a git checkout)"
+    page, root = Path(page).resolve(), Path(root).resolve()
+    not_page = [f":(exclude){page.relative_to(root)}"] if page.is_relative_to(root) else []
+    changes = git("status", "--porcelain", "--untracked-files=no", "--", ".", *not_page).stdout
+    return head.stdout.strip() + (" + uncommitted changes" if changes.strip() else "")
+
+
+def now_and_load():
+    """The time (UTC, ISO 8601) and the load average over 1, 5 and 15 minutes."""
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"), list(os.getloadavg())
+
+
 def measure_run(args):
-    """Measures every row and returns the figures, with the run's command, rounds and machine."""
+    """Measures every row and returns the figures, with the run's command, rounds, commit, start
+    and end, load average and machine."""
+    start, load_start = now_and_load()
+    commit = run_place(ROOT, args.output)
     for name in ("train-images-idx3-ubyte.gz", "t10k-images-idx3-ubyte.gz"):
         if not (FASHION / name).is_file():
             sys.exit(f"compare: Fashion-MNIST is missing ({name}); apt-get install dataset-fashion-mnist")
     have_torch = subprocess.run([PYTHON, "-c", "import torch, numpy"], capture_output=True).returncode == 0
     with tempfile.TemporaryDirectory() as tmp:
         f = measure(Runner(Path(args.build), have_torch, Path(tmp)), args.rounds)
-    f.run = {"command": args.command, "rounds": args.rounds, "date": datetime.date.today().isoformat(),
-             "machine": machine_description(f.torch_version)}
+    end, load_end = now_and_load()
+    f.run = {"command": args.command, "rounds": args.rounds, "commit": commit, "start": start, "end": end,
+             "load_start": load_start, "load_end": load_end, "machine": machine_description(f.torch_version)}
     return f
 
 

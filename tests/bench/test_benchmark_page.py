@@ -4,9 +4,12 @@ the target rows, their verdicts (met/missed) and what limits each miss, the reco
 trip, and `compare.py --replay`. recorded_figures.json holds the figures of the page's quiet run
 of 2026-12-05 as its tables show them (one sample each, but row 1 at batch 10, which has three
 for the median); the parts the page does not show (the gatherer on bytes, the SGD update at
-batches 64 and 256, row 7's steps at 64 and 256) are plausible values, there to be computed with.
-Every expected string below is worked out by hand from those figures."""
+batches 64 and 256, row 7's steps at 64 and 256) and the run's times and load averages, which that
+page did not record, are plausible values, there to be computed with. Every expected string below
+is worked out by hand from those figures."""
 import copy
+import datetime
+import os
 import subprocess
 import sys
 import tempfile
@@ -19,6 +22,7 @@ RECORDED = Path(__file__).resolve().parent / "recorded_figures.json"
 sys.path.insert(0, str(ROOT / "bench"))
 import benchmark_figures  # noqa: E402
 import benchmark_page  # noqa: E402
+import compare  # noqa: E402
 
 
 def recorded():
@@ -132,6 +136,56 @@ class LimitsOfChangedFigures(unittest.TestCase):
         self.assertEqual(target_row(page, "11. LeNet epoch: tapegrad / PyTorch (1 thread; issue 18)"),
                          "| 11. LeNet epoch: tapegrad / PyTorch (1 thread; issue 18) | – | ≤ 0.8 | – |  |")
         self.assertIn("(batch 10: tapegrad 82.31%, batch 64: tapegrad 77.63%, batch 256: tapegrad 72.15%)", page)
+
+
+class WhereAndWhen(unittest.TestCase):
+    """The page's header: the commit, the start and end in UTC, the load average at both."""
+
+    def test_the_header_names_commit_times_and_loads(self):
+        self.assertIn("\n**Run:** commit 83930e0, from 2026-12-05 08:31 to 08:48 UTC; load average 0.03, 0.41, 0.62 "
+                      "at the start and 1.21, 1.17, 0.94 at the end.\n", benchmark_page.page(recorded()))
+
+    def test_a_run_past_midnight_gives_the_end_date(self):
+        f = recorded()
+        f.run.update(start="2026-12-05T23:50:02+00:00", end="2026-12-06T01:07:40+01:00")  # 00:07:40 UTC
+        self.assertIn("from 2026-12-05 23:50 to 2026-12-06 00:07 UTC;", benchmark_page.page(f))
+
+    def test_a_record_without_the_run_is_refused(self):
+        data = recorded().to_json()
+        del data["run"]["start"], data["run"]["load_end"]
+        with self.assertRaisesRegex(ValueError, "figures.json: the run has no start, load_end"):
+            benchmark_figures.Figures.from_json(data, "figures.json")
+
+    def test_now_and_load_are_utc_and_three_averages(self):
+        when, load = compare.now_and_load()
+        self.assertEqual(datetime.datetime.fromisoformat(when).utcoffset(), datetime.timedelta(0))
+        self.assertEqual(len(load), 3)
+
+    def test_the_commit_and_its_uncommitted_changes(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp)
+            self.assertEqual(compare.run_place(root, root / "docs/benchmarks.md"), "unknown (not in a git checkout)")
+            env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@t", GIT_COMMITTER_NAME="t",
+                       GIT_COMMITTER_EMAIL="t@t")
+
+            def git(*args):
+                return subprocess.run(["git", "-C", tmp, *args], env=env, check=True, capture_output=True,
+                                      text=True).stdout.strip()
+
+            git("init", "-q")
+            (root / "docs").mkdir()
+            for name in ("docs/benchmarks.md", "code.cpp"):
+                (root / name).write_text("old\n")
+            git("add", ".")
+            git("commit", "-q", "-m", "first")
+            head = git("rev-parse", "--short", "HEAD")
+            self.assertEqual(compare.run_place(root, root / "docs/benchmarks.md"), head)
+            (root / "docs/benchmarks.md").write_text("the page a run rewrites\n")
+            (root / "untracked.txt").write_text("not part of the build\n")
+            self.assertEqual(compare.run_place(root, root / "docs/benchmarks.md"), head)
+            self.assertEqual(compare.run_place(root, root / "elsewhere.md"), f"{head} + uncommitted changes")
+            (root / "code.cpp").write_text("new\n")
+            self.assertEqual(compare.run_place(root, root / "docs/benchmarks.md"), f"{head} + uncommitted changes")
 
 
 class Record(unittest.TestCase):
