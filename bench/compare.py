@@ -59,8 +59,35 @@ def run_process(cmd, threads=None):
         return {"seconds": seconds, "rss_mb": usage.ru_maxrss / 1024, "stdout": out.read().decode()}
 
 
+# What compare.py reads of each bench/workloads line; the smoke test (tests/bench/run_bench_program.py)
+# checks that the program prints these.
+WORKLOAD_KEYS = {
+    "xor-step": ("us_per_step",),
+    "chain": ("ns_per_op", "heap_bytes_per_op", "value_bytes_per_op", "node_bytes", "tensor_bytes"),
+    "wide-step": ("ms_per_step",),
+    "wide-roofline": ("ms_per_step",),
+    "grad-ratio": ("autodiff_ratio", "backprop_ratio"),
+    "epoch-roofline": ("seconds_per_epoch",),
+    "conv": ("first_layer_ms", "first_layer_roofline_ms", "layer_ms", "layer_roofline_ms"),
+    "sgd-update": ("seconds_per_epoch",),
+    "gather": ("gatherer_ms_per_epoch", "reference_ms_per_epoch", "copy_ms", "bytes_gatherer_ms_per_epoch"),
+}
+
+
 def json_line(text):
     return json.loads(text.strip().splitlines()[-1])
+
+
+def workload_figures(name, text):
+    """bench/workloads NAME's JSON line, with the keys compare.py reads; what is missing is named."""
+    try:
+        line = json_line(text)
+    except (ValueError, IndexError):
+        raise ValueError(f"workloads {name} printed no JSON line: {text.strip()[-200:]!r}") from None
+    missing = [k for k in WORKLOAD_KEYS[name] if k not in line]
+    if missing:
+        raise ValueError(f"workloads {name} printed no {', '.join(missing)}: {line}")
+    return line
 
 
 class Runner:
@@ -71,7 +98,10 @@ class Runner:
         self.tmp = tmp
 
     def tg(self, name, threads, *args):
-        return json_line(run([self.workloads, name, *map(str, args)], threads))
+        try:
+            return workload_figures(name, run([self.workloads, name, *map(str, args)], threads))
+        except ValueError as e:
+            sys.exit(f"compare: {e}")
 
     def torch(self, name, threads):
         if not self.have_torch:
