@@ -95,7 +95,9 @@ class Figures:
             raise ValueError(f"{source}: rows this version of compare.py does not have: {', '.join(unknown)}")
         for name, samples in data["rows"].items():
             for key, values in samples.items():
-                who, threads = key.rsplit(" ", 1)
+                who, _, threads = key.rpartition(" ")
+                if not (who and threads.isdigit()):
+                    raise ValueError(f"{source}: row {name}: {key!r} is not a program and a thread count")
                 rows[name].samples[(who, int(threads))] = list(values)
         f.chain_parts = data.get("chain_parts", {})
         f.torch_version = data.get("torch_version")
@@ -118,4 +120,7 @@ def load(path):
         data = json.loads(path.read_text())
     except (OSError, ValueError) as e:
         raise ValueError(f"{path}: cannot read recorded figures: {e}") from None
-    return Figures.from_json(data, path)
+    try:
+        return Figures.from_json(data, path)
+    except (AttributeError, TypeError, KeyError) as e:
+        raise ValueError(f"{path}: not figures bench/compare.py --record wrote ({type(e).__name__}: {e})") from None

@@ -211,11 +211,14 @@ class Record(unittest.TestCase):
             self.assertEqual(out.read_text(), benchmark_page.page(recorded()))
             self.assertIn("| 3. chain, tapegrad µs per op | 0.627 | ≤ 0.5 | missed | not analysed |", p.stdout)
             bad = Path(tmp) / "bad.json"
-            bad.write_text("{ not json")
-            p = subprocess.run([sys.executable, ROOT / "bench/compare.py", "--replay", bad, "--output", out],
-                               capture_output=True, text=True)
-            self.assertEqual(p.returncode, 1)
-            self.assertIn(f"compare: {bad}: cannot read recorded figures:", p.stderr)
+            for text, error in [("{ not json", "cannot read recorded figures:"),
+                                ('{"rows": [1, 2]}', "not figures bench/compare.py --record wrote"),
+                                ('{"rows": {"xor": {"tapegrad": [1]}}}', "row xor: 'tapegrad' is not a program")]:
+                bad.write_text(text)
+                p = subprocess.run([sys.executable, ROOT / "bench/compare.py", "--replay", bad, "--output", out],
+                                   capture_output=True, text=True)
+                self.assertEqual(p.returncode, 1, text)
+                self.assertIn(f"compare: {bad}: {error}", p.stderr)
 
 
 if __name__ == "__main__":
