@@ -348,7 +348,10 @@ def run_place(root, page):
     def git(*args):
         return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
 
-    head = git("rev-parse", "--short", "HEAD")
+    try:
+        head = git("rev-parse", "--short", "HEAD")
+    except OSError:
+        return "unknown (no git program)"
     if head.returncode != 0:
         return "unknown (not in a git checkout)"
     page, root = Path(page).resolve(), Path(root).resolve()

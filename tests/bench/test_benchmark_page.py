@@ -161,6 +161,14 @@ class WhereAndWhen(unittest.TestCase):
         self.assertEqual(datetime.datetime.fromisoformat(when).utcoffset(), datetime.timedelta(0))
         self.assertEqual(len(load), 3)
 
+    def test_without_git_the_commit_is_unknown(self):
+        path = os.environ["PATH"]
+        os.environ["PATH"] = "/nonexistent"
+        try:
+            self.assertEqual(compare.run_place(ROOT, ROOT / "docs/benchmarks.md"), "unknown (no git program)")
+        finally:
+            os.environ["PATH"] = path
+
     def test_the_commit_and_its_uncommitted_changes(self):
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp)
