@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """The speed comparison: tapegrad against PyTorch (float64, one thread and two) and against the
-roofline (the bare cblas_dgemm calls the work needs), on the workloads below, side by side in one run.
-Prints the table and writes it, with the machine's description, the command, the commit measured
-and the run's start, end and load average, to docs/benchmarks.md (bench/benchmark_page.py). Run it
-through bench/compare.sh, which builds what it needs first.
+roofline (the bare cblas_dgemm calls the work needs), on the workloads of docs/benchmarks.md, side
+by side in one run. Prints the table and writes it, with the machine's description, the command,
+the commit measured and the run's start, end and load average, to docs/benchmarks.md
+(bench/benchmark_page.py). Run it through bench/compare.sh, which builds what it needs first.
 
 Every measurement is a separate process; tapegrad, PyTorch and the roofline take turns, round
 after round (--rounds), and the table gives medians, so that load from elsewhere on a shared
