@@ -170,4 +170,11 @@ TEST_CASE("evaluate over a range of a set is one pass over those examples") {
   CHECK_THROWS_WITH_AS(evaluate(net, rows, Y, c, {2345, 2400}),
                        doctest::Contains("no examples from 2345 to 2400 in a set of 2345"),
                        std::out_of_range);
+  // A scope with no end of its own runs to the set's end, and says so (not the largest count).
+  CHECK_THROWS_WITH_AS(evaluate(net, rows, Y, c, {2345}),
+                       doctest::Contains("evaluate: no examples from 2345 to the end in a set of 2345"),
+                       std::out_of_range);
+  CHECK_THROWS_WITH_AS(evaluate(net, X, Y, c, {3000}),
+                       doctest::Contains("evaluate: no examples from 3000 to the end in a set of 2345"),
+                       std::out_of_range);
 }
