@@ -269,19 +269,42 @@ Tensor conv2d_values(const Tensor& x, const Tensor& w, const ConvGeometry& g) {
   return conv2d_with(x, w, nullptr, g);
 }
 
+namespace {
+
+// Example n's ∂C/∂x: dx_n = col2im(Wᵀ · gy_n), through `cols` ((C·K·K', H'·W') or more rows;
+// its first C·K·K' are overwritten). `one` is g for one example. dx_n is zeroed here, while it
+// is about to be used, rather than all of dx in a pass of its own.
+void input_grad_example(const double* w, const double* gy_n, const ConvGeometry& one, double* cols,
+                        double* dx_n) {
+  const std::size_t maps = one.out_h() * one.out_w();
+  gemm_into(transposed, as_is, one.cols_rows(), maps, one.filters, w, gy_n, overwrite, cols);
+  std::fill_n(dx_n, one.channels * one.height * one.width, 0.0);
+  col2im_add(cols, one, dx_n);
+}
+
+// Example n's share of ∂C/∂w (and ∂C/∂b): dwb += gy_n · [cols_n; 1]ᵀ, (F, k), with cols_n =
+// im2col(x_n) written into the first C·K·K' rows of `cols` (k, H'·W'); k = C·K·K' + 1 when
+// its last row holds the ones of the bias, C·K·K' without.
+void param_grad_example(const double* x_n, const double* gy_n, const ConvGeometry& one, std::size_t k,
+                        double* cols, double* dwb) {
+  const std::size_t maps = one.out_h() * one.out_w();
+  im2col_into(x_n, one, cols);  // rows 0..C·K·K'−1 only
+  gemm_into(as_is, transposed, one.filters, k, maps, gy_n, cols, accumulate, dwb);
+}
+
+}  // namespace
+
 // ∂C/∂x = col2im(Wᵀ · Δ), example by example: col2im(Wᵀ · gy_n) into dx_n
 Tensor conv2d_input_grad_values(const Tensor& gy, const Tensor& w, const ConvGeometry& g) {
   check_shape("conv2d_input_grad", "gy", gy, g.y_shape());
   check_shape("conv2d_input_grad", "w", w, g.w_shape());
   const ConvGeometry one = one_example(g);
   const std::size_t maps = g.out_h() * g.out_w(), rows = g.cols_rows();
-  Tensor dx = filled(g.x_shape(), 0.0);
+  Tensor dx = Tensor::from_shape(g.x_shape());
   Tensor cols = Tensor::from_shape({rows, maps});
-  for (std::size_t n = 0; n < g.batch; ++n) {
-    gemm_into(transposed, as_is, rows, maps, g.filters, w.data(), gy.data() + n * g.filters * maps, overwrite,
-              cols.data());
-    col2im_add(cols.data(), one, dx.data() + n * numel(one.x_shape()));
-  }
+  for (std::size_t n = 0; n < g.batch; ++n)
+    input_grad_example(w.data(), gy.data() + n * g.filters * maps, one, cols.data(),
+                       dx.data() + n * numel(one.x_shape()));
   return dx;
 }
 
@@ -290,17 +313,21 @@ namespace {
 // ∂C/∂w = Δ · colsᵀ = Σ_n gy_n · cols_nᵀ into dw; with db also ∂C/∂b[f] = Σ_n Σ_i Σ_j gy[n,f,i,j],
 // in the same gemm: the bias is the weight of an input that is always 1, so under a row of ones
 // cols_n gains one more row and [∂C/∂w | ∂C/∂b] = Σ_n gy_n · [cols_n; 1]ᵀ, (F, C·K·K' + 1). No
-// second pass over gy. dw (F, C·K·K') and db (F) are overwritten.
-void weight_grad_into(const Tensor& x, const Tensor& gy, const ConvGeometry& g, double* dw, double* db) {
+// second pass over gy. With w and dx also ∂C/∂x = col2im(Wᵀ · Δ), in the same loop over the
+// examples: gy_n is read while it is in the cache, and Wᵀ · gy_n goes into cols_n's rows once
+// the product has used them, so the buffer is the one cols_n. dw (F, C·K·K'), db (F) and dx
+// (N, C, H, W) are overwritten.
+void grads_into(const Tensor& x, const Tensor& gy, const ConvGeometry& g, double* dw, double* db,
+                const double* w = nullptr, double* dx = nullptr) {
   const ConvGeometry one = one_example(g);
   const std::size_t maps = g.out_h() * g.out_w(), rows = g.cols_rows(), k = rows + (db ? 1 : 0);
   Tensor cols = Tensor::from_shape({k, maps});
   std::fill_n(cols.data() + rows * maps, (k - rows) * maps, 1.0);  // the row of ones, if any
   Tensor dwb = filled({g.filters, k}, 0.0);                        // [∂C/∂w | ∂C/∂b]
+  const std::size_t x_size = numel(one.x_shape()), gy_size = g.filters * maps;
   for (std::size_t n = 0; n < g.batch; ++n) {
-    im2col_into(x.data() + n * numel(one.x_shape()), one, cols.data());  // rows 0..rows−1 only
-    gemm_into(as_is, transposed, g.filters, k, maps, gy.data() + n * g.filters * maps, cols.data(),
-              accumulate, dwb.data());
+    param_grad_example(x.data() + n * x_size, gy.data() + n * gy_size, one, k, cols.data(), dwb.data());
+    if (dx) input_grad_example(w, gy.data() + n * gy_size, one, cols.data(), dx + n * x_size);
   }
   for (std::size_t f = 0; f < g.filters; ++f) {
     std::copy_n(dwb.data() + f * k, rows, dw + f * rows);
@@ -314,7 +341,7 @@ Tensor conv2d_weight_grad_values(const Tensor& x, const Tensor& gy, const ConvGe
   check_shape("conv2d_weight_grad", "x", x, g.x_shape());
   check_shape("conv2d_weight_grad", "gy", gy, g.y_shape());
   Tensor dw = Tensor::from_shape(g.w_shape());
-  weight_grad_into(x, gy, g, dw.data(), nullptr);
+  grads_into(x, gy, g, dw.data(), nullptr);
   return dw;
 }
 
@@ -322,7 +349,18 @@ ConvParamGrads conv2d_param_grad_values(const Tensor& x, const Tensor& gy, const
   check_shape("conv2d_param_grad", "x", x, g.x_shape());
   check_shape("conv2d_param_grad", "gy", gy, g.y_shape());
   ConvParamGrads grads{Tensor::from_shape(g.w_shape()), Tensor::from_shape({g.filters})};
-  weight_grad_into(x, gy, g, grads.w.data(), grads.b.data());
+  grads_into(x, gy, g, grads.w.data(), grads.b.data());
+  return grads;
+}
+
+ConvGrads conv2d_grad_values(const Tensor& x, const Tensor& w, const Tensor& gy, const ConvGeometry& g,
+                             bool with_bias) {
+  check_shape("conv2d_grad", "x", x, g.x_shape());
+  check_shape("conv2d_grad", "w", w, g.w_shape());
+  check_shape("conv2d_grad", "gy", gy, g.y_shape());
+  ConvGrads grads{Tensor::from_shape(g.x_shape()), Tensor::from_shape(g.w_shape()),
+                  Tensor::from_shape({with_bias ? g.filters : 0})};
+  grads_into(x, gy, g, grads.w.data(), with_bias ? grads.b.data() : nullptr, w.data(), grads.x.data());
   return grads;
 }
 

@@ -81,6 +81,17 @@ struct ConvParamGrads {
 };
 ConvParamGrads conv2d_param_grad_values(const Tensor& x, const Tensor& gy, const ConvGeometry& g);
 
+// All of y = conv2d(x, w, b)'s gradients in one loop over the examples: ∂C/∂x as
+// conv2d_input_grad_values, ∂C/∂w and ∂C/∂b as conv2d_param_grad_values (bit for bit: the same
+// products and sums; b is empty, (0), without with_bias), and each example's columns unfolded
+// once for both, in one buffer of one example's size: gy_n is read once, while it is in the
+// cache. For a plain backward pass that wants both x's and w's gradients (autodiff/ops/conv.cpp).
+struct ConvGrads {
+  Tensor x, w, b;
+};
+ConvGrads conv2d_grad_values(const Tensor& x, const Tensor& w, const Tensor& gy, const ConvGeometry& g,
+                             bool with_bias);
+
 // The convolution by its definition, the simple reference the fast path is tested against:
 //   y[n, f, i, j] = b[f] + Σ_c Σ_a Σ_b' w[f, c, a, b'] · x[n, c, i·s + a − p, j·s + b' − p]
 // (a cross-correlation, as in every deep learning library; 0 outside x).

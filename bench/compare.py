@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """The speed comparison: tapegrad against PyTorch (float64, one thread and two) and against the
-roofline (the bare cblas_dgemm calls the work needs), on the workloads below, side by side in one run.
-Prints the table and writes it, with the machine's description and the command, to
-docs/benchmarks.md. Run it through bench/compare.sh, which builds what it needs first.
+roofline (the bare cblas_dgemm calls the work needs), on the workloads of docs/benchmarks.md, side
+by side in one run. Prints the table and writes it, with the machine's description, the command,
+the commit measured and the run's start, end and load average, to docs/benchmarks.md
+(bench/benchmark_page.py). Run it through bench/compare.sh, which builds what it needs first.
 
 Every measurement is a separate process; tapegrad, PyTorch and the roofline take turns, round
 after round (--rounds), and the table gives medians, so that load from elsewhere on a shared
@@ -13,17 +14,19 @@ import json
 import os
 import platform
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+import benchmark_figures
+import benchmark_page
+from benchmark_figures import BATCHES, LENET_BATCH, LENET_IMAGES, Figures
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = "/usr/bin/python3"  # Debian's, with python3-torch and python3-numpy
 FASHION = Path("/usr/share/datasets/fashion-mnist")
-LENET_BATCH, LENET_IMAGES = 64, 12000  # row 11: a fifth of an epoch, scaled (compare.sh's time)
 THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
@@ -56,8 +59,35 @@ def run_process(cmd, threads=None):
         return {"seconds": seconds, "rss_mb": usage.ru_maxrss / 1024, "stdout": out.read().decode()}
 
 
+# What compare.py reads of each bench/workloads line; the smoke test (tests/bench/run_bench_program.py)
+# checks that the program prints these.
+WORKLOAD_KEYS = {
+    "xor-step": ("us_per_step",),
+    "chain": ("ns_per_op", "heap_bytes_per_op", "value_bytes_per_op", "node_bytes", "tensor_bytes"),
+    "wide-step": ("ms_per_step",),
+    "wide-roofline": ("ms_per_step",),
+    "grad-ratio": ("autodiff_ratio", "backprop_ratio"),
+    "epoch-roofline": ("seconds_per_epoch",),
+    "conv": ("first_layer_ms", "first_layer_roofline_ms", "layer_ms", "layer_roofline_ms"),
+    "sgd-update": ("seconds_per_epoch",),
+    "gather": ("gatherer_ms_per_epoch", "reference_ms_per_epoch", "copy_ms", "bytes_gatherer_ms_per_epoch"),
+}
+
+
 def json_line(text):
     return json.loads(text.strip().splitlines()[-1])
+
+
+def workload_figures(name, text):
+    """bench/workloads NAME's JSON line, with the keys compare.py reads; what is missing is named."""
+    try:
+        line = json_line(text)
+    except (ValueError, IndexError):
+        raise ValueError(f"workloads {name} printed no JSON line: {text.strip()[-200:]!r}") from None
+    missing = [k for k in WORKLOAD_KEYS[name] if k not in line]
+    if missing:
+        raise ValueError(f"workloads {name} printed no {', '.join(missing)}: {line}")
+    return line
 
 
 class Runner:
@@ -68,7 +98,10 @@ class Runner:
         self.tmp = tmp
 
     def tg(self, name, threads, *args):
-        return json_line(run([self.workloads, name, *map(str, args)], threads))
+        try:
+            return workload_figures(name, run([self.workloads, name, *map(str, args)], threads))
+        except ValueError as e:
+            sys.exit(f"compare: {e}")
 
     def torch(self, name, threads):
         if not self.have_torch:
@@ -141,37 +174,6 @@ class Runner:
         return {"seconds": j["seconds_per_epoch"], "accuracy": j["test_accuracy"]}
 
 
-def median(values):
-    values = [v for v in values if v is not None]
-    return statistics.median(values) if values else None
-
-
-class Row:
-    """One line of the table: a quantity measured for tapegrad, PyTorch and the roofline."""
-
-    def __init__(self, workload, unit):
-        self.workload, self.unit = workload, unit
-        self.samples = {}  # (who, threads) -> [values]
-
-    def add(self, who, threads, value):
-        self.samples.setdefault((who, threads), []).append(value)
-
-    def get(self, who, threads):
-        return median(self.samples.get((who, threads), []))
-
-
-def fmt(value, digits=3):
-    if value is None:
-        return "–"
-    if value >= 100:
-        return f"{value:.0f}"
-    return f"{value:.{digits}g}"
-
-
-def ratio(a, b):
-    return a / b if a is not None and b else None
-
-
 def machine_description(torch_version):
     cpu = "unknown CPU"
     try:
@@ -199,347 +201,199 @@ def machine_description(torch_version):
             f"PyTorch {torch_version or 'not installed'}")
 
 
-def main():
+def measure_epochs(r, f, threads):
+    """Row 1 at `threads` BLAS threads: the epoch's steps and the test accuracy, and the roofline."""
+    for b in BATCHES:
+        t = r.tg_epoch(b, threads)
+        f.epoch[b].add("tapegrad", threads, t["seconds"])
+        f.accuracy[b].add("tapegrad", threads, t["accuracy"])
+        p = r.torch_epoch(b, threads)
+        if p:
+            f.epoch[b].add("PyTorch", threads, p["seconds"])
+            f.accuracy[b].add("PyTorch", threads, p["accuracy"])
+        f.epoch[b].add("roofline", threads, r.tg("epoch-roofline", threads, b)["seconds_per_epoch"])
+
+
+def measure_steps(r, f, threads):
+    """Rows 2, 4 and 5 at `threads` BLAS threads: the XOR step, the wide step, gradient / forward."""
+    f.xor.add("tapegrad", threads, r.tg("xor-step", threads)["us_per_step"])
+    p = r.torch("xor-step", threads)
+    if p:
+        f.xor.add("PyTorch", threads, p["us_per_step"])
+        f.torch_version = p["torch_version"]
+    f.wide.add("tapegrad", threads, r.tg("wide-step", threads)["ms_per_step"])
+    p = r.torch("wide-step", threads)
+    if p:
+        f.wide.add("PyTorch", threads, p["ms_per_step"])
+    f.wide.add("roofline", threads, r.tg("wide-roofline", threads)["ms_per_step"])
+    g = r.tg("grad-ratio", threads)
+    f.grad_ratio.add("tapegrad", threads, g["autodiff_ratio"])
+    f.bp_ratio.add("tapegrad", threads, g["backprop_ratio"])
+    p = r.torch("grad-ratio", threads)
+    if p:
+        f.grad_ratio.add("PyTorch", threads, p["autodiff_ratio"])
+
+
+def measure_conv(r, f, threads):
+    """Row 6 at `threads` BLAS threads: conv2d as a first layer and as a later one, and its gemms."""
+    c = r.tg("conv", threads, 64)
+    f.conv_first.add("tapegrad", threads, c["first_layer_ms"])
+    f.conv_first.add("roofline", threads, c["first_layer_roofline_ms"])
+    f.conv_layer.add("tapegrad", threads, c["layer_ms"])
+    f.conv_layer.add("roofline", threads, c["layer_roofline_ms"])
+    p = r.torch("conv", threads)
+    if p:
+        f.conv_first.add("PyTorch", threads, p["first_layer_ms"])
+        f.conv_layer.add("PyTorch", threads, p["layer_ms"])
+
+
+def measure_processes(r, f):
+    """Rows 7–10: whole processes as a user runs them (threads 0: no thread variable set)."""
+    for b in BATCHES:
+        t = r.tg_process(b)
+        f.whole[b].add("tapegrad", 0, t["seconds"])
+        f.rss[b].add("tapegrad", 0, t["rss_mb"])
+        f.own_steps[b].add("tapegrad", 0, t["steps"])
+        if b == 10:
+            f.default_steps.add("tapegrad", 0, t["steps"])
+        p = r.torch_process(b)
+        if p:
+            f.whole[b].add("PyTorch", 0, p["seconds"])
+            f.rss[b].add("PyTorch", 0, p["rss_mb"])
+    f.main_job.add("tapegrad", 0, r.tg_main_job()["seconds"])
+
+
+def measure_lenet(r, f):
+    """Row 11: a LeNet epoch, scaled, and each process's peak RSS (one thread)."""
+    t, p = r.lenet()
+    f.lenet.add("tapegrad", 1, t["seconds"])
+    f.lenet_rss.add("tapegrad", 1, t["rss_mb"])
+    if p:
+        f.lenet.add("PyTorch", 1, p["seconds"])
+        f.lenet_rss.add("PyTorch", 1, p["rss_mb"])
+
+
+def measure_parts(r, f):
+    """What limits row 1 (no BLAS, one thread): gathering the batches and the SGD update, alone."""
+    for b in BATCHES:
+        g = r.tg("gather", 1, b)
+        f.gather[b].add("gatherer", 1, g["gatherer_ms_per_epoch"])
+        f.gather[b].add("reference", 1, g["reference_ms_per_epoch"])
+        f.gather[b].add("copy", 1, g["copy_ms"])
+        f.gather[b].add("bytes", 1, g["bytes_gatherer_ms_per_epoch"])
+        f.update[b].add("tapegrad", 1, r.tg("sgd-update", 1, b)["seconds_per_epoch"])
+
+
+def measure_chain(r, f):
+    """Row 3: scalar ops use no BLAS, so one thread only (PyTorch takes about ten seconds a round)."""
+    c = r.tg("chain", 1)
+    f.chain_time.add("tapegrad", 1, c["ns_per_op"])
+    f.chain_mem.add("tapegrad", 1, c["heap_bytes_per_op"] - c["value_bytes_per_op"])
+    f.chain_parts = {k: c[k] for k in ("node_bytes", "tensor_bytes")}  # fixed by the build
+    p = r.torch("chain", 1)
+    if p:
+        f.chain_time.add("PyTorch", 1, p["ns_per_op"])
+        f.chain_mem.add("PyTorch", 1, p["heap_bytes_per_op"] - p["value_bytes_per_op"])
+
+
+def measure(r, rounds):
+    """Every row, `rounds` times, tapegrad, PyTorch and the roofline taking turns."""
+    f = Figures()
+    f.have_torch = r.have_torch
+    for rnd in range(1, rounds + 1):
+        print(f"round {rnd}/{rounds}", file=sys.stderr, flush=True)
+        for threads in (1, 2):
+            measure_epochs(r, f, threads)
+            measure_steps(r, f, threads)
+            measure_conv(r, f, threads)
+        measure_processes(r, f)
+        measure_lenet(r, f)
+        measure_parts(r, f)
+        measure_chain(r, f)
+    return f
+
+
+def write_whole(path, text):
+    """Whole or not at all: a new file beside the old one, then one rename."""
+    part = path.with_name(path.name + ".part")
+    part.write_text(text)
+    os.replace(part, path)
+
+
+def write_page(f, output):
+    """Prints the tables and writes the page."""
+    parts = benchmark_page.tables(f)
+    print("\n\n".join("\n".join(table) for table in parts))
+    write_whole(Path(output), benchmark_page.page(f, parts))
+    print(f"\nwritten to {os.path.relpath(output, ROOT)}", file=sys.stderr)
+
+
+def arguments():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--build", default=str(ROOT / "build"), help="the build directory (Release)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of every measurement (default 3)")
     parser.add_argument("--output", default=str(ROOT / "docs/benchmarks.md"), help="the Markdown page to write")
     parser.add_argument("--command", default="bench/compare.sh", help="the command line to quote on the page")
+    parser.add_argument("--record", metavar="FILE", help="also keep the run's figures in FILE (JSON)")
+    parser.add_argument("--replay", metavar="FILE", help="measure nothing: write the page from figures --record kept")
     args = parser.parse_args()
     if args.rounds < 1:
         parser.error("--rounds must be positive")
-    build = Path(args.build)
-    for f in ("train-images-idx3-ubyte.gz", "t10k-images-idx3-ubyte.gz"):
-        if not (FASHION / f).is_file():
-            sys.exit(f"compare: Fashion-MNIST is missing ({f}); apt-get install dataset-fashion-mnist")
+    return args
+
+
+def run_place(root, page):
+    """The commit measured (git rev-parse --short HEAD), with "+ uncommitted changes" when a tracked
+    file differs from it; the page itself does not count, since each run rewrites it."""
+    def git(*args):
+        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
+
+    try:
+        head = git("rev-parse", "--short", "HEAD")
+    except OSError:
+        return "unknown (no git program)"
+    if head.returncode != 0:
+        return "unknown (not in a git checkout)"
+    page, root = Path(page).resolve(), Path(root).resolve()
+    not_page = [f":(exclude){page.relative_to(root)}"] if page.is_relative_to(root) else []
+    changes = git("status", "--porcelain", "--untracked-files=no", "--", ".", *not_page).stdout
+    return head.stdout.strip() + (" + uncommitted changes" if changes.strip() else "")
+
+
+def now_and_load():
+    """The time (UTC, ISO 8601) and the load average over 1, 5 and 15 minutes."""
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"), list(os.getloadavg())
+
+
+def measure_run(args):
+    """Measures every row and returns the figures, with the run's command, rounds, commit, start
+    and end, load average and machine."""
+    start, load_start = now_and_load()
+    commit = run_place(ROOT, args.output)
+    for name in ("train-images-idx3-ubyte.gz", "t10k-images-idx3-ubyte.gz"):
+        if not (FASHION / name).is_file():
+            sys.exit(f"compare: Fashion-MNIST is missing ({name}); apt-get install dataset-fashion-mnist")
     have_torch = subprocess.run([PYTHON, "-c", "import torch, numpy"], capture_output=True).returncode == 0
     with tempfile.TemporaryDirectory() as tmp:
-        measure(Runner(build, have_torch, Path(tmp)), args)
+        f = measure(Runner(Path(args.build), have_torch, Path(tmp)), args.rounds)
+    end, load_end = now_and_load()
+    f.run = {"command": args.command, "rounds": args.rounds, "commit": commit, "start": start, "end": end,
+             "load_start": load_start, "load_end": load_end, "machine": machine_description(f.torch_version)}
+    return f
 
 
-def measure(r, args):
-
-    batches = (10, 64, 256)
-    epoch = {b: Row(f"1. Fashion-MNIST epoch [784,100,10], batch {b}", "s") for b in batches}
-    accuracy = {b: Row("", "") for b in batches}
-    xor = Row("2. XOR 2-2-1, one full-batch step", "µs")
-    chain_time = Row("3. chain of 10⁶ scalar ops, forward + backward", "ns/op")
-    chain_mem = Row("3. chain: heap held per op (values: 8 B)", "B/op")
-    wide = Row("4. wide [784,1024,1024,10], batch 256, one step", "ms")
-    ratio_row = Row("5. gradient / forward cost, [784,100,10] batch 64", "×")
-    bp_ratio = Row("5. the same by hand-written BP1–BP4", "×")
-    conv_first = Row("6. conv2d forward + backward, x (64,1,28,28), w (20,1,5,5), a first layer", "ms")
-    conv_layer = Row("6. the same with ∂C/∂x (a later layer)", "ms")
-    lenet = Row(f"11. LeNet (`--model lenet`) epoch, batch {LENET_BATCH} (scaled from {LENET_IMAGES:,} images)", "s")
-    lenet_rss = Row("11. its whole process's peak resident memory", "MB")
-    gather = {b: Row(f"batch {b}", "ms") for b in batches}  # ColumnGatherer against select_columns
-    update = {b: Row(f"the SGD updates of an epoch at batch {b}", "s") for b in batches}  # what limits row 1
-    # The whole run as a user has it: no thread variable set (who = "tapegrad" / "PyTorch").
-    whole = {b: Row(f"7. `train`, one epoch at batch {b}: the whole process, start to exit", "s") for b in batches}
-    rss = {b: Row(f"8. its peak resident memory, batch {b}", "MB") for b in batches}
-    main_job = Row("9. the main job's training (`scripts/run.sh`: 5 epochs, batch 10), start to exit", "s")
-    default_steps = Row("10. the epoch's steps at batch 10, default threads (the CSV's seconds)", "s")
-    own_steps = {b: Row(f"the steps of row 7's process at batch {b}", "s") for b in batches}  # for its limit
-    torch_version = None
-
-    for rnd in range(1, args.rounds + 1):
-        print(f"round {rnd}/{args.rounds}", file=sys.stderr, flush=True)
-        for threads in (1, 2):
-            for b in batches:
-                t = r.tg_epoch(b, threads)
-                epoch[b].add("tapegrad", threads, t["seconds"])
-                accuracy[b].add("tapegrad", threads, t["accuracy"])
-                p = r.torch_epoch(b, threads)
-                if p:
-                    epoch[b].add("PyTorch", threads, p["seconds"])
-                    accuracy[b].add("PyTorch", threads, p["accuracy"])
-                epoch[b].add("roofline", threads, r.tg("epoch-roofline", threads, b)["seconds_per_epoch"])
-            xor.add("tapegrad", threads, r.tg("xor-step", threads)["us_per_step"])
-            p = r.torch("xor-step", threads)
-            if p:
-                xor.add("PyTorch", threads, p["us_per_step"])
-                torch_version = p["torch_version"]
-            wide.add("tapegrad", threads, r.tg("wide-step", threads)["ms_per_step"])
-            p = r.torch("wide-step", threads)
-            if p:
-                wide.add("PyTorch", threads, p["ms_per_step"])
-            wide.add("roofline", threads, r.tg("wide-roofline", threads)["ms_per_step"])
-            g = r.tg("grad-ratio", threads)
-            ratio_row.add("tapegrad", threads, g["autodiff_ratio"])
-            bp_ratio.add("tapegrad", threads, g["backprop_ratio"])
-            p = r.torch("grad-ratio", threads)
-            if p:
-                ratio_row.add("PyTorch", threads, p["autodiff_ratio"])
-            c = r.tg("conv", threads, 64)
-            conv_first.add("tapegrad", threads, c["first_layer_ms"])
-            conv_first.add("roofline", threads, c["first_layer_roofline_ms"])
-            conv_layer.add("tapegrad", threads, c["layer_ms"])
-            conv_layer.add("roofline", threads, c["layer_roofline_ms"])
-            p = r.torch("conv", threads)
-            if p:
-                conv_first.add("PyTorch", threads, p["first_layer_ms"])
-                conv_layer.add("PyTorch", threads, p["layer_ms"])
-        for b in batches:
-            t = r.tg_process(b)
-            whole[b].add("tapegrad", 0, t["seconds"])
-            rss[b].add("tapegrad", 0, t["rss_mb"])
-            own_steps[b].add("tapegrad", 0, t["steps"])
-            if b == 10:
-                default_steps.add("tapegrad", 0, t["steps"])
-            p = r.torch_process(b)
-            if p:
-                whole[b].add("PyTorch", 0, p["seconds"])
-                rss[b].add("PyTorch", 0, p["rss_mb"])
-        main_job.add("tapegrad", 0, r.tg_main_job()["seconds"])
-        t, p = r.lenet()
-        lenet.add("tapegrad", 1, t["seconds"])
-        lenet_rss.add("tapegrad", 1, t["rss_mb"])
-        if p:
-            lenet.add("PyTorch", 1, p["seconds"])
-            lenet_rss.add("PyTorch", 1, p["rss_mb"])
-        for b in batches:  # no BLAS either
-            g = r.tg("gather", 1, b)
-            gather[b].add("gatherer", 1, g["gatherer_ms_per_epoch"])
-            gather[b].add("reference", 1, g["reference_ms_per_epoch"])
-            gather[b].add("copy", 1, g["copy_ms"])
-            gather[b].add("bytes", 1, g["bytes_gatherer_ms_per_epoch"])
-            update[b].add("tapegrad", 1, r.tg("sgd-update", 1, b)["seconds_per_epoch"])
-        # Scalar ops use no BLAS: one thread only (PyTorch takes about ten seconds a round).
-        c = r.tg("chain", 1)
-        chain_time.add("tapegrad", 1, c["ns_per_op"])
-        chain_mem.add("tapegrad", 1, c["heap_bytes_per_op"] - c["value_bytes_per_op"])
-        chain_parts = c  # the sizes of a node's parts: fixed by the build, the same every round
-        p = r.torch("chain", 1)
-        if p:
-            chain_time.add("PyTorch", 1, p["ns_per_op"])
-            chain_mem.add("PyTorch", 1, p["heap_bytes_per_op"] - p["value_bytes_per_op"])
-
-    rows = [*epoch.values(), xor, chain_time, chain_mem, wide, ratio_row, bp_ratio, conv_first, conv_layer, lenet,
-            lenet_rss]
-    table = ["| workload | unit | tapegrad 1T | PyTorch 1T | roofline 1T | tapegrad 2T | PyTorch 2T | roofline 2T "
-             "| tapegrad / PyTorch (1T) | tapegrad / roofline (1T) |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for row in rows:
-        cells = [fmt(row.get(who, th)) for th in (1, 2) for who in ("tapegrad", "PyTorch", "roofline")]
-        vs_torch = ratio(row.get("tapegrad", 1), row.get("PyTorch", 1)) if row.unit != "×" else None
-        vs_roof = ratio(row.get("tapegrad", 1), row.get("roofline", 1))
-        table.append(f"| {row.workload} | {row.unit} | " + " | ".join(cells) +
-                     f" | {fmt(vs_torch)} | {fmt(vs_roof)} |")
-
-    def check(name, value, limit, why=None):
-        """A target's row; for a miss, why() says what limits it, from this run's own figures."""
-        state = "–" if value is None else "met" if value <= limit else "missed"
-        reason = (why() if why else "not analysed") if state == "missed" else ""
-        return f"| {name} | {fmt(value)} | ≤ {limit:g} | {state} | {reason} |"
-
-    limit_of_torch = {64: 0.75, 10: 0.3}  # row 1's targets against PyTorch
-
-    def vs_torch_limit(b):  # the best a program making row 1's gemms could reach against PyTorch
-        r, p = epoch[b].get("roofline", 1), epoch[b].get("PyTorch", 1)
-        floor, own = ratio(r, p), ratio(epoch[b].get("tapegrad", 1), r)
-        if floor is None or own is None:
-            return "not analysed (a figure is missing)"
-        if floor > limit_of_torch[b]:
-            return (f"the roofline alone is {fmt(floor)}× PyTorch's epoch, above the limit: no implementation "
-                    f"that makes these gemms gets below that; tapegrad is {fmt(own)}× the roofline")
-        return (f"the roofline is {fmt(floor)}× PyTorch's epoch, within the limit; tapegrad's work beside the "
-                f"gemms ({fmt(own)}× the roofline) makes the miss")
-
-    def vs_roofline_limit(b):  # row 1: the work a step does beside the roofline's gemms
-        r, t = epoch[b].get("roofline", 1), epoch[b].get("tapegrad", 1)
-        g, u = ratio(gather[b].get("bytes", 1), 1000), update[b].get("tapegrad", 1)
-        if None in (r, t, g, u):
-            return "not analysed (a figure is missing)"
-        rest = t - r - g - u  # each part timed in a process of its own: the remainder carries their noise
-        return (f"beside the gemms ({fmt(r)} s), gathering the batches ({fmt(g)} s) and the SGD update's pass "
-                f"over θ and ∂C/∂θ ({fmt(u)} s), each timed alone, make {fmt((r + g + u) / r)}× the roofline; "
-                + (f"the other {fmt(rest)} s are the recorded ops between the gemms (σ, softmax, the graph)"
-                   if rest > 0 else "the rest is within the noise of timing the parts apart"))
-
-    def chain_heap_limit():
-        c = chain_parts
-        return (f"the node alone is {c['node_bytes']} B (sizeof, with the edges and derivatives of up to two inputs inline), "
-                f"{c['tensor_bytes']} B of them its value's Tensor (an xt::xarray: shape, strides and back-strides "
-                f"held inline); with its count and its value's own heap block, "
-                f"{fmt(chain_mem.get('tapegrad', 1))} B an op. Below 200 B needs a smaller value type in the node")
-
-    def gain_limit(row, unit):  # a slower row against its own roofline
-        t, rf = row.get("tapegrad", 1), row.get("roofline", 1)
-        return f"{fmt(t - rf)} {unit} beside the gemms ({fmt(rf)} {unit})" if None not in (t, rf) else "–"
-
-    t64, p64, r64 = epoch[64].get("tapegrad", 1), epoch[64].get("PyTorch", 1), epoch[64].get("roofline", 1)
-    t10, p10 = epoch[10].get("tapegrad", 1), epoch[10].get("PyTorch", 1)
-    w1, w2, wr = wide.get("tapegrad", 1), wide.get("tapegrad", 2), wide.get("roofline", 1)
-    targets = [
-        "| target | measured | limit | | what limits a miss (from this run) |", "|---|---:|---:|---|---|",
-        check("1. epoch, batch 64: tapegrad / PyTorch (1 thread)", ratio(t64, p64), limit_of_torch[64],
-              lambda: vs_torch_limit(64)),
-        check("1. epoch, batch 64: tapegrad / roofline (1 thread)", ratio(t64, r64), 1.25,
-              lambda: vs_roofline_limit(64)),
-        check("1. epoch, batch 10: tapegrad / PyTorch (1 thread)", ratio(t10, p10), limit_of_torch[10],
-              lambda: vs_torch_limit(10)),
-        check("2. XOR step, tapegrad µs (1 thread)", xor.get("tapegrad", 1), 10),
-        check("3. chain, tapegrad µs per op", ratio(chain_time.get("tapegrad", 1), 1000), 0.5),
-        check("3. chain, tapegrad heap bytes per op beyond the values", chain_mem.get("tapegrad", 1), 200,
-              chain_heap_limit),
-        check("4. wide step: tapegrad / roofline (1 thread)", ratio(w1, wr), 1.15, lambda: gain_limit(wide, "ms")),
-        check("4. wide step: tapegrad 2 threads / 1 thread", ratio(w2, w1), 1.0,
-              lambda: f"the roofline's own 2 threads / 1 thread: {fmt(ratio(wide.get('roofline', 2), wr))}"),
-        check("5. gradient / forward cost (1 thread)", ratio_row.get("tapegrad", 1), 2.0,
-              lambda: f"the hand-written BP1–BP4 take {fmt(bp_ratio.get('tapegrad', 1))}×"),
-        check("6. conv2d first layer: tapegrad / roofline (1 thread; issue 18)",
-              ratio(conv_first.get("tapegrad", 1), conv_first.get("roofline", 1)), 1.3,
-              lambda: gain_limit(conv_first, "ms")),
-        check("6. conv2d with ∂C/∂x: tapegrad / roofline (1 thread; issue 18)",
-              ratio(conv_layer.get("tapegrad", 1), conv_layer.get("roofline", 1)), 1.3,
-              lambda: gain_limit(conv_layer, "ms")),
-        check("11. LeNet epoch: tapegrad / PyTorch (1 thread; issue 18)",
-              ratio(lenet.get("tapegrad", 1), lenet.get("PyTorch", 1)), 0.8),
-    ]
-    best10 = min(v for v in (epoch[10].get("tapegrad", 1), epoch[10].get("tapegrad", 2)) if v is not None)
-    whole_rows = [*whole.values(), *rss.values(), main_job, default_steps]
-    default_table = ["| workload | unit | tapegrad | PyTorch | tapegrad / PyTorch |", "|---|---|---:|---:|---:|"]
-    for row in whole_rows:
-        t, p = row.get("tapegrad", 0), row.get("PyTorch", 0)
-        default_table.append(f"| {row.workload} | {row.unit} | {fmt(t)} | {fmt(p)} | {fmt(ratio(t, p))} |")
-    def whole_limit(b):  # what of the process is not the epoch's steps
-        steps, t = own_steps[b].get("tapegrad", 0), whole[b].get("tapegrad", 0)
-        return (f"its epoch's steps (its CSV's seconds) take {fmt(steps)} s of its {fmt(t)} s; the rest is "
-                f"start-up, reading the data and evaluating")
-
-    images_mb = 60000 * 784 / 2**20  # the training images as bytes
-    default_targets = [
-        "| target | measured | limit | | what limits a miss (from this run) |", "|---|---:|---:|---|---|",
-        check("7. whole process, batch 64: tapegrad / PyTorch", ratio(whole[64].get("tapegrad", 0),
-                                                                       whole[64].get("PyTorch", 0)), 0.5,
-              lambda: whole_limit(64)),
-        check("7. whole process, batch 10: tapegrad / PyTorch", ratio(whole[10].get("tapegrad", 0),
-                                                                       whole[10].get("PyTorch", 0)), 0.5,
-              lambda: whole_limit(10)),
-        check("8. peak RSS, batch 64: tapegrad / PyTorch", ratio(rss[64].get("tapegrad", 0), rss[64].get("PyTorch", 0)),
-              0.4, lambda: f"the training images' bytes are {fmt(images_mb)} MB of its {fmt(rss[64].get('tapegrad', 0))} MB"),
-        check("10. epoch at batch 10, default threads / the best of 1T and 2T", ratio(default_steps.get("tapegrad", 0),
-                                                                                    best10), 1.1,
-              lambda: f"1T {fmt(epoch[10].get('tapegrad', 1))} s, 2T {fmt(epoch[10].get('tapegrad', 2))} s: "
-                      f"the thread policy's choice"),
-        check("1. epoch at batch 10: tapegrad / roofline (1 thread)", ratio(t10, epoch[10].get("roofline", 1)), 1.3,
-              lambda: vs_roofline_limit(10)),
-    ]
-    gather_table = ["| batch | `ColumnGatherer` ms per epoch | `select_columns` ms per epoch | reference / gatherer "
-                    "| the gatherer's copy, ms |", "|---|---:|---:|---:|---:|"]
-    for b, row in gather.items():
-        fast, reference = row.get("gatherer", 1), row.get("reference", 1)
-        gather_table.append(f"| {b} | {fmt(fast)} | {fmt(reference)} | {fmt(ratio(reference, fast))} "
-                            f"| {fmt(row.get('copy', 1))} |")
-    acc = ", ".join(f"batch {b}: tapegrad {100 * accuracy[b].get('tapegrad', 1):.2f}%"
-                    + (f", PyTorch {100 * accuracy[b].get('PyTorch', 1):.2f}%" if r.have_torch else "")
-                    for b in batches)
-
-    page = f"""# Benchmarks
-
-Written by `{args.command}` on {datetime.date.today().isoformat()} ({args.rounds} rounds; medians). Do not edit by
-hand: run the command again, and it rewrites this page.
-
-**Machine:** {machine_description(torch_version)}.
-
-**What is measured.** Every row is float64 on the same machine in one run, tapegrad, PyTorch and the roofline taking
-turns round after round. 1T/2T: one or two BLAS threads (`OPENBLAS_NUM_THREADS`, and `torch.set_num_threads` for
-PyTorch). The roofline is the bare `cblas_dgemm` calls the work needs and nothing else (`bench/workloads.cpp`,
-`step_gemms`): five a step for [784,100,10] (two forward, BP4 twice, BP2 once), eight for the wide network.
-
-1. One training epoch on Fashion-MNIST's 60,000 examples: sigmoid hidden layer, softmax + log-likelihood, SGD η = 0.1,
-   shuffled mini-batches; seconds of the steps only (gathering the batch, forward, backward, update), as `tapegrad
-   train`'s CSV reports them (`bench/torch_epoch.py` times the same part of PyTorch's loop). The two shuffle with
-   their own generators: the same batch sizes, not the same batches. Test accuracy after the epoch ({acc}) shows that
-   both really train.
-2. [Seed 002](seeds.md#seed-002--a-2-2-1-network-for-binary-classification)'s 2-2-1 sigmoid network on the four XOR examples, cross-entropy: one step (forward, backward, SGD).
-3. 10⁶ recorded scalar ops `h = tanh(h) · w` (500,000 of each), forward then backward (which frees the graph);
-   time per op, and the heap the graph holds per op (malloc's bytes in use before and after the forward pass) less
-   the 8 bytes of the value itself.
-4. [784,1024,1024,10] at batch 256 (sigmoid hidden layers, softmax + log-likelihood), one SGD step.
-5. [784,100,10] at batch 64: the time of the gradient (the recorded forward pass and the backward pass) over the time
-   of the forward pass alone (no recording). For tapegrad also by the hand-written BP1–BP4 (`nn/backprop.cpp`).
-6. `conv2d` on the shape of the first layer of Nielsen's network3 at batch 64, forward then backward from a fixed
-   random ∂C/∂y: as a first layer (the input needs no gradient) and as a later one (∂C/∂x too). Its roofline is the
-   gemm calls `autodiff/conv_kernels.cpp` makes, one example at a time: y = W cols, ∂C/∂W += δ colsᵀ (and Wᵀ δ).
-
-11. Nielsen's chapter-6 network, `tapegrad train --model lenet` (conv 20 5×5 relu, max pool 2, conv 40 5×5 relu, max
-   pool 2, fc 100 relu, softmax 10; He's init, SGD η = 0.1, batch {LENET_BATCH}), against the same layers in PyTorch
-   (`bench/torch_epoch.py --model lenet`), one thread: the steps' seconds on the first {LENET_IMAGES:,} training
-   images, scaled to the 60,000 of an epoch (a whole epoch would add minutes to every round), and each whole
-   process's peak resident memory (the data set, the network, one batch's activations; PyTorch's libraries).
-
-{chr(10).join(table)}
-
-## Targets (issues 7 and 18)
-
-{chr(10).join(targets)}
-
-## The whole run, as a user runs it
-
-Rows 1–6 time parts of the work with the thread count set. A person runs the whole program with no environment
-variable, so these rows do too: no `OPENBLAS_NUM_THREADS`, `OMP_NUM_THREADS` or `GOTO_NUM_THREADS` for either program
-(tapegrad chooses the BLAS threads per product, [reference.md](reference.md#tapegrad-info); PyTorch uses its own
-default). Each is a separate process timed from start to exit, with its peak resident memory from `getrusage`.
-
-7. `tapegrad train --data fashion-mnist --batch-size B --epochs 1` against `bench/torch_epoch.py --batch B --threads 0`
-   (the same network, cost, η and initialisation): reading the data set, training one epoch, evaluating; and for
-   Python its interpreter and `import torch`. tapegrad also takes the loss over the first 1,000 training examples
-   before the epoch and evaluates the test set after it, in chunks (its training figures are the running average over
-   the epoch's batches: the figures its CSV and curves show); PyTorch's script evaluates the test set at the end.
-8. The peak resident memory of the same processes.
-9. What `scripts/run.sh` runs first: `tapegrad train --csv FILE --save DIR`, the data set's defaults (5 epochs of
-   Fashion-MNIST at batch 10), with its checkpoint; tapegrad only.
-10. The steps' seconds of row 7's batch-10 run (its CSV), against the better of row 1's one-thread and two-thread
-    epochs: whether the default thread policy is as fast as the best setting a user could find by hand.
-
-{chr(10).join(default_table)}
-
-**What limits each row.**
-- Row 7 at batch 10 and 64: for tapegrad, start-up and data: decompressing 60,000 images into bytes, and the
-  evaluation of the 10,000 test images, beside one epoch of steps (row 1); for PyTorch, its interpreter and `import torch` before any work. At batch 256 the
-  steps are few and cheap, so reading the data dominates both.
-- Row 8: the data set (47 MB as bytes, 376 MB as doubles) and whatever copies of it a program holds, plus one batch
-  and the network; PyTorch's floor is its libraries (239 MB resident after `import torch, numpy` alone, by
-  `/usr/bin/time -f %M`, Debian's python3-torch 1.13) plus its float64 copy of the data.
-- Row 9: five epochs of row 1's steps at batch 10 plus six evaluations and the checkpoint writes.
-- Row 10: the thread policy's crossover (`bench/gemm_threads`, [design.md](design.md#blas-threads-per-product)):
-  every product of a batch-10 step is below it, so the default must equal the one-thread epoch within noise.
-- Row 1 against the roofline at batch 10: the work between the gemms (gathering the batch, σ, softmax, the update)
-  over products that take only microseconds each. The update alone (`bench/workloads sgd-update`: a pass reading θ
-  and ∂C/∂θ and writing θ, 1.3 MB a step, beyond the L2 cache) takes {fmt(ratio(update[10].get("tapegrad", 1), epoch[10].get("roofline", 1)))}× the
-  roofline's time at batch 10 in this run; only an update
-  fused into the gemm that makes ∂C/∂W (θ ← θ − η δ aᵀ in blocks, while they are in cache) would remove it.
-
-{chr(10).join(default_targets)}
-
-## The batch gatherer
-
-`nn::ColumnGatherer` (`nn/column_gatherer.cpp`) gathers each mini-batch's columns, eight examples at a time. A
-Fashion-MNIST run gives it the image bytes themselves (no copy: each batch is converted to doubles as it is
-gathered); a matrix of doubles (the synthetic sets, `nn::train`'s Tensor overload) is copied once into rows, in
-2 MB pages. The table is the matrix case. Against
-`select_columns`, the plain reference it is tested equal to: one epoch's shuffled batches out of a
-(784, 60000) matrix, one thread (`bench/workloads.cpp`, `gather`); and the copy, made once per
-`train` call.
-
-{chr(10).join(gather_table)}
-"""
-    print("\n".join(table))
-    print()
-    print("\n".join(targets))
-    print()
-    print("\n".join(default_table))
-    print()
-    print("\n".join(default_targets))
-    print()
-    print("\n".join(gather_table))
-    # Whole or not at all: a new file beside the old one, then one rename.
-    out = Path(args.output)
-    part = out.with_name(out.name + ".part")
-    part.write_text(page)
-    os.replace(part, out)
-    print(f"\nwritten to {os.path.relpath(args.output, ROOT)}", file=sys.stderr)
+def main():
+    args = arguments()
+    if args.replay:
+        try:
+            f = benchmark_figures.load(Path(args.replay))
+        except ValueError as e:
+            sys.exit(f"compare: {e}")
+    else:
+        f = measure_run(args)
+        if args.record:
+            write_whole(Path(args.record), benchmark_figures.to_text(f))
+    write_page(f, args.output)
 
 
 if __name__ == "__main__":

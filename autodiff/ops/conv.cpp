@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <utility>
 
 #include "autodiff/conv_kernels.hpp"
@@ -35,36 +36,70 @@ Variable conv2d_db(const Backward& ctx) {
   return reshape(sum_to(ctx.gy, {1, ctx.gy.shape()[1], 1, 1}), ctx.x(2).shape());
 }
 
-// With a bias, a plain backward pass (nothing recorded) computes ∂C/∂w and ∂C/∂b in one pass
-// over gy (conv2d_param_grad_values): w's derivative keeps ∂C/∂b here, and b's derivative, which
-// the engine calls next in the same pass (edges in order), takes it instead of summing gy once
-// more. Kept for one pass only: a pass that did not ask for ∂C/∂b leaves nothing a later one
-// could take. When the pass is recorded (create_graph), each derivative is its own op.
-struct KeptBiasGradient {
-  std::uint64_t pass = 0;  // the backward pass it was computed in (0: none)
-  Tensor db;
+// A plain backward pass (nothing recorded) computes conv2d's gradients together where it can:
+// - wanting ∂C/∂x and ∂C/∂w, it computes both (and ∂C/∂b) in one loop over the examples
+//   (conv2d_grad_values), in x's derivative, the first the engine calls (edges in order);
+// - wanting ∂C/∂w and ∂C/∂b, it computes them in one pass over gy (conv2d_param_grad_values).
+// What is computed for a later derivative of the same pass is kept here, and that derivative
+// takes it instead of computing it again. Kept for one pass only: a value a pass did not take
+// is never handed to a later one. When the pass is recorded (create_graph), each derivative is
+// its own op (conv2d_dx, conv2d_dw, conv2d_db above), as they are for the reference.
+struct KeptGradients {
+  std::uint64_t pass = 0;  // the backward pass they were computed in (0: none)
+  std::optional<Tensor> w, b;
 };
 
 // The backward pass now running through the op's output (the engine marks each node it visits).
 std::uint64_t current_pass(const Backward& ctx) { return ctx.y.node()->scratch.pass; }
 
-Derivative conv2d_dw_keeping_db(std::size_t stride, std::size_t padding,
-                                std::shared_ptr<KeptBiasGradient> kept) {
-  return [stride, padding, kept](const Backward& ctx) {
-    if (is_grad_enabled() || !ctx.x(2).requires_grad()) return conv2d_dw(stride, padding)(ctx);
+// Does this pass want input i's gradient? The engine marks the inputs it reached in the pass,
+// and whether a wanted gradient lies beyond them (`needed`): then it calls their derivatives.
+bool wanted(const Backward& ctx, std::size_t i) {
+  const detail::Node& in = *ctx.x(i).node();
+  return in.requires_grad && in.scratch.pass == current_pass(ctx) && in.scratch.needed;
+}
+
+// Takes the kept value `slot` if this pass computed it.
+std::optional<Tensor> take(KeptGradients& kept, std::optional<Tensor> KeptGradients::*slot,
+                           const Backward& ctx) {
+  if (kept.pass != current_pass(ctx) || !(kept.*slot)) return std::nullopt;
+  std::optional<Tensor> t = std::move(kept.*slot);
+  kept.*slot = std::nullopt;
+  return t;
+}
+
+// ∂C/∂x; when the pass wants ∂C/∂w too, computed with it (and ∂C/∂b, input 2, if wanted) in one
+// loop, the two kept for the derivatives after this one.
+Derivative conv2d_dx_keeping(std::size_t stride, std::size_t padding, bool has_bias,
+                             std::shared_ptr<KeptGradients> kept) {
+  return [stride, padding, has_bias, kept](const Backward& ctx) {
+    if (is_grad_enabled() || !wanted(ctx, 1)) return conv2d_dx(stride, padding)(ctx);
+    const ConvGeometry g = conv_geometry(ctx.x(0).shape(), ctx.x(1).shape(), stride, padding, "conv2d");
+    const bool with_b = has_bias && wanted(ctx, 2);
+    ConvGrads grads = conv2d_grad_values(ctx.x(0).value(), ctx.x(1).value(), ctx.gy.value(), g, with_b);
+    *kept = {current_pass(ctx), std::move(grads.w), std::nullopt};
+    if (with_b) kept->b = std::move(grads.b);
+    return Variable(std::move(grads.x));
+  };
+}
+
+// ∂C/∂w: kept by x's derivative, or computed here, with ∂C/∂b kept for b's when the pass wants it.
+Derivative conv2d_dw_keeping(std::size_t stride, std::size_t padding, bool has_bias,
+                             std::shared_ptr<KeptGradients> kept) {
+  return [stride, padding, has_bias, kept](const Backward& ctx) {
+    if (std::optional<Tensor> dw = take(*kept, &KeptGradients::w, ctx)) return Variable(std::move(*dw));
+    if (is_grad_enabled() || !has_bias || !wanted(ctx, 2)) return conv2d_dw(stride, padding)(ctx);
     const ConvGeometry g = conv_geometry(ctx.x(0).shape(), ctx.x(1).shape(), stride, padding, "conv2d");
     ConvParamGrads grads = conv2d_param_grad_values(ctx.x(0).value(), ctx.gy.value(), g);
-    *kept = {current_pass(ctx), std::move(grads.b)};
+    *kept = {current_pass(ctx), std::nullopt, std::move(grads.b)};
     return Variable(std::move(grads.w));
   };
 }
 
-Derivative conv2d_db_kept(std::shared_ptr<KeptBiasGradient> kept) {
+Derivative conv2d_db_kept(std::shared_ptr<KeptGradients> kept) {
   return [kept](const Backward& ctx) {
-    if (kept->pass == 0 || kept->pass != current_pass(ctx)) return conv2d_db(ctx);
-    Variable db(std::move(kept->db));
-    *kept = {};
-    return db;
+    if (std::optional<Tensor> db = take(*kept, &KeptGradients::b, ctx)) return Variable(std::move(*db));
+    return conv2d_db(ctx);
   };
 }
 
@@ -75,18 +110,20 @@ Derivative conv2d_db_kept(std::shared_ptr<KeptBiasGradient> kept) {
 Variable conv2d(const Variable& x, const Variable& w, const Variable& b, std::size_t stride,
                 std::size_t padding) {
   const ConvGeometry g = conv_geometry(x.shape(), w.shape(), stride, padding, "conv2d");
-  auto kept = std::make_shared<KeptBiasGradient>();
+  auto kept = std::make_shared<KeptGradients>();
   return define_op("conv2d", conv2d_values(x.value(), w.value(), b.value(), g),
-                   {{x, conv2d_dx(stride, padding)},
-                    {w, conv2d_dw_keeping_db(stride, padding, kept)},
+                   {{x, conv2d_dx_keeping(stride, padding, true, kept)},
+                    {w, conv2d_dw_keeping(stride, padding, true, kept)},
                     {b, conv2d_db_kept(kept)}});
 }
 
 // y = W · im2col(x)            as above, without b
 Variable conv2d(const Variable& x, const Variable& w, std::size_t stride, std::size_t padding) {
   const ConvGeometry g = conv_geometry(x.shape(), w.shape(), stride, padding, "conv2d");
+  auto kept = std::make_shared<KeptGradients>();
   return define_op("conv2d", conv2d_values(x.value(), w.value(), g),
-                   {{x, conv2d_dx(stride, padding)}, {w, conv2d_dw(stride, padding)}});
+                   {{x, conv2d_dx_keeping(stride, padding, false, kept)},
+                    {w, conv2d_dw_keeping(stride, padding, false, kept)}});
 }
 
 // y = col2im(Wᵀ · Δ), Δ = gy as (F, N·H'·W')   with G = ∂C/∂y (x's shape):

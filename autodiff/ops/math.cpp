@@ -107,6 +107,13 @@ Variable relu_grad(const Variable& u, const Variable& x) {
   // where x ≤ 0, and a NaN stays NaN, as BP2 by hand gives them.
 #pragma omp simd
   for (std::size_t i = 0; i < y.size(); ++i) yd[i] = ud[i] * (xd[i] > 0.0 ? 1.0 : 0.0);
+  // x's derivative is 0, and still a tensor of zeros: the engine calls a derivative for every
+  // input the pass needs and takes only a gradient that sums to the input's shape (an empty
+  // Variable is the error that catches a derivative which forgot to return; a smaller zero is
+  // never broadcast up). x must stay an input, since u's derivative reads the mask from it (a
+  // derivative captures no Variables; a copy of the mask would cost an allocation in every
+  // recorded pass, where the zeros are made only when a later pass differentiates through
+  // this one, and only then).
   return define_op("relu_grad", std::move(y), {
       {u, [](const Backward& ctx) { return relu_grad(ctx.gy, ctx.x(1)); }},
       {x, [](const Backward& ctx) { return Variable(filled(ctx.x(1).shape(), 0.0)); }}});

@@ -5,10 +5,12 @@
 #include <cmath>
 #include <random>
 #include <thread>
+#include <vector>
 
 #include <doctest/doctest.h>
 
 #include "autodiff/blas.hpp"
+#include "autodiff/engine.hpp"
 #include "autodiff/ops/conv.hpp"
 #include "autodiff/tensor.hpp"
 
@@ -75,14 +77,22 @@ TEST_CASE("the convolution's per-example products get their threads from the pol
   const int before = openblas_get_num_threads();
   openblas_set_num_threads(2);  // as a product above the crossover leaves it
   // network3's first layer at batch 2: products of 20·576·25 = 288,000 multiply-adds, far below
-  // the crossover; threaded, they ran 2× slower than on one thread.
-  const Variable x(filled({2, 1, 28, 28}, 0.5)), w(filled({20, 1, 5, 5}, 0.1), true),
+  // the crossover; threaded, they ran 2× slower than on one thread. x requires grad, as in any
+  // later layer, so that the backward's ∂C/∂x products (Wᵀ gy_n) run too. Each product sets the
+  // thread count, so each check below sees the last product of its kind.
+  const Variable x(filled({2, 1, 28, 28}, 0.5), true), w(filled({20, 1, 5, 5}, 0.1), true),
       b(filled({20}, 0.0), true);
   const Variable y = conv2d(x, w, b);
-  CHECK(openblas_get_num_threads() == 1);
-  openblas_set_num_threads(2);
-  y.backward(Variable(filled(y.shape(), 1.0)));
-  CHECK(openblas_get_num_threads() == 1);
+  CHECK(openblas_get_num_threads() == 1);  // y_n = W cols_n
+  const Variable seed(filled(y.shape(), 1.0));
+  const auto backward_to = [&](const std::vector<Variable>& inputs) {
+    openblas_set_num_threads(2);
+    (void)grad({y}, inputs, {seed}, /*create_graph=*/false, /*retain_graph=*/true);
+    return openblas_get_num_threads();
+  };
+  CHECK(backward_to({w}) == 1);        // ∂C/∂w += gy_n cols_nᵀ alone
+  CHECK(backward_to({x}) == 1);        // Wᵀ gy_n alone
+  CHECK(backward_to({x, w, b}) == 1);  // both in one loop over the examples, Wᵀ gy_n last
   openblas_set_num_threads(before);
 }
 

@@ -132,6 +132,32 @@ TEST_CASE("conv_kernels: the matrix-product convolution and its gradients agree 
   }
 }
 
+// a and b hold the same numbers, bit for bit.
+void check_same_bits(const Tensor& a, const Tensor& b) {
+  REQUIRE(tg::shape_of(a) == tg::shape_of(b));
+  for (std::size_t i = 0; i < a.size(); ++i) CHECK(a.data()[i] == b.data()[i]);
+}
+
+TEST_CASE(
+    "conv_kernels: all gradients in one loop are bit for bit those computed one at a time, over the sweep") {
+  std::uint64_t seed = 5000;
+  for (const Case& c : sweep()) {
+    CAPTURE(describe(c));
+    const ConvGeometry g = tg::conv_geometry(c.x, c.w, c.stride, c.padding, "test");
+    const Tensor x = random(c.x, seed++), w = random(c.w, seed++), gy = random(g.y_shape(), seed++);
+    const Tensor dx = tg::conv2d_input_grad_values(gy, w, g);
+    const tg::ConvGrads with_b = tg::conv2d_grad_values(x, w, gy, g, true);
+    const tg::ConvParamGrads params = tg::conv2d_param_grad_values(x, gy, g);
+    check_same_bits(with_b.x, dx);
+    check_same_bits(with_b.w, params.w);
+    check_same_bits(with_b.b, params.b);
+    const tg::ConvGrads without_b = tg::conv2d_grad_values(x, w, gy, g, false);
+    check_same_bits(without_b.x, dx);
+    check_same_bits(without_b.w, tg::conv2d_weight_grad_values(x, gy, g));
+    CHECK(without_b.b.size() == 0);
+  }
+}
+
 TEST_CASE("conv_kernels: a 2×2 input and kernel with padding 1, worked out by hand") {
   // x = [[1, 2], [3, 4]] (one example, one channel), w = [[10, 20], [30, 40]], b = 0.5, padding 1:
   // y is 3×3. Its centre sees the whole input: 10 + 40 + 90 + 160 = 300; the corner (0,0) sees
@@ -229,5 +255,12 @@ TEST_CASE("conv_kernels: bad arguments are clear errors") {
                     tg::conv_geometry({1, 1, 5, 5}, {2, 1, 3, 3}, 1, 0, "conv2d"));
        },
        TG_ERROR(tg::shape_error), "col2im: cols is (9,8), the geometry says (9,9)"},
+      {"conv2d_grad_values: gy of another shape",
+       [] {
+         const ConvGeometry g = tg::conv_geometry({1, 1, 5, 5}, {2, 1, 3, 3}, 1, 0, "conv2d");
+         tg::conv2d_grad_values(Tensor::from_shape(g.x_shape()), Tensor::from_shape(g.w_shape()),
+                                Tensor::from_shape({1, 2, 3, 2}), g, true);
+       },
+       TG_ERROR(tg::shape_error), "conv2d_grad: gy is (1,2,3,2), the geometry says (1,2,3,3)"},
   });
 }

@@ -144,7 +144,9 @@ TEST_CASE("the report's verification table holds the numbers nn::compare compute
 
   const tg::cli::Problem p = tg::cli::load_problem(dir / "ckpt", {}, {});
   const tg::nn::data::Examples batch = tg::cli::first_columns(p.data.train, 7);
-  const tg::nn::CompareReport expected = tg::nn::compare(p.net, batch.X, batch.Y, p.cost, {/*numeric=*/true});
+  tg::nn::CompareOptions options;
+  options.numeric = true;
+  const tg::nn::CompareReport expected = tg::nn::compare(p.net, batch.X, batch.Y, p.cost, options);
   REQUIRE(expected.parameters.size() == 4);
   CHECK(count(table, "<tr><td>") == 4);
   for (const tg::nn::ParameterReport& q : expected.parameters) {

@@ -4,6 +4,9 @@
 // the values against the direct loops: test_conv_kernels.cpp.)
 #include <doctest/doctest.h>
 
+#include <limits>
+#include <vector>
+
 #include "autodiff/autodiff.hpp"
 #include "support/bad_input.hpp"
 #include "support/random.hpp"
@@ -23,6 +26,11 @@ void check_equal(const Tensor& a, const Tensor& b) {
   REQUIRE(tg::shape_of(a) == tg::shape_of(b));
   for (std::size_t i = 0; i < a.size(); ++i)
     CHECK(a.data()[i] == doctest::Approx(b.data()[i]).epsilon(1e-13));
+}
+
+void check_same_bits(const Tensor& a, const Tensor& b) {
+  REQUIRE(tg::shape_of(a) == tg::shape_of(b));
+  for (std::size_t i = 0; i < a.size(); ++i) CHECK(a.data()[i] == b.data()[i]);
 }
 
 }  // namespace
@@ -47,14 +55,83 @@ TEST_CASE("conv: backward through conv2d gives the kernels' gradients and the bi
 }
 
 TEST_CASE("conv: ∂C/∂b computed with ∂C/∂w serves only the pass that computed it") {
-  // A pass asking for ∂C/∂w alone computes ∂C/∂b beside it (one gemm); a later pass asking for
-  // ∂C/∂b alone, from another seed, must not be handed that one.
+  // A pass asking for ∂C/∂w (here alone, then with ∂C/∂b) may compute ∂C/∂b beside it (one
+  // gemm); a later pass asking for ∂C/∂b alone, from another seed, must not be handed that one.
   Variable x(random({2, 1, 4, 4}, 7)), w(random({3, 1, 2, 2}, 8), true), b(random({3}, 9), true);
   const Variable y = tg::conv2d(x, w, b);  // (2,3,3,3)
   const Variable s1(tg::filled(y.shape(), 1.0)), s2(tg::filled(y.shape(), 2.0));
   (void)tg::grad({y}, {w}, {s1}, /*create_graph=*/false, /*retain_graph=*/true);
+  (void)tg::grad({y}, {w, b}, {s1}, /*create_graph=*/false, /*retain_graph=*/true);
   const std::vector<Variable> db = tg::grad({y}, {b}, {s2});
   tg::test::check_tensor(db[0].value(), {3}, {36, 36, 36});  // 2 · (2 examples · 9 positions)
+}
+
+TEST_CASE("conv: all gradients of one plain pass, from one loop, equal those of the separate ops") {
+  // A plain pass wanting ∂C/∂x and ∂C/∂w computes them (and ∂C/∂b) in one loop over the
+  // examples; a recorded pass (create_graph) runs each derivative as its own op. ∂C/∂x is the
+  // same products and sums, so the same bits; ∂C/∂w comes from a product with one more row
+  // (the bias's ones) and ∂C/∂b from that product rather than sum_to: equal to 1e-13.
+  const Tensor x0 = random({3, 2, 6, 5}, 21), w0 = random({4, 2, 3, 2}, 22), b0 = random({4}, 23);
+  const tg::ConvGeometry g = tg::conv_geometry({3, 2, 6, 5}, {4, 2, 3, 2}, 2, 1, "test");
+  const Tensor gy = random(g.y_shape(), 24);
+  for (const bool with_bias : {true, false}) {
+    CAPTURE(with_bias);
+    Variable x(x0, true), w(w0, true), b(b0, true);
+    const auto conv = [&] { return with_bias ? tg::conv2d(x, w, b, 2, 1) : tg::conv2d(x, w, 2, 1); };
+    conv().backward(gy);
+    const std::vector<Variable> inputs = with_bias ? std::vector{x, w, b} : std::vector{x, w};
+    const std::vector<Variable> ops = tg::grad({conv()}, inputs, {Variable(gy)}, /*create_graph=*/true);
+    REQUIRE(ops[0].op_name() == "conv2d_input_grad");  // the separate ops, recorded
+    REQUIRE(ops[1].op_name() == "conv2d_weight_grad");
+    check_same_bits(x.grad(), ops[0].value());
+    check_equal(w.grad(), ops[1].value());
+    if (with_bias) check_equal(b.grad(), ops[2].value());
+    // and bit for bit the kernels' products of the same arithmetic
+    check_same_bits(x.grad(), tg::conv2d_input_grad_values(gy, w0, g));
+    if (!with_bias) check_same_bits(w.grad(), tg::conv2d_weight_grad_values(x0, gy, g));
+    if (with_bias) {
+      const tg::ConvParamGrads params = tg::conv2d_param_grad_values(x0, gy, g);
+      check_same_bits(w.grad(), params.w);
+      check_same_bits(b.grad(), params.b);
+    }
+  }
+}
+
+TEST_CASE("conv: gradients kept for a later derivative of a pass serve only that pass") {
+  // x's derivative computes ∂C/∂w and ∂C/∂b beside ∂C/∂x and keeps them for w's and b's. Here
+  // the pass stops after x's (under detect_anomaly, w's inf makes ∂C/∂x = Wᵀ Δ non-finite) and
+  // leaves them untaken; a later pass, from another seed, must compute its own.
+  Tensor w0 = random({3, 1, 2, 2}, 32);
+  w0(1, 0, 1, 0) = std::numeric_limits<double>::infinity();
+  const Tensor x0 = random({2, 1, 4, 4}, 31);
+  Variable x(x0, true), w(w0, true), b(random({3}, 33), true);
+  const Variable y = tg::conv2d(x, w, b);  // (2,3,3,3)
+  {
+    tg::detect_anomaly on;
+    CHECK_THROWS_AS((void)tg::grad({y}, {x, w, b}, {Variable(tg::filled(y.shape(), 1.0))}, false,
+                                   /*retain_graph=*/true),
+                    tg::anomaly_error);
+  }
+  const Tensor two = tg::filled(y.shape(), 2.0);
+  const std::vector<Variable> g = tg::grad({y}, {w, b}, {Variable(two)});
+  const tg::ConvGeometry geo = tg::conv_geometry({2, 1, 4, 4}, {3, 1, 2, 2}, 1, 0, "test");
+  check_equal(g[0].value(), tg::conv2d_weight_grad_values(x0, two, geo));
+  tg::test::check_tensor(g[1].value(), {3}, {36, 36, 36});  // 2 · (2 examples · 9 positions)
+}
+
+TEST_CASE("conv: a pass wanting ∂C/∂x alone, or not ∂C/∂b, gets the same gradients") {
+  const Tensor x0 = random({2, 2, 5, 4}, 41), w0 = random({3, 2, 2, 3}, 42);
+  Variable x(x0, true), w(w0, true), b(random({3}, 43), true);
+  const Variable y = tg::conv2d(x, w, b, 1, 1);
+  const tg::ConvGeometry g = tg::conv_geometry({2, 2, 5, 4}, {3, 2, 2, 3}, 1, 1, "test");
+  const Tensor gy = random(g.y_shape(), 44);
+  const std::vector<Variable> dx = tg::grad({y}, {x}, {Variable(gy)}, false, /*retain_graph=*/true);
+  check_same_bits(dx[0].value(), tg::conv2d_input_grad_values(gy, w0, g));
+  const std::vector<Variable> dxw = tg::grad({y}, {x, w}, {Variable(gy)}, false, /*retain_graph=*/true);
+  check_same_bits(dxw[0].value(), dx[0].value());
+  check_same_bits(dxw[1].value(), tg::conv2d_weight_grad_values(x0, gy, g));
+  const std::vector<Variable> db = tg::grad({y}, {b}, {Variable(gy)});
+  check_equal(db[0].value(), tg::conv2d_param_grad_values(x0, gy, g).b);
 }
 
 TEST_CASE("conv: the backward is recorded with the ops conv2d_input_grad and conv2d_weight_grad") {
