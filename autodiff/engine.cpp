@@ -214,6 +214,10 @@ void Variable::backward() const {
   backward(filled(shape_of(n.value), 1.0));
 }
 
+void Variable::backward(std::initializer_list<double> seed, bool retain_graph) const {
+  backward(Tensor(seed), retain_graph);  // a 1-d seed, as Tensor{a, b}
+}
+
 void Variable::backward(Tensor seed, bool retain_graph) const {
   backward(Variable(std::move(seed)), retain_graph);  // moved, not copied: it can be megabytes
 }

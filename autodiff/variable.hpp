@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <vector>
@@ -74,7 +75,11 @@ class Variable {
   // The seed is not copied when it is a temporary Tensor, a std::move'd one, or a Variable (held
   // shared, as PyTorch holds y.backward(G)'s G); a named Tensor is copied into the parameter. The
   // pass never changes the seed.
+  // A seed in braces is a Tensor's values: y.backward({1.0, 2.0}) for a y of shape (2),
+  // y.backward({{1.0, 2.0}, {3.0, 4.0}}) for (2,2) (without the first overload below, {a, b}
+  // would be ambiguous: a Tensor, or a Variable's (value, requires_grad)).
   void backward() const;
+  void backward(std::initializer_list<double> seed, bool retain_graph = false) const;
   void backward(Tensor seed, bool retain_graph = false) const;
   void backward(const Variable& seed, bool retain_graph = false) const;
 

@@ -7,7 +7,6 @@
 #include <fmt/ranges.h>
 
 #include "cli/layer_description.hpp"
-#include "nn/memory_estimate.hpp"
 #include "nn/conv_layer.hpp"
 #include "nn/pool_layer.hpp"
 
@@ -79,14 +78,6 @@ std::string network_str(const AnyNetwork& net) {
 
 std::string short_str(const nn::Mlp& net) { return sizes_str(net.sizes()); }
 std::string short_str(const nn::Network& net) { return layers_str(net); }
-
-void require_gradient_check_memory(const nn::Mlp& net, std::size_t b, std::size_t m_test) {
-  nn::require_gradient_check_memory(net.sizes(), b, m_test);
-}
-
-void require_gradient_check_memory(const nn::Network& net, std::size_t b, std::size_t m_test) {
-  nn::require_gradient_check_memory(net, network_str(net), b, m_test);
-}
 
 void check_fits(const nn::Network& net, const DataSet& data, const std::string& what) {
   if (net.input_size() != data.inputs() || net.output_size() != data.outputs())

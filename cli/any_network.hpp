@@ -40,10 +40,4 @@ std::string short_str(const nn::Network& net);
 // for a network of images and image data, the images' shape (14×56 is not 28×28).
 void check_fits(const nn::Network& net, const DataSet& data, const std::string& what);
 
-// Refuses (nn::memory_error, with the numbers) to check a network's gradients on b examples,
-// and to evaluate m_test test examples, when their activations would not fit in memory
-// (nn::require_gradient_check_memory): `verify` and `report` call it before anything is printed.
-void require_gradient_check_memory(const nn::Mlp& net, std::size_t b, std::size_t m_test);
-void require_gradient_check_memory(const nn::Network& net, std::size_t b, std::size_t m_test);
-
 }  // namespace tg::cli

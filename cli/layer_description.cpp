@@ -57,9 +57,10 @@ void conv_options(LayerSpec& s, const std::vector<std::string>& fields) {
   for (std::size_t i = 2; i < fields.size(); ++i) {
     const std::string& f = fields[i];
     const std::optional<std::uint64_t> n = f.empty() ? std::nullopt : parse_count(f.substr(1));
+    const std::uint64_t count = n.value_or(0);  // (read by value: GCC 12 misreports *n as uninitialized)
     if (is_activation(f)) s.activation = hidden_activation(f);
-    else if (f[0] == 's' && n && *n > 0) s.stride = *n;
-    else if (f[0] == 'p' && n) s.padding = *n;
+    else if (f[0] == 's' && count > 0) s.stride = count;
+    else if (f[0] == 'p' && n) s.padding = count;
     else
       throw std::invalid_argument(
           fmt::format("expected sS (a stride >= 1), pP (a padding >= 0) or an activation ({}), got '{}'",

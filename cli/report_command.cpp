@@ -21,6 +21,7 @@
 #include "cli/problem.hpp"
 #include "cli/training_curves.hpp"
 #include "cli/any_network.hpp"
+#include "cli/network_memory.hpp"
 #include "nn/compare.hpp"
 #include "nn/conv_layer.hpp"
 #include "nn/loss_graph.hpp"

@@ -256,8 +256,14 @@ Run prepare_run(const TrainCommand& c, std::optional<nn::SavedCheckpoint> resume
   const std::string rule = c.optimizer.value_or("sgd");
   const std::size_t slots = rule == "adam" ? 2 : rule == "momentum" ? 1 : 0;
   const std::size_t batch = c.batch_size.value_or(data.defaults.batch_size);
+  // A resumed checkpoint's optimizer state stays in memory beside the new optimizer's until
+  // start_run hands it over (measured: adam's on [2,2000,2000,2] raised the peak by 32 MB).
+  std::size_t resumed_numbers = 0;
+  if (run.resumed && run.resumed->optimizer)
+    for (const auto& [name, tensors] : run.resumed->optimizer->state)
+      for (const Tensor& t : tensors) resumed_numbers += t.size();
   const auto require_room = [&](const std::vector<std::size_t>& sizes) {
-    nn::require_training_memory(sizes, data.train.size(), data.test.size(), batch, slots);
+    nn::require_training_memory(sizes, data.train.size(), data.test.size(), batch, slots, resumed_numbers);
   };
   if (c.resume.empty() && !c.model.layers) require_room(network_sizes(c.model, data));
   std::size_t first_epoch = 1;
@@ -267,7 +273,7 @@ Run prepare_run(const TrainCommand& c, std::optional<nn::SavedCheckpoint> resume
     require_room(mlp->sizes());
   if (const nn::Network* layers = std::get_if<nn::Network>(&*run.net))
     nn::require_training_memory(*layers, network_str(*layers), data.train.size(), data.test.size(), batch,
-                                slots);
+                                slots, resumed_numbers);
   run.cost = build_cost(c.model, data);
   run.optimizer = std::visit(
       [&](const auto& net) {

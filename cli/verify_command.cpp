@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/any_network.hpp"
+#include "cli/network_memory.hpp"
 #include "cli/problem.hpp"
 #include "cli/files.hpp"
 #include "nn/compare.hpp"

@@ -112,13 +112,9 @@ Tensor conjugate_gradients(const SecondOrder& so, const Tensor& r, std::size_t& 
   return d;
 }
 
-}  // namespace
-
-int main() {
-  bool ok = true;
-  fmt::print("f(x) = Σ x_i⁴/4 + ½ xᵀA x − bᵀx,   ∇f = x³ + A x − b,   H = diag(3x²) + A\n\n");
-
-  // ---- 1. A Hessian-vector product, checked against H by hand -----------------------------
+// ---- 1. A Hessian-vector product, checked against H by hand ---------------------------------
+// Returns whether H v and the whole H (built from n products) agree with H by hand.
+bool hessian_vector_products() {
   const Tensor x1 = {0.5, -1.0, 1.5, 2.0};
   const Tensor v = {1.0, 0.0, -2.0, 0.5};
   const SecondOrder at_x1(x1);
@@ -128,7 +124,6 @@ int main() {
   fmt::print("  H v by autodiff: {}\n", tg::format_tensor(Hv, 15));
   fmt::print("  H v by hand:     {}\n", tg::format_tensor(Hv_hand, 15));
   const double hv_err = max_abs(Hv, Hv_hand);
-  ok &= hv_err <= 1e-13;
   fmt::print("{}: max |diff| {:.1e}\n", hv_err <= 1e-13 ? "Hv by autodiff = H v by hand" : "Hv MISMATCH",
              hv_err);
 
@@ -142,26 +137,33 @@ int main() {
     for (std::size_t i = 0; i < n; ++i) H(i, j) = col(i);
   }
   const double h_err = max_abs(H, hessian_by_hand(x1));
-  ok &= h_err <= 1e-13;
   fmt::print("{}: max |diff| {:.1e}\n", h_err <= 1e-13 ? "H from 4 HVPs = H by hand" : "H MISMATCH", h_err);
   fmt::print("  H = {}\n\n", tg::format_tensor(H));
+  return hv_err <= 1e-13 && h_err <= 1e-13;
+}
 
-  // ---- 2. Newton's method: solve H d = −g by conjugate gradients (HVPs only), x ← x + d ----
+// ---- 2. Newton's method: solve H d = −g by conjugate gradients (HVPs only), x ← x + d --------
+struct NewtonRun {
+  Tensor x;                   // where it stopped
+  std::vector<double> gnorm;  // ‖∇f(x_k)‖ for k = 0, 1, ...
+  std::size_t steps = 0;      // 0: did not converge in 20 steps
+};
+
+NewtonRun newton() {
   fmt::print("Newton's method from x = 0 (each step: H d = −∇f solved by CG with HVPs only)\n");
   fmt::print("{:>3}  {:<58} {:>13}  {:>10}  {:>3}\n", "k", "x_k", "f(x_k)", "‖∇f(x_k)‖", "CG");
-  Tensor x = tg::filled({n}, 0.0);
-  std::vector<double> gnorm;
-  std::size_t steps = 0, hvps = 0;
+  NewtonRun run{tg::filled({n}, 0.0), {}, 0};
+  std::size_t hvps = 0;
   for (std::size_t k = 0; k <= 20; ++k) {
-    const SecondOrder so(x);
+    const SecondOrder so(run.x);
     const Tensor g = so.g.value();
-    gnorm.push_back(norm(g));
-    const double fx = f(Variable(x)).item();
-    fmt::print("{:>3}  {:<58} {:>13.9f}  {:>10.2e}", k, fmt::format("{:15.12f}", fmt::join(x, "")), fx,
-               gnorm.back());
-    if (gnorm.back() < 1e-13) {
+    run.gnorm.push_back(norm(g));
+    const double fx = f(Variable(run.x)).item();
+    fmt::print("{:>3}  {:<58} {:>13.9f}  {:>10.2e}", k, fmt::format("{:15.12f}", fmt::join(run.x, "")), fx,
+               run.gnorm.back());
+    if (run.gnorm.back() < 1e-13) {
       fmt::print("\n");
-      steps = k;
+      run.steps = k;
       break;
     }
     std::size_t cg = 0;
@@ -171,18 +173,21 @@ int main() {
     // The full Newton step, no line search. Enough for this f: the first step overshoots (at
     // x = 0 the quartic term has no curvature yet), then the quadratic model is right. Far from
     // a minimum, a damped step or a line search keeps Newton safe.
-    x = axpy(x, 1.0, d);
+    run.x = axpy(run.x, 1.0, d);
   }
-  ok &= steps > 0;
   fmt::print("{}\n",
-             steps > 0
+             run.steps > 0
                  ? fmt::format("Newton converged in {} steps: ‖∇f‖ < 1e-13, with {} gradients and {} HVPs",
-                               steps, steps + 1, hvps)
+                               run.steps, run.steps + 1, hvps)
                  : std::string("Newton did NOT converge in 20 steps"));
+  return run;
+}
 
-  // Quadratic convergence: ‖g_{k+1}‖ ≤ c ‖g_k‖² once close, so the ratio stays bounded while
-  // ‖g‖ shrinks from 1e-2 to 1e-5 to 1e-10. (The last ‖g‖ is rounding noise: no ratio for it.)
-  bool quadratic = steps >= 2;
+// Quadratic convergence: ‖g_{k+1}‖ ≤ c ‖g_k‖² once close, so the ratio stays bounded while
+// ‖g‖ shrinks from 1e-2 to 1e-5 to 1e-10. (The last ‖g‖ is rounding noise: no ratio for it.)
+bool converged_quadratically(const NewtonRun& run) {
+  const std::vector<double>& gnorm = run.gnorm;
+  bool quadratic = run.steps >= 2;
   fmt::print("‖g_(k+1)‖ / ‖g_k‖²:");
   for (std::size_t k = 0; k + 1 < gnorm.size(); ++k) {
     if (gnorm[k + 1] < 1e-13) break;
@@ -194,26 +199,36 @@ int main() {
              quadratic
                  ? "quadratic convergence: the ratio stays bounded, the number of correct digits doubles"
                  : "NOT quadratic");
-  ok &= quadratic;
+  return quadratic;
+}
 
-  // ---- 3. For contrast: gradient descent, x ← x − η ∇f ------------------------------------
-  // Its error shrinks by a constant factor per step (linear convergence), set by how different
-  // H's eigenvalues are; η must stay below 2/λ_max(H).
-  {
-    Tensor y = tg::filled({n}, 0.0);
-    const double eta = 0.1;
-    std::size_t k = 0;
-    for (; k < 100000; ++k) {
-      const Variable yv(y, true);
-      const Tensor g = tg::grad({f(yv)}, {yv})[0].value();
-      if (norm(g) < 1e-13) break;
-      y = axpy(y, -eta, g);
-    }
-    fmt::print(
-        "\ngradient descent (η = {}) needs {} steps ({} gradients) to reach the same ‖∇f‖ < 1e-13;\n"
-        "its minimum agrees with Newton's to {:.1e}\n",
-        eta, k, k + 1, max_abs(y, x));
+// ---- 3. For contrast: gradient descent, x ← x − η ∇f -----------------------------------------
+// Its error shrinks by a constant factor per step (linear convergence), set by how different
+// H's eigenvalues are; η must stay below 2/λ_max(H). Compared with Newton's minimum x_newton.
+void gradient_descent(const Tensor& x_newton) {
+  Tensor y = tg::filled({n}, 0.0);
+  const double eta = 0.1;
+  std::size_t k = 0;
+  for (; k < 100000; ++k) {
+    const Variable yv(y, true);
+    const Tensor g = tg::grad({f(yv)}, {yv})[0].value();
+    if (norm(g) < 1e-13) break;
+    y = axpy(y, -eta, g);
   }
+  fmt::print(
+      "\ngradient descent (η = {}) needs {} steps ({} gradients) to reach the same ‖∇f‖ < 1e-13;\n"
+      "its minimum agrees with Newton's to {:.1e}\n",
+      eta, k, k + 1, max_abs(y, x_newton));
+}
 
+}  // namespace
+
+int main() {
+  fmt::print("f(x) = Σ x_i⁴/4 + ½ xᵀA x − bᵀx,   ∇f = x³ + A x − b,   H = diag(3x²) + A\n\n");
+  bool ok = hessian_vector_products();
+  const NewtonRun run = newton();
+  ok &= run.steps > 0;
+  ok &= converged_quadratically(run);
+  gradient_descent(run.x);
   return ok ? 0 : 1;
 }

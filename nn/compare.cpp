@@ -96,7 +96,7 @@ std::vector<std::string> failures(const CompareReport& r, const Tolerances& t) {
     first_listed = true;
     out.push_back(
         fmt::format("∂C/∂{}^{} is not finite: ‖·‖∞ = {} by {}, {} by autodiff{}", p.name, p.layer,
-                    p.grad_norm, r.by_hand_str(), p.autodiff_norm,
+                    p.grad_norm, p.equation, p.autodiff_norm,
                     r.has_numeric ? fmt::format(", {} by finite differences", p.numeric_norm) : ""));
   }
   if (!others.empty())  // one line for them all: a deep network can have hundreds
@@ -166,18 +166,13 @@ double cost_at(const Net& net, const Tensor& X, const Tensor& Y, const Cost& c) 
   return cost(c, net, net.forward_trace(Variable(X)), Y).item();
 }
 
-// The parameters' names in order: (layer l, "W" or "w" or "b").
-std::vector<std::pair<std::size_t, std::string>> parameter_names(const Mlp& net) {
-  std::vector<std::pair<std::size_t, std::string>> names;
-  for (std::size_t l = 2; l <= net.num_layers(); ++l) names.insert(names.end(), {{l, "W"}, {l, "b"}});
-  return names;
-}
-
-std::vector<std::pair<std::size_t, std::string>> parameter_names(const Network& net) {
-  std::vector<std::pair<std::size_t, std::string>> names;
+// The parameters in net.parameters() order, each with its layer l.
+template <class Net>
+std::vector<std::pair<std::size_t, Parameter>> layer_parameters(const Net& net) {
+  std::vector<std::pair<std::size_t, Parameter>> all;
   for (std::size_t l = 2; l <= net.num_layers(); ++l)
-    for (const Parameter& p : net.layer(l).parameters()) names.emplace_back(l, p.name);
-  return names;
+    for (const Parameter& p : net.layer(l).parameters()) all.emplace_back(l, p);
+  return all;
 }
 
 // The gradients by hand (in net.parameters() order) against the engine's, and on request
@@ -189,7 +184,7 @@ CompareReport compare_with(const Net& net, const std::vector<Tensor>& by_hand, c
   const std::vector<Variable> params = net.parameters();
   const Variable C = cost(c, net, net.forward_trace(Variable(X)), Y);
   const std::vector<Variable> grads = grad({C}, params);
-  const auto names = parameter_names(net);
+  const auto named = layer_parameters(net);
 
   CompareReport report;
   report.cost = C.item();
@@ -201,8 +196,10 @@ CompareReport compare_with(const Net& net, const std::vector<Tensor>& by_hand, c
       total += (at[i] = checked_elements(params[i].value().size(), options.sample)).size();
   const std::function<double()> cost_now = [&] { return cost_at(net, X, Y, c); };
   for (std::size_t i = 0; i < params.size(); ++i) {
-    ParameterReport p{names[i].first,
-                      names[i].second,
+    const auto& [layer, param] = named[i];
+    ParameterReport p{layer,
+                      param.name,
+                      param.equation,
                       shape_of(by_hand[i]),
                       max_abs(by_hand[i]),
                       difference(by_hand[i], grads[i].value()),

@@ -23,8 +23,9 @@ struct Difference {
 Difference difference(const Tensor& g, const Tensor& h);  // g, h: one shape (tg::shape_error)
 
 struct ParameterReport {
-  std::size_t layer;  // l = 2..L
-  std::string name;   // "W" or "b"
+  std::size_t layer;     // l = 2..L
+  std::string name;      // "W" or "b"; "w" or "b" of a conv layer
+  std::string equation;  // the hand-written equation of its gradient: "BP4", "BP3", "BP4-conv", ...
   Shape shape;
   double grad_norm;            // ‖∂C/∂θ‖_∞ by BP1–BP4, for scale (NaN when an element is NaN)
   Difference autodiff;         // BP1–BP4 vs the engine
@@ -61,7 +62,8 @@ struct Tolerances {
 };
 
 // Why a comparison fails, one sentence each; none when it passes. A cost or a gradient that is
-// not finite (NaN or ±∞) fails, always: no difference can be measured against it. Otherwise a
+// not finite (NaN or ±∞) fails, always: no difference can be measured against it ("∂C/∂w^2 is
+// not finite: ‖·‖∞ = nan by BP4-conv, ...", naming the parameter's own equation). Otherwise a
 // relative difference beyond its tolerance fails (finite differences' only when computed).
 std::vector<std::string> failures(const CompareReport& report, const Tolerances& tolerances = {});
 

@@ -32,7 +32,9 @@ class Conv : public Layer {
   Shape input_shape() const override { return in_; }
   Shape output_shape() const override;
   Activation activation() const override { return sigma_; }
-  std::vector<Parameter> parameters() const override { return {{"w", w_, true}, {"b", b_, false}}; }
+  std::vector<Parameter> parameters() const override {
+    return {{"w", w_, true, "BP4-conv"}, {"b", b_, false, "BP3-conv"}};
+  }
   std::unique_ptr<Layer> copy() const override;
 
   Variable forward(const Variable& a_prev) const override;  // conv2d(a, w, b, s, p)
@@ -41,7 +43,6 @@ class Conv : public Layer {
   std::vector<Tensor> backward_parameters(const Tensor& a_prev,
                                           const Tensor& delta) const override;  // (BP4-conv), (BP3-conv)
   std::string input_equation() const override { return "BP2-conv"; }
-  std::vector<std::string> parameter_equations() const override { return {"BP3-conv", "BP4-conv"}; }
 
  private:
   ConvGeometry geometry(std::size_t batch, const char* who) const;

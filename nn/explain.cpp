@@ -452,7 +452,7 @@ Explanation explain(const Mlp& original, const Cost& cost, const Tensor& x, cons
                     const ExplainOptions& opt) {
   check_arguments(original, x, y, opt);
   // The engine: forward, C, backward, with z^l and a^l keeping their gradients.
-  const NamedRun run = named_run(original, cost, x, y);
+  const NamedRun<Mlp> run = named_run(original, cost, x, y);
   Explanation e;
   {
     backward_trace trace;

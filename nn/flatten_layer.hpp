@@ -20,6 +20,7 @@ class Flatten : public Layer {
   Variable forward(const Variable& a_prev) const override;
   Tensor forward(const Tensor& a_prev) const override;
   Tensor backward_input(const Tensor& a_prev, const Tensor& delta) const override;
+  std::string input_equation() const override { return ""; }  // a reshape: no equation of its own
 
  private:
   Shape in_;

@@ -12,9 +12,7 @@ std::string FullyConnected::describe() const {
                      shapes_str(*this));
 }
 
-std::vector<Parameter> FullyConnected::parameters() const {
-  return {{"W", linear_.W, true}, {"b", linear_.b, false}};
-}
+std::vector<Parameter> FullyConnected::parameters() const { return linear_.parameters(); }
 
 std::unique_ptr<Layer> FullyConnected::copy() const {
   return std::make_unique<FullyConnected>(Linear(Tensor(linear_.W.value()), Tensor(linear_.b.value())),

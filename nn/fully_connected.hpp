@@ -28,7 +28,6 @@ class FullyConnected : public Layer {
   std::vector<Tensor> backward_parameters(const Tensor& a_prev,
                                           const Tensor& delta) const override;  // BP4, BP3
   std::string input_equation() const override { return "BP2"; }
-  std::vector<std::string> parameter_equations() const override { return {"BP3", "BP4"}; }
 
  private:
   Linear linear_;

@@ -16,15 +16,9 @@
 
 #include "autodiff/autodiff.hpp"
 #include "nn/activation.hpp"
+#include "nn/parameter.hpp"
 
 namespace tg::nn {
-
-// A parameter of a layer, by the name explain and checkpoints give it.
-struct Parameter {
-  std::string name;  // "W", "b" (fully connected), "w", "b" (conv)
-  Variable value;
-  bool weight;  // L2 regularises weights, not biases
-};
 
 class Layer {
  public:
@@ -39,7 +33,8 @@ class Layer {
   virtual Shape output_shape() const = 0;
   // σ of a^l = σ(z^l); identity for the layers without one (pooling, flatten: a^l = z^l).
   virtual Activation activation() const { return Activation::identity; }
-  // The layer's parameters, weights first (none for pooling and flatten).
+  // The layer's parameters, weights first, each with the equation of its gradient (none for
+  // pooling and flatten).
   virtual std::vector<Parameter> parameters() const { return {}; }
   // The same layer with the same values in new leaves (nn::Network::copy).
   virtual std::unique_ptr<Layer> copy() const = 0;
@@ -54,11 +49,11 @@ class Layer {
   // ∂C/∂θ for parameters(), in order, by hand (BP3, BP4 and their conv forms).
   virtual std::vector<Tensor> backward_parameters(const Tensor& a_prev, const Tensor& delta) const;
 
-  // The names of the equations those two use, as their code's tags and docs/conv.md give them:
-  // backward_input's ("BP2", "BP2-conv", "BP2-pool"; none for flatten, a reshape) and
-  // backward_parameters' ("BP3", "BP4"; "BP3-conv", "BP4-conv").
-  virtual std::string input_equation() const { return ""; }
-  virtual std::vector<std::string> parameter_equations() const { return {}; }
+  // The name of the equation backward_input uses, as its code's tag and docs/conv.md give it:
+  // "BP2", "BP2-conv", "BP2-pool"; "" for flatten, a reshape. Every layer kind states it (and
+  // each of its parameters its own, Parameter::equation): the summary lines of compare, verify
+  // and report list them (nn::equations).
+  virtual std::string input_equation() const = 0;
 };
 
 // "(1,28,28) -> (20,24,24)": a layer's shapes per example, for describe().

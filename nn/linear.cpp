@@ -41,4 +41,8 @@ Variable Linear::forward(const Variable& A) const {
   return matmul(W, A) + b;
 }
 
+std::vector<Parameter> Linear::parameters() const {
+  return {{"W", W, true, "BP4"}, {"b", b, false, "BP3"}};  // ∂C/∂W^l = δ^l (a^{l−1})ᵀ, ∂C/∂b^l = δ^l
+}
+
 }  // namespace tg::nn

@@ -3,9 +3,11 @@
 
 #include <cstdint>
 #include <random>
+#include <vector>
 
 #include "autodiff/autodiff.hpp"
 #include "nn/init.hpp"
+#include "nn/parameter.hpp"
 
 namespace tg::nn {
 
@@ -20,6 +22,9 @@ struct Linear {
 
   std::size_t in() const { return W.shape()[1]; }
   std::size_t out() const { return W.shape()[0]; }
+
+  // W (BP4) and b (BP3), as explain, compare and the loss graph name them.
+  std::vector<Parameter> parameters() const;
 
   // Z = W A + b.      A: (N^{l−1}, m) -> Z: (N^l, m)   (any other A: tg::shape_error)
   Variable forward(const Variable& A) const;

@@ -1,7 +1,6 @@
 #include "nn/loss_graph.hpp"
 
 #include <stdexcept>
-#include <tuple>
 #include <utility>
 #include <unordered_set>
 #include <vector>
@@ -37,36 +36,12 @@ void finish_note(DotAnnotation& note, const std::string& equation, bool named, c
     note.note += fmt::format("{}backward step {}", note.note.empty() ? "" : ", ", *step);
 }
 
-// The note beside node v: the gradient it receives in BP notation, the equation that gives it,
-// and its step in the backward pass.
-DotAnnotation annotation(const NamedRun& run, const Variable& v, bool a_L_used, const backward_trace& order,
-                         const LossGraphOptions& opt) {
-  const std::size_t L = run.net.num_layers();
-  DotAnnotation note;
-  std::string equation;  // the BP equation that gives it
-  bool named = true;     // equation is one of BP1–BP4
-  for (std::size_t l = 2; l <= L; ++l) {
-    if (v.same_node(run.trace.z[l])) {
-      note.grad_label = fmt::format("δ^{} = ∂C/∂z^{}", l, l);
-      equation = l == L ? "(BP1)" : "(BP2)";
-      note.fillcolor = "lightyellow";
-    } else if (v.same_node(run.trace.a[l])) {
-      note.grad_label = fmt::format("∂C/∂a^{}", l);
-      if (l == L && !a_L_used) equation = "(the output; C is computed from z^L)", named = false;
-    } else if (v.same_node(run.net.layer(l).W)) {
-      note.grad_label = fmt::format("∂C/∂W^{} = δ^{} (a^{})ᵀ", l, l, l - 1);
-      equation = "(BP4)";
-    } else if (v.same_node(run.net.layer(l).b)) {
-      note.grad_label = fmt::format("∂C/∂b^{} = δ^{}", l, l);
-      equation = "(BP3)";
-    }
-  }
-  finish_note(note, equation, named && !equation.empty(), v, order, opt);
-  return note;
+// The equation that gives δ^l = ∂C/∂z^l: BP1 at the output, else BP2 (an Mlp's layers are
+// all fully connected); in a network of layers, the form of BP2 of layer l+1, which carries
+// δ^{l+1} back (nn/network_backprop.hpp).
+std::string delta_equation(const Mlp& net, std::size_t l) {
+  return l == net.num_layers() ? "(BP1)" : "(BP2)";
 }
-
-// The equation that gives δ^l = ∂C/∂z^l in a network of layers: BP1 at the output, else the
-// form of BP2 of layer l+1, which carries δ^{l+1} back (nn/network_backprop.hpp).
 std::string delta_equation(const Network& net, std::size_t l) {
   if (l == net.num_layers()) return "(BP1)";
   const std::string next = net.layer(l + 1).kind();
@@ -76,26 +51,24 @@ std::string delta_equation(const Network& net, std::size_t l) {
   return "(BP2)";
 }
 
-// ∂C/∂θ^l's formula and equation for parameter θ of layer l (BP3, BP4 and their conv forms).
-std::pair<std::string, std::string> parameter_gradient(const Layer& layer, const Parameter& p,
-                                                       std::size_t l) {
-  const bool conv = layer.kind() == "conv";
-  if (p.weight)
-    return {conv ? fmt::format("∂C/∂{}^{} = a^{} ⋆ δ^{}", p.name, l, l - 1, l)
-                 : fmt::format("∂C/∂{}^{} = δ^{} (a^{})ᵀ", p.name, l, l, l - 1),
-            conv ? "(BP4-conv)" : "(BP4)"};
-  return {conv ? fmt::format("∂C/∂{}^{}_f = Σ δ^{} over map f", p.name, l, l)
-               : fmt::format("∂C/∂{}^{} = δ^{}", p.name, l, l),
-          conv ? "(BP3-conv)" : "(BP3)"};
+// ∂C/∂θ^l's formula for parameter θ of layer l, by the equation that gives it (Parameter::equation).
+std::string gradient_formula(const Parameter& p, std::size_t l) {
+  if (p.equation == "BP4-conv") return fmt::format("∂C/∂{}^{} = a^{} ⋆ δ^{}", p.name, l, l - 1, l);
+  if (p.equation == "BP3-conv") return fmt::format("∂C/∂{}^{}_f = Σ δ^{} over map f", p.name, l, l);
+  if (p.equation == "BP4") return fmt::format("∂C/∂{}^{} = δ^{} (a^{})ᵀ", p.name, l, l, l - 1);
+  if (p.equation == "BP3") return fmt::format("∂C/∂{}^{} = δ^{}", p.name, l, l);
+  return fmt::format("∂C/∂{}^{}", p.name, l);
 }
 
-// The note beside node v of a network of layers, as annotation() for an Mlp.
-DotAnnotation layers_annotation(const NamedLayersRun& run, const Variable& v, bool a_L_used,
-                                const backward_trace& order, const LossGraphOptions& opt) {
+// The note beside node v: the gradient it receives in BP notation, the equation that gives it,
+// and its step in the backward pass.
+template <class Net>
+DotAnnotation annotation(const NamedRun<Net>& run, const Variable& v, bool a_L_used,
+                         const backward_trace& order, const LossGraphOptions& opt) {
   const std::size_t L = run.net.num_layers();
   DotAnnotation note;
-  std::string equation;
-  bool named = true;
+  std::string equation;  // the BP equation that gives it
+  bool named = true;     // equation is one of the BP equations
   for (std::size_t l = 2; l <= L; ++l) {
     if (v.same_node(run.trace.z[l])) {
       note.grad_label = fmt::format("δ^{} = ∂C/∂z^{}", l, l);
@@ -106,8 +79,7 @@ DotAnnotation layers_annotation(const NamedLayersRun& run, const Variable& v, bo
       if (l == L && !a_L_used) equation = "(the output; C is computed from z^L)", named = false;
     }
     for (const Parameter& p : run.net.layer(l).parameters())
-      if (v.same_node(p.value))
-        std::tie(note.grad_label, equation) = parameter_gradient(run.net.layer(l), p, l);
+      if (v.same_node(p.value)) note.grad_label = gradient_formula(p, l), equation = "(" + p.equation + ")";
   }
   finish_note(note, equation, named && !equation.empty(), v, order, opt);
   return note;
@@ -149,38 +121,13 @@ void name_layer_outputs(Trace& t, std::size_t l) {
                                                          : fmt::format("z^{}", l));
 }
 
-}  // namespace
-
-NamedRun named_run(const Mlp& original, const Cost& cost_spec, const Tensor& X, const Tensor& Y) {
-  Mlp net = original.copy();
-  const std::size_t L = net.num_layers();
+// A copy of the network run forward on X and into the cost, its nodes named (NamedRun).
+template <class Net>
+NamedRun<Net> run_named(const Net& original, const Cost& cost_spec, const Tensor& X, const Tensor& Y) {
+  Net net = original.copy();
   Variable x(X);
-  x.set_name("x = a^1");
-  Mlp::Trace t = net.forward_trace(x);  // checks X's shape
-  for (std::size_t l = 2; l <= L; ++l) {
-    net.layer(l).W.set_name(fmt::format("W^{}", l));
-    net.layer(l).b.set_name(fmt::format("b^{}", l));
-    name_layer_outputs(t, l);
-  }
-  Variable C = cost(cost_spec, net, t, Y);  // checks Y's shape
-  C.set_name("C");
-  return {std::move(net), std::move(x), std::move(t), std::move(C)};
-}
-
-std::string loss_graph_dot(const Mlp& original, const Cost& cost_spec, const Tensor& X, const Tensor& Y,
-                           const LossGraphOptions& opt) {
-  NamedRun run = named_run(original, cost_spec, X, Y);
-  return draw(run.x, run.C, run.trace.a[run.net.num_layers()], Y, opt,
-              [&](const Variable& v, bool a_L_used, const backward_trace& order) {
-                return annotation(run, v, a_L_used, order, opt);
-              });
-}
-
-NamedLayersRun named_run(const Network& original, const Cost& cost_spec, const Tensor& X, const Tensor& Y) {
-  Network net = original.copy();
-  Variable x(X);
-  Network::Trace t = net.forward_trace(x);  // checks X's shape
-  // Images: a^1 is x's columns laid out as (m, C, H, W), a constant leaf of its own.
+  typename Net::Trace t = net.forward_trace(x);  // checks X's shape
+  // Images: a^1 is x's columns laid out as (m, C, H, W), a constant leaf of its own (else x itself).
   x.set_name("x = a^1");
   t.a[1].set_name("x = a^1");
   for (std::size_t l = 2; l <= net.num_layers(); ++l) {
@@ -193,13 +140,32 @@ NamedLayersRun named_run(const Network& original, const Cost& cost_spec, const T
   return {std::move(net), std::move(x), std::move(t), std::move(C)};
 }
 
-std::string loss_graph_dot(const Network& original, const Cost& cost_spec, const Tensor& X, const Tensor& Y,
-                           const LossGraphOptions& opt) {
-  NamedLayersRun run = named_run(original, cost_spec, X, Y);
+template <class Net>
+std::string graph_of(const Net& original, const Cost& cost_spec, const Tensor& X, const Tensor& Y,
+                     const LossGraphOptions& opt) {
+  const NamedRun<Net> run = run_named(original, cost_spec, X, Y);
   return draw(run.x, run.C, run.trace.a[run.net.num_layers()], Y, opt,
               [&](const Variable& v, bool a_L_used, const backward_trace& order) {
-                return layers_annotation(run, v, a_L_used, order, opt);
+                return annotation(run, v, a_L_used, order, opt);
               });
+}
+
+}  // namespace
+
+NamedRun<Mlp> named_run(const Mlp& net, const Cost& cost, const Tensor& X, const Tensor& Y) {
+  return run_named(net, cost, X, Y);
+}
+NamedRun<Network> named_run(const Network& net, const Cost& cost, const Tensor& X, const Tensor& Y) {
+  return run_named(net, cost, X, Y);
+}
+
+std::string loss_graph_dot(const Mlp& net, const Cost& cost, const Tensor& X, const Tensor& Y,
+                           const LossGraphOptions& opt) {
+  return graph_of(net, cost, X, Y, opt);
+}
+std::string loss_graph_dot(const Network& net, const Cost& cost, const Tensor& X, const Tensor& Y,
+                           const LossGraphOptions& opt) {
+  return graph_of(net, cost, X, Y, opt);
 }
 
 }  // namespace tg::nn

@@ -29,18 +29,22 @@ struct LossGraphOptions {
   bool backward_order = true;     // each node's step in the backward pass ("backward step 3")
 };
 
-// What explain and the loss graph show of the engine: a copy of net run forward on X and into
-// the cost with Y, its nodes named in Nielsen's notation (x = a^1, W^l, b^l, z^l, a^l, C; an
-// identity activation's one node z^l = a^l), z^l and a^l keeping their gradients. Not yet run
-// backward. X: (N^1, m), Y: (N^L, m) (tg::shape_error otherwise); a cost the targets or the
-// output do not suit: std::invalid_argument (nn/cost.hpp).
+// What explain and the loss graph show of the engine: a copy of net (an Mlp or a Network) run
+// forward on X and into the cost with Y, its nodes named in Nielsen's notation (x = a^1, its
+// parameters as its layers name them (W^l, b^l; w^l, b^l of a conv layer), z^l, a^l, C; an
+// identity activation's one node z^l = a^l), z^l and a^l keeping their gradients. For images,
+// a^1 is x in the images' layout (m, C, H, W), a leaf of its own, named x = a^1 too. Not yet
+// run backward. X: (N^1, m), Y: (N^L, m) (tg::shape_error otherwise); a cost the targets or
+// the output do not suit: std::invalid_argument (nn/cost.hpp).
+template <class Net>
 struct NamedRun {
-  Mlp net;  // the copy: the caller's network and its gradients are not touched
+  Net net;  // the copy: the caller's network and its gradients are not touched
   Variable x;
-  Mlp::Trace trace;
+  typename Net::Trace trace;
   Variable C;
 };
-NamedRun named_run(const Mlp& net, const Cost& cost, const Tensor& X, const Tensor& Y);
+NamedRun<Mlp> named_run(const Mlp& net, const Cost& cost, const Tensor& X, const Tensor& Y);
+NamedRun<Network> named_run(const Network& net, const Cost& cost, const Tensor& X, const Tensor& Y);
 
 // The graph of C for net on the batch (X, Y), after a forward and a backward pass on a copy of
 // the network (net's own gradients are not touched). When the cost is computed from z^L
@@ -49,16 +53,6 @@ NamedRun named_run(const Mlp& net, const Cost& cost, const Tensor& X, const Tens
 // std::invalid_argument.
 std::string loss_graph_dot(const Mlp& net, const Cost& cost, const Tensor& X, const Tensor& Y,
                            const LossGraphOptions& options = {});
-
-// The same for a network of layers. x is X's columns; for images, a^1 is x in the images'
-// layout (m, C, H, W), the leaf the graph starts from, named x = a^1 too.
-struct NamedLayersRun {
-  Network net;  // the copy
-  Variable x;
-  Network::Trace trace;
-  Variable C;
-};
-NamedLayersRun named_run(const Network& net, const Cost& cost, const Tensor& X, const Tensor& Y);
 
 // The graph of C for a network of layers, as loss_graph_dot for an Mlp.
 // X: (N^1, m), Y: (N^L, m) (tg::shape_error otherwise).

@@ -191,26 +191,34 @@ TrainingMemory training_memory(std::size_t parameters, const ExampleSize& s, std
                                std::size_t optimizer_slots) {
   const std::size_t b = effective_batch_size(batch, m_train);
   TrainingMemory t;
-  // θ, ∂C/∂θ, the update Δθ and the snapshot an epoch starts from: 4 copies, and the optimizer's
-  t.parameters = times(times(parameters, plus(4, optimizer_slots)), sizeof(double));
+  // θ, ∂C/∂θ, the update Δθ and the snapshot an epoch starts from: 4 copies; and the optimizer's
+  // state twice, as the snapshot keeps a copy of it too (nn/divergence.hpp's Snapshot)
+  t.parameters = times(times(parameters, plus(4, times(2, optimizer_slots))), sizeof(double));
   t.activations = activation_bytes(s, b, m_train, m_test);
   // mini-batches gather Y's columns from a copy of it; X's (a full batch's too) from the set's rows
   if (b < m_train) t.batch_copy = times(times(m_train, outputs), sizeof(double));
   return t;
 }
 
-// "θ, ∂C/∂θ, Δθ, a snapshot and 2 optimizer states": the copies TrainingMemory::parameters counts.
+// "θ, ∂C/∂θ, Δθ, a snapshot and 2 optimizer states, each twice": the copies
+// TrainingMemory::parameters counts.
 std::string parameter_copies_str(std::size_t optimizer_slots) {
   return fmt::format("θ, ∂C/∂θ, Δθ, a snapshot{}",
-                     optimizer_slots ? fmt::format(" and {} optimizer state{}", optimizer_slots,
-                                                   optimizer_slots > 1 ? "s" : "")
-                                     : "");
+                     optimizer_slots
+                         ? fmt::format(" and {} optimizer state{}, {} in the snapshot too", optimizer_slots,
+                                       optimizer_slots > 1 ? "s" : "", optimizer_slots > 1 ? "each" : "it")
+                         : "");
 }
 
 // "; 4.8 MB for the batches' copy of the targets", or nothing (a full batch).
 std::string batch_copy_str(const TrainingMemory& t) {
   return t.batch_copy ? fmt::format("; {} for the batches' copy of the targets", bytes_str(t.batch_copy))
                       : "";
+}
+
+// "; 64.0 MB for the resumed checkpoint's optimizer state", or nothing.
+std::string resumed_str(std::size_t bytes) {
+  return bytes ? fmt::format("; {} for the resumed checkpoint's optimizer state", bytes_str(bytes)) : "";
 }
 
 }  // namespace
@@ -222,15 +230,16 @@ TrainingMemory estimate_training(const std::vector<std::size_t>& sizes, std::siz
 }
 
 void require_training_memory(const std::vector<std::size_t>& sizes, std::size_t m_train, std::size_t m_test,
-                             std::size_t batch, std::size_t optimizer_slots) {
+                             std::size_t batch, std::size_t optimizer_slots, std::size_t resumed_numbers) {
   const TrainingMemory t = estimate_training(sizes, m_train, m_test, batch, optimizer_slots);
+  const std::size_t resumed = times(resumed_numbers, sizeof(double));
   const std::string what = fmt::format(
       "training [{}] on {} examples in batches of {} ({} for the {} weights and biases: {}; "
-      "{} for the activations of a batch or of an evaluated chunk{})",
+      "{} for the activations of a batch or of an evaluated chunk{}{})",
       fmt::join(sizes, ","), m_train, effective_batch_size(batch, m_train), bytes_str(t.parameters),
       parameter_count(sizes), parameter_copies_str(optimizer_slots), bytes_str(t.activations),
-      batch_copy_str(t));
-  require_memory(t.total(), what);
+      batch_copy_str(t), resumed_str(resumed));
+  require_memory(plus(t.total(), resumed), what);
 }
 
 void require_network_memory(const std::vector<std::size_t>& sizes, const std::string& what) {
@@ -263,15 +272,17 @@ std::string widest_layer_str(const Network& net) {
 }  // namespace
 
 void require_training_memory(const Network& net, const std::string& name, std::size_t m_train,
-                             std::size_t m_test, std::size_t batch, std::size_t optimizer_slots) {
+                             std::size_t m_test, std::size_t batch, std::size_t optimizer_slots,
+                             std::size_t resumed_numbers) {
   const TrainingMemory t = estimate_training(net, m_train, m_test, batch, optimizer_slots);
+  const std::size_t resumed = times(resumed_numbers, sizeof(double));
   const std::string what = fmt::format(
       "training {} on {} examples in batches of {} ({} for the weights and biases: {}; {} for the activations "
-      "of a batch or of an evaluated chunk of up to {} examples, {}{})",
+      "of a batch or of an evaluated chunk of up to {} examples, {}{}{})",
       name, m_train, effective_batch_size(batch, m_train), bytes_str(t.parameters),
       parameter_copies_str(optimizer_slots), bytes_str(t.activations), evaluation_chunk,
-      widest_layer_str(net), batch_copy_str(t));
-  require_memory(t.total(), what);
+      widest_layer_str(net), batch_copy_str(t), resumed_str(resumed));
+  require_memory(plus(t.total(), resumed), what);
 }
 
 void require_evaluation_memory(const Network& net, const std::string& name, std::size_t m) {

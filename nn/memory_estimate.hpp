@@ -50,10 +50,11 @@ std::size_t parameter_count(const std::vector<std::size_t>& sizes);
 
 // The bytes of training a network of `sizes` on m_train examples (tested on m_test) in batches
 // of `batch` (0: all m_train) with an optimizer keeping `optimizer_slots` tensors per parameter
-// (SGD 0, momentum 1, Adam 2). The data itself (an ExampleSet) is already in memory and not
-// counted; batches gather X from its rows.
+// (SGD 0, momentum 1, Adam 2), each held twice: by the optimizer and by the snapshot an epoch
+// starts from. The data itself (an ExampleSet) is already in memory and not counted; batches
+// gather X from its rows.
 struct TrainingMemory {
-  std::size_t parameters = 0;   // θ, ∂C/∂θ, the update, the epoch's snapshot, the optimizer's state
+  std::size_t parameters = 0;   // θ, ∂C/∂θ, the update, the epoch's snapshot, the optimizer's state ×2
   std::size_t activations = 0;  // z^l, a^l, δ^l of a batch, or of a chunk of a set being evaluated
   std::size_t batch_copy = 0;   // the mini-batch gatherer's copy of the targets Y (0: full batch)
   std::size_t total() const;
@@ -61,9 +62,11 @@ struct TrainingMemory {
 TrainingMemory estimate_training(const std::vector<std::size_t>& sizes, std::size_t m_train,
                                  std::size_t m_test, std::size_t batch, std::size_t optimizer_slots);
 
-// require_memory of estimate_training, the message naming each part.
+// require_memory of estimate_training, the message naming each part; plus `resumed_numbers`, the
+// doubles of a resumed checkpoint's optimizer state (`train --resume`): read before the run, they
+// are in memory beside the new optimizer's until it takes them back.
 void require_training_memory(const std::vector<std::size_t>& sizes, std::size_t m_train, std::size_t m_test,
-                             std::size_t batch, std::size_t optimizer_slots);
+                             std::size_t batch, std::size_t optimizer_slots, std::size_t resumed_numbers = 0);
 
 // The same for a network of layers: its parameters; per example its input and each layer's
 // output z^l, fully connected layers' in the Mlp's proportions, the maps of conv, pooling and
@@ -71,9 +74,11 @@ void require_training_memory(const std::vector<std::size_t>& sizes, std::size_t 
 // columns of one example for the largest conv layer.
 TrainingMemory estimate_training(const Network& net, std::size_t m_train, std::size_t m_test,
                                  std::size_t batch, std::size_t optimizer_slots);
-// require_memory of it, naming the network (name: its description) and its widest layer.
+// require_memory of it (and of resumed_numbers, as above), naming the network (name: its
+// description) and its widest layer.
 void require_training_memory(const Network& net, const std::string& name, std::size_t m_train,
-                             std::size_t m_test, std::size_t batch, std::size_t optimizer_slots);
+                             std::size_t m_test, std::size_t batch, std::size_t optimizer_slots,
+                             std::size_t resumed_numbers = 0);
 // require_memory of the activations of evaluating net on m examples, a chunk at a time.
 void require_evaluation_memory(const Network& net, const std::string& name, std::size_t m);
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <string>
 
 #include <fmt/format.h>
 
@@ -47,7 +48,8 @@ std::pair<std::size_t, std::size_t> examples_in(const EvaluationScope& scope, st
   const std::size_t end = std::min(scope.end, m);
   if (scope.begin >= end)
     throw std::out_of_range(
-        fmt::format("evaluate: no examples from {} to {} in a set of {}", scope.begin, scope.end, m));
+        fmt::format("evaluate: no examples from {} to {} in a set of {}", scope.begin,
+                    scope.end == EvaluationScope::to_the_end ? "the end" : std::to_string(scope.end), m));
   return {scope.begin, end};
 }
 

@@ -56,8 +56,9 @@ inline constexpr std::size_t evaluation_chunk = 1000;  // examples per forward p
 // Which examples an evaluation reads, begin..end − 1 of the set's m (end past m: up to m), and
 // whether it keeps each one's predicted class (a confusion matrix, a per-class table).
 struct EvaluationScope {
+  static constexpr std::size_t to_the_end = static_cast<std::size_t>(-1);  // end: up to the set's m
   std::size_t begin = 0;
-  std::size_t end = static_cast<std::size_t>(-1);
+  std::size_t end = to_the_end;
   bool keep_predicted = false;
 };
 

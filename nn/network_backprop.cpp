@@ -58,7 +58,7 @@ std::vector<std::string> equations(const Network& net) {
   };
   for (std::size_t l = 2; l <= net.num_layers(); ++l) {
     if (l >= 3) add(net.layer(l).input_equation());  // layer 2's input is x: no δ^1
-    for (const std::string& name : net.layer(l).parameter_equations()) add(name);
+    for (const Parameter& p : net.layer(l).parameters()) add(p.equation);
   }
   return names;
 }

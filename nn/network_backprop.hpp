@@ -31,7 +31,7 @@ NetworkBackprop backprop(const Network& net, const Tensor& X, const Tensor& Y, c
 std::vector<Tensor> parameter_gradients(const NetworkBackprop& r);
 
 // The equations backprop(net, ...) uses: BP1, then each layer's (Layer::input_equation for
-// layers 3..L, Layer::parameter_equations), each once.
+// layers 3..L, each parameter's Parameter::equation), each once.
 std::vector<std::string> equations(const Network& net);
 
 }  // namespace tg::nn

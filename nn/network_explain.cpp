@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "nn/conv_index.hpp"
 #include "nn/conv_layer.hpp"
 #include "nn/flatten_layer.hpp"
 #include "nn/fully_connected.hpp"
@@ -105,13 +106,13 @@ struct Image {
   explicit Image(const Shape& s) : C(s[0]), H(s[1]), W(s[2]) {}
   std::size_t at(std::size_t c, std::size_t y, std::size_t x) const { return (c * H + y) * W + x; }
   // Where kernel element (u, v) at output position (i, j) reads this input, stride s, padding p:
-  // (i·s + u − p, j·s + v − p), or nothing when that is in the zero padding.
+  // (i·s + u − p, j·s + v − p), or nothing when that is in the zero padding (nn/conv_index.hpp).
   std::optional<std::pair<std::size_t, std::size_t>> read_at(std::size_t i, std::size_t j, std::size_t u,
                                                              std::size_t v, std::size_t s,
                                                              std::size_t p) const {
-    const long y = long(i * s + u) - long(p), x = long(j * s + v) - long(p);
-    if (y < 0 || x < 0 || y >= long(H) || x >= long(W)) return std::nullopt;
-    return std::pair{std::size_t(y), std::size_t(x)};
+    const auto y = conv_input_at(i, u, s, p, H), x = conv_input_at(j, v, s, p, W);
+    if (!y || !x) return std::nullopt;
+    return std::pair{*y, *x};
   }
 };
 
@@ -362,10 +363,9 @@ void conv_input_rows(Context& c, std::size_t l, const Conv& conv, std::size_t y0
         for (std::size_t f = 0; f < out.C; ++f)
           for (std::size_t u = 0; u < K; ++u)
             for (std::size_t v = 0; v < K2; ++v) {
-              const long iy = long(y + p) - long(u), jx = long(x + p) - long(v);  // i·s = y + p − u
-              if (iy < 0 || jx < 0 || iy % long(s) != 0 || jx % long(s) != 0) continue;
-              const std::size_t i = std::size_t(iy) / s, j = std::size_t(jx) / s;
-              if (i >= out.H || j >= out.W) continue;
+              const auto at_i = conv_output_at(y, u, s, p, out.H), at_j = conv_output_at(x, v, s, p, out.W);
+              if (!at_i || !at_j) continue;  // no output position reads (y, x) through (u, v)
+              const std::size_t i = *at_i, j = *at_j;
               terms.push_back({fmt::format("{} w^{}[{},{},{},{}]", pixel("δ", l, f, i, j), l, f, ch, u, v),
                                d.data()[out.at(f, i, j)], w.data()[((f * in.C + ch) * K + u) * K2 + v]});
             }

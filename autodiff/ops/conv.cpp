@@ -68,7 +68,8 @@ std::optional<Tensor> take(KeptGradients& kept, std::optional<Tensor> KeptGradie
   return t;
 }
 
-// ∂C/∂x, and ∂C/∂w and ∂C/∂b (with a bias, b_input 2) for the derivatives after it.
+// ∂C/∂x; when the pass wants ∂C/∂w too, computed with it (and ∂C/∂b, input 2, if wanted) in one
+// loop, the two kept for the derivatives after this one.
 Derivative conv2d_dx_keeping(std::size_t stride, std::size_t padding, bool has_bias,
                              std::shared_ptr<KeptGradients> kept) {
   return [stride, padding, has_bias, kept](const Backward& ctx) {

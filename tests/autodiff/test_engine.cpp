@@ -86,6 +86,23 @@ TEST_CASE("non-scalar outputs need a seed of their shape") {
   CHECK(x.grad()(1, 1) == Approx(4.0));
 }
 
+TEST_CASE("a seed written in braces is a Tensor's values: y.backward({a, b}) compiles and seeds y") {
+  Variable x(Tensor{1.0, 2.0}, true);
+  const double a = 3.0, b = 5.0;
+  (x * x).backward({a, b});  // ∂C/∂x = 2x ⊙ seed
+  CHECK(x.grad() == Tensor{6.0, 20.0});
+
+  Variable m(Tensor{{1.0, 2.0}, {3.0, 4.0}}, true);
+  (m * 3.0).backward({{1.0, 0.0}, {0.0, -1.0}}, /*retain_graph=*/false);
+  CHECK(m.grad() == Tensor{{3.0, 0.0}, {0.0, -3.0}});
+
+  // A brace seed of the wrong shape is the same clear error as a Tensor's.
+  Variable col(tg::column({1.0, 2.0}), true);
+  CHECK_THROWS_WITH_AS((col * 2.0).backward({a, b}),
+                       doctest::Contains("seed has shape (2) but the output 'mul' (shape (2,1))"),
+                       tg::shape_error);
+}
+
 TEST_CASE("backward hands the seed to the derivatives without a copy, and leaves it unchanged") {
   // y = x + x as one op: both edges lead to x, so x's gradient is the seed added to itself,
   // which must not be added into the seed. `seen` is where each derivative found ∂C/∂y.

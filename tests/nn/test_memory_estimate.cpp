@@ -2,8 +2,10 @@
 // of wrapping, the estimate of a training run by hand, and a request above the budget
 // refused with the numbers.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <limits>
 #include <memory>
 #include <random>
@@ -60,13 +62,16 @@ TEST_CASE("the estimate of a training run, term by term") {
   CHECK(parameter_count({2, 3, 1}) == 13);
   CHECK(parameter_count({2, 100'000'000, 2}) == 500'000'002);
   CHECK(parameter_count({max_count, max_count}) == max_count);
-  // Adam (2 slots): 13 × (4 + 2) doubles; batch 10 of 100: a step 10 × (2·2 + 7·4) = 320 numbers,
-  // evaluating 100 examples 100 × (2·2 + 3·4) = 1600; the gatherer's copy of Y 100 × 1
+  // Adam (2 slots, each also in the epoch's snapshot): 13 × (4 + 2·2) doubles; batch 10 of 100:
+  // a step 10 × (2·2 + 7·4) = 320 numbers, evaluating 100 examples 100 × (2·2 + 3·4) = 1600; the
+  // gatherer's copy of Y 100 × 1
   const TrainingMemory t = estimate_training({2, 3, 1}, 100, 50, 10, 2);
-  CHECK(t.parameters == 13 * 6 * 8);
+  CHECK(t.parameters == 13 * 8 * 8);
   CHECK(t.activations == 1600 * 8);
   CHECK(t.batch_copy == 100 * 8);
-  CHECK(t.total() == (13 * 6 + 1600 + 100) * 8);
+  CHECK(t.total() == (13 * 8 + 1600 + 100) * 8);
+  CHECK(estimate_training({2, 3, 1}, 100, 50, 10, 1).parameters == 13 * 6 * 8);  // momentum: 4 + 2·1
+  CHECK(estimate_training({2, 3, 1}, 100, 50, 10, 0).parameters == 13 * 4 * 8);  // SGD: none
   // a set is evaluated 1,000 examples at a time: 60,000 of [784,100,10] cost 1000 × (2·784 + 3·110)
   CHECK(estimate_training({784, 100, 10}, 60000, 10000, 64, 0).activations == 1000 * 1898 * 8);
   CHECK(estimate_training({2, 3, 1}, 100, 50, 0, 0).batch_copy == 0);  // full batch: no copy
@@ -122,10 +127,40 @@ TEST_CASE("a request above the budget is refused with what it needs and what is 
       memory_error);
 }
 
+TEST_CASE("a resumed checkpoint's optimizer state is counted beside the run, and named") {
+  // [2,3,1] with Adam on 10 examples fits in a cap 100 bytes above its estimate; Adam's saved m
+  // and v, 2 × 13 doubles = 208 bytes, no longer do.
+  const std::string fits = std::to_string(estimate_training({2, 3, 1}, 10, 10, 10, 2).total() + 100);
+  const MemoryCap cap(fits.c_str());
+  CHECK_NOTHROW(require_training_memory({2, 3, 1}, 10, 10, 10, 2));
+  const std::string named =
+      fmt::format("; {} for the resumed checkpoint's optimizer state) needs", bytes_str(208));
+  CHECK_THROWS_WITH_AS(require_training_memory({2, 3, 1}, 10, 10, 10, 2, 26),
+                       doctest::Contains(named.c_str()), memory_error);
+}
+
 TEST_CASE("without a cap of one's own the budget is a real limit of the machine") {
   const MemoryBudget b = available_memory();
   CHECK(b.bytes > 0);
   CHECK(b.bytes < max_count);  // MemAvailable at least is known on Linux
   const MemoryCap bad("lots");
   CHECK_THROWS_WITH_AS(available_memory(), doctest::Contains("TAPEGRAD_MAX_MEMORY is 'lots'"), memory_error);
+}
+
+TEST_CASE("a MemoryCap puts back the TAPEGRAD_MAX_MEMORY it found, or unsets it if there was none") {
+  const auto now = []() -> std::string {
+    const char* v = std::getenv("TAPEGRAD_MAX_MEMORY");
+    return v ? v : "(unset)";
+  };
+  const MemoryCap outer("3M");  // as a run under TAPEGRAD_MAX_MEMORY=3M
+  {
+    const MemoryCap inner("1K");
+    CHECK(now() == "1K");
+  }
+  CHECK(now() == "3M");
+  CHECK(available_memory().bytes == 3'000'000);
+
+  ::unsetenv("TAPEGRAD_MAX_MEMORY");
+  { const MemoryCap cap("1K"); }
+  CHECK(now() == "(unset)");
 }

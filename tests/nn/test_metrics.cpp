@@ -20,7 +20,9 @@ template <class Net>
 Evaluation one_pass(const Net& net, const Tensor& X, const Tensor& Y, const Cost& c) {
   tg::no_grad guard;
   const auto trace = net.forward_trace(Variable(X));
-  return {cost(c, net, trace, Y).item(), accuracy(trace.output().value(), Y)};
+  return {.cost = cost(c, net, trace, Y).item(),
+          .accuracy = accuracy(trace.output().value(), Y),
+          .predicted = {}};
 }
 
 // m random one-hot targets over k classes.
@@ -154,7 +156,7 @@ TEST_CASE("evaluate over a range of a set is one pass over those examples") {
   const Tensor Y = one_hot_targets(3, m, 2);
   const Mlp net({6, 5, 3}, Activation::sigmoid, Activation::softmax, 3);
   const Cost c{CostKind::log_likelihood, Reduction::mean, Regularization::l2, 0.5, m};
-  for (const auto [begin, end] : {std::pair<std::size_t, std::size_t>{0, 1000}, {700, 2345}, {1999, 2001}}) {
+  for (const auto& [begin, end] : {std::pair<std::size_t, std::size_t>{0, 1000}, {700, 2345}, {1999, 2001}}) {
     CAPTURE(begin);
     const Tensor Xr = xt::view(X, xt::all(), xt::range(begin, end)),
                  Yr = xt::view(Y, xt::all(), xt::range(begin, end));
@@ -169,5 +171,12 @@ TEST_CASE("evaluate over a range of a set is one pass over those examples") {
         doctest::Approx(evaluate(net, rows, Y, c, {2000, 5000}).cost));
   CHECK_THROWS_WITH_AS(evaluate(net, rows, Y, c, {2345, 2400}),
                        doctest::Contains("no examples from 2345 to 2400 in a set of 2345"),
+                       std::out_of_range);
+  // A scope with no end of its own runs to the set's end, and says so (not the largest count).
+  CHECK_THROWS_WITH_AS(evaluate(net, rows, Y, c, {2345}),
+                       doctest::Contains("evaluate: no examples from 2345 to the end in a set of 2345"),
+                       std::out_of_range);
+  CHECK_THROWS_WITH_AS(evaluate(net, X, Y, c, {3000}),
+                       doctest::Contains("evaluate: no examples from 3000 to the end in a set of 2345"),
                        std::out_of_range);
 }

@@ -55,12 +55,13 @@ TEST_CASE("conv: backward through conv2d gives the kernels' gradients and the bi
 }
 
 TEST_CASE("conv: ∂C/∂b computed with ∂C/∂w serves only the pass that computed it") {
-  // A pass asking for ∂C/∂w alone computes ∂C/∂b beside it (one gemm); a later pass asking for
-  // ∂C/∂b alone, from another seed, must not be handed that one.
+  // A pass asking for ∂C/∂w (here alone, then with ∂C/∂b) may compute ∂C/∂b beside it (one
+  // gemm); a later pass asking for ∂C/∂b alone, from another seed, must not be handed that one.
   Variable x(random({2, 1, 4, 4}, 7)), w(random({3, 1, 2, 2}, 8), true), b(random({3}, 9), true);
   const Variable y = tg::conv2d(x, w, b);  // (2,3,3,3)
   const Variable s1(tg::filled(y.shape(), 1.0)), s2(tg::filled(y.shape(), 2.0));
   (void)tg::grad({y}, {w}, {s1}, /*create_graph=*/false, /*retain_graph=*/true);
+  (void)tg::grad({y}, {w, b}, {s1}, /*create_graph=*/false, /*retain_graph=*/true);
   const std::vector<Variable> db = tg::grad({y}, {b}, {s2});
   tg::test::check_tensor(db[0].value(), {3}, {36, 36, 36});  // 2 · (2 examples · 9 positions)
 }
