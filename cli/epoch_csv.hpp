@@ -4,7 +4,8 @@
 //   1,0.202028,0.910000,0.188116,0.928000,0.0014,721048.0,0.5
 //
 // one row per epoch; the accuracies are empty for regression (sine); a diverged loss is nan
-// or inf; learning_rate is the η the epoch's steps used (a schedule changes it). Files of
+// or inf; learning_rate is the η the epoch's steps used (a schedule changes it), a finite
+// number > 0 (nan, inf, 0 or a negative η is refused, naming the line). Files of
 // older runs, without the learning_rate column (legacy_epoch_csv_header), still read; a row
 // kept from one when a run resumes into it has that field empty.
 #pragma once

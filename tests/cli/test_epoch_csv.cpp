@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -89,6 +90,24 @@ TEST_CASE("a malformed CSV is an error naming the file and the line") {
         "runs/e.csv:2: train_accuracy and test_accuracy: one is empty, the other not");
   fails(csv("1,0.5,0.9,0.6,0.8,0.1,10.0,0.5\n2,0.5,,0.6,,0.1,10.0,0.5\n"),
         "runs/e.csv: some rows have accuracies, others not");
+}
+
+TEST_CASE(
+    "an η that no step can have (nan, inf, 0 or negative) is an error naming the file, line and field") {
+  for (const char* eta : {"nan", "-nan", "inf", "-inf", "0", "-0", "-0.1", "1e999"}) {
+    INFO(eta);
+    const std::string text =
+        csv(fmt::format("1,0.5,0.9,0.6,0.8,0.1,10.0,0.5\n2,0.4,0.9,0.5,0.8,0.1,10.0,{}\n", eta));
+    CHECK_THROWS_WITH_AS(
+        parse_epoch_csv(text, "runs/e.csv"),
+        fmt::format("runs/e.csv:3: learning_rate: expected a finite number > 0 (the epoch's η), got '{}'",
+                    eta)
+            .c_str(),
+        std::runtime_error);
+  }
+  // the smallest positive double is an η (a schedule's last before it underflows)
+  CHECK(parse_epoch_csv(csv("1,0.5,0.9,0.6,0.8,0.1,10.0,5e-324\n"), "e.csv").rows[0].learning_rate ==
+        std::numeric_limits<double>::denorm_min());
 }
 
 TEST_CASE("a file of an older run, without the η column, still reads, and an empty η is one not recorded") {
