@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -73,13 +74,48 @@ std::optional<nn::StepDecay> step_decay(const TrainCommand& c) {
   return d;
 }
 
-// A schedule whose η would reach 0 (F^k below the smallest double) by the last epoch is refused.
-void check_schedule_reach(const nn::StepDecay& d, double eta0, std::size_t last_epoch) {
-  if (const std::size_t e = nn::first_vanishing_epoch(eta0, d, last_epoch))
-    throw std::invalid_argument(fmt::format(
-        "--lr-decay {:g} --lr-decay-every {}: η = {:g} would fall to 0 (below the smallest double) in epoch "
-        "{}, before the last epoch, {}; decay less often or run fewer epochs",
-        d.factor, d.every, eta0, e, last_epoch));
+// The last epoch the run can reach: the last of --epochs, or an earlier one when --max-iterations ends the
+// run first (this run's steps, ⌈m / batch⌉ an epoch; train() refuses a batch larger than m).
+std::size_t reachable_last_epoch(std::size_t last_epoch, const nn::TrainOptions& t, std::size_t m) {
+  if (t.max_iterations == 0 || m == 0 || t.batch_size > m) return last_epoch;
+  const std::size_t batch = t.batch_size == 0 ? m : t.batch_size;
+  const std::size_t steps = m / batch + (m % batch != 0);  // a step per batch
+  const std::size_t epochs = t.max_iterations / steps + (t.max_iterations % steps != 0);
+  const std::size_t done = t.first_epoch - 1;
+  return done + std::min(epochs, last_epoch - done);  // last_epoch ≥ done: no wrap
+}
+
+// A schedule whose η would reach 0 (F^k below the smallest double) in an epoch the run can
+// reach is refused before training. With --stop-epsilon, which may end the run sooner, only an
+// η of 0 in its first epoch is; a later epoch's is an error when that epoch begins (η_of_epoch).
+void check_schedule_reach(const nn::StepDecay& d, double eta0, const nn::TrainOptions& t,
+                          std::size_t last_epoch, std::size_t reach) {
+  const std::size_t checked = t.stop_epsilon > 0.0 ? t.first_epoch : reach;
+  const std::size_t e = nn::first_vanishing_epoch(eta0, d, checked);
+  if (e == 0) return;
+  const std::string last =
+      t.stop_epsilon > 0.0 ? fmt::format("or in this run's first epoch, {}", t.first_epoch)
+      : reach < last_epoch
+          ? fmt::format("the last epoch that --max-iterations {} reaches, {}", t.max_iterations, reach)
+          : fmt::format("the last epoch, {}", last_epoch);
+  throw std::invalid_argument(fmt::format(
+      "--lr-decay {:g} --lr-decay-every {}: η = {:g} would fall to 0 (below the smallest double) in epoch "
+      "{}, before {}; decay less often or run fewer epochs",
+      d.factor, d.every, eta0, e, last));
+}
+
+// η_e of the schedule, set as epoch e begins. An η of 0 (underflow) can only be reached here when
+// --stop-epsilon was to end the run first (check_schedule_reach refuses it otherwise): an error.
+std::function<double(std::size_t)> eta_of_epoch(const nn::StepDecay& d, double eta0, double stop_epsilon) {
+  return [d, eta0, stop_epsilon](std::size_t e) {
+    const double eta = nn::scheduled_learning_rate(eta0, d, e);
+    if (eta == 0.0)
+      throw std::runtime_error(fmt::format(
+          "--lr-decay {:g} --lr-decay-every {}: η = {:g} fell to 0 (below the smallest double) in epoch {} "
+          "before --stop-epsilon {:g} ended the run; nothing saved (decay less often or give a larger ε)",
+          d.factor, d.every, eta0, e, stop_epsilon));
+    return eta;
+  };
 }
 
 // --resume: the settings the command line leaves out are the checkpoint's.
@@ -287,10 +323,9 @@ Run prepare_run(const TrainCommand& c, std::optional<nn::SavedCheckpoint> resume
   run.last_epoch =
       first_epoch - 1 + std::min(run.t.epochs, std::numeric_limits<std::size_t>::max() - (first_epoch - 1));
   if (run.decay) {
-    check_schedule_reach(*run.decay, run.eta0, run.last_epoch);
-    run.t.learning_rate = [eta0 = run.eta0, d = *run.decay](std::size_t e) {
-      return nn::scheduled_learning_rate(eta0, d, e);
-    };
+    check_schedule_reach(*run.decay, run.eta0, run.t, run.last_epoch,
+                         reachable_last_epoch(run.last_epoch, run.t, data.train.size()));
+    run.t.learning_rate = eta_of_epoch(*run.decay, run.eta0, run.t.stop_epsilon);
   }
   check_outputs(c);
   return run;
@@ -441,7 +476,7 @@ void add_optimizer_options(CLI::App& app, TrainCommand& c) {
           ""));
   app.add_option("--lr-decay", c.lr_decay,
                  "a schedule: η is multiplied by F in (0, 1] every --lr-decay-every N epochs, η·F^⌊(e−1)/N⌋ "
-                 "in epoch e (PyTorch's StepLR)")
+                 "in epoch e (the η of PyTorch's StepLR)")
       ->type_name("F")
       ->check(CLI::Validator(
           [](std::string& s) -> std::string {

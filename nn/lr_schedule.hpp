@@ -7,6 +7,9 @@
 // e.g. η₀ = 0.001, F = 0.5, N = 3: 0.001 in epochs 1–3, 0.0005 in 4–6, 0.00025 in 7–9, ...
 // η_e is computed from e alone (no state), so a run resumed after epoch k uses the same η in
 // every later epoch as one that never stopped, bit for bit.
+// The η are StepLR's; the steps are PyTorch's with Sgd and Adam (η outside the running averages),
+// not with Momentum, whose velocity v ← μv − ηg keeps the old η's steps after a decay where
+// PyTorch's SGD (b ← μb + g, θ ← θ − ηb) scales its whole step by F at once.
 #pragma once
 
 #include <cstddef>

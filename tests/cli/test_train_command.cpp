@@ -589,11 +589,12 @@ TEST_CASE("--resume with another schedule takes the one given, as it takes anoth
     REQUIRE_MESSAGE(r.code == 0, r.err);
     return eta_column(csv);
   };
-  CHECK(resumed({}) == etas(0.4, 0.5, 1, 3, 4));                         // the checkpoint's schedule
-  CHECK(resumed({"--lr-decay", "1"}) == etas(0.4, 1.0, 1, 3, 4));        // F = 1: η₀ from now on
-  CHECK(resumed({"--lr-decay", "0.8"}) == etas(0.4, 0.8, 1, 3, 4));      // N still the checkpoint's
-  CHECK(resumed({"--lr-decay-every", "2"}) == etas(0.4, 0.5, 2, 3, 4));  // F still the checkpoint's
-  CHECK(resumed({"--lr", "0.1"}) == etas(0.1, 0.5, 1, 3, 4));            // another η₀, same epochs
+  CHECK(resumed({}) == etas(0.4, 0.5, 1, 3, 4));                   // the checkpoint's schedule
+  CHECK(resumed({"--lr-decay", "1"}) == etas(0.4, 1.0, 1, 3, 4));  // F = 1: η₀ again, not epoch 2's 0.2
+  CHECK(resumed({"--lr", "0.2", "--lr-decay", "1"}) == etas(0.2, 1.0, 1, 3, 4));  // epoch 2's η, held
+  CHECK(resumed({"--lr-decay", "0.8"}) == etas(0.4, 0.8, 1, 3, 4));               // N still the checkpoint's
+  CHECK(resumed({"--lr-decay-every", "2"}) == etas(0.4, 0.5, 2, 3, 4));           // F still the checkpoint's
+  CHECK(resumed({"--lr", "0.1"}) == etas(0.1, 0.5, 1, 3, 4));  // another η₀, same epochs
   // A checkpoint without a schedule: half of one given is an error, a whole one applies from epoch 3.
   REQUIRE(run_tapegrad(with(moons, {"--epochs", "2", "--save", dir / "plain"})).code == 0);
   const auto half = run_tapegrad({"train", "--resume", dir / "plain", "--lr-decay", "0.5"});
@@ -625,6 +626,45 @@ TEST_CASE("a schedule given by halves, or one that takes η to 0 before the last
                          "smallest double) in epoch 1075, before the last epoch, 2000"),
                 vanishing.err);
   CHECK(vanishing.out.empty());
+}
+
+TEST_CASE(
+    "a schedule with --epochs up to the largest count: --max-iterations or --stop-epsilon ends the run") {
+  TempDir dir("schedule");
+  const std::string csv = dir / "m.csv";
+  const std::vector<std::string> halving = with(moons, {"--lr-decay", "0.5", "--lr-decay-every", "1",
+                                                        "--epochs", "18446744073709551615", "--csv", csv});
+  // 40 steps are 2 epochs of 20 batches: η = 0.5·0.5^1074 underflows in epoch 1075, far beyond.
+  const auto steps = run_tapegrad(with(halving, {"--max-iterations", "40"}));
+  REQUIRE_MESSAGE(steps.code == 0, steps.err);
+  CHECK(contains(steps.out, "stopped after 40 steps: max iterations reached"));
+  CHECK(eta_column(csv) == std::vector<std::string>{"0.5", "0.25"});
+  // 30000 steps would reach epoch 1500: refused before training, naming the epochs.
+  const auto far = run_tapegrad(with(halving, {"--max-iterations", "30000"}));
+  CHECK(far.code == 1);
+  CHECK_MESSAGE(contains(far.err,
+                         "η = 0.5 would fall to 0 (below the smallest double) in epoch 1075, before "
+                         "the last epoch that --max-iterations 30000 reaches, 1500"),
+                far.err);
+  CHECK(far.out.empty());
+  // ε ends the run as η shrinks, long before η underflows.
+  const auto eps = run_tapegrad(with(halving, {"--stop-epsilon", "1e-3"}));
+  REQUIRE_MESSAGE(eps.code == 0, eps.err);
+  CHECK_MESSAGE(contains(eps.out, "ε reached"), eps.out);
+  // F = 1e-300: η = 0.4, then 4e-301, then 0 in epoch 3, whose steps ε = 1e-307 has not stopped.
+  std::filesystem::remove(csv);
+  const auto vanished =
+      run_tapegrad({"train", "--data", "moons", "--train-size", "200", "--test-size", "100", "--lr", "0.4",
+                    "--lr-decay", "1e-300", "--lr-decay-every", "1", "--epochs", "18446744073709551615",
+                    "--stop-epsilon", "1e-307", "--csv", csv});
+  CHECK(vanished.code == 1);
+  CHECK_MESSAGE(
+      vanished.err ==
+          "tapegrad train: --lr-decay 1e-300 --lr-decay-every 1: η = 0.4 fell to 0 (below the smallest "
+          "double) in epoch 3 before --stop-epsilon 1e-307 ended the run; nothing saved (decay less "
+          "often or give a larger ε)\n",
+      vanished.err);
+  CHECK(eta_column(csv).size() == 2);  // epochs 1 and 2 are in the CSV
 }
 
 TEST_CASE("a run resumed into the CSV of an older run, without the η column, keeps its rows") {

@@ -133,6 +133,33 @@ TEST_CASE("Adam's moments and bias correction over two steps, by hand") {
   CHECK(theta.value()(0, 0) - keep == doctest::Approx(eta).epsilon(1e-6));
 }
 
+TEST_CASE("a change of η: Momentum's velocity keeps the old η's steps, Adam's next step scales at once") {
+  // Momentum, μ = 0.5, g = 1, η = 1 then 0.5 (a schedule's decay between the two steps).
+  // tapegrad (η inside the velocity): v₁ = −1, v₂ = μ v₁ − η₂ g = −1: the step did not shrink.
+  // PyTorch's SGD(momentum) (η outside): b₁ = 1, b₂ = μ b₁ + g = 1.5, step −η₂ b₂ = −0.75,
+  // its whole velocity scaled by F at once. At a fixed η the two agree (v = −η b).
+  Variable theta(one_by_one(0.0), true);
+  Momentum opt({theta}, 1.0, 0.5);
+  opt.step({one_by_one(1.0)});
+  opt.set_learning_rate(0.5);
+  CHECK(opt.step({one_by_one(1.0)}) == 1.0);
+  CHECK(theta.value()(0, 0) == -2.0);
+  double b = 1.0, pytorch = -1.0 * b;  // PyTorch's recurrence, for the contrast
+  b = 0.5 * b + 1.0;
+  pytorch -= 0.5 * b;
+  CHECK(pytorch == -1.75);
+  CHECK(theta.value()(0, 0) != pytorch);
+  // Adam (η outside the moments, as in PyTorch's Adam): after η falls by F = 0.5 the next step is
+  // exactly half the one taken at the old η from the same moments.
+  Variable kept(one_by_one(1.0), true), decayed(one_by_one(1.0), true);
+  Adam at_eta({kept}, 0.1), halved({decayed}, 0.1);
+  at_eta.step({one_by_one(2.0)});
+  halved.step({one_by_one(2.0)});
+  halved.set_learning_rate(0.05);
+  const double full = at_eta.step({one_by_one(-1.0)}), half = halved.step({one_by_one(-1.0)});
+  CHECK(half == 0.5 * full);
+}
+
 TEST_CASE("step() takes the gradients from θ.grad() after backward, zero_grad clears them") {
   Mlp a({2, 3, 1}, Activation::sigmoid, Activation::sigmoid, 9),
       b({2, 3, 1}, Activation::sigmoid, Activation::sigmoid, 9);
