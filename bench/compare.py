@@ -336,7 +336,8 @@ def write_page(f, output):
     parts = benchmark_page.tables(f)
     print("\n\n".join("\n".join(table) for table in parts))
     write_whole(Path(output), benchmark_page.page(f, parts))
-    print(f"\nwritten to {os.path.relpath(output, ROOT)}", file=sys.stderr)
+    shown = Path(output).resolve()
+    print(f"\nwritten to {shown.relative_to(ROOT) if shown.is_relative_to(ROOT) else shown}", file=sys.stderr)
 
 
 def arguments():
