@@ -314,9 +314,9 @@ namespace {
 // in the same gemm: the bias is the weight of an input that is always 1, so under a row of ones
 // cols_n gains one more row and [∂C/∂w | ∂C/∂b] = Σ_n gy_n · [cols_n; 1]ᵀ, (F, C·K·K' + 1). No
 // second pass over gy. With w and dx also ∂C/∂x = col2im(Wᵀ · Δ), in the same loop over the
-// examples: gy_n is read while it is in the cache, and Wᵀ · gy_n goes into cols_n's rows once
-// the product has used them, so the buffer is the one cols_n. dw (F, C·K·K'), db (F) and dx
-// (N, C, H, W) are overwritten.
+// examples: the second gemm reads gy_n while the first has left it in the cache, and Wᵀ · gy_n
+// goes into cols_n's rows once the first has used them, so the one buffer serves both.
+// dw (F, C·K·K'), db (F) and dx (N, C, H, W) are overwritten.
 void grads_into(const Tensor& x, const Tensor& gy, const ConvGeometry& g, double* dw, double* db,
                 const double* w = nullptr, double* dx = nullptr) {
   const ConvGeometry one = one_example(g);

@@ -81,11 +81,19 @@ struct ConvParamGrads {
 };
 ConvParamGrads conv2d_param_grad_values(const Tensor& x, const Tensor& gy, const ConvGeometry& g);
 
-// All of y = conv2d(x, w, b)'s gradients in one loop over the examples: ∂C/∂x as
-// conv2d_input_grad_values, ∂C/∂w and ∂C/∂b as conv2d_param_grad_values (bit for bit: the same
-// products and sums; b is empty, (0), without with_bias), and each example's columns unfolded
-// once for both, in one buffer of one example's size: gy_n is read once, while it is in the
-// cache. For a plain backward pass that wants both x's and w's gradients (autodiff/ops/conv.cpp).
+// All of y = conv2d(x, w, b)'s gradients in one loop over the examples, bit for bit those of
+// the kernels above (the same products and sums): ∂C/∂x as conv2d_input_grad_values; with
+// with_bias ∂C/∂w and ∂C/∂b as conv2d_param_grad_values, without it ∂C/∂w as
+// conv2d_weight_grad_values and b empty, (0). For each example n, into one buffer of one
+// example's size: cols_n = im2col(x_n), [∂C/∂w | ∂C/∂b] += gy_n · [cols_n; 1]ᵀ (∂C/∂w +=
+// gy_n · cols_nᵀ without the bias), then Wᵀ · gy_n over cols_n (∂C/∂x does not use it) and
+// col2im into dx_n. The work is that of the two kernels
+// (one im2col per example, as for ∂C/∂w alone; the same gemms); what is saved is memory
+// traffic: the second gemm reads gy_n just after the first, while it is still in the cache,
+// where the two kernels one after the other read all of gy twice (from memory once gy is larger
+// than the cache), and the one buffer, used by every step, stays in the cache where two would
+// share it. For a plain backward pass that wants both x's and w's gradients
+// (autodiff/ops/conv.cpp).
 struct ConvGrads {
   Tensor x, w, b;
 };

@@ -2,7 +2,9 @@
 roofline, by thread count), and what the page says about the run. bench/compare.py measures them;
 bench/benchmark_page.py writes the page from them; `compare.py --record FILE` keeps them as JSON
 and `compare.py --replay FILE` writes the page again from such a file, measuring nothing."""
+import datetime
 import json
+import math
 import re
 import statistics
 
@@ -87,26 +89,74 @@ class Figures:
 
     @classmethod
     def from_json(cls, data, source):
-        """Figures from to_json's form; a row or a key this version does not know is an error naming it."""
+        """Figures from to_json's form, checked: every sample a finite number, the run's keys of the
+        right kind. A row or a key this version does not know, or a value of the wrong kind, is an
+        error naming `source` and the key. A row that is missing is not measured: the page says so."""
         f = cls()
         rows = {name if b is None else f"{name} {b}": row for name, b, row in f.rows()}
-        unknown = sorted(set(data.get("rows", {})) - set(rows))
+        recorded = expect(data, dict, source, "the file")
+        recorded_rows = expect(recorded.get("rows", {}), dict, source, "rows")
+        unknown = sorted(set(recorded_rows) - set(rows))
         if unknown:
             raise ValueError(f"{source}: rows this version of compare.py does not have: {', '.join(unknown)}")
-        for name, samples in data["rows"].items():
-            for key, values in samples.items():
+        for name, samples in recorded_rows.items():
+            for key, values in expect(samples, dict, source, f"row {name}").items():
                 who, _, threads = key.rpartition(" ")
                 if not (who and threads.isdigit()):
                     raise ValueError(f"{source}: row {name}: {key!r} is not a program and a thread count")
-                rows[name].samples[(who, int(threads))] = list(values)
-        f.chain_parts = data.get("chain_parts", {})
-        f.torch_version = data.get("torch_version")
-        f.have_torch = bool(data.get("have_torch"))
-        f.run = data.get("run", {})
-        missing = [k for k in RUN_KEYS if k not in f.run]
-        if missing:
-            raise ValueError(f"{source}: the run has no {', '.join(missing)} (recorded by an older compare.py?)")
+                rows[name].samples[(who, int(threads))] = numbers(values, source, f"row {name}, {key!r}")
+        f.chain_parts = {k: number(v, source, f"chain_parts {k}")
+                         for k, v in expect(recorded.get("chain_parts", {}), dict, source, "chain_parts").items()}
+        f.torch_version = recorded.get("torch_version")
+        if f.torch_version is not None:
+            expect(f.torch_version, str, source, "torch_version")
+        f.have_torch = expect(recorded.get("have_torch", False), bool, source, "have_torch")
+        f.run = run_of(recorded.get("run", {}), source)
         return f
+
+
+def expect(value, kind, source, key):
+    """`value` when it is a `kind`; else an error naming the file and the key."""
+    if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+        raise ValueError(f"{source}: {key} is {json.dumps(value)[:60]}, not {KINDS[kind]}")
+    return value
+
+
+KINDS = {dict: "an object", list: "a list", str: "a string", bool: "true or false", int: "a whole number"}
+
+
+def number(value, source, key):
+    """`value` when it is a finite number (JSON's NaN and Infinity are not measurements)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError(f"{source}: {key} is {json.dumps(value)[:60]}, not a finite number")
+    return value
+
+
+def numbers(values, source, key):
+    """A list of samples, each a finite number."""
+    return [number(v, source, f"{key} sample {i}") for i, v in enumerate(expect(values, list, source, key), 1)]
+
+
+def run_of(run, source):
+    """The run's description (RUN_KEYS), each of the kind the page's header reads."""
+    missing = [k for k in RUN_KEYS if k not in expect(run, dict, source, "run")]
+    if missing:
+        raise ValueError(f"{source}: the run has no {', '.join(missing)} (recorded by an older compare.py?)")
+    for key in ("command", "commit", "machine"):
+        expect(run[key], str, source, f"run {key}")
+    if expect(run["rounds"], int, source, "run rounds") < 1:
+        raise ValueError(f"{source}: run rounds is {run['rounds']}, not a positive number")
+    for key in ("start", "end"):
+        try:
+            when = datetime.datetime.fromisoformat(expect(run[key], str, source, f"run {key}"))
+        except ValueError:
+            when = None
+        if when is None or when.utcoffset() is None:
+            raise ValueError(f"{source}: run {key} is {run[key]!r}, not a time with its UTC offset (ISO 8601)")
+    for key in ("load_start", "load_end"):
+        if len(numbers(run[key], source, f"run {key}")) != 3:
+            raise ValueError(f"{source}: run {key} has {len(run[key])} load averages, not 3 (1, 5 and 15 minutes)")
+    return run
 
 
 def to_text(figures):

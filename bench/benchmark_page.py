@@ -74,6 +74,8 @@ def vs_roofline_limit(f, b):
 def chain_heap_limit(f):
     """Row 3's heap per op: what a node is made of."""
     c = f.chain_parts
+    if not {"node_bytes", "tensor_bytes"} <= set(c):
+        return "not analysed (the sizes of a node's parts were not measured)"
     return (f"the node alone is {c['node_bytes']} B (sizeof, with the edges and derivatives of up to two inputs inline), "
             f"{c['tensor_bytes']} B of them its value's Tensor (an xt::xarray: shape, strides and back-strides "
             f"held inline); with its count and its value's own heap block, "
@@ -142,7 +144,8 @@ def whole_vs_torch(rows, b):
 
 def default_targets(f):
     """The targets of rows 7–10, and row 1 at batch 10 against the roofline."""
-    best10 = min(v for v in (f.epoch[10].get("tapegrad", 1), f.epoch[10].get("tapegrad", 2)) if v is not None)
+    best10 = min((v for v in (f.epoch[10].get("tapegrad", 1), f.epoch[10].get("tapegrad", 2)) if v is not None),
+                 default=None)
     images_mb = 60000 * 784 / 2**20  # the training images as bytes
     return TARGETS_HEAD + [
         check("7. whole process, batch 64: tapegrad / PyTorch", whole_vs_torch(f.whole, 64), 0.5,
@@ -175,10 +178,14 @@ def tables(f):
     return [main_table(f), targets(f), default_table(f), default_targets(f), gather_table(f)]
 
 
+def percent(value):
+    return "not measured" if value is None else f"{100 * value:.2f}%"
+
+
 def accuracy(f):
     """Row 1's test accuracies, which show that both programs really train."""
-    return ", ".join(f"batch {b}: tapegrad {100 * f.accuracy[b].get('tapegrad', 1):.2f}%"
-                     + (f", PyTorch {100 * f.accuracy[b].get('PyTorch', 1):.2f}%" if f.have_torch else "")
+    return ", ".join(f"batch {b}: tapegrad {percent(f.accuracy[b].get('tapegrad', 1))}"
+                     + (f", PyTorch {percent(f.accuracy[b].get('PyTorch', 1))}" if f.have_torch else "")
                      for b in BATCHES)
 
 
@@ -193,9 +200,10 @@ def when_and_where(run):
 
 def header(f):
     run = f.run
+    rounds = f"{run['rounds']} round" + ("" if run["rounds"] == 1 else "s")
     return f"""# Benchmarks
 
-Written by `{run['command']}` ({run['rounds']} rounds; medians). Do not edit by hand: run the command again, and it
+Written by `{run['command']}` ({rounds}; medians). Do not edit by hand: run the command again, and it
 rewrites this page.
 
 **Run:** {when_and_where(run)}.

@@ -27,6 +27,8 @@ from benchmark_figures import BATCHES, LENET_BATCH, LENET_IMAGES, Figures
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = "/usr/bin/python3"  # Debian's, with python3-torch and python3-numpy
 FASHION = Path("/usr/share/datasets/fashion-mnist")
+UMASK = os.umask(0o022)  # os.umask sets it to read it: put back at once, while one thread runs
+os.umask(UMASK)
 THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
@@ -314,10 +316,19 @@ def measure(r, rounds):
 
 
 def write_whole(path, text):
-    """Whole or not at all: a new file beside the old one, then one rename."""
-    part = path.with_name(path.name + ".part")
-    part.write_text(text)
-    os.replace(part, path)
+    """Whole or not at all: a new file beside the old one, of a name no other run uses (mkstemp), on
+    disk (fsync), then one rename. Two runs writing the same page leave one of theirs whole."""
+    fd, part = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fchmod(out.fileno(), 0o666 & ~UMASK)  # mkstemp's 0600 is for a secret, not a page
+            os.fsync(out.fileno())
+        os.replace(part, path)
+    except BaseException:
+        Path(part).unlink(missing_ok=True)
+        raise
 
 
 def write_page(f, output):
@@ -325,7 +336,8 @@ def write_page(f, output):
     parts = benchmark_page.tables(f)
     print("\n\n".join("\n".join(table) for table in parts))
     write_whole(Path(output), benchmark_page.page(f, parts))
-    print(f"\nwritten to {os.path.relpath(output, ROOT)}", file=sys.stderr)
+    shown = Path(output).resolve()
+    print(f"\nwritten to {shown.relative_to(ROOT) if shown.is_relative_to(ROOT) else shown}", file=sys.stderr)
 
 
 def arguments():

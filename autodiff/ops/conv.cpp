@@ -37,13 +37,15 @@ Variable conv2d_db(const Backward& ctx) {
 }
 
 // A plain backward pass (nothing recorded) computes conv2d's gradients together where it can:
-// - wanting ∂C/∂x and ∂C/∂w, it computes both (and ∂C/∂b) in one loop over the examples
-//   (conv2d_grad_values), in x's derivative, the first the engine calls (edges in order);
-// - wanting ∂C/∂w and ∂C/∂b, it computes them in one pass over gy (conv2d_param_grad_values).
+// - wanting ∂C/∂x and ∂C/∂w, it computes both (and ∂C/∂b if wanted) in one loop over the
+//   examples (conv2d_grad_values), in x's derivative, the first the engine calls (edges in order);
+// - wanting ∂C/∂w and ∂C/∂b but not ∂C/∂x, it computes them in one pass over gy
+//   (conv2d_param_grad_values), in w's derivative.
 // What is computed for a later derivative of the same pass is kept here, and that derivative
 // takes it instead of computing it again. Kept for one pass only: a value a pass did not take
-// is never handed to a later one. When the pass is recorded (create_graph), each derivative is
-// its own op (conv2d_dx, conv2d_dw, conv2d_db above), as they are for the reference.
+// (it stopped in between, e.g. on an anomaly_error) is never handed to a later one; it is held
+// until a later pass keeps others or the node lets go of its derivatives. When the pass is recorded (create_graph),
+// the derivatives are conv2d_dx, conv2d_dw and conv2d_db above, each recording its own ops.
 struct KeptGradients {
   std::uint64_t pass = 0;  // the backward pass they were computed in (0: none)
   std::optional<Tensor> w, b;
