@@ -98,12 +98,10 @@ TEST_CASE(
     INFO(eta);
     const std::string text =
         csv(fmt::format("1,0.5,0.9,0.6,0.8,0.1,10.0,0.5\n2,0.4,0.9,0.5,0.8,0.1,10.0,{}\n", eta));
-    CHECK_THROWS_WITH_AS(
-        parse_epoch_csv(text, "runs/e.csv"),
+    const std::string message =
         fmt::format("runs/e.csv:3: learning_rate: expected a finite number > 0 (the epoch's η), got '{}'",
-                    eta)
-            .c_str(),
-        std::runtime_error);
+                    eta);
+    CHECK_THROWS_WITH_AS(parse_epoch_csv(text, "runs/e.csv"), message.c_str(), std::runtime_error);
   }
   // the smallest positive double is an η (a schedule's last before it underflows)
   CHECK(parse_epoch_csv(csv("1,0.5,0.9,0.6,0.8,0.1,10.0,5e-324\n"), "e.csv").rows[0].learning_rate ==
