@@ -123,7 +123,7 @@ TEST_CASE("a file of an older run, without the η column, still reads, and an em
   CHECK_FALSE(mixed.rows[0].learning_rate.has_value());
   CHECK(mixed.rows[1].learning_rate == 0.25);
   // A row without η is written with the field empty, and reads back so.
-  const EpochRow no_eta{4, 0.5, 0.9, 0.6, 0.8, 0.1, 10.0};
+  const EpochRow no_eta{4, 0.5, 0.9, 0.6, 0.8, 0.1, 10.0, std::nullopt};
   CHECK(tg::cli::epoch_csv_line(no_eta, true) == "4,0.5,0.900000,0.6,0.800000,0.1000,10.0,");
 }
 
